@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# smtpsh: the only build system.  `make` builds build/smtpsh.
+#   make deps         install the Debian packages needed (or print the command)
+#   make test         unit tests + integration tests that need no system service
+#   make test-peers   integration tests against real Postfix + Dovecot (installs
+#                     and starts them on loopback: changes system services)
+#   make SAN=1 ...    the same under AddressSanitizer + UBSan (in build-san/)
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(SAN),1)
+B := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B := build
+SANFLAGS :=
+endif
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+CFLAGS ?= -O2 -g
+SSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
+SSL_LIBS := $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null || echo -lssl -lcrypto)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(SANFLAGS) $(SSL_CFLAGS) -Ilib $(CFLAGS) -MMD -MP
+LIBS := $(SSL_LIBS)
+LDFLAGS += $(SANFLAGS)
+
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+APP_SRC := $(wildcard smtpsh/*.c)
+APP_OBJ := $(APP_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps test test-unit test-integration test-peers install uninstall clean format bench
+
+all: $(B)/smtpsh
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libsmtpsh.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/smtpsh: $(APP_OBJ) $(B)/libsmtpsh.a
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(B)/libsmtpsh.a -lreadline $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libsmtpsh.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(B)/libsmtpsh.a -lcmocka $(LIBS)
+
+deps:
+	@sh tools/deps.sh build test
+
+test: test-unit test-integration
+
+test-unit: $(UNIT_BIN)
+	@sh tests/unit/run.sh $(UNIT_BIN)
+
+test-integration: $(B)/smtpsh
+	@SMTPSH=$(abspath $(B)/smtpsh) sh tests/integration/run.sh
+
+test-peers: $(B)/smtpsh
+	@sh tools/deps.sh peers
+	@SMTPSH=$(abspath $(B)/smtpsh) sh tests/peers/run.sh
+
+bench: $(B)/smtpsh
+	@SMTPSH=$(abspath $(B)/smtpsh) sh bench/run.sh
+
+install: $(B)/smtpsh
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(B)/smtpsh $(DESTDIR)$(PREFIX)/bin/smtpsh
+	install -m 0644 docs/smtpsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/smtpsh.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/smtpsh $(DESTDIR)$(PREFIX)/share/man/man1/smtpsh.1
+
+format:
+	clang-format -i lib/*.[ch] smtpsh/*.[ch] tests/unit/*.c
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d)

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What replies mean: const tables and lookups.  No I/O.  Every table is
+ * exported so that tests can walk it (no duplicate keys, every code the
+ * RFCs define present). */
+#ifndef SMTPSH_ANNOT_H
+#define SMTPSH_ANNOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* --- SMTP basic reply codes (RFC 5321 §4.2, seed 002's table) ---------
+ * An entry with a context applies only when the reply answers that
+ * command ("DATA", "AUTH", "QUIT", "EHLO", "MAIL", "RCPT", "STARTTLS",
+ * ...), or, for context "", the greeting.  An entry with context NULL is
+ * the general meaning. */
+struct annot_smtp_code {
+	int code;
+	const char *context;
+	const char *meaning;
+};
+extern const struct annot_smtp_code annot_smtp_codes[];
+extern const size_t annot_smtp_codes_len;
+
+/* The meaning of `code` answering `verb` (upper case; "" for the
+ * greeting; NULL when unknown, e.g. unsolicited).  Falls back to the
+ * general meaning, then to an explanation built from the first and
+ * second digit, written into buf.  Never returns NULL. */
+const char *annot_smtp(int code, const char *verb, char *buf, size_t bufsz);
+
+/* --- Enhanced status codes (RFC 3463, RFC 3886, RFC 4954, RFC 5248
+ * IANA registry, ...) -------------------------------------------------- */
+struct annot_esc_entry {
+	int subject;  /* the Y of X.Y.Z */
+	int detail;   /* the Z; -1 for the subject's own description */
+	const char *meaning;
+	const char *source; /* "RFC 3463", "RFC 4954", ... */
+};
+extern const struct annot_esc_entry annot_esc_table[];
+extern const size_t annot_esc_table_len;
+
+struct annot_esc {
+	int klass, subject, detail;
+	const char *klass_meaning;   /* "Success" / "Persistent transient failure" / "Permanent failure" */
+	const char *subject_meaning; /* NULL when the subject is unknown */
+	const char *detail_meaning;  /* NULL when X.Y.Z is not registered */
+	const char *source;
+};
+/* Parses "X.Y.Z" (class 2, 4 or 5; Y and Z up to 3 digits) and looks it
+ * up.  Returns false when esc is not an enhanced status code. */
+bool annot_esc_lookup(const char *esc, struct annot_esc *out);
+
+/* --- EHLO keywords (RFC 5321 and service extensions) ------------------ */
+struct annot_keyword {
+	const char *keyword;  /* upper case, e.g. "SIZE" */
+	const char *meaning;
+};
+extern const struct annot_keyword annot_ehlo_keywords[];
+extern const size_t annot_ehlo_keywords_len;
+/* Explains one EHLO line's text ("SIZE 10240000", "AUTH PLAIN LOGIN",
+ * "PIPELINING") into buf, parameters included ("maximum message size
+ * 10240000 bytes (9.8 MB)"; "AUTH: PLAIN (user and password in one base64
+ * line), LOGIN (...)").  Returns NULL for an unknown keyword. */
+const char *annot_ehlo(const char *text, char *buf, size_t bufsz);
+
+/* --- POP3 ---------------------------------------------------------------- */
+extern const struct annot_keyword annot_capa_tags[];   /* RFC 2449 & co */
+extern const size_t annot_capa_tags_len;
+/* Explains one CAPA body line ("SASL PLAIN LOGIN", "TOP", "EXPIRE 30"). */
+const char *annot_capa(const char *text, char *buf, size_t bufsz);
+
+extern const struct annot_keyword annot_pop3_resp_codes[]; /* RFC 2449, 3206 */
+extern const size_t annot_pop3_resp_codes_len;
+/* "IN-USE", "SYS/TEMP" ... -> meaning; NULL if unknown.  Hierarchical
+ * codes fall back to their first component ("SYS/FOO" -> SYS). */
+const char *annot_pop3_resp_code(const char *code);
+
+/* The meaning of a POP3 status (REPLY_POP3_OK/ERR/CONT) answering verb
+ * ("" for the greeting).  Never NULL. */
+const char *annot_pop3(int status, const char *verb);
+
+/* --- SASL --------------------------------------------------------------- */
+/* Mechanism name -> one-line description; NULL if unknown. */
+const char *annot_sasl_mech(const char *mech);
+
+#endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Escaping that round-trips any bytes (the transcript format uses it).
+ * Printable ASCII and valid UTF-8 sequences stay as they are; '\\'
+ * becomes "\\\\"; CR, LF, TAB, NUL become "\\r" "\\n" "\\t" "\\0"; every
+ * other byte (controls, DEL, bytes that are not valid UTF-8) becomes
+ * "\\xHH" (two lower-case hex digits). */
+#ifndef SMTPSH_ESCAPE_H
+#define SMTPSH_ESCAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "buf.h"
+
+bool escape_append(struct buf *out, const void *p, size_t n);
+/* The inverse.  Returns false on a malformed escape (unknown letter,
+ * truncated or non-hex \\x, trailing lone backslash) and sets *bad_at to
+ * its offset in s; out may then hold a partial result. */
+bool unescape_append(struct buf *out, const char *s, size_t n, size_t *bad_at);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Untrusted text made safe to show on a terminal.  Server text may hold
+ * ANSI/OSC escapes, other control characters, or bytes that are not
+ * UTF-8 (old Chinese servers answer in GBK). */
+#ifndef SMTPSH_TEXT_H
+#define SMTPSH_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "buf.h"
+
+enum text_result {
+	TEXT_CLEAN = 0,        /* valid UTF-8, nothing escaped */
+	TEXT_ESCAPED = 1,      /* control characters or bad bytes escaped */
+	TEXT_FROM_GB18030 = 2, /* not UTF-8 but valid GB18030: converted */
+};
+
+/* True when p[0..n) is valid UTF-8 (no overlongs, no surrogates). */
+bool text_is_utf8(const char *p, size_t n);
+
+/* Appends a version of p[0..n) that is safe on a terminal: printable
+ * UTF-8 kept; TAB kept; every other C0 control, DEL, C1 control (U+0080
+ * to U+009F) and ESC shown as "\\xHH" (so "\x1b[31m" cannot colour
+ * anything); when the input is not valid UTF-8 but converts cleanly from
+ * GB18030 (iconv), the converted text is appended instead; otherwise
+ * bytes that are not UTF-8 are shown as "\\xHH".  Returns a combination
+ * of enum text_result; *ok is false when out ran out of room. */
+unsigned text_sanitize(struct buf *out, const char *p, size_t n, bool *ok);
+
+#endif

@@ -1,0 +1,45 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs the Debian packages smtpsh needs, when missing.  Arguments name
+# the sets: build, test, peers.  Without root or sudo, prints the command.
+set -eu
+pkgs=""
+for set in "$@"; do
+	case $set in
+	build) pkgs="$pkgs gcc make pkg-config libreadline-dev libssl-dev" ;;
+	test) pkgs="$pkgs libcmocka-dev python3 tmux openssl swaks libnet-ssleay-perl libio-socket-ssl-perl curl" ;;
+	peers) pkgs="$pkgs postfix dovecot-core dovecot-pop3d swaks openssl python3" ;;
+	*) echo "deps.sh: unknown set '$set' (build, test, peers)" >&2; exit 2 ;;
+	esac
+done
+missing=""
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case $st in *" installed") ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" = 0 ]; then sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"
+else
+	echo "smtpsh needs these Debian packages:$missing" >&2
+	echo "install them with:  sudo apt-get update && sudo $cmd" >&2
+	exit 1
+fi
+echo "installing:$missing" >&2
+# Postfix asks questions at install time; answer them (local only).
+if echo "$missing" | grep -q postfix; then
+	printf '%s\n' "postfix postfix/main_mailer_type select Local only" \
+		"postfix postfix/mailname string smtpsh.test" | $sudo debconf-set-selections
+fi
+# Never let package scripts start daemons with Debian's defaults.
+policy=/usr/sbin/policy-rc.d
+created_policy=""
+if [ ! -e $policy ]; then
+	printf '#!/bin/sh\nexit 101\n' | $sudo tee $policy >/dev/null && $sudo chmod 755 $policy && created_policy=1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >/dev/null || $sudo apt-get update
+$sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
+[ -n "$created_policy" ] && $sudo rm -f $policy
+exit 0
