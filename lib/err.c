@@ -12,7 +12,7 @@ const char *err_name(enum err e)
 	case ERR_PROTOCOL: return "protocol error";
 	case ERR_TLS: return "tls error";
 	case ERR_INVALID: return "invalid input";
-	case ERR_STATE: return "wrong state";
+	case ERR_BADSTATE: return "wrong state";
 	}
 	return "unknown error";
 }

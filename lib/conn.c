@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <time.h>
+#include <unistd.h>
+
+void conn_init(struct conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+}
+
+bool conn_is_open(const struct conn *c)
+{
+	return c->fd >= 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Non-blocking connect bounded by timeout_ms. */
+static enum err connect_one(struct conn *c, const struct addrinfo *ai,
+			    int timeout_ms)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+			ai->ai_protocol);
+	if (fd < 0) {
+		snprintf(c->err, sizeof(c->err), "cannot create a socket: %s",
+			 strerror(errno));
+		return ERR_IO;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		goto connected;
+	if (errno != EINPROGRESS) {
+		snprintf(c->err, sizeof(c->err), "%s port %u: %s", c->addr,
+			 c->port, strerror(errno));
+		close(fd);
+		return ERR_IO;
+	}
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+	int n;
+	do
+		n = poll(&pfd, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n == 0) {
+		snprintf(c->err, sizeof(c->err),
+			 "no answer from %s port %u within %d s (connect timeout)",
+			 c->addr, c->port, timeout_ms / 1000);
+		close(fd);
+		return ERR_TIMEOUT;
+	}
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+	if (n < 0 || soerr) {
+		int e = n < 0 ? errno : soerr;
+		snprintf(c->err, sizeof(c->err), "%s port %u: %s%s", c->addr,
+			 c->port, strerror(e),
+			 e == ECONNREFUSED ? " (nothing listens there)" : "");
+		close(fd);
+		return ERR_IO;
+	}
+connected:;
+	int one = 1;
+	/* Lines are typed one at a time: send each at once. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->fd = fd;
+	return ERR_OK;
+}
+
+enum err conn_connect(struct conn *c, const char *host, unsigned port,
+		      int family, int timeout_ms)
+{
+	struct addrinfo hints = {0}, *res = NULL;
+	char portstr[16];
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(portstr, sizeof(portstr), "%u", port);
+	snprintf(c->host, sizeof(c->host), "%s", host);
+	c->port = port;
+	int rc = getaddrinfo(host, portstr, &hints, &res);
+	if (rc != 0) {
+		snprintf(c->err, sizeof(c->err), "cannot resolve '%s'%s: %s",
+			 host,
+			 family == AF_INET ? " (IPv4)" :
+			 family == AF_INET6 ? " (IPv6)" : "",
+			 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		return ERR_INVALID;
+	}
+	enum err e = ERR_IO;
+	long long deadline = now_ms() + timeout_ms;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		void *a = ai->ai_family == AF_INET6 ?
+			(void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr :
+			(void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr;
+		inet_ntop(ai->ai_family, a, c->addr, sizeof(c->addr));
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			break;
+		e = connect_one(c, ai, (int)left);
+		if (e == ERR_OK)
+			break;
+	}
+	freeaddrinfo(res);
+	return e;
+}
+
+enum err conn_wait_readable(struct conn *c, int timeout_ms)
+{
+	if (c->fd < 0)
+		return ERR_CLOSED;
+	if (conn_pending(c))
+		return ERR_OK;
+	struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+	int n;
+	do
+		n = poll(&pfd, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		snprintf(c->err, sizeof(c->err), "poll: %s", strerror(errno));
+		return ERR_IO;
+	}
+	return n == 0 ? ERR_TIMEOUT : ERR_OK;
+}
+
+bool conn_pending(const struct conn *c)
+{
+	return c->ssl && SSL_pending(c->ssl) > 0;
+}
+
+enum err conn_read(struct conn *c, void *p, size_t n, size_t *got)
+{
+	*got = 0;
+	if (c->fd < 0)
+		return ERR_CLOSED;
+	if (c->ssl) {
+		size_t r = 0;
+		ERR_clear_error();
+		if (SSL_read_ex(c->ssl, p, n, &r)) {
+			*got = r;
+			return ERR_OK;
+		}
+		int se = SSL_get_error(c->ssl, 0);
+		if (se == SSL_ERROR_WANT_READ || se == SSL_ERROR_WANT_WRITE)
+			return ERR_OK;
+		if (se == SSL_ERROR_ZERO_RETURN)
+			return ERR_CLOSED;
+		if (se == SSL_ERROR_SYSCALL && errno == 0) {
+			snprintf(c->err, sizeof(c->err),
+				 "the server closed the connection without a TLS close_notify");
+			return ERR_CLOSED;
+		}
+		snprintf(c->err, sizeof(c->err), "TLS read failed: %s",
+			 ERR_reason_error_string(ERR_peek_last_error()) ?
+				 ERR_reason_error_string(ERR_peek_last_error()) :
+				 strerror(errno));
+		return ERR_TLS;
+	}
+	ssize_t r;
+	do
+		r = read(c->fd, p, n);
+	while (r < 0 && errno == EINTR);
+	if (r > 0) {
+		*got = (size_t)r;
+		return ERR_OK;
+	}
+	if (r == 0)
+		return ERR_CLOSED;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return ERR_OK;
+	snprintf(c->err, sizeof(c->err), "read from %s port %u: %s", c->addr,
+		 c->port, strerror(errno));
+	return errno == ECONNRESET ? ERR_CLOSED : ERR_IO;
+}
+
+enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
+{
+	const char *s = p;
+	if (c->fd < 0)
+		return ERR_CLOSED;
+	while (n > 0) {
+		ssize_t w;
+		if (c->ssl) {
+			size_t done = 0;
+			ERR_clear_error();
+			if (SSL_write_ex(c->ssl, s, n, &done)) {
+				w = (ssize_t)done;
+			} else {
+				int se = SSL_get_error(c->ssl, 0);
+				if (se != SSL_ERROR_WANT_WRITE &&
+				    se != SSL_ERROR_WANT_READ) {
+					snprintf(c->err, sizeof(c->err),
+						 "TLS write failed");
+					return ERR_TLS;
+				}
+				w = -1;
+				errno = EAGAIN;
+			}
+		} else {
+			w = send(c->fd, s, n, MSG_NOSIGNAL);
+		}
+		if (w > 0) {
+			s += w;
+			n -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
+			if (poll(&pfd, 1, timeout_ms) == 0) {
+				snprintf(c->err, sizeof(c->err),
+					 "the server accepted nothing for %d s (write timeout)",
+					 timeout_ms / 1000);
+				return ERR_TIMEOUT;
+			}
+			continue;
+		}
+		snprintf(c->err, sizeof(c->err), "write to %s port %u: %s",
+			 c->addr, c->port, strerror(errno));
+		return (errno == EPIPE || errno == ECONNRESET) ? ERR_CLOSED : ERR_IO;
+	}
+	return ERR_OK;
+}
+
+void conn_close(struct conn *c)
+{
+	if (c->ssl) {
+		SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	if (c->ctx) {
+		SSL_CTX_free(c->ctx);
+		c->ctx = NULL;
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One TCP connection, optionally wrapped in TLS.  Reads and writes branch
+ * on ssl != NULL so that everything above does not care. */
+#ifndef SMTPSH_CONN_H
+#define SMTPSH_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include "err.h"
+
+struct conn {
+	int fd;               /* -1 when not connected */
+	SSL_CTX *ctx;
+	SSL *ssl;             /* NULL in plaintext */
+	char host[256];       /* as given by the user (SNI, verification) */
+	char addr[64];        /* numeric address connected to */
+	unsigned port;
+	char err[512];        /* one human sentence after a failure */
+};
+
+void conn_init(struct conn *c);
+/* Resolves host (family AF_UNSPEC, AF_INET or AF_INET6) and connects to
+ * the first address that answers within timeout_ms each.  Errors:
+ * ERR_INVALID (unknown host), ERR_IO (refused, unreachable), ERR_TIMEOUT. */
+enum err conn_connect(struct conn *c, const char *host, unsigned port,
+		      int family, int timeout_ms);
+/* Reads what is available without blocking.  *got = 0 means nothing yet.
+ * Errors: ERR_CLOSED (orderly close), ERR_IO, ERR_TLS. */
+enum err conn_read(struct conn *c, void *p, size_t n, size_t *got);
+/* Waits until readable (or TLS has buffered data).  ERR_TIMEOUT after
+ * timeout_ms (negative: forever), ERR_OK when something can be read. */
+enum err conn_wait_readable(struct conn *c, int timeout_ms);
+/* Writes everything.  Errors: ERR_IO, ERR_CLOSED, ERR_TIMEOUT, ERR_TLS. */
+enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms);
+/* True when TLS holds decrypted bytes not yet read (poll() cannot see them). */
+bool conn_pending(const struct conn *c);
+void conn_close(struct conn *c);
+bool conn_is_open(const struct conn *c);
+
+#endif
