@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "session.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <openssl/crypto.h>
+#include "b64.h"
+
+void session_init(struct session *s, enum proto p,
+		  const struct session_hooks *hooks, int timeout_ms)
+{
+	memset(s, 0, sizeof(*s));
+	s->proto = p;
+	s->state = ST_CLOSED;
+	conn_init(&s->conn);
+	reply_parser_init(&s->parser, p == PROTO_POP3 ? REPLY_POP3 : REPLY_SMTP);
+	if (hooks)
+		s->hooks = *hooks;
+	s->timeout_ms = timeout_ms;
+	s->pop3_count = s->pop3_octets = -1;
+}
+
+void session_free(struct session *s)
+{
+	session_close(s);
+	reply_parser_free(&s->parser);
+	OPENSSL_cleanse(s->sasl_challenge, sizeof(s->sasl_challenge));
+}
+
+bool session_connected(const struct session *s)
+{
+	return conn_is_open(&s->conn);
+}
+
+bool session_awaiting(const struct session *s)
+{
+	return s->npending > 0;
+}
+
+static void emit_event(struct session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void emit_event(struct session *s, const char *fmt, ...)
+{
+	char text[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (s->hooks.event)
+		s->hooks.event(s->hooks.ctx, text);
+}
+
+static void emit_error(struct session *s, enum err e,
+		       const struct reply_line *l, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void emit_error(struct session *s, enum err e,
+		       const struct reply_line *l, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	if (s->hooks.error)
+		s->hooks.error(s->hooks.ctx, e, s->err, l);
+}
+
+static void forget_caps(struct session *s)
+{
+	s->ncaps = 0;
+	s->caps_known = false;
+	s->server_name[0] = '\0';
+}
+
+static void add_cap(struct session *s, const char *text, size_t len)
+{
+	if (s->ncaps >= SESSION_MAX_CAPS)
+		return;
+	if (len >= SESSION_CAP_LEN)
+		len = SESSION_CAP_LEN - 1;
+	char *d = s->caps[s->ncaps++];
+	for (size_t i = 0; i < len; i++)
+		d[i] = isprint((unsigned char)text[i]) ? text[i] : '?';
+	d[len] = '\0';
+}
+
+const char *session_cap(const struct session *s, const char *kw)
+{
+	size_t n = strlen(kw);
+	for (size_t i = 0; i < s->ncaps; i++)
+		if (strncasecmp(s->caps[i], kw, n) == 0 &&
+		    (s->caps[i][n] == '\0' || s->caps[i][n] == ' ' ||
+		     s->caps[i][n] == '='))
+			return s->caps[i];
+	return NULL;
+}
+
+struct proto_ctx session_proto_ctx(const struct session *s)
+{
+	struct proto_ctx c = {s->proto, s->state, s->tls, s->authenticated};
+	return c;
+}
+
+const char *session_check(const struct session *s, const char *line)
+{
+	char verb[16];
+	const char *args = proto_split(line, verb, sizeof(verb));
+	struct proto_ctx c = session_proto_ctx(s);
+	return proto_check(&c, verb, *args != '\0');
+}
+
+static bool mech_is(const struct session *s, const char *m)
+{
+	return strcasecmp(s->sasl_mech, m) == 0;
+}
+
+bool session_is_secret(const struct session *s, const char *line)
+{
+	if (s->state == ST_SMTP_DATA)
+		return false;
+	if (s->state == ST_SASL) {
+		if (!strcmp(line, "*"))
+			return false; /* the cancel */
+		if (mech_is(s, "LOGIN"))
+			/* The first answer is the user name; the one after
+			 * "Password:" (or any later one) is the secret. */
+			return s->sasl_step > 0 ||
+			       strcasestr(s->sasl_challenge, "pass") != NULL;
+		return true;
+	}
+	char verb[16];
+	const char *args = proto_split(line, verb, sizeof(verb));
+	const struct proto_cmd *cmd = proto_find(s->proto, verb);
+	if (!cmd || !*args)
+		return false;
+	if (cmd->flags & CMD_SECRET_ARG)
+		return true;
+	if (cmd->flags & CMD_SASL) {
+		/* AUTH <mech> <initial-response>: secret except LOGIN's,
+		 * which is only the user name. */
+		const char *sp = strchr(args, ' ');
+		return sp && sp[1] && strncasecmp(args, "LOGIN ", 6) != 0;
+	}
+	return false;
+}
+
+enum err session_connect(struct session *s, const char *host, unsigned port,
+			 int family)
+{
+	enum err e = conn_connect(&s->conn, host, port, family, s->timeout_ms);
+	if (e != ERR_OK) {
+		snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
+		return e;
+	}
+	s->state = ST_GREETING;
+	s->connected_at = s->last_rx = s->last_tx = time(NULL);
+	s->npending = 1;
+	memset(&s->pending[0], 0, sizeof(s->pending[0]));
+	reply_parser_reset(&s->parser);
+	emit_event(s, "connected to %s port %u (%s%s%s)", s->conn.addr, port,
+		   proto_name(s->proto),
+		   strcmp(host, s->conn.addr) ? ", " : "",
+		   strcmp(host, s->conn.addr) ? host : "");
+	return ERR_OK;
+}
+
+/* Builds the form of a line that may be shown: secrets become
+ * "VERB [secret, N bytes]" or "[secret, N bytes]". */
+static void redact(const struct session *s, const char *line, size_t len,
+		   struct buf *out)
+{
+	char verb[16];
+	const char *args = proto_split(line, verb, sizeof(verb));
+	const struct proto_cmd *cmd =
+		s->state == ST_SASL ? NULL : proto_find(s->proto, verb);
+	if (cmd && (cmd->flags & CMD_SASL)) {
+		const char *sp = strchr(args, ' ');
+		size_t keep = sp ? (size_t)(sp - line) + 1 : len;
+		buf_append(out, line, keep);
+		buf_printf(out, "[secret, %zu bytes]", len - keep);
+	} else if (cmd) {
+		size_t keep = (size_t)(args - line);
+		buf_append(out, line, keep);
+		buf_printf(out, "[secret, %zu bytes]", len - keep);
+	} else {
+		buf_printf(out, "[secret, %zu bytes]", len);
+	}
+}
+
+static struct session_pending *push_pending(struct session *s)
+{
+	struct session_pending *p = &s->pending[s->npending++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/* The parser's body expectation follows the oldest awaited reply. */
+static void set_expectation(struct session *s)
+{
+	reply_parser_expect_body(&s->parser,
+				 s->npending && s->pending[0].expect_body);
+}
+
+static enum err write_line(struct session *s, const char *wire, size_t len)
+{
+	struct buf b;
+	buf_init(&b, len + 3);
+	if (!buf_append(&b, wire, len) || !buf_append(&b, "\r\n", 2)) {
+		buf_free(&b);
+		return ERR_NOMEM;
+	}
+	enum err e = conn_write(&s->conn, b.data, b.len, s->timeout_ms);
+	buf_free(&b);
+	if (e != ERR_OK)
+		snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
+	else
+		s->last_tx = time(NULL);
+	return e;
+}
+
+static enum err send_data_line(struct session *s, const char *line, size_t len,
+			       unsigned flags)
+{
+	struct session_sent sent = {0};
+	struct buf wire;
+	buf_init(&wire, len + 2);
+	bool end = len == 1 && line[0] == '.';
+	sent.data = !end;
+	if (!end && len > 0 && line[0] == '.') {
+		buf_append_char(&wire, '.');
+		sent.stuffed = true;
+	}
+	buf_append(&wire, line, len);
+	enum err e = write_line(s, wire.data ? wire.data : "", wire.len);
+	if (e == ERR_OK) {
+		if (end) {
+			struct session_pending *p = push_pending(s);
+			strcpy(p->verb, "DATA");
+			set_expectation(s);
+		} else {
+			s->data_lines++;
+		}
+		sent.wire = wire.data ? wire.data : "";
+		sent.wire_len = wire.len;
+		sent.shown = sent.wire;
+		sent.shown_len = sent.wire_len;
+		if (flags & SEND_SECRET) {
+			sent.secret = true;
+			sent.shown = "[secret]";
+			sent.shown_len = 8;
+		}
+		if (s->hooks.sent)
+			s->hooks.sent(s->hooks.ctx, &sent);
+	}
+	buf_free(&wire);
+	if (end)
+		s->state = ST_SMTP_READY; /* the reply to "." ends the message */
+	return e;
+}
+
+enum err session_send(struct session *s, const char *line, size_t len,
+		      unsigned flags)
+{
+	if (!session_connected(s)) {
+		snprintf(s->err, sizeof(s->err), "not connected");
+		return ERR_BADSTATE;
+	}
+	if (memchr(line, '\r', len) || memchr(line, '\n', len)) {
+		snprintf(s->err, sizeof(s->err),
+			 "a line cannot contain CR or LF (the shell adds CRLF itself)");
+		return ERR_INVALID;
+	}
+	if (s->npending >= SESSION_MAX_PENDING) {
+		snprintf(s->err, sizeof(s->err),
+			 "%d commands are still waiting for replies; wait for the server",
+			 SESSION_MAX_PENDING);
+		return ERR_BADSTATE;
+	}
+	if (s->state == ST_SMTP_DATA)
+		return send_data_line(s, line, len, flags);
+
+	/* A C string copy: verbs and rules work on strings. */
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return ERR_NOMEM;
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+
+	bool secret = (flags & SEND_SECRET) || session_is_secret(s, copy);
+	struct session_pending *p;
+	if (s->state == ST_SASL) {
+		p = push_pending(s);
+		strcpy(p->verb, "AUTH");
+		p->has_arg = true;
+		s->sasl_step++;
+	} else {
+		char verb[16];
+		const char *args = proto_split(copy, verb, sizeof(verb));
+		const struct proto_cmd *cmd = proto_find(s->proto, verb);
+		const char *warn = session_check(s, copy);
+		p = push_pending(s);
+		snprintf(p->verb, sizeof(p->verb), "%s", verb);
+		p->has_arg = *args != '\0';
+		p->unknown = cmd == NULL;
+		if (warn)
+			snprintf(p->warn, sizeof(p->warn), "%s", warn);
+		if (cmd && s->proto == PROTO_POP3)
+			p->expect_body = (cmd->flags & CMD_BODY_ALWAYS) ||
+					 ((cmd->flags & CMD_BODY_NOARG) && !*args);
+		if (cmd && (cmd->flags & CMD_SASL) && *args) {
+			size_t i = 0;
+			while (args[i] && args[i] != ' ' &&
+			       i + 1 < sizeof(s->sasl_mech)) {
+				s->sasl_mech[i] = (char)toupper((unsigned char)args[i]);
+				i++;
+			}
+			s->sasl_mech[i] = '\0';
+			s->sasl_step = strchr(args, ' ') ? 1 : 0;
+			s->sasl_challenge[0] = '\0';
+			if (mech_is(s, "PLAIN") || mech_is(s, "LOGIN")) {
+				/* Remember the user for `status`. */
+				s->auth_user[0] = '\0';
+			}
+		}
+		if (cmd && (cmd->flags & CMD_QUIT))
+			s->quit_sent = true;
+		if (s->proto == PROTO_POP3 && !strcmp(verb, "USER"))
+			snprintf(s->auth_user, sizeof(s->auth_user), "%s", args);
+	}
+	if (s->npending == 1)
+		set_expectation(s);
+
+	enum err e = write_line(s, copy, len);
+	if (e != ERR_OK) {
+		s->npending--;
+	} else if (s->hooks.sent) {
+		struct session_sent sent = {0};
+		struct buf shown;
+		buf_init(&shown, 0);
+		sent.wire = copy;
+		sent.wire_len = len;
+		sent.secret = secret;
+		if (secret) {
+			redact(s, copy, len, &shown);
+			sent.shown = shown.data ? shown.data : "";
+			sent.shown_len = shown.len;
+		} else {
+			sent.shown = copy;
+			sent.shown_len = len;
+		}
+		s->hooks.sent(s->hooks.ctx, &sent);
+		buf_free(&shown);
+	}
+	OPENSSL_cleanse(copy, len);
+	free(copy);
+	return e;
+}
+
+/* Records a SASL challenge in printable form for annotation and for
+ * deciding whether the next answer is a secret. */
+static void note_challenge(struct session *s, const char *text, size_t len)
+{
+	struct buf dec;
+	buf_init(&dec, sizeof(s->sasl_challenge) * 4);
+	s->sasl_challenge_b64ok = b64_decode(&dec, text, len) == ERR_OK;
+	size_t n = 0;
+	if (s->sasl_challenge_b64ok)
+		for (size_t i = 0; i < dec.len && n + 1 < sizeof(s->sasl_challenge); i++)
+			s->sasl_challenge[n++] =
+				isprint((unsigned char)dec.data[i]) ? dec.data[i] : '.';
+	s->sasl_challenge[n] = '\0';
+	buf_free(&dec);
+}
+
+static void on_line(struct session *s, const struct reply_line *l)
+{
+	const struct session_pending *p = s->npending ? &s->pending[0] : NULL;
+	const char *verb = p ? p->verb : NULL;
+	bool first = s->reply_lines++ == 0;
+	s->last_rx = time(NULL);
+
+	if (s->proto == PROTO_SMTP && verb && (!strcmp(verb, "EHLO") ||
+					       !strcmp(verb, "HELO"))) {
+		if (l->code == 250 && first) {
+			size_t n = l->text_len < sizeof(s->server_name) - 1 ?
+					   l->text_len : sizeof(s->server_name) - 1;
+			memcpy(s->server_name, l->text, n);
+			s->server_name[n] = '\0';
+			s->ncaps = 0;
+			s->caps_known = true;
+		} else if (l->code == 250 && !strcmp(verb, "EHLO")) {
+			add_cap(s, l->text, l->text_len);
+		}
+	} else if (s->proto == PROTO_POP3 && (l->flags & LINE_BODY) &&
+		   !(l->flags & LINE_BODY_END) && verb) {
+		if (!strcmp(verb, "CAPA")) {
+			add_cap(s, l->text, l->text_len);
+		} else if (!strcmp(verb, "LIST") || !strcmp(verb, "UIDL")) {
+			s->body_items++;
+			const char *sp = memchr(l->text, ' ', l->text_len);
+			if (sp && !strcmp(verb, "LIST"))
+				s->body_sum += strtoull(sp + 1, NULL, 10);
+		}
+	} else if (s->proto == PROTO_POP3 && !(l->flags & LINE_BODY) && verb &&
+		   !strcmp(verb, "CAPA") && l->code == REPLY_POP3_OK) {
+		forget_caps(s);
+		s->caps_known = true;
+	}
+	if (!(l->flags & LINE_BODY) && (l->code == REPLY_POP3_OK ||
+					l->code == REPLY_POP3_ERR) &&
+	    s->proto == PROTO_POP3) {
+		s->body_items = 0;
+		s->body_sum = 0;
+	}
+	if (s->hooks.line)
+		s->hooks.line(s->hooks.ctx, l);
+}
+
+static void smtp_transition(struct session *s, const char *verb,
+			    const struct reply *r)
+{
+	int c = r->code;
+	if (c == 421) {
+		s->state = ST_CLOSED; /* the server is closing */
+		return;
+	}
+	if (!verb)
+		return;
+	if (!*verb) { /* greeting */
+		s->state = ST_SMTP_INIT;
+		return;
+	}
+	if (!strcmp(verb, "EHLO") || !strcmp(verb, "HELO")) {
+		if (c == 250) {
+			s->state = ST_SMTP_READY;
+			s->rcpts = 0;
+			if (!strcmp(verb, "HELO"))
+				forget_caps(s), s->caps_known = true;
+		}
+	} else if (!strcmp(verb, "MAIL")) {
+		if (c == 250) {
+			s->state = ST_SMTP_MAIL;
+			s->rcpts = 0;
+		}
+	} else if (!strcmp(verb, "RCPT")) {
+		if ((c == 250 || c == 251) &&
+		    (s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT)) {
+			s->state = ST_SMTP_RCPT;
+			s->rcpts++;
+		}
+	} else if (!strcmp(verb, "DATA")) {
+		if (c == 354) {
+			s->state = ST_SMTP_DATA;
+			s->data_lines = 0;
+		} else if (s->state == ST_SMTP_READY && s->rcpts) {
+			/* the reply to the final "." */
+			if (c == 250)
+				s->messages_sent++;
+			s->rcpts = 0;
+		}
+	} else if (!strcmp(verb, "RSET")) {
+		if (c == 250 && s->state != ST_SMTP_INIT) {
+			s->state = ST_SMTP_READY;
+			s->rcpts = 0;
+		}
+	} else if (!strcmp(verb, "AUTH")) {
+		if (c == 334) {
+			if (s->state != ST_SASL)
+				s->sasl_prev = s->state;
+			s->state = ST_SASL;
+			note_challenge(s, r->text, strlen(r->text));
+		} else {
+			if (s->state == ST_SASL)
+				s->state = s->sasl_prev;
+			if (c == 235)
+				s->authenticated = true;
+		}
+	}
+}
+
+static void pop3_transition(struct session *s, const char *verb,
+			    const struct reply *r)
+{
+	bool ok = r->code == REPLY_POP3_OK;
+	if (!verb)
+		return;
+	if (!*verb) {
+		s->state = ok ? ST_POP3_AUTH : ST_CLOSED;
+		const char *lt = strchr(r->text, '<');
+		const char *gt = lt ? strchr(lt, '>') : NULL;
+		s->apop_stamp[0] = '\0';
+		if (lt && gt && (size_t)(gt - lt + 1) < sizeof(s->apop_stamp))
+			snprintf(s->apop_stamp, sizeof(s->apop_stamp), "%.*s",
+				 (int)(gt - lt + 1), lt);
+		return;
+	}
+	if (!strcmp(verb, "USER")) {
+		if (s->state == ST_POP3_AUTH || s->state == ST_POP3_USER)
+			s->state = ok ? ST_POP3_USER : ST_POP3_AUTH;
+	} else if (!strcmp(verb, "PASS") || !strcmp(verb, "APOP")) {
+		if (ok && s->state != ST_POP3_TRANS) {
+			s->state = ST_POP3_TRANS;
+			s->authenticated = true;
+		} else if (!ok && s->state == ST_POP3_USER) {
+			s->state = ST_POP3_AUTH;
+		}
+	} else if (!strcmp(verb, "AUTH")) {
+		if (r->code == REPLY_POP3_CONT) {
+			if (s->state != ST_SASL)
+				s->sasl_prev = s->state;
+			s->state = ST_SASL;
+			note_challenge(s, r->text, strlen(r->text));
+		} else if (s->state == ST_SASL || s->sasl_mech[0]) {
+			s->state = ok && !r->has_body ? ST_POP3_TRANS :
+				   s->state == ST_SASL ? s->sasl_prev : s->state;
+			if (ok && !r->has_body)
+				s->authenticated = true;
+		}
+	} else if (!strcmp(verb, "STAT") && ok) {
+		long n = -1, o = -1;
+		if (sscanf(r->text, "%ld %ld", &n, &o) == 2) {
+			s->pop3_count = n;
+			s->pop3_octets = o;
+		}
+	} else if (!strcmp(verb, "QUIT") && ok) {
+		s->state = ST_CLOSED;
+	}
+}
+
+static void on_reply(struct session *s, const struct reply *r)
+{
+	struct session_pending cur = {0};
+	bool solicited = s->npending > 0;
+	if (solicited) {
+		cur = s->pending[0];
+		memmove(&s->pending[0], &s->pending[1],
+			(s->npending - 1) * sizeof(s->pending[0]));
+		s->npending--;
+	}
+	const char *verb = solicited ? cur.verb : NULL;
+	if (s->proto == PROTO_SMTP)
+		smtp_transition(s, verb, r);
+	else
+		pop3_transition(s, verb, r);
+	if (verb && !strcmp(verb, "QUIT") &&
+	    (r->code == 221 || r->code == REPLY_POP3_OK))
+		s->state = ST_CLOSED;
+	s->answering = solicited ? &cur : NULL;
+	if (s->hooks.reply)
+		s->hooks.reply(s->hooks.ctx, r);
+	s->answering = NULL;
+	set_expectation(s);
+}
+
+/* Delivers every complete event the parser holds. */
+static void drain(struct session *s)
+{
+	struct reply_event ev;
+	while (reply_parser_next(&s->parser, &ev)) {
+		switch (ev.kind) {
+		case REPLY_EV_LINE:
+			on_line(s, &ev.line);
+			break;
+		case REPLY_EV_END:
+			s->reply_lines = 0;
+			on_reply(s, ev.reply);
+			break;
+		case REPLY_EV_ERROR:
+			s->reply_lines = 0;
+			s->protocol_errors++;
+			/* The reply is abandoned: the command it answered gets
+			 * no reply of its own. */
+			if (ev.err != ERR_CLOSED && s->npending) {
+				memmove(&s->pending[0], &s->pending[1],
+					(s->npending - 1) * sizeof(s->pending[0]));
+				s->npending--;
+				set_expectation(s);
+			}
+			emit_error(s, ev.err, ev.line.raw_len ? &ev.line : NULL,
+				   "%s", ev.error);
+			break;
+		}
+	}
+}
+
+static void lost_connection(struct session *s, enum err e)
+{
+	reply_parser_eof(&s->parser);
+	drain(s);
+	bool expected = s->quit_sent || s->state == ST_CLOSED;
+	if (e == ERR_CLOSED && expected) {
+		emit_event(s, "connection closed by the server");
+	} else if (e == ERR_CLOSED) {
+		s->protocol_errors++;
+		if (s->npending)
+			emit_error(s, ERR_CLOSED, NULL,
+				   "the server closed the connection while a reply%s%s was awaited",
+				   s->pending[0].verb[0] ? " to " : " (the greeting)",
+				   s->pending[0].verb);
+		else
+			emit_error(s, ERR_CLOSED, NULL,
+				   "the server closed the connection");
+	} else {
+		s->protocol_errors++;
+		emit_error(s, e, NULL, "%s", s->conn.err);
+	}
+	s->npending = 0;
+	conn_close(&s->conn);
+	s->state = ST_CLOSED;
+	s->tls = false;
+}
+
+enum err session_pump(struct session *s, int timeout_ms)
+{
+	if (!session_connected(s))
+		return ERR_CLOSED;
+	enum err e = conn_wait_readable(&s->conn, timeout_ms);
+	if (e != ERR_OK)
+		return e;
+	char chunk[16384];
+	/* Read once, plus whatever TLS already decrypted. */
+	do {
+		size_t got = 0;
+		e = conn_read(&s->conn, chunk, sizeof(chunk), &got);
+		if (e != ERR_OK) {
+			lost_connection(s, e);
+			return ERR_CLOSED;
+		}
+		if (got == 0)
+			break;
+		if (reply_parser_feed(&s->parser, chunk, got) != ERR_OK) {
+			snprintf(s->err, sizeof(s->err), "out of memory");
+			return ERR_NOMEM;
+		}
+		drain(s);
+	} while (conn_pending(&s->conn));
+	return ERR_OK;
+}
+
+enum err session_wait(struct session *s)
+{
+	while (s->npending > 0) {
+		enum err e = session_pump(s, s->timeout_ms);
+		if (e == ERR_TIMEOUT) {
+			s->protocol_errors++;
+			snprintf(s->err, sizeof(s->err),
+				 "no reply %s%s within %d s: the server is silent",
+				 s->pending[0].verb[0] ? "to " : "(greeting)",
+				 s->pending[0].verb, s->timeout_ms / 1000);
+			return e;
+		}
+		if (e != ERR_OK)
+			return e;
+	}
+	return ERR_OK;
+}
+
+void session_close(struct session *s)
+{
+	conn_close(&s->conn);
+	s->npending = 0;
+	s->state = ST_CLOSED;
+	s->tls = false;
+}

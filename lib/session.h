@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One connection's state: protocol, state machine, capabilities, TLS,
+ * login and the current transaction.  Every line in or out passes
+ * through here and is reported to the caller's hooks (the shell renders
+ * them, the transcript writer records them).  Never prints. */
+#ifndef SMTPSH_SESSION_H
+#define SMTPSH_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include "buf.h"
+#include "conn.h"
+#include "err.h"
+#include "proto.h"
+#include "reply.h"
+
+#define SESSION_MAX_PENDING 16
+#define SESSION_MAX_CAPS 64
+#define SESSION_CAP_LEN 128
+
+/* A line just sent, as the hooks see it. */
+struct session_sent {
+	const char *shown;   /* what may be displayed/recorded: the line, or
+				its redacted form when secret */
+	size_t shown_len;
+	const char *wire;    /* the real bytes sent (without CRLF): never
+				display or record them when secret */
+	size_t wire_len;
+	bool secret;         /* shown is redacted */
+	bool stuffed;        /* DATA line that got a leading '.' added */
+	bool data;           /* a line of the message (after 354) */
+};
+
+struct session_hooks {
+	void *ctx;
+	void (*sent)(void *ctx, const struct session_sent *s);
+	void (*line)(void *ctx, const struct reply_line *l);
+	void (*reply)(void *ctx, const struct reply *r);
+	/* l may be NULL; msg is one line without a newline. */
+	void (*error)(void *ctx, enum err e, const char *msg,
+		      const struct reply_line *l);
+	/* connection events: "connected to ...", "connection closed ..." */
+	void (*event)(void *ctx, const char *text);
+};
+
+/* A command waiting for its reply. */
+struct session_pending {
+	char verb[16];      /* "" for the greeting, "DATA" for the final "." */
+	char warn[200];     /* the sequence rule it broke when sent, or "" */
+	bool has_arg;
+	bool expect_body;   /* POP3 */
+	bool unknown;       /* verb not in the protocol table */
+};
+
+struct session {
+	enum proto proto;
+	enum pstate state;
+	struct conn conn;
+	struct reply_parser parser;
+	struct session_hooks hooks;
+
+	struct session_pending pending[SESSION_MAX_PENDING];
+	size_t npending;
+
+	/* The reply being delivered to the hooks: what it answers. */
+	const struct session_pending *answering; /* NULL: unsolicited */
+
+	/* Capabilities from the last EHLO / CAPA (forgotten after TLS). */
+	char caps[SESSION_MAX_CAPS][SESSION_CAP_LEN];
+	size_t ncaps;
+	bool caps_known;
+	char server_name[256]; /* EHLO's first line, or "" */
+	char banner[512];      /* greeting text */
+	char apop_stamp[256];  /* POP3 greeting's <timestamp>, or "" */
+
+	bool tls;
+	bool authenticated;
+	char auth_user[128];   /* from AUTH LOGIN/PLAIN or USER, if known */
+
+	/* SASL exchange in progress */
+	enum pstate sasl_prev; /* state to return to */
+	char sasl_mech[32];
+	unsigned sasl_step;    /* responses sent so far */
+	char sasl_challenge[256]; /* last challenge decoded (printable) */
+	bool sasl_challenge_b64ok;
+
+	/* Transaction / mailbox counters */
+	unsigned rcpts;           /* accepted in the current message */
+	unsigned messages_sent;   /* 250 after the final "." */
+	unsigned long data_lines; /* lines typed in the current DATA */
+	long pop3_count, pop3_octets; /* from STAT, -1 unknown */
+	/* POP3 multi-line summaries for the reply being read */
+	unsigned long body_items;
+	unsigned long long body_sum;
+
+	size_t reply_lines;       /* lines of the reply being read */
+	unsigned protocol_errors; /* malformed replies, timeouts, drops */
+	bool quit_sent;
+	time_t connected_at, last_rx, last_tx;
+	int timeout_ms;           /* reply and write timeout */
+	char err[512];            /* one sentence after a failure */
+};
+
+enum send_flag {
+	SEND_SECRET = 1 << 0, /* redact whatever the line is */
+};
+
+void session_init(struct session *s, enum proto p,
+		  const struct session_hooks *hooks, int timeout_ms);
+void session_free(struct session *s);
+
+/* Connects and queues the greeting as the first awaited reply.  Errors:
+ * those of conn_connect(); s->err says what happened. */
+enum err session_connect(struct session *s, const char *host, unsigned port,
+			 int family);
+
+/* Sends one line (CRLF added).  In DATA state the line is message data
+ * (dot-stuffed; a lone "." ends the message).  Errors: ERR_BADSTATE (not
+ * connected, too many replies outstanding), ERR_INVALID (line holds CR or
+ * LF), write errors. */
+enum err session_send(struct session *s, const char *line, size_t len,
+		      unsigned flags);
+
+/* Reads what arrives within timeout_ms and delivers it to the hooks.
+ * ERR_TIMEOUT when nothing came, ERR_CLOSED when the connection is gone. */
+enum err session_pump(struct session *s, int timeout_ms);
+/* Pumps until every sent command has its reply.  ERR_TIMEOUT when the
+ * server stays silent for s->timeout_ms. */
+enum err session_wait(struct session *s);
+
+bool session_connected(const struct session *s);
+bool session_awaiting(const struct session *s);
+/* The sequence rule a typed line would break, or NULL. */
+const char *session_check(const struct session *s, const char *line);
+/* Whether the line would be sent as a secret (PASS's argument, AUTH
+ * PLAIN's initial response, the answer to a "Password:" challenge...). */
+bool session_is_secret(const struct session *s, const char *line);
+/* The capability whose keyword is kw (case-insensitive), or NULL. */
+const char *session_cap(const struct session *s, const char *kw);
+struct proto_ctx session_proto_ctx(const struct session *s);
+void session_close(struct session *s);
+
+#endif
