@@ -20,7 +20,7 @@ B := build
 SANFLAGS :=
 endif
 
-WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wno-format-nonliteral
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif

@@ -541,6 +541,8 @@ static void on_reply(struct session *s, const struct reply *r)
 		s->npending--;
 	}
 	const char *verb = solicited ? cur.verb : NULL;
+	if (verb && !*verb)
+		snprintf(s->banner, sizeof(s->banner), "%s", r->text);
 	if (s->proto == PROTO_SMTP)
 		smtp_transition(s, verb, r);
 	else

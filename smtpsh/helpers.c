@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Local commands.  Syntax: "/name args" always means a helper; a bare
+ * "name args" does too when name is not a protocol verb (b64, unb64,
+ * explain, status); "\LINE" sends LINE verbatim.  So HELP goes to the
+ * server and /help is ours. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <openssl/crypto.h>
+
+#include "annot.h"
+#include "b64.h"
+#include "escape.h"
+#include "shell.h"
+
+struct helper {
+	const char *name;
+	const char *usage;
+	const char *help;
+	/* Returns a line to send (malloc'd) or NULL. */
+	char *(*run)(struct shell *sh, const char *args, size_t *len, bool *secret);
+};
+
+static char *h_help(struct shell *sh, const char *args, size_t *len, bool *secret);
+static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret);
+static char *h_unb64(struct shell *sh, const char *args, size_t *len, bool *secret);
+static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *secret);
+static char *h_status(struct shell *sh, const char *args, size_t *len, bool *secret);
+static char *h_send(struct shell *sh, const char *args, size_t *len, bool *secret);
+static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *secret);
+static char *h_exit(struct shell *sh, const char *args, size_t *len, bool *secret);
+
+static const struct helper helpers[] = {
+	{"help", "/help  (or ?)", "this list; HELP without the slash goes to the server", h_help},
+	{"b64", "b64 TEXT | b64", "send base64(TEXT) as the next line (\\0 for NUL, \\\\ for \\); alone: ask without echo, send as a secret", h_b64},
+	{"unb64", "unb64 BASE64", "decode base64 and show it (nothing is sent)", h_unb64},
+	{"explain", "explain CODE [X.Y.Z] | X.Y.Z | KEYWORD", "explain a reply code, enhanced code, extension or POP3 response code, offline", h_explain},
+	{"status", "status", "connection, TLS, login, transaction and capabilities", h_status},
+	{"send", "/send LINE  (or \\LINE)", "send LINE exactly as typed, even if it looks like a helper", h_send},
+	{"connect", "/connect", "connect again to the same server (after it hung up)", h_connect},
+	{"exit", "/exit  (or Ctrl-D)", "leave smtpsh (QUIT is sent to the server, /exit is not)", h_exit},
+	{"quit", "/quit", "same as /exit", h_exit},
+};
+#define NHELPERS (sizeof(helpers) / sizeof(helpers[0]))
+
+const char *helpers_name(size_t i, bool *needs_slash)
+{
+	if (i >= NHELPERS)
+		return NULL;
+	/* A helper whose name is a protocol verb in either protocol, or
+	 * one that only makes sense with a slash, needs the slash. */
+	*needs_slash = proto_find(PROTO_SMTP, helpers[i].name) ||
+		       proto_find(PROTO_POP3, helpers[i].name) ||
+		       !strcmp(helpers[i].name, "send") ||
+		       !strcmp(helpers[i].name, "connect") ||
+		       !strcmp(helpers[i].name, "exit") ||
+		       !strcmp(helpers[i].name, "quit");
+	return helpers[i].name;
+}
+
+static char *h_help(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)args, (void)len, (void)secret;
+	render_info(sh, "Type protocol lines as they go on the wire; smtpsh adds CRLF and explains each reply.");
+	render_info(sh, "Local helpers (never sent; a /name form always works):");
+	for (size_t i = 0; i < NHELPERS; i++)
+		render_info(sh, "  %-40s %s", helpers[i].usage, helpers[i].help);
+	render_info(sh, "%s commands:", sh->session.proto == PROTO_SMTP ? "SMTP" : "POP3");
+	for (size_t i = 0; i < proto_cmds_len; i++)
+		if (proto_cmds[i].proto == sh->session.proto)
+			render_info(sh, "  %-40s %s", proto_cmds[i].syntax, proto_cmds[i].help);
+	render_info(sh, "Tab completes the commands that make sense now. After 354 every line is message text until a lone '.'.");
+	return NULL;
+}
+
+static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	struct buf raw, enc;
+	char *typed = NULL;
+	buf_init(&raw, 0);
+	buf_init(&enc, 0);
+	if (!*args) {
+		typed = repl_read_secret(sh, "text to encode (not echoed): ");
+		if (!typed) {
+			render_warning(sh, "b64: nothing read; nothing sent");
+			return NULL;
+		}
+		args = typed;
+		*secret = true;
+	}
+	size_t bad = 0;
+	char *out = NULL;
+	if (!unescape_append(&raw, args, strlen(args), &bad)) {
+		render_warning(sh, "b64: bad escape at position %zu (use \\0 for NUL, \\\\ for a backslash); nothing sent", bad + 1);
+	} else if (b64_encode(&enc, raw.data ? raw.data : "", raw.len) != ERR_OK) {
+		render_warning(sh, "b64: out of memory");
+	} else {
+		out = malloc(enc.len + 1);
+		if (out) {
+			memcpy(out, enc.data, enc.len + 1);
+			*len = enc.len;
+		}
+	}
+	if (typed) {
+		OPENSSL_cleanse(typed, strlen(typed));
+		free(typed);
+	}
+	buf_free(&raw);
+	buf_free(&enc);
+	return out;
+}
+
+static char *h_unb64(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)len, (void)secret;
+	struct buf dec;
+	buf_init(&dec, 1 << 20);
+	if (!*args) {
+		render_warning(sh, "usage: unb64 BASE64");
+	} else if (b64_decode(&dec, args, strlen(args)) != ERR_OK) {
+		render_warning(sh, "unb64: '%s' is not valid base64", args);
+	} else {
+		struct buf shown;
+		buf_init(&shown, 0);
+		escape_append(&shown, dec.data ? dec.data : "", dec.len);
+		render_info(sh, "%s  (%zu bytes)", shown.data ? shown.data : "", dec.len);
+		buf_free(&shown);
+	}
+	buf_free(&dec);
+	return NULL;
+}
+
+static bool is_esc(const char *s)
+{
+	struct annot_esc e;
+	return annot_esc_lookup(s, &e);
+}
+
+static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)len, (void)secret;
+	char a[64] = "", b[64] = "";
+	char buf[512];
+	int n = sscanf(args, "%63s %63s", a, b);
+	if (n < 1) {
+		render_warning(sh, "usage: explain CODE [X.Y.Z] | X.Y.Z | +OK | -ERR | [RESP-CODE] | KEYWORD");
+		return NULL;
+	}
+	bool done = false;
+	if (strlen(a) == 3 && isdigit((unsigned char)a[0]) &&
+	    isdigit((unsigned char)a[1]) && isdigit((unsigned char)a[2])) {
+		int code = atoi(a);
+		render_info(sh, "%d: %s", code, annot_smtp(code, NULL, buf, sizeof(buf)));
+		for (size_t i = 0; i < annot_smtp_codes_len; i++)
+			if (annot_smtp_codes[i].code == code && annot_smtp_codes[i].context)
+				render_info(sh, "  after %s: %s",
+					    *annot_smtp_codes[i].context ? annot_smtp_codes[i].context : "connecting (greeting)",
+					    annot_smtp_codes[i].meaning);
+		done = true;
+		memmove(a, b, sizeof(a));
+		b[0] = '\0';
+	}
+	if (a[0] && is_esc(a)) {
+		struct annot_esc e;
+		annot_esc_lookup(a, &e);
+		render_info(sh, "%s: %s", a, e.klass_meaning);
+		render_info(sh, "  X.%d: %s", e.subject, e.subject_meaning ? e.subject_meaning : "unregistered subject");
+		render_info(sh, "  X.%d.%d: %s%s%s%s", e.subject, e.detail,
+			    e.detail_meaning ? e.detail_meaning : "not in the IANA registry (a vendor's own code)",
+			    e.source ? " (" : "", e.source ? e.source : "", e.source ? ")" : "");
+		return NULL;
+	}
+	if (done || !a[0])
+		return NULL;
+	if (!strcasecmp(a, "+OK") || !strcasecmp(a, "-ERR")) {
+		int st = a[0] == '+' ? REPLY_POP3_OK : REPLY_POP3_ERR;
+		render_info(sh, "%s: %s", a, annot_pop3(st, b[0] ? b : ""));
+		return NULL;
+	}
+	char key[64];
+	snprintf(key, sizeof(key), "%s", a[0] == '[' ? a + 1 : a);
+	key[strcspn(key, "]")] = '\0';
+	const char *m;
+	if ((m = annot_pop3_resp_code(key)))
+		render_info(sh, "[%s] (POP3 response code): %s", key, m), done = true;
+	snprintf(buf, sizeof(buf), "%s%s%s", a, b[0] ? " " : "", b);
+	char out[512];
+	if ((m = annot_ehlo(buf, out, sizeof(out))))
+		render_info(sh, "%s (SMTP extension): %s", a, m), done = true;
+	if ((m = annot_capa(buf, out, sizeof(out))))
+		render_info(sh, "%s (POP3 capability): %s", a, m), done = true;
+	if ((m = annot_sasl_mech(a)))
+		render_info(sh, "%s (SASL mechanism): %s", a, m), done = true;
+	const struct proto_cmd *c;
+	if ((c = proto_find(PROTO_SMTP, a)))
+		render_info(sh, "%s (SMTP command): %s — %s", a, c->syntax, c->help), done = true;
+	if ((c = proto_find(PROTO_POP3, a)))
+		render_info(sh, "%s (POP3 command): %s — %s", a, c->syntax, c->help), done = true;
+	if (!done)
+		render_warning(sh, "explain: nothing known about '%s'", a);
+	return NULL;
+}
+
+static char *h_status(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)args, (void)len, (void)secret;
+	const struct session *s = &sh->session;
+	time_t now = time(NULL);
+	if (!session_connected(s)) {
+		render_info(sh, "connection: closed (target %s://%s:%u; /connect to reconnect)",
+			    proto_name(sh->target.proto), sh->target.host, sh->target.port);
+	} else {
+		render_info(sh, "connection: %s://%s:%u (%s), up %lds, idle %lds",
+			    proto_name(s->proto), sh->target.host, s->conn.port,
+			    s->conn.addr, (long)(now - s->connected_at),
+			    (long)(now - (s->last_tx > s->last_rx ? s->last_tx : s->last_rx)));
+		render_info(sh, "            servers drop idle sessions: RFC 5321 asks SMTP servers to wait at least 5 minutes, RFC 1939 POP3 servers 10");
+	}
+	render_info(sh, "banner:     %s", s->banner[0] ? s->banner : "(none yet)");
+	render_info(sh, "state:      %s", proto_state_name(s->state));
+	render_info(sh, "tls:        %s", s->tls ? "yes" : "no (plaintext: everything, passwords included, crosses the network readable)");
+	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
+		    s->auth_user[0] ? ", user " : "", s->auth_user);
+	if (s->proto == PROTO_SMTP) {
+		render_info(sh, "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
+			    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open" :
+			    s->state == ST_SMTP_DATA ? "typing the text" : "none open",
+			    s->rcpts, s->rcpts == 1 ? "" : "s",
+			    s->messages_sent, s->messages_sent == 1 ? "" : "s");
+	} else if (s->pop3_count >= 0) {
+		render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
+			    s->pop3_count, s->pop3_octets);
+	}
+	if (!s->caps_known) {
+		render_info(sh, "extensions: unknown (%s)", s->proto == PROTO_SMTP ? "send EHLO" : "send CAPA");
+	} else {
+		render_info(sh, "extensions: %zu", s->ncaps);
+		for (size_t i = 0; i < s->ncaps; i++)
+			render_info(sh, "  %s", s->caps[i]);
+	}
+	return NULL;
+}
+
+static char *h_send(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)sh, (void)secret;
+	*len = strlen(args);
+	return strdup(args);
+}
+
+static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)args, (void)len, (void)secret;
+	if (session_connected(&sh->session))
+		session_close(&sh->session);
+	struct session_hooks h = sh->session.hooks;
+	session_free(&sh->session);
+	session_init(&sh->session, sh->target.proto, &h, sh->timeout_s * 1000);
+	if (session_connect(&sh->session, sh->target.host, sh->target.port,
+			    sh->family) != ERR_OK)
+		render_warning(sh, "cannot connect: %s", sh->session.err);
+	return NULL;
+}
+
+static char *h_exit(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)args, (void)len, (void)secret;
+	sh->quit = true;
+	return NULL;
+}
+
+enum helper_result helpers_run(struct shell *sh, const char *line,
+			       char **send, size_t *send_len, bool *secret)
+{
+	*send = NULL;
+	*secret = false;
+	if (line[0] == '\\') {
+		*send = strdup(line + 1);
+		*send_len = strlen(line + 1);
+		return HELPER_DONE;
+	}
+	bool slash = line[0] == '/';
+	if (!strcmp(line, "?")) {
+		h_help(sh, "", send_len, secret);
+		return HELPER_DONE;
+	}
+	const char *name = line + slash;
+	size_t n = strcspn(name, " ");
+	const char *args = name + n;
+	while (*args == ' ')
+		args++;
+	for (size_t i = 0; i < NHELPERS; i++) {
+		bool needs_slash;
+		helpers_name(i, &needs_slash);
+		if (strlen(helpers[i].name) != n ||
+		    strncasecmp(helpers[i].name, name, n) != 0)
+			continue;
+		if (needs_slash && !slash)
+			return HELPER_NOT_A_HELPER;
+		*send = helpers[i].run(sh, args, send_len, secret);
+		return HELPER_DONE;
+	}
+	if (slash) {
+		render_warning(sh, "unknown helper '/%.*s': /help lists them (to send a line starting with '/', type \\/...)",
+			       (int)(n > 40 ? 40 : n), name);
+		return HELPER_DONE;
+	}
+	return HELPER_NOT_A_HELPER;
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* smtpsh: type SMTP and POP3 by hand, with every reply explained. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "shell.h"
+
+#define SMTPSH_VERSION "0.1.0"
+
+static void usage(FILE *f)
+{
+	fputs("usage: smtpsh [options] TARGET\n"
+	      "\n"
+	      "Connect to an SMTP or POP3 server and type the protocol by hand;\n"
+	      "every reply is shown with what it means.\n"
+	      "\n"
+	      "TARGET:  smtp://HOST[:PORT]   SMTP (port 25 by default)\n"
+	      "         pop3://HOST[:PORT]   POP3 (port 110 by default)\n"
+	      "         HOST[:PORT]          SMTP, or POP3 when PORT is 110\n"
+	      "         IPv6 addresses in brackets: smtp://[::1]:25\n"
+	      "\n"
+	      "options:\n"
+	      "  -4, -6               use IPv4 / IPv6 only\n"
+	      "  -t, --timeout SECS   connect and reply timeout (default 30)\n"
+	      "  -f, --file FILE      run the lines of FILE as if typed (script mode)\n"
+	      "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n"
+	      "      --no-history     do not read or write the history file\n"
+	      "  -h, --help           this text\n"
+	      "  -V, --version        version\n"
+	      "\n"
+	      "Script mode: when standard input is not a terminal, or with -f, each\n"
+	      "line is sent in lock-step with the replies; S:/R: lines and # notes go\n"
+	      "to standard output.\n"
+	      "\n"
+	      "In the session: /help lists the helpers (b64, unb64, explain, status...);\n"
+	      "\\LINE sends LINE verbatim.\n"
+	      "\n"
+	      "exit status:\n"
+	      "  0  the session ran and ended (QUIT or end of input)\n"
+	      "  2  bad command line\n"
+	      "  3  connection failure: unknown host, refused, connect timeout\n"
+	      "  4  protocol failure: malformed reply, no reply in time, hang-up\n",
+	      f);
+}
+
+/* Parses TARGET into t.  Returns NULL or an error sentence. */
+static const char *parse_target(const char *arg, struct target *t)
+{
+	static char err[300];
+	const char *rest = arg;
+	bool have_proto = false;
+	const char *sep = strstr(arg, "://");
+	if (sep) {
+		size_t n = (size_t)(sep - arg);
+		if (n == 4 && !strncasecmp(arg, "smtp", 4))
+			t->proto = PROTO_SMTP;
+		else if (n == 4 && !strncasecmp(arg, "pop3", 4))
+			t->proto = PROTO_POP3;
+		else if ((n == 5 && !strncasecmp(arg, "smtps", 5)) ||
+			 (n == 5 && !strncasecmp(arg, "pop3s", 5))) {
+			snprintf(err, sizeof(err),
+				 "%.*s:// (implicit TLS) is not supported yet: connect with %.4s:// and type STARTTLS/STLS",
+				 (int)n, arg, arg);
+			return err;
+		} else {
+			snprintf(err, sizeof(err),
+				 "unknown scheme '%.*s': use smtp:// or pop3://",
+				 (int)(n > 20 ? 20 : n), arg);
+			return err;
+		}
+		have_proto = true;
+		rest = sep + 3;
+	}
+	const char *port = NULL;
+	size_t hostlen;
+	if (rest[0] == '[') {
+		const char *close = strchr(rest, ']');
+		if (!close)
+			return "unclosed '[' in the address: write IPv6 as [::1]:25";
+		rest++;
+		hostlen = (size_t)(close - rest);
+		if (close[1] == ':')
+			port = close + 2;
+		else if (close[1] && strcmp(close + 1, "/"))
+			return "unexpected text after ']': write IPv6 as [::1]:25";
+	} else {
+		const char *colon = strchr(rest, ':');
+		if (colon && strchr(colon + 1, ':')) {
+			hostlen = strcspn(rest, "/"); /* bare IPv6, no port */
+		} else {
+			hostlen = colon ? (size_t)(colon - rest) : strcspn(rest, "/");
+			port = colon ? colon + 1 : NULL;
+		}
+	}
+	if (hostlen == 0)
+		return "no host given";
+	if (hostlen >= sizeof(t->host))
+		return "host name too long";
+	memcpy(t->host, rest, hostlen);
+	t->host[hostlen] = '\0';
+	if (port) {
+		char *end;
+		long p = strtol(port, &end, 10);
+		if (!*port || (*end && strcmp(end, "/")) || p < 1 || p > 65535) {
+			snprintf(err, sizeof(err), "bad port '%.20s': a number from 1 to 65535", port);
+			return err;
+		}
+		t->port = (unsigned)p;
+	}
+	if (!have_proto)
+		t->proto = (t->port == 110) ? PROTO_POP3 : PROTO_SMTP;
+	if (!t->port)
+		t->port = t->proto == PROTO_POP3 ? 110 : 25;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static struct shell sh;
+	const char *color = "auto";
+	const char *file = NULL;
+	enum { OPT_COLOR = 256, OPT_NOHIST };
+	static const struct option opts[] = {
+		{"timeout", required_argument, NULL, 't'},
+		{"file", required_argument, NULL, 'f'},
+		{"color", required_argument, NULL, OPT_COLOR},
+		{"colour", required_argument, NULL, OPT_COLOR},
+		{"no-history", no_argument, NULL, OPT_NOHIST},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0, 0, 0, 0},
+	};
+	sh.family = AF_UNSPEC;
+	sh.timeout_s = 30;
+	sh.history = true;
+	sh.out = stdout;
+	int c;
+	while ((c = getopt_long(argc, argv, "46t:f:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case '4': sh.family = AF_INET; break;
+		case '6': sh.family = AF_INET6; break;
+		case 't': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 3600) {
+				fprintf(stderr, "smtpsh: --timeout wants seconds from 1 to 3600, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			sh.timeout_s = (int)v;
+			break;
+		}
+		case 'f': file = optarg; break;
+		case OPT_COLOR: color = optarg; break;
+		case OPT_NOHIST: sh.history = false; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		case 'V': printf("smtpsh %s\n", SMTPSH_VERSION); return EXIT_OK;
+		default:
+			fputs("smtpsh: try 'smtpsh --help'\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "smtpsh: %s\nusage: smtpsh [options] smtp://HOST[:PORT] | pop3://HOST[:PORT] | HOST[:PORT]  (--help for more)\n",
+			optind >= argc ? "no server given" : "one server only");
+		return EXIT_USAGE;
+	}
+	const char *terr = parse_target(argv[optind], &sh.target);
+	if (terr) {
+		fprintf(stderr, "smtpsh: %s\n", terr);
+		return EXIT_USAGE;
+	}
+	if (file) {
+		sh.script = fopen(file, "r");
+		if (!sh.script) {
+			fprintf(stderr, "smtpsh: cannot open script '%s': %s\n", file, strerror(errno));
+			return EXIT_USAGE;
+		}
+	} else {
+		sh.script = stdin;
+	}
+	sh.interactive = !file && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	bool tty = isatty(STDOUT_FILENO);
+	const char *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	if (!strcmp(color, "always"))
+		sh.color = true;
+	else if (!strcmp(color, "never"))
+		sh.color = false;
+	else if (!strcmp(color, "auto"))
+		sh.color = tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+	else {
+		fprintf(stderr, "smtpsh: --color wants auto, always or never, not '%s'\n", color);
+		return EXIT_USAGE;
+	}
+
+	struct session_hooks hooks = {0};
+	render_init_hooks(&sh, &hooks);
+	session_init(&sh.session, sh.target.proto, &hooks, sh.timeout_s * 1000);
+	enum err e = session_connect(&sh.session, sh.target.host, sh.target.port, sh.family);
+	if (e != ERR_OK) {
+		fprintf(stderr, "smtpsh: cannot connect to %s port %u: %s\n",
+			sh.target.host, sh.target.port, sh.session.err);
+		session_free(&sh.session);
+		return EXIT_CONNECT;
+	}
+	int rc = repl_run(&sh);
+	session_free(&sh.session);
+	if (sh.script && sh.script != stdin)
+		fclose(sh.script);
+	return rc;
+}

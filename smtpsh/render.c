@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the person sees: S:/R: lines in colour, annotations under each
+ * reply, events and warnings.  Server text passes through text_sanitize
+ * so that no escape sequence from a server reaches the terminal. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <readline/readline.h>
+
+#include "annot.h"
+#include "b64.h"
+#include "shell.h"
+#include "text.h"
+
+#define C_RESET "\033[0m"
+#define C_SENT "\033[1;36m"    /* bold cyan */
+#define C_OK "\033[32m"        /* 2xx, +OK */
+#define C_MORE "\033[33m"      /* 3xx, "+ " */
+#define C_TEMP "\033[1;33m"    /* 4xx */
+#define C_FAIL "\033[1;31m"    /* 5xx, -ERR */
+#define C_BODY ""
+#define C_NOTE "\033[2m"       /* annotations: dim */
+#define C_EVENT "\033[35m"     /* magenta */
+#define C_WARN "\033[1;31m"
+
+static void paint(struct shell *sh, const char *color)
+{
+	if (sh->color && color && *color)
+		fputs(color, sh->out);
+}
+
+static void unpaint(struct shell *sh, const char *color)
+{
+	if (sh->color && color && *color)
+		fputs(C_RESET, sh->out);
+}
+
+void render_begin(struct shell *sh)
+{
+	if (sh->rl_active) {
+		rl_clear_visible_line();
+		fflush(rl_outstream);
+	}
+}
+
+void render_end(struct shell *sh)
+{
+	fflush(sh->out);
+	if (sh->rl_active) {
+		rl_on_new_line();
+		rl_redisplay();
+	}
+}
+
+void render_untrusted(struct shell *sh, const char *p, size_t n)
+{
+	struct buf b;
+	bool ok = true;
+	buf_init(&b, 4 * n + 64);
+	unsigned r = text_sanitize(&b, p, n, &ok);
+	if (b.len)
+		fwrite(b.data, 1, b.len, sh->out);
+	if (r & TEXT_FROM_GB18030)
+		sh->gb18030_lines++;
+	buf_free(&b);
+}
+
+static void vline(struct shell *sh, const char *prefix, const char *color,
+		  const char *fmt, va_list ap)
+{
+	paint(sh, color);
+	fputs(prefix, sh->out);
+	vfprintf(sh->out, fmt, ap);
+	unpaint(sh, color);
+	fputc('\n', sh->out);
+}
+
+void render_event(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vline(sh, "-- ", C_EVENT, fmt, ap);
+	va_end(ap);
+}
+
+void render_warning(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vline(sh, "!! ", C_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void render_note(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vline(sh, "   # ", C_NOTE, fmt, ap);
+	va_end(ap);
+}
+
+/* Local output (helpers): plain text, no prefix. */
+void render_info(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vline(sh, "", NULL, fmt, ap);
+	va_end(ap);
+}
+
+static const char *code_color(enum proto p, int code)
+{
+	if (p == PROTO_POP3)
+		return code == REPLY_POP3_OK ? C_OK :
+		       code == REPLY_POP3_ERR ? C_FAIL :
+		       code == REPLY_POP3_CONT ? C_MORE : C_BODY;
+	switch (code / 100) {
+	case 2: return C_OK;
+	case 3: return C_MORE;
+	case 4: return C_TEMP;
+	case 5: return C_FAIL;
+	}
+	return C_BODY;
+}
+
+static void on_sent(void *ctx, const struct session_sent *s)
+{
+	struct shell *sh = ctx;
+	paint(sh, C_SENT);
+	fputs("S: ", sh->out);
+	render_untrusted(sh, s->shown, s->shown_len);
+	unpaint(sh, C_SENT);
+	fputc('\n', sh->out);
+	if (s->stuffed)
+		render_note(sh, "dot-stuffed: this line starts with '.', so it went out as '.%.*s' (the server removes the extra dot)",
+			    (int)(s->shown_len > 40 ? 40 : s->shown_len - 1), s->shown + 1);
+	fflush(sh->out);
+}
+
+static void on_line(void *ctx, const struct reply_line *l)
+{
+	struct shell *sh = ctx;
+	const char *color = (l->flags & LINE_BODY) ?
+		(l->flags & LINE_BODY_END ? C_OK : C_BODY) :
+		code_color(sh->session.proto, l->code);
+	render_begin(sh);
+	paint(sh, color);
+	fputs("R: ", sh->out);
+	render_untrusted(sh, l->raw, l->raw_len);
+	unpaint(sh, color);
+	fputc('\n', sh->out);
+	sh->notes |= l->flags;
+	if (l->flags & LINE_UNSTUFFED)
+		sh->stuffed_lines++;
+	if (l->flags & LINE_TRUNCATED)
+		render_warning(sh, "that line was %zu bytes long: only the first %zu are shown",
+			       l->full_len, l->raw_len);
+	render_end(sh);
+}
+
+static void explain_esc(struct shell *sh, const char *esc)
+{
+	struct annot_esc e;
+	if (!annot_esc_lookup(esc, &e))
+		return;
+	if (e.detail_meaning)
+		render_note(sh, "%s: %s; %s", esc, e.klass_meaning, e.detail_meaning);
+	else if (e.subject_meaning)
+		render_note(sh, "%s: %s; %s (X.%d.%d is not in the IANA registry: a vendor code)",
+			    esc, e.klass_meaning, e.subject_meaning, e.subject, e.detail);
+	else
+		render_note(sh, "%s: %s (unregistered subject %d)", esc,
+			    e.klass_meaning, e.subject);
+}
+
+static void explain_caps(struct shell *sh)
+{
+	char buf[512];
+	const struct session *s = &sh->session;
+	for (size_t i = 0; i < s->ncaps; i++) {
+		const char *m = s->proto == PROTO_SMTP ?
+			annot_ehlo(s->caps[i], buf, sizeof(buf)) :
+			annot_capa(s->caps[i], buf, sizeof(buf));
+		char kw[SESSION_CAP_LEN];
+		size_t k = strcspn(s->caps[i], " =");
+		snprintf(kw, sizeof(kw), "%.*s", (int)k, s->caps[i]);
+		if (m)
+			render_note(sh, "%s: %s", kw, m);
+		else
+			render_note(sh, "%s: an extension smtpsh does not know", kw);
+	}
+}
+
+static void explain_challenge(struct shell *sh, const struct reply *r)
+{
+	const struct session *s = &sh->session;
+	if (!r->text[0]) {
+		render_note(sh, "empty challenge: the server waits for your credentials%s",
+			    !strcasecmp(s->sasl_mech, "PLAIN") ?
+			    " (PLAIN: b64 \\0user\\0password)" : "");
+		return;
+	}
+	if (!s->sasl_challenge_b64ok) {
+		render_note(sh, "the challenge is not valid base64");
+		return;
+	}
+	render_note(sh, "\"%s\" is base64 for \"%s\"", r->text, s->sasl_challenge);
+	if (strcasestr(s->sasl_challenge, "user"))
+		render_note(sh, "answer with: b64 <your user name>   (or * to cancel)");
+	else if (strcasestr(s->sasl_challenge, "pass"))
+		render_note(sh, "answer with: b64   (asks for the password without echo; or * to cancel)");
+}
+
+static void explain_smtp(struct shell *sh, const struct reply *r,
+			 const struct session_pending *p)
+{
+	char buf[512];
+	const char *verb = p ? p->verb : NULL;
+	const char *m = annot_smtp(r->code, verb, buf, sizeof(buf));
+	render_note(sh, "%d: %s", r->code, m);
+	if (r->enhanced[0])
+		explain_esc(sh, r->enhanced);
+	if (!p)
+		render_note(sh, "unsolicited: the server sent this without a command");
+	if (p && p->warn[0] && r->code >= 400)
+		render_note(sh, "out of order: %s", p->warn);
+	if (p && p->unknown && (r->code == 500 || r->code == 502)) {
+		const char *sug = proto_suggest(PROTO_SMTP, p->verb);
+		render_note(sh, "%s is not an SMTP command%s%s%s", p->verb,
+			    sug ? "; did you mean " : "", sug ? sug : "",
+			    sug ? "?" : "");
+	}
+	if (verb && !strcmp(verb, "EHLO") && r->code == 250) {
+		render_note(sh, "server name: %s", sh->session.server_name);
+		explain_caps(sh);
+	}
+	if (r->code == 334)
+		explain_challenge(sh, r);
+}
+
+static void explain_pop3(struct shell *sh, const struct reply *r,
+			 const struct session_pending *p)
+{
+	const struct session *s = &sh->session;
+	const char *verb = p ? p->verb : NULL;
+	const char *status = r->code == REPLY_POP3_OK ? "+OK" :
+			     r->code == REPLY_POP3_ERR ? "-ERR" : "+";
+	render_note(sh, "%s: %s", status, annot_pop3(r->code, verb ? verb : ""));
+	if (r->resp_code[0]) {
+		const char *m = annot_pop3_resp_code(r->resp_code);
+		render_note(sh, "[%s]: %s", r->resp_code,
+			    m ? m : "a response code smtpsh does not know");
+	}
+	if (!p)
+		render_note(sh, "unsolicited: the server sent this without a command");
+	if (p && p->warn[0] && r->code == REPLY_POP3_ERR)
+		render_note(sh, "out of order: %s", p->warn);
+	if (p && p->unknown && r->code == REPLY_POP3_ERR) {
+		const char *sug = proto_suggest(PROTO_POP3, p->verb);
+		render_note(sh, "%s is not a POP3 command%s%s%s", p->verb,
+			    sug ? "; did you mean " : "", sug ? sug : "",
+			    sug ? "?" : "");
+	}
+	if (verb && !*verb && s->apop_stamp[0])
+		render_note(sh, "the greeting carries a timestamp %s: APOP login is possible",
+			    s->apop_stamp);
+	if (r->code == REPLY_POP3_CONT)
+		explain_challenge(sh, r);
+	if (!verb || !r->has_body)
+		return;
+	if (!strcmp(verb, "LIST"))
+		render_note(sh, "%lu message%s, %llu octets", s->body_items,
+			    s->body_items == 1 ? "" : "s", s->body_sum);
+	else if (!strcmp(verb, "UIDL"))
+		render_note(sh, "%lu unique id%s", s->body_items,
+			    s->body_items == 1 ? "" : "s");
+	else if (!strcmp(verb, "CAPA"))
+		explain_caps(sh);
+	else if (!strcmp(verb, "RETR") || !strcmp(verb, "TOP"))
+		render_note(sh, "%s: %zu lines, %zu octets%s",
+			    !strcmp(verb, "TOP") ? "headers and top lines" : "message",
+			    r->body_lines, r->body_octets,
+			    sh->stuffed_lines ? " (dot-stuffed lines shown as sent; the message holds them with one dot less)" : "");
+	else
+		render_note(sh, "%zu lines, %zu octets", r->body_lines, r->body_octets);
+}
+
+static void explain_line_flags(struct shell *sh)
+{
+	unsigned f = sh->notes;
+	if (f & LINE_BARE_LF)
+		render_warning(sh, "the server ended a line with a bare LF instead of CRLF (RFC 5321 §2.3.8 forbids it)");
+	if (f & LINE_BARE_CR)
+		render_warning(sh, "a line holds a bare CR (shown as \\r)");
+	if (f & LINE_HAS_NUL)
+		render_warning(sh, "a line holds NUL bytes (shown as \\x00)");
+	if (f & LINE_CODE_MISMATCH)
+		render_warning(sh, "the lines of this reply do not all carry the same code");
+	if (f & LINE_UNTERMINATED)
+		render_warning(sh, "the last line had no line end: the connection closed first");
+	if (sh->gb18030_lines)
+		render_note(sh, "the server's text is not UTF-8; it decodes as GB18030/GBK and is shown decoded");
+	sh->notes = 0;
+	sh->gb18030_lines = 0;
+	sh->stuffed_lines = 0;
+}
+
+static void on_reply(void *ctx, const struct reply *r)
+{
+	struct shell *sh = ctx;
+	const struct session_pending *p = sh->session.answering;
+	render_begin(sh);
+	if (sh->session.proto == PROTO_SMTP)
+		explain_smtp(sh, r, p);
+	else
+		explain_pop3(sh, r, p);
+	explain_line_flags(sh);
+	if (sh->session.state == ST_SMTP_DATA && p && !strcmp(p->verb, "DATA"))
+		render_note(sh, "now type the message: headers, an empty line, the body; a line with only '.' ends it");
+	render_end(sh);
+}
+
+static void on_error(void *ctx, enum err e, const char *msg,
+		     const struct reply_line *l)
+{
+	struct shell *sh = ctx;
+	render_begin(sh);
+	if (l) {
+		paint(sh, C_FAIL);
+		fputs("R: ", sh->out);
+		render_untrusted(sh, l->raw, l->raw_len);
+		unpaint(sh, C_FAIL);
+		fputc('\n', sh->out);
+	}
+	(void)e;
+	render_warning(sh, "%s", msg);
+	sh->notes = 0;
+	render_end(sh);
+}
+
+static void on_event(void *ctx, const char *text)
+{
+	struct shell *sh = ctx;
+	render_begin(sh);
+	render_event(sh, "%s", text);
+	render_end(sh);
+}
+
+void render_init_hooks(struct shell *sh, struct session_hooks *h)
+{
+	h->ctx = sh;
+	h->sent = on_sent;
+	h->line = on_line;
+	h->reply = on_reply;
+	h->error = on_error;
+	h->event = on_event;
+}

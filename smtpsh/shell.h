@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The program's shared state: options, the session, how output looks. */
+#ifndef SMTPSH_SHELL_H
+#define SMTPSH_SHELL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "session.h"
+
+/* Exit statuses (documented in --help and the man page). */
+enum {
+	EXIT_OK = 0,        /* the session ran and ended (QUIT or end of input) */
+	EXIT_USAGE = 2,     /* bad command line */
+	EXIT_CONNECT = 3,   /* could not connect (unknown host, refused, timeout) */
+	EXIT_PROTOCOL = 4,  /* the server broke the protocol, went silent or hung up */
+};
+
+struct target {
+	enum proto proto;
+	char host[256];
+	unsigned port;
+};
+
+struct shell {
+	struct target target;
+	int family;           /* AF_UNSPEC, AF_INET, AF_INET6 */
+	int timeout_s;
+	bool interactive;     /* a terminal: prompt, readline, confirmations */
+	bool color;
+	bool history;         /* keep a history file */
+	char history_path[1024];
+	FILE *script;         /* script input (stdin or -f FILE) */
+	FILE *out;
+	struct session session;
+	bool quit;            /* leave the shell */
+	bool rl_active;       /* a readline prompt is on the screen */
+	/* per-reply notes collected from its lines, printed with the
+	 * annotation (bounded) */
+	unsigned notes;       /* enum reply_line_flag seen in this reply */
+	unsigned gb18030_lines;
+	unsigned stuffed_lines;
+};
+
+/* render.c: everything that reaches the screen about the session */
+void render_init_hooks(struct shell *sh, struct session_hooks *h);
+void render_event(struct shell *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void render_warning(struct shell *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void render_note(struct shell *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void render_info(struct shell *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Makes room above a readline prompt, and restores it. */
+void render_begin(struct shell *sh);
+void render_end(struct shell *sh);
+/* Untrusted bytes -> safe text on out (adds no newline). */
+void render_untrusted(struct shell *sh, const char *p, size_t n);
+
+/* helpers.c: local commands */
+enum helper_result {
+	HELPER_NOT_A_HELPER, /* send the line to the server */
+	HELPER_DONE,
+};
+/* Runs line when it is a helper; send, send_len and secret are filled when
+ * the helper wants a line sent (b64). */
+enum helper_result helpers_run(struct shell *sh, const char *line,
+			       char **send, size_t *send_len, bool *secret);
+/* For completion: the i-th helper name (with its '/' when slash is set),
+ * NULL past the end. */
+const char *helpers_name(size_t i, bool *needs_slash);
+
+/* repl.c */
+int repl_run(struct shell *sh);
+/* Reads a secret from the terminal without echo; NULL on EOF.  The
+ * caller wipes and frees it. */
+char *repl_read_secret(struct shell *sh, const char *prompt);
+
+#endif
