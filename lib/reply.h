@@ -5,9 +5,15 @@
  * summary, so that a 100 MB RETR or an endless continuation never has to
  * be held in memory.
  *
- * Usage: feed() the bytes read from the network, then call next() until
- * it returns false, then feed() again.  Pointers inside an event stay
- * valid until the next call to feed(), next() or eof(). */
+ * Usage: feed() the bytes read from the network (at most REPLY_MAX_FEED
+ * at a time), then call next() until it returns false, then feed()
+ * again.  Pointers inside an event stay valid until the next call to
+ * feed(), next(), eof() or reset().
+ *
+ * Memory: next() moves bytes from the input buffer into the current
+ * line, which keeps at most REPLY_MAX_LINE bytes of it; so, with that
+ * calling pattern, the parser holds at most REPLY_MAX_LINE + the size of
+ * the last feed(), whatever the peer sends. */
 #ifndef SMTPSH_REPLY_H
 #define SMTPSH_REPLY_H
 
@@ -25,6 +31,11 @@ enum reply_proto { REPLY_SMTP, REPLY_POP3 };
 #define REPLY_MAX_LINE 65536
 #define REPLY_MAX_SMTP_LINES 1000
 #define REPLY_TEXT_MAX 2048 /* joined text kept in struct reply */
+/* Largest feed() the bounds above are promised for (added: the memory
+ * contract needs a number).  Larger feeds, or feeding without draining
+ * next(), work up to an internal hard limit (16 * REPLY_MAX_FEED) and
+ * then fail with ERR_NOMEM. */
+#define REPLY_MAX_FEED 65536
 
 /* POP3 status values (struct reply_line.code, struct reply.code). */
 #define REPLY_POP3_OK 1
@@ -83,11 +94,15 @@ enum reply_event_kind {
 struct reply_event {
 	enum reply_event_kind kind;
 	struct reply_line line;
+	/* END: the reply.  Also set (added, for callers that want context)
+	 * for LINE: the reply so far; for ERROR: the reply abandoned, or
+	 * NULL when the error came between replies. */
 	const struct reply *reply;
 	enum err err;          /* ERR_PROTOCOL or ERR_CLOSED for ERROR */
 	char error[256];       /* one line, no trailing newline */
 };
 
+/* Internal state: use the functions below, not the fields. */
 struct reply_parser {
 	enum reply_proto proto;
 	struct buf in;         /* bytes not yet split into lines */
@@ -99,16 +114,28 @@ struct reply_parser {
 	bool pending_end;      /* END due before the next line */
 	bool closed;           /* eof() was called */
 	struct reply cur;
-	struct buf line;       /* the line handed out last */
+	struct buf line;       /* the line being assembled (its first
+				  REPLY_MAX_LINE bytes), or handed out last */
+	/* Added for the streaming line assembly and the line limit: */
+	size_t in_off;         /* bytes of in already moved into line */
+	size_t line_total;     /* bytes of the line so far, kept or not */
+	unsigned line_flags;   /* LINE_* flags of the line so far */
+	bool cr_pending;       /* last byte was CR: bare or part of CRLF */
+	bool line_ready;       /* line was handed out: clear it next time */
+	bool skipping;         /* swallowing the rest of an over-long reply */
+	size_t text_len;       /* strlen(cur.text) */
 };
 
 void reply_parser_init(struct reply_parser *p, enum reply_proto proto);
 void reply_parser_free(struct reply_parser *p);
 /* POP3: whether a +OK answer to the command just sent has a body
  * (CAPA, LIST and UIDL without argument, RETR, TOP).  Applies to the next
- * reply only.  No effect for SMTP. */
+ * reply only: it is cleared at that reply's END or ERROR (so with
+ * pipelining, set it again after each END).  No effect for SMTP. */
 void reply_parser_expect_body(struct reply_parser *p, bool body);
-/* Returns ERR_NOMEM only if memory allocation fails. */
+/* Returns ERR_NOMEM only if memory allocation fails or the caller fed
+ * far more than REPLY_MAX_FEED without draining next().  Ignored (ERR_OK)
+ * after eof(). */
 enum err reply_parser_feed(struct reply_parser *p, const void *data, size_t n);
 /* The peer closed the connection: a pending partial line is handed out
  * (LINE_UNTERMINATED) and a reply in progress ends with an ERROR event
@@ -116,12 +143,17 @@ enum err reply_parser_feed(struct reply_parser *p, const void *data, size_t n);
 void reply_parser_eof(struct reply_parser *p);
 /* Next event; false when more input is needed. */
 bool reply_parser_next(struct reply_parser *p, struct reply_event *ev);
-/* True between the first line of a reply and its END. */
+/* True between the first line of a reply and its END (or ERROR), and
+ * while the rest of a reply abandoned for having too many lines is
+ * being swallowed. */
 bool reply_parser_in_reply(const struct reply_parser *p);
-/* Bytes received but not yet handed out as lines. */
+/* Bytes received but not yet handed out as lines (including a partial
+ * line).  After "220 Ready to start TLS" anything here was sent before
+ * the handshake: a STARTTLS injection attempt. */
 size_t reply_parser_buffered(const struct reply_parser *p);
-/* Forget buffered bytes and any reply in progress (used after STARTTLS,
- * where bytes sent before the handshake must not count). */
+/* Forget buffered bytes, any reply in progress (and a pending END) and
+ * expect_body (used after STARTTLS, where bytes sent before the
+ * handshake must not count).  Does not undo eof(). */
 void reply_parser_reset(struct reply_parser *p);
 
 #endif
