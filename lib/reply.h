@@ -26,7 +26,8 @@ enum reply_proto { REPLY_SMTP, REPLY_POP3 };
 
 /* Bounds.  A line longer than REPLY_MAX_LINE is cut (LINE_TRUNCATED);
  * an SMTP reply with more lines than REPLY_MAX_SMTP_LINES is abandoned
- * with an ERROR event.  POP3 bodies have no line-count limit: they are
+ * with an ERROR event, and its remaining lines are swallowed without
+ * events up to its final line.  POP3 bodies have no line-count limit: they are
  * streamed line by line. */
 #define REPLY_MAX_LINE 65536
 #define REPLY_MAX_SMTP_LINES 1000
@@ -139,7 +140,8 @@ void reply_parser_expect_body(struct reply_parser *p, bool body);
 enum err reply_parser_feed(struct reply_parser *p, const void *data, size_t n);
 /* The peer closed the connection: a pending partial line is handed out
  * (LINE_UNTERMINATED) and a reply in progress ends with an ERROR event
- * (err ERR_CLOSED, "connection closed in the middle of a reply"). */
+ * (err ERR_CLOSED, "connection closed in the middle of a reply (N lines
+ * received)"); not for a reply already abandoned with an ERROR. */
 void reply_parser_eof(struct reply_parser *p);
 /* Next event; false when more input is needed. */
 bool reply_parser_next(struct reply_parser *p, struct reply_event *ev);
