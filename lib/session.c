@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <openssl/crypto.h>
 #include "b64.h"
 
@@ -148,22 +149,36 @@ bool session_is_secret(const struct session *s, const char *line)
 }
 
 enum err session_connect(struct session *s, const char *host, unsigned port,
-			 int family)
+			 int family, bool implicit_tls)
 {
 	enum err e = conn_connect(&s->conn, host, port, family, s->timeout_ms);
 	if (e != ERR_OK) {
 		snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
 		return e;
 	}
+	if (implicit_tls) {
+		e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms);
+		if (e != ERR_OK) {
+			snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
+			if (s->tls_info.advice[0])
+				snprintf(s->err + strlen(s->err), sizeof(s->err) - strlen(s->err),
+					 "; %s", s->tls_info.advice);
+			conn_close(&s->conn);
+			return e;
+		}
+		s->tls = true;
+	}
 	s->state = ST_GREETING;
 	s->connected_at = s->last_rx = s->last_tx = time(NULL);
 	s->npending = 1;
 	memset(&s->pending[0], 0, sizeof(s->pending[0]));
 	reply_parser_reset(&s->parser);
-	emit_event(s, "connected to %s port %u (%s%s%s)", s->conn.addr, port,
-		   proto_name(s->proto),
+	emit_event(s, "connected to %s port %u (%s%s%s%s)", s->conn.addr, port,
+		   proto_name(s->proto), implicit_tls ? " over TLS" : "",
 		   strcmp(host, s->conn.addr) ? ", " : "",
 		   strcmp(host, s->conn.addr) ? host : "");
+	if (implicit_tls && s->hooks.tls)
+		s->hooks.tls(s->hooks.ctx, &s->tls_info, false, 0);
 	return ERR_OK;
 }
 
@@ -530,6 +545,38 @@ static void pop3_transition(struct session *s, const char *verb,
 	}
 }
 
+/* The server said go ahead (220 to STARTTLS, +OK to STLS).  Whatever
+ * it sent after that and before our ClientHello cannot be part of TLS:
+ * it is an injection attempt (CVE-2011-0411 class) and is thrown away,
+ * never read as a reply inside the TLS session. */
+static void start_tls_now(struct session *s)
+{
+	size_t injected = reply_parser_buffered(&s->parser);
+	char junk[4096];
+	ssize_t n;
+	while ((n = recv(s->conn.fd, junk, sizeof(junk), MSG_DONTWAIT)) > 0)
+		injected += (size_t)n;
+	reply_parser_reset(&s->parser);
+	s->npending = 0;
+	enum err e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms);
+	if (e != ERR_OK) {
+		s->protocol_errors++;
+		emit_error(s, e, NULL, "%s%s%s", s->conn.err,
+			   s->tls_info.advice[0] ? "; " : "", s->tls_info.advice);
+		conn_close(&s->conn);
+		s->state = ST_CLOSED;
+		emit_event(s, "connection closed: nothing was sent in plaintext after STARTTLS");
+		return;
+	}
+	s->tls = true;
+	/* RFC 3207 §4.2 / RFC 2595 §4: forget what was learned before TLS. */
+	forget_caps(s);
+	s->authenticated = false;
+	s->state = s->proto == PROTO_SMTP ? ST_SMTP_INIT : ST_POP3_AUTH;
+	if (s->hooks.tls)
+		s->hooks.tls(s->hooks.ctx, &s->tls_info, true, injected);
+}
+
 static void on_reply(struct session *s, const struct reply *r)
 {
 	struct session_pending cur = {0};
@@ -555,6 +602,10 @@ static void on_reply(struct session *s, const struct reply *r)
 		s->hooks.reply(s->hooks.ctx, r);
 	s->answering = NULL;
 	set_expectation(s);
+	if (verb && session_connected(s) && !s->tls &&
+	    ((s->proto == PROTO_SMTP && !strcmp(verb, "STARTTLS") && r->code == 220) ||
+	     (s->proto == PROTO_POP3 && !strcmp(verb, "STLS") && r->code == REPLY_POP3_OK)))
+		start_tls_now(s);
 }
 
 /* Delivers every complete event the parser holds. */

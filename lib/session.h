@@ -14,6 +14,7 @@
 #include "err.h"
 #include "proto.h"
 #include "reply.h"
+#include "tls.h"
 
 #define SESSION_MAX_PENDING 16
 #define SESSION_MAX_CAPS 64
@@ -42,6 +43,11 @@ struct session_hooks {
 		      const struct reply_line *l);
 	/* connection events: "connected to ...", "connection closed ..." */
 	void (*event)(void *ctx, const char *text);
+	/* TLS is up (after connect, or after STARTTLS/STLS when starttls).
+	 * injected: bytes the server sent between its go-ahead and the
+	 * handshake, which were discarded. */
+	void (*tls)(void *ctx, const struct tls_info *info, bool starttls,
+		    size_t injected);
 };
 
 /* A command waiting for its reply. */
@@ -75,6 +81,8 @@ struct session {
 	char apop_stamp[256];  /* POP3 greeting's <timestamp>, or "" */
 
 	bool tls;
+	struct tls_opts tls_opts;
+	struct tls_info tls_info;
 	bool authenticated;
 	char auth_user[128];   /* from AUTH LOGIN/PLAIN or USER, if known */
 
@@ -110,10 +118,11 @@ void session_init(struct session *s, enum proto p,
 		  const struct session_hooks *hooks, int timeout_ms);
 void session_free(struct session *s);
 
-/* Connects and queues the greeting as the first awaited reply.  Errors:
- * those of conn_connect(); s->err says what happened. */
+/* Connects (with TLS first when implicit_tls) and queues the greeting as
+ * the first awaited reply.  Errors: those of conn_connect() and
+ * tls_start(); s->err says what happened. */
 enum err session_connect(struct session *s, const char *host, unsigned port,
-			 int family);
+			 int family, bool implicit_tls);
 
 /* Sends one line (CRLF added).  In DATA state the line is message data
  * (dot-stuffed; a lone "." ends the message).  Errors: ERR_BADSTATE (not

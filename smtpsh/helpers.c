@@ -221,7 +221,12 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	}
 	render_info(sh, "banner:     %s", s->banner[0] ? s->banner : "(none yet)");
 	render_info(sh, "state:      %s", proto_state_name(s->state));
-	render_info(sh, "tls:        %s", s->tls ? "yes" : "no (plaintext: everything, passwords included, crosses the network readable)");
+	if (s->tls) {
+		render_info(sh, "tls:        %s, %s", s->tls_info.version, s->tls_info.cipher);
+		render_info(sh, "            certificate %s; %s", s->tls_info.subject, s->tls_info.verdict);
+	} else {
+		render_info(sh, "tls:        no (plaintext: everything, passwords included, crosses the network readable)");
+	}
 	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
 		    s->auth_user[0] ? ", user " : "", s->auth_user);
 	if (s->proto == PROTO_SMTP) {
@@ -258,9 +263,11 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 		session_close(&sh->session);
 	struct session_hooks h = sh->session.hooks;
 	session_free(&sh->session);
+	struct tls_opts o = sh->session.tls_opts;
 	session_init(&sh->session, sh->target.proto, &h, sh->timeout_s * 1000);
+	sh->session.tls_opts = o;
 	if (session_connect(&sh->session, sh->target.host, sh->target.port,
-			    sh->family) != ERR_OK)
+			    sh->family, sh->target.tls) != ERR_OK)
 		render_warning(sh, "cannot connect: %s", sh->session.err);
 	return NULL;
 }

@@ -24,13 +24,20 @@ static void usage(FILE *f)
 	      "\n"
 	      "TARGET:  smtp://HOST[:PORT]   SMTP (port 25 by default)\n"
 	      "         pop3://HOST[:PORT]   POP3 (port 110 by default)\n"
-	      "         HOST[:PORT]          SMTP, or POP3 when PORT is 110\n"
+	      "         smtps://HOST[:PORT]  SMTP over implicit TLS (port 465)\n"
+	      "         pop3s://HOST[:PORT]  POP3 over implicit TLS (port 995)\n"
+	      "         HOST[:PORT]          SMTP, or POP3 when PORT is 110 or 995;\n"
+	      "                              implicit TLS when PORT is 465 or 995\n"
 	      "         IPv6 addresses in brackets: smtp://[::1]:25\n"
 	      "\n"
 	      "options:\n"
 	      "  -4, -6               use IPv4 / IPv6 only\n"
 	      "  -t, --timeout SECS   connect and reply timeout (default 30)\n"
 	      "  -f, --file FILE      run the lines of FILE as if typed (script mode)\n"
+	      "      --tls            implicit TLS on any port\n"
+	      "      --cafile FILE    trust the CAs in FILE (PEM) instead of the system's\n"
+	      "      --capath DIR     trust the CAs in DIR (hashed, c_rehash)\n"
+	      "      --insecure       go on when the certificate does not verify (warned)\n"
 	      "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n"
 	      "      --no-history     do not read or write the history file\n"
 	      "  -h, --help           this text\n"
@@ -64,13 +71,11 @@ static const char *parse_target(const char *arg, struct target *t)
 			t->proto = PROTO_SMTP;
 		else if (n == 4 && !strncasecmp(arg, "pop3", 4))
 			t->proto = PROTO_POP3;
-		else if ((n == 5 && !strncasecmp(arg, "smtps", 5)) ||
-			 (n == 5 && !strncasecmp(arg, "pop3s", 5))) {
-			snprintf(err, sizeof(err),
-				 "%.*s:// (implicit TLS) is not supported yet: connect with %.4s:// and type STARTTLS/STLS",
-				 (int)n, arg, arg);
-			return err;
-		} else {
+		else if (n == 5 && !strncasecmp(arg, "smtps", 5))
+			t->proto = PROTO_SMTP, t->tls = true;
+		else if (n == 5 && !strncasecmp(arg, "pop3s", 5))
+			t->proto = PROTO_POP3, t->tls = true;
+		else {
 			snprintf(err, sizeof(err),
 				 "unknown scheme '%.*s': use smtp:// or pop3://",
 				 (int)(n > 20 ? 20 : n), arg);
@@ -115,10 +120,13 @@ static const char *parse_target(const char *arg, struct target *t)
 		}
 		t->port = (unsigned)p;
 	}
-	if (!have_proto)
-		t->proto = (t->port == 110) ? PROTO_POP3 : PROTO_SMTP;
+	if (!have_proto) {
+		t->proto = (t->port == 110 || t->port == 995) ? PROTO_POP3 : PROTO_SMTP;
+		t->tls = t->tls || t->port == 465 || t->port == 995;
+	}
 	if (!t->port)
-		t->port = t->proto == PROTO_POP3 ? 110 : 25;
+		t->port = t->proto == PROTO_POP3 ? (t->tls ? 995 : 110) :
+			  (t->tls ? 465 : 25);
 	return NULL;
 }
 
@@ -127,13 +135,19 @@ int main(int argc, char **argv)
 	static struct shell sh;
 	const char *color = "auto";
 	const char *file = NULL;
-	enum { OPT_COLOR = 256, OPT_NOHIST };
+	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE };
+	bool force_tls = false;
+	struct tls_opts tls = {0};
 	static const struct option opts[] = {
 		{"timeout", required_argument, NULL, 't'},
 		{"file", required_argument, NULL, 'f'},
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
 		{"no-history", no_argument, NULL, OPT_NOHIST},
+		{"tls", no_argument, NULL, OPT_TLS},
+		{"cafile", required_argument, NULL, OPT_CAFILE},
+		{"capath", required_argument, NULL, OPT_CAPATH},
+		{"insecure", no_argument, NULL, OPT_INSECURE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -160,6 +174,10 @@ int main(int argc, char **argv)
 		case 'f': file = optarg; break;
 		case OPT_COLOR: color = optarg; break;
 		case OPT_NOHIST: sh.history = false; break;
+		case OPT_TLS: force_tls = true; break;
+		case OPT_CAFILE: tls.cafile = optarg; break;
+		case OPT_CAPATH: tls.capath = optarg; break;
+		case OPT_INSECURE: tls.insecure = true; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("smtpsh %s\n", SMTPSH_VERSION); return EXIT_OK;
 		default:
@@ -175,6 +193,11 @@ int main(int argc, char **argv)
 	const char *terr = parse_target(argv[optind], &sh.target);
 	if (terr) {
 		fprintf(stderr, "smtpsh: %s\n", terr);
+		return EXIT_USAGE;
+	}
+	sh.target.tls = sh.target.tls || force_tls;
+	if (tls.cafile && access(tls.cafile, R_OK) != 0) {
+		fprintf(stderr, "smtpsh: --cafile %s: %s\n", tls.cafile, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (file) {
@@ -204,7 +227,9 @@ int main(int argc, char **argv)
 	struct session_hooks hooks = {0};
 	render_init_hooks(&sh, &hooks);
 	session_init(&sh.session, sh.target.proto, &hooks, sh.timeout_s * 1000);
-	enum err e = session_connect(&sh.session, sh.target.host, sh.target.port, sh.family);
+	sh.session.tls_opts = tls;
+	enum err e = session_connect(&sh.session, sh.target.host, sh.target.port,
+				     sh.family, sh.target.tls);
 	if (e != ERR_OK) {
 		fprintf(stderr, "smtpsh: cannot connect to %s port %u: %s\n",
 			sh.target.host, sh.target.port, sh.session.err);

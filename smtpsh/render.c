@@ -347,8 +347,36 @@ static void on_event(void *ctx, const char *text)
 	render_end(sh);
 }
 
+static void on_tls(void *ctx, const struct tls_info *in, bool starttls,
+		   size_t injected)
+{
+	struct shell *sh = ctx;
+	render_begin(sh);
+	if (injected)
+		render_warning(sh, "DANGER: the server (or something in between) sent %zu bytes after its go-ahead and before TLS started; they were thrown away, never read as replies (STARTTLS command injection, CVE-2011-0411)",
+			       injected);
+	render_event(sh, "TLS established: %s, %s", in->version, in->cipher);
+	render_note(sh, "certificate: %s", in->subject);
+	render_note(sh, "issued by:   %s", in->issuer);
+	render_note(sh, "valid:       %s to %s", in->not_before, in->not_after);
+	render_note(sh, "valid for:   %s", in->names[0] ? in->names : "(no names)");
+	render_note(sh, "sha256:      %s", in->sha256);
+	if (in->verified)
+		render_note(sh, "check:       %s", in->verdict);
+	else
+		render_warning(sh, "INSECURE: %s; going on only because of --insecure", in->verdict);
+	if (starttls) {
+		if (sh->session.proto == PROTO_SMTP)
+			render_note(sh, "next: send EHLO again (RFC 3207): what the server said before TLS is forgotten, its AUTH list may change now");
+		else
+			render_note(sh, "next: send CAPA again (RFC 2595): the capabilities learned before TLS are forgotten");
+	}
+	render_end(sh);
+}
+
 void render_init_hooks(struct shell *sh, struct session_hooks *h)
 {
+	h->tls = on_tls;
 	h->ctx = sh;
 	h->sent = on_sent;
 	h->line = on_line;

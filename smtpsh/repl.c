@@ -130,7 +130,7 @@ static const char *prompt_text(struct shell *sh)
 		snprintf(p, sizeof(p), "data (end with '.')> ");
 	else
 		snprintf(p, sizeof(p), "%s%s:%s> ", proto_name(sh->target.proto),
-			 s->tls ? "+tls" : "", session_connected(s) ?
+			 s->tls ? (s->tls_info.verified ? "+tls" : "+tls(UNVERIFIED)") : "", session_connected(s) ?
 			 proto_state_name(s->state) : "closed");
 	return p;
 }

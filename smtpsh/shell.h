@@ -19,6 +19,7 @@ struct target {
 	enum proto proto;
 	char host[256];
 	unsigned port;
+	bool tls;             /* implicit TLS (smtps://, pop3s://, --tls) */
 };
 
 struct shell {
