@@ -79,11 +79,11 @@ const char *proto_split(const char *line, char *verb, size_t vsz)
 {
 	size_t i = 0;
 	const char *s = line;
-	while (*s && *s != ' ' && *s != ':' && i + 1 < vsz)
+	while (*s && *s != ' ' && i + 1 < vsz)
 		verb[i++] = (char)toupper((unsigned char)*s++);
 	verb[i] = '\0';
 	/* Skip the rest of an over-long verb. */
-	while (*s && *s != ' ' && *s != ':')
+	while (*s && *s != ' ')
 		s++;
 	if (*s == ' ')
 		s++;

@@ -56,7 +56,7 @@ const struct proto_cmd *proto_find(enum proto p, const char *verb);
 
 /* Splits a typed line into its verb (upper-cased into verb[], at most
  * vsz-1 bytes) and returns a pointer to the arguments (after one space;
- * "" when none).  SMTP "MAIL FROM:<a>" gives verb "MAIL". */
+ * "" when none).  "MAIL FROM:<a>" gives "MAIL" and "FROM:<a>". */
 const char *proto_split(const char *line, char *verb, size_t vsz);
 
 /* What the session knows that the sequence rules need. */
