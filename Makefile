@@ -66,11 +66,11 @@ test-unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
 test-integration: $(B)/smtpsh
-	@SMTPSH=$(abspath $(B)/smtpsh) sh tests/integration/run.sh
+	@SMTPSH=$(abspath $(B)/smtpsh) SMTPSH_SAN=$(SAN) sh tests/integration/run.sh
 
 test-peers: $(B)/smtpsh
 	@sh tools/deps.sh peers
-	@SMTPSH=$(abspath $(B)/smtpsh) sh tests/peers/run.sh
+	@SMTPSH=$(abspath $(B)/smtpsh) SMTPSH_SAN=$(SAN) sh tests/peers/run.sh
 
 bench: $(B)/smtpsh
 	@SMTPSH=$(abspath $(B)/smtpsh) sh bench/run.sh
