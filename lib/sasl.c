@@ -11,8 +11,7 @@
 /* base64 of a raw buffer that is wiped afterwards. */
 static enum err encode_wiped(struct buf *out, struct buf *raw)
 {
-	enum err e = raw->len == 0 && !raw->data ? ERR_NOMEM :
-		     b64_encode(out, raw->data, raw->len);
+	enum err e = b64_encode(out, raw->data, raw->len);
 	buf_free(raw);
 	return e;
 }
@@ -122,13 +121,10 @@ static bool offers(const char *list, const char *mech)
 
 const char *sasl_pick(const char *offered, bool have_token, bool tls)
 {
-	static const char *const with_token[] = {"XOAUTH2", "OAUTHBEARER"};
 	static const char *const over_tls[] = {"PLAIN", "LOGIN", "CRAM-MD5"};
 	static const char *const plaintext[] = {"CRAM-MD5", "PLAIN", "LOGIN"};
-	if (have_token) {
-		/* OAUTHBEARER needs a different message; XOAUTH2 only. */
-		return offers(offered, with_token[0]) ? with_token[0] : NULL;
-	}
+	if (have_token) /* OAUTHBEARER (RFC 7628) is not built here */
+		return offers(offered, "XOAUTH2") ? "XOAUTH2" : NULL;
 	const char *const *order = tls ? over_tls : plaintext;
 	for (size_t i = 0; i < 3; i++)
 		if (offers(offered, order[i]))
