@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The session state machine, driven over a socketpair: the test plays
+ * the server on one end. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <cmocka.h>
+
+#include "session.h"
+
+struct seen {
+	char sent[8][128];
+	int nsent;
+	int replies;
+	int last_code;
+	char last_warn[200];
+	char last_verb[16];
+	bool answered;
+	int errors;
+	enum err last_err;
+	char events[4][128];
+	int nevents;
+};
+
+static void h_sent(void *ctx, const struct session_sent *s)
+{
+	struct seen *w = ctx;
+	snprintf(w->sent[w->nsent++ % 8], 128, "%.*s", (int)s->shown_len, s->shown);
+}
+
+static void h_reply(void *ctx, const struct reply *r)
+{
+	struct seen *w = ctx;
+	extern struct session *current;
+	w->replies++;
+	w->last_code = r->code;
+	w->answered = current->answering != NULL;
+	snprintf(w->last_warn, sizeof(w->last_warn), "%s",
+		 current->answering ? current->answering->warn : "");
+	snprintf(w->last_verb, sizeof(w->last_verb), "%s",
+		 current->answering ? current->answering->verb : "(none)");
+}
+
+static void h_error(void *ctx, enum err e, const char *msg, const struct reply_line *l)
+{
+	struct seen *w = ctx;
+	(void)msg, (void)l;
+	w->errors++;
+	w->last_err = e;
+}
+
+static void h_event(void *ctx, const char *text)
+{
+	struct seen *w = ctx;
+	snprintf(w->events[w->nevents++ % 4], 128, "%s", text);
+}
+
+struct session *current;
+
+struct fixture {
+	struct session s;
+	struct seen seen;
+	int server; /* the test's end */
+};
+
+static int setup(void **state, enum proto p)
+{
+	static struct fixture f;
+	memset(&f, 0, sizeof(f));
+	int sv[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	struct session_hooks h = {.ctx = &f.seen, .sent = h_sent, .reply = h_reply,
+				  .error = h_error, .event = h_event};
+	session_init(&f.s, p, &h, 2000);
+	f.s.conn.fd = sv[0];
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	f.server = sv[1];
+	f.s.state = ST_GREETING;
+	f.s.npending = 1; /* the greeting, as session_connect queues it */
+	current = &f.s;
+	*state = &f;
+	return 0;
+}
+
+static int setup_smtp(void **state) { return setup(state, PROTO_SMTP); }
+static int setup_pop3(void **state) { return setup(state, PROTO_POP3); }
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	session_free(&f->s);
+	close(f->server);
+	return 0;
+}
+
+/* The server says text; the session reads it all. */
+static void server_says(struct fixture *f, const char *text)
+{
+	assert_int_equal(write(f->server, text, strlen(text)), (ssize_t)strlen(text));
+	while (session_pump(&f->s, 50) == ERR_OK)
+		;
+}
+
+/* What the client wrote, read by the "server". */
+static void server_hears(struct fixture *f, const char *expect)
+{
+	char buf[512];
+	ssize_t n = read(f->server, buf, sizeof(buf) - 1);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, expect);
+}
+
+static void send_line(struct fixture *f, const char *line)
+{
+	assert_int_equal(session_send(&f->s, line, strlen(line), 0), ERR_OK);
+}
+
+static void smtp_full_transaction(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx.test ESMTP\r\n");
+	assert_int_equal(f->s.state, ST_SMTP_INIT);
+	assert_string_equal(f->s.banner, "mx.test ESMTP");
+	assert_string_equal(f->seen.last_verb, "");
+
+	send_line(f, "EHLO me");
+	server_hears(f, "EHLO me\r\n");
+	server_says(f, "250-mx.test\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 1000\r\n");
+	assert_int_equal(f->s.state, ST_SMTP_READY);
+	assert_int_equal(f->s.ncaps, 3);
+	assert_string_equal(f->s.server_name, "mx.test");
+	assert_string_equal(session_cap(&f->s, "auth"), "AUTH PLAIN LOGIN");
+	assert_null(session_cap(&f->s, "AUT"));
+
+	send_line(f, "MAIL FROM:<a@b>");
+	server_hears(f, "MAIL FROM:<a@b>\r\n");
+	server_says(f, "250 2.1.0 Ok\r\n");
+	assert_int_equal(f->s.state, ST_SMTP_MAIL);
+	send_line(f, "RCPT TO:<c@d>");
+	server_hears(f, "RCPT TO:<c@d>\r\n");
+	server_says(f, "250 2.1.5 Ok\r\n");
+	assert_int_equal(f->s.state, ST_SMTP_RCPT);
+	assert_int_equal(f->s.rcpts, 1);
+	send_line(f, "DATA");
+	server_hears(f, "DATA\r\n");
+	server_says(f, "354 End data with <CR><LF>.<CR><LF>\r\n");
+	assert_int_equal(f->s.state, ST_SMTP_DATA);
+
+	send_line(f, "Subject: hi");
+	send_line(f, "");
+	send_line(f, ".leading dot");
+	send_line(f, "RCPT is just text here");
+	send_line(f, ".");
+	server_hears(f, "Subject: hi\r\n\r\n..leading dot\r\nRCPT is just text here\r\n.\r\n");
+	assert_string_equal(f->seen.sent[(f->seen.nsent - 3) % 8], "..leading dot");
+	server_says(f, "250 2.0.0 Ok: queued as X\r\n");
+	assert_int_equal(f->s.state, ST_SMTP_READY);
+	assert_int_equal(f->s.messages_sent, 1);
+	assert_string_equal(f->seen.last_verb, "DATA");
+
+	send_line(f, "QUIT");
+	server_says(f, "221 2.0.0 Bye\r\n");
+	assert_int_equal(f->s.state, ST_CLOSED);
+	close(f->server);
+	f->server = open("/dev/null", O_RDONLY);
+	assert_int_equal(session_pump(&f->s, 100), ERR_CLOSED);
+	assert_int_equal(f->s.protocol_errors, 0);
+	assert_non_null(strstr(f->seen.events[(f->seen.nevents - 1) % 4], "closed by the server"));
+}
+
+static void smtp_auth_login_secrets(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx\r\n");
+	send_line(f, "EHLO me");
+	server_says(f, "250-mx\r\n250 AUTH LOGIN PLAIN\r\n");
+	send_line(f, "AUTH LOGIN");
+	server_says(f, "334 VXNlcm5hbWU6\r\n");
+	assert_int_equal(f->s.state, ST_SASL);
+	assert_string_equal(f->s.sasl_challenge, "Username:");
+	assert_false(session_is_secret(&f->s, "YWxpY2U="));
+	send_line(f, "YWxpY2U=");
+	assert_string_equal(f->seen.sent[(f->seen.nsent - 1) % 8], "YWxpY2U=");
+	server_says(f, "334 UGFzc3dvcmQ6\r\n");
+	assert_true(session_is_secret(&f->s, "c2VjcmV0"));
+	assert_false(session_is_secret(&f->s, "*"));
+	send_line(f, "c2VjcmV0");
+	assert_string_equal(f->seen.sent[(f->seen.nsent - 1) % 8], "[secret, 8 bytes]");
+	server_says(f, "235 2.7.0 Authentication successful\r\n");
+	assert_true(f->s.authenticated);
+	assert_int_equal(f->s.state, ST_SMTP_READY);
+	assert_string_equal(f->seen.last_verb, "AUTH");
+}
+
+static void smtp_auth_plain_initial_response_redacted(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx\r\n");
+	send_line(f, "EHLO me");
+	server_says(f, "250 mx\r\n");
+	assert_true(session_is_secret(&f->s, "AUTH PLAIN AGFsaWNlAHNlY3JldA=="));
+	assert_false(session_is_secret(&f->s, "AUTH LOGIN YWxpY2U="));
+	assert_false(session_is_secret(&f->s, "AUTH PLAIN"));
+	send_line(f, "AUTH PLAIN AGFsaWNlAHNlY3JldA==");
+	assert_string_equal(f->seen.sent[(f->seen.nsent - 1) % 8], "AUTH PLAIN [secret, 20 bytes]");
+	server_hears(f, "EHLO me\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n");
+	server_says(f, "535 5.7.8 Error: authentication failed\r\n");
+	assert_false(f->s.authenticated);
+	assert_int_equal(f->s.state, ST_SMTP_READY);
+}
+
+static void smtp_out_of_order_is_remembered(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx\r\n");
+	send_line(f, "EHLO me");
+	server_says(f, "250 mx\r\n");
+	assert_non_null(session_check(&f->s, "RCPT TO:<x@y>"));
+	send_line(f, "RCPT TO:<x@y>");
+	server_says(f, "503 5.5.1 Error: need MAIL command\r\n");
+	assert_int_equal(f->seen.last_code, 503);
+	assert_non_null(strstr(f->seen.last_warn, "RCPT before MAIL"));
+	assert_int_equal(f->s.state, ST_SMTP_READY);
+}
+
+static void smtp_unsolicited_421(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx\r\n");
+	server_says(f, "421 4.4.2 mx Error: timeout exceeded\r\n");
+	assert_false(f->seen.answered);
+	assert_int_equal(f->s.state, ST_CLOSED);
+}
+
+static void smtp_close_mid_reply(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx\r\n");
+	send_line(f, "EHLO me");
+	server_says(f, "250-mx\r\n");
+	close(f->server);
+	f->server = open("/dev/null", O_RDONLY);
+	assert_int_equal(session_pump(&f->s, 100), ERR_CLOSED);
+	assert_true(f->seen.errors >= 1);
+	assert_int_equal(f->seen.last_err, ERR_CLOSED);
+	assert_true(f->s.protocol_errors > 0);
+	assert_false(session_connected(&f->s));
+	assert_int_equal(session_send(&f->s, "NOOP", 4, 0), ERR_BADSTATE);
+}
+
+static void smtp_malformed_reply_keeps_state(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx\r\n");
+	send_line(f, "EHLO me");
+	server_says(f, "250 mx\r\n");
+	send_line(f, "NOOP");
+	server_says(f, "HTTP/1.1 400 Bad Request\r\n");
+	assert_int_equal(f->seen.errors, 1);
+	assert_int_equal(f->s.npending, 0);
+	assert_int_equal(f->s.state, ST_SMTP_READY);
+	assert_int_equal(session_send(&f->s, "A\r\nB", 4, 0), ERR_INVALID);
+}
+
+static void pop3_login_list_retr(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "+OK POP3 ready <1896.697170952@dbc.mtview.ca.us>\r\n");
+	assert_int_equal(f->s.state, ST_POP3_AUTH);
+	assert_string_equal(f->s.apop_stamp, "<1896.697170952@dbc.mtview.ca.us>");
+	assert_non_null(session_check(&f->s, "RETR 1"));
+	send_line(f, "USER bob");
+	server_says(f, "+OK\r\n");
+	assert_int_equal(f->s.state, ST_POP3_USER);
+	assert_true(session_is_secret(&f->s, "PASS bob-secret"));
+	send_line(f, "PASS bob-secret");
+	assert_string_equal(f->seen.sent[(f->seen.nsent - 1) % 8], "PASS [secret, 10 bytes]");
+	server_says(f, "+OK Logged in.\r\n");
+	assert_int_equal(f->s.state, ST_POP3_TRANS);
+	assert_true(f->s.authenticated);
+	send_line(f, "STAT");
+	server_says(f, "+OK 2 1419\r\n");
+	assert_int_equal(f->s.pop3_count, 2);
+	assert_int_equal(f->s.pop3_octets, 1419);
+	send_line(f, "LIST");
+	server_says(f, "+OK 2 messages:\r\n1 675\r\n2 744\r\n.\r\n");
+	assert_int_equal(f->s.body_items, 2);
+	assert_int_equal(f->s.body_sum, 1419);
+	send_line(f, "LIST 1");
+	server_says(f, "+OK 1 675\r\n");
+	assert_int_equal(f->seen.last_code, REPLY_POP3_OK);
+	assert_int_equal(f->s.npending, 0);
+	send_line(f, "RETR 1");
+	server_says(f, "+OK 20 octets\r\nSubject: x\r\n\r\n..dot\r\n.\r\n");
+	assert_int_equal(f->s.npending, 0);
+	assert_string_equal(f->seen.last_verb, "RETR");
+	send_line(f, "QUIT");
+	server_says(f, "+OK Logging out.\r\n");
+	assert_int_equal(f->s.state, ST_CLOSED);
+}
+
+static void pop3_capa_and_wrong_password(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "+OK ready\r\n");
+	send_line(f, "CAPA");
+	server_says(f, "+OK\r\nCAPA\r\nTOP\r\nSASL PLAIN LOGIN\r\nSTLS\r\n.\r\n");
+	assert_int_equal(f->s.ncaps, 4);
+	assert_non_null(session_cap(&f->s, "STLS"));
+	send_line(f, "USER bob");
+	server_says(f, "+OK\r\n");
+	send_line(f, "PASS nope");
+	server_says(f, "-ERR [AUTH] Authentication failed.\r\n");
+	assert_int_equal(f->s.state, ST_POP3_AUTH);
+	assert_false(f->s.authenticated);
+}
+
+static void pop3_sasl_plus_continuation(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "+OK ready\r\n");
+	send_line(f, "AUTH LOGIN");
+	server_says(f, "+ VXNlcm5hbWU6\r\n");
+	assert_int_equal(f->s.state, ST_SASL);
+	send_line(f, "Ym9i");
+	server_says(f, "+ UGFzc3dvcmQ6\r\n");
+	assert_true(session_is_secret(&f->s, "c2VjcmV0"));
+	send_line(f, "c2VjcmV0");
+	server_says(f, "+OK Logged in.\r\n");
+	assert_int_equal(f->s.state, ST_POP3_TRANS);
+	assert_true(f->s.authenticated);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(smtp_full_transaction, setup_smtp, teardown),
+		cmocka_unit_test_setup_teardown(smtp_auth_login_secrets, setup_smtp, teardown),
+		cmocka_unit_test_setup_teardown(smtp_auth_plain_initial_response_redacted, setup_smtp, teardown),
+		cmocka_unit_test_setup_teardown(smtp_out_of_order_is_remembered, setup_smtp, teardown),
+		cmocka_unit_test_setup_teardown(smtp_unsolicited_421, setup_smtp, teardown),
+		cmocka_unit_test_setup_teardown(smtp_close_mid_reply, setup_smtp, teardown),
+		cmocka_unit_test_setup_teardown(smtp_malformed_reply_keeps_state, setup_smtp, teardown),
+		cmocka_unit_test_setup_teardown(pop3_login_list_retr, setup_pop3, teardown),
+		cmocka_unit_test_setup_teardown(pop3_capa_and_wrong_password, setup_pop3, teardown),
+		cmocka_unit_test_setup_teardown(pop3_sasl_plus_continuation, setup_pop3, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
