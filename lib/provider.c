@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "provider.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+const struct provider providers[] = {
+	{"QQ Mail", {"qq.com", "foxmail.com", "exmail.qq.com"}, {"qq.com", "qq mail", "service.mail.qq.com"}},
+	{"NetEase 163/126", {"163.com", "126.com", "yeah.net", "188.com"}, {"163.com", "126.com", "netease", "coremail"}},
+	{"Gmail", {"gmail.com", "googlemail.com", "google.com"}, {"google.com", "gsmtp", "gmail"}},
+	{"Outlook / Office 365", {"outlook.com", "office365.com", "hotmail.com", "live.com", "microsoft.com"}, {"outlook.com", "microsoft", "office365", "prod.outlook"}},
+	{"Yahoo Mail", {"yahoo.com", "yahoo.co.jp", "ymail.com", "aol.com"}, {"yahoo", "ymail"}},
+	{"iCloud Mail", {"icloud.com", "me.com", "mac.com"}, {"icloud", "apple.com"}},
+};
+const size_t providers_len = sizeof(providers) / sizeof(providers[0]);
+
+#define QQ_HELP "https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256"
+#define NETEASE_HELP "https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac2"
+#define GMAIL_APP "https://support.google.com/accounts/answer/185833"
+#define MS_SMTP_AUTH "https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission"
+#define YAHOO_APP "https://help.yahoo.com/kb/SLN15241.html"
+#define ICLOUD_APP "https://support.apple.com/en-us/102654"
+
+const struct provider_hint provider_hints[] = {
+	{"QQ Mail", 5, "AUTH", {"authorization code", "login fail", "1001256"},
+	 "QQ Mail refuses the QQ password here: turn on POP3/SMTP in QQ Mail's settings (Account), generate an authorization code (授权码) and log in with it as the password; on port 587 say STARTTLS first (or use smtps:// on 465)",
+	 QQ_HELP},
+	{"QQ Mail", 0, "AUTH PASS USER", {0},
+	 "QQ Mail logins need the authorization code (授权码) from QQ Mail's settings, not the QQ password, and POP3/SMTP must be turned on there",
+	 QQ_HELP},
+	{"QQ Mail", 5, "AUTH MAIL", {"starttls", "ssl", "tls"},
+	 "QQ Mail wants an encrypted connection before login: STARTTLS on 587, or smtps:// on 465",
+	 QQ_HELP},
+	{"NetEase 163/126", 0, "AUTH PASS USER", {0},
+	 "NetEase (163/126/yeah) logins need the client authorization password (客户端授权密码): turn on POP3/SMTP/IMAP in the mailbox settings and use the code it gives, not the web password",
+	 NETEASE_HELP},
+	{"NetEase 163/126", 5, "MAIL RCPT DATA", {"554 dt:spm", "dt:spm", "spam"},
+	 "NetEase's anti-spam filter (DT:SPM) rejected the message content or headers: send a plainer message with proper From/To/Subject/Date headers",
+	 "https://help.mail.163.com/faq.do?m=list&categoryID=90"},
+	{"Gmail", 5, "AUTH", {"5.7.9", "invalidsecondfactor", "application-specific"},
+	 "Gmail: 2-Step Verification is on, so the account password is refused: create an app password (Google Account > Security > App passwords) and log in with it",
+	 GMAIL_APP},
+	{"Gmail", 5, "AUTH", {"badcredentials", "5.7.8", "not accepted"},
+	 "Gmail: wrong user or password; the user is the full address, and with 2-Step Verification only an app password works",
+	 GMAIL_APP},
+	{"Gmail", 5, "AUTH", {"5.7.14", "web browser", "webloginrequired"},
+	 "Gmail wants you to sign in once in a web browser (a security check) before it accepts this client; or use an app password",
+	 "https://support.google.com/mail/answer/7126229"},
+	{"Gmail", 5, "MAIL RCPT", {"5.7.0 authentication required", "530"},
+	 "Gmail's submission port needs STARTTLS and AUTH before MAIL FROM",
+	 "https://support.google.com/mail/answer/7126229"},
+	{"Outlook / Office 365", 5, "AUTH", {"5.7.139", "basic authentication is disabled", "smtpclientauthentication is disabled"},
+	 "Outlook / Office 365: SMTP AUTH with a password is switched off for this tenant or mailbox: an administrator must enable 'Authenticated SMTP' for the mailbox, or the client must log in with OAuth2 (XOAUTH2)",
+	 MS_SMTP_AUTH},
+	{"Outlook / Office 365", 5, "AUTH", {"5.7.3", "authentication unsuccessful"},
+	 "Outlook / Office 365: the credentials were refused: wrong password, multi-factor authentication on the account (use an app password or OAuth2), or security defaults blocking basic authentication",
+	 MS_SMTP_AUTH},
+	{"Outlook / Office 365", 5, "MAIL", {"5.7.60", "send as"},
+	 "Outlook / Office 365: the logged-in user may not send as this MAIL FROM address: use your own address or get Send As permission",
+	 "https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-5-7-60-smtp-in-exchange-online"},
+	{"Yahoo Mail", 0, "AUTH PASS USER", {0},
+	 "Yahoo Mail refuses account passwords in mail clients: generate an app password (Account Security > Generate app password) and log in with it",
+	 YAHOO_APP},
+	{"iCloud Mail", 0, "AUTH PASS USER", {0},
+	 "iCloud Mail needs an app-specific password (appleid.apple.com > Sign-In and Security) and the user name is the full address; SMTP is smtp.mail.me.com on 587 with STARTTLS",
+	 ICLOUD_APP},
+	{NULL, 4, "AUTH", {"4.7.0", "temporary authentication failure"},
+	 "the server's login back end failed for a moment: try again later; this says nothing about your password",
+	 "RFC 4954 §6"},
+	{NULL, 5, "AUTH", {"5.7.8", "authentication failed", "invalid credentials"},
+	 "the user name or password is wrong (check the user is the form the server wants: often the full address)",
+	 "RFC 4954 §6"},
+	{NULL, 5, "AUTH MAIL", {"5.7.11", "encryption required", "must issue a starttls"},
+	 "the server wants TLS first: send STARTTLS, then EHLO again, then log in",
+	 "RFC 3207 / RFC 4954 §6"},
+	{NULL, -1, "USER PASS", {"plaintext authentication disallowed", "[auth]"},
+	 "the server refuses a clear-text login on an unencrypted connection: send STLS first (or connect with pop3s:// on 995)",
+	 "RFC 2595 §4 / RFC 3206"},
+	{NULL, -1, "USER PASS APOP", {"[in-use]"},
+	 "another session holds the mailbox lock: close the other mail client (or wait) and log in again",
+	 "RFC 2449 §8.1.1"},
+	{NULL, -1, "USER PASS APOP", {"[login-delay]"},
+	 "logged in too soon after the last login: wait the number of seconds the server's LOGIN-DELAY capability names",
+	 "RFC 2449 §8.1.2"},
+};
+const size_t provider_hints_len = sizeof(provider_hints) / sizeof(provider_hints[0]);
+
+static bool ends_with_domain(const char *host, const char *suffix)
+{
+	size_t h = strlen(host), s = strlen(suffix);
+	if (s > h || strcasecmp(host + h - s, suffix))
+		return false;
+	return h == s || host[h - s - 1] == '.';
+}
+
+const struct provider *provider_identify(const char *host, const char *banner,
+					 const char *text)
+{
+	for (size_t i = 0; i < providers_len; i++) {
+		const struct provider *p = &providers[i];
+		for (size_t j = 0; j < 6 && p->hosts[j]; j++)
+			if (host && ends_with_domain(host, p->hosts[j]))
+				return p;
+	}
+	for (size_t i = 0; i < providers_len; i++) {
+		const struct provider *p = &providers[i];
+		for (size_t j = 0; j < 4 && p->words[j]; j++)
+			if ((banner && strcasestr(banner, p->words[j])) ||
+			    (text && strcasestr(text, p->words[j])))
+				return p;
+	}
+	return NULL;
+}
+
+static bool verb_listed(const char *verbs, const char *verb)
+{
+	if (!verbs)
+		return true;
+	if (!verb || !*verb)
+		return false;
+	size_t n = strlen(verb);
+	for (const char *p = verbs; *p;) {
+		size_t w = strcspn(p, " ");
+		if (w == n && !strncasecmp(p, verb, n))
+			return true;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
+static bool class_matches(int want, int code)
+{
+	if (want == 0)
+		return code == -1 || code >= 400;
+	if (want == -1)
+		return code == -1;
+	return code / 100 == want;
+}
+
+const struct provider_hint *provider_diagnose(const char *host,
+					      const char *banner,
+					      const char *verb, int code,
+					      const char *text)
+{
+	if (code != -1 && code < 400)
+		return NULL;
+	const struct provider *p = provider_identify(host, banner, text);
+	const struct provider_hint *best = NULL;
+	int best_score = 0;
+	for (size_t i = 0; i < provider_hints_len; i++) {
+		const struct provider_hint *h = &provider_hints[i];
+		if (h->provider && (!p || strcmp(h->provider, p->name)))
+			continue;
+		if (!class_matches(h->code_class, code) || !verb_listed(h->verbs, verb))
+			continue;
+		bool keyed = h->words[0] != NULL, hit = !keyed;
+		for (size_t j = 0; j < 4 && h->words[j] && text; j++)
+			if (strcasestr(text, h->words[j]))
+				hit = true;
+		if (!hit)
+			continue;
+		int score = (h->provider ? 2 : 0) + (keyed ? 1 : 0);
+		if (score > best_score) {
+			best = h;
+			best_score = score;
+		}
+	}
+	return best;
+}

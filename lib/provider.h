@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Provider diagnosis: what a failed login or send means at QQ Mail,
+ * NetEase 163/126, Gmail, Outlook/Office 365, Yahoo, iCloud, and what to
+ * do.  Data, not code: add a row to extend it.  Providers word things in
+ * many ways, so matching is by case-insensitive keywords, any of which
+ * may appear anywhere, never by one exact string. */
+#ifndef SMTPSH_PROVIDER_H
+#define SMTPSH_PROVIDER_H
+
+#include <stddef.h>
+
+struct provider {
+	const char *name;
+	/* host name suffixes ("qq.com" matches smtp.qq.com) */
+	const char *hosts[6];
+	/* words that betray the provider in a banner or reply text */
+	const char *words[4];
+};
+extern const struct provider providers[];
+extern const size_t providers_len;
+
+struct provider_hint {
+	const char *provider;  /* a providers[].name, or NULL for any */
+	int code_class;        /* 4 or 5 for SMTP classes; -1 for POP3 -ERR;
+				  0 for any failure */
+	const char *verbs;     /* space-separated verbs it follows ("AUTH PASS"),
+				  or NULL for any */
+	/* the reply text must hold one of these (case-insensitive); an
+	 * empty list matches any failure of those verbs */
+	const char *words[4];
+	const char *hint;
+	const char *source;    /* documentation the hint is taken from */
+};
+extern const struct provider_hint provider_hints[];
+extern const size_t provider_hints_len;
+
+/* The provider behind a host name, banner or reply text, or NULL. */
+const struct provider *provider_identify(const char *host, const char *banner,
+					 const char *text);
+
+/* The best hint for a failed reply: code (SMTP code, or -1 for a POP3
+ * -ERR), the verb it answered ("AUTH", "PASS"...), the reply text, and
+ * what identifies the provider.  Rows with keywords beat rows without;
+ * provider rows beat generic ones.  NULL when nothing applies. */
+const struct provider_hint *provider_diagnose(const char *host,
+					      const char *banner,
+					      const char *verb, int code,
+					      const char *text);
+
+#endif
