@@ -16,7 +16,7 @@ const struct provider providers[] = {
 const size_t providers_len = sizeof(providers) / sizeof(providers[0]);
 
 #define QQ_HELP "https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256"
-#define NETEASE_HELP "https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac2"
+#define NETEASE_HELP "https://help.mail.163.com/ (FAQ: 客户端授权密码)"
 #define GMAIL_APP "https://support.google.com/accounts/answer/185833"
 #define MS_SMTP_AUTH "https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission"
 #define YAHOO_APP "https://help.yahoo.com/kb/SLN15241.html"
@@ -37,7 +37,7 @@ const struct provider_hint provider_hints[] = {
 	 NETEASE_HELP},
 	{"NetEase 163/126", 5, "MAIL RCPT DATA", {"554 dt:spm", "dt:spm", "spam"},
 	 "NetEase's anti-spam filter (DT:SPM) rejected the message content or headers: send a plainer message with proper From/To/Subject/Date headers",
-	 "https://help.mail.163.com/faq.do?m=list&categoryID=90"},
+	 "https://help.mail.163.com/ (FAQ: 退信 DT:SPM)"},
 	{"Gmail", 5, "AUTH", {"5.7.9", "invalidsecondfactor", "application-specific"},
 	 "Gmail: 2-Step Verification is on, so the account password is refused: create an app password (Google Account > Security > App passwords) and log in with it",
 	 GMAIL_APP},
