@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The provider table: well-formed rows, and real failure texts (from
+ * ../shared/reference/providers.md) reaching the right hint. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "provider.h"
+
+static void rows_are_well_formed(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < provider_hints_len; i++) {
+		const struct provider_hint *h = &provider_hints[i];
+		assert_non_null(h->hint);
+		assert_non_null(h->source);
+		assert_true(strlen(h->source) > 5);
+		if (h->provider) {
+			bool known = false;
+			for (size_t j = 0; j < providers_len; j++)
+				known |= !strcmp(providers[j].name, h->provider);
+			if (!known)
+				fail_msg("hint %zu names unknown provider %s", i, h->provider);
+		}
+	}
+	for (size_t i = 0; i < providers_len; i++)
+		for (size_t j = i + 1; j < providers_len; j++)
+			assert_string_not_equal(providers[i].name, providers[j].name);
+	/* every provider has at least one hint */
+	for (size_t j = 0; j < providers_len; j++) {
+		bool has = false;
+		for (size_t i = 0; i < provider_hints_len; i++)
+			has |= provider_hints[i].provider && !strcmp(provider_hints[i].provider, providers[j].name);
+		if (!has)
+			fail_msg("provider %s has no hint", providers[j].name);
+	}
+}
+
+static void identify(void **state)
+{
+	(void)state;
+	assert_string_equal(provider_identify("smtp.qq.com", NULL, NULL)->name, "QQ Mail");
+	assert_string_equal(provider_identify("SMTP.163.COM", NULL, NULL)->name, "NetEase 163/126");
+	assert_null(provider_identify("notqq.com", NULL, NULL));
+	assert_string_equal(provider_identify("10.0.0.1", "smtp.gmail.com ESMTP x- gsmtp", NULL)->name, "Gmail");
+	assert_string_equal(provider_identify("127.0.0.1", NULL, "Login Fail. More information in http://service.mail.qq.com/x")->name, "QQ Mail");
+	assert_null(provider_identify("127.0.0.1", "mail.smtpsh.test ESMTP Postfix", "Error: authentication failed"));
+}
+
+struct dcase {
+	const char *host, *banner, *verb;
+	int code;
+	const char *text;
+	const char *want; /* substring of the hint */
+};
+
+static const struct dcase cases[] = {
+	{"smtp.qq.com", "", "AUTH", 535, "Login Fail. Please enter your authorization code to login. More information in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256", "authorization code"},
+	{"smtp.qq.com", "", "AUTH", 535, "Error: authentication failed, system busy", "authorization code"},
+	{"pop.qq.com", "", "PASS", -1, "[AUTH] Authentication failed.", "authorization code"},
+	{"smtp.163.com", "", "AUTH", 535, "Error: authentication failed", "authorization password"},
+	{"smtp.126.com", "", "MAIL", 554, "DT:SPM 126 smtp1,C8mowAD", "anti-spam"},
+	{"smtp.gmail.com", "", "AUTH", 534, "Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor", "app password"},
+	{"smtp.gmail.com", "", "AUTH", 535, "Username and Password not accepted. Learn more at https://support.google.com/mail/?p=BadCredentials", "wrong user or password"},
+	{"smtp.gmail.com", "", "AUTH", 534, "<https://accounts.google.com/signin/continue?sarp=1> Please log in via your web browser and then try again.", "web browser"},
+	{"smtp.office365.com", "", "AUTH", 535, "Authentication unsuccessful, basic authentication is disabled. [AM0PR04CA0022.eurprd04.prod.outlook.com]", "OAuth2"},
+	{"smtp-mail.outlook.com", "", "AUTH", 535, "Authentication unsuccessful [BN9PR03CA0100.namprd03.prod.outlook.com]", "multi-factor"},
+	{"smtp.mail.yahoo.com", "", "AUTH", 535, "(#AUTH005) Too many bad auth attempts.", "app password"},
+	{"smtp.mail.me.com", "", "AUTH", 535, "Authentication failed", "app-specific password"},
+	{"127.0.0.1", "mail.smtpsh.test ESMTP Postfix (Debian/GNU)", "AUTH", 535, "Error: authentication failed: (reason unavailable)", "user name or password is wrong"},
+	{"127.0.0.1", "", "AUTH", 454, "Temporary authentication failure", "try again later"},
+	{"127.0.0.2", "", "PASS", -1, "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "STLS"},
+	{"127.0.0.1", "", "PASS", -1, "[IN-USE] Mailbox locked", "lock"},
+};
+
+static void diagnose(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const struct dcase *c = &cases[i];
+		const struct provider_hint *h =
+			provider_diagnose(c->host, c->banner, c->verb, c->code, c->text);
+		if (!h || !strstr(h->hint, c->want))
+			fail_msg("case %zu (%s %d): wanted '%s', got '%s'", i, c->host,
+				 c->code, c->want, h ? h->hint : "(none)");
+	}
+}
+
+static void no_hint_for_success_or_unrelated(void **state)
+{
+	(void)state;
+	assert_null(provider_diagnose("smtp.qq.com", "", "AUTH", 235, "Authentication successful"));
+	assert_null(provider_diagnose("127.0.0.1", "", "RCPT", 550, "User unknown"));
+	assert_null(provider_diagnose("127.0.0.1", "", "AUTH", 535, "nothing we know"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rows_are_well_formed),
+		cmocka_unit_test(identify),
+		cmocka_unit_test(diagnose),
+		cmocka_unit_test(no_hint_for_success_or_unrelated),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
