@@ -14,6 +14,7 @@
 #include "annot.h"
 #include "b64.h"
 #include "escape.h"
+#include "provider.h"
 #include "shell.h"
 
 struct helper {
@@ -32,12 +33,14 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 static char *h_send(struct shell *sh, const char *args, size_t *len, bool *secret);
 static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *secret);
 static char *h_exit(struct shell *sh, const char *args, size_t *len, bool *secret);
+static char *h_login(struct shell *sh, const char *args, size_t *len, bool *secret);
 
 static const struct helper helpers[] = {
 	{"help", "/help  (or ?)", "this list; HELP without the slash goes to the server", h_help},
 	{"b64", "b64 TEXT | b64", "send base64(TEXT) as the next line (\\0 for NUL, \\\\ for \\); alone: ask without echo, send as a secret", h_b64},
 	{"unb64", "unb64 BASE64", "decode base64 and show it (nothing is sent)", h_unb64},
 	{"explain", "explain CODE [X.Y.Z] | X.Y.Z | KEYWORD", "explain a reply code, enhanced code, extension or POP3 response code, offline", h_explain},
+	{"login", "login [USER]", "log in with the best mechanism offered; asks for the password without echo (scripts: SMTPSH_PASSWORD or --password-file)", h_login},
 	{"status", "status", "connection, TLS, login, transaction and capabilities", h_status},
 	{"send", "/send LINE  (or \\LINE)", "send LINE exactly as typed, even if it looks like a helper", h_send},
 	{"connect", "/connect", "connect again to the same server (after it hung up)", h_connect},
@@ -199,6 +202,19 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 		render_info(sh, "%s (SMTP command): %s — %s", a, c->syntax, c->help), done = true;
 	if ((c = proto_find(PROTO_POP3, a)))
 		render_info(sh, "%s (POP3 command): %s — %s", a, c->syntax, c->help), done = true;
+	/* "explain qq", "explain gmail": the provider table */
+	for (size_t i = 0; i < providers_len; i++) {
+		if (!strcasestr(providers[i].name, a))
+			continue;
+		render_info(sh, "%s (provider; recognised from host names ending in %s%s%s...):",
+			    providers[i].name, providers[i].hosts[0],
+			    providers[i].hosts[1] ? ", " : "", providers[i].hosts[1] ? providers[i].hosts[1] : "");
+		for (size_t j = 0; j < provider_hints_len; j++)
+			if (provider_hints[j].provider && !strcmp(provider_hints[j].provider, providers[i].name))
+				render_info(sh, "  after %s: %s\n    (source: %s)", provider_hints[j].verbs,
+					    provider_hints[j].hint, provider_hints[j].source);
+		done = true;
+	}
 	if (!done)
 		render_warning(sh, "explain: nothing known about '%s'", a);
 	return NULL;
@@ -269,6 +285,13 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 	if (session_connect(&sh->session, sh->target.host, sh->target.port,
 			    sh->family, sh->target.tls) != ERR_OK)
 		render_warning(sh, "cannot connect: %s", sh->session.err);
+	return NULL;
+}
+
+static char *h_login(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)len, (void)secret;
+	login_run(sh, args);
 	return NULL;
 }
 

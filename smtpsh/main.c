@@ -38,6 +38,8 @@ static void usage(FILE *f)
 	      "      --cafile FILE    trust the CAs in FILE (PEM) instead of the system's\n"
 	      "      --capath DIR     trust the CAs in DIR (hashed, c_rehash)\n"
 	      "      --insecure       go on when the certificate does not verify (warned)\n"
+	      "      --password-file FILE  password for the login helper (mode 600 or stricter);\n"
+	      "                       or set SMTPSH_PASSWORD (SMTPSH_OAUTH_TOKEN for XOAUTH2)\n"
 	      "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n"
 	      "      --no-history     do not read or write the history file\n"
 	      "  -h, --help           this text\n"
@@ -135,7 +137,7 @@ int main(int argc, char **argv)
 	static struct shell sh;
 	const char *color = "auto";
 	const char *file = NULL;
-	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE };
+	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE };
 	bool force_tls = false;
 	struct tls_opts tls = {0};
 	static const struct option opts[] = {
@@ -148,6 +150,7 @@ int main(int argc, char **argv)
 		{"cafile", required_argument, NULL, OPT_CAFILE},
 		{"capath", required_argument, NULL, OPT_CAPATH},
 		{"insecure", no_argument, NULL, OPT_INSECURE},
+		{"password-file", required_argument, NULL, OPT_PWFILE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -178,6 +181,7 @@ int main(int argc, char **argv)
 		case OPT_CAFILE: tls.cafile = optarg; break;
 		case OPT_CAPATH: tls.capath = optarg; break;
 		case OPT_INSECURE: tls.insecure = true; break;
+		case OPT_PWFILE: sh.password_file = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("smtpsh %s\n", SMTPSH_VERSION); return EXIT_OK;
 		default:

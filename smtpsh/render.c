@@ -10,6 +10,7 @@
 
 #include "annot.h"
 #include "b64.h"
+#include "provider.h"
 #include "shell.h"
 #include "text.h"
 
@@ -212,6 +213,26 @@ static void explain_challenge(struct shell *sh, const struct reply *r)
 		render_note(sh, "answer with: b64   (asks for the password without echo; or * to cancel)");
 }
 
+/* Provider advice for a failed login or send (issue: "QQ wants the
+ * authorization code, not the password"). */
+static void explain_provider(struct shell *sh, const struct reply *r,
+			     const char *verb)
+{
+	int code = sh->session.proto == PROTO_POP3 ?
+		(r->code == REPLY_POP3_ERR ? -1 : 0) : r->code;
+	if (code == 0 || !verb)
+		return;
+	char text[REPLY_TEXT_MAX + 80];
+	snprintf(text, sizeof(text), "%s %s%s%s%s", r->enhanced, r->text,
+		 r->resp_code[0] ? " [" : "", r->resp_code, r->resp_code[0] ? "]" : "");
+	const struct provider_hint *h = provider_diagnose(
+		sh->target.host, sh->session.banner, verb, code, text);
+	if (!h)
+		return;
+	render_note(sh, "%s%s: %s", h->provider ? "at " : "", h->provider ? h->provider : "hint", h->hint);
+	render_note(sh, "(source: %s)", h->source);
+}
+
 static void explain_smtp(struct shell *sh, const struct reply *r,
 			 const struct session_pending *p)
 {
@@ -237,6 +258,7 @@ static void explain_smtp(struct shell *sh, const struct reply *r,
 	}
 	if (r->code == 334)
 		explain_challenge(sh, r);
+	explain_provider(sh, r, verb);
 }
 
 static void explain_pop3(struct shell *sh, const struct reply *r,
@@ -267,6 +289,7 @@ static void explain_pop3(struct shell *sh, const struct reply *r,
 			    s->apop_stamp);
 	if (r->code == REPLY_POP3_CONT)
 		explain_challenge(sh, r);
+	explain_provider(sh, r, verb);
 	if (!verb || !r->has_body)
 		return;
 	if (!strcmp(verb, "LIST"))
@@ -310,6 +333,8 @@ static void on_reply(void *ctx, const struct reply *r)
 {
 	struct shell *sh = ctx;
 	const struct session_pending *p = sh->session.answering;
+	sh->last_reply_code = r->code;
+	snprintf(sh->last_reply_text, sizeof(sh->last_reply_text), "%s", r->text);
 	render_begin(sh);
 	if (sh->session.proto == PROTO_SMTP)
 		explain_smtp(sh, r, p);

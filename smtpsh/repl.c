@@ -71,6 +71,20 @@ char *repl_read_secret(struct shell *sh, const char *prompt)
 	return line;
 }
 
+char *readline_plain(struct shell *sh, const char *prompt)
+{
+	if (sh->interactive)
+		return readline(prompt);
+	char *line = NULL;
+	size_t cap = 0;
+	if (getline(&line, &cap, sh->script) < 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
 /* ---- history ----------------------------------------------------------- */
 
 static void history_open(struct shell *sh)
@@ -205,7 +219,7 @@ static bool confirm(struct shell *sh, const char *warn)
 		return true;
 	}
 	fflush(sh->out);
-	char *answer = readline("send it anyway? [y/N] ");
+	char *answer = readline_plain(sh, "send it anyway? [y/N] ");
 	bool yes = answer && (answer[0] == 'y' || answer[0] == 'Y');
 	free(answer);
 	return yes;
@@ -252,7 +266,7 @@ static void run_line(struct shell *sh, const char *line)
 
 /* Waits for every outstanding reply.  Ctrl-C stops waiting (the reply
  * still shows when it comes). */
-static enum err wait_replies(struct shell *sh)
+enum err repl_wait(struct shell *sh)
 {
 	struct session *s = &sh->session;
 	int waited = 0;
@@ -299,7 +313,7 @@ static int run_script(struct shell *sh)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	if (wait_replies(sh) == ERR_TIMEOUT) {
+	if (repl_wait(sh) == ERR_TIMEOUT) {
 		fprintf(stderr, "smtpsh: %s: no greeting within %d s\n", sh->target.host, sh->timeout_s);
 		return EXIT_PROTOCOL;
 	}
@@ -315,7 +329,7 @@ static int run_script(struct shell *sh)
 			break;
 		}
 		run_line(sh, line);
-		if (wait_replies(sh) == ERR_TIMEOUT) {
+		if (repl_wait(sh) == ERR_TIMEOUT) {
 			fprintf(stderr, "smtpsh: no reply within %d s: the server is silent\n", sh->timeout_s);
 			break;
 		}
@@ -342,7 +356,7 @@ static int run_terminal(struct shell *sh)
 	sigaction(SIGINT, &sa, NULL);
 
 	render_info(sh, "smtpsh: type the protocol; /help lists the helpers, Tab completes, Ctrl-D leaves.");
-	wait_replies(sh);
+	repl_wait(sh);
 	while (!sh->quit) {
 		if (typed_line || typed_eof) {
 			char *line = typed_line;
@@ -360,7 +374,7 @@ static int run_terminal(struct shell *sh)
 			run_line(sh, line);
 			OPENSSL_cleanse(line, strlen(line));
 			free(line);
-			wait_replies(sh);
+			repl_wait(sh);
 			continue;
 		}
 		prompt_install(sh);

@@ -40,6 +40,10 @@ struct shell {
 	unsigned notes;       /* enum reply_line_flag seen in this reply */
 	unsigned gb18030_lines;
 	unsigned stuffed_lines;
+	/* the last complete reply, for helpers that drive a dialogue */
+	int last_reply_code;
+	char last_reply_text[REPLY_TEXT_MAX];
+	const char *password_file; /* --password-file, for login in scripts */
 };
 
 /* render.c: everything that reaches the screen about the session */
@@ -71,8 +75,15 @@ enum helper_result helpers_run(struct shell *sh, const char *line,
  * NULL past the end. */
 const char *helpers_name(size_t i, bool *needs_slash);
 
+/* login.c: the one-step login helper */
+void login_run(struct shell *sh, const char *args);
+
 /* repl.c */
 int repl_run(struct shell *sh);
+/* Waits for every outstanding reply (Ctrl-C stops waiting). */
+enum err repl_wait(struct shell *sh);
+/* Asks a question with echo; NULL on EOF.  The caller frees. */
+char *readline_plain(struct shell *sh, const char *prompt);
 /* Reads a secret from the terminal without echo; NULL on EOF.  The
  * caller wipes and frees it. */
 char *repl_read_secret(struct shell *sh, const char *prompt);

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The one-step `login [USER]` helper: picks the best mechanism the server
+ * offers, asks for the password without echo (or takes it from the
+ * environment or a private file in script mode), and runs each step as
+ * ordinary protocol lines, so every step is shown and annotated. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+
+#include "b64.h"
+#include "sasl.h"
+#include "shell.h"
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		OPENSSL_cleanse(s, strlen(s));
+		free(s);
+	}
+}
+
+/* The password from SMTPSH_PASSWORD, the --password-file, or the
+ * terminal.  NULL when none can be had. */
+static char *get_password(struct shell *sh)
+{
+	const char *env = getenv("SMTPSH_PASSWORD");
+	if (env && *env)
+		return strdup(env);
+	if (sh->password_file) {
+		int fd = open(sh->password_file, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) != 0) {
+			render_warning(sh, "login: cannot read %s: %s", sh->password_file, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return NULL;
+		}
+		if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+			render_warning(sh, "login: %s can be read by others (mode %03o): chmod 600 it first",
+				       sh->password_file, (unsigned)(st.st_mode & 0777));
+			close(fd);
+			return NULL;
+		}
+		char buf[1024];
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n < 0)
+			n = 0;
+		buf[n] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		char *p = strdup(buf);
+		OPENSSL_cleanse(buf, sizeof(buf));
+		return p;
+	}
+	if (!sh->interactive) {
+		render_warning(sh, "login: no password: set SMTPSH_PASSWORD or use --password-file FILE (never on the command line)");
+		return NULL;
+	}
+	return repl_read_secret(sh, "password (not echoed): ");
+}
+
+/* Sends one line and waits for its reply.  False when the connection is
+ * gone or the server went silent. */
+static bool step(struct shell *sh, const char *line, bool secret)
+{
+	if (session_send(&sh->session, line, strlen(line), secret ? SEND_SECRET : 0) != ERR_OK) {
+		render_warning(sh, "login: %s", sh->session.err);
+		return false;
+	}
+	return repl_wait(sh) == ERR_OK && session_connected(&sh->session);
+}
+
+static bool b64_step(struct shell *sh, const char *text, bool secret)
+{
+	struct buf enc;
+	buf_init(&enc, 0);
+	bool ok = b64_encode(&enc, text, strlen(text)) == ERR_OK &&
+		  step(sh, enc.data, secret);
+	buf_free(&enc);
+	return ok;
+}
+
+static int last_code(struct shell *sh)
+{
+	return sh->last_reply_code;
+}
+
+static void smtp_login(struct shell *sh, const char *user, const char *mech,
+		       const char *pass, const char *token)
+{
+	struct session *s = &sh->session;
+	struct buf msg, line;
+	buf_init(&msg, 0);
+	buf_init(&line, 0);
+	render_note(sh, "login: using AUTH %s (offered: %s)", mech, session_cap(s, "AUTH") + 5);
+	if (!strcmp(mech, "PLAIN")) {
+		if (sasl_plain(&msg, NULL, user, pass) == ERR_OK &&
+		    buf_printf(&line, "AUTH PLAIN %s", msg.data))
+			step(sh, line.data, true);
+	} else if (!strcmp(mech, "LOGIN")) {
+		if (step(sh, "AUTH LOGIN", false) && last_code(sh) == 334 &&
+		    b64_step(sh, user, false) && last_code(sh) == 334)
+			b64_step(sh, pass, true);
+	} else if (!strcmp(mech, "CRAM-MD5")) {
+		if (step(sh, "AUTH CRAM-MD5", false) && last_code(sh) == 334) {
+			if (sasl_cram_md5(&msg, user, pass, sh->last_reply_text) == ERR_OK)
+				step(sh, msg.data, true);
+			else
+				step(sh, "*", false); /* cancel: the challenge was not base64 */
+		}
+	} else if (!strcmp(mech, "XOAUTH2")) {
+		if (sasl_xoauth2(&msg, user, token) == ERR_OK &&
+		    buf_printf(&line, "AUTH XOAUTH2 %s", msg.data) &&
+		    step(sh, line.data, true) && last_code(sh) == 334)
+			step(sh, "", false); /* the error JSON wants an empty answer */
+	}
+	if (s->authenticated)
+		render_note(sh, "login: logged in as %s", user);
+	buf_free(&msg);
+	buf_free(&line);
+}
+
+static void pop3_login(struct shell *sh, const char *user, const char *pass)
+{
+	struct session *s = &sh->session;
+	struct buf line;
+	buf_init(&line, 0);
+	if (s->apop_stamp[0] && !s->tls) {
+		char digest[33];
+		render_note(sh, "login: using APOP: the greeting has a timestamp, so the password need not cross the wire");
+		if (apop_digest(digest, s->apop_stamp, pass) == ERR_OK &&
+		    buf_printf(&line, "APOP %s %s", user, digest))
+			step(sh, line.data, false);
+		OPENSSL_cleanse(digest, sizeof(digest));
+	} else {
+		render_note(sh, "login: using USER and PASS");
+		if (buf_printf(&line, "USER %s", user) && step(sh, line.data, false) &&
+		    last_code(sh) == REPLY_POP3_OK) {
+			buf_clear(&line);
+			if (buf_printf(&line, "PASS %s", pass))
+				step(sh, line.data, true);
+		}
+	}
+	if (s->authenticated)
+		render_note(sh, "login: logged in as %s", user);
+	buf_free(&line);
+}
+
+void login_run(struct shell *sh, const char *args)
+{
+	struct session *s = &sh->session;
+	if (!session_connected(s)) {
+		render_warning(sh, "login: not connected");
+		return;
+	}
+	if (s->authenticated) {
+		render_warning(sh, "login: already logged in");
+		return;
+	}
+	const char *token = getenv("SMTPSH_OAUTH_TOKEN");
+	const char *mech = NULL;
+	if (s->proto == PROTO_SMTP) {
+		if (s->state != ST_SMTP_READY) {
+			render_warning(sh, "login: %s", s->state == ST_SMTP_INIT ?
+				       "send EHLO first: its reply says which AUTH mechanisms the server offers" :
+				       "only possible between messages (RSET first)");
+			return;
+		}
+		const char *auth = session_cap(s, "AUTH");
+		if (!auth) {
+			render_warning(sh, "login: the server offers no AUTH%s", s->tls ? "" :
+				       " (many servers offer it only after STARTTLS: type STARTTLS, then EHLO)");
+			return;
+		}
+		mech = sasl_pick(auth + 5, token && *token, s->tls);
+		if (!mech) {
+			render_warning(sh, "login: none of the offered mechanisms (%s) is one smtpsh can run (PLAIN, LOGIN, CRAM-MD5, XOAUTH2)", auth + 5);
+			return;
+		}
+	} else if (s->state != ST_POP3_AUTH) {
+		render_warning(sh, "login: only possible in the AUTHORIZATION state");
+		return;
+	}
+	if (!s->tls && !(mech && !strcmp(mech, "CRAM-MD5")) &&
+	    !(s->proto == PROTO_POP3 && s->apop_stamp[0]))
+		render_warning(sh, "login: this connection is not encrypted: the password crosses the network readable (STARTTLS/STLS first to avoid it)");
+	char *user = NULL;
+	if (*args)
+		user = strdup(args);
+	else if (sh->interactive)
+		user = readline_plain(sh, "user: ");
+	if (!user || !*user) {
+		render_warning(sh, "login: no user name (login USER)");
+		free(user);
+		return;
+	}
+	char *pass = NULL;
+	if (!(mech && !strcmp(mech, "XOAUTH2"))) {
+		pass = get_password(sh);
+		if (!pass) {
+			free(user);
+			return;
+		}
+	}
+	if (s->proto == PROTO_SMTP)
+		smtp_login(sh, user, mech, pass, token);
+	else
+		pop3_login(sh, user, pass);
+	wipe_free(pass);
+	free(user);
+}
