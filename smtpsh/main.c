@@ -35,6 +35,8 @@ static void usage(FILE *f)
 	      "  -t, --timeout SECS   connect and reply timeout (default 30)\n"
 	      "  -f, --file FILE      run the lines of FILE as if typed (script mode)\n"
 	      "      --tls            implicit TLS on any port\n"
+	      "      --starttls       EHLO/CAPA, STARTTLS/STLS and EHLO again right after the\n"
+	      "                       greeting; never goes on in plaintext\n"
 	      "      --cafile FILE    trust the CAs in FILE (PEM) instead of the system's\n"
 	      "      --capath DIR     trust the CAs in DIR (hashed, c_rehash)\n"
 	      "      --insecure       go on when the certificate does not verify (warned)\n"
@@ -137,7 +139,7 @@ int main(int argc, char **argv)
 	static struct shell sh;
 	const char *color = "auto";
 	const char *file = NULL;
-	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE };
+	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS };
 	bool force_tls = false;
 	struct tls_opts tls = {0};
 	static const struct option opts[] = {
@@ -151,6 +153,7 @@ int main(int argc, char **argv)
 		{"capath", required_argument, NULL, OPT_CAPATH},
 		{"insecure", no_argument, NULL, OPT_INSECURE},
 		{"password-file", required_argument, NULL, OPT_PWFILE},
+		{"starttls", no_argument, NULL, OPT_STARTTLS},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -182,6 +185,7 @@ int main(int argc, char **argv)
 		case OPT_CAPATH: tls.capath = optarg; break;
 		case OPT_INSECURE: tls.insecure = true; break;
 		case OPT_PWFILE: sh.password_file = optarg; break;
+		case OPT_STARTTLS: sh.starttls = true; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("smtpsh %s\n", SMTPSH_VERSION); return EXIT_OK;
 		default:
@@ -200,6 +204,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	sh.target.tls = sh.target.tls || force_tls;
+	if (sh.starttls && sh.target.tls) {
+		fputs("smtpsh: --starttls and implicit TLS (--tls, smtps://, pop3s://, 465, 995) exclude each other\n", stderr);
+		return EXIT_USAGE;
+	}
 	if (tls.cafile && access(tls.cafile, R_OK) != 0) {
 		fprintf(stderr, "smtpsh: --cafile %s: %s\n", tls.cafile, strerror(errno));
 		return EXIT_USAGE;

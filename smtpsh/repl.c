@@ -300,6 +300,41 @@ enum err repl_wait(struct shell *sh)
 	return ERR_OK;
 }
 
+/* --starttls: greeting, EHLO (or CAPA), STARTTLS (or STLS), EHLO again.
+ * Refuses to go on in plaintext when the server does not offer TLS or
+ * refuses it: no silent downgrade. */
+static bool upgrade_first(struct shell *sh)
+{
+	struct session *s = &sh->session;
+	bool smtp = s->proto == PROTO_SMTP;
+	char hello[300] = "CAPA";
+	if (smtp) {
+		char host[256] = "localhost";
+		gethostname(host, sizeof(host) - 1);
+		snprintf(hello, sizeof(hello), "EHLO %s", host);
+	}
+	if (repl_wait(sh) != ERR_OK || !session_connected(s))
+		return false;
+	if (session_send(s, hello, strlen(hello), 0) != ERR_OK || repl_wait(sh) != ERR_OK)
+		return false;
+	if (!session_cap(s, smtp ? "STARTTLS" : "STLS")) {
+		render_warning(sh, "the server does not offer %s: refusing to go on in plaintext (--starttls)",
+			       smtp ? "STARTTLS" : "STLS");
+		return false;
+	}
+	const char *cmd = smtp ? "STARTTLS" : "STLS";
+	if (session_send(s, cmd, strlen(cmd), 0) != ERR_OK || repl_wait(sh) != ERR_OK)
+		return false;
+	if (!s->tls) {
+		if (session_connected(s))
+			render_warning(sh, "the server refused %s: refusing to go on in plaintext (--starttls)", cmd);
+		return false;
+	}
+	if (session_send(s, hello, strlen(hello), 0) != ERR_OK || repl_wait(sh) != ERR_OK)
+		return false;
+	return true;
+}
+
 /* ---- the two loops ------------------------------------------------------- */
 
 static int exit_status(struct shell *sh)
@@ -316,6 +351,11 @@ static int run_script(struct shell *sh)
 	if (repl_wait(sh) == ERR_TIMEOUT) {
 		fprintf(stderr, "smtpsh: %s: no greeting within %d s\n", sh->target.host, sh->timeout_s);
 		return EXIT_PROTOCOL;
+	}
+	if (sh->starttls && !upgrade_first(sh)) {
+		fprintf(stderr, "smtpsh: could not start TLS (--starttls): stopped before sending anything else\n");
+		session_close(s);
+		return EXIT_CONNECT;
 	}
 	while (!sh->quit && (n = getline(&line, &cap, sh->script)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -357,6 +397,11 @@ static int run_terminal(struct shell *sh)
 
 	render_info(sh, "smtpsh: type the protocol; /help lists the helpers, Tab completes, Ctrl-D leaves.");
 	repl_wait(sh);
+	if (sh->starttls && !upgrade_first(sh)) {
+		render_warning(sh, "could not start TLS (--starttls): the connection is closed");
+		session_close(s);
+		return EXIT_CONNECT;
+	}
 	while (!sh->quit) {
 		if (typed_line || typed_eof) {
 			char *line = typed_line;

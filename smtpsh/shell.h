@@ -44,6 +44,7 @@ struct shell {
 	int last_reply_code;
 	char last_reply_text[REPLY_TEXT_MAX];
 	const char *password_file; /* --password-file, for login in scripts */
+	bool starttls;        /* --starttls: upgrade right after the greeting */
 };
 
 /* render.c: everything that reaches the screen about the session */
