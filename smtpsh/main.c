@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shell.h"
@@ -42,6 +43,11 @@ static void usage(FILE *f)
 	      "      --insecure       go on when the certificate does not verify (warned)\n"
 	      "      --password-file FILE  password for the login helper (mode 600 or stricter);\n"
 	      "                       or set SMTPSH_PASSWORD (SMTPSH_OAUTH_TOKEN for XOAUTH2)\n"
+	      "      --record FILE    write the transcript to FILE (default: a new file under\n"
+	      "                       $XDG_STATE_HOME/smtpsh/transcripts/)\n"
+	      "      --no-record      do not write a transcript\n"
+	      "      --timestamps     add relative times to the transcript\n"
+	      "      --show-secrets   show passwords and their base64 on screen and on record\n"
 	      "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n"
 	      "      --no-history     do not read or write the history file\n"
 	      "  -h, --help           this text\n"
@@ -139,7 +145,9 @@ int main(int argc, char **argv)
 	static struct shell sh;
 	const char *color = "auto";
 	const char *file = NULL;
-	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS };
+	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS, OPT_RECORD, OPT_NORECORD, OPT_SHOWSECRETS, OPT_TIMESTAMPS };
+	const char *record = NULL;
+	bool no_record = false, timestamps = false;
 	bool force_tls = false;
 	struct tls_opts tls = {0};
 	static const struct option opts[] = {
@@ -154,6 +162,10 @@ int main(int argc, char **argv)
 		{"insecure", no_argument, NULL, OPT_INSECURE},
 		{"password-file", required_argument, NULL, OPT_PWFILE},
 		{"starttls", no_argument, NULL, OPT_STARTTLS},
+		{"record", required_argument, NULL, OPT_RECORD},
+		{"no-record", no_argument, NULL, OPT_NORECORD},
+		{"show-secrets", no_argument, NULL, OPT_SHOWSECRETS},
+		{"timestamps", no_argument, NULL, OPT_TIMESTAMPS},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -186,6 +198,10 @@ int main(int argc, char **argv)
 		case OPT_INSECURE: tls.insecure = true; break;
 		case OPT_PWFILE: sh.password_file = optarg; break;
 		case OPT_STARTTLS: sh.starttls = true; break;
+		case OPT_RECORD: record = optarg; break;
+		case OPT_NORECORD: no_record = true; break;
+		case OPT_SHOWSECRETS: sh.show_secrets = true; break;
+		case OPT_TIMESTAMPS: timestamps = true; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("smtpsh %s\n", SMTPSH_VERSION); return EXIT_OK;
 		default:
@@ -236,6 +252,32 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	if (!no_record) {
+		char path[1200], dir[1024], target[400];
+		if (record) {
+			snprintf(path, sizeof(path), "%s", record);
+		} else if (state_dir(dir, sizeof(dir), "transcripts")) {
+			char when[32];
+			time_t now = time(NULL);
+			strftime(when, sizeof(when), "%Y%m%d-%H%M%S", localtime(&now));
+			snprintf(path, sizeof(path), "%s/%s-%s-%u.txt", dir, when,
+				 sh.target.host, sh.target.port);
+		} else {
+			path[0] = '\0';
+		}
+		snprintf(target, sizeof(target), "%s%s://%s%s%s:%u", proto_name(sh.target.proto),
+			 sh.target.tls ? "s" : "", strchr(sh.target.host, ':') ? "[" : "",
+			 sh.target.host, strchr(sh.target.host, ':') ? "]" : "", sh.target.port);
+		char err[300];
+		if (path[0] && transcript_open(&sh.rec, path, target, proto_name(sh.target.proto),
+					       timestamps, err, sizeof(err)) != ERR_OK) {
+			fprintf(stderr, "smtpsh: %s\n", err);
+			if (record)
+				return EXIT_USAGE;
+		} else if (path[0] && (record || sh.interactive)) {
+			render_event(&sh, "recording to %s", path);
+		}
+	}
 	struct session_hooks hooks = {0};
 	render_init_hooks(&sh, &hooks);
 	session_init(&sh.session, sh.target.proto, &hooks, sh.timeout_s * 1000);
@@ -245,11 +287,14 @@ int main(int argc, char **argv)
 	if (e != ERR_OK) {
 		fprintf(stderr, "smtpsh: cannot connect to %s port %u: %s\n",
 			sh.target.host, sh.target.port, sh.session.err);
+		transcript_event(&sh.rec, "error: cannot connect: %s", sh.session.err);
+		transcript_close(&sh.rec);
 		session_free(&sh.session);
 		return EXIT_CONNECT;
 	}
 	int rc = repl_run(&sh);
 	session_free(&sh.session);
+	transcript_close(&sh.rec);
 	if (sh.script && sh.script != stdin)
 		fclose(sh.script);
 	return rc;

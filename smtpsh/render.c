@@ -125,12 +125,21 @@ static const char *code_color(enum proto p, int code)
 	return C_BODY;
 }
 
+static const char *line_ending(unsigned flags)
+{
+	return (flags & LINE_UNTERMINATED) ? "" : (flags & LINE_BARE_LF) ? "\n" : "\r\n";
+}
+
 static void on_sent(void *ctx, const struct session_sent *s)
 {
 	struct shell *sh = ctx;
+	bool hide = s->secret && !sh->show_secrets;
+	const char *text = hide ? s->shown : s->wire;
+	size_t len = hide ? s->shown_len : s->wire_len;
+	transcript_sent(&sh->rec, text, len, hide);
 	paint(sh, C_SENT);
 	fputs("S: ", sh->out);
-	render_untrusted(sh, s->shown, s->shown_len);
+	render_untrusted(sh, text, len);
 	unpaint(sh, C_SENT);
 	fputc('\n', sh->out);
 	if (s->stuffed)
@@ -145,6 +154,9 @@ static void on_line(void *ctx, const struct reply_line *l)
 	const char *color = (l->flags & LINE_BODY) ?
 		(l->flags & LINE_BODY_END ? C_OK : C_BODY) :
 		code_color(sh->session.proto, l->code);
+	transcript_received(&sh->rec, l->raw, l->raw_len, line_ending(l->flags));
+	if (l->flags & LINE_TRUNCATED)
+		transcript_event(&sh->rec, "line cut: %zu bytes received, %zu kept", l->full_len, l->raw_len);
 	render_begin(sh);
 	paint(sh, color);
 	fputs("R: ", sh->out);
@@ -350,6 +362,9 @@ static void on_error(void *ctx, enum err e, const char *msg,
 		     const struct reply_line *l)
 {
 	struct shell *sh = ctx;
+	if (l)
+		transcript_received(&sh->rec, l->raw, l->raw_len, line_ending(l->flags));
+	transcript_event(&sh->rec, "error: %s", msg);
 	render_begin(sh);
 	if (l) {
 		paint(sh, C_FAIL);
@@ -367,6 +382,7 @@ static void on_error(void *ctx, enum err e, const char *msg,
 static void on_event(void *ctx, const char *text)
 {
 	struct shell *sh = ctx;
+	transcript_event(&sh->rec, "%s", text);
 	render_begin(sh);
 	render_event(sh, "%s", text);
 	render_end(sh);
@@ -376,6 +392,12 @@ static void on_tls(void *ctx, const struct tls_info *in, bool starttls,
 		   size_t injected)
 {
 	struct shell *sh = ctx;
+	if (injected)
+		transcript_event(&sh->rec, "error: %zu injected bytes discarded before the TLS handshake", injected);
+	transcript_event(&sh->rec, "tls %s %s %s subject=%s", starttls ? "starttls" : "implicit",
+			 in->version, in->cipher, in->subject);
+	if (!in->verified)
+		transcript_event(&sh->rec, "tls unverified (--insecure): %s", in->verdict);
 	render_begin(sh);
 	if (injected)
 		render_warning(sh, "DANGER: the server (or something in between) sent %zu bytes after its go-ahead and before TLS started; they were thrown away, never read as replies (STARTTLS command injection, CVE-2011-0411)",

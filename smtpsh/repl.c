@@ -91,25 +91,11 @@ static void history_open(struct shell *sh)
 {
 	if (!sh->history)
 		return;
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
 	char dir[900];
-	if (state && *state == '/')
-		snprintf(dir, sizeof(dir), "%s/smtpsh", state);
-	else if (home && *home)
-		snprintf(dir, sizeof(dir), "%s/.local/state/smtpsh", home);
-	else {
+	if (!state_dir(dir, sizeof(dir), "")) {
 		sh->history = false;
 		return;
 	}
-	/* mkdir -p, private */
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	mkdir(dir, 0700);
 	snprintf(sh->history_path, sizeof(sh->history_path), "%s/history", dir);
 	int fd = open(sh->history_path, O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {

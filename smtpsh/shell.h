@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "session.h"
+#include "transcript.h"
 
 /* Exit statuses (documented in --help and the man page). */
 enum {
@@ -45,6 +46,8 @@ struct shell {
 	char last_reply_text[REPLY_TEXT_MAX];
 	const char *password_file; /* --password-file, for login in scripts */
 	bool starttls;        /* --starttls: upgrade right after the greeting */
+	struct transcript_writer rec; /* rec.f NULL when not recording */
+	bool show_secrets;    /* --show-secrets: secrets on screen and on record */
 };
 
 /* render.c: everything that reaches the screen about the session */
@@ -75,6 +78,10 @@ enum helper_result helpers_run(struct shell *sh, const char *line,
 /* For completion: the i-th helper name (with its '/' when slash is set),
  * NULL past the end. */
 const char *helpers_name(size_t i, bool *needs_slash);
+
+/* paths.c: $XDG_STATE_HOME/smtpsh/SUB (or ~/.local/state/...), created
+ * with mode 0700; false when there is no home to put it in. */
+bool state_dir(char *out, size_t n, const char *sub);
 
 /* login.c: the one-step login helper */
 void login_run(struct shell *sh, const char *args);
