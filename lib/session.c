@@ -34,7 +34,17 @@ void session_free(struct session *s)
 
 bool session_connected(const struct session *s)
 {
-	return conn_is_open(&s->conn);
+	return conn_is_open(&s->conn) || (s->offline && s->state != ST_CLOSED);
+}
+
+void session_start_offline(struct session *s)
+{
+	s->offline = true;
+	s->state = ST_GREETING;
+	s->connected_at = s->last_rx = s->last_tx = time(NULL);
+	s->npending = 1;
+	memset(&s->pending[0], 0, sizeof(s->pending[0]));
+	reply_parser_reset(&s->parser);
 }
 
 bool session_awaiting(const struct session *s)
@@ -221,6 +231,8 @@ static void set_expectation(struct session *s)
 
 static enum err write_line(struct session *s, const char *wire, size_t len)
 {
+	if (s->offline)
+		return ERR_OK;
 	struct buf b;
 	buf_init(&b, len + 3);
 	if (!buf_append(&b, wire, len) || !buf_append(&b, "\r\n", 2)) {
@@ -266,6 +278,8 @@ static enum err send_data_line(struct session *s, const char *line, size_t len,
 			sent.secret = true;
 			sent.shown = "[secret]";
 			sent.shown_len = 8;
+		} else if (flags & SEND_REDACTED) {
+			sent.secret = true;
 		}
 		if (s->hooks.sent)
 			s->hooks.sent(s->hooks.ctx, &sent);
@@ -304,7 +318,7 @@ enum err session_send(struct session *s, const char *line, size_t len,
 	memcpy(copy, line, len);
 	copy[len] = '\0';
 
-	bool secret = (flags & SEND_SECRET) || session_is_secret(s, copy);
+	bool secret = (flags & (SEND_SECRET | SEND_REDACTED)) || session_is_secret(s, copy);
 	struct session_pending *p;
 	if (s->state == ST_SASL) {
 		p = push_pending(s);
@@ -358,7 +372,7 @@ enum err session_send(struct session *s, const char *line, size_t len,
 		sent.wire = copy;
 		sent.wire_len = len;
 		sent.secret = secret;
-		if (secret) {
+		if (secret && !(flags & SEND_REDACTED)) {
 			redact(s, copy, len, &shown);
 			sent.shown = shown.data ? shown.data : "";
 			sent.shown_len = shown.len;
@@ -549,8 +563,26 @@ static void pop3_transition(struct session *s, const char *verb,
  * it sent after that and before our ClientHello cannot be part of TLS:
  * it is an injection attempt (CVE-2011-0411 class) and is thrown away,
  * never read as a reply inside the TLS session. */
+static void tls_is_up(struct session *s, size_t injected)
+{
+	s->tls = true;
+	/* RFC 3207 §4.2 / RFC 2595 §4: forget what was learned before TLS. */
+	forget_caps(s);
+	s->authenticated = false;
+	s->state = s->proto == PROTO_SMTP ? ST_SMTP_INIT : ST_POP3_AUTH;
+	if (s->hooks.tls && !s->offline)
+		s->hooks.tls(s->hooks.ctx, &s->tls_info, true, injected);
+}
+
 static void start_tls_now(struct session *s)
 {
+	if (s->offline) {
+		/* A recorded session: the handshake happened back then; the
+		 * transcript's "tls" event line says how it went. */
+		reply_parser_reset(&s->parser);
+		tls_is_up(s, 0);
+		return;
+	}
 	size_t injected = reply_parser_buffered(&s->parser);
 	char junk[4096];
 	ssize_t n;
@@ -568,13 +600,7 @@ static void start_tls_now(struct session *s)
 		emit_event(s, "connection closed: nothing was sent in plaintext after STARTTLS");
 		return;
 	}
-	s->tls = true;
-	/* RFC 3207 §4.2 / RFC 2595 §4: forget what was learned before TLS. */
-	forget_caps(s);
-	s->authenticated = false;
-	s->state = s->proto == PROTO_SMTP ? ST_SMTP_INIT : ST_POP3_AUTH;
-	if (s->hooks.tls)
-		s->hooks.tls(s->hooks.ctx, &s->tls_info, true, injected);
+	tls_is_up(s, injected);
 }
 
 static void on_reply(struct session *s, const struct reply *r)
@@ -637,6 +663,26 @@ static void drain(struct session *s)
 			break;
 		}
 	}
+}
+
+void session_feed(struct session *s, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n > 0) {
+		size_t k = n < REPLY_MAX_FEED ? n : REPLY_MAX_FEED;
+		if (reply_parser_feed(&s->parser, c, k) != ERR_OK)
+			return;
+		drain(s);
+		c += k;
+		n -= k;
+	}
+}
+
+static void lost_connection(struct session *s, enum err e);
+
+void session_feed_eof(struct session *s)
+{
+	lost_connection(s, ERR_CLOSED);
 }
 
 static void lost_connection(struct session *s, enum err e)

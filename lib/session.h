@@ -107,11 +107,15 @@ struct session {
 	bool quit_sent;
 	time_t connected_at, last_rx, last_tx;
 	int timeout_ms;           /* reply and write timeout */
+	bool offline;             /* replaying a transcript: nothing is
+				     written, bytes come from session_feed() */
 	char err[512];            /* one sentence after a failure */
 };
 
 enum send_flag {
-	SEND_SECRET = 1 << 0, /* redact whatever the line is */
+	SEND_SECRET = 1 << 0,   /* redact whatever the line is */
+	SEND_REDACTED = 1 << 1, /* offline: the line is a redacted form from
+				   a transcript; show it as it is */
 };
 
 void session_init(struct session *s, enum proto p,
@@ -137,6 +141,13 @@ enum err session_pump(struct session *s, int timeout_ms);
 /* Pumps until every sent command has its reply.  ERR_TIMEOUT when the
  * server stays silent for s->timeout_ms. */
 enum err session_wait(struct session *s);
+
+/* Offline sessions (show, replay): starts as if connected, awaiting the
+ * greeting; bytes received are handed in with session_feed(). */
+void session_start_offline(struct session *s);
+void session_feed(struct session *s, const void *p, size_t n);
+/* The recorded connection ended. */
+void session_feed_eof(struct session *s);
 
 bool session_connected(const struct session *s);
 bool session_awaiting(const struct session *s);

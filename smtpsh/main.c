@@ -19,6 +19,8 @@
 static void usage(FILE *f)
 {
 	fputs("usage: smtpsh [options] TARGET\n"
+	      "       smtpsh show FILE           a transcript, annotated\n"
+	      "       smtpsh replay [--all] FILE one exchange at a time (Enter)\n"
 	      "\n"
 	      "Connect to an SMTP or POP3 server and type the protocol by hand;\n"
 	      "every reply is shown with what it means.\n"
@@ -66,6 +68,18 @@ static void usage(FILE *f)
 	      "  3  connection failure: unknown host, refused, connect timeout\n"
 	      "  4  protocol failure: malformed reply, no reply in time, hang-up\n",
 	      f);
+}
+
+/* --color=WHEN with NO_COLOR and TERM=dumb honoured for auto. */
+static bool pick_color(const char *when, bool tty)
+{
+	const char *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	if (!strcmp(when, "always"))
+		return true;
+	if (!strcmp(when, "never"))
+		return false;
+	return tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 }
 
 /* Parses TARGET into t.  Returns NULL or an error sentence. */
@@ -140,9 +154,41 @@ static const char *parse_target(const char *arg, struct target *t)
 	return NULL;
 }
 
+/* `smtpsh show FILE`, `smtpsh replay [--all] FILE` */
+static int subcommand_playback(int argc, char **argv, bool step)
+{
+	static struct shell sh;
+	const char *file = NULL;
+	const char *color = "auto";
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--all"))
+			step = false;
+		else if (!strncmp(argv[i], "--color=", 8))
+			color = argv[i] + 8;
+		else if (!file && (argv[i][0] != '-' || !strcmp(argv[i], "-")))
+			file = argv[i];
+		else {
+			fprintf(stderr, "smtpsh %s: unexpected '%s'\nusage: smtpsh show [--color=WHEN] FILE | smtpsh replay [--all] FILE\n",
+				argv[1], argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!file) {
+		fprintf(stderr, "smtpsh %s: which transcript? (a file, or - for standard input)\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	sh.out = stdout;
+	sh.color = pick_color(color, isatty(STDOUT_FILENO));
+	return playback_run(&sh, file, step);
+}
+
 int main(int argc, char **argv)
 {
 	static struct shell sh;
+	if (argc > 1 && !strcmp(argv[1], "show"))
+		return subcommand_playback(argc, argv, false);
+	if (argc > 1 && !strcmp(argv[1], "replay"))
+		return subcommand_playback(argc, argv, true);
 	const char *color = "auto";
 	const char *file = NULL;
 	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS, OPT_RECORD, OPT_NORECORD, OPT_SHOWSECRETS, OPT_TIMESTAMPS };
@@ -238,19 +284,11 @@ int main(int argc, char **argv)
 		sh.script = stdin;
 	}
 	sh.interactive = !file && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	bool tty = isatty(STDOUT_FILENO);
-	const char *nc = getenv("NO_COLOR");
-	const char *term = getenv("TERM");
-	if (!strcmp(color, "always"))
-		sh.color = true;
-	else if (!strcmp(color, "never"))
-		sh.color = false;
-	else if (!strcmp(color, "auto"))
-		sh.color = tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
-	else {
+	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
 		fprintf(stderr, "smtpsh: --color wants auto, always or never, not '%s'\n", color);
 		return EXIT_USAGE;
 	}
+	sh.color = pick_color(color, isatty(STDOUT_FILENO));
 
 	if (!no_record) {
 		char path[1200], dir[1024], target[400];

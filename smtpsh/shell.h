@@ -83,6 +83,9 @@ const char *helpers_name(size_t i, bool *needs_slash);
  * with mode 0700; false when there is no home to put it in. */
 bool state_dir(char *out, size_t n, const char *sub);
 
+/* playback.c: `show` (step false) and `replay` (step true) */
+int playback_run(struct shell *sh, const char *path, bool step);
+
 /* login.c: the one-step login helper */
 void login_run(struct shell *sh, const char *args);
 

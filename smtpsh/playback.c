@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `smtpsh show FILE` and `smtpsh replay FILE`: a recorded session shown
+ * exactly as the live shell showed it.  The transcript's lines go
+ * through an offline session and the same render hooks, so the
+ * annotations are the live ones, and the reader streams: constant
+ * memory whatever the file's size. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "shell.h"
+
+struct playback {
+	struct shell *sh;
+	bool step;            /* replay: pause after each exchange */
+	FILE *tty;            /* where Enter is read from */
+	unsigned replies_seen;
+	unsigned errors_before;
+};
+
+static enum proto guess_proto(const struct transcript_item *it)
+{
+	return it->bytes.len && it->bytes.data[0] == '+' ? PROTO_POP3 : PROTO_SMTP;
+}
+
+/* Waits for Enter; false when the user wants to stop. */
+static bool pause_here(struct playback *pb)
+{
+	struct shell *sh = pb->sh;
+	fprintf(sh->out, "%s[%s:%s]  Enter: next exchange, q: quit%s ",
+		sh->color ? "\033[2m" : "", proto_name(sh->session.proto),
+		proto_state_name(sh->session.state), sh->color ? "\033[0m" : "");
+	fflush(sh->out);
+	char line[64];
+	if (!fgets(line, sizeof(line), pb->tty))
+		return false;
+	return line[0] != 'q' && line[0] != 'Q';
+}
+
+static void play_event(struct playback *pb, const char *text)
+{
+	struct shell *sh = pb->sh;
+	if (!strncmp(text, "error: ", 7)) {
+		/* Errors the re-read reproduces itself are not shown twice. */
+		if (sh->session.protocol_errors == pb->errors_before)
+			render_warning(sh, "%s", text + 7);
+	} else {
+		render_event(sh, "%s", text);
+	}
+	pb->errors_before = sh->session.protocol_errors;
+}
+
+int playback_run(struct shell *sh, const char *path, bool step)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "smtpsh: cannot open transcript '%s': %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	struct playback pb = {.sh = sh, .step = step};
+	if (step) {
+		pb.tty = fopen("/dev/tty", "r");
+		if (!pb.tty)
+			pb.step = false; /* no terminal to press Enter on */
+	}
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	struct session_hooks hooks = {0};
+	render_init_hooks(sh, &hooks);
+	bool started = false;
+	char proto[16] = "";
+	unsigned bad = 0;
+	int rc = EXIT_OK;
+	for (;;) {
+		enum err e = transcript_next(&r, &it);
+		if (e == ERR_CLOSED)
+			break;
+		if (e != ERR_OK) {
+			render_warning(sh, "%s: %s", path, r.err);
+			if (++bad >= 20) {
+				render_warning(sh, "%s: too many malformed lines: is this a transcript?", path);
+				rc = EXIT_PROTOCOL;
+				break;
+			}
+			continue;
+		}
+		if (it.kind == TR_HEADER) {
+			if (!strcmp(it.key, "protocol"))
+				snprintf(proto, sizeof(proto), "%s", it.bytes.data);
+			else if (!strcmp(it.key, "target") || !strcmp(it.key, "started"))
+				render_note(sh, "%s: %s", it.key, it.bytes.data);
+			continue;
+		}
+		if (!started) {
+			enum proto p = !strcasecmp(proto, "pop3") ? PROTO_POP3 :
+				       !strcasecmp(proto, "smtp") ? PROTO_SMTP : guess_proto(&it);
+			sh->target.proto = p;
+			session_init(&sh->session, p, &hooks, 30000);
+			session_start_offline(&sh->session);
+			started = true;
+		}
+		struct session *s = &sh->session;
+		switch (it.kind) {
+		case TR_SENT: {
+			const char *warn = s->state == ST_SMTP_DATA ? NULL :
+				session_check(s, it.bytes.data ? it.bytes.data : "");
+			if (warn)
+				render_warning(sh, "%s", warn);
+			const char *line = it.bytes.data ? it.bytes.data : "";
+			size_t len = it.bytes.len;
+			/* A data line was recorded as sent on the wire, stuffed:
+			 * give the session the typed form back. */
+			if (s->state == ST_SMTP_DATA && len > 1 && line[0] == '.')
+				line++, len--;
+			if (session_send(s, line, len, it.redacted ? SEND_REDACTED : 0) != ERR_OK)
+				render_warning(sh, "line %lu: %s", it.lineno, s->err);
+			break;
+		}
+		case TR_RECEIVED: {
+			unsigned before = s->npending;
+			session_feed(s, it.bytes.data ? it.bytes.data : "", it.bytes.len);
+			session_feed(s, it.ending, strlen(it.ending));
+			if (pb.step && before > s->npending && !s->npending && !pause_here(&pb))
+				goto out;
+			break;
+		}
+		case TR_EVENT:
+			play_event(&pb, it.bytes.data ? it.bytes.data : "");
+			break;
+		case TR_HEADER:
+			break;
+		}
+	}
+	if (!started)
+		render_warning(sh, "%s: no S: or R: lines: nothing to show", path);
+out:
+	if (started)
+		session_free(&sh->session);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	if (f != stdin)
+		fclose(f);
+	if (pb.tty)
+		fclose(pb.tty);
+	fflush(sh->out);
+	return rc;
+}
