@@ -43,7 +43,7 @@ struct annot_esc {
 	const char *klass_meaning;   /* "Success" / "Persistent transient failure" / "Permanent failure" */
 	const char *subject_meaning; /* NULL when the subject is unknown */
 	const char *detail_meaning;  /* NULL when X.Y.Z is not registered */
-	const char *source;
+	const char *source;          /* of the detail; NULL when not registered */
 };
 /* Parses "X.Y.Z" (class 2, 4 or 5; Y and Z up to 3 digits) and looks it
  * up.  Returns false when esc is not an enhanced status code. */
@@ -77,9 +77,21 @@ const char *annot_pop3_resp_code(const char *code);
 /* The meaning of a POP3 status (REPLY_POP3_OK/ERR/CONT) answering verb
  * ("" for the greeting).  Never NULL. */
 const char *annot_pop3(int status, const char *verb);
+/* Added so that tests can walk it: what annot_pop3() looks up.  verb NULL
+ * is the general meaning of a status. */
+struct annot_pop3_status {
+	const char *verb;  /* upper case; "" for the greeting; NULL: any */
+	int status;        /* REPLY_POP3_OK / _ERR / _CONT (lib/reply.h) */
+	const char *meaning;
+};
+extern const struct annot_pop3_status annot_pop3_statuses[];
+extern const size_t annot_pop3_statuses_len;
 
 /* --- SASL --------------------------------------------------------------- */
 /* Mechanism name -> one-line description; NULL if unknown. */
 const char *annot_sasl_mech(const char *mech);
+/* Added: the table annot_sasl_mech() looks up (upper-case names). */
+extern const struct annot_keyword annot_sasl_mechs[];
+extern const size_t annot_sasl_mechs_len;
 
 #endif
