@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mask.h"
 #include "shell.h"
 
 #define SMTPSH_VERSION "0.1.0"
@@ -21,6 +22,10 @@ static void usage(FILE *f)
 	fputs("usage: smtpsh [options] TARGET\n"
 	      "       smtpsh show FILE           a transcript, annotated\n"
 	      "       smtpsh replay [--all] FILE one exchange at a time (Enter)\n"
+	      "       smtpsh replay --against TARGET [--exact] [--mask REGEX]... [options] FILE\n"
+	      "                                  send FILE's S: lines to a live server and\n"
+	      "                                  compare its replies (exit 5 when they differ;\n"
+	      "                                  redacted lines: SMTPSH_SECRET_1, _2, ...)\n"
 	      "\n"
 	      "Connect to an SMTP or POP3 server and type the protocol by hand;\n"
 	      "every reply is shown with what it means.\n"
@@ -66,7 +71,8 @@ static void usage(FILE *f)
 	      "  0  the session ran and ended (QUIT or end of input)\n"
 	      "  2  bad command line\n"
 	      "  3  connection failure: unknown host, refused, connect timeout\n"
-	      "  4  protocol failure: malformed reply, no reply in time, hang-up\n",
+	      "  4  protocol failure: malformed reply, no reply in time, hang-up\n"
+	      "  5  replay --against / serve: the peer did not follow the transcript\n",
 	      f);
 }
 
@@ -187,11 +193,24 @@ int main(int argc, char **argv)
 	static struct shell sh;
 	if (argc > 1 && !strcmp(argv[1], "show"))
 		return subcommand_playback(argc, argv, false);
-	if (argc > 1 && !strcmp(argv[1], "replay"))
+	bool against = false;
+	for (int i = 2; argc > 1 && !strcmp(argv[1], "replay") && i < argc; i++)
+		against |= !strncmp(argv[i], "--against", 9);
+	if (against) {
+		/* replay --against URL FILE: the shell's own options apply */
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	} else if (argc > 1 && !strcmp(argv[1], "replay")) {
 		return subcommand_playback(argc, argv, true);
+	}
 	const char *color = "auto";
 	const char *file = NULL;
-	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS, OPT_RECORD, OPT_NORECORD, OPT_SHOWSECRETS, OPT_TIMESTAMPS };
+	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS, OPT_RECORD, OPT_NORECORD, OPT_SHOWSECRETS, OPT_TIMESTAMPS, OPT_AGAINST, OPT_EXACT, OPT_MASK };
+	const char *against_url = NULL;
+	bool exact = false;
+	char *masks[MASK_MAX];
+	int nmasks = 0;
 	const char *record = NULL;
 	bool no_record = false, timestamps = false;
 	bool force_tls = false;
@@ -212,6 +231,9 @@ int main(int argc, char **argv)
 		{"no-record", no_argument, NULL, OPT_NORECORD},
 		{"show-secrets", no_argument, NULL, OPT_SHOWSECRETS},
 		{"timestamps", no_argument, NULL, OPT_TIMESTAMPS},
+		{"against", required_argument, NULL, OPT_AGAINST},
+		{"exact", no_argument, NULL, OPT_EXACT},
+		{"mask", required_argument, NULL, OPT_MASK},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -248,6 +270,12 @@ int main(int argc, char **argv)
 		case OPT_NORECORD: no_record = true; break;
 		case OPT_SHOWSECRETS: sh.show_secrets = true; break;
 		case OPT_TIMESTAMPS: timestamps = true; break;
+		case OPT_AGAINST: against_url = optarg; break;
+		case OPT_EXACT: exact = true; break;
+		case OPT_MASK:
+			if (nmasks < MASK_MAX)
+				masks[nmasks++] = optarg;
+			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("smtpsh %s\n", SMTPSH_VERSION); return EXIT_OK;
 		default:
@@ -260,7 +288,16 @@ int main(int argc, char **argv)
 			optind >= argc ? "no server given" : "one server only");
 		return EXIT_USAGE;
 	}
-	const char *terr = parse_target(argv[optind], &sh.target);
+	if ((exact || nmasks) && !against) {
+		fputs("smtpsh: --exact and --mask belong to 'smtpsh replay --against URL FILE'\n", stderr);
+		return EXIT_USAGE;
+	}
+	const char *replay_file = NULL;
+	if (against) {
+		replay_file = argv[optind];
+		no_record = no_record || !record;
+	}
+	const char *terr = parse_target(against ? against_url : argv[optind], &sh.target);
 	if (terr) {
 		fprintf(stderr, "smtpsh: %s\n", terr);
 		return EXIT_USAGE;
@@ -284,6 +321,8 @@ int main(int argc, char **argv)
 		sh.script = stdin;
 	}
 	sh.interactive = !file && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (against)
+		sh.interactive = false, sh.history = false;
 	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
 		fprintf(stderr, "smtpsh: --color wants auto, always or never, not '%s'\n", color);
 		return EXIT_USAGE;
@@ -330,7 +369,7 @@ int main(int argc, char **argv)
 		session_free(&sh.session);
 		return EXIT_CONNECT;
 	}
-	int rc = repl_run(&sh);
+	int rc = against ? against_run(&sh, replay_file, exact, masks, nmasks) : repl_run(&sh);
 	session_free(&sh.session);
 	transcript_close(&sh.rec);
 	if (sh.script && sh.script != stdin)

@@ -346,6 +346,8 @@ static void on_reply(void *ctx, const struct reply *r)
 	struct shell *sh = ctx;
 	const struct session_pending *p = sh->session.answering;
 	sh->last_reply_code = r->code;
+	if (sh->observe_reply)
+		sh->observe_reply(sh->observer_ctx, r);
 	snprintf(sh->last_reply_text, sizeof(sh->last_reply_text), "%s", r->text);
 	render_begin(sh);
 	if (sh->session.proto == PROTO_SMTP)

@@ -14,6 +14,7 @@ enum {
 	EXIT_USAGE = 2,     /* bad command line */
 	EXIT_CONNECT = 3,   /* could not connect (unknown host, refused, timeout) */
 	EXIT_PROTOCOL = 4,  /* the server broke the protocol, went silent or hung up */
+	EXIT_DIVERGED = 5,  /* replay --against / serve: the peer did not follow the transcript */
 };
 
 struct target {
@@ -48,6 +49,9 @@ struct shell {
 	bool starttls;        /* --starttls: upgrade right after the greeting */
 	struct transcript_writer rec; /* rec.f NULL when not recording */
 	bool show_secrets;    /* --show-secrets: secrets on screen and on record */
+	/* told of every live reply (replay --against compares them) */
+	void (*observe_reply)(void *ctx, const struct reply *r);
+	void *observer_ctx;
 };
 
 /* render.c: everything that reaches the screen about the session */
@@ -85,6 +89,9 @@ bool state_dir(char *out, size_t n, const char *sub);
 
 /* playback.c: `show` (step false) and `replay` (step true) */
 int playback_run(struct shell *sh, const char *path, bool step);
+
+/* against.c: replay --against */
+int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks);
 
 /* login.c: the one-step login helper */
 void login_run(struct shell *sh, const char *args);

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `smtpsh replay --against URL FILE`: regression testing.  The S: lines
+ * go to a live server in lock-step; each live reply is compared with the
+ * recorded one (by code, or by text with --exact once masked); the first
+ * divergence is reported with both sides explained. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <openssl/crypto.h>
+
+#include "annot.h"
+#include "mask.h"
+#include "shell.h"
+
+#define FIFO_MAX 64
+
+struct summary {
+	int code;
+	char enhanced[16];
+	char text[512];
+	unsigned long lineno; /* transcript line of its last R: line */
+};
+
+struct fifo {
+	struct summary item[FIFO_MAX];
+	size_t n;
+	bool overflow;
+};
+
+struct against {
+	struct shell *sh;
+	struct session expected;   /* offline: reads the recorded side */
+	struct fifo want, got;
+	unsigned long lineno;      /* current transcript line */
+	bool exact;
+	struct mask mask;
+	unsigned redacted_seen;
+	unsigned matched;
+	bool diverged;
+};
+
+static void push(struct fifo *f, const struct reply *r, unsigned long lineno)
+{
+	if (f->n >= FIFO_MAX) {
+		f->overflow = true;
+		return;
+	}
+	struct summary *s = &f->item[f->n++];
+	s->code = r->code;
+	snprintf(s->enhanced, sizeof(s->enhanced), "%s", r->enhanced);
+	snprintf(s->text, sizeof(s->text), "%s", r->text);
+	s->lineno = lineno;
+}
+
+static void on_expected_reply(void *ctx, const struct reply *r)
+{
+	struct against *a = ctx;
+	push(&a->want, r, a->lineno);
+}
+
+static void on_live_reply(void *ctx, const struct reply *r)
+{
+	struct against *a = ctx;
+	push(&a->got, r, 0);
+}
+
+static const char *code_text(enum proto p, int code, char *buf, size_t n)
+{
+	if (p == PROTO_POP3)
+		return code == REPLY_POP3_OK ? "+OK" : code == REPLY_POP3_ERR ? "-ERR" : "+";
+	snprintf(buf, n, "%d", code);
+	return buf;
+}
+
+static void explain_side(struct against *a, const char *side, const struct summary *s)
+{
+	struct shell *sh = a->sh;
+	char cb[16], mb[512];
+	enum proto p = sh->session.proto;
+	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, "") :
+				annot_smtp(s->code, NULL, mb, sizeof(mb));
+	render_warning(sh, "  %s: %s%s%s %s", side, code_text(p, s->code, cb, sizeof(cb)),
+		       s->enhanced[0] ? " " : "", s->enhanced, s->text);
+	render_note(sh, "%s: %s", side, meaning);
+}
+
+static bool same(struct against *a, const struct summary *w, const struct summary *g)
+{
+	if (w->code != g->code)
+		return false;
+	if (!a->exact)
+		return true;
+	char x[600], y[600];
+	snprintf(x, sizeof(x), "%s %s", w->enhanced, w->text);
+	snprintf(y, sizeof(y), "%s %s", g->enhanced, g->text);
+	return mask_equal(&a->mask, x, strlen(x), y, strlen(y));
+}
+
+/* Waits for the live replies to everything sent, then compares. */
+static bool settle(struct against *a)
+{
+	struct shell *sh = a->sh;
+	if (session_connected(&sh->session) && repl_wait(sh) != ERR_OK) {
+		render_warning(sh, "diverged: the server did not answer (transcript line %lu)", a->lineno);
+		a->diverged = true;
+		return false;
+	}
+	if (a->want.overflow || a->got.overflow) {
+		render_warning(sh, "more than %d replies in a row without a command: cannot compare", FIFO_MAX);
+		a->diverged = true;
+		return false;
+	}
+	size_t n = a->want.n < a->got.n ? a->want.n : a->got.n;
+	for (size_t i = 0; i < n; i++) {
+		if (!same(a, &a->want.item[i], &a->got.item[i])) {
+			render_warning(sh, "diverged at transcript line %lu (%s):", a->want.item[i].lineno,
+				       a->exact ? "text differs once masked" : "reply code differs");
+			explain_side(a, "recorded", &a->want.item[i]);
+			explain_side(a, "live    ", &a->got.item[i]);
+			a->diverged = true;
+			return false;
+		}
+		a->matched++;
+	}
+	if (a->want.n != a->got.n) {
+		render_warning(sh, "diverged before transcript line %lu: the transcript has %zu repl%s here, the server sent %zu",
+			       a->lineno, a->want.n, a->want.n == 1 ? "y" : "ies", a->got.n);
+		if (a->want.n > n)
+			explain_side(a, "recorded", &a->want.item[n]);
+		if (a->got.n > n)
+			explain_side(a, "live    ", &a->got.item[n]);
+		a->diverged = true;
+		return false;
+	}
+	a->want.n = a->got.n = 0;
+	return true;
+}
+
+/* The line to send for a redacted one: its visible prefix ("PASS ") and
+ * the secret from SMTPSH_SECRET_<k> or the terminal. */
+static char *unredact(struct against *a, const char *shown)
+{
+	const char *mark = strstr(shown, "[secret");
+	size_t keep = mark ? (size_t)(mark - shown) : 0;
+	char var[32];
+	a->redacted_seen++;
+	snprintf(var, sizeof(var), "SMTPSH_SECRET_%u", a->redacted_seen);
+	const char *env = getenv(var);
+	char *secret = NULL;
+	if (env) {
+		secret = strdup(env);
+	} else if (a->sh->interactive) {
+		char prompt[300];
+		snprintf(prompt, sizeof(prompt), "transcript line %lu was redacted (%s): the secret part (not echoed): ",
+			 a->lineno, shown);
+		secret = repl_read_secret(a->sh, prompt);
+	}
+	if (!secret) {
+		render_warning(a->sh, "transcript line %lu is redacted (%s): set %s or run on a terminal",
+			       a->lineno, shown, var);
+		return NULL;
+	}
+	size_t sl = strlen(secret);
+	char *line = malloc(keep + sl + 1);
+	if (line) {
+		memcpy(line, shown, keep);
+		memcpy(line + keep, secret, sl + 1);
+	}
+	OPENSSL_cleanse(secret, sl);
+	free(secret);
+	return line;
+}
+
+int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "smtpsh: cannot open transcript '%s'\n", path);
+		return EXIT_USAGE;
+	}
+	static struct against a;
+	memset(&a, 0, sizeof(a));
+	a.sh = sh;
+	a.exact = exact;
+	mask_init(&a.mask);
+	for (int i = 0; i < nmasks; i++) {
+		char err[200];
+		if (!mask_add(&a.mask, masks[i], err, sizeof(err))) {
+			fprintf(stderr, "smtpsh: %s\n", err);
+			fclose(f);
+			return EXIT_USAGE;
+		}
+	}
+	struct session_hooks eh = {.ctx = &a, .reply = on_expected_reply};
+	session_init(&a.expected, sh->session.proto, &eh, 1000);
+	session_start_offline(&a.expected);
+	sh->observe_reply = on_live_reply;
+	sh->observer_ctx = &a;
+
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	int rc = EXIT_OK;
+	for (;;) {
+		enum err e = transcript_next(&r, &it);
+		a.lineno = r.lineno;
+		if (e == ERR_CLOSED)
+			break;
+		if (e != ERR_OK) {
+			render_warning(sh, "%s: %s", path, r.err);
+			rc = EXIT_USAGE;
+			break;
+		}
+		if (it.kind == TR_RECEIVED) {
+			session_feed(&a.expected, it.bytes.data ? it.bytes.data : "", it.bytes.len);
+			session_feed(&a.expected, it.ending, strlen(it.ending));
+		} else if (it.kind == TR_SENT) {
+			if (!settle(&a))
+				break;
+			if (!session_connected(&sh->session)) {
+				render_warning(sh, "diverged: the server closed the connection before transcript line %lu", a.lineno);
+				a.diverged = true;
+				break;
+			}
+			const char *line = it.bytes.data ? it.bytes.data : "";
+			size_t len = it.bytes.len;
+			bool data = a.expected.state == ST_SMTP_DATA;
+			if (data && len > 1 && line[0] == '.')
+				line++, len--; /* recorded stuffed; the session stuffs again */
+			session_send(&a.expected, line, len, it.redacted ? SEND_REDACTED : 0);
+			char *real = it.redacted ? unredact(&a, line) : NULL;
+			if (it.redacted && !real) {
+				rc = EXIT_USAGE;
+				break;
+			}
+			if (session_send(&sh->session, real ? real : line, real ? strlen(real) : len,
+					 real ? SEND_SECRET : 0) != ERR_OK)
+				render_warning(sh, "%s", sh->session.err);
+			if (real) {
+				OPENSSL_cleanse(real, strlen(real));
+				free(real);
+			}
+		}
+	}
+	if (rc == EXIT_OK && !a.diverged) {
+		session_feed_eof(&a.expected);
+		settle(&a);
+	}
+	if (a.diverged)
+		rc = EXIT_DIVERGED;
+	if (rc == EXIT_OK)
+		render_event(sh, "replay matched: %u repl%s as recorded%s", a.matched,
+			     a.matched == 1 ? "y" : "ies", exact ? " (text compared, masked)" : " (codes compared)");
+	else if (rc == EXIT_DIVERGED)
+		render_event(sh, "replay diverged after %u matching repl%s", a.matched, a.matched == 1 ? "y" : "ies");
+	session_close(&sh->session);
+	session_free(&a.expected);
+	mask_free(&a.mask);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+	sh->observe_reply = NULL;
+	return rc;
+}
