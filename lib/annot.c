@@ -462,7 +462,7 @@ static bool parse_count(const char *s, size_t n, unsigned long long *value)
 	return true;
 }
 
-/* "PLAIN (...), LOGIN (...)"; returns the number of mechanisms. */
+/* "PLAIN: ...; LOGIN: ..."; returns the number of mechanisms. */
 static size_t out_mechanisms(struct out *o, const char *list)
 {
 	size_t count = 0;
@@ -472,9 +472,9 @@ static size_t out_mechanisms(struct out *o, const char *list)
 		char mech[48];
 		snprintf(mech, sizeof(mech), "%.*s", (int)(n < sizeof(mech) ? n : sizeof(mech) - 1), word);
 		const char *m = annot_sasl_mech(mech);
-		out_printf(o, "%s", count ? ", " : "");
+		out_printf(o, "; ");
 		out_untrusted(o, word, n);
-		out_printf(o, " (%s)", m ? m : "a mechanism smtpsh does not know");
+		out_printf(o, ": %s", m ? m : "a mechanism smtpsh does not know");
 		count++;
 	}
 	return count;
@@ -581,9 +581,8 @@ const char *annot_ehlo(const char *text, char *buf, size_t bufsz)
 		out_printf(&o, "%s", !strcasecmp(k->keyword, "AUTH") ?
 			   "log in with AUTH <mechanism> (RFC 4954)" :
 			   "old non-standard AUTH= line for broken clients, same mechanisms as AUTH");
-		out_printf(&o, ": ");
 		if (out_mechanisms(&o, params) == 0)
-			out_printf(&o, "no mechanism listed");
+			out_printf(&o, ", but no mechanism is listed");
 		return out_finish(&o);
 	}
 	if (!*params)
@@ -633,9 +632,9 @@ const char *annot_capa(const char *text, char *buf, size_t bufsz)
 	size_t wn;
 	unsigned long long value;
 	if (!strcasecmp(k->keyword, "SASL")) {
-		out_printf(&o, "log in with AUTH <mechanism> (RFC 5034): ");
+		out_printf(&o, "log in with AUTH <mechanism> (RFC 5034)");
 		if (out_mechanisms(&o, params) == 0)
-			out_printf(&o, "no mechanism listed, so AUTH is not possible now (often: only after STLS)");
+			out_printf(&o, ", but no mechanism is listed: not possible now (often: only after STLS)");
 		return out_finish(&o);
 	}
 	if (!strcasecmp(k->keyword, "LOGIN-DELAY")) {

@@ -58,8 +58,12 @@ extern const struct annot_keyword annot_ehlo_keywords[];
 extern const size_t annot_ehlo_keywords_len;
 /* Explains one EHLO line's text ("SIZE 10240000", "AUTH PLAIN LOGIN",
  * "PIPELINING") into buf, parameters included ("maximum message size
- * 10240000 bytes (9.8 MB)"; "AUTH: PLAIN (user and password in one base64
- * line), LOGIN (...)").  Returns NULL for an unknown keyword. */
+ * 10240000 bytes (9.8 MB)"; "log in with AUTH <mechanism> (RFC 4954);
+ * PLAIN: user name and password in one base64 line (RFC 4616); LOGIN:
+ * ...").  A text too long for buf ends in "...".  Server text copied
+ * into buf is printable ASCII ('?' for other bytes).  Keywords are
+ * case-insensitive; "AUTH=LOGIN PLAIN" is the old AUTH= form.  Returns
+ * NULL for an unknown keyword; with no buf, the keyword's bare meaning. */
 const char *annot_ehlo(const char *text, char *buf, size_t bufsz);
 
 /* --- POP3 ---------------------------------------------------------------- */
