@@ -22,6 +22,9 @@ static void usage(FILE *f)
 	fputs("usage: smtpsh [options] TARGET\n"
 	      "       smtpsh show FILE           a transcript, annotated\n"
 	      "       smtpsh replay [--all] FILE one exchange at a time (Enter)\n"
+	      "       smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact]\n"
+	      "                                  a mock server playing FILE's R: side to one\n"
+	      "                                  client on 127.0.0.1 (exit 5 if it strays)\n"
 	      "       smtpsh replay --against TARGET [--exact] [--mask REGEX]... [options] FILE\n"
 	      "                                  send FILE's S: lines to a live server and\n"
 	      "                                  compare its replies (exit 5 when they differ;\n"
@@ -188,9 +191,54 @@ static int subcommand_playback(int argc, char **argv, bool step)
 	return playback_run(&sh, file, step);
 }
 
+/* `smtpsh serve FILE [--port N] [--cert F --key F] [--exact] [--timeout S]` */
+static int subcommand_serve(int argc, char **argv)
+{
+	static struct shell sh;
+	const char *file = NULL, *cert = NULL, *key = NULL;
+	unsigned port = 2525;
+	bool exact = false;
+	sh.timeout_s = 30;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		bool more = i + 1 < argc;
+		if (!strcmp(a, "--port") && more) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+			if (*end || v < 0 || v > 65535) {
+				fprintf(stderr, "smtpsh serve: bad port '%s'\n", argv[i]);
+				return EXIT_USAGE;
+			}
+			port = (unsigned)v;
+		} else if (!strcmp(a, "--cert") && more) {
+			cert = argv[++i];
+		} else if (!strcmp(a, "--key") && more) {
+			key = argv[++i];
+		} else if (!strcmp(a, "--timeout") && more) {
+			sh.timeout_s = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 30;
+		} else if (!strcmp(a, "--exact")) {
+			exact = true;
+		} else if (!file && a[0] != '-') {
+			file = a;
+		} else {
+			fprintf(stderr, "smtpsh serve: unexpected '%s'\nusage: smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] [--timeout S]\n", a);
+			return EXIT_USAGE;
+		}
+	}
+	if (!file) {
+		fputs("smtpsh serve: which transcript?\n", stderr);
+		return EXIT_USAGE;
+	}
+	sh.out = stdout;
+	sh.color = pick_color("auto", isatty(STDOUT_FILENO));
+	return serve_run(&sh, file, port, cert, key, exact);
+}
+
 int main(int argc, char **argv)
 {
 	static struct shell sh;
+	if (argc > 1 && !strcmp(argv[1], "serve"))
+		return subcommand_serve(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "show"))
 		return subcommand_playback(argc, argv, false);
 	bool against = false;

@@ -93,6 +93,10 @@ int playback_run(struct shell *sh, const char *path, bool step);
 /* against.c: replay --against */
 int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks);
 
+/* serve.c: a mock server playing a transcript to one client */
+int serve_run(struct shell *sh, const char *path, unsigned port, const char *cert,
+	      const char *key, bool exact);
+
 /* login.c: the one-step login helper */
 void login_run(struct shell *sh, const char *args);
 
