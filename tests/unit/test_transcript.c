@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Transcript writer and reader: byte-exact round trips, the seed's and
+ * RFC 5321 styles, malformed input; and the masks replay uses. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "mask.h"
+#include "transcript.h"
+
+static char path[] = "/tmp/smtpsh-test-transcript-XXXXXX";
+
+static int make_path(void **state)
+{
+	(void)state;
+	strcpy(path, "/tmp/smtpsh-test-transcript-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	return 0;
+}
+
+static int drop_path(void **state)
+{
+	(void)state;
+	unlink(path);
+	return 0;
+}
+
+struct line {
+	bool sent;
+	char bytes[300];
+	size_t len;
+	const char *ending;
+};
+
+static void random_round_trip(void **state)
+{
+	(void)state;
+	static struct line lines[2000];
+	srand(20261123);
+	static const char *const endings[] = {"\r\n", "\n", ""};
+	struct transcript_writer w;
+	char err[200];
+	assert_int_equal(transcript_open(&w, path, "smtp://127.0.0.1:25", "smtp", true, err, sizeof(err)), ERR_OK);
+	for (size_t i = 0; i < 2000; i++) {
+		struct line *l = &lines[i];
+		l->sent = rand() % 2;
+		l->len = (size_t)(rand() % 300);
+		for (size_t j = 0; j < l->len; j++)
+			l->bytes[j] = (char)(rand() % 256);
+		if (l->sent) {
+			/* a sent line never holds CR or LF (the session refuses) */
+			for (size_t j = 0; j < l->len; j++)
+				if (l->bytes[j] == '\r' || l->bytes[j] == '\n')
+					l->bytes[j] = 'x';
+			l->ending = "\r\n";
+			transcript_sent(&w, l->bytes, l->len, false);
+		} else {
+			/* a received line has no LF inside (LF ends it) */
+			for (size_t j = 0; j < l->len; j++)
+				if (l->bytes[j] == '\n')
+					l->bytes[j] = 'y';
+			l->ending = endings[rand() % 3];
+			/* "...\r" + "\n" would be read back as a CRLF line */
+			if (!strcmp(l->ending, "\n") && l->len && l->bytes[l->len - 1] == '\r')
+				l->bytes[l->len - 1] = 'z';
+			transcript_received(&w, l->bytes, l->len, l->ending);
+		}
+	}
+	transcript_close(&w);
+
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	size_t i = 0;
+	enum err e;
+	while ((e = transcript_next(&r, &it)) == ERR_OK) {
+		if (it.kind == TR_HEADER || it.kind == TR_EVENT)
+			continue;
+		assert_true(i < 2000);
+		struct line *l = &lines[i];
+		assert_int_equal(it.kind, l->sent ? TR_SENT : TR_RECEIVED);
+		assert_int_equal(it.bytes.len, l->len);
+		assert_memory_equal(it.bytes.data ? it.bytes.data : "", l->bytes, l->len);
+		assert_string_equal(it.ending, l->ending);
+		assert_true(it.at >= 0);
+		i++;
+	}
+	assert_int_equal(e, ERR_CLOSED);
+	assert_int_equal(i, 2000);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+}
+
+static FILE *text_file(const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	assert_non_null(f);
+	return f;
+}
+
+static void seed_style(void **state)
+{
+	(void)state;
+	FILE *f = text_file("R:220 sina.com Simple Mail Transfer Service Ready\n"
+			    "S:HELLO sohu.com\n"
+			    "R:250 sina.com\n"
+			    "S:MAIL FROM:<langrui@sohu.com>\n");
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_RECEIVED);
+	assert_string_equal(it.bytes.data, "220 sina.com Simple Mail Transfer Service Ready");
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_SENT);
+	assert_string_equal(it.bytes.data, "HELLO sohu.com");
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_string_equal(it.bytes.data, "MAIL FROM:<langrui@sohu.com>");
+	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+}
+
+static void rfc5321_capture_style(void **state)
+{
+	(void)state;
+	FILE *f = text_file("# S: server line verbatim (its CRLF stripped), C: client line (sent with CRLF), == event, ## note\n"
+			    "== connect 127.0.0.1 port 25 (smtp)\n"
+			    "S: 220 mail.smtpsh.test ESMTP Postfix (Debian/GNU)\n"
+			    "C: EHLO client.smtpsh.test\n"
+			    "## a note\n");
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_EVENT);
+	assert_string_equal(it.bytes.data, "connect 127.0.0.1 port 25 (smtp)");
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_RECEIVED);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_SENT);
+	assert_string_equal(it.bytes.data, "EHLO client.smtpsh.test");
+	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+}
+
+static void redaction_and_errors(void **state)
+{
+	(void)state;
+	FILE *f = text_file("#smtpsh-transcript 1\n"
+			    "# protocol: pop3\n"
+			    "S* PASS [secret, 10 bytes]\n"
+			    "X: what is this\n"
+			    "R: bad escape \\q here\n"
+			    "@x R: no time\n"
+			    "R= no line end\n"
+			    "R= bare lf\\n\n");
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_HEADER);
+	assert_string_equal(it.key, "protocol");
+	assert_string_equal(it.bytes.data, "pop3");
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_true(it.redacted);
+	assert_string_equal(it.bytes.data, "PASS [secret, 10 bytes]");
+	assert_int_equal(transcript_next(&r, &it), ERR_INVALID);
+	assert_non_null(strstr(r.err, "line 4"));
+	assert_int_equal(transcript_next(&r, &it), ERR_INVALID);
+	assert_non_null(strstr(r.err, "line 5"));
+	assert_int_equal(transcript_next(&r, &it), ERR_INVALID);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_string_equal(it.ending, "");
+	assert_string_equal(it.bytes.data, "no line end");
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_string_equal(it.ending, "\n");
+	assert_string_equal(it.bytes.data, "bare lf");
+	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+}
+
+static void overlong_line_is_bounded(void **state)
+{
+	(void)state;
+	size_t n = TRANSCRIPT_MAX_LINE + 1000;
+	char *text = malloc(n + 20);
+	memcpy(text, "R: ", 3);
+	memset(text + 3, 'a', n);
+	strcpy(text + 3 + n, "\nR: ok\n");
+	FILE *f = text_file(text);
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	assert_int_equal(transcript_next(&r, &it), ERR_NOMEM);
+	assert_true(r.raw.cap <= 2 * TRANSCRIPT_MAX_LINE + 64);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_string_equal(it.bytes.data, "ok");
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+	free(text);
+}
+
+static void masks(void **state)
+{
+	(void)state;
+	struct mask m;
+	mask_init(&m);
+	const char *a = "2.0.0 Ok: queued as 7A52CE8003";
+	const char *b = "2.0.0 Ok: queued as 4D18AE80C4";
+	assert_true(mask_equal(&m, a, strlen(a), b, strlen(b)));
+	a = "Dovecot ready. <1896.697170952@host>";
+	b = "Dovecot ready. <2001.1234@host>";
+	assert_true(mask_equal(&m, a, strlen(a), b, strlen(b)));
+	a = "Date: Mon, 01 Jan 2024 00:00:00 +0000";
+	b = "Date: Tue, 24 Nov 2026 10:47:27 +0100";
+	assert_true(mask_equal(&m, a, strlen(a), b, strlen(b)));
+	a = "5.1.1 <nobody@localhost>: Recipient address rejected";
+	b = "2.1.5 Ok";
+	assert_false(mask_equal(&m, a, strlen(a), b, strlen(b)));
+	char err[100];
+	assert_false(mask_add(&m, "([unclosed", err, sizeof(err)));
+	assert_true(mask_add(&m, "session [0-9]+", err, sizeof(err)));
+	a = "session 12";
+	b = "session 99";
+	assert_true(mask_equal(&m, a, strlen(a), b, strlen(b)));
+	mask_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(random_round_trip, make_path, drop_path),
+		cmocka_unit_test(seed_style),
+		cmocka_unit_test(rfc5321_capture_style),
+		cmocka_unit_test(redaction_and_errors),
+		cmocka_unit_test(overlong_line_is_bounded),
+		cmocka_unit_test(masks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
