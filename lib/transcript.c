@@ -184,17 +184,22 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			if (strstr(s, "S: server") || strstr(s, "S: the server") ||
 			    strstr(s, "C: client"))
 				r->rfc5321 = true;
+			static const char *const keys[] = {"convention", "target", "protocol", "started"};
 			const char *colon = strchr(s, ':');
-			if (s[1] == ' ' && colon && colon - s - 2 > 0 &&
-			    (size_t)(colon - s - 2) < sizeof(it->key) &&
-			    !memchr(s + 2, ' ', (size_t)(colon - s - 2))) {
-				snprintf(it->key, sizeof(it->key), "%.*s", (int)(colon - s - 2), s + 2);
-				const char *v = colon + 1 + (colon[1] == ' ');
-				buf_append_str(&it->bytes, v);
+			size_t klen = colon ? (size_t)(colon - s - 2) : 0;
+			for (size_t k = 0; !r->in_body && colon && s[1] == ' ' && k < 4; k++) {
+				if (klen != strlen(keys[k]) || strncmp(s + 2, keys[k], klen))
+					continue;
+				snprintf(it->key, sizeof(it->key), "%s", keys[k]);
+				buf_append_str(&it->bytes, colon + 1 + (colon[1] == ' '));
 				it->kind = TR_HEADER;
 				return ERR_OK;
 			}
-			continue;
+			if (s[1] == '#' || !strncmp(s, TRANSCRIPT_MAGIC, strlen(TRANSCRIPT_MAGIC)))
+				continue;
+			buf_append_str(&it->bytes, s + 1 + (s[1] == ' '));
+			it->kind = TR_COMMENT;
+			return ERR_OK;
 		}
 		if (s[0] == '@') {
 			char *end;
@@ -204,6 +209,7 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			s = end + 1;
 			n = strlen(s);
 		}
+		r->in_body = true;
 		if (n >= 2 && (!strncmp(s, "--", 2) || !strncmp(s, "==", 2))) {
 			const char *t = s + 2 + (s[2] == ' ');
 			size_t bad_at;
@@ -212,8 +218,6 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 				return bad(r, "bad escape at column %zu", (size_t)(t - s) + bad_at + 1);
 			return ERR_OK;
 		}
-		if (n >= 2 && s[0] == '#' && s[1] == '#')
-			continue;
 		char side = s[0], mark = n > 1 ? s[1] : '\0';
 		if (mark != ':' && mark != '=' && mark != '*')
 			return bad(r, "expected S:, R:, -- or #, not '%.10s'", s);

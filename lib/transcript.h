@@ -47,6 +47,7 @@ enum transcript_kind {
 	TR_RECEIVED,  /* bytes: what the server sent */
 	TR_EVENT,     /* text: the event line after "-- " */
 	TR_HEADER,    /* key/value from the header block */
+	TR_COMMENT,   /* "# text" elsewhere: a lesson's narration */
 };
 
 struct transcript_item {
@@ -63,6 +64,7 @@ struct transcript_reader {
 	FILE *f;
 	unsigned long lineno;
 	bool rfc5321;         /* S: is the server, C: the client */
+	bool in_body;         /* an S:/R:/-- line was seen: no more header */
 	struct buf raw;
 	char err[256];
 };

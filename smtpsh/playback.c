@@ -89,6 +89,11 @@ int playback_run(struct shell *sh, const char *path, bool step)
 			}
 			continue;
 		}
+		if (it.kind == TR_COMMENT && !started) {
+			fprintf(sh->out, "%s» %s%s\n", sh->color ? "\033[1m" : "",
+				it.bytes.data ? it.bytes.data : "", sh->color ? "\033[0m" : "");
+			continue;
+		}
 		if (it.kind == TR_HEADER) {
 			if (!strcmp(it.key, "protocol"))
 				snprintf(proto, sizeof(proto), "%s", it.bytes.data);
@@ -131,6 +136,11 @@ int playback_run(struct shell *sh, const char *path, bool step)
 		}
 		case TR_EVENT:
 			play_event(&pb, it.bytes.data ? it.bytes.data : "");
+			break;
+		case TR_COMMENT:
+			/* a lesson's narration */
+			fprintf(sh->out, "%s» %s%s\n", sh->color ? "\033[1m" : "",
+				it.bytes.data ? it.bytes.data : "", sh->color ? "\033[0m" : "");
 			break;
 		case TR_HEADER:
 			break;
