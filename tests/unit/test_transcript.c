@@ -150,6 +150,9 @@ static void rfc5321_capture_style(void **state)
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
 	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_COMMENT); /* the convention line */
+	assert_true(r.rfc5321);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
 	assert_int_equal(it.kind, TR_EVENT);
 	assert_string_equal(it.bytes.data, "connect 127.0.0.1 port 25 (smtp)");
 	assert_int_equal(transcript_next(&r, &it), ERR_OK);
