@@ -177,7 +177,11 @@ static void explain_esc(struct shell *sh, const char *esc)
 	struct annot_esc e;
 	if (!annot_esc_lookup(esc, &e))
 		return;
-	if (e.detail_meaning)
+	/* X.Y.0 details read as problems ("something about an address is
+	 * wrong"); on a success the subject says it better. */
+	if (e.klass == 2 && e.detail == 0 && e.subject_meaning)
+		render_note(sh, "%s: %s; %s", esc, e.klass_meaning, e.subject_meaning);
+	else if (e.detail_meaning)
 		render_note(sh, "%s: %s; %s", esc, e.klass_meaning, e.detail_meaning);
 	else if (e.subject_meaning)
 		render_note(sh, "%s: %s; %s (X.%d.%d is not in the IANA registry: a vendor code)",
