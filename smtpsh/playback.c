@@ -99,6 +99,14 @@ int playback_run(struct shell *sh, const char *path, bool step)
 				snprintf(proto, sizeof(proto), "%s", it.bytes.data);
 			else if (!strcmp(it.key, "target") || !strcmp(it.key, "started"))
 				render_note(sh, "%s: %s", it.key, it.bytes.data);
+			if (!strcmp(it.key, "target")) {
+				/* the host name drives provider diagnosis */
+				const char *h = strstr(it.bytes.data, "://");
+				h = h ? h + 3 : it.bytes.data;
+				size_t n = strcspn(h, h[0] == '[' ? "]" : ":/");
+				snprintf(sh->target.host, sizeof(sh->target.host), "%.*s",
+					 (int)n - (h[0] == '[' ? 1 : 0) , h + (h[0] == '['));
+			}
 			continue;
 		}
 		if (!started) {

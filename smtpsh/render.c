@@ -262,11 +262,11 @@ static void explain_smtp(struct shell *sh, const struct reply *r,
 		render_note(sh, "unsolicited: the server sent this without a command");
 	if (p && p->warn[0] && r->code >= 400)
 		render_note(sh, "out of order: %s", p->warn);
-	if (p && p->unknown && (r->code == 500 || r->code == 502)) {
+	if (p && p->unknown && p->verb[0] && (r->code == 500 || r->code == 502 || r->code < 400)) {
 		const char *sug = proto_suggest(PROTO_SMTP, p->verb);
-		render_note(sh, "%s is not an SMTP command%s%s%s", p->verb,
-			    sug ? "; did you mean " : "", sug ? sug : "",
-			    sug ? "?" : "");
+		render_note(sh, "%s is not an SMTP command%s%s%s%s", p->verb,
+			    sug ? "; did you mean " : "", sug ? sug : "", sug ? "?" : "",
+			    r->code < 400 ? " (this server accepted it anyway; smtpsh does not count it as a greeting)" : "");
 	}
 	if (verb && !strcmp(verb, "EHLO") && r->code == 250) {
 		render_note(sh, "server name: %s", sh->session.server_name);
@@ -359,8 +359,6 @@ static void on_reply(void *ctx, const struct reply *r)
 	else
 		explain_pop3(sh, r, p);
 	explain_line_flags(sh);
-	if (sh->session.state == ST_SMTP_DATA && p && !strcmp(p->verb, "DATA"))
-		render_note(sh, "now type the message: headers, an empty line, the body; a line with only '.' ends it");
 	render_end(sh);
 }
 
