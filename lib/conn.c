@@ -48,8 +48,8 @@ static enum err connect_one(struct conn *c, const struct addrinfo *ai,
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		goto connected;
 	if (errno != EINPROGRESS) {
-		snprintf(c->err, sizeof(c->err), "%s port %u: %s", c->addr,
-			 c->port, strerror(errno));
+		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s",
+			 c->addr, c->port, strerror(errno));
 		close(fd);
 		return ERR_IO;
 	}
@@ -70,8 +70,8 @@ static enum err connect_one(struct conn *c, const struct addrinfo *ai,
 	getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
 	if (n < 0 || soerr) {
 		int e = n < 0 ? errno : soerr;
-		snprintf(c->err, sizeof(c->err), "%s port %u: %s%s", c->addr,
-			 c->port, strerror(e),
+		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s%s",
+			 c->addr, c->port, strerror(e),
 			 e == ECONNREFUSED ? " (nothing listens there)" : "");
 		close(fd);
 		return ERR_IO;

@@ -410,8 +410,11 @@ int main(int argc, char **argv)
 	enum err e = session_connect(&sh.session, sh.target.host, sh.target.port,
 				     sh.family, sh.target.tls);
 	if (e != ERR_OK) {
-		fprintf(stderr, "smtpsh: cannot connect to %s port %u: %s\n",
-			sh.target.host, sh.target.port, sh.session.err);
+		if (e == ERR_TLS || e == ERR_CLOSED)
+			fprintf(stderr, "smtpsh: TLS with %s port %u failed: %s\n",
+				sh.target.host, sh.target.port, sh.session.err);
+		else
+			fprintf(stderr, "smtpsh: %s\n", sh.session.err);
 		transcript_event(&sh.rec, "error: cannot connect: %s", sh.session.err);
 		transcript_close(&sh.rec);
 		session_free(&sh.session);

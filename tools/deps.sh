@@ -8,7 +8,8 @@ for set in "$@"; do
 	case $set in
 	build) pkgs="$pkgs gcc make pkg-config libreadline-dev libssl-dev" ;;
 	test) pkgs="$pkgs libcmocka-dev python3 tmux openssl swaks libnet-ssleay-perl libio-socket-ssl-perl curl" ;;
-	peers) pkgs="$pkgs postfix dovecot-core dovecot-pop3d swaks openssl python3" ;;
+	# swaks speaks TLS only with the two Perl modules (Recommends, not Depends)
+	peers) pkgs="$pkgs postfix dovecot-core dovecot-pop3d swaks libnet-ssleay-perl libio-socket-ssl-perl openssl python3" ;;
 	*) echo "deps.sh: unknown set '$set' (build, test, peers)" >&2; exit 2 ;;
 	esac
 done
@@ -33,13 +34,16 @@ if echo "$missing" | grep -q postfix; then
 		"postfix postfix/mailname string smtpsh.test" | $sudo debconf-set-selections
 fi
 # Never let package scripts start daemons with Debian's defaults.
+# Remove our policy-rc.d even when apt-get fails (set -e would skip it).
 policy=/usr/sbin/policy-rc.d
-created_policy=""
 if [ ! -e $policy ]; then
-	printf '#!/bin/sh\nexit 101\n' | $sudo tee $policy >/dev/null && $sudo chmod 755 $policy && created_policy=1
+	trap '$sudo rm -f $policy' EXIT
+	printf '#!/bin/sh\nexit 101\n' | $sudo tee $policy >/dev/null
+	$sudo chmod 755 $policy
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q >/dev/null || $sudo apt-get update
-$sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
-[ -n "$created_policy" ] && $sudo rm -f $policy
+# sudo resets the environment (env_reset), so an exported DEBIAN_FRONTEND
+# would not reach apt-get/debconf; pass it on the command line instead.
+apt="$sudo env DEBIAN_FRONTEND=noninteractive apt-get"
+$apt update -q >/dev/null || $apt update
+$apt install -y -q --no-install-recommends $missing >/dev/null
 exit 0
