@@ -241,16 +241,22 @@ int main(int argc, char **argv)
 		return subcommand_serve(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "show"))
 		return subcommand_playback(argc, argv, false);
+	/* replay --against URL FILE takes the shell's own options, before or
+	 * after the word replay. */
 	bool against = false;
-	for (int i = 2; argc > 1 && !strcmp(argv[1], "replay") && i < argc; i++)
+	int replay_at = 0;
+	for (int i = 1; i < argc; i++) {
 		against |= !strncmp(argv[i], "--against", 9);
-	if (against) {
-		/* replay --against URL FILE: the shell's own options apply */
-		argv[1] = argv[0];
-		argv++;
+		if (!replay_at && !strcmp(argv[i], "replay"))
+			replay_at = i;
+	}
+	if (replay_at && against) {
+		memmove(&argv[replay_at], &argv[replay_at + 1], (size_t)(argc - replay_at) * sizeof(*argv));
 		argc--;
-	} else if (argc > 1 && !strcmp(argv[1], "replay")) {
+	} else if (replay_at == 1) {
 		return subcommand_playback(argc, argv, true);
+	} else {
+		against = false;
 	}
 	const char *color = "auto";
 	const char *file = NULL;
