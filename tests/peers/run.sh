@@ -42,7 +42,7 @@ for t in $tests; do
 		echo "PASS $name"
 		passed=$((passed + 1)) ;;
 	77)
-		echo "SKIP $name: $(grep -m1 '^SKIP' "$log" || echo 'SKIP')"
+		echo "SKIP $name $(sed -n 's/^SKIP //p' "$log" | head -1)"
 		skipped=$((skipped + 1)) ;;
 	*)
 		[ $st = 124 ] && echo "FAIL $name (timed out after 60 s)" || echo "FAIL $name (exit $st)"
