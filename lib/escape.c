@@ -2,6 +2,7 @@
 #include "escape.h"
 
 #include <stdio.h>
+#include <string.h>
 #include "utf8.h"
 
 bool escape_append(struct buf *out, const void *p, size_t n)
@@ -53,8 +54,12 @@ bool unescape_append(struct buf *out, const char *s, size_t n, size_t *bad_at)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (c != '\\') {
-			if (!buf_append_char(out, c))
+			/* the run up to the next backslash, in one piece */
+			const char *bs = memchr(s + i, '\\', n - i);
+			size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+			if (!buf_append(out, s + i, run))
 				return *bad_at = i, false;
+			i += run - 1;
 			continue;
 		}
 		if (i + 1 >= n)

@@ -11,6 +11,10 @@ bool text_is_utf8(const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	for (size_t i = 0; i < n;) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
 		unsigned cp;
 		size_t len = utf8_seq(s + i, n - i, &cp);
 		if (!len)
@@ -26,6 +30,15 @@ static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n,
 {
 	unsigned r = TEXT_CLEAN;
 	for (size_t i = 0; i < n && *ok;) {
+		/* printable ASCII, the common case, in one piece */
+		size_t run = 0;
+		while (i + run < n && s[i + run] >= 0x20 && s[i + run] < 0x7f)
+			run++;
+		if (run) {
+			*ok = buf_append(out, s + i, run);
+			i += run;
+			continue;
+		}
 		unsigned cp = 0;
 		size_t len = utf8_seq(s + i, n - i, &cp);
 		bool control = len == 0 || (cp < 0x20 && cp != '\t') || cp == 0x7f ||

@@ -128,14 +128,20 @@ static bool read_line(struct transcript_reader *r, bool *too_long)
 {
 	buf_clear(&r->raw);
 	*too_long = false;
-	int c;
+	char chunk[8192];
 	bool any = false;
-	while ((c = getc(r->f)) != EOF) {
+	/* fgets in chunks: a long line costs no more than its bytes, and
+	 * one past the limit is skipped without being kept. */
+	while (fgets(chunk, sizeof(chunk), r->f)) {
 		any = true;
-		if (c == '\n')
-			break;
-		if (!*too_long && !buf_append_char(&r->raw, (char)c))
+		size_t n = strlen(chunk);
+		bool end = n && chunk[n - 1] == '\n';
+		if (end)
+			n--;
+		if (!*too_long && !buf_append(&r->raw, chunk, n))
 			*too_long = true;
+		if (end)
+			break;
 	}
 	if (!any)
 		return false;

@@ -47,7 +47,10 @@ void render_begin(struct shell *sh)
 
 void render_end(struct shell *sh)
 {
-	fflush(sh->out);
+	/* A live session shows each line as it comes; show/replay --all
+	 * leave buffering to stdio. */
+	if (!sh->session.offline)
+		fflush(sh->out);
 	if (sh->rl_active) {
 		rl_on_new_line();
 		rl_redisplay();
@@ -145,7 +148,8 @@ static void on_sent(void *ctx, const struct session_sent *s)
 	if (s->stuffed)
 		render_note(sh, "dot-stuffed: this line starts with '.', so it went out as '.%.*s' (the server removes the extra dot)",
 			    (int)(s->shown_len > 40 ? 40 : s->shown_len - 1), s->shown + 1);
-	fflush(sh->out);
+	if (!sh->session.offline)
+		fflush(sh->out);
 }
 
 static void on_line(void *ctx, const struct reply_line *l)
