@@ -165,6 +165,9 @@ enum err tls_start(struct conn *c, const struct tls_opts *o,
 		return ERR_TLS;
 	}
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
+	/* Many servers close after QUIT without a close_notify; a cut in
+	 * the middle of a reply is still caught by the reply reader. */
+	SSL_CTX_set_options(c->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if (o->cafile || o->capath) {
 		if (!SSL_CTX_load_verify_locations(c->ctx, o->cafile, o->capath)) {
 			snprintf(c->err, sizeof(c->err), "cannot load CA certificates from %s",
