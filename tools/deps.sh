@@ -7,7 +7,7 @@ pkgs=""
 for set in "$@"; do
 	case $set in
 	build) pkgs="$pkgs gcc make pkg-config libreadline-dev libssl-dev" ;;
-	test) pkgs="$pkgs libcmocka-dev python3 tmux openssl swaks libnet-ssleay-perl libio-socket-ssl-perl curl" ;;
+	test) pkgs="$pkgs libcmocka-dev python3 tmux openssl time swaks libnet-ssleay-perl libio-socket-ssl-perl curl" ;;
 	# swaks speaks TLS only with the two Perl modules (Recommends, not Depends)
 	peers) pkgs="$pkgs postfix dovecot-core dovecot-pop3d swaks libnet-ssleay-perl libio-socket-ssl-perl openssl python3" ;;
 	*) echo "deps.sh: unknown set '$set' (build, test, peers)" >&2; exit 2 ;;
