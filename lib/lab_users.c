@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The lab's users: the defaults, a "name:password[:authcode]" file, and
+ * the login checks (clear secret, CRAM-MD5, APOP) with the persona's
+ * rule on which secret counts. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <openssl/crypto.h>
+
+#include "b64.h"
+#include "lab.h"
+#include "sasl.h"
+
+static const struct lab_user default_users[] = {
+	{"alice", "alice-pw", "alicecode1234567"},
+	{"bob", "bob-pw", "bobcode123456789"},
+};
+
+void lab_users_free(struct lab_users *u)
+{
+	if (u->v) {
+		OPENSSL_cleanse(u->v, u->n * sizeof(*u->v));
+		free(u->v);
+	}
+	u->v = NULL;
+	u->n = 0;
+}
+
+enum err lab_users_defaults(struct lab_users *u)
+{
+	size_t n = sizeof(default_users) / sizeof(default_users[0]);
+	u->v = calloc(n, sizeof(*u->v));
+	if (!u->v)
+		return ERR_NOMEM;
+	memcpy(u->v, default_users, sizeof(default_users));
+	u->n = n;
+	return ERR_OK;
+}
+
+/* User names become directory names: keep them tame. */
+static bool name_ok(const char *s, size_t n)
+{
+	if (n == 0 || n >= LAB_NAME_MAX || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!isalnum(c) && c != '.' && c != '-' && c != '_')
+			return false;
+	}
+	return true;
+}
+
+static enum err parse_line(struct lab_user *out, const char *s, size_t n,
+			   const char **reason)
+{
+	const char *c1 = memchr(s, ':', n);
+	if (!c1) {
+		*reason = "expected name:password[:authcode]";
+		return ERR_INVALID;
+	}
+	size_t name_len = (size_t)(c1 - s);
+	const char *pw = c1 + 1;
+	size_t rest = n - name_len - 1;
+	const char *c2 = memchr(pw, ':', rest);
+	size_t pw_len = c2 ? (size_t)(c2 - pw) : rest;
+	const char *code = c2 ? c2 + 1 : "";
+	size_t code_len = c2 ? rest - pw_len - 1 : 0;
+	if (!name_ok(s, name_len)) {
+		*reason = "a user name is 1-63 letters, digits, '.', '-' or '_'";
+		return ERR_INVALID;
+	}
+	if (pw_len == 0 || pw_len >= LAB_SECRET_MAX || code_len >= LAB_SECRET_MAX) {
+		*reason = "a password (and an authcode) is 1-127 bytes";
+		return ERR_INVALID;
+	}
+	if (memchr(code, ':', code_len)) {
+		*reason = "too many ':' (a password cannot hold one here)";
+		return ERR_INVALID;
+	}
+	memcpy(out->name, s, name_len);
+	out->name[name_len] = '\0';
+	memcpy(out->password, pw, pw_len);
+	out->password[pw_len] = '\0';
+	memcpy(out->authcode, code, code_len);
+	out->authcode[code_len] = '\0';
+	return ERR_OK;
+}
+
+enum err lab_users_parse(struct lab_users *u, const char *text, char *why,
+			 size_t whyn)
+{
+	u->v = NULL;
+	u->n = 0;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		const char *next = p[n] ? p + n + 1 : p + n;
+		lineno++;
+		size_t len = n;
+		if (len && p[len - 1] == '\r')
+			len--;
+		size_t lead = 0;
+		while (lead < len && (p[lead] == ' ' || p[lead] == '\t'))
+			lead++;
+		if (lead == len || p[lead] == '#') {
+			p = next;
+			continue;
+		}
+		if (u->n == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct lab_user *v = calloc(ncap, sizeof(*v));
+			if (!v) {
+				lab_users_free(u);
+				return ERR_NOMEM;
+			}
+			if (u->v) {
+				memcpy(v, u->v, u->n * sizeof(*v));
+				OPENSSL_cleanse(u->v, u->n * sizeof(*v));
+				free(u->v);
+			}
+			u->v = v;
+			cap = ncap;
+		}
+		const char *reason = NULL;
+		if (parse_line(&u->v[u->n], p + lead, len - lead, &reason) != ERR_OK) {
+			snprintf(why, whyn, "line %u: %s", lineno, reason);
+			lab_users_free(u);
+			return ERR_INVALID;
+		}
+		if (lab_users_find(u, u->v[u->n].name)) {
+			snprintf(why, whyn, "line %u: user '%s' appears twice", lineno,
+				 u->v[u->n].name);
+			lab_users_free(u);
+			return ERR_INVALID;
+		}
+		u->n++;
+		p = next;
+	}
+	if (u->n == 0) {
+		snprintf(why, whyn, "no users (one name:password[:authcode] per line)");
+		return ERR_INVALID;
+	}
+	return ERR_OK;
+}
+
+enum err lab_users_load(struct lab_users *u, const char *path, char *why,
+			size_t whyn)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(why, whyn, "%s: %s", path, strerror(errno));
+		return ERR_IO;
+	}
+	struct buf text;
+	buf_init(&text, 1 << 20);
+	char chunk[4096];
+	size_t got;
+	bool ok = true;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (!buf_append(&text, chunk, got)) {
+			ok = false;
+			break;
+		}
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	fclose(f);
+	if (!ok) {
+		buf_free(&text);
+		snprintf(why, whyn, "%s: larger than 1 MiB", path);
+		return ERR_INVALID;
+	}
+	char sub[200] = "";
+	enum err e = lab_users_parse(u, text.data ? text.data : "", sub, sizeof(sub));
+	buf_free(&text);
+	if (e != ERR_OK)
+		snprintf(why, whyn, "%s: %s", path, sub);
+	return e;
+}
+
+const struct lab_user *lab_users_find(const struct lab_users *u, const char *name)
+{
+	for (size_t i = 0; i < u->n; i++)
+		if (!strcasecmp(u->v[i].name, name))
+			return &u->v[i];
+	return NULL;
+}
+
+static bool secret_equal(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return n == strlen(b) && CRYPTO_memcmp(a, b, n) == 0;
+}
+
+/* The secret that logs in, and the one that gets the persona's refusal. */
+static const char *accepted_secret(const struct lab_user *who,
+				   const struct lab_persona *p)
+{
+	if (p && p->code_only)
+		return who->authcode[0] ? who->authcode : NULL;
+	return who->password;
+}
+
+static const char *refused_secret(const struct lab_user *who,
+				  const struct lab_persona *p)
+{
+	return p && p->code_only ? who->password : NULL;
+}
+
+enum lab_auth lab_auth_check(const struct lab_users *u,
+			     const struct lab_persona *p, const char *user,
+			     const char *secret, const struct lab_user **who)
+{
+	const struct lab_user *w = lab_users_find(u, user);
+	*who = NULL;
+	if (!w)
+		return LAB_AUTH_BAD;
+	const char *good = accepted_secret(w, p);
+	const char *refused = refused_secret(w, p);
+	if (good && secret_equal(secret, good)) {
+		*who = w;
+		return LAB_AUTH_OK;
+	}
+	if (refused && secret_equal(secret, refused))
+		return LAB_AUTH_NEEDS_CODE;
+	return LAB_AUTH_BAD;
+}
+
+/* Whether response (decoded "user digest") is what secret gives. */
+static bool cram_matches(const char *challenge_b64, const char *user,
+			 const char *secret, const char *response)
+{
+	struct buf expect_b64, expect;
+	buf_init(&expect_b64, 1024);
+	buf_init(&expect, 1024);
+	bool ok = sasl_cram_md5(&expect_b64, user, secret, challenge_b64) == ERR_OK &&
+		  b64_decode(&expect, expect_b64.data, expect_b64.len) == ERR_OK &&
+		  expect.len == strlen(response) &&
+		  CRYPTO_memcmp(expect.data, response, expect.len) == 0;
+	buf_free(&expect_b64);
+	buf_free(&expect);
+	return ok;
+}
+
+enum lab_auth lab_auth_cram(const struct lab_users *u,
+			    const struct lab_persona *p,
+			    const char *challenge_b64, const char *response,
+			    const struct lab_user **who)
+{
+	*who = NULL;
+	const char *sp = strrchr(response, ' ');
+	if (!sp || (size_t)(sp - response) >= LAB_NAME_MAX)
+		return LAB_AUTH_BAD;
+	char user[LAB_NAME_MAX];
+	memcpy(user, response, (size_t)(sp - response));
+	user[sp - response] = '\0';
+	const struct lab_user *w = lab_users_find(u, user);
+	if (!w)
+		return LAB_AUTH_BAD;
+	/* The digest is over the name as the client typed it. */
+	const char *good = accepted_secret(w, p);
+	const char *refused = refused_secret(w, p);
+	if (good && cram_matches(challenge_b64, user, good, response)) {
+		*who = w;
+		return LAB_AUTH_OK;
+	}
+	if (refused && cram_matches(challenge_b64, user, refused, response))
+		return LAB_AUTH_NEEDS_CODE;
+	return LAB_AUTH_BAD;
+}
+
+static bool apop_matches(const char *timestamp, const char *secret,
+			 const char *digest)
+{
+	char want[33];
+	if (apop_digest(want, timestamp, secret) != ERR_OK)
+		return false;
+	/* Hex digits in either case. */
+	bool ok = strlen(digest) == 32 && strncasecmp(want, digest, 32) == 0;
+	OPENSSL_cleanse(want, sizeof(want));
+	return ok;
+}
+
+enum lab_auth lab_auth_apop(const struct lab_users *u,
+			    const struct lab_persona *p, const char *timestamp,
+			    const char *user, const char *digest,
+			    const struct lab_user **who)
+{
+	*who = NULL;
+	const struct lab_user *w = lab_users_find(u, user);
+	if (!w)
+		return LAB_AUTH_BAD;
+	const char *good = accepted_secret(w, p);
+	const char *refused = refused_secret(w, p);
+	if (good && apop_matches(timestamp, good, digest)) {
+		*who = w;
+		return LAB_AUTH_OK;
+	}
+	if (refused && apop_matches(timestamp, refused, digest))
+		return LAB_AUTH_NEEDS_CODE;
+	return LAB_AUTH_BAD;
+}
