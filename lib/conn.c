@@ -139,6 +139,15 @@ enum err conn_wait_readable(struct conn *c, int timeout_ms)
 	return n == 0 ? ERR_TIMEOUT : ERR_OK;
 }
 
+/* Acknowledge at once what arrives: a server whose Nagle holds its reply
+ * until our ACK (after TLS session tickets, say) would otherwise wait for
+ * Linux's 40 ms delayed ACK on every exchange. */
+static void quickack(const struct conn *c)
+{
+	int one = 1;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
 bool conn_pending(const struct conn *c)
 {
 	return c->ssl && SSL_pending(c->ssl) > 0;
@@ -152,6 +161,7 @@ enum err conn_read(struct conn *c, void *p, size_t n, size_t *got)
 	if (c->ssl) {
 		size_t r = 0;
 		ERR_clear_error();
+		quickack(c);
 		if (SSL_read_ex(c->ssl, p, n, &r)) {
 			*got = r;
 			return ERR_OK;
@@ -173,6 +183,7 @@ enum err conn_read(struct conn *c, void *p, size_t n, size_t *got)
 		return ERR_TLS;
 	}
 	ssize_t r;
+	quickack(c);
 	do
 		r = read(c->fd, p, n);
 	while (r < 0 && errno == EINTR);

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Benchmarks, each printing a ratio measured in the same run (make bench).
+# Starts the real-peer Postfix/Dovecot of tests/peers (system services:
+# run it when you mean it).  Medians over repeated runs; loopback only.
+set -eu
+: "${SMTPSH:?SMTPSH must name the smtpsh binary}"
+root=$(cd "$(dirname "$0")/.." && pwd)
+PY=${PYTHON:-/usr/bin/python3}
+runs=${BENCH_RUNS:-30}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+sh "$root/tests/peers/setup.sh" >/dev/null
+. "${SMTPSH_PEERS_DIR:-/var/lib/smtpsh-peers}/env"
+CA=$SMTPSH_PEERS_CAFILE
+sh "$root/tests/peers/reset.sh" bob
+
+# median_ms N CMD...: the median wall time of N runs, in milliseconds.
+median_ms() {
+	local n=$1
+	shift
+	for _ in $(seq "$n"); do
+		local a b
+		a=$(date +%s%N)
+		"$@" >/dev/null 2>&1 </dev/null || true
+		b=$(date +%s%N)
+		echo $(((b - a) / 1000))
+	done | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] / 1000 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+row() { printf '%-58s %12s %12s %8s\n' "$@"; }
+
+smtpsh_quit() { printf 'QUIT\n' | "$SMTPSH" --no-record --no-history --color=never "$@"; }
+plain_quit() { smtpsh_quit 127.0.0.1:25; }
+tls_quit() { smtpsh_quit --cafile "$CA" smtps://localhost:465; }
+swaks_connect() { swaks --server 127.0.0.1:25 --quit-after connect; }
+sclient_quit() { echo QUIT | openssl s_client -quiet -connect 127.0.0.1:465 -CAfile "$CA" -verify_return_error; }
+
+echo "== start-up: connect, banner annotated, QUIT (median of $runs)"
+row "" "smtpsh ms" "other ms" "ratio"
+a=$(median_ms "$runs" plain_quit)
+b=$(median_ms "$runs" swaks_connect)
+row "port 25 vs swaks --quit-after connect (goal <= 0.10)" "$a" "$b" "$(ratio "$a" "$b")"
+a=$(median_ms "$runs" tls_quit)
+b=$(median_ms "$runs" sclient_quit)
+row "smtps 465 vs openssl s_client (goal <= 1.00)" "$a" "$b" "$(ratio "$a" "$b")"
+
+echo
+echo "== one STARTTLS + AUTH + send session on 587 (median of $((runs / 2)))"
+cat >"$work/send.txt" <<'IN'
+EHLO bench.example
+STARTTLS
+EHLO bench.example
+login alice
+MAIL FROM:<alice@localhost>
+RCPT TO:<bob@localhost>
+DATA
+Subject: bench
+
+hello
+.
+QUIT
+IN
+smtpsh_send() { SMTPSH_PASSWORD=alice-secret "$SMTPSH" --no-record --no-history --color=never --cafile "$CA" -f "$work/send.txt" smtp://localhost:587; }
+swaks_send() { swaks --server localhost:587 --tls --tls-verify --tls-ca-path "$CA" --auth LOGIN --auth-user alice --auth-password alice-secret --from alice@localhost --to bob@localhost --header Subject:bench --body hello; }
+a=$(median_ms $((runs / 2)) smtpsh_send)
+b=$(median_ms $((runs / 2)) swaks_send)
+row "" "smtpsh ms" "swaks ms" "ratio"
+row "full session vs swaks" "$a" "$b" "$(ratio "$a" "$b")"
+
+echo
+echo "== 1000 messages in one session on port 25"
+"$PY" - "$work/bulk.txt" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("#smtpsh-transcript 1\n# protocol: smtp\nR: 220 x\nS: EHLO bench.example\nR: 250 x\n")
+    for i in range(1000):
+        f.write("S: MAIL FROM:<alice@localhost>\nR: 250 2.1.0 Ok\nS: RCPT TO:<bob@localhost>\nR: 250 2.1.5 Ok\n"
+                "S: DATA\nR: 354 go\nS: Subject: bulk %d\nS: \nS: %s\nS: .\nR: 250 2.0.0 Ok: queued as X\n" % (i, "x" * 60))
+    f.write("S: QUIT\nR: 221 bye\n")
+PY
+t0=$(date +%s%N)
+"$SMTPSH" --no-history --color=never replay --against 127.0.0.1:25 "$work/bulk.txt" >"$work/bulk.out" 2>&1 || { tail -3 "$work/bulk.out"; exit 1; }
+t1=$(date +%s%N)
+smtp-source -d -s 1 -m 1000 -l 100 -f alice@localhost -t bob@localhost 127.0.0.1:25
+t2=$(date +%s%N)
+a=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.0f", 1000 / (d / 1e9) }')
+b=$(awk -v d=$((t2 - t1)) 'BEGIN { printf "%.0f", 1000 / (d / 1e9) }')
+row "" "smtpsh msg/s" "source msg/s" "ratio"
+row "replay --against vs smtp-source -d -s 1 (goal >= 0.90)" "$a" "$b" "$(ratio "$a" "$b")"
+grep -q 'replay matched: 4003 replies' "$work/bulk.out" || { echo "replay did not match: $(tail -2 "$work/bulk.out")"; exit 1; }
+sh "$root/tests/peers/reset.sh" bob
+
+echo
+echo "== smtpsh show on a 100 MB transcript"
+SMTPSH=$SMTPSH bash "$root/tests/integration/t_show_big.sh" | sed 's/^/   /'
