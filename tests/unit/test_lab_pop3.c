@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The lab's POP3 state machine over a fake maildrop, and the dot-stuffer
+ * that turns a stored message into RETR/TOP output.  Texts as Dovecot 2.3
+ * sends them in the reference captures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "lab.h"
+#include "sasl.h"
+
+struct fx {
+	struct lab_users users;
+	struct lab_faults faults;
+	struct lab_pop3_config cfg;
+	struct lab_pop3 p;
+	struct buf out;
+	enum lab_action act;
+	enum lab_drop_status open_status;
+	int opens, commits, closes;
+	size_t committed_deletions;
+};
+
+static enum lab_drop_status fake_open(void *ctx, const char *user, struct lab_maildrop *drop)
+{
+	struct fx *f = ctx;
+	f->opens++;
+	if (f->open_status != LAB_DROP_OK)
+		return f->open_status;
+	snprintf(drop->user, sizeof(drop->user), "%s", user);
+	drop->n = 2;
+	drop->v = calloc(2, sizeof(*drop->v));
+	snprintf(drop->v[0].uid, sizeof(drop->v[0].uid), "1700000000.M1P1Q1.lab");
+	drop->v[0].octets = 675;
+	snprintf(drop->v[1].uid, sizeof(drop->v[1].uid), "1700000001.M1P1Q2.lab");
+	drop->v[1].octets = 744;
+	return LAB_DROP_OK;
+}
+
+static bool fake_commit(void *ctx, struct lab_maildrop *drop)
+{
+	struct fx *f = ctx;
+	f->commits++;
+	for (size_t i = 0; i < drop->n; i++)
+		f->committed_deletions += drop->v[i].deleted;
+	return true;
+}
+
+static void fake_close(void *ctx, struct lab_maildrop *drop)
+{
+	struct fx *f = ctx;
+	f->closes++;
+	free(drop->v);
+	drop->v = NULL;
+	drop->n = 0;
+}
+
+static struct fx *fx_new(const char *persona, const char *faults, bool tls)
+{
+	struct fx *f = test_calloc(1, sizeof(*f));
+	assert_int_equal(lab_users_defaults(&f->users), ERR_OK);
+	char why[200];
+	assert_int_equal(lab_faults_parse(&f->faults, faults, why, sizeof(why)), ERR_OK);
+	f->cfg.host = LAB_HOST;
+	f->cfg.greeting = "smtpsh lab POP3 ready.";
+	f->cfg.tls_available = true;
+	f->cfg.users = &f->users;
+	f->cfg.persona = lab_persona_find(persona);
+	if (f->cfg.persona) /* the server takes the greeting from the persona */
+		f->cfg.greeting = f->cfg.persona->pop3_greeting;
+	f->cfg.faults = faults ? &f->faults : NULL;
+	buf_init(&f->out, 1 << 16);
+	struct lab_pop3_hooks h = {f, fake_open, fake_commit, fake_close};
+	lab_pop3_init(&f->p, &f->cfg, &h, 7, tls);
+	f->act = lab_pop3_greet(&f->p, &f->out);
+	return f;
+}
+
+static void fx_free(struct fx *f)
+{
+	lab_pop3_end(&f->p);
+	buf_free(&f->out);
+	lab_users_free(&f->users);
+	test_free(f);
+}
+
+static const char *cmd(struct fx *f, const char *line)
+{
+	buf_clear(&f->out);
+	f->act = lab_pop3_feed(&f->p, line, strlen(line), 0, &f->out);
+	return f->out.data ? f->out.data : "";
+}
+
+static void login(struct fx *f)
+{
+	assert_string_equal(cmd(f, "USER bob"), "+OK\r\n");
+	assert_string_equal(cmd(f, "PASS bob-pw"), "+OK Logged in.\r\n");
+}
+
+static void greeting_capa_and_login(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL, false);
+	char expect[200];
+	snprintf(expect, sizeof(expect), "+OK smtpsh lab POP3 ready. %s\r\n", f->p.timestamp);
+	assert_string_equal(f->out.data, expect);
+	assert_int_equal(f->p.timestamp[0], '<');
+	assert_non_null(strstr(f->p.timestamp, "@" LAB_HOST ">"));
+	assert_string_equal(cmd(f, "CAPA"), "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\n"
+					    "AUTH-RESP-CODE\r\nSTLS\r\nUSER\r\nSASL PLAIN LOGIN CRAM-MD5\r\n.\r\n");
+	assert_string_equal(cmd(f, "FOO"), "-ERR Unknown command.\r\n");
+	assert_string_equal(cmd(f, "STAT"), "-ERR Unknown command.\r\n");
+	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR No username given.\r\n");
+	assert_string_equal(cmd(f, "USER bob"), "+OK\r\n");
+	assert_string_equal(cmd(f, "PASS wrong-password"), "-ERR [AUTH] Authentication failed.\r\n");
+	assert_int_equal(f->p.secret_from, 5);
+	/* after a failure, USER again */
+	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR No username given.\r\n");
+	assert_string_equal(cmd(f, "USER nobody"), "+OK\r\n");
+	assert_string_equal(cmd(f, "PASS whatever"), "-ERR [AUTH] Authentication failed.\r\n");
+	login(f);
+	assert_int_equal(f->opens, 1);
+	assert_string_equal(cmd(f, "CAPA"), "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\n"
+					    "AUTH-RESP-CODE\r\n.\r\n");
+	assert_string_equal(cmd(f, "USER alice"), "-ERR Unknown command: USER\r\n");
+	assert_string_equal(cmd(f, "STLS"), "-ERR Unknown command: STLS\r\n");
+	fx_free(f);
+
+	/* a password may hold spaces */
+	f = fx_new(NULL, NULL, false);
+	char why[100];
+	lab_users_free(&f->users);
+	assert_int_equal(lab_users_parse(&f->users, "carol:p@ss w\xc3\xb6rd 42\n", why, sizeof(why)), ERR_OK);
+	cmd(f, "USER carol");
+	assert_string_equal(cmd(f, "PASS p@ss w\xc3\xb6rd 42"), "+OK Logged in.\r\n");
+	fx_free(f);
+}
+
+static void transaction_commands(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL, false);
+	login(f);
+	assert_string_equal(cmd(f, "STAT"), "+OK 2 1419\r\n");
+	assert_string_equal(cmd(f, "LIST"), "+OK 2 messages:\r\n1 675\r\n2 744\r\n.\r\n");
+	assert_string_equal(cmd(f, "LIST 1"), "+OK 1 675\r\n");
+	assert_string_equal(cmd(f, "UIDL"), "+OK\r\n1 1700000000.M1P1Q1.lab\r\n2 1700000001.M1P1Q2.lab\r\n.\r\n");
+	assert_string_equal(cmd(f, "UIDL 2"), "+OK 2 1700000001.M1P1Q2.lab\r\n");
+	assert_string_equal(cmd(f, "RETR 1"), "+OK 675 octets\r\n");
+	assert_int_equal(f->act, LAB_SEND_MESSAGE);
+	assert_int_equal(f->p.send_index, 0);
+	assert_int_equal(f->p.send_body_lines, -1);
+	assert_string_equal(cmd(f, "TOP 2 0"), "+OK\r\n");
+	assert_int_equal(f->act, LAB_SEND_MESSAGE);
+	assert_int_equal(f->p.send_index, 1);
+	assert_int_equal(f->p.send_body_lines, 0);
+	/* Dovecot's words for bad arguments */
+	assert_string_equal(cmd(f, "RETR 99"), "-ERR There's no message 99.\r\n");
+	assert_string_equal(cmd(f, "RETR abc"), "-ERR Invalid message number: abc\r\n");
+	assert_string_equal(cmd(f, "LIST 0"), "-ERR There's no message 0.\r\n");
+	assert_string_equal(cmd(f, "DELE"), "-ERR Invalid message number: \r\n");
+	assert_string_equal(cmd(f, "TOP 1"), "-ERR Noise after message number: \r\n");
+	assert_string_equal(cmd(f, "TOP 1 x"), "-ERR Invalid size: x\r\n");
+	assert_string_equal(cmd(f, "UIDL 7"), "-ERR There's no message 7.\r\n");
+	fx_free(f);
+}
+
+static void dele_rset_and_update(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL, false);
+	login(f);
+	assert_string_equal(cmd(f, "DELE 1"), "+OK Marked to be deleted.\r\n");
+	assert_string_equal(cmd(f, "DELE 1"), "-ERR Message is deleted.\r\n");
+	assert_string_equal(cmd(f, "LIST 1"), "-ERR Message is deleted.\r\n");
+	assert_string_equal(cmd(f, "STAT"), "+OK 1 744\r\n");
+	assert_string_equal(cmd(f, "LIST"), "+OK 1 messages:\r\n2 744\r\n.\r\n");
+	assert_string_equal(cmd(f, "RSET"), "+OK\r\n");
+	assert_string_equal(cmd(f, "STAT"), "+OK 2 1419\r\n");
+	assert_string_equal(cmd(f, "DELE 2"), "+OK Marked to be deleted.\r\n");
+	assert_string_equal(cmd(f, "NOOP"), "+OK\r\n");
+	assert_string_equal(cmd(f, "QUIT"), "+OK Logging out, messages deleted.\r\n");
+	assert_int_equal(f->act, LAB_CLOSE);
+	assert_int_equal(f->commits, 1);
+	assert_int_equal(f->committed_deletions, 1);
+	assert_int_equal(f->closes, 1);
+	fx_free(f);
+
+	/* no QUIT, no UPDATE: the connection ends, nothing is removed */
+	f = fx_new(NULL, NULL, false);
+	login(f);
+	cmd(f, "DELE 1");
+	lab_pop3_end(&f->p);
+	assert_int_equal(f->commits, 0);
+	assert_int_equal(f->closes, 1);
+	fx_free(f);
+
+	f = fx_new(NULL, NULL, false);
+	login(f);
+	assert_string_equal(cmd(f, "QUIT"), "+OK Logging out.\r\n");
+	assert_int_equal(f->commits, 0);
+	fx_free(f);
+
+	f = fx_new(NULL, NULL, false);
+	assert_string_equal(cmd(f, "QUIT"), "+OK Logging out\r\n");
+	assert_int_equal(f->act, LAB_CLOSE);
+	fx_free(f);
+}
+
+static void lock_and_store_failures(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL, false);
+	f->open_status = LAB_DROP_IN_USE;
+	cmd(f, "USER bob");
+	assert_string_equal(cmd(f, "PASS bob-pw"),
+			    "-ERR [IN-USE] Mailbox is locked by another POP3 session.\r\n");
+	f->open_status = LAB_DROP_FAILED;
+	cmd(f, "USER bob");
+	assert_string_equal(cmd(f, "PASS bob-pw"),
+			    "-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information.\r\n");
+	assert_int_equal(f->p.state, LAB_POP3_AUTHORIZATION);
+	fx_free(f);
+}
+
+static void apop_and_sasl(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL, false);
+	char digest[33], line[200];
+	assert_int_equal(apop_digest(digest, f->p.timestamp, "alice-pw"), ERR_OK);
+	snprintf(line, sizeof(line), "APOP alice %s", digest);
+	assert_string_equal(cmd(f, "APOP alice 00000000000000000000000000000000"),
+			    "-ERR [AUTH] Authentication failed.\r\n");
+	assert_string_equal(cmd(f, "APOP alice"), "-ERR Invalid APOP arguments.\r\n");
+	assert_string_equal(cmd(f, line), "+OK Logged in.\r\n");
+	fx_free(f);
+
+	f = fx_new(NULL, NULL, false);
+	assert_string_equal(cmd(f, "AUTH"), "+OK\r\nPLAIN\r\nLOGIN\r\nCRAM-MD5\r\n.\r\n");
+	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAHdyb25nLXBhc3N3b3Jk"),
+			    "-ERR [AUTH] Authentication failed.\r\n");
+	assert_int_equal(f->p.secret_from, strlen("AUTH PLAIN "));
+	assert_string_equal(cmd(f, "AUTH PLAIN"), "+ \r\n");
+	assert_string_equal(cmd(f, "*"), "-ERR Authentication aborted by client.\r\n");
+	assert_string_equal(cmd(f, "AUTH X-UNKNOWN"), "-ERR Unsupported authentication mechanism.\r\n");
+	assert_string_equal(cmd(f, "AUTH LOGIN"), "+ VXNlcm5hbWU6\r\n");
+	assert_string_equal(cmd(f, "Ym9i"), "+ UGFzc3dvcmQ6\r\n");
+	assert_int_equal(f->p.secret_from, 0);
+	assert_string_equal(cmd(f, "Ym9iLXB3"), "+OK Logged in.\r\n");
+	fx_free(f);
+
+	f = fx_new(NULL, NULL, false);
+	assert_string_equal(cmd(f, "AUTH PLAIN"), "+ \r\n");
+	assert_string_equal(cmd(f, "AGJvYgBib2ItcHc="), "+OK Logged in.\r\n");
+	fx_free(f);
+
+	f = fx_new(NULL, NULL, false);
+	const char *chal = cmd(f, "AUTH CRAM-MD5");
+	assert_memory_equal(chal, "+ ", 2);
+	char challenge[200];
+	snprintf(challenge, sizeof(challenge), "%.*s", (int)(strlen(chal) - 4), chal + 2);
+	struct buf resp;
+	buf_init(&resp, 0);
+	assert_int_equal(sasl_cram_md5(&resp, "alice", "alice-pw", challenge), ERR_OK);
+	assert_string_equal(cmd(f, resp.data), "+OK Logged in.\r\n");
+	buf_free(&resp);
+	fx_free(f);
+}
+
+static void stls(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL, false);
+	cmd(f, "USER bob");
+	assert_string_equal(cmd(f, "STLS"), "+OK Begin TLS negotiation now.\r\n");
+	assert_int_equal(f->act, LAB_STARTTLS);
+	lab_pop3_tls_started(&f->p);
+	assert_null(strstr(cmd(f, "CAPA"), "STLS"));
+	assert_string_equal(cmd(f, "STLS"), "-ERR TLS is already active.\r\n");
+	/* USER before STLS is forgotten */
+	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR No username given.\r\n");
+	fx_free(f);
+}
+
+static void personas(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new("qq", NULL, false);
+	assert_memory_equal(f->out.data, "+OK XMail POP3 Server", 21);
+	cmd(f, "USER alice");
+	assert_memory_equal(cmd(f, "PASS alice-pw"), "-ERR Login fail. Please enter your authorization code", 53);
+	cmd(f, "USER alice");
+	assert_string_equal(cmd(f, "PASS alicecode1234567"), "+OK Logged in.\r\n");
+	fx_free(f);
+
+	f = fx_new("gmail", NULL, false);
+	cmd(f, "USER bob");
+	assert_memory_equal(cmd(f, "PASS bob-pw"), "-ERR [AUTH] Application-specific password required", 50);
+	fx_free(f);
+}
+
+static void faults_and_limits(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, "454@PASS,451@RETR,drop@DELE", false);
+	cmd(f, "USER bob");
+	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
+	fx_free(f);
+	f = fx_new(NULL, "451@RETR,drop@DELE", false);
+	login(f);
+	assert_string_equal(cmd(f, "RETR 1"),
+			    "-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information.\r\n");
+	assert_int_equal(f->act, LAB_GO_ON);
+	cmd(f, "DELE 1");
+	assert_int_equal(f->act, LAB_DROP);
+	fx_free(f);
+
+	f = fx_new(NULL, NULL, false);
+	for (int i = 1; i < LAB_POP3_BAD_COMMANDS; i++) {
+		cmd(f, "XYZZY");
+		assert_int_equal(f->act, LAB_GO_ON);
+	}
+	assert_string_equal(cmd(f, "XYZZY"), "-ERR Unknown command.\r\n-ERR Too many bad commands.\r\n");
+	assert_int_equal(f->act, LAB_CLOSE);
+	fx_free(f);
+}
+
+/* ---- the stuffer ---- */
+
+static char *stuff(const char *in, long lines, size_t chunk)
+{
+	struct lab_stuffer st;
+	struct buf out;
+	lab_stuffer_init(&st, lines);
+	buf_init(&out, 0);
+	size_t n = strlen(in);
+	for (size_t i = 0; i < n && !st.done; i += chunk)
+		assert_true(lab_stuffer_feed(&st, in + i, n - i < chunk ? n - i : chunk, &out));
+	assert_true(lab_stuffer_finish(&st, &out));
+	char *s = strdup(out.data);
+	buf_free(&out);
+	return s;
+}
+
+static void stuffer(void **state)
+{
+	(void)state;
+	const char *msg = "Subject: x\nFrom: a\n\n.leading dot\n..\nbody\r\nlast";
+	const char *want = "Subject: x\r\nFrom: a\r\n\r\n..leading dot\r\n...\r\nbody\r\nlast\r\n.\r\n";
+	for (size_t chunk = 1; chunk <= strlen(msg); chunk++) {
+		char *got = stuff(msg, -1, chunk);
+		assert_string_equal(got, want);
+		free(got);
+	}
+	char *got = stuff(msg, 0, 3);
+	assert_string_equal(got, "Subject: x\r\nFrom: a\r\n\r\n.\r\n");
+	free(got);
+	got = stuff(msg, 1, 1);
+	assert_string_equal(got, "Subject: x\r\nFrom: a\r\n\r\n..leading dot\r\n.\r\n");
+	free(got);
+	got = stuff("", -1, 1);
+	assert_string_equal(got, ".\r\n");
+	free(got);
+	got = stuff("a\rb\n.\n", -1, 1);
+	assert_string_equal(got, "a\rb\r\n..\r\n.\r\n");
+	free(got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(greeting_capa_and_login),
+		cmocka_unit_test(transaction_commands),
+		cmocka_unit_test(dele_rset_and_update),
+		cmocka_unit_test(lock_and_store_failures),
+		cmocka_unit_test(apop_and_sasl),
+		cmocka_unit_test(stls),
+		cmocka_unit_test(personas),
+		cmocka_unit_test(faults_and_limits),
+		cmocka_unit_test(stuffer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
