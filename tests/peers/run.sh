@@ -36,7 +36,7 @@ for t in $tests; do
 	log=$logs/$name.log
 	st=0
 	# One stuck session must not hang the whole run.
-	timeout -k 5 60 sh "$t" >"$log" 2>&1 || st=$?
+	timeout -k 5 60 bash "$t" >"$log" 2>&1 || st=$?
 	case $st in
 	0)
 		echo "PASS $name"
