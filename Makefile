@@ -40,7 +40,7 @@ APP_OBJ := $(APP_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps test test-unit test-integration test-peers install uninstall clean format bench
+.PHONY: all deps test test-unit test-integration test-peers install uninstall clean format bench fuzz
 
 all: $(B)/smtpsh
 
@@ -74,6 +74,10 @@ test-peers: $(B)/smtpsh
 	@sh tools/deps.sh peers
 	@SMTPSH=$(abspath $(B)/smtpsh) SMTPSH_SAN=$(SAN) sh tests/peers/run.sh
 
+# libFuzzer targets (clang), FUZZ_SECONDS each (default 30)
+fuzz:
+	@bash tests/fuzz/run.sh
+
 bench: $(B)/smtpsh
 	@SMTPSH=$(abspath $(B)/smtpsh) sh bench/run.sh
 
@@ -89,6 +93,6 @@ format:
 	clang-format -i lib/*.[ch] smtpsh/*.[ch] tests/unit/*.c
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d)

@@ -8,9 +8,10 @@ for set in "$@"; do
 	case $set in
 	build) pkgs="$pkgs gcc make pkg-config libreadline-dev libssl-dev" ;;
 	test) pkgs="$pkgs libcmocka-dev python3 tmux openssl time swaks libnet-ssleay-perl libio-socket-ssl-perl curl" ;;
+	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	# swaks speaks TLS only with the two Perl modules (Recommends, not Depends)
 	peers) pkgs="$pkgs postfix dovecot-core dovecot-pop3d swaks libnet-ssleay-perl libio-socket-ssl-perl openssl python3" ;;
-	*) echo "deps.sh: unknown set '$set' (build, test, peers)" >&2; exit 2 ;;
+	*) echo "deps.sh: unknown set '$set' (build, test, peers, fuzz)" >&2; exit 2 ;;
 	esac
 done
 missing=""
