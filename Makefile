@@ -40,7 +40,7 @@ APP_OBJ := $(APP_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps test test-unit test-integration test-peers install uninstall clean format bench fuzz
+.PHONY: all deps test test-unit test-integration test-valgrind test-peers install uninstall clean format bench fuzz
 
 all: $(B)/smtpsh
 
@@ -69,6 +69,14 @@ test-unit: $(UNIT_BIN)
 
 test-integration: $(B)/smtpsh
 	@SMTPSH=$(abspath $(B)/smtpsh) SMTPSH_SAN=$(SAN) sh tests/integration/run.sh
+
+# The unit tests and the script-mode integration suites under valgrind
+# memcheck (0 errors, 0 leaks wanted).  Memory bounds are not checked
+# there: valgrind's own footprint would hide them.
+test-valgrind: build/smtpsh $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+	@VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+		sh tests/unit/run.sh $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+	@SMTPSH=$(abspath tools/valgrind-smtpsh) SMTPSH_SAN=1 sh tests/integration/run.sh
 
 test-peers: $(B)/smtpsh
 	@sh tools/deps.sh peers

@@ -4,7 +4,7 @@
 # tests inside them (a binary that crashes counts as one failure).
 pass=0 fail=0
 for t in "$@"; do
-	out=$("$t" 2>&1)
+	out=$(${VALGRIND:-} "$t" 2>&1)
 	rc=$?
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\.$/\1/p')
 	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:$/\1/p')
