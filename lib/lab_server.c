@@ -1,0 +1,1234 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The lab's event loop: one process, one epoll set, non-blocking sockets
+ * and non-blocking OpenSSL, a bounded input and output buffer per
+ * connection, idle and slow-line timeouts.  Lines go to the sans-I/O
+ * machines (lab_smtp, lab_pop3); finished messages are committed to the
+ * store in groups at the end of each loop turn, before their 250.  Every
+ * line in and out, and why it was answered so, goes to the log callback. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "escape.h"
+#include "lab.h"
+
+#define IN_MAX 16384          /* per connection: longest line read whole */
+#define OUT_MAX (1 << 20)     /* hard bound on queued output */
+#define OUT_HIGH 65536        /* stop reading commands / refilling a RETR */
+#define STREAM_CHUNK 16384
+#define CLOSE_GRACE_MS 10000  /* to flush a last reply to a slow reader */
+#define TICK_MS 250
+#define TAG_LISTEN 0x1000u    /* epoll data below this: not a connection */
+#define TAG_WAKE 0x0FFFu
+
+const struct lab_service_info lab_services[LAB_SVC_COUNT] = {
+	{"smtp", "smtp", PROTO_SMTP, 0, false, false, false,
+	 "SMTP like port 25: STARTTLS offered, AUTH also in cleartext (teaching port)"},
+	{"submission", "smtp", PROTO_SMTP, 62, false, true, true,
+	 "submission like port 587: STARTTLS first, then AUTH"},
+	{"smtps", "smtps", PROTO_SMTP, -60, true, false, true,
+	 "SMTP over implicit TLS like port 465: AUTH required"},
+	{"pop3", "pop3", PROTO_POP3, -415, false, false, false,
+	 "POP3 like port 110: STLS offered, login allowed in cleartext on loopback"},
+	{"pop3s", "pop3s", PROTO_POP3, 470, true, false, false,
+	 "POP3 over implicit TLS like port 995"},
+};
+
+unsigned lab_service_port(unsigned base, enum lab_service s)
+{
+	long p = (long)base + lab_services[s].offset;
+	return p >= 1 && p <= 65535 ? (unsigned)p : 0;
+}
+
+unsigned lab_port_base_min(void)
+{
+	return 1024 + 415;
+}
+
+unsigned lab_port_base_max(void)
+{
+	return 65535 - 470;
+}
+
+enum phase { PH_HANDSHAKE, PH_OPEN };
+
+struct conn {
+	struct lab_server *srv;
+	int fd;
+	SSL *ssl;
+	enum lab_service svc;
+	enum proto proto;
+	uint64_t serial;
+	char ip[64];
+	char label[96];            /* "#12 submission 127.0.0.1:5555" */
+	enum phase phase;
+	bool closing;              /* flush out, then close */
+	bool dead;                 /* freed at the end of the loop turn */
+	bool starttls_pending;     /* handshake once out is flushed */
+	bool peer_closed;
+	bool waiting_delivery;
+	bool discarding;           /* dropping the rest of a too-long line */
+	bool ssl_wants_write;
+	bool spool_open;
+	char in[IN_MAX];
+	size_t in_start, in_end;
+	struct buf out;
+	size_t out_sent;
+	int msg_fd;                /* RETR/TOP in progress */
+	struct lab_stuffer stuffer;
+	size_t msg_octets_sent;
+	struct lab_spool spool;
+	int64_t hold_until;        /* slow fault: no output before */
+	int64_t opened, last_line, line_started, last_write, closing_since, handshake_started;
+	uint32_t events;           /* registered with epoll */
+	size_t slot;               /* index in srv->conns */
+	union {
+		struct lab_smtp smtp;
+		struct lab_pop3 pop3;
+	} m;
+};
+
+struct lab_server {
+	struct lab_server_config cfg;
+	struct lab_faults no_faults;
+	struct lab_store store;
+	struct lab_tls_files tls;
+	SSL_CTX *ssl_ctx;
+	int epfd;
+	int listen_fd[LAB_SVC_COUNT][2];
+	unsigned ports[LAB_SVC_COUNT];
+	int wake[2];
+	int spare_fd;              /* given up to accept-and-close at EMFILE */
+	volatile sig_atomic_t stop;
+	struct lab_smtp_config smtp_cfg[LAB_SVC_COUNT];
+	struct lab_pop3_config pop3_cfg[LAB_SVC_COUNT];
+	char smtp_greeting[256];
+	char pop3_greeting[256];
+	struct conn **conns;
+	size_t nconns, cap;
+	struct conn **pending;     /* messages to commit this turn */
+	size_t npending, pending_cap;
+	uint64_t serial;
+	int64_t now;
+	struct lab_stats stats;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the log ---- */
+
+static void log_line(struct lab_server *srv, const char *label, const char *tag,
+		     const char *text, size_t n)
+{
+	if (!srv->cfg.log)
+		return;
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	snprintf(stamp, sizeof(stamp), "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	struct buf b;
+	buf_init(&b, 8192);
+	buf_printf(&b, "%s [%s] %s", stamp, label, tag);
+	/* Client bytes are untrusted: escaped, never raw on a terminal. */
+	escape_append(&b, text, n);
+	srv->cfg.log(srv->cfg.log_ctx, b.data ? b.data : "");
+	buf_free(&b);
+}
+
+static void logf_srv(struct lab_server *srv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_srv(struct lab_server *srv, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_line(srv, "lab", "", text, strlen(text));
+}
+
+static void logf_conn(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_conn(struct conn *c, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_line(c->srv, c->label, "== ", text, strlen(text));
+}
+
+/* The reply lines appended since out[from], one log line each. */
+static void log_replies(struct conn *c, size_t from)
+{
+	const char *p = c->out.data ? c->out.data + from : "";
+	const char *end = c->out.data ? c->out.data + c->out.len : p;
+	while (p < end) {
+		const char *crlf = memchr(p, '\n', (size_t)(end - p));
+		size_t n = crlf ? (size_t)(crlf - p) : (size_t)(end - p);
+		size_t shown = n && p[n - 1] == '\r' ? n - 1 : n;
+		log_line(c->srv, c->label, "S: ", p, shown);
+		p += n + (crlf ? 1 : 0);
+	}
+}
+
+static const char *machine_why(struct conn *c)
+{
+	return c->proto == PROTO_SMTP ? c->m.smtp.why : c->m.pop3.why;
+}
+
+static void log_why(struct conn *c)
+{
+	const char *why = machine_why(c);
+	if (*why)
+		log_line(c->srv, c->label, "## ", why, strlen(why));
+}
+
+/* ---- epoll interest ---- */
+
+static void kill_conn(struct conn *c, const char *why);
+
+static void update_interest(struct conn *c)
+{
+	if (c->dead)
+		return;
+	uint32_t ev = 0;
+	bool out_pending = c->out.len > c->out_sent && c->hold_until <= c->srv->now;
+	if (c->phase == PH_HANDSHAKE) {
+		ev = c->ssl_wants_write ? EPOLLOUT : EPOLLIN;
+	} else {
+		if (!c->closing && !c->peer_closed && !c->starttls_pending &&
+		    !(c->in_start == 0 && c->in_end == IN_MAX))
+			ev |= EPOLLIN;
+		if (out_pending || c->ssl_wants_write)
+			ev |= EPOLLOUT;
+	}
+	if (ev == c->events)
+		return;
+	struct epoll_event e = {.events = ev, .data.ptr = c};
+	if (epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &e) != 0) {
+		kill_conn(c, "epoll_ctl failed");
+		return;
+	}
+	c->events = ev;
+}
+
+/* ---- store hooks ---- */
+
+static bool hook_data_begin(void *ctx, struct lab_smtp *s)
+{
+	struct conn *c = ctx;
+	if (lab_spool_begin(&c->srv->store, &c->spool) != ERR_OK)
+		return false;
+	c->spool_open = true;
+	struct buf trace;
+	buf_init(&trace, 4096);
+	bool ok = lab_smtp_trace(s, c->spool.id, time(NULL), &trace) &&
+		  lab_spool_write(&c->spool, trace.data, trace.len) == ERR_OK;
+	buf_free(&trace);
+	if (!ok) {
+		lab_spool_abort(&c->spool);
+		c->spool_open = false;
+	}
+	return ok;
+}
+
+static bool hook_data_line(void *ctx, const char *line, size_t n)
+{
+	struct conn *c = ctx;
+	return c->spool_open && lab_spool_write(&c->spool, line, n) == ERR_OK &&
+	       lab_spool_write(&c->spool, "\n", 1) == ERR_OK;
+}
+
+static void hook_data_abort(void *ctx)
+{
+	struct conn *c = ctx;
+	if (c->spool_open)
+		lab_spool_abort(&c->spool);
+	c->spool_open = false;
+}
+
+static enum lab_drop_status hook_drop_open(void *ctx, const char *user, struct lab_maildrop *drop)
+{
+	struct conn *c = ctx;
+	return lab_store_maildrop_open(&c->srv->store, user, drop);
+}
+
+static bool hook_drop_commit(void *ctx, struct lab_maildrop *drop)
+{
+	struct conn *c = ctx;
+	return lab_store_maildrop_commit(&c->srv->store, drop);
+}
+
+static void hook_drop_close(void *ctx, struct lab_maildrop *drop)
+{
+	(void)ctx;
+	lab_store_maildrop_close(drop);
+}
+
+/* ---- connections ---- */
+
+static void free_conn(struct conn *c)
+{
+	if (c->proto == PROTO_SMTP) {
+		if (c->spool_open)
+			lab_spool_abort(&c->spool);
+		lab_smtp_wipe(&c->m.smtp);
+	} else {
+		lab_pop3_end(&c->m.pop3);
+		OPENSSL_cleanse(&c->m.pop3, sizeof(c->m.pop3));
+	}
+	if (c->msg_fd >= 0)
+		close(c->msg_fd);
+	if (c->ssl)
+		SSL_free(c->ssl);
+	if (c->fd >= 0)
+		close(c->fd);
+	buf_free(&c->out);
+	OPENSSL_cleanse(c->in, sizeof(c->in));
+	free(c);
+}
+
+static void kill_conn(struct conn *c, const char *why)
+{
+	if (c->dead)
+		return;
+	c->dead = true;
+	epoll_ctl(c->srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	logf_conn(c, "closed (%s) after %.1f s", why, (double)(c->srv->now - c->opened) / 1000.0);
+	c->srv->stats.open--;
+}
+
+static void reap(struct lab_server *srv)
+{
+	for (size_t i = 0; i < srv->nconns;) {
+		struct conn *c = srv->conns[i];
+		if (!c->dead || c->waiting_delivery) {
+			i++;
+			continue;
+		}
+		srv->conns[i] = srv->conns[--srv->nconns];
+		srv->conns[i]->slot = i;
+		free_conn(c);
+	}
+}
+
+static void start_reply_hold(struct conn *c)
+{
+	unsigned delay = c->proto == PROTO_SMTP ? c->m.smtp.delay_ms : c->m.pop3.delay_ms;
+	if (delay)
+		c->hold_until = c->srv->now + delay;
+}
+
+static void greet(struct conn *c)
+{
+	size_t before = c->out.len;
+	enum lab_action a = c->proto == PROTO_SMTP ? lab_smtp_greet(&c->m.smtp, &c->out)
+						   : lab_pop3_greet(&c->m.pop3, &c->out);
+	start_reply_hold(c);
+	log_replies(c, before);
+	log_why(c);
+	if (a == LAB_DROP)
+		kill_conn(c, "fault: dropped");
+	else if (a == LAB_CLOSE)
+		c->closing = true;
+}
+
+static void tls_desc(SSL *ssl, char *out, size_t n)
+{
+	int alg = 0;
+	int bits = SSL_get_cipher_bits(ssl, &alg);
+	snprintf(out, n, "%s with cipher %s (%d/%d bits)", SSL_get_version(ssl),
+		 SSL_get_cipher_name(ssl), bits, alg);
+}
+
+static void handshake(struct conn *c)
+{
+	ERR_clear_error();
+	int r = SSL_do_handshake(c->ssl);
+	c->ssl_wants_write = false;
+	if (r == 1) {
+		c->phase = PH_OPEN;
+		c->srv->stats.tls_handshakes++;
+		char desc[160];
+		tls_desc(c->ssl, desc, sizeof(desc));
+		logf_conn(c, "TLS established: %s", desc);
+		c->last_line = c->srv->now;
+		if (lab_services[c->svc].implicit_tls) {
+			if (c->proto == PROTO_SMTP)
+				snprintf(c->m.smtp.tls_desc, sizeof(c->m.smtp.tls_desc), "%s", desc);
+			greet(c);
+		} else if (c->proto == PROTO_SMTP) {
+			lab_smtp_tls_started(&c->m.smtp, desc);
+		} else {
+			lab_pop3_tls_started(&c->m.pop3);
+		}
+		return;
+	}
+	int e = SSL_get_error(c->ssl, r);
+	if (e == SSL_ERROR_WANT_READ)
+		return;
+	if (e == SSL_ERROR_WANT_WRITE) {
+		c->ssl_wants_write = true;
+		return;
+	}
+	char detail[200] = "the client went away";
+	unsigned long oe = ERR_get_error();
+	if (oe)
+		ERR_error_string_n(oe, detail, sizeof(detail));
+	ERR_clear_error();
+	logf_conn(c, "TLS handshake failed: %s%s", detail,
+		  lab_services[c->svc].implicit_tls
+			  ? " (on an implicit-TLS port the client must start with TLS, not plain text)"
+			  : "");
+	kill_conn(c, "TLS handshake failed");
+}
+
+static bool begin_tls(struct conn *c)
+{
+	c->ssl = SSL_new(c->srv->ssl_ctx);
+	if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1) {
+		kill_conn(c, "SSL_new failed");
+		return false;
+	}
+	SSL_set_accept_state(c->ssl);
+	c->phase = PH_HANDSHAKE;
+	c->handshake_started = c->srv->now;
+	return true;
+}
+
+/* Writes what it can; false when the connection died. */
+static bool flush_out(struct conn *c)
+{
+	while (c->out_sent < c->out.len && c->hold_until <= c->srv->now) {
+		const char *p = c->out.data + c->out_sent;
+		size_t n = c->out.len - c->out_sent;
+		size_t done = 0;
+		if (c->ssl) {
+			ERR_clear_error();
+			c->ssl_wants_write = false;
+			int r = SSL_write_ex(c->ssl, p, n, &done);
+			if (r <= 0) {
+				int e = SSL_get_error(c->ssl, r);
+				if (e == SSL_ERROR_WANT_WRITE) {
+					c->ssl_wants_write = true;
+					return true;
+				}
+				if (e == SSL_ERROR_WANT_READ)
+					return true;
+				ERR_clear_error();
+				kill_conn(c, "write failed");
+				return false;
+			}
+		} else {
+			ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
+			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+				return true;
+			if (w <= 0) {
+				kill_conn(c, "write failed: the client went away");
+				return false;
+			}
+			done = (size_t)w;
+		}
+		c->out_sent += done;
+		c->last_write = c->srv->now;
+	}
+	if (c->out_sent == c->out.len && c->out_sent) {
+		buf_clear(&c->out);
+		c->out_sent = 0;
+	}
+	return true;
+}
+
+/* Reads what fits; returns true when bytes arrived. */
+static bool read_in(struct conn *c)
+{
+	if (c->in_start) {
+		memmove(c->in, c->in + c->in_start, c->in_end - c->in_start);
+		c->in_end -= c->in_start;
+		c->in_start = 0;
+	}
+	size_t room = IN_MAX - c->in_end;
+	if (room == 0 || c->peer_closed)
+		return false;
+	size_t got = 0;
+	if (c->ssl) {
+		ERR_clear_error();
+		int r = SSL_read_ex(c->ssl, c->in + c->in_end, room, &got);
+		if (r <= 0) {
+			int e = SSL_get_error(c->ssl, r);
+			if (e == SSL_ERROR_WANT_READ)
+				return false;
+			if (e == SSL_ERROR_WANT_WRITE) {
+				c->ssl_wants_write = true;
+				return false;
+			}
+			ERR_clear_error();
+			c->peer_closed = true;
+			return false;
+		}
+	} else {
+		ssize_t r = recv(c->fd, c->in + c->in_end, room, 0);
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return false;
+		if (r <= 0) {
+			c->peer_closed = true;
+			return false;
+		}
+		got = (size_t)r;
+	}
+	if (c->in_end == c->in_start && !c->line_started)
+		c->line_started = c->srv->now;
+	c->in_end += got;
+	return true;
+}
+
+static void queue_delivery(struct conn *c)
+{
+	struct lab_server *srv = c->srv;
+	if (srv->npending == srv->pending_cap) {
+		size_t ncap = srv->pending_cap ? srv->pending_cap * 2 : 64;
+		struct conn **v = realloc(srv->pending, ncap * sizeof(*v));
+		if (!v) {
+			buf_clear(&c->out);
+			lab_smtp_delivered(&c->m.smtp, false, "", &c->out);
+			hook_data_abort(c);
+			return;
+		}
+		srv->pending = v;
+		srv->pending_cap = ncap;
+	}
+	c->waiting_delivery = true;
+	srv->pending[srv->npending++] = c;
+}
+
+static void start_message(struct conn *c)
+{
+	struct lab_pop3 *p = &c->m.pop3;
+	c->msg_fd = lab_store_message_open(&c->srv->store, &p->drop, p->send_index);
+	if (c->msg_fd < 0) {
+		logf_conn(c, "message %zu cannot be opened: %s", p->send_index + 1, strerror(errno));
+		kill_conn(c, "store error");
+		return;
+	}
+	lab_stuffer_init(&c->stuffer, p->send_body_lines);
+	c->msg_octets_sent = 0;
+}
+
+/* Logs one client line, its reply and the reason. */
+static void log_exchange(struct conn *c, const char *line, size_t n, size_t out_before,
+			 enum lab_action a)
+{
+	size_t secret_from;
+	bool data_line = false;
+	if (c->proto == PROTO_SMTP) {
+		secret_from = c->m.smtp.secret_from;
+		data_line = c->m.smtp.data_line;
+	} else {
+		secret_from = c->m.pop3.secret_from;
+	}
+	if (data_line && a == LAB_GO_ON && c->out.len == out_before)
+		return; /* message text: summarised at its end */
+	if (data_line)
+		logf_conn(c, "message text received: %zu lines, %zu octets", c->m.smtp.data_lines,
+			  c->m.smtp.data_octets);
+	if (secret_from < n) {
+		char shown[LAB_CMD_LINE_MAX + 64];
+		int k = snprintf(shown, sizeof(shown), "%.*s[secret, %zu bytes]", (int)secret_from, line,
+				 n - secret_from);
+		log_line(c->srv, c->label, "C: ", shown, (size_t)k < sizeof(shown) ? (size_t)k : sizeof(shown) - 1);
+		OPENSSL_cleanse(shown, sizeof(shown));
+	} else {
+		log_line(c->srv, c->label, "C: ", line, n);
+	}
+	log_replies(c, out_before);
+	log_why(c);
+}
+
+static void feed_line(struct conn *c, const char *line, size_t n, unsigned flags)
+{
+	size_t before = c->out.len;
+	enum lab_action a;
+	if (c->proto == PROTO_SMTP)
+		a = lab_smtp_feed(&c->m.smtp, line, n, flags, &c->out);
+	else
+		a = lab_pop3_feed(&c->m.pop3, line, n, flags, &c->out);
+	start_reply_hold(c);
+	log_exchange(c, line, n, before, a);
+	switch (a) {
+	case LAB_GO_ON:
+		break;
+	case LAB_STARTTLS:
+		c->starttls_pending = true;
+		break;
+	case LAB_CLOSE:
+		c->closing = true;
+		c->closing_since = c->srv->now;
+		break;
+	case LAB_DROP:
+		kill_conn(c, "fault: dropped");
+		break;
+	case LAB_DELIVER:
+		queue_delivery(c);
+		break;
+	case LAB_SEND_MESSAGE:
+		start_message(c);
+		break;
+	}
+}
+
+static bool blocked(const struct conn *c)
+{
+	return c->dead || c->closing || c->starttls_pending || c->waiting_delivery ||
+	       c->msg_fd >= 0 || c->hold_until > c->srv->now || c->phase != PH_OPEN ||
+	       c->out.len - c->out_sent >= OUT_HIGH;
+}
+
+/* Feeds the complete lines waiting in the input buffer. */
+static bool process_input(struct conn *c)
+{
+	bool progress = false;
+	while (!blocked(c) && c->in_start < c->in_end) {
+		char *p = c->in + c->in_start;
+		size_t avail = c->in_end - c->in_start;
+		char *lf = memchr(p, '\n', avail);
+		if (!lf) {
+			if (c->in_start == 0 && c->in_end == IN_MAX) {
+				/* no line ending in a full buffer: cut it */
+				if (!c->discarding)
+					feed_line(c, p, avail, LAB_LINE_TOO_LONG);
+				c->discarding = true;
+				c->in_start = c->in_end = 0;
+				progress = true;
+			}
+			break;
+		}
+		size_t n = (size_t)(lf - p);
+		c->in_start += n + 1;
+		progress = true;
+		if (c->discarding) {
+			c->discarding = false;
+			continue;
+		}
+		bool cr = n && p[n - 1] == '\r';
+		c->last_line = c->srv->now;
+		feed_line(c, p, cr ? n - 1 : n, cr ? 0 : LAB_LINE_BARE_LF);
+	}
+	if (c->in_start == c->in_end) {
+		c->in_start = c->in_end = 0;
+		c->line_started = 0;
+	} else if (progress) {
+		c->line_started = c->srv->now; /* a new partial line */
+	}
+	return progress;
+}
+
+/* Tops up the output with the next part of a RETR/TOP message. */
+static bool refill_message(struct conn *c)
+{
+	if (c->msg_fd < 0 || c->out.len - c->out_sent >= OUT_HIGH)
+		return false;
+	char chunk[STREAM_CHUNK];
+	ssize_t r = c->stuffer.done ? 0 : read(c->msg_fd, chunk, sizeof(chunk));
+	if (r < 0) {
+		logf_conn(c, "reading a message failed: %s", strerror(errno));
+		kill_conn(c, "store error");
+		return false;
+	}
+	size_t before = c->out.len;
+	if (r > 0) {
+		lab_stuffer_feed(&c->stuffer, chunk, (size_t)r, &c->out);
+	} else {
+		lab_stuffer_finish(&c->stuffer, &c->out);
+		close(c->msg_fd);
+		c->msg_fd = -1;
+	}
+	c->msg_octets_sent += c->out.len - before;
+	if (c->msg_fd < 0)
+		logf_conn(c, "message %zu sent: %zu octets on the wire (dot-stuffed, CRLF, final '.')",
+			  c->m.pop3.send_index + 1, c->msg_octets_sent);
+	return true;
+}
+
+/* Makes all the progress possible without waiting. */
+static void conn_run(struct conn *c)
+{
+	for (int round = 0; round < 64 && !c->dead; round++) {
+		bool progress = false;
+		if (c->phase == PH_HANDSHAKE) {
+			handshake(c);
+			if (c->dead || c->phase == PH_HANDSHAKE)
+				break;
+			progress = true;
+		}
+		if (!flush_out(c))
+			return;
+		if (refill_message(c))
+			progress = true;
+		if (c->dead)
+			return;
+		if (c->closing && c->out_sent == c->out.len && c->msg_fd < 0) {
+			if (c->ssl)
+				SSL_shutdown(c->ssl); /* one try at close_notify */
+			kill_conn(c, "session ended");
+			return;
+		}
+		if (c->starttls_pending && c->out_sent == c->out.len) {
+			c->starttls_pending = false;
+			if (c->in_end > c->in_start)
+				logf_conn(c, "%zu bytes sent after STARTTLS before the handshake are "
+					  "discarded (plaintext injection defence, CVE-2011-0411)",
+					  c->in_end - c->in_start);
+			c->in_start = c->in_end = 0;
+			if (!begin_tls(c))
+				return;
+			continue;
+		}
+		if (!c->closing && !c->starttls_pending && read_in(c))
+			progress = true;
+		if (process_input(c))
+			progress = true;
+		if (c->peer_closed && !c->waiting_delivery && c->in_start == c->in_end &&
+		    c->out_sent == c->out.len && c->msg_fd < 0) {
+			kill_conn(c, c->proto == PROTO_POP3 && c->m.pop3.state == LAB_POP3_TRANSACTION
+					     ? "the client hung up without QUIT: no deletion applied"
+					     : "the client hung up");
+			return;
+		}
+		if (!progress)
+			break;
+	}
+	update_interest(c);
+}
+
+/* ---- accepting ---- */
+
+static void refuse(struct lab_server *srv, int fd, enum lab_service svc)
+{
+	if (!lab_services[svc].implicit_tls) {
+		char msg[200];
+		int n = lab_services[svc].proto == PROTO_SMTP
+				? snprintf(msg, sizeof(msg), "421 4.7.0 %s Error: too many connections\r\n",
+					   srv->smtp_cfg[svc].host)
+				: snprintf(msg, sizeof(msg), "-ERR [SYS/TEMP] Too many connections.\r\n");
+		if (send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			(void)0; /* best effort */
+	}
+	close(fd);
+	srv->stats.refused++;
+}
+
+static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
+{
+	for (int i = 0; i < 256; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if ((errno == EMFILE || errno == ENFILE) && srv->spare_fd >= 0) {
+				/* out of descriptors: take one back to say no */
+				close(srv->spare_fd);
+				fd = accept(lfd, NULL, NULL);
+				if (fd >= 0)
+					refuse(srv, fd, svc);
+				srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+				logf_srv(srv, "out of file descriptors: a connection was refused");
+			}
+			return;
+		}
+		if (srv->nconns >= srv->cfg.max_connections) {
+			refuse(srv, fd, svc);
+			continue;
+		}
+		struct conn *c = calloc(1, sizeof(*c));
+		if (c && srv->nconns == srv->cap) {
+			size_t ncap = srv->cap ? srv->cap * 2 : 256;
+			struct conn **v = realloc(srv->conns, ncap * sizeof(*v));
+			if (v) {
+				srv->conns = v;
+				srv->cap = ncap;
+			} else {
+				free(c);
+				c = NULL;
+			}
+		}
+		if (!c) {
+			refuse(srv, fd, svc);
+			continue;
+		}
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		c->srv = srv;
+		c->fd = fd;
+		c->msg_fd = -1;
+		c->svc = svc;
+		c->proto = lab_services[svc].proto;
+		c->serial = ++srv->serial;
+		c->opened = c->last_line = c->last_write = srv->now;
+		buf_init(&c->out, OUT_MAX);
+		unsigned port = 0;
+		if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+			inet_ntop(AF_INET6, &a->sin6_addr, c->ip, sizeof(c->ip));
+			port = ntohs(a->sin6_port);
+		} else {
+			struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+			inet_ntop(AF_INET, &a->sin_addr, c->ip, sizeof(c->ip));
+			port = ntohs(a->sin_port);
+		}
+		snprintf(c->label, sizeof(c->label), "#%llu %s %s%s%s:%u", (unsigned long long)c->serial,
+			 lab_services[svc].name, ss.ss_family == AF_INET6 ? "[" : "", c->ip,
+			 ss.ss_family == AF_INET6 ? "]" : "", port);
+		bool tls = lab_services[svc].implicit_tls;
+		if (c->proto == PROTO_SMTP) {
+			struct lab_smtp_hooks h = {c, hook_data_begin, hook_data_line, hook_data_abort};
+			lab_smtp_init(&c->m.smtp, &srv->smtp_cfg[svc], &h, c->ip, c->serial, tls);
+		} else {
+			struct lab_pop3_hooks h = {c, hook_drop_open, hook_drop_commit, hook_drop_close};
+			lab_pop3_init(&c->m.pop3, &srv->pop3_cfg[svc], &h, c->serial, tls);
+		}
+		c->slot = srv->nconns;
+		srv->conns[srv->nconns++] = c;
+		srv->stats.connections++;
+		if (++srv->stats.open > srv->stats.peak)
+			srv->stats.peak = srv->stats.open;
+		c->events = EPOLLIN;
+		struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
+		if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) != 0) {
+			kill_conn(c, "epoll_ctl failed");
+			continue;
+		}
+		logf_conn(c, "connected to %s (port %u)%s", lab_services[svc].name, srv->ports[svc],
+			  tls ? ": TLS handshake first" : "");
+		c->phase = PH_OPEN;
+		if (tls) {
+			if (!begin_tls(c))
+				continue;
+		} else {
+			greet(c);
+		}
+		conn_run(c);
+	}
+}
+
+/* ---- delivery, timers ---- */
+
+static void commit_pending(struct lab_server *srv)
+{
+	if (!srv->npending)
+		return;
+	size_t n = srv->npending;
+	struct lab_delivery *d = calloc(n, sizeof(*d));
+	const char **names = calloc(n * LAB_MAX_RCPTS, sizeof(*names));
+	for (size_t i = 0; d && names && i < n; i++) {
+		struct conn *c = srv->pending[i];
+		struct lab_smtp *s = &c->m.smtp;
+		const char **u = names + i * LAB_MAX_RCPTS;
+		for (size_t k = 0; k < s->nrcpt; k++)
+			u[k] = srv->cfg.users->v[s->rcpt[k]].name;
+		d[i].spool = &c->spool;
+		d[i].users = u;
+		d[i].nusers = s->nrcpt;
+	}
+	if (d && names)
+		lab_store_commit(&srv->store, d, n);
+	for (size_t i = 0; i < n; i++) {
+		struct conn *c = srv->pending[i];
+		bool ok = d && names && d[i].ok;
+		if (!d || !names)
+			lab_spool_abort(&c->spool);
+		c->spool_open = false;
+		c->waiting_delivery = false;
+		if (ok)
+			srv->stats.messages++;
+		size_t before = c->out.len;
+		enum lab_action a = lab_smtp_delivered(&c->m.smtp, ok, c->spool.id, &c->out);
+		if (!c->dead) {
+			log_replies(c, before);
+			log_why(c);
+			if (a == LAB_CLOSE)
+				c->closing = true;
+			conn_run(c);
+		}
+	}
+	if (n > 1)
+		logf_srv(srv, "group commit: %zu messages synced together", n);
+	free(d);
+	free(names);
+	srv->npending = 0;
+}
+
+static void timers(struct lab_server *srv)
+{
+	int64_t idle = (int64_t)srv->cfg.idle_timeout_s * 1000;
+	int64_t line = (int64_t)srv->cfg.line_timeout_s * 1000;
+	for (size_t i = 0; i < srv->nconns; i++) {
+		struct conn *c = srv->conns[i];
+		if (c->dead || c->waiting_delivery)
+			continue;
+		if (c->hold_until && c->hold_until <= srv->now) {
+			c->hold_until = 0;
+			conn_run(c);
+			continue;
+		}
+		if (c->phase == PH_HANDSHAKE) {
+			if (srv->now - c->handshake_started > line) {
+				srv->stats.timeouts++;
+				kill_conn(c, "TLS handshake timed out");
+			}
+			continue;
+		}
+		if (c->closing || c->out.len > c->out_sent) {
+			/* a client that does not read what it asked for */
+			int64_t since = c->closing ? c->closing_since : c->last_write;
+			if (srv->now - since > (c->closing ? CLOSE_GRACE_MS : idle)) {
+				srv->stats.timeouts++;
+				kill_conn(c, "the client stopped reading");
+			}
+			continue;
+		}
+		bool slow_line = c->line_started && srv->now - c->line_started > line;
+		if (srv->now - c->last_line > idle || slow_line) {
+			srv->stats.timeouts++;
+			size_t before = c->out.len;
+			if (c->proto == PROTO_SMTP)
+				lab_smtp_timeout(&c->m.smtp, &c->out);
+			else
+				lab_pop3_timeout(&c->m.pop3, &c->out);
+			logf_conn(c, slow_line ? "a line took more than %d s to arrive: timed out"
+					       : "idle for more than %d s: timed out",
+				  slow_line ? srv->cfg.line_timeout_s : srv->cfg.idle_timeout_s);
+			log_replies(c, before);
+			log_why(c);
+			c->closing = true;
+			c->closing_since = srv->now;
+			c->in_start = c->in_end = 0;
+			conn_run(c);
+		}
+	}
+}
+
+static int next_timeout(struct lab_server *srv)
+{
+	int64_t wait = TICK_MS;
+	for (size_t i = 0; i < srv->nconns; i++) {
+		struct conn *c = srv->conns[i];
+		if (!c->dead && c->hold_until && c->hold_until - srv->now < wait)
+			wait = c->hold_until - srv->now;
+	}
+	return wait < 0 ? 0 : (int)wait;
+}
+
+/* ---- setup ---- */
+
+static int listen_one(int family, unsigned port, char *why, size_t whyn, const char *name)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(why, whyn, "socket: %s", strerror(errno));
+		return -1;
+	}
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	socklen_t sl;
+	if (family == AF_INET6) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_loopback;
+		a->sin6_port = htons((uint16_t)port);
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a->sin_port = htons((uint16_t)port);
+		sl = sizeof(*a);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 4096) != 0) {
+		int e = errno;
+		snprintf(why, whyn, "cannot listen on %s port %u (%s): %s%s",
+			 family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(e),
+			 e == EADDRINUSE ? "; is another lab running? --port-base moves every port"
+			 : e == EACCES ? "; ports below 1024 need root" : "");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	rlim_t want = rl.rlim_max == RLIM_INFINITY ? 65536 : rl.rlim_max;
+	if (want > 65536)
+		want = 65536;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why, size_t whyn)
+{
+	struct lab_server *srv = calloc(1, sizeof(*srv));
+	if (!srv) {
+		snprintf(why, whyn, "out of memory");
+		return NULL;
+	}
+	srv->cfg = *cfg;
+	if (!srv->cfg.port_base)
+		srv->cfg.port_base = LAB_DEFAULT_PORT_BASE;
+	if (!srv->cfg.max_message)
+		srv->cfg.max_message = LAB_MAX_MESSAGE;
+	if (!srv->cfg.max_connections)
+		srv->cfg.max_connections = 4000;
+	if (srv->cfg.idle_timeout_s <= 0)
+		srv->cfg.idle_timeout_s = 300;
+	if (srv->cfg.line_timeout_s <= 0)
+		srv->cfg.line_timeout_s = 60;
+	if (!srv->cfg.faults || srv->cfg.faults->n == 0)
+		srv->cfg.faults = NULL;
+	srv->epfd = -1;
+	srv->wake[0] = srv->wake[1] = -1;
+	srv->spare_fd = -1;
+	for (int s = 0; s < LAB_SVC_COUNT; s++)
+		srv->listen_fd[s][0] = srv->listen_fd[s][1] = -1;
+
+	if (srv->cfg.port_base < lab_port_base_min() || srv->cfg.port_base > lab_port_base_max()) {
+		snprintf(why, whyn, "--port-base must be between %u and %u (the POP3 port is base-415, "
+			 "POP3S base+470)", lab_port_base_min(), lab_port_base_max());
+		goto fail;
+	}
+	if (lab_store_open(&srv->store, cfg->dir, why, whyn) != ERR_OK)
+		goto fail;
+	for (size_t i = 0; i < cfg->users->n; i++)
+		if (lab_store_add_user(&srv->store, cfg->users->v[i].name) != ERR_OK) {
+			snprintf(why, whyn, "cannot create the mailbox of %s under %s/mail",
+				 cfg->users->v[i].name, cfg->dir);
+			goto fail;
+		}
+	if (lab_tls_ensure(cfg->dir, &srv->tls, why, whyn) != ERR_OK)
+		goto fail;
+	srv->ssl_ctx = lab_tls_server_ctx(&srv->tls, why, whyn);
+	if (!srv->ssl_ctx)
+		goto fail;
+
+	const struct lab_persona *p = cfg->persona;
+	const char *host = p ? p->host : LAB_HOST;
+	if (p)
+		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s", p->smtp_greeting);
+	else
+		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s ESMTP smtpsh lab", host);
+	snprintf(srv->pop3_greeting, sizeof(srv->pop3_greeting), "%s",
+		 p ? p->pop3_greeting : "smtpsh lab ready.");
+	for (int s = 0; s < LAB_SVC_COUNT; s++) {
+		const struct lab_service_info *info = &lab_services[s];
+		srv->smtp_cfg[s] = (struct lab_smtp_config){
+			.host = host,
+			.greeting = srv->smtp_greeting,
+			.tls_available = true,
+			.tls_required = info->tls_required,
+			.auth_required = info->auth_required,
+			.auth_in_cleartext = !info->tls_required && !info->auth_required,
+			.max_size = srv->cfg.max_message,
+			.users = cfg->users,
+			.persona = p,
+			.faults = srv->cfg.faults,
+		};
+		srv->pop3_cfg[s] = (struct lab_pop3_config){
+			.host = LAB_HOST,
+			.greeting = srv->pop3_greeting,
+			.tls_available = true,
+			.users = cfg->users,
+			.persona = p,
+			.faults = srv->cfg.faults,
+		};
+	}
+
+	raise_fd_limit();
+	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (srv->epfd < 0 || pipe2(srv->wake, O_NONBLOCK | O_CLOEXEC) != 0) {
+		snprintf(why, whyn, "epoll/pipe: %s", strerror(errno));
+		goto fail;
+	}
+	struct epoll_event we = {.events = EPOLLIN, .data.u64 = TAG_WAKE};
+	epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->wake[0], &we);
+	for (int s = 0; s < LAB_SVC_COUNT; s++) {
+		srv->ports[s] = lab_service_port(srv->cfg.port_base, (enum lab_service)s);
+		srv->listen_fd[s][0] = listen_one(AF_INET, srv->ports[s], why, whyn, lab_services[s].name);
+		if (srv->listen_fd[s][0] < 0)
+			goto fail;
+		char ignored[200];
+		if (cfg->ipv6)
+			srv->listen_fd[s][1] = listen_one(AF_INET6, srv->ports[s], ignored, sizeof(ignored),
+							  lab_services[s].name);
+		for (int f = 0; f < 2; f++) {
+			if (srv->listen_fd[s][f] < 0)
+				continue;
+			struct epoll_event e = {.events = EPOLLIN, .data.u64 = TAG_LISTEN + (unsigned)(s * 2 + f)};
+			epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->listen_fd[s][f], &e);
+		}
+	}
+	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return srv;
+fail:
+	lab_server_free(srv);
+	return NULL;
+}
+
+const struct lab_tls_files *lab_server_tls(const struct lab_server *s)
+{
+	return &s->tls;
+}
+
+unsigned lab_server_port(const struct lab_server *s, enum lab_service svc)
+{
+	return s->ports[svc];
+}
+
+void lab_server_stop(struct lab_server *s)
+{
+	s->stop = 1;
+	if (s->wake[1] >= 0) {
+		char b = 1;
+		ssize_t r = write(s->wake[1], &b, 1); /* async-signal-safe */
+		(void)r;
+	}
+}
+
+void lab_server_stats(const struct lab_server *s, struct lab_stats *st)
+{
+	*st = s->stats;
+	st->messages = s->store.delivered;
+}
+
+/* Says goodbye to every session (best effort) and closes it. */
+static void shutdown_all(struct lab_server *srv)
+{
+	for (size_t i = 0; i < srv->nconns; i++) {
+		struct conn *c = srv->conns[i];
+		if (c->dead)
+			continue;
+		if (c->phase == PH_OPEN && !c->closing) {
+			size_t before = c->out.len;
+			if (c->proto == PROTO_SMTP)
+				lab_smtp_shutdown(&c->m.smtp, &c->out);
+			else
+				lab_pop3_shutdown(&c->m.pop3, &c->out);
+			log_replies(c, before);
+			c->hold_until = 0;
+			flush_out(c);
+		}
+		kill_conn(c, "the lab stops");
+	}
+	reap(srv);
+}
+
+enum err lab_server_run(struct lab_server *srv)
+{
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	sigemptyset(&ign.sa_mask);
+	/* OpenSSL writes with write(2): a vanished client must not kill us. */
+	sigaction(SIGPIPE, &ign, &old);
+	logf_srv(srv, "listening: smtp %u, submission %u, smtps %u, pop3 %u, pop3s %u",
+		 srv->ports[LAB_SVC_SMTP], srv->ports[LAB_SVC_SUBMISSION], srv->ports[LAB_SVC_SMTPS],
+		 srv->ports[LAB_SVC_POP3], srv->ports[LAB_SVC_POP3S]);
+	enum err result = ERR_OK;
+	struct epoll_event evs[256];
+	int64_t last_tick = 0;
+	srv->now = now_ms();
+	while (!srv->stop) {
+		int n = epoll_wait(srv->epfd, evs, 256, next_timeout(srv));
+		srv->now = now_ms();
+		if (n < 0 && errno != EINTR) {
+			logf_srv(srv, "epoll_wait: %s", strerror(errno));
+			result = ERR_IO;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			uint64_t tag = evs[i].data.u64;
+			if (tag == TAG_WAKE) {
+				char b[64];
+				while (read(srv->wake[0], b, sizeof(b)) > 0)
+					;
+			} else if (tag >= TAG_LISTEN && tag < TAG_LISTEN + 2 * LAB_SVC_COUNT) {
+				unsigned k = (unsigned)(tag - TAG_LISTEN);
+				accept_on(srv, (enum lab_service)(k / 2), srv->listen_fd[k / 2][k % 2]);
+			} else {
+				struct conn *c = evs[i].data.ptr;
+				if (c->dead)
+					continue;
+				conn_run(c);
+				/* Gone for good, and nothing left we could do for it. */
+				if ((evs[i].events & (EPOLLHUP | EPOLLERR)) && !c->dead &&
+				    !c->waiting_delivery && !(c->events & EPOLLIN))
+					kill_conn(c, "the client went away");
+			}
+		}
+		commit_pending(srv);
+		if (srv->now - last_tick >= TICK_MS || next_timeout(srv) == 0) {
+			timers(srv);
+			last_tick = srv->now;
+		}
+		commit_pending(srv);
+		reap(srv);
+	}
+	commit_pending(srv);
+	shutdown_all(srv);
+	logf_srv(srv, "stopped: %lu connections served, %lu messages stored",
+		 srv->stats.connections, srv->store.delivered);
+	sigaction(SIGPIPE, &old, NULL);
+	return result;
+}
+
+void lab_server_free(struct lab_server *srv)
+{
+	if (!srv)
+		return;
+	for (size_t i = 0; i < srv->nconns; i++) {
+		if (!srv->conns[i]->dead)
+			srv->stats.open--;
+		free_conn(srv->conns[i]);
+	}
+	free(srv->conns);
+	free(srv->pending);
+	for (int s = 0; s < LAB_SVC_COUNT; s++)
+		for (int f = 0; f < 2; f++)
+			if (srv->listen_fd[s][f] >= 0)
+				close(srv->listen_fd[s][f]);
+	if (srv->wake[0] >= 0)
+		close(srv->wake[0]);
+	if (srv->wake[1] >= 0)
+		close(srv->wake[1]);
+	if (srv->epfd >= 0)
+		close(srv->epfd);
+	if (srv->spare_fd >= 0)
+		close(srv->spare_fd);
+	SSL_CTX_free(srv->ssl_ctx);
+	free(srv);
+}

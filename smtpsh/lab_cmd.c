@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `smtpsh lab`: the practice mail server in the foreground, with its URLs,
+ * users and a one-screen "try this" guide; and the same lab in the
+ * background for `smtpsh --lab`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "lab.h"
+#include "lab_cmd.h"
+
+#define LAB_EXIT_USAGE 2
+#define LAB_EXIT_FAILED 1
+
+static struct lab_server *running; /* for the signal handler */
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	if (running)
+		lab_server_stop(running);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME]\n"
+		"                  [--faults SPEC] [--idle-timeout S] [--line-timeout S] [--quiet]\n"
+		"\n"
+		"A practice mail server on 127.0.0.1 (and ::1): SMTP, submission, SMTPS, POP3\n"
+		"and POP3S over one Maildir store, with its own certificate authority.\n"
+		"\n"
+		"  --dir DIR        mailboxes, certificates and lab.log (default\n"
+		"                   $XDG_DATA_HOME/smtpsh/lab, or ~/.local/share/smtpsh/lab)\n"
+		"  --users FILE     one name:password[:authcode] per line (default alice, bob)\n"
+		"  --port-base N    smtp N, submission N+62, smtps N-60, pop3 N-415, pop3s N+470\n"
+		"                   (default 2525: 2525, 2587, 2465, 2110, 2995; N in %u..%u)\n"
+		"  --persona NAME   qq, 163, gmail or outlook: only the authcode logs in, the\n"
+		"                   password gets that provider's refusal\n"
+		"  --faults SPEC    e.g. 'seed=7,451@RCPT:30%%,421:5%%,slow=2000@DATA,drop@MAIL:10%%,454@AUTH'\n"
+		"  --idle-timeout S seconds of silence before 421 / -ERR (default 300)\n"
+		"  --line-timeout S seconds to finish a started line or TLS handshake (default 60)\n"
+		"  --max-connections N  (default 4000)\n"
+		"  --quiet          the annotated log only in DIR/lab.log, not on the terminal\n"
+		"\n"
+		"Mail to user@localhost, user@smtpsh.test (and the persona's domain) is\n"
+		"stored; the lab never sends mail anywhere else.  Ctrl-C stops it.\n",
+		lab_port_base_min(), lab_port_base_max());
+}
+
+/* mkdir -p, private. */
+static bool make_dirs(const char *path)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0700);
+			*p = '/';
+		}
+	struct stat st;
+	return (mkdir(tmp, 0700) == 0 || errno == EEXIST) && stat(tmp, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+static bool default_dir(char *out, size_t n)
+{
+	const char *data = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	if (data && *data == '/')
+		snprintf(out, n, "%s/smtpsh/lab", data);
+	else if (home && *home)
+		snprintf(out, n, "%s/.local/share/smtpsh/lab", home);
+	else
+		return false;
+	return true;
+}
+
+/* Whether every port of base can be bound now on 127.0.0.1. */
+static bool ports_free(unsigned base)
+{
+	for (int s = 0; s < LAB_SVC_COUNT; s++) {
+		unsigned port = lab_service_port(base, (enum lab_service)s);
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return false;
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		bool ok = bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+		close(fd);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Everything lab_main and the background lab share. */
+struct lab_setup {
+	char dir[4096];
+	char log_path[4200];
+	struct lab_users users;
+	const struct lab_persona *persona;
+	struct lab_faults faults;
+	bool have_faults;
+	unsigned port_base;
+	FILE *log;
+	bool echo;                 /* the log on stdout too */
+};
+
+static int prepare(struct lab_setup *su, const struct lab_options *o, char *why, size_t whyn)
+{
+	memset(su, 0, sizeof(*su));
+	if (o->dir && *o->dir)
+		snprintf(su->dir, sizeof(su->dir), "%s", o->dir);
+	else if (!default_dir(su->dir, sizeof(su->dir))) {
+		snprintf(why, whyn, "no HOME or XDG_DATA_HOME to keep the lab in: give --dir DIR");
+		return LAB_EXIT_USAGE;
+	}
+	if (o->persona && *o->persona && strcmp(o->persona, "none")) {
+		su->persona = lab_persona_find(o->persona);
+		if (!su->persona) {
+			snprintf(why, whyn, "unknown persona '%s': qq, 163, gmail or outlook", o->persona);
+			return LAB_EXIT_USAGE;
+		}
+	}
+	char sub[300];
+	if (lab_faults_parse(&su->faults, o->faults, sub, sizeof(sub)) != ERR_OK) {
+		snprintf(why, whyn, "--faults: %s", sub);
+		return LAB_EXIT_USAGE;
+	}
+	su->have_faults = su->faults.n > 0;
+	enum err e = o->users_file ? lab_users_load(&su->users, o->users_file, why, whyn)
+				   : lab_users_defaults(&su->users);
+	if (e != ERR_OK)
+		return LAB_EXIT_USAGE;
+	if (!make_dirs(su->dir)) {
+		snprintf(why, whyn, "cannot create %s: %s", su->dir, strerror(errno));
+		lab_users_free(&su->users);
+		return LAB_EXIT_FAILED;
+	}
+	su->port_base = o->port_base;
+	snprintf(su->log_path, sizeof(su->log_path), "%s/lab.log", su->dir);
+	return 0;
+}
+
+static void write_log(void *ctx, const char *line)
+{
+	struct lab_setup *su = ctx;
+	if (su->log)
+		fprintf(su->log, "%s\n", line);
+	if (su->echo)
+		printf("%s\n", line);
+}
+
+static struct lab_server *start_server(struct lab_setup *su, char *why, size_t whyn)
+{
+	struct lab_server_config cfg = {
+		.dir = su->dir,
+		.port_base = su->port_base,
+		.users = &su->users,
+		.persona = su->persona,
+		.faults = su->have_faults ? &su->faults : NULL,
+		.ipv6 = true,
+		.log = write_log,
+		.log_ctx = su,
+	};
+	return lab_server_new(&cfg, why, whyn);
+}
+
+static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup *su, bool full)
+{
+	const struct lab_tls_files *tls = lab_server_tls(srv);
+	for (int s = 0; s < LAB_SVC_COUNT; s++) {
+		char url[64];
+		snprintf(url, sizeof(url), "%s://127.0.0.1:%u", lab_services[s].scheme,
+			 lab_server_port(srv, (enum lab_service)s));
+		fprintf(f, "%-24s %-11s %s\n", url, lab_services[s].name, lab_services[s].summary);
+	}
+	fprintf(f, "\nusers (name, password, authorization code)%s:\n",
+		su->persona ? "" : "; without --persona the password logs in");
+	for (size_t i = 0; i < su->users.n; i++)
+		fprintf(f, "  %-8s %-12s %s\n", su->users.v[i].name, su->users.v[i].password,
+			su->users.v[i].authcode[0] ? su->users.v[i].authcode : "-");
+	fprintf(f, "mail for NAME@localhost or NAME@smtpsh.test%s%s is stored in %s/mail/NAME/\n",
+		su->persona ? " or NAME@" : "", su->persona ? su->persona->domain : "", su->dir);
+	if (su->persona)
+		fprintf(f, "persona %s (%s): %s\n", su->persona->name, su->persona->provider,
+			su->persona->rule);
+	if (su->have_faults) {
+		char spec[600];
+		lab_faults_format(&su->faults, spec, sizeof(spec));
+		fprintf(f, "faults: %s (same seed, same faults for everyone)\n", spec);
+	}
+	fprintf(f, "TLS: trust %s%s\n  CA SHA256 %s\n  server certificate (127.0.0.1, ::1, localhost) SHA256 %s\n",
+		tls->ca_cert, tls->created ? " (made now)" : "", tls->ca_sha256, tls->sha256);
+	if (!full)
+		return;
+	const char *pw = su->persona ? su->users.v[0].authcode : su->users.v[0].password;
+	const char *u = su->users.v[0].name;
+	const char *to = su->users.n > 1 ? su->users.v[1].name : u;
+	const char *topw = su->persona ? su->users.v[su->users.n > 1].authcode
+				       : su->users.v[su->users.n > 1].password;
+	unsigned smtp = lab_server_port(srv, LAB_SVC_SMTP), sub = lab_server_port(srv, LAB_SVC_SUBMISSION);
+	unsigned pop3 = lab_server_port(srv, LAB_SVC_POP3), pop3s = lab_server_port(srv, LAB_SVC_POP3S);
+	fprintf(f, "\ntry this:\n");
+	fprintf(f, "  smtpsh smtp://127.0.0.1:%u         type EHLO me, AUTH LOGIN, MAIL FROM:<%s@localhost>,\n"
+		   "                                       RCPT TO:<%s@localhost>, DATA, ..., '.', QUIT\n",
+		smtp, u, to);
+	fprintf(f, "  smtpsh --cafile %s smtp://127.0.0.1:%u   then: starttls\n", tls->ca_cert, sub);
+	fprintf(f, "  smtpsh pop3://127.0.0.1:%u         USER %s, PASS %s, LIST, RETR 1, QUIT\n", pop3, to,
+		topw);
+	fprintf(f, "  swaks --server 127.0.0.1:%u --tls --tls-verify --tls-ca-path %s \\\n"
+		   "        --auth LOGIN --auth-user %s --auth-password %s --from %s@localhost --to %s@localhost\n",
+		sub, tls->ca_cert, u, pw, u, to);
+	fprintf(f, "  curl --cacert %s pop3s://127.0.0.1:%u/1 -u %s:%s\n", tls->ca_cert, pop3s, to, topw);
+	fprintf(f, "log (what arrived, what was answered and why): %s; Ctrl-C stops the lab\n\n",
+		su->log_path);
+}
+
+int lab_main(int argc, char **argv)
+{
+	enum { OPT_DIR = 256, OPT_USERS, OPT_BASE, OPT_PERSONA, OPT_FAULTS, OPT_IDLE, OPT_LINE,
+	       OPT_MAXCONN, OPT_QUIET };
+	static const struct option opts[] = {
+		{"dir", required_argument, NULL, OPT_DIR},
+		{"users", required_argument, NULL, OPT_USERS},
+		{"port-base", required_argument, NULL, OPT_BASE},
+		{"persona", required_argument, NULL, OPT_PERSONA},
+		{"faults", required_argument, NULL, OPT_FAULTS},
+		{"idle-timeout", required_argument, NULL, OPT_IDLE},
+		{"line-timeout", required_argument, NULL, OPT_LINE},
+		{"max-connections", required_argument, NULL, OPT_MAXCONN},
+		{"quiet", no_argument, NULL, OPT_QUIET},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	struct lab_options o = {0};
+	long idle = 0, line = 0, maxconn = 0;
+	bool quiet = false;
+	optind = 0; /* glibc: start afresh even if main parsed already */
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		char *end = NULL;
+		switch (c) {
+		case OPT_DIR: o.dir = optarg; break;
+		case OPT_USERS: o.users_file = optarg; break;
+		case OPT_PERSONA: o.persona = optarg; break;
+		case OPT_FAULTS: o.faults = optarg; break;
+		case OPT_QUIET: quiet = true; break;
+		case OPT_BASE: {
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || v < lab_port_base_min() || v > lab_port_base_max()) {
+				fprintf(stderr, "smtpsh lab: --port-base takes a number from %u to %u\n",
+					lab_port_base_min(), lab_port_base_max());
+				return LAB_EXIT_USAGE;
+			}
+			o.port_base = (unsigned)v;
+			break;
+		}
+		case OPT_IDLE:
+		case OPT_LINE:
+		case OPT_MAXCONN: {
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 1 || v > 1000000) {
+				fprintf(stderr, "smtpsh lab: %s takes a positive number\n",
+					c == OPT_IDLE ? "--idle-timeout" : c == OPT_LINE ? "--line-timeout"
+											 : "--max-connections");
+				return LAB_EXIT_USAGE;
+			}
+			*(c == OPT_IDLE ? &idle : c == OPT_LINE ? &line : &maxconn) = v;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return LAB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "smtpsh lab: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return LAB_EXIT_USAGE;
+	}
+	static struct lab_setup su;
+	char why[600] = "";
+	int rc = prepare(&su, &o, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "smtpsh lab: %s\n", why);
+		return rc;
+	}
+	su.log = fopen(su.log_path, "a");
+	if (!su.log) {
+		fprintf(stderr, "smtpsh lab: %s: %s\n", su.log_path, strerror(errno));
+		lab_users_free(&su.users);
+		return LAB_EXIT_FAILED;
+	}
+	setvbuf(su.log, NULL, _IOLBF, 0);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	struct lab_server_config cfg = {
+		.dir = su.dir,
+		.port_base = o.port_base,
+		.users = &su.users,
+		.persona = su.persona,
+		.faults = su.have_faults ? &su.faults : NULL,
+		.max_connections = (unsigned)maxconn,
+		.idle_timeout_s = (int)idle,
+		.line_timeout_s = (int)line,
+		.ipv6 = true,
+		.log = write_log,
+		.log_ctx = &su,
+	};
+	struct lab_server *srv = lab_server_new(&cfg, why, sizeof(why));
+	if (!srv) {
+		fprintf(stderr, "smtpsh lab: %s\n", why);
+		fclose(su.log);
+		lab_users_free(&su.users);
+		return LAB_EXIT_FAILED;
+	}
+	print_guide(stdout, srv, &su, true);
+	su.echo = !quiet;
+	running = srv;
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	enum err e = lab_server_run(srv);
+	struct lab_stats st;
+	lab_server_stats(srv, &st);
+	running = NULL;
+	su.echo = false;
+	lab_server_free(srv);
+	printf("lab stopped: %lu connections (at most %lu at once), %lu messages stored, %lu timeouts\n",
+	       st.connections, st.peak, st.messages, st.timeouts);
+	fclose(su.log);
+	lab_users_free(&su.users);
+	return e == ERR_OK ? 0 : LAB_EXIT_FAILED;
+}
+
+/* ---- the lab in the background of the shell ---- */
+
+static pid_t bg_pid = -1;
+static char bg_error[700];
+static char bg_guide[4096];
+
+const char *lab_background_error(void)
+{
+	return bg_error;
+}
+
+const char *lab_background_guide(void)
+{
+	return bg_guide;
+}
+
+static void child_run(struct lab_setup *su, int ready_fd)
+{
+	/* Out of the terminal's process group: the shell's Ctrl-C is the
+	 * shell's.  Gone with the parent. */
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	signal(SIGINT, SIG_IGN);
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	char why[600] = "";
+	su->log = fopen(su->log_path, "a");
+	if (su->log)
+		setvbuf(su->log, NULL, _IOLBF, 0);
+	struct lab_server *srv = start_server(su, why, sizeof(why));
+	if (!srv) {
+		dprintf(ready_fd, "E%s", why);
+		_exit(1);
+	}
+	FILE *g = fmemopen(bg_guide, sizeof(bg_guide) - 1, "w");
+	if (g) {
+		print_guide(g, srv, su, false);
+		fclose(g);
+	}
+	dprintf(ready_fd, "K%u\n%s", lab_server_port(srv, LAB_SVC_SMTP), bg_guide);
+	close(ready_fd);
+	running = srv;
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (getppid() == 1)
+		lab_server_stop(srv); /* the parent is already gone */
+	lab_server_run(srv);
+	lab_server_free(srv);
+	if (su->log)
+		fclose(su->log);
+	_exit(0);
+}
+
+int lab_start_background(const struct lab_options *o, char *smtp_url, size_t n, char *cafile,
+			 size_t m)
+{
+	bg_error[0] = '\0';
+	if (bg_pid > 0) {
+		snprintf(bg_error, sizeof(bg_error), "a lab is already running in the background");
+		return -1;
+	}
+	static struct lab_setup su;
+	if (prepare(&su, o, bg_error, sizeof(bg_error)))
+		return -1;
+	if (!su.port_base) {
+		/* 2525, or the next base whose five ports are all free
+		 * (a foreground lab may hold the default ones) */
+		for (unsigned base = LAB_DEFAULT_PORT_BASE; base <= 9525 && !su.port_base; base += 1000)
+			if (ports_free(base))
+				su.port_base = base;
+		if (!su.port_base) {
+			snprintf(bg_error, sizeof(bg_error), "no free ports for the lab (tried port bases "
+				 "2525 to 9525)");
+			lab_users_free(&su.users);
+			return -1;
+		}
+	}
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		snprintf(bg_error, sizeof(bg_error), "pipe: %s", strerror(errno));
+		lab_users_free(&su.users);
+		return -1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(bg_error, sizeof(bg_error), "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		lab_users_free(&su.users);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		child_run(&su, p[1]);
+	}
+	close(p[1]);
+	/* Ready means every port listens: the child writes after bind/listen. */
+	char msg[sizeof(bg_guide) + 800];
+	size_t got = 0;
+	int64_t waited = 0;
+	while (got < sizeof(msg) - 1 && waited < 30000) {
+		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+		int r = poll(&pfd, 1, 100);
+		if (r == 0) {
+			waited += 100;
+			continue;
+		}
+		ssize_t k = read(p[0], msg + got, sizeof(msg) - 1 - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(p[0]);
+	msg[got] = '\0';
+	lab_users_free(&su.users);
+	if (got == 0 || msg[0] != 'K') {
+		if (got > 1 && msg[0] == 'E')
+			snprintf(bg_error, sizeof(bg_error), "the lab did not start: %s", msg + 1);
+		else
+			snprintf(bg_error, sizeof(bg_error), "the lab did not start (see %s)", su.log_path);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	unsigned port = (unsigned)strtoul(msg + 1, NULL, 10);
+	const char *guide = strchr(msg, '\n');
+	snprintf(bg_guide, sizeof(bg_guide), "%s", guide ? guide + 1 : "");
+	snprintf(smtp_url, n, "smtp://127.0.0.1:%u", port);
+	snprintf(cafile, m, "%s/ca.pem", su.dir);
+	bg_pid = pid;
+	return 0;
+}
+
+void lab_stop_background(void)
+{
+	if (bg_pid <= 0)
+		return;
+	kill(bg_pid, SIGTERM);
+	for (int i = 0; i < 50; i++) {
+		if (waitpid(bg_pid, NULL, WNOHANG) == bg_pid) {
+			bg_pid = -1;
+			return;
+		}
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	kill(bg_pid, SIGKILL);
+	waitpid(bg_pid, NULL, 0);
+	bg_pid = -1;
+}
