@@ -76,7 +76,7 @@ static void provider_texts(void **state)
 			    "in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256");
 	assert_string_equal(lab_persona_find("163")->smtp_needs_code, "535 Error: authentication failed");
 	assert_memory_equal(lab_persona_find("gmail")->smtp_needs_code,
-			    "534-5.7.9 Application-specific password required.", 50);
+			    "534-5.7.9 Application-specific password required.", 49);
 	assert_memory_equal(lab_persona_find("outlook")->smtp_needs_code,
 			    "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.", 74);
 }
