@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab_cmd.h"
 #include "mask.h"
 #include "shell.h"
 
@@ -20,6 +21,9 @@
 static void usage(FILE *f)
 {
 	fputs("usage: smtpsh [options] TARGET\n"
+	      "       smtpsh --lab [options]     the built-in practice server, and a shell on it\n"
+	      "       smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] [--faults SPEC]\n"
+	      "                                  run the practice server in the foreground\n"
 	      "       smtpsh show FILE           a transcript, annotated\n"
 	      "       smtpsh replay [--all] FILE one exchange at a time (Enter)\n"
 	      "       smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact]\n"
@@ -60,6 +64,8 @@ static void usage(FILE *f)
 	      "      --show-secrets   show passwords and their base64 on screen and on record\n"
 	      "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n"
 	      "      --no-history     do not read or write the history file\n"
+	      "      --lab            start the built-in practice server and connect to it\n"
+	      "      --persona NAME   with --lab: behave like qq, 163, gmail or outlook\n"
 	      "  -h, --help           this text\n"
 	      "  -V, --version        version\n"
 	      "\n"
@@ -239,6 +245,8 @@ int main(int argc, char **argv)
 	static struct shell sh;
 	if (argc > 1 && !strcmp(argv[1], "serve"))
 		return subcommand_serve(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "lab"))
+		return lab_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "show"))
 		return subcommand_playback(argc, argv, false);
 	/* replay --against URL FILE takes the shell's own options, before or
@@ -260,7 +268,9 @@ int main(int argc, char **argv)
 	}
 	const char *color = "auto";
 	const char *file = NULL;
-	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS, OPT_RECORD, OPT_NORECORD, OPT_SHOWSECRETS, OPT_TIMESTAMPS, OPT_AGAINST, OPT_EXACT, OPT_MASK };
+	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS, OPT_RECORD, OPT_NORECORD, OPT_SHOWSECRETS, OPT_TIMESTAMPS, OPT_AGAINST, OPT_EXACT, OPT_MASK, OPT_LAB, OPT_PERSONA };
+	bool lab = false;
+	struct lab_options labopt = {0};
 	const char *against_url = NULL;
 	bool exact = false;
 	char *masks[MASK_MAX];
@@ -288,6 +298,8 @@ int main(int argc, char **argv)
 		{"against", required_argument, NULL, OPT_AGAINST},
 		{"exact", no_argument, NULL, OPT_EXACT},
 		{"mask", required_argument, NULL, OPT_MASK},
+		{"lab", no_argument, NULL, OPT_LAB},
+		{"persona", required_argument, NULL, OPT_PERSONA},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -326,6 +338,8 @@ int main(int argc, char **argv)
 		case OPT_TIMESTAMPS: timestamps = true; break;
 		case OPT_AGAINST: against_url = optarg; break;
 		case OPT_EXACT: exact = true; break;
+		case OPT_LAB: lab = true; break;
+		case OPT_PERSONA: labopt.persona = optarg; break;
 		case OPT_MASK:
 			if (nmasks < MASK_MAX)
 				masks[nmasks++] = optarg;
@@ -337,7 +351,25 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	if (labopt.persona && !lab) {
+		fputs("smtpsh: --persona goes with --lab (or: smtpsh lab --persona NAME)\n", stderr);
+		return EXIT_USAGE;
+	}
+	char lab_url[128], lab_ca[1024];
+	if (lab) {
+		if (optind != argc || against) {
+			fputs("smtpsh: --lab connects to the built-in lab: give no server\n", stderr);
+			return EXIT_USAGE;
+		}
+		if (lab_start_background(&labopt, lab_url, sizeof(lab_url), lab_ca, sizeof(lab_ca)) != 0) {
+			fprintf(stderr, "smtpsh: cannot start the lab: %s\n", lab_background_error());
+			return EXIT_CONNECT;
+		}
+		atexit(lab_stop_background);
+		if (!tls.cafile && !tls.capath)
+			tls.cafile = lab_ca; /* trust the lab's own CA: real verification */
+	}
+	if (!lab && optind != argc - 1) {
 		fprintf(stderr, "smtpsh: %s\nusage: smtpsh [options] smtp://HOST[:PORT] | pop3://HOST[:PORT] | HOST[:PORT]  (--help for more)\n",
 			optind >= argc ? "no server given" : "one server only");
 		return EXIT_USAGE;
@@ -351,7 +383,7 @@ int main(int argc, char **argv)
 		replay_file = argv[optind];
 		no_record = no_record || !record;
 	}
-	const char *terr = parse_target(against ? against_url : argv[optind], &sh.target);
+	const char *terr = parse_target(lab ? lab_url : against ? against_url : argv[optind], &sh.target);
 	if (terr) {
 		fprintf(stderr, "smtpsh: %s\n", terr);
 		return EXIT_USAGE;
@@ -409,6 +441,8 @@ int main(int argc, char **argv)
 			render_event(&sh, "recording to %s", path);
 		}
 	}
+	if (lab && sh.interactive)
+		fputs(lab_background_guide(), stdout);
 	struct session_hooks hooks = {0};
 	render_init_hooks(&sh, &hooks);
 	session_init(&sh.session, sh.target.proto, &hooks, sh.timeout_s * 1000);
