@@ -43,7 +43,7 @@ static const struct helper helpers[] = {
 	{"login", "login [USER]", "log in with the best mechanism offered; asks for the password without echo (scripts: SMTPSH_PASSWORD or --password-file)", h_login},
 	{"status", "status", "connection, TLS, login, transaction and capabilities", h_status},
 	{"send", "/send LINE  (or \\LINE)", "send LINE exactly as typed, even if it looks like a helper", h_send},
-	{"connect", "/connect", "connect again to the same server (after it hung up)", h_connect},
+	{"connect", "/connect [TARGET]", "connect again (after a hang-up), or to another server: /connect pop3://127.0.0.1:110", h_connect},
 	{"exit", "/exit  (or Ctrl-D)", "leave smtpsh (QUIT is sent to the server, /exit is not)", h_exit},
 	{"quit", "/quit", "same as /exit", h_exit},
 };
@@ -274,7 +274,16 @@ static char *h_send(struct shell *sh, const char *args, size_t *len, bool *secre
 
 static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *secret)
 {
-	(void)args, (void)len, (void)secret;
+	(void)len, (void)secret;
+	if (*args) {
+		struct target t = {0};
+		const char *err = parse_target(args, &t);
+		if (err) {
+			render_warning(sh, "/connect: %s", err);
+			return NULL;
+		}
+		sh->target = t;
+	}
 	if (session_connected(&sh->session))
 		session_close(&sh->session);
 	struct session_hooks h = sh->session.hooks;

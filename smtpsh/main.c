@@ -98,7 +98,7 @@ static bool pick_color(const char *when, bool tty)
 }
 
 /* Parses TARGET into t.  Returns NULL or an error sentence. */
-static const char *parse_target(const char *arg, struct target *t)
+const char *parse_target(const char *arg, struct target *t)
 {
 	static char err[300];
 	const char *rest = arg;
@@ -441,8 +441,21 @@ int main(int argc, char **argv)
 			render_event(&sh, "recording to %s", path);
 		}
 	}
-	if (lab && sh.interactive)
+	if (lab && sh.interactive) {
 		fputs(lab_background_guide(), stdout);
+		/* the lab's ports keep the well-known last digits: 2525 -> 2110 */
+		unsigned pop3 = sh.target.port - 525 + 110;
+		printf("\ntry this (seed 003's flow: alice sends, the lab stores, bob reads):\n"
+		       "  EHLO me                     the server lists what it can do\n"
+		       "  AUTH LOGIN                  then: b64 alice   and: b64   (type alice-pw, not echoed)\n"
+		       "  MAIL FROM:<alice@localhost>\n"
+		       "  RCPT TO:<bob@localhost>\n"
+		       "  DATA                        Subject: hi, an empty line, some text, then a lone .\n"
+		       "  QUIT                        then read it:  /connect pop3://127.0.0.1:%u\n"
+		       "                              USER bob, PASS bob-pw, LIST, RETR 1, QUIT\n"
+		       "  /help lists the helpers; explain 535 explains a code; Ctrl-D leaves (the lab stops too)\n\n",
+		       pop3);
+	}
 	struct session_hooks hooks = {0};
 	render_init_hooks(&sh, &hooks);
 	session_init(&sh.session, sh.target.proto, &hooks, sh.timeout_s * 1000);

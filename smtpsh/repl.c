@@ -349,7 +349,7 @@ static int run_script(struct shell *sh)
 		/* Show whatever arrived meanwhile (a 421, a hang-up). */
 		while (session_connected(s) && session_pump(s, 0) == ERR_OK)
 			;
-		if (!session_connected(s)) {
+		if (!session_connected(s) && line[0] != '/') {
 			render_warning(sh, "the connection is closed: the rest of the script is not run");
 			s->protocol_errors++;
 			break;

@@ -83,6 +83,10 @@ enum helper_result helpers_run(struct shell *sh, const char *line,
  * NULL past the end. */
 const char *helpers_name(size_t i, bool *needs_slash);
 
+/* main.c: TARGET (smtp://host:port, pop3s://..., host:port) -> t; NULL
+ * or a sentence saying what is wrong. */
+const char *parse_target(const char *arg, struct target *t);
+
 /* paths.c: $XDG_STATE_HOME/smtpsh/SUB (or ~/.local/state/...), created
  * with mode 0700; false when there is no home to put it in. */
 bool state_dir(char *out, size_t n, const char *sub);
