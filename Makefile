@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # smtpsh: the only build system.  `make` builds build/smtpsh.
+#   make run          build, start the practice lab and open a shell on it
 #   make deps         install the Debian packages needed (or print the command)
 #   make test         unit tests + integration tests that need no system service
 #   make test-peers   integration tests against real Postfix + Dovecot (installs
@@ -40,7 +41,7 @@ APP_OBJ := $(APP_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps test test-unit test-integration test-valgrind test-peers install uninstall clean format bench fuzz
+.PHONY: all deps run test test-unit test-integration test-valgrind test-peers install uninstall clean format bench fuzz
 
 all: $(B)/smtpsh
 
@@ -61,6 +62,10 @@ $(B)/tests/%: tests/unit/%.c $(B)/libsmtpsh.a
 
 deps:
 	@sh tools/deps.sh build test
+
+# The main job: a shell on the built-in practice server.
+run: $(B)/smtpsh
+	@$(B)/smtpsh --lab
 
 test: test-unit test-integration
 
