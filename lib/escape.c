@@ -1,39 +1,63 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "escape.h"
 
-#include <stdio.h>
 #include <string.h>
 #include "utf8.h"
+
+static const char hexdigit[] = "0123456789abcdef";
+
+/* The two-character escape for c, or NULL when c has none. */
+static const char *named_escape(unsigned char c)
+{
+	switch (c) {
+	case '\\': return "\\\\";
+	case '\r': return "\\r";
+	case '\n': return "\\n";
+	case '\t': return "\\t";
+	case '\0': return "\\0";
+	default: return NULL;
+	}
+}
 
 bool escape_append(struct buf *out, const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	size_t i = 0;
 	while (i < n) {
-		unsigned c = s[i];
-		const char *named = c == '\\' ? "\\\\" : c == '\r' ? "\\r" :
-				    c == '\n' ? "\\n" : c == '\t' ? "\\t" :
-				    c == '\0' ? "\\0" : NULL;
+		/* printable ASCII, the common case, in one piece */
+		size_t run = 0;
+		while (i + run < n && s[i + run] >= 0x20 && s[i + run] < 0x7f &&
+		       s[i + run] != '\\')
+			run++;
+		if (run) {
+			if (!buf_append(out, s + i, run))
+				return false;
+			i += run;
+			continue;
+		}
+		const char *named = named_escape(s[i]);
 		if (named) {
 			if (!buf_append(out, named, 2))
 				return false;
 			i++;
 			continue;
 		}
-		unsigned cp;
-		size_t len = c >= 0x80 ? utf8_seq(s + i, n - i, &cp) : 1;
-		/* C1 controls (U+0080..U+009F) are escaped like C0 ones. */
-		if (c < 0x20 || c == 0x7f || len == 0 || (len == 2 && cp < 0xa0)) {
-			char hex[5];
-			snprintf(hex, sizeof(hex), "\\x%02x", c);
-			if (!buf_append(out, hex, 4))
+		unsigned cp = 0;
+		size_t len = s[i] >= 0x80 ? utf8_seq(s + i, n - i, &cp) : 0;
+		/* Valid UTF-8 stays readable, except the C1 controls
+		 * (U+0080..U+009F), which some terminals obey like ESC. */
+		if (len && cp >= 0xa0) {
+			if (!buf_append(out, s + i, len))
 				return false;
-			i++;
+			i += len;
 			continue;
 		}
-		if (!buf_append(out, s + i, len))
+		/* One byte at a time: a C1 becomes "\xc2\x9b", and the
+		 * continuation byte, now alone, is escaped on the next turn. */
+		char hex[4] = {'\\', 'x', hexdigit[s[i] >> 4], hexdigit[s[i] & 15]};
+		if (!buf_append(out, hex, sizeof(hex)))
 			return false;
-		i += len;
+		i++;
 	}
 	return true;
 }
@@ -49,42 +73,54 @@ static int hexval(char c)
 	return -1;
 }
 
+/* Decodes the escape at s[i] == '\\' into *v; returns its length, or 0
+ * when it is malformed. */
+static size_t unescape_one(const char *s, size_t n, size_t i, char *v)
+{
+	if (i + 1 >= n)
+		return 0; /* lone backslash at the end */
+	switch (s[i + 1]) {
+	case '\\': *v = '\\'; return 2;
+	case 'r': *v = '\r'; return 2;
+	case 'n': *v = '\n'; return 2;
+	case 't': *v = '\t'; return 2;
+	case '0': *v = '\0'; return 2;
+	case 'x':
+		if (i + 3 < n) {
+			int h = hexval(s[i + 2]), l = hexval(s[i + 3]);
+			if (h >= 0 && l >= 0) {
+				*v = (char)(h * 16 + l);
+				return 4;
+			}
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 bool unescape_append(struct buf *out, const char *s, size_t n, size_t *bad_at)
 {
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c != '\\') {
+	size_t i = 0;
+	while (i < n) {
+		if (s[i] != '\\') {
 			/* the run up to the next backslash, in one piece */
 			const char *bs = memchr(s + i, '\\', n - i);
 			size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
-			if (!buf_append(out, s + i, run))
-				return *bad_at = i, false;
-			i += run - 1;
+			if (!buf_append(out, s + i, run)) {
+				*bad_at = i;
+				return false;
+			}
+			i += run;
 			continue;
 		}
-		if (i + 1 >= n)
-			return *bad_at = i, false;
-		char e = s[++i], v;
-		switch (e) {
-		case '\\': v = '\\'; break;
-		case 'r': v = '\r'; break;
-		case 'n': v = '\n'; break;
-		case 't': v = '\t'; break;
-		case '0': v = '\0'; break;
-		case 'x': {
-			int h = i + 2 < n ? hexval(s[i + 1]) : -1;
-			int l = i + 2 < n ? hexval(s[i + 2]) : -1;
-			if (h < 0 || l < 0)
-				return *bad_at = i - 1, false;
-			v = (char)(h * 16 + l);
-			i += 2;
-			break;
+		char v = 0;
+		size_t len = unescape_one(s, n, i, &v);
+		if (!len || !buf_append_char(out, v)) {
+			*bad_at = i;
+			return false;
 		}
-		default:
-			return *bad_at = i - 1, false;
-		}
-		if (!buf_append_char(out, v))
-			return *bad_at = i, false;
+		i += len;
 	}
 	return true;
 }

@@ -2,8 +2,9 @@
 /* Escaping that round-trips any bytes (the transcript format uses it).
  * Printable ASCII and valid UTF-8 sequences stay as they are; '\\'
  * becomes "\\\\"; CR, LF, TAB, NUL become "\\r" "\\n" "\\t" "\\0"; every
- * other byte (controls, DEL, bytes that are not valid UTF-8) becomes
- * "\\xHH" (two lower-case hex digits). */
+ * other byte (C0 controls, DEL, both bytes of a C1 control U+0080 to
+ * U+009F, bytes that are not valid UTF-8) becomes "\\xHH" (two
+ * lower-case hex digits). */
 #ifndef SMTPSH_ESCAPE_H
 #define SMTPSH_ESCAPE_H
 
@@ -11,10 +12,13 @@
 #include <stddef.h>
 #include "buf.h"
 
+/* Returns false when out reached its max; out then holds a prefix of the
+ * escaped text, cut between two escapes, never inside one. */
 bool escape_append(struct buf *out, const void *p, size_t n);
 /* The inverse.  Returns false on a malformed escape (unknown letter,
  * truncated or non-hex \\x, trailing lone backslash) and sets *bad_at to
- * its offset in s; out may then hold a partial result. */
+ * its offset in s; out may then hold a partial result.  Also false when
+ * out reached its max (*bad_at is then where the bytes stopped fitting). */
 bool unescape_append(struct buf *out, const char *s, size_t n, size_t *bad_at);
 
 #endif

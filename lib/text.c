@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "text.h"
 
-#include <errno.h>
 #include <iconv.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include "utf8.h"
 
@@ -24,10 +23,13 @@ bool text_is_utf8(const char *p, size_t n)
 	return true;
 }
 
-/* Appends valid-or-not UTF-8 with every control and bad byte escaped. */
+/* Appends s with every control and every byte that is not UTF-8 shown as
+ * "\xHH"; stops at the first append that does not fit (*ok = false), so
+ * that out never ends with a later, shorter piece after a gap. */
 static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n,
 			    bool *ok)
 {
+	static const char hexdigit[] = "0123456789abcdef";
 	unsigned r = TEXT_CLEAN;
 	for (size_t i = 0; i < n && *ok;) {
 		/* printable ASCII, the common case, in one piece */
@@ -48,12 +50,12 @@ static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n,
 			i += len;
 			continue;
 		}
-		/* Escape each byte of the offending sequence (ESC, C1...). */
+		/* Every byte of the offending sequence: ESC, both of a C1... */
 		size_t k = len ? len : 1;
 		for (size_t j = 0; j < k && *ok; j++) {
-			char hex[5];
-			snprintf(hex, sizeof(hex), "\\x%02x", s[i + j]);
-			*ok = buf_append(out, hex, 4);
+			char hex[4] = {'\\', 'x', hexdigit[s[i + j] >> 4],
+				       hexdigit[s[i + j] & 15]};
+			*ok = buf_append(out, hex, sizeof(hex));
 		}
 		r |= TEXT_ESCAPED;
 		i += k;
@@ -61,42 +63,50 @@ static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n,
 	return r;
 }
 
-/* GB18030 -> UTF-8 of the whole input, or false when it does not
- * convert cleanly. */
-static bool from_gb18030(const char *p, size_t n, struct buf *utf8)
+/* GB18030 -> UTF-8 of the whole input into a malloc'd block, or NULL when
+ * it does not convert cleanly (EILSEQ: a byte GB18030 has no use for;
+ * EINVAL: a truncated sequence at the end). */
+static char *from_gb18030(const char *p, size_t n, size_t *len)
 {
+	/* A GB18030 character of k bytes becomes at most k+1 UTF-8 bytes. */
+	if (n > SIZE_MAX / 2 - 4)
+		return NULL;
 	iconv_t cd = iconv_open("UTF-8", "GB18030");
 	if (cd == (iconv_t)-1)
-		return false;
-	size_t cap = 4 * n + 4;
+		return NULL;
+	size_t cap = 2 * n + 4;
 	char *dst = malloc(cap);
-	bool ok = dst != NULL;
-	if (ok) {
-		char *in = (char *)p, *outp = dst;
+	if (dst) {
+		char *in = (char *)p, *o = dst;
 		size_t inleft = n, outleft = cap;
-		ok = iconv(cd, &in, &inleft, &outp, &outleft) != (size_t)-1 && inleft == 0 &&
-		     iconv(cd, NULL, NULL, &outp, &outleft) != (size_t)-1;
-		ok = ok && buf_append(utf8, dst, cap - outleft);
-		free(dst);
+		if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1 || inleft ||
+		    iconv(cd, NULL, NULL, &o, &outleft) == (size_t)-1) {
+			free(dst);
+			dst = NULL;
+		} else {
+			*len = cap - outleft;
+		}
 	}
 	iconv_close(cd);
-	return ok;
+	return dst;
 }
 
 unsigned text_sanitize(struct buf *out, const char *p, size_t n, bool *ok)
 {
 	*ok = true;
 	const unsigned char *s = (const unsigned char *)p;
+	/* UTF-8 first: GB18030 decodes most byte pairs, UTF-8 ones too. */
 	if (text_is_utf8(p, n))
 		return append_safe(out, s, n, ok);
-	struct buf conv;
-	buf_init(&conv, 4 * n + 4);
+	size_t len = 0;
+	char *conv = from_gb18030(p, n, &len);
 	unsigned r;
-	if (from_gb18030(p, n, &conv) && text_is_utf8(conv.data ? conv.data : "", conv.len))
-		r = TEXT_FROM_GB18030 |
-		    append_safe(out, (const unsigned char *)(conv.data ? conv.data : ""), conv.len, ok);
+	/* Converted text is sanitised again: GB18030 can encode C1
+	 * controls (81 30 83 37 is U+009B, CSI). */
+	if (conv && text_is_utf8(conv, len))
+		r = TEXT_FROM_GB18030 | append_safe(out, (unsigned char *)conv, len, ok);
 	else
-		r = append_safe(out, s, n, ok) | TEXT_ESCAPED;
-	buf_free(&conv);
+		r = TEXT_ESCAPED | append_safe(out, s, n, ok);
+	free(conv);
 	return r;
 }

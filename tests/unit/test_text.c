@@ -1,136 +1,143 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Escaping that round-trips, and server text made safe for a terminal
- * (ANSI/OSC escapes, C1 controls, GBK replies). */
+/* Server text made safe for a terminal: strict UTF-8, ANSI/OSC escapes
+ * and C1 controls neutralised, GBK replies decoded, bounds kept. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
-#include "escape.h"
 #include "text.h"
 
-static void round_trip_random(void **state)
-{
-	(void)state;
-	srand(42);
-	for (int k = 0; k < 2000; k++) {
-		char in[300];
-		size_t n = (size_t)(rand() % 300);
-		for (size_t i = 0; i < n; i++)
-			in[i] = (char)(rand() % 256);
-		struct buf e, d;
-		buf_init(&e, 0);
-		buf_init(&d, 0);
-		assert_true(escape_append(&e, in, n));
-		/* nothing raw that could break a line or a terminal */
-		for (size_t i = 0; i < e.len; i++) {
-			unsigned char c = (unsigned char)e.data[i];
-			assert_true(c >= 0x20 && c != 0x7f);
-		}
-		assert_true(text_is_utf8(e.data ? e.data : "", e.len));
-		size_t bad = 0;
-		assert_true(unescape_append(&d, e.data ? e.data : "", e.len, &bad));
-		assert_int_equal(d.len, n);
-		assert_memory_equal(d.data ? d.data : "", in, n);
-		buf_free(&e);
-		buf_free(&d);
-	}
-}
+#define N(a) (sizeof(a) / sizeof(*(a)))
+/* a string literal and its length, NULs included */
+#define S(lit) lit, sizeof(lit) - 1
 
-static void escape_forms(void **state)
-{
-	(void)state;
-	struct buf e;
-	buf_init(&e, 0);
-	assert_true(escape_append(&e, "a\\b\r\n\t\0\x1b\x7f\xff", 10));
-	assert_string_equal(e.data, "a\\\\b\\r\\n\\t\\0\\x1b\\x7f\\xff");
-	buf_clear(&e);
-	assert_true(escape_append(&e, "你好 \xc2\x9b", 9));
-	assert_string_equal(e.data, "你好 \\xc2\\x9b");
-	buf_free(&e);
-}
+/* "登录失败" ("login failed") in GBK: 登 B5C7 录 C2BC 失 CAA7 败 B0DC */
+#define GBK_LOGIN_FAILED "\xb5\xc7\xc2\xbc\xca\xa7\xb0\xdc"
 
-static void malformed_escapes(void **state)
+static void utf8_strict(void **state)
 {
 	(void)state;
 	static const struct {
 		const char *s;
-		size_t at;
-	} bad[] = {{"ab\\q", 2}, {"\\x4", 0}, {"x\\xZZ", 1}, {"end\\", 3}};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		struct buf d;
-		size_t at = 99;
-		buf_init(&d, 0);
-		assert_false(unescape_append(&d, bad[i].s, strlen(bad[i].s), &at));
-		assert_int_equal(at, bad[i].at);
-		buf_free(&d);
+		size_t n;
+		bool valid;
+	} cases[] = {
+		{S(""), true},
+		{S("plain ASCII"), true},
+		{S("nul\0inside"), true}, /* NUL is UTF-8; sanitising handles it */
+		{S("登录失败"), true},
+		{S("\xc2\x80"), true},             /* U+0080 */
+		{S("\xdf\xbf"), true},             /* U+07FF */
+		{S("\xe0\xa0\x80"), true},         /* U+0800 */
+		{S("\xed\x9f\xbf"), true},         /* U+D7FF */
+		{S("\xee\x80\x80"), true},         /* U+E000 */
+		{S("\xef\xbf\xbf"), true},         /* U+FFFF */
+		{S("\xf0\x90\x80\x80"), true},     /* U+10000 */
+		{S("\xf4\x8f\xbf\xbf"), true},     /* U+10FFFF */
+		{S("\xc0\xaf"), false},            /* overlong '/' */
+		{S("\xc1\xbf"), false},            /* overlong */
+		{S("\xe0\x80\xaf"), false},        /* overlong '/' in 3 */
+		{S("\xe0\x9f\xbf"), false},        /* overlong U+07FF */
+		{S("\xf0\x80\x80\xaf"), false},    /* overlong '/' in 4 */
+		{S("\xf0\x8f\xbf\xbf"), false},    /* overlong U+FFFF */
+		{S("\xed\xa0\x80"), false},        /* U+D800 */
+		{S("\xed\xbf\xbf"), false},        /* U+DFFF */
+		{S("\xf4\x90\x80\x80"), false},    /* U+110000 */
+		{S("\xf5\x80\x80\x80"), false},
+		{S("\xf8\x88\x80\x80\x80"), false}, /* 5-byte form */
+		{S("\xfe"), false},
+		{S("\xff"), false},
+		{S("\x80"), false},                /* lone continuation */
+		{S("a\xbf"), false},
+		{S("\xc3"), false},                /* truncated */
+		{S("\xe4\xbd"), false},
+		{S("\xf0\x9f\x98"), false},
+		{S("\xe4\xbd" "a"), false},        /* continuation missing */
+		{S("\xc3\xa9\xc3"), false},
+	};
+	for (size_t i = 0; i < N(cases); i++)
+		if (text_is_utf8(cases[i].s, cases[i].n) != cases[i].valid)
+			fail_msg("case %zu: want %s", i, cases[i].valid ? "valid" : "invalid");
+	/* the length given is the end, whatever follows in memory */
+	assert_true(text_is_utf8("a\xe4\xbd\xa0", 1));
+	assert_false(text_is_utf8("\xe4\xbd\xa0", 2));
+}
+
+static void sanitize_cases(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *out;
+		unsigned result;
+	} cases[] = {
+		{S(""), "", TEXT_CLEAN},
+		{S("535 Error: authentication failed"), "535 Error: authentication failed", TEXT_CLEAN},
+		{S("你好"), "你好", TEXT_CLEAN},
+		{S("250 ok \xf0\x9f\x98\x80"), "250 ok \xf0\x9f\x98\x80", TEXT_CLEAN},
+		{S("tab\tkept"), "tab\tkept", TEXT_CLEAN},
+		/* ANSI colour (CSI) */
+		{S("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m", TEXT_ESCAPED},
+		/* OSC: sets the window title, BEL-terminated */
+		{S("\x1b]0;pwned\x07"), "\\x1b]0;pwned\\x07", TEXT_ESCAPED},
+		/* OSC 8 hyperlink, ST-terminated */
+		{S("\x1b]8;;http://x\x1b\\"), "\\x1b]8;;http://x\\x1b\\", TEXT_ESCAPED},
+		/* C1 CSI (U+009B) as UTF-8: some terminals obey it like ESC [ */
+		{S("a\xc2\x9b" "2J"), "a\\xc2\\x9b2J", TEXT_ESCAPED},
+		{S("\xc2\x80\xc2\x9f\xc2\xa0"), "\\xc2\\x80\\xc2\\x9f\xc2\xa0", TEXT_ESCAPED},
+		{S("nul\0here"), "nul\\x00here", TEXT_ESCAPED},
+		{S("del\x7f"), "del\\x7f", TEXT_ESCAPED},
+		{S("cr\rlf\n"), "cr\\x0dlf\\x0a", TEXT_ESCAPED},
+		{S("bs\b\b\bok"), "bs\\x08\\x08\\x08ok", TEXT_ESCAPED},
+		/* GBK from an old Chinese server */
+		{S(GBK_LOGIN_FAILED), "登录失败", TEXT_FROM_GB18030},
+		{S("535 " GBK_LOGIN_FAILED), "535 登录失败", TEXT_FROM_GB18030},
+		{S("\x1b[1m" GBK_LOGIN_FAILED), "\\x1b[1m登录失败", TEXT_FROM_GB18030 | TEXT_ESCAPED},
+		/* GB18030 four-byte form of U+009B: converted, then still escaped */
+		{S("\x81\x30\x83\x37" "2J" GBK_LOGIN_FAILED), "\\xc2\\x9b2J登录失败", TEXT_FROM_GB18030 | TEXT_ESCAPED},
+		/* neither UTF-8 nor GB18030 */
+		{S("\xff\xfe"), "\\xff\\xfe", TEXT_ESCAPED},
+		{S("ok \x81"), "ok \\x81", TEXT_ESCAPED},        /* truncated GB18030 */
+		{S("\x81"), "\\x81", TEXT_ESCAPED},
+		{S("你好\xff"), "你好\\xff", TEXT_ESCAPED},       /* valid parts kept */
+		{S("\xe4\xbd\x1b[m\xff"), "\\xe4\\xbd\\x1b[m\\xff", TEXT_ESCAPED},
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		struct buf b;
+		bool ok = false;
+		buf_init(&b, 0);
+		unsigned r = text_sanitize(&b, cases[i].in, cases[i].n, &ok);
+		assert_true(ok);
+		if (strcmp(b.data ? b.data : "", cases[i].out) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, b.data ? b.data : "", cases[i].out);
+		if (r != cases[i].result)
+			fail_msg("case %zu: result %u, want %u", i, r, cases[i].result);
+		buf_free(&b);
 	}
 }
 
-static void utf8_validation(void **state)
+/* text_sanitize appends to what out already holds. */
+static void appends(void **state)
 {
 	(void)state;
-	assert_true(text_is_utf8("plain", 5));
-	assert_true(text_is_utf8("登录失败", strlen("登录失败")));
-	assert_false(text_is_utf8("\xc0\xaf", 2));         /* overlong '/' */
-	assert_false(text_is_utf8("\xed\xa0\x80", 3));     /* surrogate */
-	assert_false(text_is_utf8("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
-	assert_false(text_is_utf8("\xe4\xbd", 2));         /* truncated */
-}
-
-static unsigned sanitize(const char *in, size_t n, char *out, size_t outsz)
-{
 	struct buf b;
-	bool ok;
+	bool ok = false;
 	buf_init(&b, 0);
-	unsigned r = text_sanitize(&b, in, n, &ok);
+	assert_true(buf_append_str(&b, "R: "));
+	text_sanitize(&b, "\x1b[m", 3, &ok);
 	assert_true(ok);
-	snprintf(out, outsz, "%s", b.data ? b.data : "");
+	assert_string_equal(b.data, "R: \\x1b[m");
 	buf_free(&b);
-	return r;
 }
 
-static void terminal_safety(void **state)
-{
-	(void)state;
-	char out[256];
-	assert_int_equal(sanitize("535 Error: authentication failed", 32, out, sizeof(out)), TEXT_CLEAN);
-	assert_string_equal(out, "535 Error: authentication failed");
-	assert_int_equal(sanitize("\x1b[31mred\x1b[0m", 12, out, sizeof(out)), TEXT_ESCAPED);
-	assert_string_equal(out, "\\x1b[31mred\\x1b[0m");
-	sanitize("\x1b]0;pwned\x07", 10, out, sizeof(out));
-	assert_string_equal(out, "\\x1b]0;pwned\\x07");
-	sanitize("a\xc2\x9b" "2J", 5, out, sizeof(out));
-	assert_string_equal(out, "a\\xc2\\x9b2J");
-	sanitize("nul\0here", 8, out, sizeof(out));
-	assert_string_equal(out, "nul\\x00here");
-	sanitize("tab\tkept", 8, out, sizeof(out));
-	assert_string_equal(out, "tab\tkept");
-	assert_int_equal(sanitize("你好", strlen("你好"), out, sizeof(out)), TEXT_CLEAN);
-}
-
-static void gbk_reply(void **state)
-{
-	(void)state;
-	char out[256];
-	/* "535 登录失败" as an old QQ server sends it: GBK bytes */
-	const char gbk[] = "535 \xb5\xc7\xc2\xbc\xca\xa7\xb0\xdc";
-	unsigned r = sanitize(gbk, sizeof(gbk) - 1, out, sizeof(out));
-	assert_true(r & TEXT_FROM_GB18030);
-	assert_string_equal(out, "535 登录失败");
-	/* not UTF-8 and not GB18030 either: escaped */
-	r = sanitize("\xff\xfe", 2, out, sizeof(out));
-	assert_true(r & TEXT_ESCAPED);
-	assert_string_equal(out, "\\xff\\xfe");
-	r = sanitize("ok \x81", 4, out, sizeof(out));
-	assert_string_equal(out, "ok \\x81");
-}
-
+/* out never passes its max, and nothing is appended after the first
+ * piece that did not fit (no output with a hole in it). */
 static void bounded(void **state)
 {
 	(void)state;
@@ -141,18 +148,96 @@ static void bounded(void **state)
 	assert_false(ok);
 	assert_true(b.len <= 8);
 	buf_free(&b);
+
+	/* "\x1b" fits in 5, the second does not, "a" would */
+	buf_init(&b, 5);
+	ok = true;
+	text_sanitize(&b, "\x1b\x1b" "a", 3, &ok);
+	assert_false(ok);
+	assert_string_equal(b.data, "\\x1b");
+	buf_free(&b);
+
+	/* the GB18030 path and the escaping fallback are bounded too */
+	static const char *const inputs[] = {
+		"535 " GBK_LOGIN_FAILED, "\xff\xfe\xff\xfe", "abc\x1b[31mdef",
+	};
+	for (size_t i = 0; i < N(inputs); i++) {
+		for (size_t max = 1; max < 16; max++) {
+			buf_init(&b, max);
+			ok = true;
+			text_sanitize(&b, inputs[i], strlen(inputs[i]), &ok);
+			assert_true(b.len <= max);
+			/* ok means all of it is there, as without a bound */
+			if (ok) {
+				struct buf full;
+				bool fok = false;
+				buf_init(&full, 0);
+				text_sanitize(&full, inputs[i], strlen(inputs[i]), &fok);
+				assert_true(fok);
+				assert_int_equal(b.len, full.len);
+				buf_free(&full);
+			}
+			buf_free(&b);
+		}
+	}
+}
+
+/* xorshift32: the same strings on every libc. */
+static uint32_t rng_state;
+
+static uint32_t rng(void)
+{
+	uint32_t x = rng_state;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return rng_state = x;
+}
+
+/* Whatever arrives, what comes out is valid UTF-8 with no control but
+ * TAB and no C1 control: nothing a terminal would obey. */
+static void random_is_terminal_safe(void **state)
+{
+	(void)state;
+	rng_state = 5321;
+	unsigned seen = 0;
+	for (int k = 0; k < 2000; k++) {
+		char in[300];
+		size_t n = rng() % 301;
+		/* half of them GBK-like: high bytes in pairs */
+		bool gbk = k & 1;
+		for (size_t i = 0; i < n; i++) {
+			uint32_t x = rng();
+			in[i] = (char)(gbk ? (i & 1 ? 0x40 + x % 0xbf : 0x81 + x % 0x7e) : x);
+		}
+		struct buf b;
+		bool ok = false;
+		buf_init(&b, 0);
+		seen |= text_sanitize(&b, in, n, &ok);
+		assert_true(ok);
+		assert_true(text_is_utf8(b.data ? b.data : "", b.len));
+		for (size_t i = 0; i < b.len; i++) {
+			unsigned char c = (unsigned char)b.data[i];
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				fail_msg("raw byte 0x%02x at %zu", c, i);
+			if (c == 0xc2 && i + 1 < b.len && (unsigned char)b.data[i + 1] < 0xa0)
+				fail_msg("raw C1 control at %zu", i);
+		}
+		buf_free(&b);
+	}
+	/* both paths were taken */
+	assert_true(seen & TEXT_FROM_GB18030);
+	assert_true(seen & TEXT_ESCAPED);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip_random),
-		cmocka_unit_test(escape_forms),
-		cmocka_unit_test(malformed_escapes),
-		cmocka_unit_test(utf8_validation),
-		cmocka_unit_test(terminal_safety),
-		cmocka_unit_test(gbk_reply),
+		cmocka_unit_test(utf8_strict),
+		cmocka_unit_test(sanitize_cases),
+		cmocka_unit_test(appends),
 		cmocka_unit_test(bounded),
+		cmocka_unit_test(random_is_terminal_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
