@@ -159,7 +159,7 @@ static void bounded(void **state)
 
 	/* the GB18030 path and the escaping fallback are bounded too */
 	static const char *const inputs[] = {
-		"535 " GBK_LOGIN_FAILED, "\xff\xfe\xff\xfe", "abc\x1b[31mdef",
+		("535 " GBK_LOGIN_FAILED), "\xff\xfe\xff\xfe", "abc\x1b[31mdef",
 	};
 	for (size_t i = 0; i < N(inputs); i++) {
 		for (size_t max = 1; max < 16; max++) {
