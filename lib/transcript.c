@@ -263,7 +263,8 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			} else {
 				it->ending = "";
 			}
-			b->data[b->len] = '\0';
+			if (b->data) /* "R=" alone: nothing was allocated */
+				b->data[b->len] = '\0';
 		}
 		return ERR_OK;
 	}

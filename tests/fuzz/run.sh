@@ -3,7 +3,8 @@
 # Builds every tests/fuzz/fuzz_*.c with clang's libFuzzer (+ ASan, UBSan)
 # and runs each for FUZZ_SECONDS (default 30), seeded from transcripts/ and
 # the reference captures.  Prints executions and coverage per target; a
-# crash fails the run and leaves its input in build-fuzz/crashes/.
+# crash fails the run and leaves its input in build-fuzz/crashes/; crashes
+# found before live in tests/fuzz/regressions/ and are replayed first.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${FUZZ_SECONDS:-30}
@@ -37,6 +38,11 @@ for src in "$root"/tests/fuzz/fuzz_*.c; do
 	$CC $flags -o "$out/$t" "$src" "$root"/lib/*.c -lssl -lcrypto
 	seed_corpus "$t"
 	log=$out/$t.log
+	# every crash found so far stays a regression: run those inputs first
+	for r in "$root"/tests/fuzz/regressions/"$t"-*; do
+		[ -f "$r" ] || continue
+		"$out/$t" "$r" >"$log" 2>&1 || { echo "fuzz $t: regression $(basename "$r") fails again"; tail -5 "$log"; fail=$((fail + 1)); continue 2; }
+	done
 	if "$out/$t" -max_total_time="$secs" -max_len=70000 -rss_limit_mb=1024 \
 		-artifact_prefix="$out/crashes/$t-" "$out/corpus-$t" >"$log" 2>&1; then
 		pass=$((pass + 1))

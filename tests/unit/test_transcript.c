@@ -228,6 +228,27 @@ static void overlong_line_is_bounded(void **state)
 	free(text);
 }
 
+/* Found by fuzz_transcript: an exact line with no content at all wrote
+ * its terminating NUL through a NULL pointer. */
+static void empty_exact_line(void **state)
+{
+	(void)state;
+	FILE *f = text_file("R=\nR= \nS=\n");
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(transcript_next(&r, &it), ERR_OK);
+		assert_int_equal(it.bytes.len, 0);
+		assert_string_equal(it.ending, "");
+	}
+	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+}
+
 static void masks(void **state)
 {
 	(void)state;
@@ -262,6 +283,7 @@ int main(void)
 		cmocka_unit_test(rfc5321_capture_style),
 		cmocka_unit_test(redaction_and_errors),
 		cmocka_unit_test(overlong_line_is_bounded),
+		cmocka_unit_test(empty_exact_line),
 		cmocka_unit_test(masks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
