@@ -95,3 +95,51 @@ sh "$root/tests/peers/reset.sh" bob
 echo
 echo "== smtpsh show on a 100 MB transcript"
 SMTPSH=$SMTPSH bash "$root/tests/integration/t_show_big.sh" | sed 's/^/   /'
+
+echo
+echo "== the lab: 100 concurrent senders (smtp-source -s 100 -m 2000 -l 1000)"
+labdir=$work/lab
+"$SMTPSH" lab --dir "$labdir" --port-base 5525 --quiet --max-connections 4000 >"$work/lab.out" 2>&1 &
+lab_pid=$!
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/5525) 2>/dev/null && break; sleep 0.1; done
+smtp-sink -u postfix 127.0.0.1:5999 1000 &
+sink_pid=$!
+sleep 0.3
+# msgs_per_s HOST:PORT: 2000 messages over 100 parallel sessions
+msgs_per_s() {
+	local a b
+	a=$(date +%s%N)
+	smtp-source -s 100 -m 2000 -l 1000 -f alice@localhost -t bob@localhost "$1" >/dev/null 2>&1
+	b=$(date +%s%N)
+	awk -v d=$((b - a)) 'BEGIN { printf "%.0f", 2000 / (d / 1e9) }'
+}
+lab=$(msgs_per_s 127.0.0.1:5525)
+stored=$(find "$labdir/mail/bob/new" -type f | wc -l)
+postfix=$(msgs_per_s 127.0.0.1:25)
+sink=$(msgs_per_s 127.0.0.1:5999)
+kill "$sink_pid" 2>/dev/null || true
+row "" "lab msg/s" "other msg/s" "ratio"
+row "lab (fsync before 250) vs Postfix on 25 (goal > 1.00)" "$lab" "$postfix" "$(ratio "$lab" "$postfix")"
+row "lab vs smtp-sink (stores nothing: the upper bound)" "$lab" "$sink" "$(ratio "$lab" "$sink")"
+echo "   the lab stored $stored of 2000 messages in bob's Maildir"
+
+echo
+echo "== the lab: RSS with 1000 idle connections"
+rss0=$(awk '/VmRSS/ { print $2 }' /proc/$lab_pid/status)
+"$PY" - <<'PY' &
+import socket, time
+socks = []
+for _ in range(1000):
+    s = socket.create_connection(("127.0.0.1", 5525))
+    socks.append(s)
+time.sleep(3)
+PY
+idle_pid=$!
+sleep 2
+rss1=$(awk '/VmRSS/ { print $2 }' /proc/$lab_pid/status)
+conns=$(ss -tn state established '( sport = :5525 )' | tail -n +2 | wc -l)
+wait "$idle_pid" || true
+echo "   lab RSS: $rss0 KB idle, $rss1 KB with $conns connections open ($(( (rss1 - rss0) * 1024 / (conns > 0 ? conns : 1) )) bytes each)"
+kill "$lab_pid"
+wait "$lab_pid" 2>/dev/null || true
+sh "$root/tests/peers/reset.sh" bob
