@@ -28,6 +28,7 @@ seed_corpus() {
 		fuzz_caps) sed -n 's/^R: 250[- ]//p; s/^S: 250[- ]//p' "$f" | head -20 | while IFS= read -r l; do
 				i=$((i + 1)); printf '%s' "$l" >"$dir/cap$i-$RANDOM"; done ;;
 		fuzz_b64) printf 'VXNlcm5hbWU6' >"$dir/seed1"; printf 'AGFsaWNlAHNlY3JldA==' >"$dir/seed2" ;;
+		fuzz_lab) { printf '\000'; sed -n 's/^S: //p' "$f"; } >"$dir/seed$i" ;;
 		esac
 	done
 }
