@@ -8,10 +8,14 @@
   lab_clients.py slowloris PORT          one byte a second, never a whole line
   lab_clients.py barelf PORT             "NOOP\\n" must get 521 and a close
   lab_clients.py pipeline PORT           a whole transaction in one write
+  lab_clients.py injection PORT CAFILE   "STARTTLS\\r\\nRSET" in one write: RSET must vanish
+  lab_clients.py inuse PORT              a second POP3 login to a locked mailbox: [IN-USE]
+  lab_clients.py tls PORT N CAFILE       N implicit-TLS sessions at once, verified, AUTH each
 Prints one line of figures; exit status 0 on success.
 """
 import resource
 import socket
+import ssl
 import sys
 import time
 
@@ -155,6 +159,88 @@ def pipeline(port):
     return 0 if replies == ["250", "250", "250", "550", "354", "250"] else 1
 
 
+def tls_context(cafile):
+    ctx = ssl.create_default_context(cafile=cafile)
+    return ctx
+
+
+def injection(port, cafile):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    buf = b""
+    _, buf = recv_reply(s, buf)
+    s.sendall(b"EHLO i\r\n")
+    _, buf = recv_reply(s, buf)
+    s.sendall(b"STARTTLS\r\nRSET\r\n")  # RSET rides in clear, before the handshake
+    text, buf = recv_reply(s, buf)
+    if not text.startswith("220"):
+        print("STARTTLS refused:", text)
+        return 1
+    t = tls_context(cafile).wrap_socket(s, server_hostname="127.0.0.1")
+    t.sendall(b"NOOP\r\n")
+    text, _ = recv_reply(t, b"")
+    print("first reply inside TLS:", text)
+    return 0 if text.startswith("250 2.0.0 Ok") and not buf else 1
+
+
+def tls_sessions(port, n, cafile):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 100)), hard))
+    ctx = tls_context(cafile)
+    t0 = time.time()
+    socks = []
+    for _ in range(n):
+        raw = socket.create_connection(("127.0.0.1", port), timeout=60)
+        socks.append([ctx.wrap_socket(raw, server_hostname="127.0.0.1"), b""])
+    for e in socks:
+        text, e[1] = recv_reply(e[0], e[1])
+        if not text.startswith("220"):
+            print("bad greeting:", text)
+            return 1
+    t_open = time.time() - t0
+    for e in socks:  # AUTH PLAIN alice alice-pw
+        e[0].sendall(b"EHLO t\r\nAUTH PLAIN AGFsaWNlAGFsaWNlLXB3\r\nQUIT\r\n")
+    ok = 0
+    for e in socks:
+        _, e[1] = recv_reply(e[0], e[1])
+        text, e[1] = recv_reply(e[0], e[1])
+        ok += text.startswith("235")
+        recv_reply(e[0], e[1])
+        e[0].close()
+    print(f"{n} TLS sessions open at once (handshakes done in {t_open:.2f} s), {ok} logged in, "
+          f"{time.time() - t0:.2f} s in all")
+    return 0 if ok == n else 1
+
+
+def pop3_line(s, buf):
+    while b"\r\n" not in buf:
+        chunk = s.recv(4096)
+        if not chunk:
+            raise ConnectionError("closed by the server")
+        buf += chunk
+    line, buf = buf.split(b"\r\n", 1)
+    return line.decode(errors="replace"), buf
+
+
+def pop3_login(port, user, password):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    _, buf = pop3_line(s, b"")
+    s.sendall(f"USER {user}\r\nPASS {password}\r\n".encode())
+    _, buf = pop3_line(s, buf)
+    reply, buf = pop3_line(s, buf)
+    return s, reply
+
+
+def inuse(port):
+    first, r1 = pop3_login(port, "bob", "bob-pw")
+    second, r2 = pop3_login(port, "bob", "bob-pw")
+    first.sendall(b"QUIT\r\n")
+    first.recv(100)
+    first.close()
+    third, r3 = pop3_login(port, "bob", "bob-pw")
+    print(f"{r1} / {r2} / after the first QUIT: {r3}")
+    return 0 if (r1, r3) == ("+OK Logged in.", "+OK Logged in.") and r2.startswith("-ERR [IN-USE]") else 1
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "wait":
@@ -169,6 +255,12 @@ def main(argv):
         return barelf(int(argv[2]))
     if cmd == "pipeline":
         return pipeline(int(argv[2]))
+    if cmd == "inuse":
+        return inuse(int(argv[2]))
+    if cmd == "injection":
+        return injection(int(argv[2]), argv[3])
+    if cmd == "tls":
+        return tls_sessions(int(argv[2]), int(argv[3]), argv[4])
     print(__doc__)
     return 2
 

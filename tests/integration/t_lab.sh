@@ -55,6 +55,9 @@ stop_lab() {
 	local rc=0
 	wait "$labpid" || rc=$?
 	labpid=
+	if [ "$rc" != 0 ]; then # a crash, or a sanitizer report under SAN=1
+		fail "lab run $runs exited with $rc" "$(tail -20 "$dir/out.$runs")"
+	fi
 	return $rc
 }
 
@@ -139,6 +142,8 @@ echo "$out" | grep -q 'not among the trusted CAs' && pass "smtpsh: the lab certi
 # ---- raw protocol checks ----
 check "bare LF refused as Postfix 3.9 does (521, then close)" "$PY" "$CLIENTS" barelf "$SMTP"
 check "pipelining: replies in order (250 250 250 550 354 250)" "$PY" "$CLIENTS" pipeline "$SMTP"
+check "STARTTLS: commands pipelined in clear before the handshake are discarded" \
+	"$PY" "$CLIENTS" injection "$SUB" "$CA"
 
 # POP3 UPDATE state: DELE counts only at QUIT
 before=$(pop3_count alice alice-pw)
@@ -150,9 +155,13 @@ after_quit=$(pop3_count alice alice-pw)
 	pass "POP3: DELE applied only at QUIT ($before -> $after_drop without QUIT -> $after_quit with)" ||
 	fail "POP3 UPDATE state" "$before $after_drop $after_quit"
 
+check "POP3: a locked mailbox answers -ERR [IN-USE]" "$PY" "$CLIENTS" inuse "$POP3"
+
 # ---- many at once, slowloris ----
 out=$("$PY" "$CLIENTS" concurrent "$SMTP" "$N")
 [ $? = 0 ] && pass "concurrency: $out" || fail "concurrency" "$out"
+out=$("$PY" "$CLIENTS" tls "$SMTPS" "$((N / 2))" "$CA")
+[ $? = 0 ] && pass "TLS concurrency: $out" || fail "TLS concurrency" "$out"
 out=$("$PY" "$CLIENTS" slowloris "$SMTP")
 [ $? = 0 ] && pass "slowloris: $out" || fail "slowloris" "$out"
 
