@@ -708,7 +708,7 @@ static enum lab_action transaction(struct lab_pop3 *p, const char *verb, char *a
 	return bad_command(p, out);
 }
 
-enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n,
+static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n,
 			      unsigned flags, struct buf *out)
 {
 	begin_call(p);
@@ -846,4 +846,16 @@ bool lab_stuffer_finish(struct lab_stuffer *st, struct buf *out)
 	if (!st->at_line_start && !buf_append(out, "\r\n", 2))
 		return false;
 	return buf_append(out, ".\r\n", 3);
+}
+
+enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n,
+			      unsigned flags, struct buf *out)
+{
+	size_t before = out->len;
+	enum lab_action a = feed_line(p, line, n, flags, out);
+	if (n && line[n - 1] == '\r' && out->len > before && (out->data[before] == '-')) {
+		size_t w = strlen(p->why);
+		snprintf(p->why + w, sizeof(p->why) - w, "%s", "; the line ended in CR CR LF: the client added a CR to a line that already had one (openssl s_client -crlf or nc -C fed CRLF text?)");
+	}
+	return a;
 }

@@ -955,7 +955,7 @@ static bool known_verb(const char *verb)
 	return false;
 }
 
-enum lab_action lab_smtp_feed(struct lab_smtp *s, const char *line, size_t n,
+static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 			      unsigned flags, struct buf *out)
 {
 	begin_call(s);
@@ -1107,4 +1107,16 @@ bool lab_smtp_trace(const struct lab_smtp *s, const char *queue_id, time_t now,
 	if (s->nrcpt == 1)
 		ok = ok && buf_printf(out, "\n\tfor <%s>", s->first_rcpt);
 	return ok && buf_printf(out, "; %s\n", date);
+}
+
+enum lab_action lab_smtp_feed(struct lab_smtp *s, const char *line, size_t n,
+			      unsigned flags, struct buf *out)
+{
+	size_t before = out->len;
+	enum lab_action a = feed_line(s, line, n, flags, out);
+	if (n && line[n - 1] == '\r' && !s->data_line && out->len > before && (out->data[before] == '4' || out->data[before] == '5')) {
+		size_t w = strlen(s->why);
+		snprintf(s->why + w, sizeof(s->why) - w, "%s", "; the line ended in CR CR LF: the client added a CR to a line that already had one (openssl s_client -crlf or nc -C fed CRLF text?)");
+	}
+	return a;
 }

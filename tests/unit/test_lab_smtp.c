@@ -267,6 +267,9 @@ static void sequence_and_syntax_errors(void **state)
 			    "virtual mailbox table\r\n");
 	assert_string_equal(cmd(f, "VRFY"), "501 5.5.4 Syntax: VRFY address\r\n");
 	assert_string_equal(cmd(f, ""), "500 5.5.2 Error: bad syntax\r\n");
+	/* CR CR LF: a client that added its own CR to a CRLF line */
+	assert_string_equal(cmd(f, "QUIT\r"), "500 5.5.2 Error: command not recognized\r\n");
+	assert_non_null(strstr(f->s.why, "CR CR LF"));
 	fx_free(f);
 }
 
