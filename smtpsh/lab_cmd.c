@@ -110,6 +110,17 @@ static bool ports_free(unsigned base)
 	return true;
 }
 
+/* 2525, or the next base whose five ports are all free (Postfix's
+ * teaching port or a foreground lab may hold the default ones); 0 when
+ * none is. */
+static unsigned pick_port_base(void)
+{
+	for (unsigned base = LAB_DEFAULT_PORT_BASE; base <= 9525; base += 1000)
+		if (ports_free(base))
+			return base;
+	return 0;
+}
+
 /* Everything lab_main and the background lab share. */
 struct lab_setup {
 	char dir[4096];
@@ -314,6 +325,13 @@ int lab_main(int argc, char **argv)
 	}
 	setvbuf(su.log, NULL, _IOLBF, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	bool moved = false;
+	if (!o.port_base) {
+		o.port_base = pick_port_base();
+		moved = o.port_base && o.port_base != LAB_DEFAULT_PORT_BASE;
+		if (!o.port_base)
+			o.port_base = LAB_DEFAULT_PORT_BASE; /* and say why it fails */
+	}
 	struct lab_server_config cfg = {
 		.dir = su.dir,
 		.port_base = o.port_base,
@@ -335,6 +353,9 @@ int lab_main(int argc, char **argv)
 		return LAB_EXIT_FAILED;
 	}
 	print_guide(stdout, srv, &su, true);
+	if (moved)
+		printf("(the default ports 2525... are taken here: --port-base %u was picked; "
+		       "give --port-base to choose)\n\n", o.port_base);
 	su.echo = !quiet;
 	running = srv;
 	struct sigaction sa = {.sa_handler = on_stop_signal};
@@ -428,11 +449,7 @@ int lab_start_background(const struct lab_options *o, char *smtp_url, size_t n, 
 	if (prepare(&su, o, bg_error, sizeof(bg_error)))
 		return -1;
 	if (!su.port_base) {
-		/* 2525, or the next base whose five ports are all free
-		 * (a foreground lab may hold the default ones) */
-		for (unsigned base = LAB_DEFAULT_PORT_BASE; base <= 9525 && !su.port_base; base += 1000)
-			if (ports_free(base))
-				su.port_base = base;
+		su.port_base = pick_port_base();
 		if (!su.port_base) {
 			snprintf(bg_error, sizeof(bg_error), "no free ports for the lab (tried port bases "
 				 "2525 to 9525)");
