@@ -123,6 +123,7 @@ struct lab_server {
 	struct conn **pending;     /* messages to commit this turn */
 	size_t npending, pending_cap;
 	uint64_t serial;
+	bool any_hold;             /* some reply is held (slow fault) */
 	int64_t now;
 	struct lab_stats stats;
 };
@@ -336,8 +337,10 @@ static void reap(struct lab_server *srv)
 static void start_reply_hold(struct conn *c)
 {
 	unsigned delay = c->proto == PROTO_SMTP ? c->m.smtp.delay_ms : c->m.pop3.delay_ms;
-	if (delay)
+	if (delay) {
 		c->hold_until = c->srv->now + delay;
+		c->srv->any_hold = true;
+	}
 }
 
 static void greet(struct conn *c)
@@ -931,11 +934,18 @@ static void timers(struct lab_server *srv)
 static int next_timeout(struct lab_server *srv)
 {
 	int64_t wait = TICK_MS;
+	if (!srv->any_hold)
+		return (int)wait;
+	bool held = false;
 	for (size_t i = 0; i < srv->nconns; i++) {
 		struct conn *c = srv->conns[i];
-		if (!c->dead && c->hold_until && c->hold_until - srv->now < wait)
+		if (c->dead || !c->hold_until)
+			continue;
+		held = true;
+		if (c->hold_until - srv->now < wait)
 			wait = c->hold_until - srv->now;
 	}
+	srv->any_hold = held;
 	return wait < 0 ? 0 : (int)wait;
 }
 
