@@ -1098,7 +1098,8 @@ bool lab_smtp_trace(const struct lab_smtp *s, const char *queue_id, time_t now,
 			   : s->auth ? "ESMTPA"
 				     : "ESMTP";
 	bool ok = buf_printf(out, "Return-Path: <%s>\n", s->mail_from) &&
-		  buf_printf(out, "Received: from %s (unknown [%s])\n", s->helo, s->client_ip);
+		  buf_printf(out, "Received: from %s (unknown [%s%s])\n", s->helo,
+			     strchr(s->client_ip, ':') ? "IPv6:" : "", s->client_ip);
 	if (s->tls)
 		ok = ok && buf_printf(out, "\t(using %s)\n", s->tls_desc);
 	if (s->auth)
