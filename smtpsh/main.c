@@ -355,7 +355,7 @@ int main(int argc, char **argv)
 		fputs("smtpsh: --persona goes with --lab (or: smtpsh lab --persona NAME)\n", stderr);
 		return EXIT_USAGE;
 	}
-	char lab_url[128], lab_ca[1024];
+	char lab_url[128], lab_ca[4200];
 	if (lab) {
 		if (optind != argc || against) {
 			fputs("smtpsh: --lab connects to the built-in lab: give no server\n", stderr);
