@@ -17,6 +17,7 @@
 
 struct summary {
 	int code;
+	char verb[16];        /* the command it answered, for its meaning */
 	char enhanced[16];
 	char text[512];
 	unsigned long lineno; /* transcript line of its last R: line */
@@ -40,7 +41,8 @@ struct against {
 	bool diverged;
 };
 
-static void push(struct fifo *f, const struct reply *r, unsigned long lineno)
+static void push(struct fifo *f, const struct reply *r, unsigned long lineno,
+		 const struct session_pending *answering)
 {
 	if (f->n >= FIFO_MAX) {
 		f->overflow = true;
@@ -51,18 +53,19 @@ static void push(struct fifo *f, const struct reply *r, unsigned long lineno)
 	snprintf(s->enhanced, sizeof(s->enhanced), "%s", r->enhanced);
 	snprintf(s->text, sizeof(s->text), "%s", r->text);
 	s->lineno = lineno;
+	snprintf(s->verb, sizeof(s->verb), "%s", answering ? answering->verb : "");
 }
 
 static void on_expected_reply(void *ctx, const struct reply *r)
 {
 	struct against *a = ctx;
-	push(&a->want, r, a->lineno);
+	push(&a->want, r, a->lineno, a->expected.answering);
 }
 
 static void on_live_reply(void *ctx, const struct reply *r)
 {
 	struct against *a = ctx;
-	push(&a->got, r, 0);
+	push(&a->got, r, 0, a->sh->session.answering);
 }
 
 static const char *code_text(enum proto p, int code, char *buf, size_t n)
@@ -78,8 +81,8 @@ static void explain_side(struct against *a, const char *side, const struct summa
 	struct shell *sh = a->sh;
 	char cb[16], mb[512];
 	enum proto p = sh->session.proto;
-	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, "") :
-				annot_smtp(s->code, NULL, mb, sizeof(mb));
+	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, s->verb) :
+				annot_smtp(s->code, s->verb, mb, sizeof(mb));
 	render_warning(sh, "  %s: %s%s%s %s", side, code_text(p, s->code, cb, sizeof(cb)),
 		       s->enhanced[0] ? " " : "", s->enhanced, s->text);
 	render_note(sh, "%s: %s", side, meaning);

@@ -263,7 +263,8 @@ static void explain_smtp(struct shell *sh, const struct reply *r,
 	if (r->enhanced[0])
 		explain_esc(sh, r->enhanced);
 	if (!p)
-		render_note(sh, "unsolicited: the server sent this without a command");
+		render_note(sh, "unsolicited: the server sent this without a command%s",
+			    r->code == 421 ? " (it is hanging up: /connect starts a new session)" : "");
 	if (p && p->warn[0] && r->code >= 400)
 		render_note(sh, "out of order: %s", p->warn);
 	if (p && p->unknown && p->verb[0] && (r->code == 500 || r->code == 502 || r->code < 400)) {
