@@ -164,6 +164,18 @@ static enum err bad(struct transcript_reader *r, const char *fmt, ...)
 	return ERR_INVALID;
 }
 
+/* A line that starts with nothing we know; its first bytes are quoted
+ * escaped, since a transcript may come from anywhere. */
+static enum err bad_start(struct transcript_reader *r, const char *s)
+{
+	struct buf q;
+	buf_init(&q, 64);
+	escape_append(&q, s, strnlen(s, 10));
+	enum err e = bad(r, "expected S:, R:, -- or #, not '%s'", q.data ? q.data : "");
+	buf_free(&q);
+	return e;
+}
+
 enum err transcript_next(struct transcript_reader *r, struct transcript_item *it)
 {
 	bool too_long;
@@ -226,7 +238,7 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 		}
 		char side = s[0], mark = n > 1 ? s[1] : '\0';
 		if (mark != ':' && mark != '=' && mark != '*')
-			return bad(r, "expected S:, R:, -- or #, not '%.10s'", s);
+			return bad_start(r, s);
 		bool client;
 		if (r->rfc5321)
 			client = side == 'C';
@@ -239,7 +251,7 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 				r->rfc5321 = true;
 				client = true;
 			} else {
-				return bad(r, "expected S:, R:, -- or #, not '%.10s'", s);
+				return bad_start(r, s);
 			}
 		}
 		const char *t = s + 2;

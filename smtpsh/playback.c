@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "shell.h"
+#include "text.h"
 
 struct playback {
 	struct shell *sh;
@@ -40,9 +41,15 @@ static bool pause_here(struct playback *pb)
 	return line[0] != 'q' && line[0] != 'Q';
 }
 
-static void play_event(struct playback *pb, const char *text)
+static void play_event(struct playback *pb, const char *raw, size_t n)
 {
 	struct shell *sh = pb->sh;
+	/* A transcript may come from anywhere: its event text is untrusted. */
+	struct buf safe;
+	bool ok;
+	buf_init(&safe, 4 * n + 16);
+	text_sanitize(&safe, raw, n, &ok);
+	const char *text = safe.data ? safe.data : "";
 	if (!strncmp(text, "error: ", 7)) {
 		/* Errors the re-read reproduces itself are not shown twice. */
 		if (sh->session.protocol_errors == pb->errors_before)
@@ -51,6 +58,15 @@ static void play_event(struct playback *pb, const char *text)
 		render_event(sh, "%s", text);
 	}
 	pb->errors_before = sh->session.protocol_errors;
+	buf_free(&safe);
+}
+
+/* A lesson's narration: the transcript's "# ..." comment lines. */
+static void narrate(struct shell *sh, const struct transcript_item *it)
+{
+	fprintf(sh->out, "%s» ", sh->color ? "\033[1m" : "");
+	render_untrusted(sh, it->bytes.data ? it->bytes.data : "", it->bytes.len);
+	fprintf(sh->out, "%s\n", sh->color ? "\033[0m" : "");
 }
 
 int playback_run(struct shell *sh, const char *path, bool step)
@@ -90,15 +106,20 @@ int playback_run(struct shell *sh, const char *path, bool step)
 			continue;
 		}
 		if (it.kind == TR_COMMENT && !started) {
-			fprintf(sh->out, "%s» %s%s\n", sh->color ? "\033[1m" : "",
-				it.bytes.data ? it.bytes.data : "", sh->color ? "\033[0m" : "");
+			narrate(sh, &it);
 			continue;
 		}
 		if (it.kind == TR_HEADER) {
 			if (!strcmp(it.key, "protocol"))
 				snprintf(proto, sizeof(proto), "%s", it.bytes.data);
-			else if (!strcmp(it.key, "target") || !strcmp(it.key, "started"))
-				render_note(sh, "%s: %s", it.key, it.bytes.data);
+			else if (!strcmp(it.key, "target") || !strcmp(it.key, "started")) {
+				struct buf safe;
+				bool ok;
+				buf_init(&safe, 4 * it.bytes.len + 16);
+				text_sanitize(&safe, it.bytes.data ? it.bytes.data : "", it.bytes.len, &ok);
+				render_note(sh, "%s: %s", it.key, safe.data ? safe.data : "");
+				buf_free(&safe);
+			}
 			if (!strcmp(it.key, "target")) {
 				/* the host name drives provider diagnosis */
 				const char *h = strstr(it.bytes.data, "://");
@@ -143,12 +164,10 @@ int playback_run(struct shell *sh, const char *path, bool step)
 			break;
 		}
 		case TR_EVENT:
-			play_event(&pb, it.bytes.data ? it.bytes.data : "");
+			play_event(&pb, it.bytes.data ? it.bytes.data : "", it.bytes.len);
 			break;
 		case TR_COMMENT:
-			/* a lesson's narration */
-			fprintf(sh->out, "%s» %s%s\n", sh->color ? "\033[1m" : "",
-				it.bytes.data ? it.bytes.data : "", sh->color ? "\033[0m" : "");
+			narrate(sh, &it);
 			break;
 		case TR_HEADER:
 			break;
