@@ -176,6 +176,16 @@ static void on_line(void *ctx, const struct reply_line *l)
 	render_end(sh);
 }
 
+/* Server text quoted inside a note: made terminal-safe like R: lines.
+ * The result lives in b until buf_free. */
+static const char *safe(const char *text, struct buf *b)
+{
+	bool ok;
+	buf_init(b, 4 * strlen(text) + 16);
+	text_sanitize(b, text, strlen(text), &ok);
+	return b->data ? b->data : "";
+}
+
 static void explain_esc(struct shell *sh, const char *esc)
 {
 	struct annot_esc e;
@@ -274,7 +284,9 @@ static void explain_smtp(struct shell *sh, const struct reply *r,
 			    r->code < 400 ? " (this server accepted it anyway; smtpsh does not count it as a greeting)" : "");
 	}
 	if (verb && !strcmp(verb, "EHLO") && r->code == 250) {
-		render_note(sh, "server name: %s", sh->session.server_name);
+		struct buf b;
+		render_note(sh, "server name: %s", safe(sh->session.server_name, &b));
+		buf_free(&b);
 		explain_caps(sh);
 	}
 	if (r->code == 334)
@@ -292,8 +304,10 @@ static void explain_pop3(struct shell *sh, const struct reply *r,
 	render_note(sh, "%s: %s", status, annot_pop3(r->code, verb ? verb : ""));
 	if (r->resp_code[0]) {
 		const char *m = annot_pop3_resp_code(r->resp_code);
-		render_note(sh, "[%s]: %s", r->resp_code,
+		struct buf b;
+		render_note(sh, "[%s]: %s", safe(r->resp_code, &b),
 			    m ? m : "a response code smtpsh does not know");
+		buf_free(&b);
 	}
 	if (!p)
 		render_note(sh, "unsolicited: the server sent this without a command");
@@ -305,9 +319,12 @@ static void explain_pop3(struct shell *sh, const struct reply *r,
 			    sug ? "; did you mean " : "", sug ? sug : "",
 			    sug ? "?" : "");
 	}
-	if (verb && !*verb && s->apop_stamp[0])
+	if (verb && !*verb && s->apop_stamp[0]) {
+		struct buf b;
 		render_note(sh, "the greeting carries a timestamp %s: APOP login is possible",
-			    s->apop_stamp);
+			    safe(s->apop_stamp, &b));
+		buf_free(&b);
+	}
 	if (r->code == REPLY_POP3_CONT)
 		explain_challenge(sh, r);
 	explain_provider(sh, r, verb);
