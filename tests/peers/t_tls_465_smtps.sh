@@ -4,7 +4,6 @@
 # offered at once.
 set -eu
 . "$(dirname "$0")/lib.sh"
-needs_tls
 
 smtpsh --cafile "$SMTPSH_PEERS_CAFILE" smtps://localhost:465 <<'IN'
 EHLO client.smtpsh.test

@@ -5,7 +5,6 @@
 # AUTH is offered; AUTH LOGIN and a message to bob that arrives via TLS.
 set -eu
 . "$(dirname "$0")/lib.sh"
-needs_tls
 
 reset_mailboxes bob
 smtpsh --cafile "$SMTPSH_PEERS_CAFILE" smtp://localhost:587 <<'IN'

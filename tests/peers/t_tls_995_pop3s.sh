@@ -3,7 +3,6 @@
 # Implicit TLS on 995 (pop3s://): USER/PASS/STAT inside TLS.
 set -eu
 . "$(dirname "$0")/lib.sh"
-needs_tls
 
 smtpsh --cafile "$SMTPSH_PEERS_CAFILE" pop3s://localhost:995 <<'IN'
 USER bob

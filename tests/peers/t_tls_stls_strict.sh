@@ -4,7 +4,6 @@
 # (certificate checked for the IP 127.0.0.2) the same USER/PASS log in.
 set -eu
 . "$(dirname "$0")/lib.sh"
-needs_tls
 
 smtpsh --cafile "$SMTPSH_PEERS_CAFILE" pop3://127.0.0.2:110 <<'IN'
 USER bob

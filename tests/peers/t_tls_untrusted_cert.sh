@@ -4,7 +4,6 @@
 # not verify: the session fails before any reply, with a message about it.
 set -eu
 . "$(dirname "$0")/lib.sh"
-needs_tls
 
 smtpsh smtps://localhost:465 <<'IN'
 QUIT

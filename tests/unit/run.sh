@@ -18,5 +18,5 @@ for t in "$@"; do
 		echo "ok: $(basename "$t") (${p:-0} tests)"
 	fi
 done
-echo "unit: $pass passed, $fail failed"
+echo "unit: $pass passed, $fail failed, 0 skipped"
 [ "$fail" = 0 ]
