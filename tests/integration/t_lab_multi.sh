@@ -122,6 +122,12 @@ if [ -n "$m1" ] && [ -n "$m2" ]; then
 else
 	fail "header injection: messages not stored" "$out"
 fi
+out2=$(swaks --server 127.0.0.1 --port "$SMTP" --pipeline --helo $'swaks\rX-Injected: yes\e[2J' \
+	--from alice@localhost --to bob@localhost --header 'Subject: injection 3' 2>&1)
+m3=$(grep -rl '^Subject: injection 3$' "$dir/lab/mail/bob/new")
+[ -n "$m3" ] && [ "$(grep -a '^Received: ' "$m3")" = 'Received: from swaks?X-Injected: yes?[2J (unknown [127.0.0.1])' ] &&
+	! grep -aq '^X-Injected' "$m3" && pass "swaks --pipeline --helo with CR and ESC: filtered in the Received: header" ||
+	fail "swaks --helo with CR and ESC" "$( ([ -n "$m3" ] && head -3 "$m3" | cat -A) || echo "$out2" | tail -3)"
 echo "$out" | grep -q '^501 ' && ! grep -raql $'\e' "$dir/lab/mail" &&
 	pass "MAIL FROM with an ESC is refused (501), nothing with ESC stored" ||
 	fail "MAIL FROM with an ESC" "$out"
@@ -178,6 +184,14 @@ chmod 0644 "$dir/lab/lab.log"
 start_lab --faults '454@AUTH,454@PASS'
 secret_path "--faults 454@AUTH on SMTP AUTH PLAIN and AUTH LOGIN, then the lines" '^454 ' smtp "$SMTP" \
 	'EHLO c' "AUTH PLAIN $PLAIN_B64" 'AUTH LOGIN' "$USER_B64" "$PW_B64" QUIT
+mark
+out=$(swaks --server 127.0.0.1 --port "$SMTP" --auth PLAIN --auth-user carol --auth-password "$PW" \
+	--from carol@localhost --to bob@localhost 2>&1)
+new=$(tail -c +$((log_mark + 1)) "$dir/lab/lab.log"; tail -c +$((out_mark + 1)) "$dir/out.$runs")
+echo "$out" | grep -q '^<\*\* 454 4.7.0' && echo "$new" | grep -q '\[secret, [0-9]* bytes\]' &&
+	! echo "$new" | grep -qF -e "$PW" -e "$PLAIN_B64" &&
+	pass "secrets: swaks --auth PLAIN refused by --faults 454@AUTH: no secret in lab.log or on the lab's terminal" ||
+	fail "secrets: swaks AUTH PLAIN with 454@AUTH" "$(echo "$out" | grep '454' | head -1); $(echo "$new" | grep -F -e "$PW" -e "$PLAIN_B64" | head -1)"
 secret_path "--faults 454@AUTH on POP3 AUTH PLAIN" '^-ERR \[SYS/TEMP\]' pop3 "$POP3" \
 	"AUTH PLAIN $PLAIN_B64" QUIT
 secret_path "--faults 454@PASS on POP3 PASS" '^-ERR \[SYS/TEMP\]' pop3 "$POP3" 'USER carol' \
