@@ -914,6 +914,11 @@ static void commit_pending(struct lab_server *srv)
 				c->closing_since = srv->now;
 			}
 			conn_run(c);
+		} else {
+			logf_conn(c, ok ? "message %s stored, but the client left before its 250: it "
+					  "may send it again"
+					: "message %s not stored (451), and the client has left",
+				  c->spool.id);
 		}
 	}
 	if (n > 1)
