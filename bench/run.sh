@@ -28,7 +28,7 @@ median_ms() {
 		echo $(((b - a) / 1000))
 	done | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] / 1000 }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 row() { printf '%-58s %12s %12s %8s\n' "$@"; }
 
 smtpsh_quit() { printf 'QUIT\n' | "$SMTPSH" --no-record --no-history --color=never "$@"; }
@@ -117,11 +117,35 @@ lab=$(msgs_per_s 127.0.0.1:5525)
 stored=$(find "$labdir/mail/bob/new" -type f | wc -l)
 postfix=$(msgs_per_s 127.0.0.1:25)
 sink=$(msgs_per_s 127.0.0.1:5999)
-kill "$sink_pid" 2>/dev/null || true
 row "" "lab msg/s" "other msg/s" "ratio"
 row "lab (fsync before 250) vs Postfix on 25 (goal > 1.00)" "$lab" "$postfix" "$(ratio "$lab" "$postfix")"
 row "lab vs smtp-sink (stores nothing: the upper bound)" "$lab" "$sink" "$(ratio "$lab" "$sink")"
 echo "   the lab stored $stored of 2000 messages in bob's Maildir"
+
+echo
+echo "== the lab: many messages per connection (smtp-source -d -m 1000 -l 1000)"
+# per_conn_msgs_per_s HOST:PORT SESSIONS: 1000 messages over SESSIONS sessions
+# that stay open (-d); 0 when smtp-source fails or hangs (a "." unanswered)
+per_conn_msgs_per_s() {
+	local a b
+	a=$(date +%s%N)
+	timeout 120 smtp-source -d -s "$2" -m 1000 -l 1000 -f alice@localhost -t bob@localhost "$1" \
+		>/dev/null 2>&1 || { echo 0; return; }
+	b=$(date +%s%N)
+	awk -v d=$((b - a)) 'BEGIN { printf "%.0f", 1000 / (d / 1e9) }'
+}
+row "" "lab msg/s" "other msg/s" "ratio"
+for sessions in 1 10; do
+	before=$(find "$labdir/mail/bob/new" -type f | wc -l)
+	lab=$(per_conn_msgs_per_s 127.0.0.1:5525 "$sessions")
+	stored=$(($(find "$labdir/mail/bob/new" -type f | wc -l) - before))
+	postfix=$(per_conn_msgs_per_s 127.0.0.1:25 "$sessions")
+	sink=$(per_conn_msgs_per_s 127.0.0.1:5999 "$sessions")
+	row "-s $sessions: lab vs Postfix on 25" "$lab" "$postfix" "$(ratio "$lab" "$postfix")"
+	row "-s $sessions: lab vs smtp-sink" "$lab" "$sink" "$(ratio "$lab" "$sink")"
+	echo "   the lab stored $stored of 1000 messages sent over $sessions connection(s)"
+done
+kill "$sink_pid" 2>/dev/null || true
 
 echo
 echo "== the lab: RSS with 1000 idle connections"

@@ -164,6 +164,15 @@ enum lab_auth {
 enum lab_auth lab_auth_check(const struct lab_users *u,
 			     const struct lab_persona *p, const char *user,
 			     const char *secret, const struct lab_user **who);
+/* Where the secret part of a command line starts, judged by the command's
+ * kind alone, before any state or rule decides on it (so a refusal --
+ * 530, 503, a fault, a bare LF, a line too long -- never logs it): the
+ * response after "AUTH mechanism", and in POP3 the argument of PASS and
+ * the digest of APOP.  SIZE_MAX when the line holds none. */
+size_t lab_secret_offset(enum proto p, const char *line, size_t n);
+/* Whether the line's first word (up to a space, any case) is verb. */
+bool lab_line_verb_is(const char *line, size_t n, const char *verb);
+
 /* CRAM-MD5 (RFC 2195): challenge_b64 as sent in the 334/+ line, response
  * the client's decoded "user hex-digest". */
 enum lab_auth lab_auth_cram(const struct lab_users *u,
@@ -293,6 +302,9 @@ struct lab_smtp {
 	enum lab_sasl_step sasl;
 	char sasl_user[LAB_NAME_MAX];
 	char challenge[128];      /* CRAM-MD5 challenge, base64 */
+	bool auth_refused;        /* the last command was an AUTH that started no
+				     exchange: lines that are no command may be
+				     the answers it would have had (secret) */
 	bool in_mail;
 	char mail_from[LAB_ADDR_MAX];
 	bool rcpt_tried;
@@ -402,6 +414,7 @@ struct lab_pop3 {
 	const struct lab_user *auth;
 	struct lab_maildrop drop;
 	bool drop_open;
+	bool auth_refused;        /* as in struct lab_smtp */
 	unsigned bad_commands;
 	unsigned auth_failures;
 	/* Outputs of the last call: */

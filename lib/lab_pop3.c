@@ -17,6 +17,10 @@
 #include "lab.h"
 
 #define NOT_SECRET ((size_t)-1)
+/* Why a line after a refused AUTH is hidden (and not echoed). */
+#define AFTER_REFUSED_AUTH \
+	"not a command, right after an AUTH that was refused: if this was a base64 user name or " \
+	"password, the server did not take it as one (the log hides the line)"
 #define INTERNAL_ERROR "-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information."
 
 static void set_why(struct lab_pop3 *p, const char *fmt, ...)
@@ -261,7 +265,7 @@ static void make_challenge(struct lab_pop3 *p)
 	buf_free(&b);
 }
 
-static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, size_t arg_off, struct buf *out)
+static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	if (!*arg) {
 		say(out, "+OK");
@@ -280,8 +284,6 @@ static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, size_t arg_off, s
 		ir++;
 	if (ir && !*ir)
 		ir = NULL;
-	if (ir)
-		p->secret_from = arg_off + (size_t)(ir - arg);
 	for (char *c = mech; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
 	if (!strcmp(mech, "PLAIN")) {
@@ -569,7 +571,7 @@ static enum lab_action inject(struct lab_pop3 *p, struct lab_fault f, const char
 }
 
 static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char *arg,
-				     size_t arg_off, struct buf *out)
+				     struct buf *out)
 {
 	if (!strcmp(verb, "CAPA")) {
 		capa(p, out);
@@ -589,7 +591,6 @@ static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char 
 		return LAB_GO_ON;
 	}
 	if (!strcmp(verb, "PASS")) {
-		p->secret_from = arg_off;
 		if (!p->have_user) {
 			say(out, "-ERR No username given.");
 			set_why(p, "PASS must follow USER (after a failed PASS, send USER again)");
@@ -619,7 +620,7 @@ static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char 
 		return login_result(p, r, who, user, "APOP", out);
 	}
 	if (!strcmp(verb, "AUTH"))
-		return cmd_auth(p, arg, arg_off, out);
+		return cmd_auth(p, arg, out);
 	if (!strcmp(verb, "STLS")) {
 		if (p->tls) {
 			say(out, "-ERR TLS is already active.");
@@ -642,7 +643,9 @@ static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char 
 		return LAB_CLOSE;
 	}
 	say(out, "-ERR Unknown command.");
-	if (!strcmp(verb, "STAT") || !strcmp(verb, "LIST") || !strcmp(verb, "RETR") ||
+	if (p->secret_from == 0)
+		set_why(p, "%s", AFTER_REFUSED_AUTH);
+	else if (!strcmp(verb, "STAT") || !strcmp(verb, "LIST") || !strcmp(verb, "RETR") ||
 	    !strcmp(verb, "UIDL") || !strcmp(verb, "TOP") || !strcmp(verb, "DELE"))
 		set_why(p, "%s works only after logging in (USER then PASS)", verb);
 	else
@@ -699,6 +702,11 @@ static enum lab_action transaction(struct lab_pop3 *p, const char *verb, char *a
 	}
 	if (!strcmp(verb, "QUIT"))
 		return cmd_quit_update(p, out);
+	if (p->secret_from == 0) { /* no echo of what may be a password */
+		say(out, "-ERR Unknown command.");
+		set_why(p, "%s", AFTER_REFUSED_AUTH);
+		return bad_command(p, out);
+	}
 	say(out, "-ERR Unknown command: %s", verb);
 	if (!strcmp(verb, "USER") || !strcmp(verb, "PASS") || !strcmp(verb, "STLS") ||
 	    !strcmp(verb, "AUTH") || !strcmp(verb, "APOP"))
@@ -711,7 +719,6 @@ static enum lab_action transaction(struct lab_pop3 *p, const char *verb, char *a
 static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n,
 			      unsigned flags, struct buf *out)
 {
-	begin_call(p);
 	if (p->state == LAB_POP3_DONE)
 		return LAB_CLOSE;
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX) {
@@ -738,14 +745,13 @@ static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n,
 	for (size_t i = 0; i < vlen; i++)
 		verb[i] = (char)toupper((unsigned char)cmd[i]);
 	verb[vlen] = '\0';
-	size_t arg_off = strcspn(cmd, " ");
-	if (cmd[arg_off] == ' ')
-		arg_off++;
-	char *arg = cmd + arg_off;
+	char *arg = cmd + strcspn(cmd, " ");
+	if (*arg == ' ')
+		arg++;
 	/* PASS keeps its spaces: a password may hold them. */
 	if (strcmp(verb, "PASS")) {
 		while (*arg == ' ')
-			arg++, arg_off++;
+			arg++;
 		size_t alen = strlen(arg);
 		while (alen && arg[alen - 1] == ' ')
 			arg[--alen] = '\0';
@@ -755,13 +761,10 @@ static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n,
 	bool injected;
 	enum lab_action a = inject(p, f, verb, out, &injected);
 	if (!injected)
-		a = p->state == LAB_POP3_AUTHORIZATION ? authorization(p, verb, arg, arg_off, out)
+		a = p->state == LAB_POP3_AUTHORIZATION ? authorization(p, verb, arg, out)
 						       : transaction(p, verb, arg, out);
-	if (!strcmp(verb, "PASS") || !strcmp(verb, "AUTH")) {
-		if (!strcmp(verb, "PASS"))
-			p->secret_from = arg_off;
+	if (!strcmp(verb, "PASS") || !strcmp(verb, "AUTH") || p->secret_from != NOT_SECRET)
 		OPENSSL_cleanse(cmd, sizeof(cmd));
-	}
 	return a;
 }
 
@@ -848,11 +851,43 @@ bool lab_stuffer_finish(struct lab_stuffer *st, struct buf *out)
 	return buf_append(out, ".\r\n", 3);
 }
 
+static bool known_verb(const char *line, size_t n)
+{
+	static const char *const known[] = {
+		"USER", "PASS", "APOP", "AUTH", "STLS", "CAPA", "QUIT", "STAT",
+		"LIST", "RETR", "UIDL", "TOP",  "DELE", "RSET", "NOOP",
+	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (lab_line_verb_is(line, n, known[i]))
+			return true;
+	return false;
+}
+
 enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n,
 			      unsigned flags, struct buf *out)
 {
 	size_t before = out->len;
+	begin_call(p);
+	/* The secret part by the line's kind, before any rule decides on it;
+	 * after a refused AUTH, a line that is no command may be its answer. */
+	bool is_auth = false, is_command = false;
+	if (p->sasl != LAB_SASL_NONE) {
+		p->secret_from = 0;
+	} else {
+		is_auth = lab_line_verb_is(line, n, "AUTH");
+		is_command = known_verb(line, n);
+		p->secret_from = p->auth_refused && !is_command
+					 ? 0
+					 : lab_secret_offset(PROTO_POP3, line, n);
+	}
+	size_t secret_from = p->secret_from;
 	enum lab_action a = feed_line(p, line, n, flags, out);
+	p->secret_from = secret_from;
+	if (is_auth) /* "+ " started an exchange, "+OK" logged in or listed */
+		p->auth_refused = p->sasl == LAB_SASL_NONE && out->len > before &&
+				  out->data[before] == '-';
+	else if (is_command)
+		p->auth_refused = false;
 	if (n && line[n - 1] == '\r' && out->len > before && (out->data[before] == '-')) {
 		size_t w = strlen(p->why);
 		snprintf(p->why + w, sizeof(p->why) - w, "%s", "; the line ended in CR CR LF: the client added a CR to a line that already had one (openssl s_client -crlf or nc -C fed CRLF text?)");

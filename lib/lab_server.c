@@ -122,6 +122,8 @@ struct lab_server {
 	size_t nconns, cap;
 	struct conn **pending;     /* messages to commit this turn */
 	size_t npending, pending_cap;
+	struct conn **spare;       /* the other half of the double buffer */
+	size_t spare_cap;
 	uint64_t serial;
 	bool any_hold;             /* some reply is held (slow fault) */
 	int64_t now;
@@ -506,6 +508,8 @@ static bool read_in(struct conn *c)
 	return true;
 }
 
+/* The "." of a message arrived: it joins the next group commit, and the
+ * session reads nothing more until its 250 or 451 is written. */
 static void queue_delivery(struct conn *c)
 {
 	struct lab_server *srv = c->srv;
@@ -513,9 +517,15 @@ static void queue_delivery(struct conn *c)
 		size_t ncap = srv->pending_cap ? srv->pending_cap * 2 : 64;
 		struct conn **v = realloc(srv->pending, ncap * sizeof(*v));
 		if (!v) {
-			buf_clear(&c->out);
-			lab_smtp_delivered(&c->m.smtp, false, "", &c->out);
+			/* No room to queue it: the message is refused, never lost in silence. */
 			hook_data_abort(c);
+			size_t before = c->out.len;
+			if (lab_smtp_delivered(&c->m.smtp, false, "", &c->out) == LAB_CLOSE) {
+				c->closing = true;
+				c->closing_since = srv->now;
+			}
+			log_replies(c, before);
+			log_why(c);
 			return;
 		}
 		srv->pending = v;
@@ -646,6 +656,24 @@ static bool process_input(struct conn *c)
 	return progress;
 }
 
+/* The client hung up: what is left after the last line ending can never
+ * become a line, so it is dropped now rather than at --line-timeout, and
+ * the session (its slot, its spool file) goes as soon as its earlier
+ * lines are answered. */
+static void drop_unfinished_line(struct conn *c)
+{
+	size_t left = c->in_end - c->in_start;
+	if (!left || memchr(c->in + c->in_start, '\n', left))
+		return;
+	if (!c->discarding)
+		logf_conn(c, "the client hung up in the middle of a line: %zu byte%s dropped", left,
+			  left == 1 ? "" : "s");
+	OPENSSL_cleanse(c->in + c->in_start, left); /* half an AUTH line is still secret */
+	c->in_start = c->in_end = 0;
+	c->line_started = 0;
+	c->discarding = false;
+}
+
 /* Tops up the output with the next part of a RETR/TOP message. */
 static bool refill_message(struct conn *c)
 {
@@ -711,6 +739,8 @@ static void conn_run(struct conn *c)
 			progress = true;
 		if (process_input(c))
 			progress = true;
+		if (c->peer_closed)
+			drop_unfinished_line(c);
 		if (c->peer_closed && !c->waiting_delivery && c->in_start == c->in_end &&
 		    c->out_sent == c->out.len && c->msg_fd < 0) {
 			kill_conn(c, c->proto == PROTO_POP3 && c->m.pop3.state == LAB_POP3_TRANSACTION
@@ -836,15 +866,25 @@ static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
 
 /* ---- delivery, timers ---- */
 
+/* Commits the messages queued so far in one group and answers each.  An
+ * answer lets the session run on through its pipelined input, which may
+ * end another message: that one is queued afresh (the batch was taken
+ * off the queue first) and committed at the next call, never dropped.
+ * The loop calls this every turn and does not sleep while the queue holds
+ * anything, so a session waits for its delivery less than one turn. */
 static void commit_pending(struct lab_server *srv)
 {
 	if (!srv->npending)
 		return;
-	size_t n = srv->npending;
+	struct conn **batch = srv->pending;
+	size_t n = srv->npending, batch_cap = srv->pending_cap;
+	srv->pending = srv->spare;
+	srv->pending_cap = srv->spare_cap;
+	srv->npending = 0;
 	struct lab_delivery *d = calloc(n, sizeof(*d));
 	const char **names = calloc(n * LAB_MAX_RCPTS, sizeof(*names));
 	for (size_t i = 0; d && names && i < n; i++) {
-		struct conn *c = srv->pending[i];
+		struct conn *c = batch[i];
 		struct lab_smtp *s = &c->m.smtp;
 		const char **u = names + i * LAB_MAX_RCPTS;
 		for (size_t k = 0; k < s->nrcpt; k++)
@@ -856,7 +896,7 @@ static void commit_pending(struct lab_server *srv)
 	if (d && names)
 		lab_store_commit(&srv->store, d, n);
 	for (size_t i = 0; i < n; i++) {
-		struct conn *c = srv->pending[i];
+		struct conn *c = batch[i];
 		bool ok = d && names && d[i].ok;
 		if (!d || !names)
 			lab_spool_abort(&c->spool);
@@ -869,16 +909,24 @@ static void commit_pending(struct lab_server *srv)
 		if (!c->dead) {
 			log_replies(c, before);
 			log_why(c);
-			if (a == LAB_CLOSE)
+			if (a == LAB_CLOSE) {
 				c->closing = true;
+				c->closing_since = srv->now;
+			}
 			conn_run(c);
+		} else {
+			logf_conn(c, ok ? "message %s stored, but the client left before its 250: it "
+					  "may send it again"
+					: "message %s not stored (451), and the client has left",
+				  c->spool.id);
 		}
 	}
 	if (n > 1)
 		logf_srv(srv, "group commit: %zu messages synced together", n);
 	free(d);
 	free(names);
-	srv->npending = 0;
+	srv->spare = batch;
+	srv->spare_cap = batch_cap;
 }
 
 static void timers(struct lab_server *srv)
@@ -887,6 +935,7 @@ static void timers(struct lab_server *srv)
 	int64_t line = (int64_t)srv->cfg.line_timeout_s * 1000;
 	for (size_t i = 0; i < srv->nconns; i++) {
 		struct conn *c = srv->conns[i];
+		/* A delivery is answered within this turn (commit_pending). */
 		if (c->dead || c->waiting_delivery)
 			continue;
 		if (c->hold_until && c->hold_until <= srv->now) {
@@ -933,6 +982,8 @@ static void timers(struct lab_server *srv)
 
 static int next_timeout(struct lab_server *srv)
 {
+	if (srv->npending)
+		return 0; /* a message waits for its commit: no sleeping */
 	int64_t wait = TICK_MS;
 	if (!srv->any_hold)
 		return (int)wait;
@@ -1194,9 +1245,12 @@ enum err lab_server_run(struct lab_server *srv)
 				if (c->dead)
 					continue;
 				conn_run(c);
-				/* Gone for good, and nothing left we could do for it. */
+				/* Gone for good, and nothing left we could do for it.  epoll
+				 * reports a hang-up until the descriptor leaves the set, so
+				 * it leaves now, even with a delivery pending: the message is
+				 * still committed, there is just no one left to answer. */
 				if ((evs[i].events & (EPOLLHUP | EPOLLERR)) && !c->dead &&
-				    !c->waiting_delivery && !(c->events & EPOLLIN))
+				    !(c->events & EPOLLIN))
 					kill_conn(c, "the client went away");
 			}
 		}
@@ -1208,7 +1262,9 @@ enum err lab_server_run(struct lab_server *srv)
 		commit_pending(srv);
 		reap(srv);
 	}
-	commit_pending(srv);
+	/* Answer what was received; bounded, as sessions may pipeline more. */
+	for (int i = 0; i < 64 && srv->npending; i++)
+		commit_pending(srv);
 	shutdown_all(srv);
 	logf_srv(srv, "stopped: %lu connections served, %lu messages stored",
 		 srv->stats.connections, srv->store.delivered);
@@ -1227,6 +1283,7 @@ void lab_server_free(struct lab_server *srv)
 	}
 	free(srv->conns);
 	free(srv->pending);
+	free(srv->spare);
 	for (int s = 0; s < LAB_SVC_COUNT; s++)
 		for (int f = 0; f < 2; f++)
 			if (srv->listen_fd[s][f] >= 0)

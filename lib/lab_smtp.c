@@ -14,6 +14,7 @@
 
 #include "b64.h"
 #include "lab.h"
+#include "utf8.h"
 
 #define NOT_SECRET ((size_t)-1)
 
@@ -242,6 +243,31 @@ bool lab_domain_is_local(const char *domain, const struct lab_persona *p)
 
 /* ---- commands ---- */
 
+/* Copies a client's word that goes into a header, as Postfix's printable()
+ * does: printable ASCII and valid UTF-8 stay, every other byte (CR, LF,
+ * ESC, other C0 and C1 controls, DEL, bytes that are not UTF-8) becomes
+ * '?', so "EHLO evil\rX-Injected: yes" cannot add a header line. */
+static void copy_printable(char *dst, size_t size, const char *src)
+{
+	size_t o = 0, n = strlen(src);
+	for (size_t i = 0; i < n && o + 1 < size;) {
+		unsigned cp;
+		size_t len = utf8_seq((const unsigned char *)src + i, n - i, &cp);
+		bool ok = len && cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0);
+		if (ok && o + len < size) {
+			memcpy(dst + o, src + i, len);
+			o += len;
+			i += len;
+		} else if (ok) {
+			break; /* no room for the whole character */
+		} else {
+			dst[o++] = '?';
+			i += len ? len : 1;
+		}
+	}
+	dst[o] = '\0';
+}
+
 static enum lab_action cmd_ehlo(struct lab_smtp *s, const char *arg, struct buf *out, bool esmtp)
 {
 	if (!*arg) {
@@ -252,7 +278,7 @@ static enum lab_action cmd_ehlo(struct lab_smtp *s, const char *arg, struct buf 
 	reset_transaction(s);
 	s->greeted = true;
 	s->esmtp = esmtp;
-	snprintf(s->helo, sizeof(s->helo), "%s", arg);
+	copy_printable(s->helo, sizeof(s->helo), arg);
 	if (!esmtp) {
 		say(out, "250 %s", s->cfg->host);
 		set_why(s, "HELO is the old greeting: no extension list, so no AUTH, STARTTLS or SIZE "
@@ -395,7 +421,7 @@ static void make_challenge(struct lab_smtp *s)
 	buf_free(&b);
 }
 
-static enum lab_action cmd_auth(struct lab_smtp *s, char *arg, size_t arg_off, struct buf *out)
+static enum lab_action cmd_auth(struct lab_smtp *s, char *arg, struct buf *out)
 {
 	if (!s->greeted) {
 		say(out, "503 5.5.1 Error: send HELO/EHLO first");
@@ -428,8 +454,6 @@ static enum lab_action cmd_auth(struct lab_smtp *s, char *arg, size_t arg_off, s
 		set_why(s, "AUTH takes a mechanism name and at most one initial response");
 		return error_reply(s, out);
 	}
-	if (ir)
-		s->secret_from = arg_off + (size_t)(ir - arg);
 	for (char *c = mech; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
 	if (!strcmp(mech, "PLAIN")) {
@@ -958,7 +982,6 @@ static bool known_verb(const char *verb)
 static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 			      unsigned flags, struct buf *out)
 {
-	begin_call(s);
 	if (flags & LAB_LINE_BARE_LF) {
 		/* Postfix 3.9 smtpd_forbid_bare_newline = reject, minus its
 		 * exemption for $mynetworks: on loopback too. */
@@ -1012,7 +1035,11 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 				return error_reply(s, out);
 			}
 		say(out, "500 5.5.2 Error: command not recognized");
-		if (!strcmp(verb, "HELLO"))
+		if (s->secret_from == 0)
+			set_why(s, "not a command, right after an AUTH that was refused: if this was a "
+				"base64 user name or password, the server did not take it as one (the "
+				"log hides the line)");
+		else if (!strcmp(verb, "HELLO"))
 			set_why(s, "HELLO is not SMTP: the greeting is HELO (one L) or EHLO");
 		else
 			set_why(s, "'%s' is not a command this server knows", verb);
@@ -1038,7 +1065,7 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 	if (!strcmp(verb, "STARTTLS"))
 		return cmd_starttls(s, arg, out);
 	if (!strcmp(verb, "AUTH")) {
-		enum lab_action a = cmd_auth(s, arg, arg_off, out);
+		enum lab_action a = cmd_auth(s, arg, out);
 		OPENSSL_cleanse(cmd, sizeof(cmd));
 		return a;
 	}
@@ -1097,7 +1124,12 @@ bool lab_smtp_trace(const struct lab_smtp *s, const char *queue_id, time_t now,
 			   : s->tls ? "ESMTPS"
 			   : s->auth ? "ESMTPA"
 				     : "ESMTP";
-	bool ok = buf_printf(out, "Return-Path: <%s>\n", s->mail_from) &&
+	/* Addresses hold no control bytes (lab_smtp_parse_path), but what
+	 * reaches a header goes through the same filter as the HELO name. */
+	char from[LAB_ADDR_MAX], rcpt[LAB_ADDR_MAX];
+	copy_printable(from, sizeof(from), s->mail_from);
+	copy_printable(rcpt, sizeof(rcpt), s->first_rcpt);
+	bool ok = buf_printf(out, "Return-Path: <%s>\n", from) &&
 		  buf_printf(out, "Received: from %s (unknown [%s%s])\n", s->helo,
 			     strchr(s->client_ip, ':') ? "IPv6:" : "", s->client_ip);
 	if (s->tls)
@@ -1106,15 +1138,51 @@ bool lab_smtp_trace(const struct lab_smtp *s, const char *queue_id, time_t now,
 		ok = ok && buf_printf(out, "\t(Authenticated sender: %s)\n", s->auth->name);
 	ok = ok && buf_printf(out, "\tby %s (smtpsh lab) with %s id %s", s->cfg->host, with, queue_id);
 	if (s->nrcpt == 1)
-		ok = ok && buf_printf(out, "\n\tfor <%s>", s->first_rcpt);
+		ok = ok && buf_printf(out, "\n\tfor <%s>", rcpt);
 	return ok && buf_printf(out, "; %s\n", date);
+}
+
+/* Marks the secret part of a line by its kind, before any rule decides
+ * on it; remembers a refused AUTH, whose answers the client may still
+ * send as lines of their own. */
+static void mark_secret(struct lab_smtp *s, const char *line, size_t n, bool *is_auth,
+			bool *is_command)
+{
+	*is_auth = *is_command = false;
+	if (s->in_data)
+		return;
+	if (s->sasl != LAB_SASL_NONE) {
+		s->secret_from = 0;
+		return;
+	}
+	char verb[16];
+	size_t vlen = 0;
+	for (; vlen < n && vlen < sizeof(verb) - 1 && line[vlen] != ' '; vlen++)
+		verb[vlen] = (char)toupper((unsigned char)line[vlen]);
+	verb[vlen] = '\0';
+	*is_auth = lab_line_verb_is(line, n, "AUTH");
+	*is_command = (vlen == n || line[vlen] == ' ') && known_verb(verb);
+	if (s->auth_refused && !*is_command)
+		s->secret_from = 0;
+	else
+		s->secret_from = lab_secret_offset(PROTO_SMTP, line, n);
 }
 
 enum lab_action lab_smtp_feed(struct lab_smtp *s, const char *line, size_t n,
 			      unsigned flags, struct buf *out)
 {
 	size_t before = out->len;
+	bool is_auth, is_command;
+	begin_call(s);
+	mark_secret(s, line, n, &is_auth, &is_command);
+	size_t secret_from = s->secret_from;
 	enum lab_action a = feed_line(s, line, n, flags, out);
+	s->secret_from = secret_from;
+	if (is_auth) /* neither an exchange started (334) nor a login (235) */
+		s->auth_refused = s->sasl == LAB_SASL_NONE &&
+				  !(out->len > before && out->data[before] == '2');
+	else if (is_command)
+		s->auth_refused = false;
 	if (n && line[n - 1] == '\r' && !s->data_line && out->len > before && (out->data[before] == '4' || out->data[before] == '5')) {
 		size_t w = strlen(s->why);
 		snprintf(s->why + w, sizeof(s->why) - w, "%s", "; the line ended in CR CR LF: the client added a CR to a line that already had one (openssl s_client -crlf or nc -C fed CRLF text?)");

@@ -124,14 +124,21 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *is
 	return x;
 }
 
-/* Written beside the target, then renamed over it. */
+/* Written beside the target, then renamed over it; 0600 like every file
+ * of the lab (the owner's clients read the CA as the same user), also
+ * over a leftover temporary file of another mode. */
 static bool write_pem(const char *path, EVP_PKEY *key, X509 *cert, X509 *chain)
 {
 	char tmp[4300];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, key ? 0600 : 0644);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return false;
+	if (fchmod(fd, 0600) != 0) {
+		close(fd);
+		unlink(tmp);
+		return false;
+	}
 	FILE *f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);

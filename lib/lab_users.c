@@ -4,6 +4,7 @@
  * rule on which secret counts. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,37 @@ enum err lab_users_defaults(struct lab_users *u)
 	memcpy(u->v, default_users, sizeof(default_users));
 	u->n = n;
 	return ERR_OK;
+}
+
+bool lab_line_verb_is(const char *line, size_t n, const char *verb)
+{
+	size_t k = strlen(verb);
+	return n >= k && !strncasecmp(line, verb, k) && (n == k || line[k] == ' ');
+}
+
+/* The offset of word number `skip` (0: the verb) and what follows. */
+static size_t word_offset(const char *line, size_t n, int skip)
+{
+	size_t i = 0;
+	for (int w = 0; w < skip && i < n; w++) {
+		while (i < n && line[i] != ' ')
+			i++;
+		while (i < n && line[i] == ' ')
+			i++;
+	}
+	return i;
+}
+
+size_t lab_secret_offset(enum proto p, const char *line, size_t n)
+{
+	size_t off = SIZE_MAX;
+	if (lab_line_verb_is(line, n, "AUTH"))
+		off = word_offset(line, n, 2); /* AUTH mechanism [initial-response] */
+	else if (p == PROTO_POP3 && lab_line_verb_is(line, n, "PASS"))
+		off = 5; /* the password may begin with or hold spaces */
+	else if (p == PROTO_POP3 && lab_line_verb_is(line, n, "APOP"))
+		off = word_offset(line, n, 2); /* APOP name digest */
+	return off < n ? off : SIZE_MAX;
 }
 
 /* User names become directory names: keep them tame. */

@@ -170,6 +170,22 @@ static int prepare(struct lab_setup *su, const struct lab_options *o, char *why,
 	return 0;
 }
 
+/* lab.log is private (0600): it names who logged in and what they sent.
+ * A log an older lab created 0644 is made private too. */
+static FILE *open_log(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fchmod(fd, 0600) == 0 ? fdopen(fd, "a") : NULL;
+	if (!f) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
 static void write_log(void *ctx, const char *line)
 {
 	struct lab_setup *su = ctx;
@@ -317,7 +333,7 @@ int lab_main(int argc, char **argv)
 		fprintf(stderr, "smtpsh lab: %s\n", why);
 		return rc;
 	}
-	su.log = fopen(su.log_path, "a");
+	su.log = open_log(su.log_path);
 	if (!su.log) {
 		fprintf(stderr, "smtpsh lab: %s: %s\n", su.log_path, strerror(errno));
 		lab_users_free(&su.users);
@@ -408,7 +424,7 @@ static void child_run(struct lab_setup *su, int ready_fd)
 			close(null);
 	}
 	char why[600] = "";
-	su->log = fopen(su->log_path, "a");
+	su->log = open_log(su->log_path);
 	if (su->log)
 		setvbuf(su->log, NULL, _IOLBF, 0);
 	struct lab_server *srv = start_server(su, why, sizeof(why));

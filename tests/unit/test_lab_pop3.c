@@ -375,6 +375,67 @@ static void stuffer(void **state)
 	free(got);
 }
 
+static const char *feed_flags(struct fx *f, const char *line, unsigned flags)
+{
+	buf_clear(&f->out);
+	f->act = lab_pop3_feed(&f->p, line, strlen(line), flags, &f->out);
+	return f->out.data ? f->out.data : "";
+}
+
+/* Secret by the kind of line, before any state or rule refuses it. */
+static void secrets_marked_on_every_refusal(void **state)
+{
+	(void)state;
+	const size_t plain = strlen("AUTH PLAIN ");
+	struct fx *f = fx_new(NULL, NULL, false);
+	login(f);
+	/* AUTH after login: refused as unknown in the TRANSACTION state */
+	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="), "-ERR Unknown command: AUTH\r\n");
+	assert_int_equal(f->p.secret_from, plain);
+	assert_string_equal(cmd(f, "AUTH LOGIN"), "-ERR Unknown command: AUTH\r\n");
+	/* the answers that follow are not echoed and are secret */
+	assert_string_equal(cmd(f, "Ym9i"), "-ERR Unknown command.\r\n");
+	assert_int_equal(f->p.secret_from, 0);
+	assert_null(strstr(f->p.why, "Ym9i"));
+	assert_string_equal(cmd(f, "Ym9iLXB3"), "-ERR Unknown command.\r\n");
+	assert_int_equal(f->p.secret_from, 0);
+	/* a command ends that */
+	assert_string_equal(cmd(f, "NOOP"), "+OK\r\n");
+	assert_string_equal(cmd(f, "FOO"), "-ERR Unknown command: FOO\r\n");
+	assert_int_equal(f->p.secret_from, (size_t)-1);
+	/* PASS after login */
+	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR Unknown command: PASS\r\n");
+	assert_int_equal(f->p.secret_from, 5);
+	fx_free(f);
+
+	/* lines too long: PASS, AUTH, and inside a SASL exchange */
+	f = fx_new(NULL, NULL, false);
+	char line[LAB_CMD_LINE_MAX + 100];
+	snprintf(line, sizeof(line), "PASS %0*d", LAB_CMD_LINE_MAX, 0);
+	assert_string_equal(cmd(f, line), "-ERR Input line too long.\r\n");
+	assert_int_equal(f->p.secret_from, 5);
+	snprintf(line, sizeof(line), "AUTH PLAIN %0*d", LAB_CMD_LINE_MAX, 0);
+	assert_string_equal(cmd(f, line), "-ERR Input line too long.\r\n");
+	assert_int_equal(f->p.secret_from, plain);
+	assert_string_equal(cmd(f, "AUTH LOGIN"), "+ VXNlcm5hbWU6\r\n");
+	assert_string_equal(feed_flags(f, "Ym9i", LAB_LINE_TOO_LONG), "-ERR Input line too long.\r\n");
+	assert_int_equal(f->p.secret_from, 0);
+	/* APOP's digest */
+	cmd(f, "APOP bob 0123456789abcdef0123456789abcdef");
+	assert_int_equal(f->p.secret_from, strlen("APOP bob "));
+	fx_free(f);
+
+	/* faults on AUTH and PASS */
+	f = fx_new(NULL, "454@AUTH,454@PASS", false);
+	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="),
+			    "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
+	assert_int_equal(f->p.secret_from, plain);
+	cmd(f, "USER bob");
+	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
+	assert_int_equal(f->p.secret_from, 5);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +448,7 @@ int main(void)
 		cmocka_unit_test(personas),
 		cmocka_unit_test(faults_and_limits),
 		cmocka_unit_test(stuffer),
+		cmocka_unit_test(secrets_marked_on_every_refusal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

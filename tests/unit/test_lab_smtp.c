@@ -546,6 +546,104 @@ static void secrets_are_marked(void **state)
 	fx_free(f);
 }
 
+/* Secret by the kind of line, before any rule refuses it. */
+static void secrets_marked_on_every_refusal(void **state)
+{
+	(void)state;
+	const size_t plain = strlen("AUTH PLAIN ");
+	/* submission before STARTTLS: 530 */
+	struct fx *f = fx_new(PORT_SUBMISSION, NULL, NULL);
+	cmd(f, "EHLO c");
+	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
+			    "530 5.7.0 Must issue a STARTTLS command first\r\n");
+	assert_int_equal(f->s.secret_from, plain);
+	/* the AUTH LOGIN answers a student types after the 530 */
+	assert_string_equal(cmd(f, "AUTH LOGIN"), "530 5.7.0 Must issue a STARTTLS command first\r\n");
+	assert_string_equal(cmd(f, "YWxpY2U="), "500 5.5.2 Error: command not recognized\r\n");
+	assert_int_equal(f->s.secret_from, 0);
+	assert_null(strstr(f->s.why, "YWxpY2U="));
+	assert_string_equal(cmd(f, "YWxpY2UtcHc="), "500 5.5.2 Error: command not recognized\r\n");
+	assert_int_equal(f->s.secret_from, 0);
+	assert_null(strstr(f->s.why, "YWxpY2UtcHc="));
+	/* a command ends that: a mistyped one is shown again */
+	cmd(f, "NOOP");
+	assert_int_equal(f->s.secret_from, (size_t)-1);
+	cmd(f, "HELLO x");
+	assert_int_equal(f->s.secret_from, (size_t)-1);
+	assert_non_null(strstr(f->s.why, "HELO"));
+	fx_free(f);
+
+	/* 503 before EHLO, 503 inside a transaction, bare LF, a line too long */
+	f = fx_new(PORT_SMTP, NULL, NULL);
+	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
+			    "503 5.5.1 Error: send HELO/EHLO first\r\n");
+	assert_int_equal(f->s.secret_from, plain);
+	cmd(f, "EHLO c");
+	cmd(f, "MAIL FROM:<alice@localhost>");
+	assert_string_equal(cmd(f, "AUTH LOGIN YWxpY2U="),
+			    "503 5.5.1 Error: MAIL transaction in progress\r\n");
+	assert_int_equal(f->s.secret_from, strlen("AUTH LOGIN "));
+	cmd(f, "YWxpY2UtcHc=");
+	assert_int_equal(f->s.secret_from, 0);
+	cmd(f, "RSET");
+	assert_memory_equal(feed_flags(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3", LAB_LINE_BARE_LF), "521 ", 4);
+	assert_int_equal(f->s.secret_from, plain);
+	fx_free(f);
+	f = fx_new(PORT_SMTP, NULL, NULL);
+	cmd(f, "EHLO c");
+	char line[LAB_CMD_LINE_MAX + 100];
+	snprintf(line, sizeof(line), "AUTH PLAIN %0*d", LAB_CMD_LINE_MAX, 0);
+	assert_string_equal(cmd(f, line), "500 5.5.2 Error: line too long\r\n");
+	assert_int_equal(f->s.secret_from, plain);
+	/* in a SASL exchange, a bare LF line is secret too */
+	cmd(f, "AUTH LOGIN");
+	assert_memory_equal(feed_flags(f, "YWxpY2U=", LAB_LINE_BARE_LF), "521 ", 4);
+	assert_int_equal(f->s.secret_from, 0);
+	fx_free(f);
+
+	/* a fault on AUTH */
+	f = fx_new(PORT_SMTP, NULL, "454@AUTH");
+	cmd(f, "EHLO c");
+	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
+			    "454 4.7.0 Temporary authentication failure\r\n");
+	assert_int_equal(f->s.secret_from, plain);
+	fx_free(f);
+
+	/* message text is not a secret, whatever it says */
+	f = fx_new(PORT_SMTP, NULL, NULL);
+	cmd(f, "EHLO c");
+	cmd(f, "AUTH LOGIN");
+	cmd(f, "*");
+	cmd(f, "MAIL FROM:<alice@localhost>");
+	cmd(f, "RCPT TO:<bob@localhost>");
+	cmd(f, "DATA");
+	cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3");
+	assert_int_equal(f->s.secret_from, (size_t)-1);
+	fx_free(f);
+}
+
+static void helo_name_is_printable_in_the_trace(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
+	struct buf t;
+	buf_init(&t, 4096);
+	cmd(f, "EHLO evil\rX-Injected: yes");
+	cmd(f, "MAIL FROM:<alice@localhost>");
+	cmd(f, "RCPT TO:<bob@localhost>");
+	assert_true(lab_smtp_trace(&f->s, "ID", 0, &t));
+	assert_non_null(strstr(t.data, "Received: from evil?X-Injected: yes (unknown [127.0.0.1])\n"));
+	assert_null(strchr(t.data, '\r'));
+	buf_clear(&t);
+	/* ESC, C0, DEL, a byte that is not UTF-8, a C1 control (U+0085), TAB;
+	 * UTF-8 letters stay */
+	cmd(f, "HELO a\x1b[31mb\x01" "c\x7f" "d\xff\xc2\x85" "e\tf\xe9\x82\xae\xe4\xbb\xb6");
+	assert_true(lab_smtp_trace(&f->s, "ID", 0, &t));
+	assert_non_null(strstr(t.data, "Received: from a?[31mb?c?d??e?f\xe9\x82\xae\xe4\xbb\xb6 ("));
+	buf_free(&t);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +658,8 @@ int main(void)
 		cmocka_unit_test(personas_refuse_the_password),
 		cmocka_unit_test(injected_faults),
 		cmocka_unit_test(secrets_are_marked),
+		cmocka_unit_test(secrets_marked_on_every_refusal),
+		cmocka_unit_test(helo_name_is_printable_in_the_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
