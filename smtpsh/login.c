@@ -70,7 +70,8 @@ static char *get_password(struct shell *sh)
 static bool step(struct shell *sh, const char *line, bool secret)
 {
 	if (session_send(&sh->session, line, strlen(line), secret ? SEND_SECRET : 0) != ERR_OK) {
-		render_warning(sh, "login: %s", sh->session.err);
+		if (session_connected(&sh->session)) /* else the session said why */
+			render_warning(sh, "login: %s", sh->session.err);
 		return false;
 	}
 	return repl_wait(sh) == ERR_OK && session_connected(&sh->session);
