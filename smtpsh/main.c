@@ -423,8 +423,9 @@ int main(int argc, char **argv)
 			char when[32];
 			time_t now = time(NULL);
 			strftime(when, sizeof(when), "%Y%m%d-%H%M%S", localtime(&now));
-			snprintf(path, sizeof(path), "%s/%s-%s-%u.txt", dir, when,
-				 sh.target.host, sh.target.port);
+			/* the pid keeps two sessions started in the same second apart */
+			snprintf(path, sizeof(path), "%s/%s-%s-%u-%ld.txt", dir, when,
+				 sh.target.host, sh.target.port, (long)getpid());
 		} else {
 			path[0] = '\0';
 		}
@@ -432,8 +433,9 @@ int main(int argc, char **argv)
 			 sh.target.tls ? "s" : "", strchr(sh.target.host, ':') ? "[" : "",
 			 sh.target.host, strchr(sh.target.host, ':') ? "]" : "", sh.target.port);
 		char err[300];
-		if (path[0] && transcript_open(&sh.rec, path, target, proto_name(sh.target.proto),
-					       timestamps, err, sizeof(err)) != ERR_OK) {
+		if (path[0] && (record ? transcript_open : transcript_create)(
+				       &sh.rec, path, target, proto_name(sh.target.proto),
+				       timestamps, err, sizeof(err)) != ERR_OK) {
 			fprintf(stderr, "smtpsh: %s\n", err);
 			if (record)
 				return EXIT_USAGE;
