@@ -153,6 +153,18 @@ def auth(p):
 
 
 @scenario
+def slow_auth(p):
+    # AUTH LOGIN whose first challenge comes 1.5 s late: time for a user to
+    # type ahead (a terminal test checks nothing typed ahead is echoed)
+    login = auth_login(b"235 2.7.0 Authentication successful\r\n")
+
+    def run(p, l):
+        time.sleep(1.5)
+        return login(p, l)
+    smtp_session(p, ehlo=EHLO_AUTH, auth=run)
+
+
+@scenario
 def bare_lf(p):
     p.bare_lf = True
     smtp_session(p, ehlo=b"250-hostile.test\r\n250 PIPELINING\r\n")
