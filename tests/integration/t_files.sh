@@ -67,6 +67,9 @@ grep -q '^S: EHLO me$' old.txt && ! grep -q 'an older transcript' old.txt && ok 
 	fail "the record file does not hold the new transcript alone: $(head -3 old.txt | tr '\n' '|')"
 
 # ---- the default transcript: a new file, 0600, in a 0700 directory ----------
+# (a transcripts directory left readable by all is made private again)
+mkdir -p "$dir/state/smtpsh/transcripts"
+chmod 755 "$dir/state/smtpsh/transcripts"
 start_server
 rc=0
 printf 'QUIT\n' | env XDG_STATE_HOME="$dir/state" "$SMTPSH" --color=never --no-history --timeout 5 \
