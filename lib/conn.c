@@ -251,8 +251,9 @@ enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
 			}
 			if (r == 0) {
 				snprintf(c->err, sizeof(c->err),
-					 "the server stopped reading: %zu bytes still unsent after %d s (write timeout)",
-					 n, timeout_ms / 1000);
+				         "the server stopped reading: %zu bytes still unsent after "
+				         "%d s (write timeout)",
+				         n, timeout_ms / 1000);
 				return ERR_TIMEOUT;
 			}
 			continue;

@@ -242,8 +242,8 @@ static void write_failed(struct session *s, enum err e)
 	s->state = ST_CLOSED;
 	s->tls = false;
 	emit_error(s, e, NULL, "%s: connection closed%s", s->conn.err,
-		   data ? ", the message abandoned unfinished (no \".\" was sent)" :
-			  " (the line may have gone out cut short)");
+	           data ? ", the message abandoned unfinished (no \".\" was sent)"
+	                : " (the line may have gone out cut short)");
 }
 
 static enum err write_line(struct session *s, const char *wire, size_t len)
@@ -780,10 +780,9 @@ enum err session_wait(struct session *s)
 		enum err e = left > 0 ? session_pump(s, (int)left) : ERR_TIMEOUT;
 		if (e == ERR_TIMEOUT) {
 			s->protocol_errors++;
-			snprintf(s->err, sizeof(s->err),
-				 "no complete reply %s%s within %d s",
-				 s->pending[0].verb[0] ? "to " : "(greeting)",
-				 s->pending[0].verb, s->timeout_ms / 1000);
+			snprintf(s->err, sizeof(s->err), "no complete reply %s%s within %d s",
+			         s->pending[0].verb[0] ? "to " : "(greeting)", s->pending[0].verb,
+			         s->timeout_ms / 1000);
 			return e;
 		}
 		if (e != ERR_OK)

@@ -11,9 +11,8 @@
 #include "escape.h"
 
 /* The header, once the file is open. */
-static enum err start(struct transcript_writer *w, int fd, const char *target,
-		      const char *proto, bool timestamps, const char *path,
-		      char *errbuf, size_t errsz)
+static enum err start(struct transcript_writer *w, int fd, const char *target, const char *proto,
+                      bool timestamps, const char *path, char *errbuf, size_t errsz)
 {
 	if (!(w->f = fdopen(fd, "w"))) {
 		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, strerror(errno));
@@ -34,9 +33,8 @@ static enum err start(struct transcript_writer *w, int fd, const char *target,
 	return ERR_OK;
 }
 
-enum err transcript_open(struct transcript_writer *w, const char *path,
-			 const char *target, const char *proto,
-			 bool timestamps, char *errbuf, size_t errsz)
+enum err transcript_open(struct transcript_writer *w, const char *path, const char *target,
+                         const char *proto, bool timestamps, char *errbuf, size_t errsz)
 {
 	memset(w, 0, sizeof(*w));
 	/* Never through a symbolic link planted at the path, never into a
@@ -54,7 +52,7 @@ enum err transcript_open(struct transcript_writer *w, const char *path,
 	else if (st.st_uid != geteuid())
 		why = "it belongs to another user";
 	else if (fchmod(fd, 0600) != 0 || ftruncate(fd, 0) != 0 ||
-		 fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+	         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
 		why = strerror(errno);
 	if (why) {
 		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, why);
@@ -65,9 +63,8 @@ enum err transcript_open(struct transcript_writer *w, const char *path,
 	return start(w, fd, target, proto, timestamps, path, errbuf, errsz);
 }
 
-enum err transcript_create(struct transcript_writer *w, const char *path,
-			   const char *target, const char *proto,
-			   bool timestamps, char *errbuf, size_t errsz)
+enum err transcript_create(struct transcript_writer *w, const char *path, const char *target,
+                           const char *proto, bool timestamps, char *errbuf, size_t errsz)
 {
 	memset(w, 0, sizeof(*w));
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

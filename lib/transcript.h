@@ -34,9 +34,8 @@ enum err transcript_open(struct transcript_writer *w, const char *path,
 			 bool timestamps, char *errbuf, size_t errsz);
 /* The same for a new file that must not exist yet (O_EXCL): the default
  * transcripts under the state directory.  Errors: ERR_IO. */
-enum err transcript_create(struct transcript_writer *w, const char *path,
-			   const char *target, const char *proto,
-			   bool timestamps, char *errbuf, size_t errsz);
+enum err transcript_create(struct transcript_writer *w, const char *path, const char *target,
+                           const char *proto, bool timestamps, char *errbuf, size_t errsz);
 /* A line the client sent (without CRLF).  When redacted, shown replaces
  * the bytes and the line is marked as redacted. */
 void transcript_sent(struct transcript_writer *w, const char *bytes,

@@ -23,7 +23,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: smtpsh [options] TARGET\n"
 	      "       smtpsh --lab [options]     the built-in practice server, and a shell on it\n"
-	      "       smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] [--faults SPEC]\n"
+	      "       smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] "
+	      "[--faults SPEC]\n"
 	      "                                  run the practice server in the foreground\n"
 	      "       smtpsh show FILE           a transcript, annotated\n"
 	      "       smtpsh replay [--all] FILE one exchange at a time (Enter)\n"
@@ -161,8 +162,9 @@ const char *parse_target(const char *arg, struct target *t)
 	size_t digits = strspn(after, "0123456789");
 	bool port_follows = digits > 0 && (after[digits] == '\0' || !strcmp(after + digits, "/"));
 	if (!sep && arg[word] == ':' && known_scheme(arg, word) && !port_follows) {
-		snprintf(err, sizeof(err), "'%.60s' is not a URL smtpsh reads: write %.*s://HOST[:PORT]",
-			 arg, (int)word, arg);
+		snprintf(err, sizeof(err),
+		         "'%.60s' is not a URL smtpsh reads: write %.*s://HOST[:PORT]", arg,
+		         (int)word, arg);
 		return err;
 	}
 	if (sep) {
@@ -276,8 +278,10 @@ static int subcommand_serve(int argc, char **argv)
 			char *end;
 			long v = strtol(argv[++i], &end, 10);
 			if (!isdigit((unsigned char)argv[i][0]) || *end || v > 65535) {
-				fprintf(stderr, "smtpsh serve: bad port '%s': a number from 0 (any free port) to 65535\n",
-					argv[i]);
+				fprintf(stderr,
+				        "smtpsh serve: bad port '%s': a number from 0 (any free "
+				        "port) to 65535\n",
+				        argv[i]);
 				return EXIT_USAGE;
 			}
 			port = (unsigned)v;
@@ -289,8 +293,10 @@ static int subcommand_serve(int argc, char **argv)
 			char *end;
 			long v = strtol(argv[++i], &end, 10);
 			if (!isdigit((unsigned char)argv[i][0]) || *end || v < 1 || v > 3600) {
-				fprintf(stderr, "smtpsh serve: --timeout wants seconds from 1 to 3600, not '%s'\n",
-					argv[i]);
+				fprintf(stderr,
+				        "smtpsh serve: --timeout wants seconds from 1 to 3600, not "
+				        "'%s'\n",
+				        argv[i]);
 				return EXIT_USAGE;
 			}
 			sh.timeout_s = (int)v;
@@ -385,8 +391,11 @@ int main(int argc, char **argv)
 		switch (c) {
 		case '4':
 		case '6':
-			if (sh.family != AF_UNSPEC && sh.family != (c == '4' ? AF_INET : AF_INET6)) {
-				fputs("smtpsh: -4 and -6 exclude each other (give neither to use both)\n", stderr);
+			if (sh.family != AF_UNSPEC &&
+			    sh.family != (c == '4' ? AF_INET : AF_INET6)) {
+				fputs("smtpsh: -4 and -6 exclude each other (give neither to use "
+				      "both)\n",
+				      stderr);
 				return EXIT_USAGE;
 			}
 			sh.family = c == '4' ? AF_INET : AF_INET6;
@@ -455,7 +464,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (against && optind >= argc) {
-		fputs("smtpsh replay --against: which transcript? (smtpsh replay --against URL FILE)\n", stderr);
+		fputs("smtpsh replay --against: which transcript? (smtpsh replay --against URL "
+		      "FILE)\n",
+		      stderr);
 		return EXIT_USAGE;
 	}
 	if (!lab && optind != argc - 1) {
@@ -473,8 +484,8 @@ int main(int argc, char **argv)
 		no_record = no_record || !record;
 		/* Everything that can be checked offline is, before connecting. */
 		if (access(replay_file, R_OK) != 0) {
-			fprintf(stderr, "smtpsh replay: cannot read transcript '%s': %s\n", replay_file,
-				strerror(errno));
+			fprintf(stderr, "smtpsh replay: cannot read transcript '%s': %s\n",
+			        replay_file, strerror(errno));
 			return EXIT_USAGE;
 		}
 		struct mask m;
@@ -505,9 +516,9 @@ int main(int argc, char **argv)
 	struct stat capath_st;
 	errno = 0;
 	if (tls.capath && (stat(tls.capath, &capath_st) != 0 || !S_ISDIR(capath_st.st_mode) ||
-			   access(tls.capath, R_OK | X_OK) != 0)) {
+	                   access(tls.capath, R_OK | X_OK) != 0)) {
 		fprintf(stderr, "smtpsh: --capath %s: %s\n", tls.capath,
-			errno ? strerror(errno) : "not a directory");
+		        errno ? strerror(errno) : "not a directory");
 		return EXIT_USAGE;
 	}
 	if (file) {
@@ -538,7 +549,7 @@ int main(int argc, char **argv)
 			strftime(when, sizeof(when), "%Y%m%d-%H%M%S", localtime(&now));
 			/* the pid keeps two sessions started in the same second apart */
 			snprintf(path, sizeof(path), "%s/%s-%s-%u-%ld.txt", dir, when,
-				 sh.target.host, sh.target.port, (long)getpid());
+			         sh.target.host, sh.target.port, (long)getpid());
 		} else {
 			path[0] = '\0';
 		}
@@ -547,8 +558,8 @@ int main(int argc, char **argv)
 			 sh.target.host, strchr(sh.target.host, ':') ? "]" : "", sh.target.port);
 		char err[300];
 		if (path[0] && (record ? transcript_open : transcript_create)(
-				       &sh.rec, path, target, proto_name(sh.target.proto),
-				       timestamps, err, sizeof(err)) != ERR_OK) {
+		                   &sh.rec, path, target, proto_name(sh.target.proto), timestamps,
+		                   err, sizeof(err)) != ERR_OK) {
 			fprintf(stderr, "smtpsh: %s\n", err);
 			if (record)
 				return EXIT_USAGE;

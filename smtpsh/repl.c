@@ -112,23 +112,24 @@ static char *script_line(struct shell *sh, size_t *len)
 	enum input_status st = read_line_bounded(sh->script, &line, len);
 	script_lineno += st == INPUT_LINE || st == INPUT_HAS_NUL;
 	switch (st) {
-	case INPUT_LINE:
-		return line;
+	case INPUT_LINE: return line;
 	case INPUT_END:
 		if (ferror(sh->script))
 			fprintf(stderr, "smtpsh: cannot read the script: %s\n", strerror(errno));
 		return NULL;
 	case INPUT_TOO_LONG:
-		fprintf(stderr, "smtpsh: script line %lu is longer than %d bytes: stopped, nothing of it was sent\n",
-			script_lineno + 1, SHELL_MAX_LINE);
+		fprintf(stderr,
+		        "smtpsh: script line %lu is longer than %d bytes: stopped, nothing of it "
+		        "was sent\n",
+		        script_lineno + 1, SHELL_MAX_LINE);
 		break;
 	case INPUT_HAS_NUL:
-		fprintf(stderr, "smtpsh: script line %lu holds a NUL byte: stopped, nothing of it was sent (b64 \\0 sends one)\n",
-			script_lineno);
+		fprintf(stderr,
+		        "smtpsh: script line %lu holds a NUL byte: stopped, nothing of it was sent "
+		        "(b64 \\0 sends one)\n",
+		        script_lineno);
 		break;
-	case INPUT_NO_MEMORY:
-		fprintf(stderr, "smtpsh: out of memory reading the script\n");
-		break;
+	case INPUT_NO_MEMORY: fprintf(stderr, "smtpsh: out of memory reading the script\n"); break;
 	}
 	script_refused = true;
 	sh->quit = true;
@@ -151,7 +152,7 @@ static void tty_echo(bool on)
 		return;
 	struct termios t = tty_original;
 	if (!on)
-		t.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+		t.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
 	tcsetattr(STDIN_FILENO, TCSANOW, &t);
 }
 
@@ -178,8 +179,9 @@ char *repl_read_secret(struct shell *sh, const char *prompt)
 		tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	fputc('\n', stdout);
 	if (st == INPUT_TOO_LONG || st == INPUT_HAS_NUL)
-		render_warning(sh, "%s: not taken", st == INPUT_TOO_LONG ?
-			       "that is longer than a line may be" : "that holds a NUL byte");
+		render_warning(sh, "%s: not taken",
+		               st == INPUT_TOO_LONG ? "that is longer than a line may be"
+		                                    : "that holds a NUL byte");
 	return st == INPUT_LINE ? line : NULL;
 }
 
@@ -201,7 +203,7 @@ char *readline_plain(struct shell *sh, const char *prompt)
 static int history_file(struct shell *sh)
 {
 	int fd = open(sh->history_path,
-		      O_CREAT | O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	              O_CREAT | O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
 	struct stat st;
 	const char *why = NULL;
 	if (fd < 0)
@@ -470,12 +472,13 @@ enum err repl_wait(struct shell *sh)
 			continue;
 		const char *verb = s->pending[0].verb;
 		s->protocol_errors++;
-		snprintf(s->err, sizeof(s->err), "no %s%s%s within %d s: %s", heard ? "complete " : "",
-			 *verb ? "reply to " : "greeting", verb, sh->timeout_s,
-			 heard ? "the server keeps sending but never ends it" : "the server is silent");
+		snprintf(
+		    s->err, sizeof(s->err), "no %s%s%s within %d s: %s", heard ? "complete " : "",
+		    *verb ? "reply to " : "greeting", verb, sh->timeout_s,
+		    heard ? "the server keeps sending but never ends it" : "the server is silent");
 		transcript_event(&sh->rec, "error: %s", s->err);
 		render_warning(sh, "%s%s", s->err,
-			       sh->interactive ? "; still listening (Ctrl-C to stop waiting)" : "");
+		               sh->interactive ? "; still listening (Ctrl-C to stop waiting)" : "");
 		if (!sh->interactive)
 			return ERR_TIMEOUT;
 		told = true; /* say it once */
@@ -599,8 +602,10 @@ static int run_terminal(struct shell *sh)
 			}
 			size_t len = strlen(line);
 			if (len > SHELL_MAX_LINE)
-				render_warning(sh, "that line is %zu bytes long, more than the %d a line may have: not sent",
-					       len, SHELL_MAX_LINE);
+				render_warning(sh,
+				               "that line is %zu bytes long, more than the %d a "
+				               "line may have: not sent",
+				               len, SHELL_MAX_LINE);
 			else if (run_line(sh, line))
 				repl_wait(sh);
 			wipe_free(line, len);

@@ -409,18 +409,20 @@ static void smtp_wait_deadline_is_per_reply(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(smtp_full_transaction, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_auth_login_secrets, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_auth_plain_initial_response_redacted, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_out_of_order_is_remembered, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_unsolicited_421, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_close_mid_reply, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_malformed_reply_keeps_state, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(pop3_login_list_retr, setup_pop3, teardown),
-		cmocka_unit_test_setup_teardown(pop3_capa_and_wrong_password, setup_pop3, teardown),
-		cmocka_unit_test_setup_teardown(pop3_sasl_plus_continuation, setup_pop3, teardown),
-		cmocka_unit_test_setup_teardown(smtp_write_timeout_closes_the_connection, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_wait_deadline_is_per_reply, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_full_transaction, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_auth_login_secrets, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_auth_plain_initial_response_redacted, setup_smtp,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(smtp_out_of_order_is_remembered, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_unsolicited_421, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_close_mid_reply, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_malformed_reply_keeps_state, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(pop3_login_list_retr, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(pop3_capa_and_wrong_password, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(pop3_sasl_plus_continuation, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_write_timeout_closes_the_connection, setup_smtp,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(smtp_wait_deadline_is_per_reply, setup_smtp, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

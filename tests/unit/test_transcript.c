@@ -298,7 +298,8 @@ static void files_are_ours_and_private(void **state)
 
 	struct transcript_writer w;
 	char err[300];
-	assert_int_equal(transcript_open(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_IO);
+	assert_int_equal(transcript_open(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)),
+	                 ERR_IO);
 	assert_non_null(strstr(err, "symbolic link"));
 	struct stat st;
 	assert_int_equal(stat(victim, &st), 0);
@@ -310,17 +311,21 @@ static void files_are_ours_and_private(void **state)
 	fputs("an older transcript, readable by all\n", f);
 	fclose(f);
 	assert_int_equal(chmod(old, 0644), 0);
-	assert_int_equal(transcript_open(&w, old, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_OK);
+	assert_int_equal(transcript_open(&w, old, "smtp://h:25", "smtp", false, err, sizeof(err)),
+	                 ERR_OK);
 	transcript_close(&w);
 	assert_int_equal(stat(old, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_OK);
+	assert_int_equal(
+	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_OK);
 	transcript_close(&w);
 	assert_int_equal(stat(fresh, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_IO);
-	assert_int_equal(transcript_create(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_IO);
+	assert_int_equal(
+	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_IO);
+	assert_int_equal(
+	    transcript_create(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_IO);
 
 	unlink(victim), unlink(link), unlink(old), unlink(fresh);
 	rmdir(dir);
@@ -329,14 +334,14 @@ static void files_are_ours_and_private(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(random_round_trip, make_path, drop_path),
-		cmocka_unit_test(seed_style),
-		cmocka_unit_test(rfc5321_capture_style),
-		cmocka_unit_test(redaction_and_errors),
-		cmocka_unit_test(overlong_line_is_bounded),
-		cmocka_unit_test(empty_exact_line),
-		cmocka_unit_test(masks),
-		cmocka_unit_test(files_are_ours_and_private),
+	    cmocka_unit_test_setup_teardown(random_round_trip, make_path, drop_path),
+	    cmocka_unit_test(seed_style),
+	    cmocka_unit_test(rfc5321_capture_style),
+	    cmocka_unit_test(redaction_and_errors),
+	    cmocka_unit_test(overlong_line_is_bounded),
+	    cmocka_unit_test(empty_exact_line),
+	    cmocka_unit_test(masks),
+	    cmocka_unit_test(files_are_ours_and_private),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
