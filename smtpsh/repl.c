@@ -175,6 +175,9 @@ char *repl_read_secret(struct shell *sh, const char *prompt)
 		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
 	}
 	enum input_status st = read_line_bounded(stdin, &line, &len);
+	if (st == INPUT_TOO_LONG) /* the rest is no command for readline */
+		for (int c = getchar(); c != EOF && c != '\n'; c = getchar())
+			;
 	if (have_tc)
 		tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	fputc('\n', stdout);
