@@ -205,8 +205,12 @@ enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
 	const char *s = p;
 	if (c->fd < 0)
 		return ERR_CLOSED;
+	/* One deadline for the whole buffer: a server that takes a byte now
+	 * and then must not stretch a line's write without end. */
+	long long deadline = now_ms() + timeout_ms;
 	while (n > 0) {
 		ssize_t w;
+		short wait_for = POLLOUT;
 		if (c->ssl) {
 			size_t done = 0;
 			ERR_clear_error();
@@ -220,6 +224,8 @@ enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
 						 "TLS write failed");
 					return ERR_TLS;
 				}
+				if (se == SSL_ERROR_WANT_READ)
+					wait_for = POLLIN;
 				w = -1;
 				errno = EAGAIN;
 			}
@@ -234,11 +240,20 @@ enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
-			if (poll(&pfd, 1, timeout_ms) == 0) {
+			long long left = deadline - now_ms();
+			struct pollfd pfd = {.fd = c->fd, .events = wait_for};
+			int r = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				snprintf(c->err, sizeof(c->err), "poll: %s", strerror(errno));
+				return ERR_IO;
+			}
+			if (r == 0) {
 				snprintf(c->err, sizeof(c->err),
-					 "the server accepted nothing for %d s (write timeout)",
-					 timeout_ms / 1000);
+				         "the server stopped reading: %zu bytes still unsent after "
+				         "%d s (write timeout)",
+				         n, timeout_ms / 1000);
 				return ERR_TIMEOUT;
 			}
 			continue;

@@ -32,7 +32,10 @@ enum err conn_read(struct conn *c, void *p, size_t n, size_t *got);
 /* Waits until readable (or TLS has buffered data).  ERR_TIMEOUT after
  * timeout_ms (negative: forever), ERR_OK when something can be read. */
 enum err conn_wait_readable(struct conn *c, int timeout_ms);
-/* Writes everything.  Errors: ERR_IO, ERR_CLOSED, ERR_TIMEOUT, ERR_TLS. */
+/* Writes everything within timeout_ms (one deadline for the whole buffer).
+ * Errors: ERR_IO, ERR_CLOSED, ERR_TIMEOUT, ERR_TLS.  After an error part
+ * of the buffer may have gone out: the byte stream is broken and the
+ * connection must be closed, never written to again. */
 enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms);
 /* True when TLS holds decrypted bytes not yet read (poll() cannot see them). */
 bool conn_pending(const struct conn *c);

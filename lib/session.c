@@ -229,6 +229,23 @@ static void set_expectation(struct session *s)
 				 s->npending && s->pending[0].expect_body);
 }
 
+/* A write failed or timed out: part of the line may be on the wire, so
+ * anything sent after it would be spliced onto that part (in DATA, into
+ * a message the server could then accept).  The connection is closed and
+ * the hooks told, once. */
+static void write_failed(struct session *s, enum err e)
+{
+	bool data = s->state == ST_SMTP_DATA;
+	s->protocol_errors++;
+	s->npending = 0;
+	conn_close(&s->conn);
+	s->state = ST_CLOSED;
+	s->tls = false;
+	emit_error(s, e, NULL, "%s: connection closed%s", s->conn.err,
+	           data ? ", the message abandoned unfinished (no \".\" was sent)"
+	                : " (the line may have gone out cut short)");
+}
+
 static enum err write_line(struct session *s, const char *wire, size_t len)
 {
 	if (s->offline)
@@ -240,9 +257,10 @@ static enum err write_line(struct session *s, const char *wire, size_t len)
 		return ERR_NOMEM;
 	}
 	enum err e = conn_write(&s->conn, b.data, b.len, s->timeout_ms);
+	OPENSSL_cleanse(b.data, b.len); /* the line may be a secret */
 	buf_free(&b);
 	if (e != ERR_OK)
-		snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
+		write_failed(s, e);
 	else
 		s->last_tx = time(NULL);
 	return e;
@@ -285,7 +303,7 @@ static enum err send_data_line(struct session *s, const char *line, size_t len,
 			s->hooks.sent(s->hooks.ctx, &sent);
 	}
 	buf_free(&wire);
-	if (end)
+	if (end && e == ERR_OK)
 		s->state = ST_SMTP_READY; /* the reply to "." ends the message */
 	return e;
 }
@@ -364,7 +382,8 @@ enum err session_send(struct session *s, const char *line, size_t len,
 
 	enum err e = write_line(s, copy, len);
 	if (e != ERR_OK) {
-		s->npending--;
+		if (conn_is_open(&s->conn))
+			s->npending--; /* nothing went out (no memory) */
 	} else if (s->hooks.sent) {
 		struct session_sent sent = {0};
 		struct buf shown;
@@ -739,16 +758,31 @@ enum err session_pump(struct session *s, int timeout_ms)
 	return ERR_OK;
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 enum err session_wait(struct session *s)
 {
+	/* Each reply has one deadline as a whole: bytes that trickle in, or
+	 * continuation lines without end, do not push it back. */
+	long long deadline = monotonic_ms() + s->timeout_ms;
+	size_t owed = s->npending;
 	while (s->npending > 0) {
-		enum err e = session_pump(s, s->timeout_ms);
+		if (s->npending < owed) { /* a reply is complete: the next one's turn */
+			owed = s->npending;
+			deadline = monotonic_ms() + s->timeout_ms;
+		}
+		long long left = deadline - monotonic_ms();
+		enum err e = left > 0 ? session_pump(s, (int)left) : ERR_TIMEOUT;
 		if (e == ERR_TIMEOUT) {
 			s->protocol_errors++;
-			snprintf(s->err, sizeof(s->err),
-				 "no reply %s%s within %d s: the server is silent",
-				 s->pending[0].verb[0] ? "to " : "(greeting)",
-				 s->pending[0].verb, s->timeout_ms / 1000);
+			snprintf(s->err, sizeof(s->err), "no complete reply %s%s within %d s",
+			         s->pending[0].verb[0] ? "to " : "(greeting)", s->pending[0].verb,
+			         s->timeout_ms / 1000);
 			return e;
 		}
 		if (e != ERR_OK)

@@ -131,15 +131,18 @@ enum err session_connect(struct session *s, const char *host, unsigned port,
 /* Sends one line (CRLF added).  In DATA state the line is message data
  * (dot-stuffed; a lone "." ends the message).  Errors: ERR_BADSTATE (not
  * connected, too many replies outstanding), ERR_INVALID (line holds CR or
- * LF), write errors. */
+ * LF), ERR_NOMEM, and the write errors of conn_write(): after those the
+ * connection is closed (a line cut short cannot be taken back) and the
+ * error hook has been told. */
 enum err session_send(struct session *s, const char *line, size_t len,
 		      unsigned flags);
 
 /* Reads what arrives within timeout_ms and delivers it to the hooks.
  * ERR_TIMEOUT when nothing came, ERR_CLOSED when the connection is gone. */
 enum err session_pump(struct session *s, int timeout_ms);
-/* Pumps until every sent command has its reply.  ERR_TIMEOUT when the
- * server stays silent for s->timeout_ms. */
+/* Pumps until every sent command has its reply.  ERR_TIMEOUT when a
+ * reply is not complete s->timeout_ms after the previous one (or the
+ * call): the deadline is the whole reply's, not the time between bytes. */
 enum err session_wait(struct session *s);
 
 /* Offline sessions (show, replay): starts as if connected, awaiting the

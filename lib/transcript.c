@@ -6,20 +6,17 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "escape.h"
 
-enum err transcript_open(struct transcript_writer *w, const char *path,
-			 const char *target, const char *proto,
-			 bool timestamps, char *errbuf, size_t errsz)
+/* The header, once the file is open. */
+static enum err start(struct transcript_writer *w, int fd, const char *target, const char *proto,
+                      bool timestamps, const char *path, char *errbuf, size_t errsz)
 {
-	memset(w, 0, sizeof(*w));
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
-		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path,
-			 strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (!(w->f = fdopen(fd, "w"))) {
+		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, strerror(errno));
+		close(fd);
 		return ERR_IO;
 	}
 	buf_init(&w->line, TRANSCRIPT_MAX_LINE);
@@ -34,6 +31,48 @@ enum err transcript_open(struct transcript_writer *w, const char *path,
 		TRANSCRIPT_MAGIC, TRANSCRIPT_VERSION, target, proto, when);
 	fflush(w->f);
 	return ERR_OK;
+}
+
+enum err transcript_open(struct transcript_writer *w, const char *path, const char *target,
+                         const char *proto, bool timestamps, char *errbuf, size_t errsz)
+{
+	memset(w, 0, sizeof(*w));
+	/* Never through a symbolic link planted at the path, never into a
+	 * device or FIFO (O_NONBLOCK: a FIFO must not hang the open), never
+	 * into another user's file; truncated only once all that is known. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	struct stat st;
+	const char *why = NULL;
+	if (fd < 0)
+		why = errno == ELOOP ? "it is a symbolic link, not followed" : strerror(errno);
+	else if (fstat(fd, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_uid != geteuid())
+		why = "it belongs to another user";
+	else if (fchmod(fd, 0600) != 0 || ftruncate(fd, 0) != 0 ||
+	         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+		why = strerror(errno);
+	if (why) {
+		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, why);
+		if (fd >= 0)
+			close(fd);
+		return ERR_IO;
+	}
+	return start(w, fd, target, proto, timestamps, path, errbuf, errsz);
+}
+
+enum err transcript_create(struct transcript_writer *w, const char *path, const char *target,
+                           const char *proto, bool timestamps, char *errbuf, size_t errsz)
+{
+	memset(w, 0, sizeof(*w));
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(errbuf, errsz, "cannot create transcript %s: %s", path, strerror(errno));
+		return ERR_IO;
+	}
+	return start(w, fd, target, proto, timestamps, path, errbuf, errsz);
 }
 
 static void stamp(struct transcript_writer *w)

@@ -24,11 +24,18 @@ struct transcript_writer {
 	struct buf line; /* scratch */
 };
 
-/* Creates path (mode 0600: transcripts may hold addresses and mail) and
- * writes the header.  target is the URL, proto "smtp"/"pop3". */
+/* Creates or replaces path and writes the header.  target is the URL,
+ * proto "smtp"/"pop3".  The file is 0600 (transcripts may hold addresses
+ * and mail) even when it existed; a symbolic link at path is not
+ * followed, and a path that is not a regular file of ours is refused.
+ * Errors: ERR_IO (errbuf says why). */
 enum err transcript_open(struct transcript_writer *w, const char *path,
 			 const char *target, const char *proto,
 			 bool timestamps, char *errbuf, size_t errsz);
+/* The same for a new file that must not exist yet (O_EXCL): the default
+ * transcripts under the state directory.  Errors: ERR_IO. */
+enum err transcript_create(struct transcript_writer *w, const char *path, const char *target,
+                           const char *proto, bool timestamps, char *errbuf, size_t errsz);
 /* A line the client sent (without CRLF).  When redacted, shown replaces
  * the bytes and the line is marked as redacted. */
 void transcript_sent(struct transcript_writer *w, const char *bytes,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The one-step `login [USER]` helper: picks the best mechanism the server
+/* The one-step `login [USER]` helper (USER defaults to the URL's
+ * smtp://USER@HOST): picks the best mechanism the server
  * offers, asks for the password without echo (or takes it from the
  * environment or a private file in script mode), and runs each step as
  * ordinary protocol lines, so every step is shown and annotated. */
@@ -70,7 +71,8 @@ static char *get_password(struct shell *sh)
 static bool step(struct shell *sh, const char *line, bool secret)
 {
 	if (session_send(&sh->session, line, strlen(line), secret ? SEND_SECRET : 0) != ERR_OK) {
-		render_warning(sh, "login: %s", sh->session.err);
+		if (session_connected(&sh->session)) /* else the session said why */
+			render_warning(sh, "login: %s", sh->session.err);
 		return false;
 	}
 	return repl_wait(sh) == ERR_OK && session_connected(&sh->session);
@@ -193,6 +195,8 @@ void login_run(struct shell *sh, const char *args)
 	char *user = NULL;
 	if (*args)
 		user = strdup(args);
+	else if (sh->target.user[0]) /* smtp://USER@HOST */
+		user = strdup(sh->target.user);
 	else if (sh->interactive)
 		user = readline_plain(sh, "user: ");
 	if (!user || !*user) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,13 +23,15 @@ static void usage(FILE *f)
 {
 	fputs("usage: smtpsh [options] TARGET\n"
 	      "       smtpsh --lab [options]     the built-in practice server, and a shell on it\n"
-	      "       smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] [--faults SPEC]\n"
+	      "       smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] "
+	      "[--faults SPEC]\n"
 	      "                                  run the practice server in the foreground\n"
 	      "       smtpsh show FILE           a transcript, annotated\n"
 	      "       smtpsh replay [--all] FILE one exchange at a time (Enter)\n"
-	      "       smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact]\n"
+	      "       smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] [--timeout S]\n"
 	      "                                  a mock server playing FILE's R: side to one\n"
-	      "                                  client on 127.0.0.1 (exit 5 if it strays)\n"
+	      "                                  client on 127.0.0.1 (exit 5 if it strays;\n"
+	      "                                  --port 0: any free port, said on the first line)\n"
 	      "       smtpsh replay --against TARGET [--exact] [--mask REGEX]... [options] FILE\n"
 	      "                                  send FILE's S: lines to a live server and\n"
 	      "                                  compare its replies (exit 5 when they differ;\n"
@@ -37,7 +40,8 @@ static void usage(FILE *f)
 	      "Connect to an SMTP or POP3 server and type the protocol by hand;\n"
 	      "every reply is shown with what it means.\n"
 	      "\n"
-	      "TARGET:  smtp://HOST[:PORT]   SMTP (port 25 by default)\n"
+	      "TARGET:  smtp://HOST[:PORT]   SMTP (port 25 by default); smtp://USER@HOST\n"
+	      "                              gives login its user name (never a password)\n"
 	      "         pop3://HOST[:PORT]   POP3 (port 110 by default)\n"
 	      "         smtps://HOST[:PORT]  SMTP over implicit TLS (port 465)\n"
 	      "         pop3s://HOST[:PORT]  POP3 over implicit TLS (port 995)\n"
@@ -97,6 +101,53 @@ static bool pick_color(const char *when, bool tty)
 	return tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 }
 
+/* "smtp", "smtps", "pop3", "pop3s" (any case): the schemes smtpsh reads. */
+static bool known_scheme(const char *s, size_t n)
+{
+	static const char *const names[] = {"smtp", "smtps", "pop3", "pop3s"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !strncasecmp(s, names[i], n))
+			return true;
+	return false;
+}
+
+/* USER@ at the start of rest (up to the last '@' before any '/'): the
+ * user name, %XX-decoded, into t->user; rest moves past it.  NULL or an
+ * error sentence. */
+static const char *parse_user(const char **rest, struct target *t)
+{
+	size_t authority = strcspn(*rest, "/");
+	const char *at = NULL;
+	for (size_t i = 0; i < authority; i++)
+		if ((*rest)[i] == '@')
+			at = *rest + i;
+	if (!at)
+		return NULL;
+	size_t n = (size_t)(at - *rest);
+	if (n == 0)
+		return "no user name before '@' (smtp://USER@HOST, or no '@' at all)";
+	if (memchr(*rest, ':', n))
+		return "no password in the URL (it would show in ps and the shell's history): "
+		       "give smtp://USER@HOST, and the password at login's prompt, in "
+		       "SMTPSH_PASSWORD or with --password-file";
+	size_t k = 0;
+	for (const char *p = *rest; p < at; p++) {
+		unsigned v;
+		if (*p == '%' && at - p > 2 && isxdigit((unsigned char)p[1]) &&
+		    isxdigit((unsigned char)p[2]) && sscanf(p + 1, "%2x", &v) == 1 && v) {
+			t->user[k++] = (char)v; /* alice%40example.org */
+			p += 2;
+		} else {
+			t->user[k++] = *p;
+		}
+		if (k + 1 >= sizeof(t->user))
+			return "user name too long";
+	}
+	t->user[k] = '\0';
+	*rest = at + 1;
+	return NULL;
+}
+
 /* Parses TARGET into t.  Returns NULL or an error sentence. */
 const char *parse_target(const char *arg, struct target *t)
 {
@@ -104,6 +155,18 @@ const char *parse_target(const char *arg, struct target *t)
 	const char *rest = arg;
 	bool have_proto = false;
 	const char *sep = strstr(arg, "://");
+	size_t word = strcspn(arg, ":/");
+	/* smtp:/host, smtp:host: a scheme without its two slashes (smtp:25
+	 * stays a host named smtp, port 25) */
+	const char *after = arg + word + (arg[word] != '\0');
+	size_t digits = strspn(after, "0123456789");
+	bool port_follows = digits > 0 && (after[digits] == '\0' || !strcmp(after + digits, "/"));
+	if (!sep && arg[word] == ':' && known_scheme(arg, word) && !port_follows) {
+		snprintf(err, sizeof(err),
+		         "'%.60s' is not a URL smtpsh reads: write %.*s://HOST[:PORT]", arg,
+		         (int)word, arg);
+		return err;
+	}
 	if (sep) {
 		size_t n = (size_t)(sep - arg);
 		if (n == 4 && !strncasecmp(arg, "smtp", 4))
@@ -123,6 +186,9 @@ const char *parse_target(const char *arg, struct target *t)
 		have_proto = true;
 		rest = sep + 3;
 	}
+	const char *uerr = parse_user(&rest, t);
+	if (uerr)
+		return uerr;
 	const char *port = NULL;
 	size_t hostlen;
 	if (rest[0] == '[') {
@@ -211,8 +277,11 @@ static int subcommand_serve(int argc, char **argv)
 		if (!strcmp(a, "--port") && more) {
 			char *end;
 			long v = strtol(argv[++i], &end, 10);
-			if (*end || v < 0 || v > 65535) {
-				fprintf(stderr, "smtpsh serve: bad port '%s'\n", argv[i]);
+			if (!isdigit((unsigned char)argv[i][0]) || *end || v > 65535) {
+				fprintf(stderr,
+				        "smtpsh serve: bad port '%s': a number from 0 (any free "
+				        "port) to 65535\n",
+				        argv[i]);
 				return EXIT_USAGE;
 			}
 			port = (unsigned)v;
@@ -221,7 +290,16 @@ static int subcommand_serve(int argc, char **argv)
 		} else if (!strcmp(a, "--key") && more) {
 			key = argv[++i];
 		} else if (!strcmp(a, "--timeout") && more) {
-			sh.timeout_s = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 30;
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+			if (!isdigit((unsigned char)argv[i][0]) || *end || v < 1 || v > 3600) {
+				fprintf(stderr,
+				        "smtpsh serve: --timeout wants seconds from 1 to 3600, not "
+				        "'%s'\n",
+				        argv[i]);
+				return EXIT_USAGE;
+			}
+			sh.timeout_s = (int)v;
 		} else if (!strcmp(a, "--exact")) {
 			exact = true;
 		} else if (!file && a[0] != '-') {
@@ -311,8 +389,17 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "46t:f:hV", opts, NULL)) != -1) {
 		switch (c) {
-		case '4': sh.family = AF_INET; break;
-		case '6': sh.family = AF_INET6; break;
+		case '4':
+		case '6':
+			if (sh.family != AF_UNSPEC &&
+			    sh.family != (c == '4' ? AF_INET : AF_INET6)) {
+				fputs("smtpsh: -4 and -6 exclude each other (give neither to use "
+				      "both)\n",
+				      stderr);
+				return EXIT_USAGE;
+			}
+			sh.family = c == '4' ? AF_INET : AF_INET6;
+			break;
 		case 't': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -341,8 +428,11 @@ int main(int argc, char **argv)
 		case OPT_LAB: lab = true; break;
 		case OPT_PERSONA: labopt.persona = optarg; break;
 		case OPT_MASK:
-			if (nmasks < MASK_MAX)
-				masks[nmasks++] = optarg;
+			if (nmasks == MASK_MAX) {
+				fprintf(stderr, "smtpsh: at most %d --mask\n", MASK_MAX);
+				return EXIT_USAGE;
+			}
+			masks[nmasks++] = optarg;
 			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("smtpsh %s\n", SMTPSH_VERSION); return EXIT_OK;
@@ -369,6 +459,16 @@ int main(int argc, char **argv)
 		if (!tls.cafile && !tls.capath)
 			tls.cafile = lab_ca; /* trust the lab's own CA: real verification */
 	}
+	if (against_url && !against) {
+		fputs("smtpsh: --against belongs to 'smtpsh replay --against URL FILE'\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (against && optind >= argc) {
+		fputs("smtpsh replay --against: which transcript? (smtpsh replay --against URL "
+		      "FILE)\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
 	if (!lab && optind != argc - 1) {
 		fprintf(stderr, "smtpsh: %s\nusage: smtpsh [options] smtp://HOST[:PORT] | pop3://HOST[:PORT] | HOST[:PORT]  (--help for more)\n",
 			optind >= argc ? "no server given" : "one server only");
@@ -382,6 +482,22 @@ int main(int argc, char **argv)
 	if (against) {
 		replay_file = argv[optind];
 		no_record = no_record || !record;
+		/* Everything that can be checked offline is, before connecting. */
+		if (access(replay_file, R_OK) != 0) {
+			fprintf(stderr, "smtpsh replay: cannot read transcript '%s': %s\n",
+			        replay_file, strerror(errno));
+			return EXIT_USAGE;
+		}
+		struct mask m;
+		char merr[300];
+		mask_init(&m);
+		for (int i = 0; i < nmasks; i++)
+			if (!mask_add(&m, masks[i], merr, sizeof(merr))) {
+				fprintf(stderr, "smtpsh: --mask: %s\n", merr);
+				mask_free(&m);
+				return EXIT_USAGE;
+			}
+		mask_free(&m);
 	}
 	const char *terr = parse_target(lab ? lab_url : against ? against_url : argv[optind], &sh.target);
 	if (terr) {
@@ -395,6 +511,14 @@ int main(int argc, char **argv)
 	}
 	if (tls.cafile && access(tls.cafile, R_OK) != 0) {
 		fprintf(stderr, "smtpsh: --cafile %s: %s\n", tls.cafile, strerror(errno));
+		return EXIT_USAGE;
+	}
+	struct stat capath_st;
+	errno = 0;
+	if (tls.capath && (stat(tls.capath, &capath_st) != 0 || !S_ISDIR(capath_st.st_mode) ||
+	                   access(tls.capath, R_OK | X_OK) != 0)) {
+		fprintf(stderr, "smtpsh: --capath %s: %s\n", tls.capath,
+		        errno ? strerror(errno) : "not a directory");
 		return EXIT_USAGE;
 	}
 	if (file) {
@@ -423,8 +547,9 @@ int main(int argc, char **argv)
 			char when[32];
 			time_t now = time(NULL);
 			strftime(when, sizeof(when), "%Y%m%d-%H%M%S", localtime(&now));
-			snprintf(path, sizeof(path), "%s/%s-%s-%u.txt", dir, when,
-				 sh.target.host, sh.target.port);
+			/* the pid keeps two sessions started in the same second apart */
+			snprintf(path, sizeof(path), "%s/%s-%s-%u-%ld.txt", dir, when,
+			         sh.target.host, sh.target.port, (long)getpid());
 		} else {
 			path[0] = '\0';
 		}
@@ -432,8 +557,9 @@ int main(int argc, char **argv)
 			 sh.target.tls ? "s" : "", strchr(sh.target.host, ':') ? "[" : "",
 			 sh.target.host, strchr(sh.target.host, ':') ? "]" : "", sh.target.port);
 		char err[300];
-		if (path[0] && transcript_open(&sh.rec, path, target, proto_name(sh.target.proto),
-					       timestamps, err, sizeof(err)) != ERR_OK) {
+		if (path[0] && (record ? transcript_open : transcript_create)(
+		                   &sh.rec, path, target, proto_name(sh.target.proto), timestamps,
+		                   err, sizeof(err)) != ERR_OK) {
 			fprintf(stderr, "smtpsh: %s\n", err);
 			if (record)
 				return EXIT_USAGE;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "shell.h"
 
@@ -26,5 +27,11 @@ bool state_dir(char *out, size_t n, const char *sub)
 		}
 	mkdir(out, 0700);
 	struct stat st;
-	return stat(out, &st) == 0 && S_ISDIR(st.st_mode);
+	if (stat(out, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	/* made by an older smtpsh or by hand with a looser mode: ours, so
+	 * private again (history and transcripts are listed in it) */
+	if (st.st_uid == geteuid() && (st.st_mode & 077))
+		chmod(out, 0700);
+	return true;
 }

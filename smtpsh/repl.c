@@ -13,7 +13,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -32,60 +34,223 @@ static void on_sigint(int sig)
 	got_sigint = 1;
 }
 
+/* ---- bounded input ------------------------------------------------------- */
+
+/* A typed or scripted line is bounded as a reply line is: /dev/zero or a
+ * 200 MB line must not be read into memory whole. */
+#define SHELL_MAX_LINE REPLY_MAX_LINE
+
+enum input_status { INPUT_LINE, INPUT_END, INPUT_TOO_LONG, INPUT_HAS_NUL, INPUT_NO_MEMORY };
+
+static unsigned long script_lineno; /* lines read from the script so far */
+static bool script_refused;         /* a script line was refused: stop, exit 2 */
+
+static void wipe_free(char *p, size_t n)
+{
+	if (p) {
+		OPENSSL_cleanse(p, n);
+		free(p);
+	}
+}
+
+/* Reads one line of at most SHELL_MAX_LINE bytes from f, without its line
+ * end (LF or CRLF), into *out (malloc'd, NUL-terminated; the caller wipes
+ * and frees it).  Grown by copy, never by realloc, so that a secret
+ * leaves no stray copy in freed memory. */
+static enum input_status read_line_bounded(FILE *f, char **out, size_t *len)
+{
+	size_t cap = 128, n = 0;
+	char *p = malloc(cap);
+	int c;
+	bool nul = false;
+	*out = NULL;
+	*len = 0;
+	if (!p)
+		return INPUT_NO_MEMORY;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (n == SHELL_MAX_LINE) {
+			wipe_free(p, n);
+			return INPUT_TOO_LONG;
+		}
+		if (n + 1 == cap) {
+			size_t bigger = cap * 2 > SHELL_MAX_LINE + 1 ? SHELL_MAX_LINE + 1 : cap * 2;
+			char *q = malloc(bigger);
+			if (!q) {
+				wipe_free(p, n);
+				return INPUT_NO_MEMORY;
+			}
+			memcpy(q, p, n);
+			wipe_free(p, n);
+			p = q;
+			cap = bigger;
+		}
+		nul |= c == '\0';
+		p[n++] = (char)c;
+	}
+	if (c == EOF && n == 0) {
+		free(p);
+		return INPUT_END;
+	}
+	while (n > 0 && p[n - 1] == '\r')
+		n--;
+	p[n] = '\0';
+	if (nul) {
+		wipe_free(p, n);
+		return INPUT_HAS_NUL;
+	}
+	*out = p;
+	*len = n;
+	return INPUT_LINE;
+}
+
+/* Reads the next script line; NULL at the end of the script, or after a
+ * line that cannot be run (too long, a NUL byte): then it said why on
+ * standard error, in one line, and the run stops with EXIT_USAGE. */
+static char *script_line(struct shell *sh, size_t *len)
+{
+	char *line;
+	enum input_status st = read_line_bounded(sh->script, &line, len);
+	script_lineno += st == INPUT_LINE || st == INPUT_HAS_NUL;
+	switch (st) {
+	case INPUT_LINE: return line;
+	case INPUT_END:
+		if (ferror(sh->script))
+			fprintf(stderr, "smtpsh: cannot read the script: %s\n", strerror(errno));
+		return NULL;
+	case INPUT_TOO_LONG:
+		fprintf(stderr,
+		        "smtpsh: script line %lu is longer than %d bytes: stopped, nothing of it "
+		        "was sent\n",
+		        script_lineno + 1, SHELL_MAX_LINE);
+		break;
+	case INPUT_HAS_NUL:
+		fprintf(stderr,
+		        "smtpsh: script line %lu holds a NUL byte: stopped, nothing of it was sent "
+		        "(b64 \\0 sends one)\n",
+		        script_lineno);
+		break;
+	case INPUT_NO_MEMORY: fprintf(stderr, "smtpsh: out of memory reading the script\n"); break;
+	}
+	script_refused = true;
+	sh->quit = true;
+	return NULL;
+}
+
 /* ---- secrets ----------------------------------------------------------- */
+
+/* Outside readline the terminal is in its ordinary mode, which echoes: a
+ * password typed ahead, while a reply is awaited, would show before its
+ * no-echo prompt comes up.  So echo is off whenever readline is not
+ * reading (readline echoes what it reads itself); the mode found at the
+ * start comes back at the end. */
+static struct termios tty_original;
+static bool tty_saved;
+
+static void tty_echo(bool on)
+{
+	if (!tty_saved)
+		return;
+	struct termios t = tty_original;
+	if (!on)
+		t.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
 
 char *repl_read_secret(struct shell *sh, const char *prompt)
 {
 	char *line = NULL;
-	size_t cap = 0;
-	if (!sh->interactive) {
-		/* Script mode: the next script line is the secret. */
-		ssize_t n = getline(&line, &cap, sh->script);
-		if (n < 0) {
-			free(line);
-			return NULL;
-		}
-		line[strcspn(line, "\r\n")] = '\0';
-		return line;
-	}
+	size_t len;
+	if (!sh->interactive)
+		return script_line(sh, &len); /* script mode: the next line is the secret */
 	struct termios old, quiet;
-	FILE *tty = stdin;
 	fputs(prompt, stdout);
 	fflush(stdout);
-	bool have_tc = tcgetattr(fileno(tty), &old) == 0;
+	bool have_tc = tcgetattr(STDIN_FILENO, &old) == 0;
 	if (have_tc) {
 		quiet = old;
 		quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
-		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+		/* TCSANOW, not TCSAFLUSH: what was typed ahead (never echoed)
+		 * is the answer, not thrown away. */
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
 	}
-	ssize_t n = getline(&line, &cap, tty);
+	enum input_status st = read_line_bounded(stdin, &line, &len);
+	if (st == INPUT_TOO_LONG) /* the rest is no command for readline */
+		for (int c = getchar(); c != EOF && c != '\n'; c = getchar())
+			;
 	if (have_tc)
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	fputc('\n', stdout);
-	if (n < 0) {
-		free(line);
-		return NULL;
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
+	if (st == INPUT_TOO_LONG || st == INPUT_HAS_NUL)
+		render_warning(sh, "%s: not taken",
+		               st == INPUT_TOO_LONG ? "that is longer than a line may be"
+		                                    : "that holds a NUL byte");
+	return st == INPUT_LINE ? line : NULL;
 }
 
 char *readline_plain(struct shell *sh, const char *prompt)
 {
+	size_t len;
 	if (sh->interactive)
 		return readline(prompt);
-	char *line = NULL;
-	size_t cap = 0;
-	if (getline(&line, &cap, sh->script) < 0) {
-		free(line);
-		return NULL;
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
+	return script_line(sh, &len);
 }
 
 /* ---- history ----------------------------------------------------------- */
+
+#define HISTORY_KEEP 2000
+
+/* The history file, opened for appending without following a symbolic
+ * link planted at its path: it must be a regular file of ours, and is made
+ * 0600 whatever it was.  -1 (said once; history off) when it is not. */
+static int history_file(struct shell *sh)
+{
+	int fd = open(sh->history_path,
+	              O_CREAT | O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	struct stat st;
+	const char *why = NULL;
+	if (fd < 0)
+		why = errno == ELOOP ? "it is a symbolic link, not followed" : strerror(errno);
+	else if (fstat(fd, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_uid != geteuid())
+		why = "it belongs to another user";
+	else if (fchmod(fd, 0600) != 0) /* an older file may have been readable */
+		why = strerror(errno);
+	if (!why)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	render_warning(sh, "history file %s: %s; no history is kept", sh->history_path, why);
+	sh->history = false;
+	return -1;
+}
+
+/* Rewrites the file with the entries kept in memory (the last
+ * HISTORY_KEEP): a new private file renamed over the old one. */
+static void history_compact(struct shell *sh)
+{
+	char tmp[sizeof(sh->history_path) + 8];
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", sh->history_path);
+	int fd = mkstemp(tmp); /* 0600, O_EXCL */
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return;
+	}
+	HIST_ENTRY **list = history_list();
+	for (int i = 0; list && list[i]; i++)
+		fprintf(f, "%s\n", list[i]->line);
+	bool ok = fflush(f) == 0 && fsync(fd) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, sh->history_path) != 0)
+		unlink(tmp);
+}
 
 static void history_open(struct shell *sh)
 {
@@ -97,27 +262,34 @@ static void history_open(struct shell *sh)
 		return;
 	}
 	snprintf(sh->history_path, sizeof(sh->history_path), "%s/history", dir);
-	int fd = open(sh->history_path, O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		sh->history = false;
+	int fd = history_file(sh);
+	if (fd < 0)
 		return;
-	}
-	fchmod(fd, 0600); /* an older file may have been readable */
 	close(fd);
-	stifle_history(2000);
+	stifle_history(HISTORY_KEEP);
 	read_history(sh->history_path);
+	if (history_length >= HISTORY_KEEP)
+		history_compact(sh); /* the file may hold more: keep it short */
 }
 
 static void history_remember(struct shell *sh, const char *line)
 {
-	if (!sh->history || !*line)
+	if (!sh->history || !sh->history_path[0] || !*line)
 		return;
 	HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
 	if (last && !strcmp(last->line, line))
 		return;
 	add_history(line);
-	append_history(1, sh->history_path);
-	history_truncate_file(sh->history_path, 2000);
+	/* Appended by us, not by readline's append_history(), which would
+	 * follow a link planted at the path since the file was opened. */
+	int fd = history_file(sh);
+	if (fd < 0)
+		return;
+	size_t n = strlen(line);
+	struct iovec v[2] = {{(void *)line, n}, {"\n", 1}};
+	if (writev(fd, v, 2) != (ssize_t)(n + 1))
+		render_warning(sh, "history file %s: %s", sh->history_path, strerror(errno));
+	close(fd);
 }
 
 /* ---- prompt and completion -------------------------------------------- */
@@ -185,12 +357,14 @@ static void line_handler(char *line)
 	/* Take the prompt down: processing may ask questions or wait. */
 	rl_callback_handler_remove();
 	the_shell->rl_active = false;
+	tty_echo(false); /* what is typed meanwhile waits, unseen, for readline */
 }
 
 static void prompt_install(struct shell *sh)
 {
 	if (sh->rl_active)
 		return;
+	tty_echo(true); /* readline saves this mode and restores it after */
 	rl_callback_handler_install(prompt_text(sh), line_handler);
 	sh->rl_active = true;
 }
@@ -211,7 +385,9 @@ static bool confirm(struct shell *sh, const char *warn)
 	return yes;
 }
 
-static void run_line(struct shell *sh, const char *line)
+/* Runs one typed or scripted line.  False when sending it lost the
+ * connection (the session has said why). */
+static bool run_line(struct shell *sh, const char *line)
 {
 	struct session *s = &sh->session;
 	char *send = NULL;
@@ -219,51 +395,75 @@ static void run_line(struct shell *sh, const char *line)
 	bool secret = false;
 
 	if (s->state != ST_SMTP_DATA || !session_connected(s)) {
-		if (helpers_run(sh, line, &send, &send_len, &secret) == HELPER_DONE) {
-			if (!send)
-				return;
-		} else {
+		bool helper = helpers_run(sh, line, &send, &send_len, &secret) == HELPER_DONE;
+		if (!helper) {
 			send = strdup(line);
 			send_len = strlen(line);
-			if (!send)
-				return;
-			const char *warn = session_check(s, line);
-			if (warn && session_connected(s) && !confirm(sh, warn)) {
-				render_note(sh, "not sent");
-				free(send);
-				return;
-			}
+		}
+		/* The history keeps what was typed unless the line it sends is a
+		 * secret: judged on that line, so that \PASS x, /send PASS x and
+		 * b64 TEXT answering "Password:" stay out as PASS x does. */
+		if (!secret && !(send && session_is_secret(s, send)))
+			history_remember(sh, line);
+		if (!send)
+			return true;
+		const char *warn = helper ? NULL : session_check(s, line);
+		if (warn && session_connected(s) && !confirm(sh, warn)) {
+			render_note(sh, "not sent");
+			free(send);
+			return true;
 		}
 	} else {
 		send = strdup(line);
 		send_len = strlen(line);
 	}
 	if (!send)
-		return;
+		return true;
+	bool lost = false;
 	if (!session_connected(s)) {
 		render_warning(sh, "not connected: /connect to connect again, /exit to leave");
 		s->protocol_errors += !sh->interactive;
 	} else if (session_send(s, send, send_len, secret ? SEND_SECRET : 0) != ERR_OK) {
-		render_warning(sh, "%s", s->err);
+		lost = !session_connected(s);
+		if (!lost) /* a lost connection was reported by the session */
+			render_warning(sh, "%s", s->err);
 	}
 	OPENSSL_cleanse(send, send_len);
 	free(send);
+	return !lost;
 }
 
-/* Waits for every outstanding reply.  Ctrl-C stops waiting (the reply
- * still shows when it comes). */
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for every outstanding reply.  Each reply has sh->timeout_s as a
+ * whole, from the end of the one before: a reply that trickles in, or
+ * continuation lines without end, do not push the deadline back.  Ctrl-C
+ * stops waiting (the reply still shows when it comes). */
 enum err repl_wait(struct shell *sh)
 {
 	struct session *s = &sh->session;
-	int waited = 0;
+	const long long limit = (long long)sh->timeout_s * 1000;
+	long long deadline = now_ms() + limit;
+	size_t owed = s->npending;
+	bool heard = false; /* bytes of the awaited reply came */
+	bool told = false;
 	got_sigint = 0;
 	while (session_awaiting(s)) {
-		enum err e = session_pump(s, 200);
-		if (e == ERR_OK) {
-			waited = 0;
-			continue;
+		if (s->npending < owed) { /* a reply is complete: the next one's turn */
+			owed = s->npending;
+			deadline = now_ms() + limit;
+			heard = told = false;
 		}
-		if (e != ERR_TIMEOUT)
+		long long left = deadline - now_ms();
+		enum err e = session_pump(s, left < 0 ? 0 : left > 200 ? 200 : (int)left);
+		if (e == ERR_OK)
+			heard = true;
+		else if (e != ERR_TIMEOUT)
 			return e;
 		if (got_sigint) {
 			render_warning(sh, "stopped waiting; the reply will show when it arrives");
@@ -271,17 +471,20 @@ enum err repl_wait(struct shell *sh)
 			s->npending = 0;
 			return ERR_OK;
 		}
-		waited += 200;
-		if (waited >= sh->timeout_s * 1000) {
-			s->protocol_errors++;
-			render_warning(sh, "no reply to %s within %d s: the server is silent%s",
-				       s->pending[0].verb[0] ? s->pending[0].verb : "the connection (greeting)",
-				       sh->timeout_s,
-				       sh->interactive ? "; still listening (Ctrl-C to stop waiting)" : "");
-			if (!sh->interactive)
-				return ERR_TIMEOUT;
-			waited = -1000000; /* say it once */
-		}
+		if (told || now_ms() < deadline || !session_awaiting(s))
+			continue;
+		const char *verb = s->pending[0].verb;
+		s->protocol_errors++;
+		snprintf(
+		    s->err, sizeof(s->err), "no %s%s%s within %d s: %s", heard ? "complete " : "",
+		    *verb ? "reply to " : "greeting", verb, sh->timeout_s,
+		    heard ? "the server keeps sending but never ends it" : "the server is silent");
+		transcript_event(&sh->rec, "error: %s", s->err);
+		render_warning(sh, "%s%s", s->err,
+		               sh->interactive ? "; still listening (Ctrl-C to stop waiting)" : "");
+		if (!sh->interactive)
+			return ERR_TIMEOUT;
+		told = true; /* say it once */
 	}
 	return ERR_OK;
 }
@@ -331,41 +534,42 @@ static int exit_status(struct shell *sh)
 static int run_script(struct shell *sh)
 {
 	struct session *s = &sh->session;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	if (repl_wait(sh) == ERR_TIMEOUT) {
-		fprintf(stderr, "smtpsh: %s: no greeting within %d s\n", sh->target.host, sh->timeout_s);
+	char *line;
+	size_t len;
+	/* A timeout has been said (one "!!" line): it ends the run, exit 4. */
+	if (repl_wait(sh) == ERR_TIMEOUT)
 		return EXIT_PROTOCOL;
-	}
 	if (sh->starttls && !upgrade_first(sh)) {
 		fprintf(stderr, "smtpsh: could not start TLS (--starttls): stopped before sending anything else\n");
 		session_close(s);
 		return EXIT_CONNECT;
 	}
-	while (!sh->quit && (n = getline(&line, &cap, sh->script)) >= 0) {
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
+	while (!sh->quit && (line = script_line(sh, &len))) {
 		/* Show whatever arrived meanwhile (a 421, a hang-up). */
 		while (session_connected(s) && session_pump(s, 0) == ERR_OK)
 			;
 		if (!session_connected(s) && line[0] != '/') {
 			render_warning(sh, "the connection is closed: the rest of the script is not run");
 			s->protocol_errors++;
+			wipe_free(line, len);
 			break;
 		}
-		run_line(sh, line);
-		if (repl_wait(sh) == ERR_TIMEOUT) {
-			fprintf(stderr, "smtpsh: no reply within %d s: the server is silent\n", sh->timeout_s);
+		bool sent = run_line(sh, line);
+		wipe_free(line, len);
+		if (!sent || repl_wait(sh) == ERR_TIMEOUT)
 			break;
-		}
 	}
-	free(line);
-	/* After QUIT, let the server close first so its goodbye shows. */
-	if (session_connected(s) && s->quit_sent)
-		while (session_pump(s, 2000) == ERR_OK)
+	/* After QUIT, let the server close first so its goodbye shows; but
+	 * not for longer than 2 s (or -t), however much it still says. */
+	if (session_connected(s) && s->quit_sent) {
+		long long deadline = now_ms() + (sh->timeout_s < 2 ? sh->timeout_s * 1000 : 2000);
+		long long left;
+		while ((left = deadline - now_ms()) > 0 && session_pump(s, (int)left) == ERR_OK)
 			;
+	}
 	session_close(s);
+	if (script_refused)
+		return EXIT_USAGE;
 	return exit_status(sh);
 }
 
@@ -376,6 +580,8 @@ static int run_terminal(struct shell *sh)
 	rl_readline_name = "smtpsh";
 	rl_attempted_completion_function = complete;
 	rl_catch_signals = 0;
+	tty_saved = tcgetattr(STDIN_FILENO, &tty_original) == 0;
+	tty_echo(false); /* until the first prompt: nothing typed ahead shows */
 	history_open(sh);
 	struct sigaction sa = {0};
 	sa.sa_handler = on_sigint;
@@ -386,6 +592,7 @@ static int run_terminal(struct shell *sh)
 	if (sh->starttls && !upgrade_first(sh)) {
 		render_warning(sh, "could not start TLS (--starttls): the connection is closed");
 		session_close(s);
+		tty_echo(true);
 		return EXIT_CONNECT;
 	}
 	while (!sh->quit) {
@@ -396,16 +603,15 @@ static int run_terminal(struct shell *sh)
 				fputc('\n', sh->out);
 				break;
 			}
-			bool data = s->state == ST_SMTP_DATA;
-			bool secret = session_is_secret(s, line) ||
-				      (!strncasecmp(line, "b64 ", 4) && s->state == ST_SASL &&
-				       session_is_secret(s, "x"));
-			if (!data && !secret)
-				history_remember(sh, line);
-			run_line(sh, line);
-			OPENSSL_cleanse(line, strlen(line));
-			free(line);
-			repl_wait(sh);
+			size_t len = strlen(line);
+			if (len > SHELL_MAX_LINE)
+				render_warning(sh,
+				               "that line is %zu bytes long, more than the %d a "
+				               "line may have: not sent",
+				               len, SHELL_MAX_LINE);
+			else if (run_line(sh, line))
+				repl_wait(sh);
+			wipe_free(line, len);
 			continue;
 		}
 		prompt_install(sh);
@@ -435,6 +641,7 @@ static int run_terminal(struct shell *sh)
 	}
 	if (sh->rl_active)
 		rl_callback_handler_remove();
+	tty_echo(true);
 	session_close(s);
 	return EXIT_OK;
 }

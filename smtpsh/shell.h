@@ -19,6 +19,7 @@ enum {
 
 struct target {
 	enum proto proto;
+	char user[128]; /* smtp://USER@HOST: for login, or "" */
 	char host[256];
 	unsigned port;
 	bool tls;             /* implicit TLS (smtps://, pop3s://, --tls) */

@@ -153,6 +153,18 @@ def auth(p):
 
 
 @scenario
+def slow_auth(p):
+    # AUTH LOGIN whose first challenge comes 1.5 s late: time for a user to
+    # type ahead (a terminal test checks nothing typed ahead is echoed)
+    login = auth_login(b"235 2.7.0 Authentication successful\r\n")
+
+    def run(p, l):
+        time.sleep(1.5)
+        return login(p, l)
+    smtp_session(p, ehlo=EHLO_AUTH, auth=run)
+
+
+@scenario
 def bare_lf(p):
     p.bare_lf = True
     smtp_session(p, ehlo=b"250-hostile.test\r\n250 PIPELINING\r\n")
@@ -312,6 +324,92 @@ def pop3_ansi(p):
             p.send(b"-ERR \x1b[31mno\r\n")
 
 
+# ---- timing: replies that never complete, writes that never drain ---------
+
+
+def until_gone(p, step, limit=30.0):
+    """Calls step() until the client is gone, step() says stop, or LIMIT s."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end and not p.gone:
+        if step() is False:
+            return
+
+
+@scenario
+def trickle_greeting(p):
+    # a byte every 0.4 s: a greeting that keeps arriving but never completes
+    # (the whole 60-byte line would take 24 s)
+    p.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    data = iter(b"220 hostile.test a greeting trickled one byte at a time...\r\n")
+
+    def step():
+        b = next(data, None)
+        if b is None:
+            return False
+        p.send(bytes([b]))
+        time.sleep(0.4)
+    until_gone(p, step)
+    p.wait_eof()
+
+
+@scenario
+def endless_ehlo(p):
+    # after EHLO, "250-" lines forever (one a millisecond): past the
+    # 1000-line cap, and on through whatever the client sends next
+    p.send(b"220 hostile.test\r\n")
+    if p.line() is None:
+        return
+    n = iter(range(10 ** 9))
+
+    def step():
+        p.send(b"250-still talking %d\r\n" % next(n))
+        time.sleep(0.001)
+    until_gone(p, step)
+
+
+@scenario
+def quit_chatter(p):
+    # answers QUIT, then keeps talking instead of closing
+    smtp_session(p)
+    if p.gone:
+        return
+
+    def step():
+        p.send(b"250-chatter after QUIT\r\n")
+        time.sleep(0.2)
+    until_gone(p, step)
+
+
+@scenario
+def stall_data(p):
+    # reads the first 100 lines of a message, stops reading for 5 s (the
+    # client's writes back up: the listening socket's small SO_RCVBUF), then
+    # reads on.  Every line it gets is in the log: a spliced or cut line shows
+    # there, and so does the "." that would make it accept the message.
+    p.send(b"220 hostile.test ESMTP\r\n")
+    while True:
+        l = p.line()
+        if l is None:
+            return
+        v = verb(l)
+        if v == b"DATA":
+            p.send(b"354 go ahead\r\n")
+            break
+        p.send(b"250 2.0.0 Ok\r\n" if v != b"EHLO" else EHLO_NORMAL)
+    for _ in range(100):
+        if p.line() is None:
+            return
+    time.sleep(5)
+    while True:
+        l = p.line()
+        if l is None:
+            return
+        if l == b".":
+            p.send(b"250 2.0.0 Ok: queued as SPLICED\r\n")
+            smtp_session(p, greeting=None)
+            return
+
+
 def main(argv):
     args = argv[1:]
     log_path, idle = None, 20.0
@@ -331,6 +429,10 @@ def main(argv):
     port = int(pos[1]) if len(pos) > 1 else 0
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if pos[0] == "stall_data":
+        # a small window (inherited by the accepted socket): a stall backs
+        # the client's writes up at once
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     ls.bind(("127.0.0.1", port))
     ls.listen(1)
     print(ls.getsockname()[1], flush=True)

@@ -41,10 +41,10 @@ start_server() {
 	exit 1
 }
 
-# stop_server: it stops by itself once the client is gone; give it a moment,
-# then stop it by its pid (never by name)
+# stop_server: it stops by itself once the client is gone; give it a moment
+# ($server_grace seconds, 2 by default), then stop it by its pid (never by name)
 stop_server() {
-	for _ in $(seq 40); do
+	for _ in $(seq $((${server_grace:-2} * 20))); do
 		kill -0 "$server_pid" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -53,16 +53,22 @@ stop_server() {
 	server_pid=
 }
 
-# session SCENARIO 'SCRIPT' [PROTO]: run the shell; sets rc, kb, ms (elapsed)
+# session SCENARIO 'SCRIPT' [PROTO]: run the shell with --timeout $timeout
+# (2 by default); SCRIPT '@FILE' takes the lines from FILE.  Sets rc, kb, ms
+# (elapsed)
 session() {
 	local proto=${3:-smtp} t0
 	scenario=$1
 	problems=""
+	case $2 in
+	@*) cp "${2#@}" script ;;
+	*) printf '%b' "$2" >script ;;
+	esac
 	start_server "$1"
 	t0=$(date +%s%N)
 	rc=0
-	printf '%b' "$2" | /usr/bin/time -f %M -o rss "$SMTPSH" --color=never --no-history \
-		--no-record --timeout 2 "$proto://127.0.0.1:$(head -1 port)" >out 2>err || rc=$?
+	/usr/bin/time -f %M -o rss "$SMTPSH" --color=never --no-history --no-record \
+		--timeout "${timeout:-2}" "$proto://127.0.0.1:$(head -1 port)" <script >out 2>err || rc=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	stop_server
 	kb=$(tail -1 rss | tr -dc 0-9)
@@ -281,6 +287,78 @@ session pop3_bad 'USER a\nPASS b\nRETR 1\nQUIT\n' pop3
 want_rc 4
 has '^R: the body never ends$'
 has '^!! .*closed.*middle of a reply'
+verdict
+
+# ---- deadlines: a reply has -t as a whole, a write too ------------------------
+# one_error: exactly one line tells what went wrong ("!!" on stdout, or stderr)
+one_error() {
+	local n
+	n=$(($(grep -c '^!! ' out || true) + $(grep -c . err || true)))
+	[ "$n" = 1 ] || problem "$n error lines, want one: $(grep -h '^!! ' out err | head -3 | tr '\n' '|')"
+}
+# took_between MIN MAX: elapsed ms
+took_between() {
+	if [ "$ms" -lt "$1" ] || [ "$ms" -ge "$2" ]; then problem "took ${ms} ms, want ${1}..${2}"; fi
+}
+
+# a greeting that arrives a byte every 0.4 s: given up at -t 3, not reset by
+# each byte
+timeout=3 session trickle_greeting 'EHLO me\nQUIT\n'
+want_rc 4
+has '^!! no complete greeting within 3 s'
+hasnt '^S: '
+one_error
+took_between 2800 4500
+verdict
+
+# "250-" lines without end after EHLO: the 1000-line cap gives the reply up,
+# and the deadline bounds what follows (QUIT's reply never comes either)
+timeout=3 session endless_ehlo 'EHLO me\nQUIT\n'
+want_rc 4
+has '^!! no complete reply to (EHLO|QUIT) within 3 s: the server keeps sending'
+[ "$(grep -c '^R: 250-' out || true)" -le 1001 ] || problem "more than 1001 continuation lines shown"
+took_between 1000 8000
+verdict
+
+# a server that answers QUIT and keeps talking instead of closing
+timeout=3 session quit_chatter 'EHLO me\nQUIT\n'
+want_rc 0
+has '^R: 221 2.0.0 Bye$'
+took_between 0 4500
+verdict
+
+# a server that stops reading during DATA: a 20,000-line message (10 MB, far
+# more than the socket buffers hold) with -t 2.  The write times out once:
+# the connection is closed (never a later line spliced onto a cut one), one
+# line says so, exit 4, ~2 s in all.  The server's log shows what it got:
+# whole lines only, in order, and never the "." that would let it accept.
+"$PY" -c '
+import sys
+w = sys.stdout.write
+w("EHLO me\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\nDATA\nSubject: big\n\n")
+for i in range(20000):
+    w("line %05d %s\n" % (i, "x" * 480))
+w(".\nQUIT\n")' >big_message
+server_grace=8 session stall_data @big_message
+want_rc 4
+has '^!! .*write timeout.*connection closed'
+one_error
+hasnt 'queued as SPLICED'
+took_between 1900 4000
+why=$("$PY" - wire <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")[:-1]
+body = lines[lines.index("Subject: big") + 2:]
+if "." in body:
+    print("the server got the final '.' (%d lines before it)" % body.index("."))
+    sys.exit(1)
+for n, l in enumerate(body):
+    if not re.fullmatch(r"line %05d x{480}" % n, l):
+        print("line %d of the message is spliced or cut: %r" % (n, l[:70]))
+        sys.exit(1)
+print("%d whole lines" % len(body))
+PY
+) || problem "$why"
 verdict
 
 echo

@@ -50,7 +50,7 @@ stop_server() {
 # HOME and XDG_STATE_HOME so the history file is ours to inspect
 start_shell() {
 	tmx new-session -d -s "$sess" -x 120 -y 40 \
-		"env HOME=$work/home XDG_STATE_HOME=$work/state TERM=xterm-256color $* ; sleep 30"
+		"env HOME=$work/home XDG_STATE_HOME=${xdg:-$work/state} TERM=xterm-256color $* ; sleep 30"
 	# "; sleep": the pane stays after smtpsh exits, so the last screen can
 	# still be captured; kill-session ends it
 }
@@ -152,6 +152,103 @@ if grep -rqE "$password|$password_b64" "$work/state/smtpsh" 2>/dev/null; then
 else
 	ok "nothing under XDG_STATE_HOME holds the password"
 fi
+
+# ---- secrets typed through \LINE and /send stay out of the history -----------
+# The decision is on the line sent, not on the text typed: \PASS x, /send
+# PASS x and \AUTH PLAIN <b64> are secrets as PASS x is.  An older history
+# file, readable by all, becomes 0600 and keeps its entries.
+secret=alice-secret
+plain_b64=AGFsaWNlAGFsaWNlLXNlY3JldA== # PLAIN: \0alice\0alice-secret
+xdg=$work/state2
+mkdir -p "$xdg/smtpsh"
+printf 'OLD-ENTRY\n' >"$xdg/smtpsh/history"
+chmod 644 "$xdg/smtpsh/history"
+start_server pop3_bad
+xdg=$xdg start_shell "$SMTPSH" --timeout 10 --no-record "pop3://127.0.0.1:$(head -1 "$work/port")"
+expect '^pop3:login> ?$' "POP3 prompt"
+type_line 'USER alice'
+expect '^pop3:pass> ?$' "USER accepted"
+type_line "\\PASS $secret"
+expect '^S: PASS \[secret, 12 bytes\]' "\\PASS is sent as a secret"
+type_line "/send PASS $secret"
+for _ in $(seq "$tries"); do
+	capture
+	[ "$(grep -c '^S: PASS \[secret, 12 bytes\]' "$screen")" -ge 2 ] && break
+	sleep 0.1
+done
+[ "$(grep -c '^S: PASS \[secret, 12 bytes\]' "$screen")" -ge 2 ] && ok "/send PASS is sent as a secret" ||
+	fail "/send PASS: no second 'S: PASS [secret, 12 bytes]'"
+type_line "\\AUTH PLAIN $plain_b64"
+expect '^S: AUTH PLAIN \[secret' "\\AUTH PLAIN is sent as a secret"
+type_line 'STAT'
+expect '^S: STAT' "STAT sent"
+sleep 0.3
+type_line '/exit'
+sleep 0.3
+stop_shell
+stop_server
+hist=$xdg/smtpsh/history
+[ "$(stat -c %a "$hist")" = 600 ] && ok "an older history file becomes 0600" || fail "history mode $(stat -c %a "$hist"), want 600"
+if grep -q '^OLD-ENTRY$' "$hist" && grep -q '^USER alice$' "$hist" && grep -q '^STAT$' "$hist"; then
+	ok "the history keeps the older entries and the plain commands"
+else
+	fail "the history lacks OLD-ENTRY, USER alice or STAT: $(tr '\n' '|' <"$hist")"
+fi
+if grep -qE "$secret|$plain_b64" "$hist"; then
+	fail "a secret is in the history: $(grep -E "$secret|$plain_b64" "$hist" | tr '\n' '|')"
+else
+	ok "no secret typed through \\PASS, /send PASS or \\AUTH PLAIN is in the history"
+fi
+
+# ---- a symbolic link planted at the history path is not followed -------------
+xdg=$work/state3
+mkdir -p "$xdg/smtpsh"
+printf 'precious\n' >"$work/victim"
+chmod 644 "$work/victim"
+ln -s "$work/victim" "$xdg/smtpsh/history"
+start_server normal
+xdg=$xdg start_shell "$SMTPSH" --timeout 10 --no-record "smtp://127.0.0.1:$(head -1 "$work/port")"
+expect '^!! history file .*history: it is a symbolic link, not followed; no history is kept' "a clear line about the link"
+expect '^smtp:init> ?$' "the shell goes on without history"
+type_line 'EHLO me'
+expect '^smtp:ready> ?$' "EHLO answered"
+type_line 'QUIT'
+expect '^R: 221 ' "QUIT answered"
+type_line '/exit'
+sleep 0.3
+stop_shell
+stop_server
+[ "$(cat "$work/victim")" = precious ] && ok "the link's target keeps its bytes" || fail "the link's target was written: $(tr '\n' '|' <"$work/victim")"
+[ "$(stat -c %a "$work/victim")" = 644 ] && ok "the link's target keeps its mode" || fail "the link's target is now mode $(stat -c %a "$work/victim")"
+[ -L "$xdg/smtpsh/history" ] || fail "the link itself was replaced"
+
+# ---- a password typed ahead of its no-echo prompt is never echoed ------------
+# slow_auth answers AUTH LOGIN 1.5 s late: meanwhile the user types the
+# next lines and the password ahead.  Nothing of it may show, and the
+# password typed ahead is the answer (not lost).
+start_server slow_auth
+start_shell "$SMTPSH" --timeout 10 --no-record --no-history "smtp://127.0.0.1:$(head -1 "$work/port")"
+expect '^smtp:init> ?$' "prompt (slow_auth)"
+type_line 'EHLO me'
+expect '^smtp:ready> ?$' "EHLO answered (slow_auth)"
+type_line 'AUTH LOGIN'
+type_line 'b64 alice'
+type_line 'b64'
+type_line "$password"
+sleep 0.8 # still inside the server's 1.5 s
+capture
+if grep -q "$password" "$screen"; then fail "the password typed ahead is echoed: $(grep -m1 "$password" "$screen")"; else ok "nothing typed ahead is echoed while the reply is awaited"; fi
+expect '^R: 235 ' "the login typed ahead succeeds"
+if grep -qE "$password|$password_b64" "$screen"; then
+	fail "the password or its base64 is on screen: $(grep -m1 -E "$password|$password_b64" "$screen")"
+else
+	ok "the password typed ahead never shows"
+fi
+grep -q "^$password_b64\$" "$work/wire" && ok "the password typed ahead is the answer" || fail "the password typed ahead never reached the server"
+type_line 'QUIT'
+expect '^R: 221 ' "QUIT answered (slow_auth)"
+stop_shell
+stop_server
 
 # ---- --color=never on a tty: no SGR on R: lines (the check above can fail) --
 start_server normal

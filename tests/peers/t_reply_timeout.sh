@@ -11,4 +11,5 @@ QUIT
 IN
 cat "$out" "$err" >>"$work/log"
 want_rc 4
-[ -s "$err" ] || fail "nothing on stderr about the timeout"
+# one line says so (stdout, with the session it ends)
+grep -q '^!! no greeting within 2 s' "$out" || fail "no line about the timeout"

@@ -7,7 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <cmocka.h>
@@ -338,19 +341,88 @@ static void pop3_sasl_plus_continuation(void **state)
 	assert_true(f->s.authenticated);
 }
 
+static long long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000LL + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* A server that stops reading during DATA: the write times out once and
+ * the connection is closed, so that no later line can be spliced onto the
+ * cut one and no "." can complete a message with a hole in it. */
+static void smtp_write_timeout_closes_the_connection(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx\r\n");
+	send_line(f, "DATA");
+	server_hears(f, "DATA\r\n");
+	server_says(f, "354 go ahead\r\n");
+	assert_int_equal(f->s.state, ST_SMTP_DATA);
+	f->s.timeout_ms = 200;
+	char line[1000];
+	memset(line, 'x', sizeof(line));
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	enum err e = ERR_OK;
+	for (int i = 0; i < 100000 && e == ERR_OK; i++) /* the server reads none */
+		e = session_send(&f->s, line, sizeof(line), 0);
+	assert_int_equal(e, ERR_TIMEOUT);
+	assert_true(elapsed_ms(&t0) < 1500);
+	assert_false(session_connected(&f->s));
+	assert_int_equal(f->s.state, ST_CLOSED);
+	assert_int_equal(f->s.npending, 0);
+	assert_int_equal(f->seen.errors, 1);
+	assert_int_equal(f->seen.last_err, ERR_TIMEOUT);
+	assert_true(f->s.protocol_errors > 0);
+	assert_int_equal(session_send(&f->s, ".", 1, 0), ERR_BADSTATE);
+}
+
+/* A greeting trickled a byte every 50 ms: the 300 ms deadline is the whole
+ * reply's, not restarted by each byte. */
+static void smtp_wait_deadline_is_per_reply(void **state)
+{
+	struct fixture *f = *state;
+	f->s.timeout_ms = 300;
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		const char *g = "220 a greeting trickled one byte at a time\r\n";
+		for (const char *p = g; *p; p++) {
+			if (write(f->server, p, 1) != 1)
+				_exit(0);
+			usleep(50000);
+		}
+		_exit(0);
+	}
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	enum err e = session_wait(&f->s);
+	long long took = elapsed_ms(&t0);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_int_equal(e, ERR_TIMEOUT);
+	assert_true(took >= 250 && took < 1000);
+	assert_non_null(strstr(f->s.err, "within"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(smtp_full_transaction, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_auth_login_secrets, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_auth_plain_initial_response_redacted, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_out_of_order_is_remembered, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_unsolicited_421, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_close_mid_reply, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(smtp_malformed_reply_keeps_state, setup_smtp, teardown),
-		cmocka_unit_test_setup_teardown(pop3_login_list_retr, setup_pop3, teardown),
-		cmocka_unit_test_setup_teardown(pop3_capa_and_wrong_password, setup_pop3, teardown),
-		cmocka_unit_test_setup_teardown(pop3_sasl_plus_continuation, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_full_transaction, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_auth_login_secrets, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_auth_plain_initial_response_redacted, setup_smtp,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(smtp_out_of_order_is_remembered, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_unsolicited_421, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_close_mid_reply, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_malformed_reply_keeps_state, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(pop3_login_list_retr, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(pop3_capa_and_wrong_password, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(pop3_sasl_plus_continuation, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_write_timeout_closes_the_connection, setup_smtp,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(smtp_wait_deadline_is_per_reply, setup_smtp, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

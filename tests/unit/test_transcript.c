@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -275,16 +276,72 @@ static void masks(void **state)
 	mask_free(&m);
 }
 
+/* --record FILE: a symbolic link planted at the path is not followed (its
+ * target is left as it was), an existing file becomes 0600, and the
+ * default transcripts are created new (O_EXCL). */
+static void files_are_ours_and_private(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/smtpsh-test-files-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char victim[64], link[64], old[64], fresh[64];
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(old, sizeof(old), "%s/old", dir);
+	snprintf(fresh, sizeof(fresh), "%s/fresh", dir);
+	FILE *f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("precious\n", f);
+	fclose(f);
+	assert_int_equal(chmod(victim, 0644), 0);
+	assert_int_equal(symlink(victim, link), 0);
+
+	struct transcript_writer w;
+	char err[300];
+	assert_int_equal(transcript_open(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)),
+	                 ERR_IO);
+	assert_non_null(strstr(err, "symbolic link"));
+	struct stat st;
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_size, 9);
+	assert_int_equal(st.st_mode & 0777, 0644);
+
+	f = fopen(old, "w");
+	assert_non_null(f);
+	fputs("an older transcript, readable by all\n", f);
+	fclose(f);
+	assert_int_equal(chmod(old, 0644), 0);
+	assert_int_equal(transcript_open(&w, old, "smtp://h:25", "smtp", false, err, sizeof(err)),
+	                 ERR_OK);
+	transcript_close(&w);
+	assert_int_equal(stat(old, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	assert_int_equal(
+	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_OK);
+	transcript_close(&w);
+	assert_int_equal(stat(fresh, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(
+	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_IO);
+	assert_int_equal(
+	    transcript_create(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_IO);
+
+	unlink(victim), unlink(link), unlink(old), unlink(fresh);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(random_round_trip, make_path, drop_path),
-		cmocka_unit_test(seed_style),
-		cmocka_unit_test(rfc5321_capture_style),
-		cmocka_unit_test(redaction_and_errors),
-		cmocka_unit_test(overlong_line_is_bounded),
-		cmocka_unit_test(empty_exact_line),
-		cmocka_unit_test(masks),
+	    cmocka_unit_test_setup_teardown(random_round_trip, make_path, drop_path),
+	    cmocka_unit_test(seed_style),
+	    cmocka_unit_test(rfc5321_capture_style),
+	    cmocka_unit_test(redaction_and_errors),
+	    cmocka_unit_test(overlong_line_is_bounded),
+	    cmocka_unit_test(empty_exact_line),
+	    cmocka_unit_test(masks),
+	    cmocka_unit_test(files_are_ours_and_private),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
