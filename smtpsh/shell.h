@@ -69,6 +69,10 @@ void render_begin(struct shell *sh);
 void render_end(struct shell *sh);
 /* Untrusted bytes -> safe text on out (adds no newline). */
 void render_untrusted(struct shell *sh, const char *p, size_t n);
+/* Untrusted text to quote inside a note or warning, through the one
+ * sanitiser (text_sanitize); the result lives in b until buf_free(b). */
+const char *render_safe(const char *text, struct buf *b);
+const char *render_safe_n(const char *p, size_t n, struct buf *b);
 
 /* helpers.c: local commands */
 enum helper_result {
