@@ -4,7 +4,6 @@
  * through an offline session and the same render hooks, so the
  * annotations are the live ones, and the reader streams: constant
  * memory whatever the file's size. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,9 +70,10 @@ static void narrate(struct shell *sh, const struct transcript_item *it)
 
 int playback_run(struct shell *sh, const char *path, bool step)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char why[300];
+	FILE *f = transcript_fopen(path, why, sizeof(why));
 	if (!f) {
-		fprintf(stderr, "smtpsh: cannot open transcript '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, "smtpsh: %s\n", why);
 		return EXIT_USAGE;
 	}
 	struct playback pb = {.sh = sh, .step = step};
@@ -96,6 +96,14 @@ int playback_run(struct shell *sh, const char *path, bool step)
 		enum err e = transcript_next(&r, &it);
 		if (e == ERR_CLOSED)
 			break;
+		if (e == ERR_IO) {
+			/* not a transcript after all: same as one that cannot
+			 * be opened (a directory, a read error, /dev/zero) */
+			fflush(sh->out);
+			fprintf(stderr, "smtpsh: transcript '%s': %s\n", path, r.err);
+			rc = EXIT_USAGE;
+			break;
+		}
 		if (e != ERR_OK) {
 			render_warning(sh, "%s: %s", path, r.err);
 			if (++bad >= 20) {
@@ -173,7 +181,7 @@ int playback_run(struct shell *sh, const char *path, bool step)
 			break;
 		}
 	}
-	if (!started)
+	if (!started && rc == EXIT_OK)
 		render_warning(sh, "%s: no S: or R: lines: nothing to show", path);
 out:
 	if (started)
