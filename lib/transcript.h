@@ -97,8 +97,8 @@ enum transcript_match_flag {
  * want[0..wn), as `serve` judges it: a message line is compared whole
  * once masked; a command by its verb case-insensitively (RFC 5321 §2.4,
  * RFC 1939 §3), greetings by the verb alone (they carry the client's
- * name), MAIL and RCPT by FROM:/TO: case-insensitively and the path once
- * masked, other arguments once masked.  ESMTP parameters of MAIL/RCPT
+ * name), MAIL and RCPT by FROM:/TO: case-insensitively and the path
+ * exactly, other arguments once masked.  ESMTP parameters of MAIL/RCPT
  * (SIZE=248 added by curl) never decide: their differences are appended
  * to note as a sentence (client text in it is raw: sanitise to show). */
 bool transcript_match_sent(const struct mask *m, const char *want, size_t wn, const char *got,

@@ -89,6 +89,7 @@ int playback_run(struct shell *sh, const char *path, bool step)
 	struct session_hooks hooks = {0};
 	render_init_hooks(sh, &hooks);
 	bool started = false;
+	bool implicit_tls = false; /* smtps:// or pop3s://: TLS from the start */
 	char proto[16] = "";
 	unsigned bad = 0;
 	int rc = EXIT_OK;
@@ -129,6 +130,8 @@ int playback_run(struct shell *sh, const char *path, bool step)
 				buf_free(&safe);
 			}
 			if (!strcmp(it.key, "target")) {
+				implicit_tls = !strncmp(it.bytes.data, "smtps:", 6) ||
+					       !strncmp(it.bytes.data, "pop3s:", 6);
 				/* the host name drives provider diagnosis */
 				const char *h = strstr(it.bytes.data, "://");
 				h = h ? h + 3 : it.bytes.data;
@@ -144,6 +147,8 @@ int playback_run(struct shell *sh, const char *path, bool step)
 			sh->target.proto = p;
 			session_init(&sh->session, p, &hooks, 30000);
 			session_start_offline(&sh->session);
+			/* notes depend on it ("send STARTTLS" is no advice then) */
+			sh->session.tls = implicit_tls;
 			started = true;
 		}
 		struct session *s = &sh->session;

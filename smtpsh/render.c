@@ -269,7 +269,7 @@ static void explain_provider(struct shell *sh, const struct reply *r,
 	snprintf(text, sizeof(text), "%s %s%s%s%s", r->enhanced, r->text,
 		 r->resp_code[0] ? " [" : "", r->resp_code, r->resp_code[0] ? "]" : "");
 	const struct provider_hint *h = provider_diagnose(
-		sh->target.host, sh->session.banner, verb, code, text);
+		sh->target.host, sh->session.banner, verb, code, text, sh->session.tls);
 	if (!h)
 		return;
 	render_note(sh, "%s%s: %s", h->provider ? "at " : "", h->provider ? h->provider : "hint", h->hint);
@@ -281,7 +281,9 @@ static void explain_smtp(struct shell *sh, const struct reply *r,
 {
 	char buf[512];
 	const char *verb = p ? p->verb : NULL;
-	const char *m = annot_smtp(r->code, verb, buf, sizeof(buf));
+	/* AUTH to a server that offered none: its reply means "unknown
+	 * command", not what RFC 4954 says a 500 to AUTH means */
+	const char *m = annot_smtp(r->code, p && p->auth_unoffered ? NULL : verb, buf, sizeof(buf));
 	render_note(sh, "%d: %s", r->code, m);
 	if (r->enhanced[0])
 		explain_esc(sh, r->enhanced);
@@ -289,7 +291,7 @@ static void explain_smtp(struct shell *sh, const struct reply *r,
 		render_note(sh, "unsolicited: the server sent this without a command%s",
 			    r->code == 421 ? " (it is hanging up: /connect starts a new session)" : "");
 	if (p && p->warn[0] && r->code >= 400)
-		render_note(sh, "out of order: %s", p->warn);
+		render_note(sh, "%s%s", p->auth_unoffered ? "" : "out of order: ", p->warn);
 	if (p && p->unknown && p->verb[0] && (r->code == 500 || r->code == 502 || r->code < 400)) {
 		const char *sug = proto_suggest(PROTO_SMTP, p->verb);
 		struct buf b;
@@ -345,6 +347,10 @@ static void explain_pop3(struct shell *sh, const struct reply *r,
 	if (r->code == REPLY_POP3_CONT)
 		explain_challenge(sh, r);
 	explain_provider(sh, r, verb);
+	char why[200];
+	if (p && p->has_msgno && r->code == REPLY_POP3_OK && !r->has_body &&
+	    annot_pop3_scan_check(p->verb, p->msgno, r->text, why, sizeof(why)))
+		render_warning(sh, "%s", why);
 	if (!verb || !r->has_body)
 		return;
 	if (!strcmp(verb, "LIST"))
