@@ -76,6 +76,14 @@ int playback_run(struct shell *sh, const char *path, bool step)
 		fprintf(stderr, "smtpsh: %s\n", why);
 		return EXIT_USAGE;
 	}
+	int rc = playback_file(sh, f, path, step);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
+{
 	struct playback pb = {.sh = sh, .step = step};
 	if (step) {
 		pb.tty = fopen("/dev/tty", "r");
@@ -193,8 +201,6 @@ out:
 		session_free(&sh->session);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
-	if (f != stdin)
-		fclose(f);
 	if (pb.tty)
 		fclose(pb.tty);
 	fflush(sh->out);

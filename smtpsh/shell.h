@@ -97,6 +97,9 @@ bool state_dir(char *out, size_t n, const char *sub);
 
 /* playback.c: `show` (step false) and `replay` (step true) */
 int playback_run(struct shell *sh, const char *path, bool step);
+/* The same on an open transcript (path names it in messages); f is left
+ * open.  tests/fuzz/fuzz_show.c drives it with sh->out in memory. */
+int playback_file(struct shell *sh, FILE *f, const char *path, bool step);
 
 /* against.c: replay --against */
 int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks);
