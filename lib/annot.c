@@ -803,24 +803,31 @@ const char *annot_pop3_scan_check(const char *verb, unsigned long msgno, const c
 	bool list = !strcasecmp(verb, "LIST");
 	if (!list && strcasecmp(verb, "UIDL"))
 		return NULL;
-	const char *what = list ? "size" : "unique-id";
+	const char *cmd = list ? "LIST" : "UIDL", *what = list ? "size" : "unique-id";
+	while (*text == ' ')
+		text++;
+	size_t first = strcspn(text, " ");
+	const char *rest = text + first;
+	while (*rest == ' ')
+		rest++;
 	char *end;
 	unsigned long n = strtoul(text, &end, 10);
-	if (end == text || (*end && *end != ' ')) {
+	bool numeric = first && end == text + first && *text >= '0' && *text <= '9';
+	/* "+OK 120" to LIST 1 is a size without its number, "+OK 1" one
+	 * without its size */
+	if (!numeric || (!*rest && n != msgno)) {
 		snprintf(buf, bufsz, "this answer to %s %lu does not start with the message number: RFC 1939 wants \"+OK %lu <%s>\"",
-			 list ? "LIST" : "UIDL", msgno, msgno, what);
+			 cmd, msgno, msgno, what);
 		return buf;
 	}
 	if (n != msgno) {
-		snprintf(buf, bufsz, "this answer is about message %lu, but the command asked for message %lu",
-			 n, msgno);
+		snprintf(buf, bufsz, "this answer is about message %lu, but %s asked for message %lu",
+			 n, cmd, msgno);
 		return buf;
 	}
-	while (*end == ' ')
-		end++;
-	if (!*end) {
+	if (!*rest) {
 		snprintf(buf, bufsz, "this answer to %s %lu has no %s after the message number (RFC 1939)",
-			 list ? "LIST" : "UIDL", msgno, what);
+			 cmd, msgno, what);
 		return buf;
 	}
 	return NULL;

@@ -592,6 +592,10 @@ static void pop3_scan_answers(void **state)
 	assert_non_null(strstr(m, "no unique-id"));
 	assert_non_null(annot_pop3_scan_check("LIST", 4, "4 ", buf, sizeof(buf)));
 	assert_non_null(annot_pop3_scan_check("LIST", 4, "", buf, sizeof(buf)));
+	/* one number that is not the message's: a size without its number */
+	m = annot_pop3_scan_check("LIST", 1, "120", buf, sizeof(buf));
+	assert_non_null(m);
+	assert_non_null(strstr(m, "+OK 1 <size>"));
 }
 
 /* 538 is answered on connections that are already encrypted too (smtps://
