@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `smtpsh serve FILE`: a mock server on loopback that plays the R: side
  * of a transcript to one client and checks the client's lines against
- * the S: side (a redacted line matches anything).  Exit 0 when the client
- * followed the transcript, 5 when it did not, 4 when it hung up early. */
+ * the S: side (a redacted line matches anything; how lines compare:
+ * transcript_match_sent).  Exit 0 when the client followed the
+ * transcript, 5 when it did not, 4 when it hung up early or stalled for
+ * --timeout, 2 when the transcript cannot be read (checked before
+ * listening). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -239,6 +242,18 @@ static void client_ended_early(struct serve *sv)
 	      skipped, skipped == 1 ? "" : "s", from);
 }
 
+/* Says why the client's next line did not come, S: line in sv->it. */
+static void lost(struct serve *sv, enum io got)
+{
+	struct buf want;
+	render_warning(sv->sh, "%s at transcript line %lu (expected S: %s)",
+		       got == IO_TIMEOUT ? "the client went silent" :
+		       got == IO_LONG ? "the client sent a line over 64 KiB" :
+		       "the client hung up", sv->it.lineno,
+		       render_safe_n(sv->it.bytes.data ? sv->it.bytes.data : "", sv->it.bytes.len, &want));
+	buf_free(&want);
+}
+
 /* The transcript's message ended but the client's goes on: read its
  * lines up to its "." so that both sides stay in step. */
 static enum io client_goes_on(struct serve *sv)
@@ -249,12 +264,14 @@ static enum io client_goes_on(struct serve *sv)
 		show(sv->sh, "S", sv->line.data, sv->line.len, false);
 		extra++;
 		got = peer_read_line(&sv->peer, &sv->line);
-		if (got != IO_OK)
+		if (got != IO_OK) {
+			lost(sv, got);
 			return got;
+		}
 	}
 	show(sv->sh, "S", ".", 1, true);
 	sv->in_data = false;
-	stray(sv, "the client's message has %u line%s more than the transcript's (up to line %lu)",
+	stray(sv, "the client's message has %u line%s more than the transcript's (which ends at line %lu)",
 	      extra, extra == 1 ? "" : "s", sv->it.lineno);
 	return IO_OK;
 }
@@ -267,12 +284,7 @@ static enum io expect_line(struct serve *sv)
 	size_t bn = sv->it.bytes.len;
 	enum io got = peer_read_line(&sv->peer, &sv->line);
 	if (got != IO_OK) {
-		struct buf want;
-		render_warning(sh, "%s at transcript line %lu (expected S: %s)",
-			       got == IO_TIMEOUT ? "the client went silent" :
-			       got == IO_LONG ? "the client sent a line over 64 KiB" :
-			       "the client hung up", sv->it.lineno, render_safe_n(b, bn, &want));
-		buf_free(&want);
+		lost(sv, got);
 		return got;
 	}
 	const char *l = sv->line.data ? sv->line.data : "";
