@@ -237,9 +237,9 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	}
 	/* the greeting is the server's text: sanitised like an R: line */
 	struct buf banner, user;
-	render_info(sh, "banner:     %s", s->banner[0] ? render_safe(s->banner, &banner) : "(none yet)");
-	if (s->banner[0])
-		buf_free(&banner);
+	const char *greeting = render_safe(s->banner, &banner);
+	render_info(sh, "banner:     %s", *greeting ? greeting : "(none yet)");
+	buf_free(&banner);
 	render_info(sh, "state:      %s", proto_state_name(s->state));
 	if (s->tls) {
 		render_info(sh, "tls:        %s, %s", s->tls_info.version, s->tls_info.cipher);

@@ -138,8 +138,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 				buf_free(&safe);
 			}
 			if (!strcmp(it.key, "target")) {
-				implicit_tls = !strncmp(it.bytes.data, "smtps:", 6) ||
-					       !strncmp(it.bytes.data, "pop3s:", 6);
+				const char *url = it.bytes.data ? it.bytes.data : "";
+				implicit_tls = !strncmp(url, "smtps:", 6) || !strncmp(url, "pop3s:", 6);
 				/* the host name drives provider diagnosis */
 				const char *h = strstr(it.bytes.data, "://");
 				h = h ? h + 3 : it.bytes.data;

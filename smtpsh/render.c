@@ -194,7 +194,6 @@ static void on_line(void *ctx, const struct reply_line *l)
 	render_end(sh);
 }
 
-
 static void explain_esc(struct shell *sh, const char *esc)
 {
 	struct annot_esc e;
