@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -109,7 +110,8 @@ const struct annot_smtp_code annot_smtp_codes[] = {
 	{534, NULL, "authentication mechanism too weak for this account: choose a stronger one (RFC 4954)"},
 	{535, NULL, "authentication credentials invalid: wrong user name or password (RFC 4954)"},
 	{535, "AUTH", "login failed: wrong user name or password (or its base64), or the provider wants an app password / authorization code"},
-	{538, NULL, "this authentication mechanism needs an encrypted connection: STARTTLS first (RFC 4954)"},
+	/* what to do depends on whether TLS is up: the provider hint says */
+	{538, NULL, "this authentication mechanism needs an encrypted connection (RFC 4954)"},
 
 	{550, NULL, "action not taken: mailbox unavailable (not found, no access) or refused by policy"},
 	{550, "MAIL", "sender refused (its address or domain is not accepted by policy)"},
@@ -793,4 +795,40 @@ const char *annot_sasl_mech(const char *mech)
 	const struct annot_keyword *k = keyword_find(annot_sasl_mechs, annot_sasl_mechs_len,
 						     mech, strlen(mech));
 	return k ? k->meaning : NULL;
+}
+
+const char *annot_pop3_scan_check(const char *verb, unsigned long msgno, const char *text,
+				  char *buf, size_t bufsz)
+{
+	bool list = !strcasecmp(verb, "LIST");
+	if (!list && strcasecmp(verb, "UIDL"))
+		return NULL;
+	const char *cmd = list ? "LIST" : "UIDL", *what = list ? "size" : "unique-id";
+	while (*text == ' ')
+		text++;
+	size_t first = strcspn(text, " ");
+	const char *rest = text + first;
+	while (*rest == ' ')
+		rest++;
+	char *end;
+	unsigned long n = strtoul(text, &end, 10);
+	bool numeric = first && end == text + first && *text >= '0' && *text <= '9';
+	/* "+OK 120" to LIST 1 is a size without its number, "+OK 1" one
+	 * without its size */
+	if (!numeric || (!*rest && n != msgno)) {
+		snprintf(buf, bufsz, "this answer to %s %lu does not start with the message number: RFC 1939 wants \"+OK %lu <%s>\"",
+			 cmd, msgno, msgno, what);
+		return buf;
+	}
+	if (n != msgno) {
+		snprintf(buf, bufsz, "this answer is about message %lu, but %s asked for message %lu",
+			 n, cmd, msgno);
+		return buf;
+	}
+	if (!*rest) {
+		snprintf(buf, bufsz, "this answer to %s %lu has no %s after the message number (RFC 1939)",
+			 cmd, msgno, what);
+		return buf;
+	}
+	return NULL;
 }

@@ -91,6 +91,13 @@ struct annot_pop3_status {
 extern const struct annot_pop3_status annot_pop3_statuses[];
 extern const size_t annot_pop3_statuses_len;
 
+/* A POP3 "LIST n" or "UIDL n" answer must carry the message number and
+ * its size or unique-id ("+OK 2 200", "+OK 2 QhdPYR:00WBw1Ph7x7", RFC
+ * 1939 §5, §7).  text is the answer after "+OK ".  NULL when it does;
+ * otherwise a sentence (no server text in it) written into buf. */
+const char *annot_pop3_scan_check(const char *verb, unsigned long msgno, const char *text,
+				  char *buf, size_t bufsz);
+
 /* --- SASL --------------------------------------------------------------- */
 /* Mechanism name -> one-line description; NULL if unknown. */
 const char *annot_sasl_mech(const char *mech);

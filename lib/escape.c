@@ -44,9 +44,9 @@ bool escape_append(struct buf *out, const void *p, size_t n)
 		}
 		unsigned cp = 0;
 		size_t len = s[i] >= 0x80 ? utf8_seq(s + i, n - i, &cp) : 0;
-		/* Valid UTF-8 stays readable, except the C1 controls
-		 * (U+0080..U+009F), which some terminals obey like ESC. */
-		if (len && cp >= 0xa0) {
+		/* Valid UTF-8 stays readable, except the C1 and bidi
+		 * controls, which a terminal obeys (a transcript gets cat). */
+		if (len && !utf8_is_hidden_control(cp)) {
 			if (!buf_append(out, s + i, len))
 				return false;
 			i += len;

@@ -2,9 +2,10 @@
 /* Escaping that round-trips any bytes (the transcript format uses it).
  * Printable ASCII and valid UTF-8 sequences stay as they are; '\\'
  * becomes "\\\\"; CR, LF, TAB, NUL become "\\r" "\\n" "\\t" "\\0"; every
- * other byte (C0 controls, DEL, both bytes of a C1 control U+0080 to
- * U+009F, bytes that are not valid UTF-8) becomes "\\xHH" (two
- * lower-case hex digits). */
+ * other byte (C0 controls, DEL, every byte of a C1 control U+0080 to
+ * U+009F or of a bidi control U+202A..U+202E, U+2066..U+2069, LRM, RLM,
+ * ALM; bytes that are not valid UTF-8) becomes "\\xHH" (two lower-case
+ * hex digits). */
 #ifndef SMTPSH_ESCAPE_H
 #define SMTPSH_ESCAPE_H
 

@@ -7,6 +7,7 @@
 #ifndef SMTPSH_PROVIDER_H
 #define SMTPSH_PROVIDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct provider {
@@ -19,6 +20,13 @@ struct provider {
 extern const struct provider providers[];
 extern const size_t providers_len;
 
+/* A hint that says "STARTTLS first" misleads once TLS is up. */
+enum provider_when {
+	PROVIDER_ANY = 0,
+	PROVIDER_PLAINTEXT, /* only when the connection is not encrypted */
+	PROVIDER_TLS,       /* only when TLS is up */
+};
+
 struct provider_hint {
 	const char *provider;  /* a providers[].name, or NULL for any */
 	int code_class;        /* 4 or 5 for SMTP classes; -1 for POP3 -ERR;
@@ -30,6 +38,7 @@ struct provider_hint {
 	const char *words[4];
 	const char *hint;
 	const char *source;    /* documentation the hint is taken from */
+	enum provider_when when; /* whether TLS must be off or on for it */
 };
 extern const struct provider_hint provider_hints[];
 extern const size_t provider_hints_len;
@@ -40,11 +49,12 @@ const struct provider *provider_identify(const char *host, const char *banner,
 
 /* The best hint for a failed reply: code (SMTP code, or -1 for a POP3
  * -ERR), the verb it answered ("AUTH", "PASS"...), the reply text, and
- * what identifies the provider.  Rows with keywords beat rows without;
- * provider rows beat generic ones.  NULL when nothing applies. */
+ * what identifies the provider; tls: whether the connection is encrypted
+ * (implicit TLS or after STARTTLS).  Rows with keywords beat rows
+ * without; provider rows beat generic ones.  NULL when nothing applies. */
 const struct provider_hint *provider_diagnose(const char *host,
 					      const char *banner,
 					      const char *verb, int code,
-					      const char *text);
+					      const char *text, bool tls);
 
 #endif

@@ -115,12 +115,25 @@ struct proto_ctx session_proto_ctx(const struct session *s)
 	return c;
 }
 
+/* AUTH to a server whose EHLO reply offered none: a 500 to it means
+ * "unknown command", not "line too long" (RFC 4954's meaning). */
+static bool auth_unoffered(const struct session *s, const char *verb)
+{
+	return s->proto == PROTO_SMTP && !strcmp(verb, "AUTH") && s->state != ST_SASL &&
+	       s->caps_known && !session_cap(s, "AUTH");
+}
+
 const char *session_check(const struct session *s, const char *line)
 {
 	char verb[16];
 	const char *args = proto_split(line, verb, sizeof(verb));
 	struct proto_ctx c = session_proto_ctx(s);
-	return proto_check(&c, verb, *args != '\0');
+	const char *rule = proto_check(&c, verb, *args != '\0');
+	if (rule || !auth_unoffered(s, verb))
+		return rule;
+	return !s->tls && session_cap(s, "STARTTLS") ?
+		"the server offers no AUTH: its EHLO reply has no AUTH line (it may offer AUTH after STARTTLS and a new EHLO)" :
+		"the server offers no AUTH: its EHLO reply has no AUTH line, so it takes no login here";
 }
 
 static bool mech_is(const struct session *s, const char *m)
@@ -352,8 +365,18 @@ enum err session_send(struct session *s, const char *line, size_t len,
 		snprintf(p->verb, sizeof(p->verb), "%s", verb);
 		p->has_arg = *args != '\0';
 		p->unknown = cmd == NULL;
+		p->auth_unoffered = auth_unoffered(s, verb);
 		if (warn)
 			snprintf(p->warn, sizeof(p->warn), "%s", warn);
+		/* the commands whose argument is a message number (never
+		 * PASS: its digits are a secret) */
+		if (s->proto == PROTO_POP3 && *args >= '0' && *args <= '9' &&
+		    (!strcmp(verb, "LIST") || !strcmp(verb, "UIDL") || !strcmp(verb, "RETR") ||
+		     !strcmp(verb, "DELE") || !strcmp(verb, "TOP"))) {
+			char *end;
+			p->msgno = strtoul(args, &end, 10);
+			p->has_msgno = *end == '\0' || *end == ' ';
+		}
 		if (cmd && s->proto == PROTO_POP3)
 			p->expect_body = (cmd->flags & CMD_BODY_ALWAYS) ||
 					 ((cmd->flags & CMD_BODY_NOARG) && !*args);

@@ -57,6 +57,9 @@ struct session_pending {
 	bool has_arg;
 	bool expect_body;   /* POP3 */
 	bool unknown;       /* verb not in the protocol table */
+	bool auth_unoffered; /* SMTP AUTH sent though EHLO listed no AUTH */
+	bool has_msgno;     /* POP3: the argument is a message number */
+	unsigned long msgno;
 };
 
 struct session {
@@ -154,7 +157,8 @@ void session_feed_eof(struct session *s);
 
 bool session_connected(const struct session *s);
 bool session_awaiting(const struct session *s);
-/* The sequence rule a typed line would break, or NULL. */
+/* The sequence rule a typed line would break, or what the server said
+ * against it (AUTH when its EHLO reply listed no AUTH), or NULL. */
 const char *session_check(const struct session *s, const char *line);
 /* Whether the line would be sent as a secret (PASS's argument, AUTH
  * PLAIN's initial response, the answer to a "Password:" challenge...). */

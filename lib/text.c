@@ -23,8 +23,8 @@ bool text_is_utf8(const char *p, size_t n)
 	return true;
 }
 
-/* Appends s with every control and every byte that is not UTF-8 shown as
- * "\xHH"; stops at the first append that does not fit (*ok = false), so
+/* Appends s with every control (C0, DEL, C1, bidi) and every byte that is
+ * not UTF-8 shown as "\xHH"; stops at the first append that does not fit (*ok = false), so
  * that out never ends with a later, shorter piece after a gap. */
 static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n,
 			    bool *ok)
@@ -44,7 +44,7 @@ static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n,
 		unsigned cp = 0;
 		size_t len = utf8_seq(s + i, n - i, &cp);
 		bool control = len == 0 || (cp < 0x20 && cp != '\t') || cp == 0x7f ||
-			       (cp >= 0x80 && cp < 0xa0);
+			       utf8_is_hidden_control(cp);
 		if (!control) {
 			*ok = buf_append(out, s + i, len);
 			i += len;

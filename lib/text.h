@@ -20,9 +20,11 @@ bool text_is_utf8(const char *p, size_t n);
 
 /* Appends a version of p[0..n) that is safe on a terminal: printable
  * UTF-8 kept; TAB kept; every other C0 control, DEL, C1 control (U+0080
- * to U+009F) and ESC shown as "\\xHH" (so "\x1b[31m" cannot colour
- * anything); when the input is not valid UTF-8 but converts cleanly from
- * GB18030 (iconv), the converted text is appended instead; otherwise
+ * to U+009F), bidi control (U+202A..U+202E, U+2066..U+2069, LRM, RLM,
+ * ALM) and ESC shown as "\\xHH", one per byte (so "\x1b[31m" cannot
+ * colour anything, nor U+202E turn the rest of a line around); when the
+ * input is not valid UTF-8 but converts cleanly from GB18030 (iconv),
+ * the converted text is appended instead; otherwise
  * bytes that are not UTF-8 are shown as "\\xHH".  Returns a combination
  * of enum text_result; *ok is false when out ran out of room. */
 unsigned text_sanitize(struct buf *out, const char *p, size_t n, bool *ok);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include "text.h"
 
 static void asn1_time(const ASN1_TIME *t, char *out, size_t n)
 {
@@ -19,15 +20,34 @@ static void asn1_time(const ASN1_TIME *t, char *out, size_t n)
 		snprintf(out, n, "?");
 }
 
+/* A certificate is the server's text: its names reach the screen and
+ * error messages only through the one sanitiser (a CN may hold ESC, BEL,
+ * a UTF-8 C1 CSI or a bidi override).  Writes a NUL-terminated, possibly
+ * cut, safe copy of p[0..len) into out. */
+static void copy_safe(char *out, size_t n, const void *p, size_t len)
+{
+	struct buf b;
+	bool ok;
+	buf_init(&b, n - 1);
+	text_sanitize(&b, p, len, &ok);
+	memcpy(out, b.data ? b.data : "", b.len);
+	out[b.len] = '\0';
+	buf_free(&b);
+}
+
 static void x509_name(X509_NAME *name, char *out, size_t n)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	out[0] = '\0';
 	if (!b)
 		return;
-	X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-	int len = BIO_read(b, out, (int)n - 1);
-	out[len > 0 ? len : 0] = '\0';
+	/* RFC 2253 quoting of the DN syntax, UTF-8 as is: controls are
+	 * left to copy_safe so that they read \xHH like everywhere else. */
+	X509_NAME_print_ex(b, name, 0,
+			   XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB & ~ASN1_STRFLGS_ESC_CTRL);
+	char *raw;
+	long len = BIO_get_mem_data(b, &raw);
+	copy_safe(out, n, raw, len > 0 ? (size_t)len : 0);
 	BIO_free(b);
 }
 
@@ -40,12 +60,13 @@ static void alt_names(X509 *cert, char *out, size_t n)
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 		char item[128] = "";
 		if (g->type == GEN_DNS) {
-			const unsigned char *d = ASN1_STRING_get0_data(g->d.dNSName);
-			snprintf(item, sizeof(item), "%.*s",
-				 ASN1_STRING_length(g->d.dNSName), (const char *)d);
+			copy_safe(item, sizeof(item), ASN1_STRING_get0_data(g->d.dNSName),
+				  (size_t)ASN1_STRING_length(g->d.dNSName));
 		} else if (g->type == GEN_IPADD) {
 			int l = ASN1_STRING_length(g->d.iPAddress);
 			const unsigned char *d = ASN1_STRING_get0_data(g->d.iPAddress);
+			if (l != 4 && l != 16)
+				continue;
 			inet_ntop(l == 16 ? AF_INET6 : AF_INET, d, item, sizeof(item));
 		} else {
 			continue;
@@ -62,8 +83,10 @@ static void alt_names(X509 *cert, char *out, size_t n)
 		X509_NAME_ENTRY *e = idx >= 0 ? X509_NAME_get_entry(X509_get_subject_name(cert), idx) : NULL;
 		if (e) {
 			ASN1_STRING *s = X509_NAME_ENTRY_get_data(e);
-			snprintf(out, n, "CN=%.*s only (no subjectAltName)",
-				 ASN1_STRING_length(s), (const char *)ASN1_STRING_get0_data(s));
+			char cn[256];
+			copy_safe(cn, sizeof(cn), ASN1_STRING_get0_data(s),
+				  (size_t)ASN1_STRING_length(s));
+			snprintf(out, n, "CN=%s only (no subjectAltName)", cn);
 		}
 	}
 }

@@ -6,9 +6,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "escape.h"
+#include "mask.h"
 
 /* The header, once the file is open. */
 static enum err start(struct transcript_writer *w, int fd, const char *target, const char *proto,
@@ -138,6 +140,26 @@ void transcript_close(struct transcript_writer *w)
 	buf_free(&w->line);
 }
 
+FILE *transcript_fopen(const char *path, char *errbuf, size_t errsz)
+{
+	if (!strcmp(path, "-"))
+		return stdin;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(errbuf, errsz, "cannot open transcript '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	/* fopen takes a directory; reading it would fail at the first
+	 * line, and `serve` would only learn that once a client came. */
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(errbuf, errsz, "cannot read transcript '%s': it is a directory", path);
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
 void transcript_reader_init(struct transcript_reader *r, FILE *f)
 {
 	memset(r, 0, sizeof(*r));
@@ -161,34 +183,67 @@ void transcript_item_free(struct transcript_item *it)
 	buf_free(&it->bytes);
 }
 
-/* Reads one line of the file into r->raw, in bounded memory.  An
- * over-long line is skipped whole.  False at end of file. */
-static bool read_line(struct transcript_reader *r, bool *too_long)
+/* What read_line found. */
+enum line_read {
+	LINE_READ,     /* a line is in r->raw */
+	LINE_TOO_LONG, /* a line past TRANSCRIPT_MAX_LINE was skipped whole */
+	LINE_EOF,
+	LINE_FAILED,   /* a read error, or no line end for far too long: r->err */
+};
+
+/* Appends what fits of p[0..n) to r->raw; counts what does not. */
+static void keep(struct transcript_reader *r, const char *p, size_t n, size_t *dropped)
+{
+	if (!*dropped && buf_append(&r->raw, p, n))
+		return;
+	*dropped += n;
+}
+
+/* Reads one line of the file into r->raw, in bounded memory, byte for
+ * byte: a NUL is content like any other byte (fgets would end the line
+ * there and glue the next one on).  An over-long line is skipped to its
+ * end, but not for ever: a file with no line end in TRANSCRIPT_MAX_SKIP
+ * bytes (/dev/zero, a disk image) is not a transcript. */
+static enum line_read read_line(struct transcript_reader *r)
 {
 	buf_clear(&r->raw);
-	*too_long = false;
-	char chunk[8192];
-	bool any = false;
-	/* fgets in chunks: a long line costs no more than its bytes, and
-	 * one past the limit is skipped without being kept. */
-	while (fgets(chunk, sizeof(chunk), r->f)) {
+	char stage[8192];
+	size_t k = 0, dropped = 0;
+	bool any = false, end = false;
+	int c;
+	while ((c = getc_unlocked(r->f)) != EOF) {
 		any = true;
-		size_t n = strlen(chunk);
-		bool end = n && chunk[n - 1] == '\n';
-		if (end)
-			n--;
-		if (!*too_long && !buf_append(&r->raw, chunk, n))
-			*too_long = true;
-		if (end)
+		if (c == '\n') {
+			end = true;
 			break;
+		}
+		stage[k++] = (char)c;
+		if (k == sizeof(stage)) {
+			keep(r, stage, k, &dropped);
+			k = 0;
+			if (dropped > TRANSCRIPT_MAX_SKIP) {
+				snprintf(r->err, sizeof(r->err),
+					 "line %lu: no line end in the first %d MiB: this is not a transcript",
+					 r->lineno + 1, TRANSCRIPT_MAX_SKIP >> 20);
+				return LINE_FAILED;
+			}
+		}
 	}
+	if (!end && ferror(r->f)) {
+		snprintf(r->err, sizeof(r->err), "cannot read line %lu: %s", r->lineno + 1,
+			 strerror(errno));
+		return LINE_FAILED;
+	}
+	keep(r, stage, k, &dropped);
 	if (!any)
-		return false;
+		return LINE_EOF;
 	r->lineno++;
+	if (dropped)
+		return LINE_TOO_LONG;
 	/* A transcript edited on Windows: drop the CR of CRLF. */
 	if (r->raw.len && r->raw.data[r->raw.len - 1] == '\r')
 		r->raw.data[--r->raw.len] = '\0';
-	return true;
+	return LINE_READ;
 }
 
 static enum err bad(struct transcript_reader *r, const char *fmt, ...)
@@ -205,11 +260,11 @@ static enum err bad(struct transcript_reader *r, const char *fmt, ...)
 
 /* A line that starts with nothing we know; its first bytes are quoted
  * escaped, since a transcript may come from anywhere. */
-static enum err bad_start(struct transcript_reader *r, const char *s)
+static enum err bad_start(struct transcript_reader *r, const char *s, size_t n)
 {
 	struct buf q;
 	buf_init(&q, 64);
-	escape_append(&q, s, strnlen(s, 10));
+	escape_append(&q, s, n < 10 ? n : 10);
 	enum err e = bad(r, "expected S:, R:, -- or #, not '%s'", q.data ? q.data : "");
 	buf_free(&q);
 	return e;
@@ -217,15 +272,22 @@ static enum err bad_start(struct transcript_reader *r, const char *s)
 
 enum err transcript_next(struct transcript_reader *r, struct transcript_item *it)
 {
-	bool too_long;
 	for (;;) {
-		if (!read_line(r, &too_long))
+		if (r->failed)
+			return ERR_IO;
+		enum line_read got = read_line(r);
+		if (got == LINE_EOF)
 			return ERR_CLOSED;
-		if (too_long) {
+		if (got == LINE_FAILED) {
+			r->failed = true;
+			return ERR_IO;
+		}
+		if (got == LINE_TOO_LONG) {
 			snprintf(r->err, sizeof(r->err), "line %lu: longer than %d bytes: skipped",
 				 r->lineno, TRANSCRIPT_MAX_LINE);
 			return ERR_NOMEM;
 		}
+		/* Lengths, not C strings: a raw NUL is part of the line. */
 		char *s = r->raw.data ? r->raw.data : (char *)"";
 		size_t n = r->raw.len;
 		buf_clear(&it->bytes);
@@ -238,23 +300,26 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 		if (s[0] == '#') {
 			/* "# key: value" header lines become items; the
 			 * convention line tells who S: is. */
-			if (strstr(s, "S: server") || strstr(s, "S: the server") ||
-			    strstr(s, "C: client"))
+			if (memmem(s, n, "S: server", 9) || memmem(s, n, "S: the server", 13) ||
+			    memmem(s, n, "C: client", 9))
 				r->rfc5321 = true;
 			static const char *const keys[] = {"convention", "target", "protocol", "started"};
-			const char *colon = strchr(s, ':');
-			size_t klen = colon ? (size_t)(colon - s - 2) : 0;
+			const char *colon = memchr(s, ':', n);
+			size_t klen = colon && colon - s >= 2 ? (size_t)(colon - s - 2) : 0;
 			for (size_t k = 0; !r->in_body && colon && s[1] == ' ' && k < 4; k++) {
 				if (klen != strlen(keys[k]) || strncmp(s + 2, keys[k], klen))
 					continue;
 				snprintf(it->key, sizeof(it->key), "%s", keys[k]);
-				buf_append_str(&it->bytes, colon + 1 + (colon[1] == ' '));
+				const char *v = colon + 1 + (colon[1] == ' ');
+				buf_append(&it->bytes, v, (size_t)(s + n - v));
 				it->kind = TR_HEADER;
 				return ERR_OK;
 			}
-			if (s[1] == '#' || !strncmp(s, TRANSCRIPT_MAGIC, strlen(TRANSCRIPT_MAGIC)))
+			if (s[1] == '#' || (n >= strlen(TRANSCRIPT_MAGIC) &&
+					    !strncmp(s, TRANSCRIPT_MAGIC, strlen(TRANSCRIPT_MAGIC))))
 				continue;
-			buf_append_str(&it->bytes, s + 1 + (s[1] == ' '));
+			const char *text = s + 1 + (s[1] == ' ');
+			buf_append(&it->bytes, text, (size_t)(s + n - text));
 			it->kind = TR_COMMENT;
 			return ERR_OK;
 		}
@@ -263,21 +328,21 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			it->at = strtod(s + 1, &end);
 			if (end == s + 1 || *end != ' ')
 				return bad(r, "a timestamp is written @SECONDS followed by a space");
+			n -= (size_t)(end + 1 - s);
 			s = end + 1;
-			n = strlen(s);
 		}
 		r->in_body = true;
 		if (n >= 2 && (!strncmp(s, "--", 2) || !strncmp(s, "==", 2))) {
 			const char *t = s + 2 + (s[2] == ' ');
 			size_t bad_at;
 			it->kind = TR_EVENT;
-			if (!unescape_append(&it->bytes, t, strlen(t), &bad_at))
+			if (!unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at))
 				return bad(r, "bad escape at column %zu", (size_t)(t - s) + bad_at + 1);
 			return ERR_OK;
 		}
 		char side = s[0], mark = n > 1 ? s[1] : '\0';
 		if (mark != ':' && mark != '=' && mark != '*')
-			return bad_start(r, s);
+			return bad_start(r, s, n);
 		bool client;
 		if (r->rfc5321)
 			client = side == 'C';
@@ -290,15 +355,15 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 				r->rfc5321 = true;
 				client = true;
 			} else {
-				return bad_start(r, s);
+				return bad_start(r, s, n);
 			}
 		}
 		const char *t = s + 2;
 		/* seed 002 writes "R:220 ..." with no space */
-		if (*t == ' ')
+		if (n > 2 && *t == ' ')
 			t++;
 		size_t bad_at;
-		if (!unescape_append(&it->bytes, t, strlen(t), &bad_at))
+		if (!unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at))
 			return bad(r, "bad escape at column %zu", (size_t)(t - s) + bad_at + 1);
 		it->kind = client ? TR_SENT : TR_RECEIVED;
 		it->redacted = mark == '*';
@@ -319,4 +384,128 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 		}
 		return ERR_OK;
 	}
+}
+
+/* ---- serve's comparison of a client's line with a recorded S: line ---- */
+
+static bool has_word(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+	return n >= k && !strncasecmp(s, w, k) && (n == k || s[k] == ' ');
+}
+
+static bool is_greeting(const char *s, size_t n)
+{
+	return has_word(s, n, "EHLO") || has_word(s, n, "HELO") || has_word(s, n, "LHLO");
+}
+
+/* One ESMTP parameter "KEY[=VALUE]" of a MAIL or RCPT line. */
+struct param {
+	const char *p;
+	size_t n, klen;
+};
+
+/* Splits s[0..n) at spaces into at most max parameters. */
+static size_t split_params(const char *s, size_t n, struct param *out, size_t max)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < max;) {
+		while (i < n && s[i] == ' ')
+			i++;
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		if (j > i) {
+			const char *eq = memchr(s + i, '=', j - i);
+			out[k++] = (struct param){s + i, j - i, eq ? (size_t)(eq - (s + i)) : j - i};
+		}
+		i = j;
+	}
+	return k;
+}
+
+static const struct param *find_param(const struct param *ps, size_t n, const struct param *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ps[i].klen == p->klen && !strncasecmp(ps[i].p, p->p, p->klen))
+			return &ps[i];
+	return NULL;
+}
+
+/* "FROM:<path> PARAMS": the path and where the parameters start. */
+static bool split_path(const char *s, size_t n, const char *kw, const char **path,
+		       size_t *plen, const char **params, size_t *prlen)
+{
+	size_t k = strlen(kw);
+	if (n < k || strncasecmp(s, kw, k))
+		return false;
+	size_t i = k;
+	while (i < n && s[i] == ' ')
+		i++; /* "FROM: <a>" is common enough */
+	size_t j = i;
+	if (j < n && s[j] == '<') {
+		const char *gt = memchr(s + j, '>', n - j);
+		j = gt ? (size_t)(gt - s) + 1 : n;
+	} else {
+		while (j < n && s[j] != ' ')
+			j++;
+	}
+	*path = s + i;
+	*plen = j - i;
+	*params = s + j;
+	*prlen = n - j;
+	return true;
+}
+
+/* ESMTP parameters are the client's business (curl adds SIZE=, smtplib
+ * size=): their differences are told, never held against it. */
+static void describe_params(const char *want, size_t wn, const char *got, size_t gn,
+			    struct buf *note)
+{
+	struct param w[16], g[16];
+	size_t nw = split_params(want, wn, w, 16), ng = split_params(got, gn, g, 16);
+	for (size_t i = 0; i < ng; i++) {
+		const struct param *o = find_param(w, nw, &g[i]);
+		if (!o)
+			buf_printf(note, "%sthe client added %.*s", note->len ? "; " : "",
+				   (int)g[i].n, g[i].p);
+		else if (o->n != g[i].n || memcmp(o->p, g[i].p, o->n))
+			buf_printf(note, "%sthe client sent %.*s where the transcript has %.*s",
+				   note->len ? "; " : "", (int)g[i].n, g[i].p, (int)o->n, o->p);
+	}
+	for (size_t i = 0; i < nw; i++)
+		if (!find_param(g, ng, &w[i]))
+			buf_printf(note, "%sthe client left out %.*s", note->len ? "; " : "",
+				   (int)w[i].n, w[i].p);
+}
+
+bool transcript_match_sent(const struct mask *m, const char *want, size_t wn, const char *got,
+			   size_t gn, unsigned flags, struct buf *note)
+{
+	if (flags & TRANSCRIPT_MATCH_EXACT)
+		return wn == gn && !memcmp(want, got, wn);
+	if (flags & TRANSCRIPT_MATCH_DATA)
+		return mask_equal(m, want, wn, got, gn);
+	/* Greetings carry the client's own host name: compare the verb. */
+	if (is_greeting(want, wn) && is_greeting(got, gn))
+		return !strncasecmp(want, got, 4);
+	/* Verbs are case-insensitive (RFC 5321 §2.4, RFC 1939 §3). */
+	const char *ws = memchr(want, ' ', wn), *gs = memchr(got, ' ', gn);
+	size_t wv = ws ? (size_t)(ws - want) : wn, gv = gs ? (size_t)(gs - got) : gn;
+	if (wv != gv || strncasecmp(want, got, wv))
+		return false;
+	const char *wr = want + wv + (wv < wn), *gr = got + gv + (gv < gn);
+	size_t wrn = wn - (size_t)(wr - want), grn = gn - (size_t)(gr - got);
+	const char *kw = has_word(want, wv, "MAIL") ? "FROM:" : has_word(want, wv, "RCPT") ? "TO:" : NULL;
+	const char *wp, *gp, *wpar, *gpar;
+	size_t wpn, gpn, wparn, gparn;
+	if (kw && split_path(wr, wrn, kw, &wp, &wpn, &wpar, &wparn) &&
+	    split_path(gr, grn, kw, &gp, &gpn, &gpar, &gparn)) {
+		/* not masked: the Message-ID mask would take any <a@b> */
+		if (wpn != gpn || memcmp(wp, gp, wpn))
+			return false;
+		describe_params(wpar, wparn, gpar, gparn, note);
+		return true;
+	}
+	return mask_equal(m, wr, wrn, gr, grn);
 }

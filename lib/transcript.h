@@ -16,6 +16,9 @@
 #define TRANSCRIPT_MAGIC "#smtpsh-transcript"
 #define TRANSCRIPT_VERSION 1
 #define TRANSCRIPT_MAX_LINE (4 * 65536 + 64) /* an escaped 64 KiB line */
+/* How far an over-long line is skipped looking for its end before the
+ * file is declared not a transcript. */
+#define TRANSCRIPT_MAX_SKIP (16 << 20)
 
 struct transcript_writer {
 	FILE *f;
@@ -72,17 +75,40 @@ struct transcript_reader {
 	unsigned long lineno;
 	bool rfc5321;         /* S: is the server, C: the client */
 	bool in_body;         /* an S:/R:/-- line was seen: no more header */
+	bool failed;          /* a read error: no more items */
 	struct buf raw;
 	char err[256];
 };
 
+/* Opens path ("-": standard input) for reading a transcript; NULL with a
+ * sentence in errbuf when it cannot be opened or is a directory. */
+FILE *transcript_fopen(const char *path, char *errbuf, size_t errsz);
 void transcript_reader_init(struct transcript_reader *r, FILE *f);
 void transcript_item_init(struct transcript_item *it);
 void transcript_item_free(struct transcript_item *it);
 /* Next item; ERR_CLOSED at end of file, ERR_INVALID for a malformed line
  * (r->err: "line 12: ..."; reading may go on with the next line),
- * ERR_NOMEM for a line past TRANSCRIPT_MAX_LINE. */
+ * ERR_NOMEM for a line past TRANSCRIPT_MAX_LINE (skipped; reading may go
+ * on), ERR_IO when the file cannot be read (a read error, a directory,
+ * no line end within TRANSCRIPT_MAX_SKIP bytes): r->err says which, and
+ * every later call fails the same way.  A NUL byte in a line is kept. */
 enum err transcript_next(struct transcript_reader *r, struct transcript_item *it);
 void transcript_reader_free(struct transcript_reader *r);
+
+struct mask;
+enum transcript_match_flag {
+	TRANSCRIPT_MATCH_EXACT = 1 << 0, /* byte for byte (serve --exact) */
+	TRANSCRIPT_MATCH_DATA = 1 << 1,  /* a line of a message after 354 */
+};
+/* Whether a client's line got[0..gn) follows the recorded S: line
+ * want[0..wn), as `serve` judges it: a message line is compared whole
+ * once masked; a command by its verb case-insensitively (RFC 5321 §2.4,
+ * RFC 1939 §3), greetings by the verb alone (they carry the client's
+ * name), MAIL and RCPT by FROM:/TO: case-insensitively and the path
+ * exactly, other arguments once masked.  ESMTP parameters of MAIL/RCPT
+ * (SIZE=248 added by curl) never decide: their differences are appended
+ * to note as a sentence (client text in it is raw: sanitise to show). */
+bool transcript_match_sent(const struct mask *m, const char *want, size_t wn, const char *got,
+			   size_t gn, unsigned flags, struct buf *note);
 
 #endif

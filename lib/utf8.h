@@ -3,6 +3,7 @@
 #ifndef SMTPSH_UTF8_H
 #define SMTPSH_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when the bytes
@@ -36,6 +37,16 @@ static inline size_t utf8_seq(const unsigned char *p, size_t n, unsigned *cp)
 		return 0;
 	*cp = c;
 	return len;
+}
+
+/* Code points a terminal obeys instead of showing, beyond C0 and DEL:
+ * the C1 controls (U+009B is CSI, like ESC [), and the bidirectional
+ * controls that reorder what is shown after them ("Trojan Source",
+ * CVE-2021-42574): ALM, LRM, RLM, LRE..RLO, LRI..PDI. */
+static inline bool utf8_is_hidden_control(unsigned cp)
+{
+	return (cp >= 0x80 && cp < 0xa0) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 #endif

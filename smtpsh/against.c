@@ -83,8 +83,11 @@ static void explain_side(struct against *a, const char *side, const struct summa
 	enum proto p = sh->session.proto;
 	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, s->verb) :
 				annot_smtp(s->code, s->verb, mb, sizeof(mb));
+	/* both texts came from servers (one recorded, one live) */
+	struct buf text;
 	render_warning(sh, "  %s: %s%s%s %s", side, code_text(p, s->code, cb, sizeof(cb)),
-		       s->enhanced[0] ? " " : "", s->enhanced, s->text);
+		       s->enhanced[0] ? " " : "", s->enhanced, render_safe(s->text, &text));
+	buf_free(&text);
 	render_note(sh, "%s: %s", side, meaning);
 }
 
@@ -151,19 +154,26 @@ static char *unredact(struct against *a, const char *shown)
 	snprintf(var, sizeof(var), "SMTPSH_SECRET_%u", a->redacted_seen);
 	const char *env = getenv(var);
 	char *secret = NULL;
+	/* the shown form comes from the transcript file: untrusted, and
+	 * its first 60 bytes say enough */
+	struct buf safe;
+	size_t n = strlen(shown);
+	const char *seen = render_safe_n(shown, n > 60 ? 60 : n, &safe);
 	if (env) {
 		secret = strdup(env);
 	} else if (a->sh->interactive) {
-		char prompt[300];
+		char prompt[512];
 		snprintf(prompt, sizeof(prompt), "transcript line %lu was redacted (%s): the secret part (not echoed): ",
-			 a->lineno, shown);
+			 a->lineno, seen);
 		secret = repl_read_secret(a->sh, prompt);
 	}
 	if (!secret) {
 		render_warning(a->sh, "transcript line %lu is redacted (%s): set %s or run on a terminal",
-			       a->lineno, shown, var);
+			       a->lineno, seen, var);
+		buf_free(&safe);
 		return NULL;
 	}
+	buf_free(&safe);
 	size_t sl = strlen(secret);
 	char *line = malloc(keep + sl + 1);
 	if (line) {
@@ -177,9 +187,10 @@ static char *unredact(struct against *a, const char *shown)
 
 int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks)
 {
-	FILE *f = fopen(path, "r");
+	char why[300];
+	FILE *f = transcript_fopen(path, why, sizeof(why));
 	if (!f) {
-		fprintf(stderr, "smtpsh: cannot open transcript '%s'\n", path);
+		fprintf(stderr, "smtpsh: %s\n", why);
 		return EXIT_USAGE;
 	}
 	static struct against a;
@@ -191,7 +202,8 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 		char err[200];
 		if (!mask_add(&a.mask, masks[i], err, sizeof(err))) {
 			fprintf(stderr, "smtpsh: %s\n", err);
-			fclose(f);
+			if (f != stdin)
+				fclose(f);
 			return EXIT_USAGE;
 		}
 	}
@@ -263,7 +275,8 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 	mask_free(&a.mask);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
 	sh->observe_reply = NULL;
 	return rc;
 }

@@ -235,7 +235,11 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 			    (long)(now - (s->last_tx > s->last_rx ? s->last_tx : s->last_rx)));
 		render_info(sh, "            servers drop idle sessions: RFC 5321 asks SMTP servers to wait at least 5 minutes, RFC 1939 POP3 servers 10");
 	}
-	render_info(sh, "banner:     %s", s->banner[0] ? s->banner : "(none yet)");
+	/* the greeting is the server's text: sanitised like an R: line */
+	struct buf banner, user;
+	const char *greeting = render_safe(s->banner, &banner);
+	render_info(sh, "banner:     %s", *greeting ? greeting : "(none yet)");
+	buf_free(&banner);
 	render_info(sh, "state:      %s", proto_state_name(s->state));
 	if (s->tls) {
 		render_info(sh, "tls:        %s, %s", s->tls_info.version, s->tls_info.cipher);
@@ -244,7 +248,8 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 		render_info(sh, "tls:        no (plaintext: everything, passwords included, crosses the network readable)");
 	}
 	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
-		    s->auth_user[0] ? ", user " : "", s->auth_user);
+		    s->auth_user[0] ? ", user " : "", render_safe(s->auth_user, &user));
+	buf_free(&user);
 	if (s->proto == PROTO_SMTP) {
 		render_info(sh, "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
 			    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open" :

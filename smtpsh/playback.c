@@ -4,7 +4,6 @@
  * through an offline session and the same render hooks, so the
  * annotations are the live ones, and the reader streams: constant
  * memory whatever the file's size. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,11 +70,20 @@ static void narrate(struct shell *sh, const struct transcript_item *it)
 
 int playback_run(struct shell *sh, const char *path, bool step)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char why[300];
+	FILE *f = transcript_fopen(path, why, sizeof(why));
 	if (!f) {
-		fprintf(stderr, "smtpsh: cannot open transcript '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, "smtpsh: %s\n", why);
 		return EXIT_USAGE;
 	}
+	int rc = playback_file(sh, f, path, step);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
+{
 	struct playback pb = {.sh = sh, .step = step};
 	if (step) {
 		pb.tty = fopen("/dev/tty", "r");
@@ -89,6 +97,7 @@ int playback_run(struct shell *sh, const char *path, bool step)
 	struct session_hooks hooks = {0};
 	render_init_hooks(sh, &hooks);
 	bool started = false;
+	bool implicit_tls = false; /* smtps:// or pop3s://: TLS from the start */
 	char proto[16] = "";
 	unsigned bad = 0;
 	int rc = EXIT_OK;
@@ -96,6 +105,14 @@ int playback_run(struct shell *sh, const char *path, bool step)
 		enum err e = transcript_next(&r, &it);
 		if (e == ERR_CLOSED)
 			break;
+		if (e == ERR_IO) {
+			/* not a transcript after all: same as one that cannot
+			 * be opened (a directory, a read error, /dev/zero) */
+			fflush(sh->out);
+			fprintf(stderr, "smtpsh: transcript '%s': %s\n", path, r.err);
+			rc = EXIT_USAGE;
+			break;
+		}
 		if (e != ERR_OK) {
 			render_warning(sh, "%s: %s", path, r.err);
 			if (++bad >= 20) {
@@ -121,6 +138,8 @@ int playback_run(struct shell *sh, const char *path, bool step)
 				buf_free(&safe);
 			}
 			if (!strcmp(it.key, "target")) {
+				const char *url = it.bytes.data ? it.bytes.data : "";
+				implicit_tls = !strncmp(url, "smtps:", 6) || !strncmp(url, "pop3s:", 6);
 				/* the host name drives provider diagnosis */
 				const char *h = strstr(it.bytes.data, "://");
 				h = h ? h + 3 : it.bytes.data;
@@ -136,6 +155,8 @@ int playback_run(struct shell *sh, const char *path, bool step)
 			sh->target.proto = p;
 			session_init(&sh->session, p, &hooks, 30000);
 			session_start_offline(&sh->session);
+			/* notes depend on it ("send STARTTLS" is no advice then) */
+			sh->session.tls = implicit_tls;
 			started = true;
 		}
 		struct session *s = &sh->session;
@@ -173,15 +194,13 @@ int playback_run(struct shell *sh, const char *path, bool step)
 			break;
 		}
 	}
-	if (!started)
+	if (!started && rc == EXIT_OK)
 		render_warning(sh, "%s: no S: or R: lines: nothing to show", path);
 out:
 	if (started)
 		session_free(&sh->session);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
-	if (f != stdin)
-		fclose(f);
 	if (pb.tty)
 		fclose(pb.tty);
 	fflush(sh->out);

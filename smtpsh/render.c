@@ -70,6 +70,19 @@ void render_untrusted(struct shell *sh, const char *p, size_t n)
 	buf_free(&b);
 }
 
+const char *render_safe_n(const char *p, size_t n, struct buf *b)
+{
+	bool ok;
+	buf_init(b, 4 * n + 16);
+	text_sanitize(b, p, n, &ok);
+	return b->data ? b->data : "";
+}
+
+const char *render_safe(const char *text, struct buf *b)
+{
+	return render_safe_n(text, strlen(text), b);
+}
+
 static void vline(struct shell *sh, const char *prefix, const char *color,
 		  const char *fmt, va_list ap)
 {
@@ -145,9 +158,14 @@ static void on_sent(void *ctx, const struct session_sent *s)
 	render_untrusted(sh, text, len);
 	unpaint(sh, C_SENT);
 	fputc('\n', sh->out);
-	if (s->stuffed)
-		render_note(sh, "dot-stuffed: this line starts with '.', so it went out as '.%.*s' (the server removes the extra dot)",
-			    (int)(s->shown_len > 40 ? 40 : s->shown_len - 1), s->shown + 1);
+	if (s->stuffed) {
+		/* the line's first 40 bytes after its dot, as safe text */
+		struct buf b;
+		size_t n = s->shown_len - 1 > 40 ? 40 : s->shown_len - 1;
+		render_note(sh, "dot-stuffed: this line starts with '.', so it went out as '.%s' (the server removes the extra dot)",
+			    render_safe_n(s->shown + 1, n, &b));
+		buf_free(&b);
+	}
 	if (!sh->session.offline)
 		fflush(sh->out);
 }
@@ -174,16 +192,6 @@ static void on_line(void *ctx, const struct reply_line *l)
 		render_warning(sh, "that line was %zu bytes long: only the first %zu are shown",
 			       l->full_len, l->raw_len);
 	render_end(sh);
-}
-
-/* Server text quoted inside a note: made terminal-safe like R: lines.
- * The result lives in b until buf_free. */
-static const char *safe(const char *text, struct buf *b)
-{
-	bool ok;
-	buf_init(b, 4 * strlen(text) + 16);
-	text_sanitize(b, text, strlen(text), &ok);
-	return b->data ? b->data : "";
 }
 
 static void explain_esc(struct shell *sh, const char *esc)
@@ -236,7 +244,11 @@ static void explain_challenge(struct shell *sh, const struct reply *r)
 		render_note(sh, "the challenge is not valid base64");
 		return;
 	}
-	render_note(sh, "\"%s\" is base64 for \"%s\"", r->text, s->sasl_challenge);
+	struct buf b, d;
+	render_note(sh, "\"%s\" is base64 for \"%s\"", render_safe(r->text, &b),
+		    render_safe(s->sasl_challenge, &d));
+	buf_free(&b);
+	buf_free(&d);
 	if (strcasestr(s->sasl_challenge, "user"))
 		render_note(sh, "answer with: b64 <your user name>   (or * to cancel)");
 	else if (strcasestr(s->sasl_challenge, "pass"))
@@ -256,7 +268,7 @@ static void explain_provider(struct shell *sh, const struct reply *r,
 	snprintf(text, sizeof(text), "%s %s%s%s%s", r->enhanced, r->text,
 		 r->resp_code[0] ? " [" : "", r->resp_code, r->resp_code[0] ? "]" : "");
 	const struct provider_hint *h = provider_diagnose(
-		sh->target.host, sh->session.banner, verb, code, text);
+		sh->target.host, sh->session.banner, verb, code, text, sh->session.tls);
 	if (!h)
 		return;
 	render_note(sh, "%s%s: %s", h->provider ? "at " : "", h->provider ? h->provider : "hint", h->hint);
@@ -268,7 +280,9 @@ static void explain_smtp(struct shell *sh, const struct reply *r,
 {
 	char buf[512];
 	const char *verb = p ? p->verb : NULL;
-	const char *m = annot_smtp(r->code, verb, buf, sizeof(buf));
+	/* AUTH to a server that offered none: its reply means "unknown
+	 * command", not what RFC 4954 says a 500 to AUTH means */
+	const char *m = annot_smtp(r->code, p && p->auth_unoffered ? NULL : verb, buf, sizeof(buf));
 	render_note(sh, "%d: %s", r->code, m);
 	if (r->enhanced[0])
 		explain_esc(sh, r->enhanced);
@@ -276,16 +290,18 @@ static void explain_smtp(struct shell *sh, const struct reply *r,
 		render_note(sh, "unsolicited: the server sent this without a command%s",
 			    r->code == 421 ? " (it is hanging up: /connect starts a new session)" : "");
 	if (p && p->warn[0] && r->code >= 400)
-		render_note(sh, "out of order: %s", p->warn);
+		render_note(sh, "%s%s", p->auth_unoffered ? "" : "out of order: ", p->warn);
 	if (p && p->unknown && p->verb[0] && (r->code == 500 || r->code == 502 || r->code < 400)) {
 		const char *sug = proto_suggest(PROTO_SMTP, p->verb);
-		render_note(sh, "%s is not an SMTP command%s%s%s%s", p->verb,
+		struct buf b;
+		render_note(sh, "%s is not an SMTP command%s%s%s%s", render_safe(p->verb, &b),
 			    sug ? "; did you mean " : "", sug ? sug : "", sug ? "?" : "",
 			    r->code < 400 ? " (this server accepted it anyway; smtpsh does not count it as a greeting)" : "");
+		buf_free(&b);
 	}
 	if (verb && !strcmp(verb, "EHLO") && r->code == 250) {
 		struct buf b;
-		render_note(sh, "server name: %s", safe(sh->session.server_name, &b));
+		render_note(sh, "server name: %s", render_safe(sh->session.server_name, &b));
 		buf_free(&b);
 		explain_caps(sh);
 	}
@@ -305,7 +321,7 @@ static void explain_pop3(struct shell *sh, const struct reply *r,
 	if (r->resp_code[0]) {
 		const char *m = annot_pop3_resp_code(r->resp_code);
 		struct buf b;
-		render_note(sh, "[%s]: %s", safe(r->resp_code, &b),
+		render_note(sh, "[%s]: %s", render_safe(r->resp_code, &b),
 			    m ? m : "a response code smtpsh does not know");
 		buf_free(&b);
 	}
@@ -315,19 +331,25 @@ static void explain_pop3(struct shell *sh, const struct reply *r,
 		render_note(sh, "out of order: %s", p->warn);
 	if (p && p->unknown && r->code == REPLY_POP3_ERR) {
 		const char *sug = proto_suggest(PROTO_POP3, p->verb);
-		render_note(sh, "%s is not a POP3 command%s%s%s", p->verb,
+		struct buf b;
+		render_note(sh, "%s is not a POP3 command%s%s%s", render_safe(p->verb, &b),
 			    sug ? "; did you mean " : "", sug ? sug : "",
 			    sug ? "?" : "");
+		buf_free(&b);
 	}
 	if (verb && !*verb && s->apop_stamp[0]) {
 		struct buf b;
 		render_note(sh, "the greeting carries a timestamp %s: APOP login is possible",
-			    safe(s->apop_stamp, &b));
+			    render_safe(s->apop_stamp, &b));
 		buf_free(&b);
 	}
 	if (r->code == REPLY_POP3_CONT)
 		explain_challenge(sh, r);
 	explain_provider(sh, r, verb);
+	char why[200];
+	if (p && p->has_msgno && r->code == REPLY_POP3_OK && !r->has_body &&
+	    annot_pop3_scan_check(p->verb, p->msgno, r->text, why, sizeof(why)))
+		render_warning(sh, "%s", why);
 	if (!verb || !r->has_body)
 		return;
 	if (!strcmp(verb, "LIST"))
@@ -400,7 +422,10 @@ static void on_error(void *ctx, enum err e, const char *msg,
 		fputc('\n', sh->out);
 	}
 	(void)e;
-	render_warning(sh, "%s", msg);
+	/* msg may quote a verb from a transcript or the server's bytes */
+	struct buf b;
+	render_warning(sh, "%s", render_safe(msg, &b));
+	buf_free(&b);
 	sh->notes = 0;
 	render_end(sh);
 }
@@ -409,9 +434,11 @@ static void on_event(void *ctx, const char *text)
 {
 	struct shell *sh = ctx;
 	transcript_event(&sh->rec, "%s", text);
+	struct buf b;
 	render_begin(sh);
-	render_event(sh, "%s", text);
+	render_event(sh, "%s", render_safe(text, &b));
 	render_end(sh);
+	buf_free(&b);
 }
 
 static void on_tls(void *ctx, const struct tls_info *in, bool starttls,

@@ -70,6 +70,10 @@ void render_begin(struct shell *sh);
 void render_end(struct shell *sh);
 /* Untrusted bytes -> safe text on out (adds no newline). */
 void render_untrusted(struct shell *sh, const char *p, size_t n);
+/* Untrusted text to quote inside a note or warning, through the one
+ * sanitiser (text_sanitize); the result lives in b until buf_free(b). */
+const char *render_safe(const char *text, struct buf *b);
+const char *render_safe_n(const char *p, size_t n, struct buf *b);
 
 /* helpers.c: local commands */
 enum helper_result {
@@ -94,6 +98,9 @@ bool state_dir(char *out, size_t n, const char *sub);
 
 /* playback.c: `show` (step false) and `replay` (step true) */
 int playback_run(struct shell *sh, const char *path, bool step);
+/* The same on an open transcript (path names it in messages); f is left
+ * open.  tests/fuzz/fuzz_show.c drives it with sh->out in memory. */
+int playback_file(struct shell *sh, FILE *f, const char *path, bool step);
 
 /* against.c: replay --against */
 int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks);

@@ -5,6 +5,7 @@
 # the reference captures.  Prints executions and coverage per target; a
 # crash fails the run and leaves its input in build-fuzz/crashes/; crashes
 # found before live in tests/fuzz/regressions/ and are replayed first.
+#   bash tests/fuzz/run.sh [fuzz_name ...]   (names restrict the run)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${FUZZ_SECONDS:-30}
@@ -23,7 +24,7 @@ seed_corpus() {
 		[ -f "$f" ] || continue
 		i=$((i + 1))
 		case $t in
-		fuzz_transcript) cp "$f" "$dir/seed$i" ;;
+		fuzz_transcript | fuzz_show) cp "$f" "$dir/seed$i" ;;
 		fuzz_reply) { printf '\000\007'; sed -n 's/^R: \{0,1\}//p; s/^S: //p' "$f" | sed 's/$/\r/'; } >"$dir/seed$i" ;;
 		fuzz_caps) sed -n 's/^R: 250[- ]//p; s/^S: 250[- ]//p' "$f" | head -20 | while IFS= read -r l; do
 				i=$((i + 1)); printf '%s' "$l" >"$dir/cap$i-$RANDOM"; done ;;
@@ -33,11 +34,28 @@ seed_corpus() {
 	done
 }
 
+# show's hostile seeds: escapes, C1, bidi, NUL in every kind of line
+hostile_seeds() {
+	local dir=$out/corpus-$1
+	printf '%s\n' '#smtpsh-transcript 1' $'# target: smtp://\x1b[2Jh:25' $'# a \xe2\x80\xae comment' \
+		'-- evil \x1b]0;pwned\x07' 'R: 220 \xc2\x9b2J \xe2\x81\xa6x' $'S: \x1b[31mVERB x' \
+		'R: 500 no' 'S: DATA' 'R: 354 go' 'S: ..\x1b[2J' 'S: .' 'R: 250 ok' >"$dir/hostile1"
+	printf '#smtpsh-transcript 1\n# protocol: pop3\nR: +OK <1.2@\033[31m>\nS: UIDL 1\nR: +OK \302\233x\nS: CAPA\nR: +OK\nR: SASL \033[5mX\nR: .\n' >"$dir/hostile2"
+	printf 'R: 220 a\000b\nS: EHLO \000\nR: 250 x\000\n' >"$dir/hostile3"
+}
+
 pass=0 fail=0
 for src in "$root"/tests/fuzz/fuzz_*.c; do
 	t=$(basename "$src" .c)
-	$CC $flags -o "$out/$t" "$src" "$root"/lib/*.c -lssl -lcrypto
+	if [ $# -gt 0 ]; then
+		case " $* " in *" $t "*) ;; *) continue ;; esac
+	fi
+	extra=
+	# show's whole rendering path lives in smtpsh/
+	[ "$t" = fuzz_show ] && extra="$root/smtpsh/playback.c $root/smtpsh/render.c -I$root/smtpsh -lreadline"
+	$CC $flags -o "$out/$t" "$src" "$root"/lib/*.c $extra -lssl -lcrypto
 	seed_corpus "$t"
+	[ "$t" = fuzz_show ] && hostile_seeds "$t"
 	log=$out/$t.log
 	# every crash found so far stays a regression: run those inputs first
 	for r in "$root"/tests/fuzz/regressions/"$t"-*; do

@@ -324,6 +324,28 @@ def pop3_ansi(p):
             p.send(b"-ERR \x1b[31mno\r\n")
 
 
+@scenario
+def pop3_uidl(p):
+    # "UIDL 1" and "LIST 1" answered without the message number (RFC 1939
+    # wants "+OK 1 <id>", "+OK 1 <size>")
+    p.send(b"+OK POP3 ready\r\n")
+    while True:
+        l = p.line()
+        if l is None:
+            return
+        v = verb(l)
+        if v == b"UIDL":
+            p.send(b"+OK whqtswO00WBw418f9t5JxYwZ\r\n")
+        elif v == b"LIST":
+            p.send(b"+OK 120\r\n")
+        elif v == b"QUIT":
+            p.send(b"+OK bye\r\n")
+            return
+        else:
+            p.send(b"+OK\r\n")
+
+
+
 # ---- timing: replies that never complete, writes that never drain ---------
 
 

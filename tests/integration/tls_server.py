@@ -9,6 +9,8 @@
 #   cert      an honest STARTTLS server with the certificate given (expired,
 #             wrong host, self-signed: the test decides)
 #   implicit  TLS from the first byte (smtps) with the certificate given
+#   implicit538  the same, but AUTH is answered "538 5.7.11 Encryption
+#             required" although TLS is up (a server behind a TLS proxy)
 #   hangup    answers 220 to STARTTLS, then closes during the handshake
 #   pop3inject  POP3: "+OK Begin TLS" then "+OK injected" before the handshake
 # Usage: tls_server.py SCENARIO CERT KEY  -> prints the port, then serves.
@@ -85,6 +87,8 @@ def smtp_after_tls(sock):
         verb = l.split(" ")[0].upper()
         if verb == "EHLO":
             sock.sendall(b"250-hostile.test\r\n250 AUTH PLAIN LOGIN\r\n")
+        elif verb == "AUTH" and scenario == "implicit538":
+            sock.sendall(b"538 5.7.11 Encryption required for requested authentication mechanism\r\n")
         elif verb == "QUIT":
             sock.sendall(b"221 2.0.0 Bye\r\n")
             return
@@ -113,7 +117,7 @@ def pop3(sock):
             sock.sendall(b"+OK\r\n")
 
 try:
-    if scenario == "implicit":
+    if scenario in ("implicit", "implicit538"):
         try:
             s = ctx.wrap_socket(conn, server_side=True)
         except (ssl.SSLError, OSError):

@@ -571,6 +571,43 @@ static void sasl_mechs(void **state)
 		assert_true(strlen(annot_sasl_mechs[i].meaning) <= 80);
 }
 
+/* "UIDL 1" / "LIST 1" answers carry the message number first (RFC 1939). */
+static void pop3_scan_answers(void **state)
+{
+	(void)state;
+	char buf[200];
+	assert_null(annot_pop3_scan_check("UIDL", 1, "1 whqtswO00WBw418f9t5JxYwZ", buf, sizeof(buf)));
+	assert_null(annot_pop3_scan_check("LIST", 2, "2 200", buf, sizeof(buf)));
+	assert_null(annot_pop3_scan_check("RETR", 1, "120 octets", buf, sizeof(buf)));
+	const char *m = annot_pop3_scan_check("UIDL", 1, "whqtswO00WBw418f9t5JxYwZ", buf, sizeof(buf));
+	assert_non_null(m);
+	assert_non_null(strstr(m, "does not start with the message number"));
+	assert_non_null(strstr(m, "+OK 1 <unique-id>"));
+	assert_non_null(annot_pop3_scan_check("UIDL", 1, "1abc", buf, sizeof(buf)));
+	m = annot_pop3_scan_check("LIST", 2, "3 120", buf, sizeof(buf));
+	assert_non_null(m);
+	assert_non_null(strstr(m, "message 3"));
+	m = annot_pop3_scan_check("uidl", 4, "4", buf, sizeof(buf));
+	assert_non_null(m);
+	assert_non_null(strstr(m, "no unique-id"));
+	assert_non_null(annot_pop3_scan_check("LIST", 4, "4 ", buf, sizeof(buf)));
+	assert_non_null(annot_pop3_scan_check("LIST", 4, "", buf, sizeof(buf)));
+	/* one number that is not the message's: a size without its number */
+	m = annot_pop3_scan_check("LIST", 1, "120", buf, sizeof(buf));
+	assert_non_null(m);
+	assert_non_null(strstr(m, "+OK 1 <size>"));
+}
+
+/* 538 is answered on connections that are already encrypted too (smtps://
+ * behind a TLS proxy): its meaning must not send anyone to STARTTLS. */
+static void smtp_538_meaning(void **state)
+{
+	(void)state;
+	char buf[200];
+	assert_null(strstr(annot_smtp(538, "AUTH", buf, sizeof(buf)), "STARTTLS"));
+	assert_non_null(strstr(annot_smtp(538, "AUTH", buf, sizeof(buf)), "encrypted"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +628,8 @@ int main(void)
 		cmocka_unit_test(pop3_status_table_is_clean),
 		cmocka_unit_test(pop3_in_context),
 		cmocka_unit_test(sasl_mechs),
+		cmocka_unit_test(pop3_scan_answers),
+		cmocka_unit_test(smtp_538_meaning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

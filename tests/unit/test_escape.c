@@ -143,6 +143,10 @@ static void escape_forms(void **state)
 		{"\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"},
 		{"\xc2\xa0", 2, "\xc2\xa0"},          /* U+00A0: first after C1 */
 		{"\xc2\x80\xc2\x9f", 4, "\\xc2\\x80\\xc2\\x9f"}, /* C1 */
+		/* bidi controls: a transcript that is cat'ed must not reorder */
+		{"\xe2\x80\xae!", 4, "\\xe2\\x80\\xae!"},          /* U+202E RLO */
+		{"\xe2\x81\xa6\xe2\x81\xa9", 6, "\\xe2\\x81\\xa6\\xe2\\x81\\xa9"}, /* LRI, PDI */
+		{"\xe2\x80\xaf", 3, "\xe2\x80\xaf"},               /* U+202F: text */
 		{"\xc0\xaf", 2, "\\xc0\\xaf"},        /* overlong */
 		{"\xed\xa0\x80", 3, "\\xed\\xa0\\x80"}, /* surrogate */
 		{"\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80"}, /* > U+10FFFF */

@@ -56,25 +56,32 @@ struct dcase {
 	int code;
 	const char *text;
 	const char *want; /* substring of the hint */
+	bool tls;         /* the connection is encrypted */
 };
 
 static const struct dcase cases[] = {
-	{"smtp.qq.com", "", "AUTH", 535, "Login Fail. Please enter your authorization code to login. More information in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256", "authorization code"},
-	{"smtp.qq.com", "", "AUTH", 535, "Error: authentication failed, system busy", "authorization code"},
-	{"pop.qq.com", "", "PASS", -1, "[AUTH] Authentication failed.", "authorization code"},
-	{"smtp.163.com", "", "AUTH", 535, "Error: authentication failed", "authorization password"},
-	{"smtp.126.com", "", "MAIL", 554, "DT:SPM 126 smtp1,C8mowAD", "anti-spam"},
-	{"smtp.gmail.com", "", "AUTH", 534, "Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor", "app password"},
-	{"smtp.gmail.com", "", "AUTH", 535, "Username and Password not accepted. Learn more at https://support.google.com/mail/?p=BadCredentials", "wrong user or password"},
-	{"smtp.gmail.com", "", "AUTH", 534, "<https://accounts.google.com/signin/continue?sarp=1> Please log in via your web browser and then try again.", "web browser"},
-	{"smtp.office365.com", "", "AUTH", 535, "Authentication unsuccessful, basic authentication is disabled. [AM0PR04CA0022.eurprd04.prod.outlook.com]", "OAuth2"},
-	{"smtp-mail.outlook.com", "", "AUTH", 535, "Authentication unsuccessful [BN9PR03CA0100.namprd03.prod.outlook.com]", "multi-factor"},
-	{"smtp.mail.yahoo.com", "", "AUTH", 535, "(#AUTH005) Too many bad auth attempts.", "app password"},
-	{"smtp.mail.me.com", "", "AUTH", 535, "Authentication failed", "app-specific password"},
-	{"127.0.0.1", "mail.smtpsh.test ESMTP Postfix (Debian/GNU)", "AUTH", 535, "Error: authentication failed: (reason unavailable)", "user name or password is wrong"},
-	{"127.0.0.1", "", "AUTH", 454, "Temporary authentication failure", "try again later"},
-	{"127.0.0.2", "", "PASS", -1, "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "STLS"},
-	{"127.0.0.1", "", "PASS", -1, "[IN-USE] Mailbox locked", "lock"},
+	{"smtp.qq.com", "", "AUTH", 535, "Login Fail. Please enter your authorization code to login. More information in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256", "authorization code", false},
+	{"smtp.qq.com", "", "AUTH", 535, "Error: authentication failed, system busy", "authorization code", false},
+	{"pop.qq.com", "", "PASS", -1, "[AUTH] Authentication failed.", "authorization code", false},
+	{"smtp.163.com", "", "AUTH", 535, "Error: authentication failed", "authorization password", false},
+	{"smtp.126.com", "", "MAIL", 554, "DT:SPM 126 smtp1,C8mowAD", "anti-spam", false},
+	{"smtp.gmail.com", "", "AUTH", 534, "Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor", "app password", false},
+	{"smtp.gmail.com", "", "AUTH", 535, "Username and Password not accepted. Learn more at https://support.google.com/mail/?p=BadCredentials", "wrong user or password", false},
+	{"smtp.gmail.com", "", "AUTH", 534, "<https://accounts.google.com/signin/continue?sarp=1> Please log in via your web browser and then try again.", "web browser", false},
+	{"smtp.office365.com", "", "AUTH", 535, "Authentication unsuccessful, basic authentication is disabled. [AM0PR04CA0022.eurprd04.prod.outlook.com]", "OAuth2", false},
+	{"smtp-mail.outlook.com", "", "AUTH", 535, "Authentication unsuccessful [BN9PR03CA0100.namprd03.prod.outlook.com]", "multi-factor", false},
+	{"smtp.mail.yahoo.com", "", "AUTH", 535, "(#AUTH005) Too many bad auth attempts.", "app password", false},
+	{"smtp.mail.me.com", "", "AUTH", 535, "Authentication failed", "app-specific password", false},
+	{"127.0.0.1", "mail.smtpsh.test ESMTP Postfix (Debian/GNU)", "AUTH", 535, "Error: authentication failed: (reason unavailable)", "user name or password is wrong", false},
+	{"127.0.0.1", "", "AUTH", 454, "Temporary authentication failure", "try again later", false},
+	{"127.0.0.2", "", "PASS", -1, "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "STLS", false},
+	{"127.0.0.1", "", "PASS", -1, "[IN-USE] Mailbox locked", "lock", false},
+	/* 538 5.7.11 before TLS: STARTTLS; once TLS is up (smtps://), STARTTLS
+	 * cannot help and the hint must not say it */
+	{"127.0.0.1", "", "AUTH", 538, "5.7.11 Encryption required for requested authentication mechanism", "send STARTTLS", false},
+	{"127.0.0.1", "", "AUTH", 538, "5.7.11 Encryption required for requested authentication mechanism", "TLS is already up", true},
+	{"127.0.0.1", "", "AUTH", 530, "5.7.0 Must issue a STARTTLS command first", "TLS is already up", true},
+	{"127.0.0.2", "", "PASS", -1, "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "", true},
 };
 
 static void diagnose(void **state)
@@ -83,7 +90,12 @@ static void diagnose(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		const struct dcase *c = &cases[i];
 		const struct provider_hint *h =
-			provider_diagnose(c->host, c->banner, c->verb, c->code, c->text);
+			provider_diagnose(c->host, c->banner, c->verb, c->code, c->text, c->tls);
+		/* want "": no hint is right (a hint about STARTTLS on TLS is not) */
+		if (!c->want[0] && h)
+			fail_msg("case %zu: wanted no hint, got '%s'", i, h->hint);
+		if (!c->want[0])
+			continue;
 		if (!h || !strstr(h->hint, c->want))
 			fail_msg("case %zu (%s %d): wanted '%s', got '%s'", i, c->host,
 				 c->code, c->want, h ? h->hint : "(none)");
@@ -93,9 +105,9 @@ static void diagnose(void **state)
 static void no_hint_for_success_or_unrelated(void **state)
 {
 	(void)state;
-	assert_null(provider_diagnose("smtp.qq.com", "", "AUTH", 235, "Authentication successful"));
-	assert_null(provider_diagnose("127.0.0.1", "", "RCPT", 550, "User unknown"));
-	assert_null(provider_diagnose("127.0.0.1", "", "AUTH", 535, "nothing we know"));
+	assert_null(provider_diagnose("smtp.qq.com", "", "AUTH", 235, "Authentication successful", false));
+	assert_null(provider_diagnose("127.0.0.1", "", "RCPT", 550, "User unknown", false));
+	assert_null(provider_diagnose("127.0.0.1", "", "AUTH", 535, "nothing we know", false));
 }
 
 int main(void)

@@ -25,6 +25,9 @@ struct seen {
 	char last_warn[200];
 	char last_verb[16];
 	bool answered;
+	bool last_auth_unoffered;
+	bool last_has_msgno;
+	unsigned long last_msgno;
 	int errors;
 	enum err last_err;
 	char events[4][128];
@@ -48,6 +51,9 @@ static void h_reply(void *ctx, const struct reply *r)
 		 current->answering ? current->answering->warn : "");
 	snprintf(w->last_verb, sizeof(w->last_verb), "%s",
 		 current->answering ? current->answering->verb : "(none)");
+	w->last_auth_unoffered = current->answering && current->answering->auth_unoffered;
+	w->last_has_msgno = current->answering && current->answering->has_msgno;
+	w->last_msgno = current->answering ? current->answering->msgno : 0;
 }
 
 static void h_error(void *ctx, enum err e, const char *msg, const struct reply_line *l)
@@ -233,6 +239,33 @@ static void smtp_out_of_order_is_remembered(void **state)
 	assert_int_equal(f->s.state, ST_SMTP_READY);
 }
 
+/* AUTH to a server whose EHLO listed no AUTH: warned before it is sent,
+ * and its reply is not read as RFC 4954's "500 to AUTH: line too long". */
+static void smtp_auth_not_offered(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx\r\n");
+	send_line(f, "EHLO me");
+	server_says(f, "250-mx\r\n250-PIPELINING\r\n250 STARTTLS\r\n");
+	const char *w = session_check(&f->s, "AUTH PLAIN AGEAYg==");
+	assert_non_null(w);
+	assert_non_null(strstr(w, "offers no AUTH"));
+	assert_non_null(strstr(w, "STARTTLS")); /* it may come after STARTTLS */
+	send_line(f, "AUTH PLAIN AGEAYg==");
+	server_says(f, "500 5.5.1 Unrecognized command\r\n");
+	assert_int_equal(f->seen.last_code, 500);
+	assert_true(f->seen.last_auth_unoffered);
+	assert_non_null(strstr(f->seen.last_warn, "offers no AUTH"));
+
+	/* offered: no warning, and a 500 keeps its RFC 4954 meaning */
+	send_line(f, "EHLO me");
+	server_says(f, "250-mx\r\n250 AUTH=PLAIN\r\n");
+	assert_null(session_check(&f->s, "AUTH PLAIN AGEAYg=="));
+	send_line(f, "AUTH PLAIN AGEAYg==");
+	server_says(f, "500 5.5.6 Authentication Exchange line is too long\r\n");
+	assert_false(f->seen.last_auth_unoffered);
+}
+
 static void smtp_unsolicited_421(void **state)
 {
 	struct fixture *f = *state;
@@ -307,6 +340,27 @@ static void pop3_login_list_retr(void **state)
 	send_line(f, "QUIT");
 	server_says(f, "+OK Logging out.\r\n");
 	assert_int_equal(f->s.state, ST_CLOSED);
+}
+
+/* A command's message number is remembered with it, so that the answer
+ * can be checked against it ("UIDL 1" -> "+OK 1 <id>"). */
+static void pop3_message_number(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "+OK ready\r\n");
+	send_line(f, "USER bob");
+	server_says(f, "+OK\r\n");
+	assert_false(f->seen.last_has_msgno);
+	send_line(f, "PASS 123");
+	server_says(f, "+OK\r\n");
+	assert_false(f->seen.last_has_msgno); /* PASS's argument is no number */
+	send_line(f, "UIDL 17");
+	server_says(f, "+OK whqtswO00WBw418f9t5JxYwZ\r\n");
+	assert_true(f->seen.last_has_msgno);
+	assert_int_equal(f->seen.last_msgno, 17);
+	send_line(f, "LIST 2x");
+	server_says(f, "-ERR no such message\r\n");
+	assert_false(f->seen.last_has_msgno);
 }
 
 static void pop3_capa_and_wrong_password(void **state)
@@ -423,6 +477,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(smtp_write_timeout_closes_the_connection, setup_smtp,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(smtp_wait_deadline_is_per_reply, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_auth_not_offered, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(pop3_message_number, setup_pop3, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

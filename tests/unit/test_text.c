@@ -91,6 +91,24 @@ static void sanitize_cases(void **state)
 		/* C1 CSI (U+009B) as UTF-8: some terminals obey it like ESC [ */
 		{S("a\xc2\x9b" "2J"), "a\\xc2\\x9b2J", TEXT_ESCAPED},
 		{S("\xc2\x80\xc2\x9f\xc2\xa0"), "\\xc2\\x80\\xc2\\x9f\xc2\xa0", TEXT_ESCAPED},
+		/* BEL alone, and ESC alone */
+		{S("ring\x07"), "ring\\x07", TEXT_ESCAPED},
+		{S("\x1b"), "\\x1b", TEXT_ESCAPED},
+		/* bidi controls reorder what follows on screen (Trojan Source):
+		 * RLO U+202E, LRE..PDF U+202A..U+202C, LRO U+202D, the
+		 * isolates U+2066..U+2069, LRM/RLM U+200E/F, ALM U+061C */
+		{S("550 \xe2\x80\xaegpj.exe"), "550 \\xe2\\x80\\xaegpj.exe", TEXT_ESCAPED},
+		{S("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad"),
+		 "\\xe2\\x80\\xaa\\xe2\\x80\\xab\\xe2\\x80\\xac\\xe2\\x80\\xad", TEXT_ESCAPED},
+		{S("a\xe2\x81\xa6" "b\xe2\x81\xa7" "c\xe2\x81\xa8" "d\xe2\x81\xa9"),
+		 "a\\xe2\\x81\\xa6b\\xe2\\x81\\xa7c\\xe2\\x81\\xa8d\\xe2\\x81\\xa9", TEXT_ESCAPED},
+		{S("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c"), "\\xe2\\x80\\x8e\\xe2\\x80\\x8f\\xd8\\x9c", TEXT_ESCAPED},
+		/* their neighbours are ordinary text: U+2029, U+202F, U+2065, U+206A */
+		{S("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa"),
+		 "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa", TEXT_CLEAN},
+		/* U+202E in GB18030 (81 36 A7 31): decoded, then escaped */
+		{S("\x81\x36\xa7\x31" GBK_LOGIN_FAILED), "\\xe2\\x80\\xae登录失败",
+		 TEXT_FROM_GB18030 | TEXT_ESCAPED},
 		{S("nul\0here"), "nul\\x00here", TEXT_ESCAPED},
 		{S("del\x7f"), "del\\x7f", TEXT_ESCAPED},
 		{S("cr\rlf\n"), "cr\\x0dlf\\x0a", TEXT_ESCAPED},
@@ -222,6 +240,12 @@ static void random_is_terminal_safe(void **state)
 				fail_msg("raw byte 0x%02x at %zu", c, i);
 			if (c == 0xc2 && i + 1 < b.len && (unsigned char)b.data[i + 1] < 0xa0)
 				fail_msg("raw C1 control at %zu", i);
+			if (c == 0xe2 && i + 2 < b.len && (unsigned char)b.data[i + 1] == 0x80 &&
+			    (unsigned char)b.data[i + 2] >= 0xaa && (unsigned char)b.data[i + 2] <= 0xae)
+				fail_msg("raw bidi embedding/override at %zu", i);
+			if (c == 0xe2 && i + 2 < b.len && (unsigned char)b.data[i + 1] == 0x81 &&
+			    (unsigned char)b.data[i + 2] >= 0xa6 && (unsigned char)b.data[i + 2] <= 0xa9)
+				fail_msg("raw bidi isolate at %zu", i);
 		}
 		buf_free(&b);
 	}

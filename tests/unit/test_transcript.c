@@ -250,6 +250,137 @@ static void empty_exact_line(void **state)
 	fclose(f);
 }
 
+/* A raw NUL inside a line is a byte of it: the rest of the line is kept
+ * and the next line is a line of its own (fgets used to end the line at
+ * the NUL and glue the next one on). */
+static void nul_in_a_line(void **state)
+{
+	(void)state;
+	static const char text[] = "R: 220 a\0b rest\nS: QUIT\n# x\0y\n-- ev\0nt\n";
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	assert_non_null(f);
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_RECEIVED);
+	assert_int_equal(it.bytes.len, 12);
+	assert_memory_equal(it.bytes.data, "220 a\0b rest", 12);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_SENT);
+	assert_string_equal(it.bytes.data, "QUIT");
+	assert_int_equal(it.lineno, 2);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_COMMENT);
+	assert_int_equal(it.bytes.len, 3);
+	assert_memory_equal(it.bytes.data, "x\0y", 3);
+	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(it.kind, TR_EVENT);
+	assert_int_equal(it.bytes.len, 5);
+	assert_memory_equal(it.bytes.data, "ev\0nt", 5);
+	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+}
+
+/* A directory, a read error, a file with no line end: ERR_IO with a
+ * sentence, at once and for good, in bounded memory and time. */
+static void unreadable_files(void **state)
+{
+	(void)state;
+	char why[300] = "";
+	assert_null(transcript_fopen("/", why, sizeof(why)));
+	assert_non_null(strstr(why, "directory"));
+	assert_null(transcript_fopen("/nonexistent/x", why, sizeof(why)));
+	assert_non_null(strstr(why, "No such file"));
+
+	/* fopen itself takes a directory: the reader says so too */
+	FILE *f = fopen("/", "r");
+	assert_non_null(f);
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	assert_int_equal(transcript_next(&r, &it), ERR_IO);
+	assert_non_null(strstr(r.err, "Is a directory"));
+	assert_int_equal(transcript_next(&r, &it), ERR_IO);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+
+	f = fopen("/dev/zero", "r");
+	assert_non_null(f);
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	assert_int_equal(transcript_next(&r, &it), ERR_IO);
+	assert_non_null(strstr(r.err, "not a transcript"));
+	assert_true(r.raw.cap <= 2 * TRANSCRIPT_MAX_LINE + 64);
+	assert_true(ftell(f) <= TRANSCRIPT_MAX_SKIP + 2 * TRANSCRIPT_MAX_LINE);
+	assert_int_equal(transcript_next(&r, &it), ERR_IO);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+}
+
+/* serve's judgement of a client's line against the recorded one. */
+static void match_sent(void **state)
+{
+	(void)state;
+	struct mask m;
+	mask_init(&m);
+	static const struct {
+		const char *want, *got;
+		unsigned flags;
+		bool same;
+		const char *note; /* NULL: none */
+	} cases[] = {
+		{"MAIL FROM:<a@b>", "MAIL FROM:<a@b>", 0, true, NULL},
+		/* Python's smtplib (RFC 5321 §2.4: verbs are case-insensitive) */
+		{"MAIL FROM:<a@b>", "mail FROM:<a@b>", 0, true, NULL},
+		{"MAIL FROM:<a@b>", "mail from:<a@b> size=35", 0, true, "the client added size=35"},
+		{"RCPT TO:<bob@x>", "rcpt TO:<bob@x>", 0, true, NULL},
+		{"QUIT", "quit", 0, true, NULL},
+		{"DATA", "data", 0, true, NULL},
+		{"USER bob", "user bob", 0, true, NULL},
+		/* curl adds SIZE= */
+		{"MAIL FROM:<a@b>", "MAIL FROM:<a@b> SIZE=248", 0, true, "the client added SIZE=248"},
+		{"MAIL FROM:<a@b> SIZE=300 BODY=8BITMIME", "MAIL FROM:<a@b> size=248", 0, true,
+		 "the client sent size=248 where the transcript has SIZE=300; the client left out BODY=8BITMIME"},
+		{"MAIL FROM:<a@b>", "MAIL FROM: <a@b>", 0, true, NULL},
+		/* the path decides */
+		{"MAIL FROM:<a@b>", "MAIL FROM:<c@b>", 0, false, NULL},
+		{"RCPT TO:<bob@x>", "RCPT TO:<eve@x> NOTIFY=NEVER", 0, false, NULL},
+		/* other verbs and arguments */
+		{"QUIT", "RSET", 0, false, NULL},
+		{"RETR 1", "retr 2", 0, false, NULL},
+		{"MAILX", "MAIL", 0, false, NULL},
+		{"EHLO me", "ehlo client.example", 0, true, NULL},
+		{"HELO me", "EHLO me", 0, false, NULL},
+		/* message lines are text: compared whole */
+		{"Subject: hi", "subject: hi", TRANSCRIPT_MATCH_DATA, false, NULL},
+		{"mail FROM:<a@b>", "mail FROM:<a@b>", TRANSCRIPT_MATCH_DATA, true, NULL},
+		/* --exact: byte for byte */
+		{"MAIL FROM:<a@b>", "mail FROM:<a@b>", TRANSCRIPT_MATCH_EXACT, false, NULL},
+		{"MAIL FROM:<a@b>", "MAIL FROM:<a@b>", TRANSCRIPT_MATCH_EXACT, true, NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf note;
+		buf_init(&note, 1024);
+		bool same = transcript_match_sent(&m, cases[i].want, strlen(cases[i].want), cases[i].got,
+						  strlen(cases[i].got), cases[i].flags, &note);
+		if (same != cases[i].same)
+			fail_msg("case %zu (%s / %s): %s", i, cases[i].want, cases[i].got,
+				 same ? "same" : "different");
+		if (cases[i].same && strcmp(note.data ? note.data : "", cases[i].note ? cases[i].note : ""))
+			fail_msg("case %zu: note \"%s\", want \"%s\"", i, note.data ? note.data : "",
+				 cases[i].note ? cases[i].note : "");
+		buf_free(&note);
+	}
+	mask_free(&m);
+}
+
 static void masks(void **state)
 {
 	(void)state;
@@ -342,6 +473,9 @@ int main(void)
 	    cmocka_unit_test(empty_exact_line),
 	    cmocka_unit_test(masks),
 	    cmocka_unit_test(files_are_ours_and_private),
+	    cmocka_unit_test(nul_in_a_line),
+	    cmocka_unit_test(unreadable_files),
+	    cmocka_unit_test(match_sent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
