@@ -394,6 +394,22 @@ int lab_main(int argc, char **argv)
 
 /* ---- the lab in the background of the shell ---- */
 
+/* What to type first in a shell on the background lab (`smtpsh --lab`):
+ * the ports are the running server's, never recomputed from the SMTP one. */
+static void print_shell_guide(FILE *f, const struct lab_server *srv)
+{
+	fprintf(f, "\ntry this (seed 003's flow: alice sends, the lab stores, bob reads):\n"
+		   "  EHLO me                     the server lists what it can do\n"
+		   "  AUTH LOGIN                  then: b64 alice   and: b64   (type alice-pw, not echoed)\n"
+		   "  MAIL FROM:<alice@localhost>\n"
+		   "  RCPT TO:<bob@localhost>\n"
+		   "  DATA                        Subject: hi, an empty line, some text, then a lone .\n"
+		   "  QUIT                        then read it:  /connect pop3://127.0.0.1:%u\n"
+		   "                              USER bob, PASS bob-pw, LIST, RETR 1, QUIT\n"
+		   "  /help lists the helpers; explain 535 explains a code; Ctrl-D leaves (the lab stops too)\n\n",
+		lab_server_port(srv, LAB_SVC_POP3));
+}
+
 static pid_t bg_pid = -1;
 static char bg_error[700];
 static char bg_guide[4096];
@@ -435,6 +451,7 @@ static void child_run(struct lab_setup *su, int ready_fd)
 	FILE *g = fmemopen(bg_guide, sizeof(bg_guide) - 1, "w");
 	if (g) {
 		print_guide(g, srv, su, false);
+		print_shell_guide(g, srv);
 		fclose(g);
 	}
 	dprintf(ready_fd, "K%u\n%s", lab_server_port(srv, LAB_SVC_SMTP), bg_guide);

@@ -82,9 +82,10 @@ static void usage(FILE *f)
 	      "\n"
 	      "exit status:\n"
 	      "  0  the session ran and ended (QUIT or end of input)\n"
-	      "  2  bad command line\n"
+	      "  1  smtpsh lab: the lab could not start (ports in use, store unwritable)\n"
+	      "  2  bad command line, a script line too long or with a NUL, an unreadable transcript\n"
 	      "  3  connection failure: unknown host, refused, connect timeout\n"
-	      "  4  protocol failure: malformed reply, no reply in time, hang-up\n"
+	      "  4  protocol failure: malformed reply, no reply in time, hang-up, a failed write\n"
 	      "  5  replay --against / serve: the peer did not follow the transcript\n",
 	      f);
 }
@@ -569,18 +570,6 @@ int main(int argc, char **argv)
 	}
 	if (lab && sh.interactive) {
 		fputs(lab_background_guide(), stdout);
-		/* the lab's ports keep the well-known last digits: 2525 -> 2110 */
-		unsigned pop3 = sh.target.port - 525 + 110;
-		printf("\ntry this (seed 003's flow: alice sends, the lab stores, bob reads):\n"
-		       "  EHLO me                     the server lists what it can do\n"
-		       "  AUTH LOGIN                  then: b64 alice   and: b64   (type alice-pw, not echoed)\n"
-		       "  MAIL FROM:<alice@localhost>\n"
-		       "  RCPT TO:<bob@localhost>\n"
-		       "  DATA                        Subject: hi, an empty line, some text, then a lone .\n"
-		       "  QUIT                        then read it:  /connect pop3://127.0.0.1:%u\n"
-		       "                              USER bob, PASS bob-pw, LIST, RETR 1, QUIT\n"
-		       "  /help lists the helpers; explain 535 explains a code; Ctrl-D leaves (the lab stops too)\n\n",
-		       pop3);
 	}
 	struct session_hooks hooks = {0};
 	render_init_hooks(&sh, &hooks);
