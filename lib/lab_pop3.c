@@ -4,16 +4,13 @@
  * reply to a buffer and says what to do next.  Texts follow Dovecot 2.3
  * as captured on loopback.  The mailbox is reached through hooks. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
-#include "b64.h"
 #include "lab.h"
 
 #define NOT_SECRET ((size_t)-1)
@@ -23,27 +20,62 @@
 	"password, the server did not take it as one (the log hides the line)"
 #define INTERNAL_ERROR "-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information."
 
-static void set_why(struct lab_pop3 *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void set_why(struct lab_pop3 *p, const char *fmt, ...)
+#define set_why(p, ...) lab_note((p)->why, sizeof((p)->why), __VA_ARGS__)
+#define say lab_say
+
+static enum lab_action bad_command(struct lab_pop3 *p, struct buf *out);
+static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
+				 const char *how, struct buf *out);
+
+static enum lab_action sasl_error(void *owner, struct buf *out)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(p->why, sizeof(p->why), fmt, ap);
-	va_end(ap);
+	return bad_command(owner, out);
 }
 
-static void say(struct buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct buf *out, const char *fmt, ...)
+static enum lab_action sasl_logged_in(void *owner, const struct lab_user *who, const char *how,
+				      struct buf *out)
 {
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	buf_append_str(out, line);
-	buf_append(out, "\r\n", 2);
+	return logged_in(owner, who, how, out);
 }
+
+/* A refused login counts; a checked one also forgets USER. */
+static void sasl_failed(void *owner, bool checked)
+{
+	struct lab_pop3 *p = owner;
+	if (checked)
+		p->have_user = false;
+	p->auth_failures++;
+}
+
+/* AUTH as Dovecot words it (RFC 5034, 3206 response codes). */
+static const struct lab_sasl_proto pop3_sasl = {
+	.proto = PROTO_POP3,
+	.go_on = "+ ",
+	.bad_initial = "-ERR [AUTH] Invalid base64 data in initial response.",
+	.bad_continued = "-ERR [AUTH] Invalid base64 data in continued response.",
+	.bad_continued_why = "the answer to '+' must be base64",
+	.nul_is_bad_base64 = true,
+	.aborted = "-ERR Authentication aborted by client.",
+	.aborted_why = "'*' cancels an AUTH exchange (RFC 5034)",
+	.plain_asks_why = "AUTH PLAIN: the empty '+ ' asks for base64(NUL user NUL password) "
+			  "(RFC 5034)",
+	.plain_bad = "-ERR [AUTH] Authentication failed.",
+	.plain_bad_why = "AUTH PLAIN: the decoded response must be authzid NUL user NUL password",
+	.refused = "-ERR [AUTH] Authentication failed.",
+	.login_user_hint = "",
+	.login_ir_pre = "AUTH LOGIN: user ",
+	.login_ir_post = "; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
+	.login_user_pre = "AUTH LOGIN: user '",
+	.login_user_post = "'; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
+	.cram_why = "AUTH CRAM-MD5: answer base64(user SP hex(HMAC-MD5(secret, challenge)))",
+	.unsupported = "-ERR Unsupported authentication mechanism.",
+	.unsupported_why_tail = " (CRAM-MD5 without an initial response)",
+	.no_user_tail = " (the server does not say which part was wrong)",
+	.wrong_tail = "",
+	.error = sasl_error,
+	.logged_in = sasl_logged_in,
+	.failed = sasl_failed,
+};
 
 void lab_pop3_init(struct lab_pop3 *p, const struct lab_pop3_config *cfg,
 		   const struct lab_pop3_hooks *hooks, uint64_t serial, bool tls)
@@ -57,6 +89,8 @@ void lab_pop3_init(struct lab_pop3 *p, const struct lab_pop3_config *cfg,
 	p->tls = tls;
 	p->state = LAB_POP3_AUTHORIZATION;
 	p->secret_from = NOT_SECRET;
+	lab_sasl_bind(&p->sasl, &pop3_sasl, p, p->why, sizeof(p->why), cfg->host, cfg->users,
+		      cfg->persona);
 	/* RFC 1939 7: process-ID.clock@hostname; the serial keeps it unique. */
 	snprintf(p->timestamp, sizeof(p->timestamp), "<%ld.%lld.%llu@%s>", (long)getpid(),
 		 (long long)time(NULL), (unsigned long long)serial, cfg->host);
@@ -67,13 +101,6 @@ static void begin_call(struct lab_pop3 *p)
 	p->why[0] = '\0';
 	p->secret_from = NOT_SECRET;
 	p->delay_ms = 0;
-}
-
-static void sasl_reset(struct lab_pop3 *p)
-{
-	p->sasl = LAB_SASL_NONE;
-	OPENSSL_cleanse(p->sasl_user, sizeof(p->sasl_user));
-	p->challenge[0] = '\0';
 }
 
 enum lab_action lab_pop3_greet(struct lab_pop3 *p, struct buf *out)
@@ -102,7 +129,7 @@ void lab_pop3_tls_started(struct lab_pop3 *p)
 	p->tls = true;
 	p->have_user = false;
 	p->user[0] = '\0';
-	sasl_reset(p);
+	lab_sasl_reset(&p->sasl);
 }
 
 void lab_pop3_timeout(struct lab_pop3 *p, struct buf *out)
@@ -125,7 +152,7 @@ void lab_pop3_end(struct lab_pop3 *p)
 	if (p->drop_open && p->hooks.close)
 		p->hooks.close(p->hooks.ctx, &p->drop);
 	p->drop_open = false;
-	sasl_reset(p);
+	lab_sasl_reset(&p->sasl);
 }
 
 static enum lab_action bad_command(struct lab_pop3 *p, struct buf *out)
@@ -196,75 +223,6 @@ static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
 	return LAB_GO_ON;
 }
 
-static enum lab_action login_result(struct lab_pop3 *p, enum lab_auth r,
-				    const struct lab_user *who, const char *user,
-				    const char *how, struct buf *out)
-{
-	const struct lab_persona *per = p->cfg->persona;
-	sasl_reset(p);
-	if (r == LAB_AUTH_OK)
-		return logged_in(p, who, how, out);
-	p->have_user = false;
-	p->auth_failures++;
-	if (r == LAB_AUTH_NEEDS_CODE) {
-		say(out, "%s", per->pop3_needs_code);
-		set_why(p, "%s: %s sent the account password, but %s (--persona %s) logs in only "
-			"with the authorization code: %s", how, user, per->provider, per->name, per->rule);
-	} else {
-		if (per)
-			say(out, "%s", per->pop3_bad);
-		else
-			say(out, "-ERR [AUTH] Authentication failed.");
-		if (!lab_users_find(p->cfg->users, user))
-			set_why(p, "%s: there is no user '%s' (the server does not say which part was "
-				"wrong)", how, user);
-		else
-			set_why(p, "%s: wrong %s for %s", how, per ? "authorization code" : "password",
-				user);
-	}
-	return bad_command(p, out);
-}
-
-static bool decode_b64(const char *s, size_t n, struct buf *dec)
-{
-	if (n == 1 && s[0] == '=')
-		return true;
-	return b64_decode(dec, s, n) == ERR_OK;
-}
-
-static enum lab_action sasl_plain(struct lab_pop3 *p, const struct buf *dec, struct buf *out)
-{
-	const char *d = dec->data ? dec->data : "";
-	const char *nul1 = memchr(d, '\0', dec->len);
-	const char *nul2 = nul1 ? memchr(nul1 + 1, '\0', dec->len - (size_t)(nul1 + 1 - d)) : NULL;
-	if (!nul2 || memchr(nul2 + 1, '\0', dec->len - (size_t)(nul2 + 1 - d)) ||
-	    (nul1 != d && strcmp(d, nul1 + 1))) {
-		sasl_reset(p);
-		say(out, "-ERR [AUTH] Authentication failed.");
-		set_why(p, "AUTH PLAIN: the decoded response must be authzid NUL user NUL password");
-		p->auth_failures++;
-		return bad_command(p, out);
-	}
-	const struct lab_user *who = NULL;
-	enum lab_auth r = lab_auth_check(p->cfg->users, p->cfg->persona, nul1 + 1, nul2 + 1, &who);
-	return login_result(p, r, who, nul1 + 1, "AUTH PLAIN", out);
-}
-
-static void make_challenge(struct lab_pop3 *p)
-{
-	unsigned char rnd[8];
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		memset(rnd, 0, sizeof(rnd));
-	char raw[128];
-	snprintf(raw, sizeof(raw), "<%02x%02x%02x%02x%02x%02x%02x%02x.%lld@%s>", rnd[0], rnd[1],
-		 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], (long long)time(NULL), p->cfg->host);
-	struct buf b;
-	buf_init(&b, sizeof(p->challenge) - 1);
-	if (b64_encode(&b, raw, strlen(raw)) == ERR_OK)
-		snprintf(p->challenge, sizeof(p->challenge), "%s", b.data);
-	buf_free(&b);
-}
-
 static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	if (!*arg) {
@@ -284,126 +242,7 @@ static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
 		ir++;
 	if (ir && !*ir)
 		ir = NULL;
-	for (char *c = mech; *c; c++)
-		*c = (char)toupper((unsigned char)*c);
-	if (!strcmp(mech, "PLAIN")) {
-		if (!ir) {
-			p->sasl = LAB_SASL_PLAIN;
-			say(out, "+ ");
-			set_why(p, "AUTH PLAIN: the empty '+ ' asks for base64(NUL user NUL password) "
-				"(RFC 5034)");
-			return LAB_GO_ON;
-		}
-		struct buf dec;
-		buf_init(&dec, 1024);
-		enum lab_action a;
-		if (!decode_b64(ir, strlen(ir), &dec)) {
-			say(out, "-ERR [AUTH] Invalid base64 data in initial response.");
-			set_why(p, "AUTH PLAIN: the initial response is not base64");
-			a = bad_command(p, out);
-		} else {
-			a = sasl_plain(p, &dec, out);
-		}
-		buf_free(&dec);
-		return a;
-	}
-	if (!strcmp(mech, "LOGIN")) {
-		struct buf dec;
-		buf_init(&dec, LAB_NAME_MAX);
-		if (ir && (!decode_b64(ir, strlen(ir), &dec) || dec.len == 0 ||
-			   memchr(dec.data, '\0', dec.len))) {
-			buf_free(&dec);
-			say(out, "-ERR [AUTH] Invalid base64 data in initial response.");
-			set_why(p, "AUTH LOGIN: the initial response (the user name) is not base64");
-			return bad_command(p, out);
-		}
-		if (ir) {
-			snprintf(p->sasl_user, sizeof(p->sasl_user), "%s", dec.data);
-			p->sasl = LAB_SASL_LOGIN_PASS;
-			say(out, "+ UGFzc3dvcmQ6");
-			set_why(p, "AUTH LOGIN: user %s; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
-				p->sasl_user);
-		} else {
-			p->sasl = LAB_SASL_LOGIN_USER;
-			say(out, "+ VXNlcm5hbWU6");
-			set_why(p, "AUTH LOGIN: \"VXNlcm5hbWU6\" is base64 for \"Username:\"");
-		}
-		buf_free(&dec);
-		return LAB_GO_ON;
-	}
-	if (!strcmp(mech, "CRAM-MD5") && !ir) {
-		make_challenge(p);
-		p->sasl = LAB_SASL_CRAM;
-		say(out, "+ %s", p->challenge);
-		set_why(p, "AUTH CRAM-MD5: answer base64(user SP hex(HMAC-MD5(secret, challenge)))");
-		return LAB_GO_ON;
-	}
-	say(out, "-ERR Unsupported authentication mechanism.");
-	set_why(p, "AUTH %s: the lab offers PLAIN, LOGIN and CRAM-MD5 (CRAM-MD5 without an initial "
-		"response)", mech);
-	return bad_command(p, out);
-}
-
-static enum lab_action sasl_continue(struct lab_pop3 *p, const char *line, size_t n,
-				     struct buf *out)
-{
-	p->secret_from = 0;
-	if (n == 1 && line[0] == '*') {
-		sasl_reset(p);
-		say(out, "-ERR Authentication aborted by client.");
-		set_why(p, "'*' cancels an AUTH exchange (RFC 5034)");
-		return LAB_GO_ON;
-	}
-	struct buf dec;
-	buf_init(&dec, 2048);
-	bool decoded = decode_b64(line, n, &dec);
-	bool has_nul = decoded && dec.len && memchr(dec.data, '\0', dec.len);
-	if (!decoded || (has_nul && p->sasl != LAB_SASL_PLAIN)) {
-		buf_free(&dec);
-		sasl_reset(p);
-		say(out, "-ERR [AUTH] Invalid base64 data in continued response.");
-		set_why(p, "the answer to '+' must be base64");
-		return bad_command(p, out);
-	}
-	enum lab_action a = LAB_GO_ON;
-	const struct lab_user *who = NULL;
-	const char *d = dec.data ? dec.data : "";
-	switch (p->sasl) {
-	case LAB_SASL_PLAIN:
-		a = sasl_plain(p, &dec, out);
-		break;
-	case LAB_SASL_LOGIN_USER:
-		snprintf(p->sasl_user, sizeof(p->sasl_user), "%s", d);
-		p->sasl = LAB_SASL_LOGIN_PASS;
-		say(out, "+ UGFzc3dvcmQ6");
-		set_why(p, "AUTH LOGIN: user '%s'; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
-			p->sasl_user);
-		break;
-	case LAB_SASL_LOGIN_PASS: {
-		char user[LAB_NAME_MAX];
-		snprintf(user, sizeof(user), "%s", p->sasl_user);
-		enum lab_auth r = lab_auth_check(p->cfg->users, p->cfg->persona, user, d, &who);
-		a = login_result(p, r, who, user, "AUTH LOGIN", out);
-		break;
-	}
-	case LAB_SASL_CRAM: {
-		char user[LAB_NAME_MAX] = "?";
-		const char *sp = strrchr(d, ' ');
-		if (sp && (size_t)(sp - d) < sizeof(user)) {
-			memcpy(user, d, (size_t)(sp - d));
-			user[sp - d] = '\0';
-		}
-		char challenge[sizeof(p->challenge)];
-		memcpy(challenge, p->challenge, sizeof(challenge));
-		enum lab_auth r = lab_auth_cram(p->cfg->users, p->cfg->persona, challenge, d, &who);
-		a = login_result(p, r, who, user, "AUTH CRAM-MD5", out);
-		break;
-	}
-	case LAB_SASL_NONE:
-		break;
-	}
-	buf_free(&dec);
-	return a;
+	return lab_sasl_start(&p->sasl, mech, ir, out);
 }
 
 /* Parses a message number the way Dovecot words its refusals.  Returns
@@ -600,7 +439,7 @@ static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char 
 		char user[LAB_NAME_MAX];
 		snprintf(user, sizeof(user), "%s", p->user);
 		enum lab_auth r = lab_auth_check(p->cfg->users, p->cfg->persona, user, arg, &who);
-		return login_result(p, r, who, user, "USER/PASS", out);
+		return lab_sasl_verdict(&p->sasl, r, who, user, "USER/PASS", out);
 	}
 	if (!strcmp(verb, "APOP")) {
 		size_t ulen = strcspn(arg, " ");
@@ -617,7 +456,7 @@ static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char 
 		const struct lab_user *who = NULL;
 		enum lab_auth r = lab_auth_apop(p->cfg->users, p->cfg->persona, p->timestamp, user,
 						digest, &who);
-		return login_result(p, r, who, user, "APOP", out);
+		return lab_sasl_verdict(&p->sasl, r, who, user, "APOP", out);
 	}
 	if (!strcmp(verb, "AUTH"))
 		return cmd_auth(p, arg, out);
@@ -722,13 +561,15 @@ static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n,
 	if (p->state == LAB_POP3_DONE)
 		return LAB_CLOSE;
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX) {
-		sasl_reset(p);
+		lab_sasl_reset(&p->sasl);
 		say(out, "-ERR Input line too long.");
 		set_why(p, "a POP3 command line is short (RFC 2449: 255 octets)");
 		return bad_command(p, out);
 	}
-	if (p->sasl != LAB_SASL_NONE)
-		return sasl_continue(p, line, n, out);
+	if (p->sasl.step != LAB_SASL_NONE) {
+		p->secret_from = 0;
+		return lab_sasl_continue(&p->sasl, line, n, out);
+	}
 	/* Dovecot takes a bare LF: POP3 has no smuggling problem. */
 	char cmd[LAB_CMD_LINE_MAX + 1];
 	memcpy(cmd, line, n);
@@ -871,7 +712,7 @@ enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n,
 	/* The secret part by the line's kind, before any rule decides on it;
 	 * after a refused AUTH, a line that is no command may be its answer. */
 	bool is_auth = false, is_command = false;
-	if (p->sasl != LAB_SASL_NONE) {
+	if (p->sasl.step != LAB_SASL_NONE) {
 		p->secret_from = 0;
 	} else {
 		is_auth = lab_line_verb_is(line, n, "AUTH");
@@ -884,7 +725,7 @@ enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n,
 	enum lab_action a = feed_line(p, line, n, flags, out);
 	p->secret_from = secret_from;
 	if (is_auth) /* "+ " started an exchange, "+OK" logged in or listed */
-		p->auth_refused = p->sasl == LAB_SASL_NONE && out->len > before &&
+		p->auth_refused = p->sasl.step == LAB_SASL_NONE && out->len > before &&
 				  out->data[before] == '-';
 	else if (is_command)
 		p->auth_refused = false;

@@ -10,48 +10,15 @@
 #include <string.h>
 #include <strings.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
-#include "b64.h"
 #include "lab.h"
 #include "utf8.h"
 
 #define NOT_SECRET ((size_t)-1)
 
-static void set_why(struct lab_smtp *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void set_why(struct lab_smtp *s, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(s->why, sizeof(s->why), fmt, ap);
-	va_end(ap);
-}
-
-/* Appends a reply; '\n' in text separates the lines of a multi-line
- * reply (each line carries its own code). */
-static void say_text(struct buf *out, const char *text)
-{
-	for (const char *p = text; *p;) {
-		size_t n = strcspn(p, "\n");
-		buf_append(out, p, n);
-		buf_append(out, "\r\n", 2);
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-}
-
-static void say(struct buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct buf *out, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	say_text(out, line);
-}
+#define set_why(s, ...) lab_note((s)->why, sizeof((s)->why), __VA_ARGS__)
+#define say lab_say
+#define say_text lab_say_text
 
 /* Postfix counts protocol errors and hangs up at smtpd_hard_error_limit. */
 static enum lab_action error_reply(struct lab_smtp *s, struct buf *out)
@@ -65,6 +32,61 @@ static enum lab_action error_reply(struct lab_smtp *s, struct buf *out)
 	return LAB_CLOSE;
 }
 
+static enum lab_action sasl_error(void *owner, struct buf *out)
+{
+	return error_reply(owner, out);
+}
+
+static enum lab_action sasl_logged_in(void *owner, const struct lab_user *who, const char *how,
+				      struct buf *out)
+{
+	struct lab_smtp *s = owner;
+	s->auth = who;
+	say(out, "235 2.7.0 Authentication successful");
+	set_why(s, "%s: %s logged in%s", how, who->name,
+		s->cfg->persona ? " with the authorization code, as the persona wants" : "");
+	return LAB_GO_ON;
+}
+
+/* AUTH as Postfix words it (RFC 4954). */
+static const struct lab_sasl_proto smtp_sasl = {
+	.proto = PROTO_SMTP,
+	.go_on = "334 ",
+	.bad_initial = "535 5.7.8 Error: authentication failed: Invalid base64 data in initial "
+		       "response",
+	.bad_continued = "535 5.7.8 Error: authentication failed: Invalid base64 data in continued "
+			 "response",
+	.bad_continued_why = "the answer to a 334 must be base64 (a plain word was typed?)",
+	.aborted = "501 5.7.0 Authentication aborted",
+	.aborted_why = "'*' cancels an AUTH exchange (RFC 4954)",
+	.abort_is_error = true,
+	.plain_asks_why = "AUTH PLAIN without an initial response: the empty 334 asks for "
+			  "base64(NUL user NUL password)",
+	.plain_bad = "535 5.7.8 Error: authentication failed: Invalid authentication data",
+	.plain_bad_why = "AUTH PLAIN: the decoded response must be authzid NUL user NUL password "
+			 "(two NUL bytes); `printf 'alice\\0alice\\0...' | base64` builds it",
+	.authz_named = true,
+	.refused = "535 5.7.8 Error: authentication failed: (reason unavailable)",
+	.login_user_hint = "; answer with the base64 of the user name",
+	.login_ir_pre = "AUTH LOGIN with the user name (",
+	.login_ir_post = ") given: \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
+	.login_user_pre = "AUTH LOGIN: user name '",
+	.login_user_post = "' received; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
+	.login_user_checked = true,
+	.cram_ir = "501 5.5.4 Syntax: AUTH CRAM-MD5 takes no initial response",
+	.cram_ir_why = "CRAM-MD5 starts with the server's challenge, so there is nothing to send "
+		       "with the command",
+	.cram_why = "AUTH CRAM-MD5: the 334 carries a base64 challenge; answer base64(user SP "
+		    "hex(HMAC-MD5(secret, challenge))): the secret never crosses the wire",
+	.cram_bounded = true,
+	.unsupported = "504 5.5.4 Unrecognized authentication type",
+	.unsupported_why_tail = " (RFC 4954: 504)",
+	.no_user_tail = " in the lab (the server does not say which part was wrong)",
+	.wrong_tail = " (the server does not say which part was wrong)",
+	.error = sasl_error,
+	.logged_in = sasl_logged_in,
+};
+
 static void reset_transaction(struct lab_smtp *s)
 {
 	s->in_mail = false;
@@ -75,13 +97,6 @@ static void reset_transaction(struct lab_smtp *s)
 	s->in_data = false;
 	s->data_octets = s->data_lines = 0;
 	s->data_too_big = s->data_line_too_long = s->data_write_failed = false;
-}
-
-static void sasl_reset(struct lab_smtp *s)
-{
-	s->sasl = LAB_SASL_NONE;
-	OPENSSL_cleanse(s->sasl_user, sizeof(s->sasl_user));
-	s->challenge[0] = '\0';
 }
 
 void lab_smtp_init(struct lab_smtp *s, const struct lab_smtp_config *cfg,
@@ -99,6 +114,8 @@ void lab_smtp_init(struct lab_smtp *s, const struct lab_smtp_config *cfg,
 	if (tls)
 		snprintf(s->tls_desc, sizeof(s->tls_desc), "TLS");
 	s->secret_from = NOT_SECRET;
+	lab_sasl_bind(&s->sasl, &smtp_sasl, s, s->why, sizeof(s->why), cfg->host, cfg->users,
+		      cfg->persona);
 }
 
 void lab_smtp_wipe(struct lab_smtp *s)
@@ -147,7 +164,7 @@ void lab_smtp_tls_started(struct lab_smtp *s, const char *desc)
 	s->greeted = s->esmtp = false;
 	s->helo[0] = '\0';
 	s->auth = NULL;
-	sasl_reset(s);
+	lab_sasl_reset(&s->sasl);
 	reset_transaction(s);
 }
 
@@ -340,87 +357,6 @@ static enum lab_action cmd_starttls(struct lab_smtp *s, const char *arg, struct 
 	return LAB_STARTTLS;
 }
 
-static enum lab_action auth_result(struct lab_smtp *s, struct buf *out, enum lab_auth r,
-				   const struct lab_user *who, const char *user, const char *mech)
-{
-	const struct lab_persona *p = s->cfg->persona;
-	sasl_reset(s);
-	switch (r) {
-	case LAB_AUTH_OK:
-		s->auth = who;
-		say(out, "235 2.7.0 Authentication successful");
-		set_why(s, "AUTH %s: %s logged in%s", mech, who->name,
-			p ? " with the authorization code, as the persona wants" : "");
-		return LAB_GO_ON;
-	case LAB_AUTH_NEEDS_CODE:
-		say_text(out, p->smtp_needs_code);
-		set_why(s, "AUTH %s: %s sent the account password, but %s (--persona %s) logs in only "
-			"with the authorization code: %s", mech, user, p->provider, p->name, p->rule);
-		return error_reply(s, out);
-	case LAB_AUTH_BAD:
-		break;
-	}
-	if (p)
-		say_text(out, p->smtp_bad);
-	else
-		say(out, "535 5.7.8 Error: authentication failed: (reason unavailable)");
-	if (!lab_users_find(s->cfg->users, user))
-		set_why(s, "AUTH %s: there is no user '%s' in the lab (the server does not say "
-			"which part was wrong)", mech, user);
-	else
-		set_why(s, "AUTH %s: wrong %s for %s (the server does not say which part was wrong)",
-			mech, p ? "authorization code" : "password", user);
-	return error_reply(s, out);
-}
-
-/* RFC 4616: [authzid] NUL authcid NUL passwd */
-static enum lab_action auth_plain(struct lab_smtp *s, struct buf *out, const struct buf *dec)
-{
-	const char *d = dec->data ? dec->data : "";
-	const char *nul1 = memchr(d, '\0', dec->len);
-	const char *nul2 = nul1 ? memchr(nul1 + 1, '\0', dec->len - (size_t)(nul1 + 1 - d)) : NULL;
-	if (!nul2 || memchr(nul2 + 1, '\0', dec->len - (size_t)(nul2 + 1 - d))) {
-		sasl_reset(s);
-		say(out, "535 5.7.8 Error: authentication failed: Invalid authentication data");
-		set_why(s, "AUTH PLAIN: the decoded response must be authzid NUL user NUL password "
-			"(two NUL bytes); `printf 'alice\\0alice\\0...' | base64` builds it");
-		return error_reply(s, out);
-	}
-	const char *user = nul1 + 1;
-	const char *pass = nul2 + 1;
-	if (nul1 != d && strcmp(d, user)) {
-		sasl_reset(s);
-		say(out, "535 5.7.8 Error: authentication failed: (reason unavailable)");
-		set_why(s, "AUTH PLAIN: %s may not act for %s (authorization identity refused)", user, d);
-		return error_reply(s, out);
-	}
-	const struct lab_user *who = NULL;
-	enum lab_auth r = lab_auth_check(s->cfg->users, s->cfg->persona, user, pass, &who);
-	return auth_result(s, out, r, who, user, "PLAIN");
-}
-
-static bool decode_b64(const char *p, size_t n, struct buf *dec)
-{
-	if (n == 1 && p[0] == '=')
-		return true; /* RFC 4954: "=" is an empty response */
-	return b64_decode(dec, p, n) == ERR_OK;
-}
-
-static void make_challenge(struct lab_smtp *s)
-{
-	unsigned char rnd[8];
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		memset(rnd, 0, sizeof(rnd));
-	char raw[96];
-	snprintf(raw, sizeof(raw), "<%02x%02x%02x%02x%02x%02x%02x%02x.%lld@%s>", rnd[0], rnd[1],
-		 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], (long long)time(NULL), s->cfg->host);
-	struct buf b;
-	buf_init(&b, sizeof(s->challenge) - 1);
-	if (b64_encode(&b, raw, strlen(raw)) == ERR_OK)
-		snprintf(s->challenge, sizeof(s->challenge), "%s", b.data);
-	buf_free(&b);
-}
-
 static enum lab_action cmd_auth(struct lab_smtp *s, char *arg, struct buf *out)
 {
 	if (!s->greeted) {
@@ -454,73 +390,7 @@ static enum lab_action cmd_auth(struct lab_smtp *s, char *arg, struct buf *out)
 		set_why(s, "AUTH takes a mechanism name and at most one initial response");
 		return error_reply(s, out);
 	}
-	for (char *c = mech; *c; c++)
-		*c = (char)toupper((unsigned char)*c);
-	if (!strcmp(mech, "PLAIN")) {
-		if (!ir) {
-			s->sasl = LAB_SASL_PLAIN;
-			say(out, "334 ");
-			set_why(s, "AUTH PLAIN without an initial response: the empty 334 asks for "
-				"base64(NUL user NUL password)");
-			return LAB_GO_ON;
-		}
-		struct buf dec;
-		buf_init(&dec, 1024);
-		enum lab_action a;
-		if (!decode_b64(ir, strlen(ir), &dec)) {
-			say(out, "535 5.7.8 Error: authentication failed: Invalid base64 data in initial "
-				 "response");
-			set_why(s, "AUTH PLAIN: the initial response is not base64");
-			a = error_reply(s, out);
-		} else {
-			a = auth_plain(s, out, &dec);
-		}
-		buf_free(&dec);
-		return a;
-	}
-	if (!strcmp(mech, "LOGIN")) {
-		if (!ir) {
-			s->sasl = LAB_SASL_LOGIN_USER;
-			say(out, "334 VXNlcm5hbWU6");
-			set_why(s, "AUTH LOGIN: \"VXNlcm5hbWU6\" is base64 for \"Username:\"; answer with "
-				"the base64 of the user name");
-			return LAB_GO_ON;
-		}
-		struct buf dec;
-		buf_init(&dec, LAB_NAME_MAX);
-		if (!decode_b64(ir, strlen(ir), &dec) || dec.len == 0 ||
-		    memchr(dec.data, '\0', dec.len)) {
-			buf_free(&dec);
-			say(out, "535 5.7.8 Error: authentication failed: Invalid base64 data in initial "
-				 "response");
-			set_why(s, "AUTH LOGIN: the initial response (the user name) is not base64");
-			return error_reply(s, out);
-		}
-		snprintf(s->sasl_user, sizeof(s->sasl_user), "%s", dec.data);
-		buf_free(&dec);
-		s->sasl = LAB_SASL_LOGIN_PASS;
-		say(out, "334 UGFzc3dvcmQ6");
-		set_why(s, "AUTH LOGIN with the user name (%s) given: \"UGFzc3dvcmQ6\" is base64 for "
-			"\"Password:\"", s->sasl_user);
-		return LAB_GO_ON;
-	}
-	if (!strcmp(mech, "CRAM-MD5")) {
-		if (ir) {
-			say(out, "501 5.5.4 Syntax: AUTH CRAM-MD5 takes no initial response");
-			set_why(s, "CRAM-MD5 starts with the server's challenge, so there is nothing to "
-				"send with the command");
-			return error_reply(s, out);
-		}
-		make_challenge(s);
-		s->sasl = LAB_SASL_CRAM;
-		say(out, "334 %s", s->challenge);
-		set_why(s, "AUTH CRAM-MD5: the 334 carries a base64 challenge; answer base64(user SP "
-			"hex(HMAC-MD5(secret, challenge))): the secret never crosses the wire");
-		return LAB_GO_ON;
-	}
-	say(out, "504 5.5.4 Unrecognized authentication type");
-	set_why(s, "AUTH %s: the lab offers PLAIN, LOGIN and CRAM-MD5 (RFC 4954: 504)", mech);
-	return error_reply(s, out);
+	return lab_sasl_start(&s->sasl, mech, ir, out);
 }
 
 static enum lab_action sasl_continue(struct lab_smtp *s, const char *line, size_t n,
@@ -528,77 +398,12 @@ static enum lab_action sasl_continue(struct lab_smtp *s, const char *line, size_
 {
 	s->secret_from = 0;
 	if (flags & LAB_LINE_TOO_LONG) {
-		sasl_reset(s);
+		lab_sasl_reset(&s->sasl);
 		say(out, "500 5.5.2 Error: line too long");
 		set_why(s, "an AUTH response longer than the lab reads");
 		return error_reply(s, out);
 	}
-	if (n == 1 && line[0] == '*') {
-		sasl_reset(s);
-		say(out, "501 5.7.0 Authentication aborted");
-		set_why(s, "'*' cancels an AUTH exchange (RFC 4954)");
-		return error_reply(s, out);
-	}
-	struct buf dec;
-	buf_init(&dec, 2048);
-	if (!decode_b64(line, n, &dec)) {
-		buf_free(&dec);
-		sasl_reset(s);
-		say(out, "535 5.7.8 Error: authentication failed: Invalid base64 data in continued "
-			 "response");
-		set_why(s, "the answer to a 334 must be base64 (a plain word was typed?)");
-		return error_reply(s, out);
-	}
-	enum lab_action a = LAB_GO_ON;
-	const struct lab_user *who = NULL;
-	switch (s->sasl) {
-	case LAB_SASL_PLAIN:
-		a = auth_plain(s, out, &dec);
-		break;
-	case LAB_SASL_LOGIN_USER:
-		if (dec.len == 0 || dec.len >= sizeof(s->sasl_user) || memchr(dec.data, '\0', dec.len)) {
-			sasl_reset(s);
-			say(out, "535 5.7.8 Error: authentication failed: (reason unavailable)");
-			set_why(s, "AUTH LOGIN: that user name cannot exist");
-			a = error_reply(s, out);
-			break;
-		}
-		snprintf(s->sasl_user, sizeof(s->sasl_user), "%s", dec.data);
-		s->sasl = LAB_SASL_LOGIN_PASS;
-		say(out, "334 UGFzc3dvcmQ6");
-		set_why(s, "AUTH LOGIN: user name '%s' received; \"UGFzc3dvcmQ6\" is base64 for "
-			"\"Password:\"", s->sasl_user);
-		break;
-	case LAB_SASL_LOGIN_PASS: {
-		char user[LAB_NAME_MAX];
-		snprintf(user, sizeof(user), "%s", s->sasl_user);
-		enum lab_auth r = memchr(dec.data ? dec.data : "", '\0', dec.len)
-					  ? LAB_AUTH_BAD
-					  : lab_auth_check(s->cfg->users, s->cfg->persona, user,
-							   dec.data ? dec.data : "", &who);
-		a = auth_result(s, out, r, who, user, "LOGIN");
-		OPENSSL_cleanse(user, sizeof(user));
-		break;
-	}
-	case LAB_SASL_CRAM: {
-		char resp[LAB_NAME_MAX + 80] = "";
-		if (dec.len < sizeof(resp) && !memchr(dec.data ? dec.data : "", '\0', dec.len))
-			memcpy(resp, dec.data ? dec.data : "", dec.len + 1);
-		char user[LAB_NAME_MAX] = "?";
-		const char *sp = strrchr(resp, ' ');
-		if (sp && (size_t)(sp - resp) < sizeof(user)) {
-			memcpy(user, resp, (size_t)(sp - resp));
-			user[sp - resp] = '\0';
-		}
-		enum lab_auth r = lab_auth_cram(s->cfg->users, s->cfg->persona, s->challenge, resp, &who);
-		a = auth_result(s, out, r, who, user, "CRAM-MD5");
-		break;
-	}
-	case LAB_SASL_NONE:
-		break;
-	}
-	buf_free(&dec);
-	return a;
+	return lab_sasl_continue(&s->sasl, line, n, out);
 }
 
 /* MAIL FROM parameters (RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8,
@@ -996,7 +801,7 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 	}
 	if (s->in_data)
 		return data_line(s, line, n, flags, out);
-	if (s->sasl != LAB_SASL_NONE)
+	if (s->sasl.step != LAB_SASL_NONE)
 		return sasl_continue(s, line, n, flags, out);
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX) {
 		say(out, "500 5.5.2 Error: line too long");
@@ -1151,7 +956,7 @@ static void mark_secret(struct lab_smtp *s, const char *line, size_t n, bool *is
 	*is_auth = *is_command = false;
 	if (s->in_data)
 		return;
-	if (s->sasl != LAB_SASL_NONE) {
+	if (s->sasl.step != LAB_SASL_NONE) {
 		s->secret_from = 0;
 		return;
 	}
@@ -1179,7 +984,7 @@ enum lab_action lab_smtp_feed(struct lab_smtp *s, const char *line, size_t n,
 	enum lab_action a = feed_line(s, line, n, flags, out);
 	s->secret_from = secret_from;
 	if (is_auth) /* neither an exchange started (334) nor a login (235) */
-		s->auth_refused = s->sasl == LAB_SASL_NONE &&
+		s->auth_refused = s->sasl.step == LAB_SASL_NONE &&
 				  !(out->len > before && out->data[before] == '2');
 	else if (is_command)
 		s->auth_refused = false;

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The lab's server side of SASL (RFC 4422), for SMTP AUTH (RFC 4954) and
+ * POP3 AUTH (RFC 5034) alike: the mechanisms PLAIN (RFC 4616), LOGIN and
+ * CRAM-MD5 (RFC 2195), the challenge, the decoding of the answers and the
+ * verdict.  What differs between the protocols (the continuation "334 "
+ * or "+ ", the reply texts, the error counter, what a login opens) comes
+ * from a struct lab_sasl_proto, as curl_sasl.c is parameterised on the
+ * client side. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "b64.h"
+#include "lab.h"
+
+void lab_say_text(struct buf *out, const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		buf_append(out, p, n);
+		buf_append(out, "\r\n", 2);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+void lab_say(struct buf *out, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	lab_say_text(out, line);
+}
+
+void lab_note(char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, size, fmt, ap);
+	va_end(ap);
+}
+
+#define set_why(x, ...) lab_note((x)->why, (x)->why_size, __VA_ARGS__)
+
+void lab_sasl_bind(struct lab_sasl *x, const struct lab_sasl_proto *proto, void *owner,
+		   char *why, size_t why_size, const char *host, const struct lab_users *users,
+		   const struct lab_persona *persona)
+{
+	lab_sasl_reset(x);
+	x->proto = proto;
+	x->owner = owner;
+	x->why = why;
+	x->why_size = why_size;
+	x->host = host;
+	x->users = users;
+	x->persona = persona;
+}
+
+void lab_sasl_reset(struct lab_sasl *x)
+{
+	x->step = LAB_SASL_NONE;
+	OPENSSL_cleanse(x->user, sizeof(x->user));
+	x->challenge[0] = '\0';
+}
+
+static enum lab_action count_error(struct lab_sasl *x, struct buf *out)
+{
+	return x->proto->error(x->owner, out);
+}
+
+static void failed(struct lab_sasl *x, bool checked)
+{
+	if (x->proto->failed)
+		x->proto->failed(x->owner, checked);
+}
+
+static bool decode_b64(const char *s, size_t n, struct buf *dec)
+{
+	if (n == 1 && s[0] == '=')
+		return true; /* RFC 4954, RFC 5034: "=" is an empty response */
+	return b64_decode(dec, s, n) == ERR_OK;
+}
+
+/* CRAM-MD5's challenge: a unique <random.clock@host>, in base64. */
+static void make_challenge(struct lab_sasl *x)
+{
+	unsigned char rnd[8];
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		memset(rnd, 0, sizeof(rnd));
+	char raw[128];
+	snprintf(raw, sizeof(raw), "<%02x%02x%02x%02x%02x%02x%02x%02x.%lld@%s>", rnd[0], rnd[1],
+		 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], (long long)time(NULL), x->host);
+	struct buf b;
+	buf_init(&b, sizeof(x->challenge) - 1);
+	if (b64_encode(&b, raw, strlen(raw)) == ERR_OK)
+		snprintf(x->challenge, sizeof(x->challenge), "%s", b.data);
+	buf_free(&b);
+}
+
+enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const struct lab_user *who,
+				 const char *user, const char *how, struct buf *out)
+{
+	const struct lab_sasl_proto *pr = x->proto;
+	const struct lab_persona *per = x->persona;
+	bool smtp = pr->proto == PROTO_SMTP;
+	lab_sasl_reset(x);
+	if (r == LAB_AUTH_OK)
+		return pr->logged_in(x->owner, who, how, out);
+	failed(x, true);
+	if (r == LAB_AUTH_NEEDS_CODE) {
+		lab_say_text(out, smtp ? per->smtp_needs_code : per->pop3_needs_code);
+		set_why(x, "%s: %s sent the account password, but %s (--persona %s) logs in only "
+			"with the authorization code: %s", how, user, per->provider, per->name, per->rule);
+		return count_error(x, out);
+	}
+	lab_say_text(out, per ? (smtp ? per->smtp_bad : per->pop3_bad) : pr->refused);
+	if (!lab_users_find(x->users, user))
+		set_why(x, "%s: there is no user '%s'%s", how, user, pr->no_user_tail);
+	else
+		set_why(x, "%s: wrong %s for %s%s", how, per ? "authorization code" : "password", user,
+			pr->wrong_tail);
+	return count_error(x, out);
+}
+
+/* RFC 4616: [authzid] NUL authcid NUL passwd */
+static enum lab_action plain(struct lab_sasl *x, const struct buf *dec, struct buf *out)
+{
+	const char *d = dec->data ? dec->data : "";
+	const char *nul1 = memchr(d, '\0', dec->len);
+	const char *nul2 = nul1 ? memchr(nul1 + 1, '\0', dec->len - (size_t)(nul1 + 1 - d)) : NULL;
+	bool malformed = !nul2 || memchr(nul2 + 1, '\0', dec->len - (size_t)(nul2 + 1 - d));
+	bool authz_refused = !malformed && nul1 != d && strcmp(d, nul1 + 1);
+	if (malformed || (authz_refused && !x->proto->authz_named)) {
+		lab_sasl_reset(x);
+		lab_say_text(out, x->proto->plain_bad);
+		set_why(x, "%s", x->proto->plain_bad_why);
+		failed(x, false);
+		return count_error(x, out);
+	}
+	const char *user = nul1 + 1;
+	if (authz_refused) {
+		lab_sasl_reset(x);
+		lab_say_text(out, x->proto->refused);
+		set_why(x, "AUTH PLAIN: %s may not act for %s (authorization identity refused)", user, d);
+		return count_error(x, out);
+	}
+	const struct lab_user *who = NULL;
+	enum lab_auth r = lab_auth_check(x->users, x->persona, user, nul2 + 1, &who);
+	return lab_sasl_verdict(x, r, who, user, "AUTH PLAIN", out);
+}
+
+enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, struct buf *out)
+{
+	const struct lab_sasl_proto *pr = x->proto;
+	for (char *c = mech; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	if (!strcmp(mech, "PLAIN")) {
+		if (!ir) {
+			x->step = LAB_SASL_PLAIN;
+			lab_say(out, "%s", pr->go_on);
+			set_why(x, "%s", pr->plain_asks_why);
+			return LAB_GO_ON;
+		}
+		struct buf dec;
+		buf_init(&dec, 1024);
+		enum lab_action a;
+		if (!decode_b64(ir, strlen(ir), &dec)) {
+			lab_say_text(out, pr->bad_initial);
+			set_why(x, "AUTH PLAIN: the initial response is not base64");
+			a = count_error(x, out);
+		} else {
+			a = plain(x, &dec, out);
+		}
+		buf_free(&dec);
+		return a;
+	}
+	if (!strcmp(mech, "LOGIN")) {
+		if (!ir) {
+			x->step = LAB_SASL_LOGIN_USER;
+			lab_say(out, "%sVXNlcm5hbWU6", pr->go_on);
+			set_why(x, "AUTH LOGIN: \"VXNlcm5hbWU6\" is base64 for \"Username:\"%s",
+				pr->login_user_hint);
+			return LAB_GO_ON;
+		}
+		struct buf dec;
+		buf_init(&dec, LAB_NAME_MAX);
+		if (!decode_b64(ir, strlen(ir), &dec) || dec.len == 0 ||
+		    memchr(dec.data, '\0', dec.len)) {
+			buf_free(&dec);
+			lab_say_text(out, pr->bad_initial);
+			set_why(x, "AUTH LOGIN: the initial response (the user name) is not base64");
+			return count_error(x, out);
+		}
+		snprintf(x->user, sizeof(x->user), "%s", dec.data);
+		buf_free(&dec);
+		x->step = LAB_SASL_LOGIN_PASS;
+		lab_say(out, "%sUGFzc3dvcmQ6", pr->go_on);
+		set_why(x, "%s%s%s", pr->login_ir_pre, x->user, pr->login_ir_post);
+		return LAB_GO_ON;
+	}
+	if (!strcmp(mech, "CRAM-MD5") && (!ir || pr->cram_ir)) {
+		if (ir) {
+			lab_say_text(out, pr->cram_ir);
+			set_why(x, "%s", pr->cram_ir_why);
+			return count_error(x, out);
+		}
+		make_challenge(x);
+		x->step = LAB_SASL_CRAM;
+		lab_say(out, "%s%s", pr->go_on, x->challenge);
+		set_why(x, "%s", pr->cram_why);
+		return LAB_GO_ON;
+	}
+	lab_say_text(out, pr->unsupported);
+	set_why(x, "AUTH %s: the lab offers PLAIN, LOGIN and CRAM-MD5%s", mech,
+		pr->unsupported_why_tail);
+	return count_error(x, out);
+}
+
+static enum lab_action login_user(struct lab_sasl *x, const struct buf *dec, struct buf *out)
+{
+	const struct lab_sasl_proto *pr = x->proto;
+	if (pr->login_user_checked &&
+	    (dec->len == 0 || dec->len >= sizeof(x->user) || memchr(dec->data, '\0', dec->len))) {
+		lab_sasl_reset(x);
+		lab_say_text(out, pr->refused);
+		set_why(x, "AUTH LOGIN: that user name cannot exist");
+		return count_error(x, out);
+	}
+	snprintf(x->user, sizeof(x->user), "%s", dec->data ? dec->data : "");
+	x->step = LAB_SASL_LOGIN_PASS;
+	lab_say(out, "%sUGFzc3dvcmQ6", pr->go_on);
+	set_why(x, "%s%s%s", pr->login_user_pre, x->user, pr->login_user_post);
+	return LAB_GO_ON;
+}
+
+static enum lab_action login_pass(struct lab_sasl *x, const struct buf *dec, struct buf *out)
+{
+	const char *d = dec->data ? dec->data : "";
+	const struct lab_user *who = NULL;
+	char user[LAB_NAME_MAX];
+	snprintf(user, sizeof(user), "%s", x->user);
+	enum lab_auth r = memchr(d, '\0', dec->len)
+				  ? LAB_AUTH_BAD
+				  : lab_auth_check(x->users, x->persona, user, d, &who);
+	enum lab_action a = lab_sasl_verdict(x, r, who, user, "AUTH LOGIN", out);
+	OPENSSL_cleanse(user, sizeof(user));
+	return a;
+}
+
+/* "user SP hex-digest" (RFC 2195). */
+static enum lab_action cram(struct lab_sasl *x, const struct buf *dec, struct buf *out)
+{
+	const char *d = dec->data ? dec->data : "";
+	char bounded[LAB_NAME_MAX + 80] = "";
+	if (x->proto->cram_bounded) {
+		if (dec->len < sizeof(bounded) && !memchr(d, '\0', dec->len))
+			memcpy(bounded, d, dec->len + 1);
+		d = bounded;
+	}
+	char user[LAB_NAME_MAX] = "?";
+	const char *sp = strrchr(d, ' ');
+	if (sp && (size_t)(sp - d) < sizeof(user)) {
+		memcpy(user, d, (size_t)(sp - d));
+		user[sp - d] = '\0';
+	}
+	char challenge[sizeof(x->challenge)]; /* the verdict resets x */
+	memcpy(challenge, x->challenge, sizeof(challenge));
+	const struct lab_user *who = NULL;
+	enum lab_auth r = lab_auth_cram(x->users, x->persona, challenge, d, &who);
+	return lab_sasl_verdict(x, r, who, user, "AUTH CRAM-MD5", out);
+}
+
+enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n,
+				  struct buf *out)
+{
+	const struct lab_sasl_proto *pr = x->proto;
+	if (n == 1 && line[0] == '*') {
+		lab_sasl_reset(x);
+		lab_say_text(out, pr->aborted);
+		set_why(x, "%s", pr->aborted_why);
+		return pr->abort_is_error ? count_error(x, out) : LAB_GO_ON;
+	}
+	struct buf dec;
+	buf_init(&dec, 2048);
+	bool decoded = decode_b64(line, n, &dec);
+	bool has_nul = decoded && dec.len && memchr(dec.data, '\0', dec.len);
+	if (!decoded || (pr->nul_is_bad_base64 && has_nul && x->step != LAB_SASL_PLAIN)) {
+		buf_free(&dec);
+		lab_sasl_reset(x);
+		lab_say_text(out, pr->bad_continued);
+		set_why(x, "%s", pr->bad_continued_why);
+		return count_error(x, out);
+	}
+	enum lab_action a = LAB_GO_ON;
+	switch (x->step) {
+	case LAB_SASL_PLAIN:
+		a = plain(x, &dec, out);
+		break;
+	case LAB_SASL_LOGIN_USER:
+		a = login_user(x, &dec, out);
+		break;
+	case LAB_SASL_LOGIN_PASS:
+		a = login_pass(x, &dec, out);
+		break;
+	case LAB_SASL_CRAM:
+		a = cram(x, &dec, out);
+		break;
+	case LAB_SASL_NONE:
+		break;
+	}
+	buf_free(&dec);
+	return a;
+}
