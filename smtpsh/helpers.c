@@ -281,13 +281,11 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 {
 	(void)len, (void)secret;
 	if (*args) {
-		struct target t = {0};
-		const char *err = parse_target(args, &t);
-		if (err) {
-			render_warning(sh, "/connect: %s", err);
+		char why[512];
+		if (target_parse(args, &sh->target, why, sizeof(why)) != ERR_OK) {
+			render_warning(sh, "/connect: %s", why);
 			return NULL;
 		}
-		sh->target = t;
 	}
 	if (session_connected(&sh->session))
 		session_close(&sh->session);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -100,140 +99,6 @@ static bool pick_color(const char *when, bool tty)
 	if (!strcmp(when, "never"))
 		return false;
 	return tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
-}
-
-/* "smtp", "smtps", "pop3", "pop3s" (any case): the schemes smtpsh reads. */
-static bool known_scheme(const char *s, size_t n)
-{
-	static const char *const names[] = {"smtp", "smtps", "pop3", "pop3s"};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && !strncasecmp(s, names[i], n))
-			return true;
-	return false;
-}
-
-/* USER@ at the start of rest (up to the last '@' before any '/'): the
- * user name, %XX-decoded, into t->user; rest moves past it.  NULL or an
- * error sentence. */
-static const char *parse_user(const char **rest, struct target *t)
-{
-	size_t authority = strcspn(*rest, "/");
-	const char *at = NULL;
-	for (size_t i = 0; i < authority; i++)
-		if ((*rest)[i] == '@')
-			at = *rest + i;
-	if (!at)
-		return NULL;
-	size_t n = (size_t)(at - *rest);
-	if (n == 0)
-		return "no user name before '@' (smtp://USER@HOST, or no '@' at all)";
-	if (memchr(*rest, ':', n))
-		return "no password in the URL (it would show in ps and the shell's history): "
-		       "give smtp://USER@HOST, and the password at login's prompt, in "
-		       "SMTPSH_PASSWORD or with --password-file";
-	size_t k = 0;
-	for (const char *p = *rest; p < at; p++) {
-		unsigned v;
-		if (*p == '%' && at - p > 2 && isxdigit((unsigned char)p[1]) &&
-		    isxdigit((unsigned char)p[2]) && sscanf(p + 1, "%2x", &v) == 1 && v) {
-			t->user[k++] = (char)v; /* alice%40example.org */
-			p += 2;
-		} else {
-			t->user[k++] = *p;
-		}
-		if (k + 1 >= sizeof(t->user))
-			return "user name too long";
-	}
-	t->user[k] = '\0';
-	*rest = at + 1;
-	return NULL;
-}
-
-/* Parses TARGET into t.  Returns NULL or an error sentence. */
-const char *parse_target(const char *arg, struct target *t)
-{
-	static char err[300];
-	const char *rest = arg;
-	bool have_proto = false;
-	const char *sep = strstr(arg, "://");
-	size_t word = strcspn(arg, ":/");
-	/* smtp:/host, smtp:host: a scheme without its two slashes (smtp:25
-	 * stays a host named smtp, port 25) */
-	const char *after = arg + word + (arg[word] != '\0');
-	size_t digits = strspn(after, "0123456789");
-	bool port_follows = digits > 0 && (after[digits] == '\0' || !strcmp(after + digits, "/"));
-	if (!sep && arg[word] == ':' && known_scheme(arg, word) && !port_follows) {
-		snprintf(err, sizeof(err),
-		         "'%.60s' is not a URL smtpsh reads: write %.*s://HOST[:PORT]", arg,
-		         (int)word, arg);
-		return err;
-	}
-	if (sep) {
-		size_t n = (size_t)(sep - arg);
-		if (n == 4 && !strncasecmp(arg, "smtp", 4))
-			t->proto = PROTO_SMTP;
-		else if (n == 4 && !strncasecmp(arg, "pop3", 4))
-			t->proto = PROTO_POP3;
-		else if (n == 5 && !strncasecmp(arg, "smtps", 5))
-			t->proto = PROTO_SMTP, t->tls = true;
-		else if (n == 5 && !strncasecmp(arg, "pop3s", 5))
-			t->proto = PROTO_POP3, t->tls = true;
-		else {
-			snprintf(err, sizeof(err),
-				 "unknown scheme '%.*s': use smtp:// or pop3://",
-				 (int)(n > 20 ? 20 : n), arg);
-			return err;
-		}
-		have_proto = true;
-		rest = sep + 3;
-	}
-	const char *uerr = parse_user(&rest, t);
-	if (uerr)
-		return uerr;
-	const char *port = NULL;
-	size_t hostlen;
-	if (rest[0] == '[') {
-		const char *close = strchr(rest, ']');
-		if (!close)
-			return "unclosed '[' in the address: write IPv6 as [::1]:25";
-		rest++;
-		hostlen = (size_t)(close - rest);
-		if (close[1] == ':')
-			port = close + 2;
-		else if (close[1] && strcmp(close + 1, "/"))
-			return "unexpected text after ']': write IPv6 as [::1]:25";
-	} else {
-		const char *colon = strchr(rest, ':');
-		if (colon && strchr(colon + 1, ':')) {
-			hostlen = strcspn(rest, "/"); /* bare IPv6, no port */
-		} else {
-			hostlen = colon ? (size_t)(colon - rest) : strcspn(rest, "/");
-			port = colon ? colon + 1 : NULL;
-		}
-	}
-	if (hostlen == 0)
-		return "no host given";
-	if (hostlen >= sizeof(t->host))
-		return "host name too long";
-	memcpy(t->host, rest, hostlen);
-	t->host[hostlen] = '\0';
-	if (port) {
-		char *end;
-		long p = strtol(port, &end, 10);
-		if (!*port || (*end && strcmp(end, "/")) || p < 1 || p > 65535) {
-			snprintf(err, sizeof(err), "bad port '%.20s': a number from 1 to 65535", port);
-			return err;
-		}
-		t->port = (unsigned)p;
-	}
-	if (!have_proto) {
-		t->proto = (t->port == 110 || t->port == 995) ? PROTO_POP3 : PROTO_SMTP;
-		t->tls = t->tls || t->port == 465 || t->port == 995;
-	}
-	if (!t->port)
-		t->port = t->proto == PROTO_POP3 ? (t->tls ? 995 : 110) :
-			  (t->tls ? 465 : 25);
-	return NULL;
 }
 
 /* `smtpsh show FILE`, `smtpsh replay [--all] FILE` */
@@ -500,8 +365,9 @@ int main(int argc, char **argv)
 			}
 		mask_free(&m);
 	}
-	const char *terr = parse_target(lab ? lab_url : against ? against_url : argv[optind], &sh.target);
-	if (terr) {
+	char terr[512];
+	if (target_parse(lab ? lab_url : against ? against_url : argv[optind], &sh.target, terr,
+	                 sizeof(terr)) != ERR_OK) {
 		fprintf(stderr, "smtpsh: %s\n", terr);
 		return EXIT_USAGE;
 	}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "session.h"
+#include "target.h"
 #include "transcript.h"
 
 /* Exit statuses (documented in --help and the man page). */
@@ -15,14 +16,6 @@ enum {
 	EXIT_CONNECT = 3,   /* could not connect (unknown host, refused, timeout) */
 	EXIT_PROTOCOL = 4,  /* the server broke the protocol, went silent or hung up */
 	EXIT_DIVERGED = 5,  /* replay --against / serve: the peer did not follow the transcript */
-};
-
-struct target {
-	enum proto proto;
-	char user[128]; /* smtp://USER@HOST: for login, or "" */
-	char host[256];
-	unsigned port;
-	bool tls;             /* implicit TLS (smtps://, pop3s://, --tls) */
 };
 
 struct shell {
@@ -87,10 +80,6 @@ enum helper_result helpers_run(struct shell *sh, const char *line,
 /* For completion: the i-th helper name (with its '/' when slash is set),
  * NULL past the end. */
 const char *helpers_name(size_t i, bool *needs_slash);
-
-/* main.c: TARGET (smtp://host:port, pop3s://..., host:port) -> t; NULL
- * or a sentence saying what is wrong. */
-const char *parse_target(const char *arg, struct target *t);
 
 /* paths.c: $XDG_STATE_HOME/smtpsh/SUB (or ~/.local/state/...), created
  * with mode 0700; false when there is no home to put it in. */

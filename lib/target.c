@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "target.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "text.h"
+
+/* The one place the schemes and their default ports live.  Each port is
+ * the IANA one for that service: 25 SMTP relay (RFC 5321), 465 SMTP
+ * submission over implicit TLS (RFC 8314 section 3.3), 110 POP3 (RFC
+ * 1939), 995 POP3 over implicit TLS (RFC 8314).  The table also reads
+ * backwards: a bare HOST:PORT whose port is one of these gets that row's
+ * protocol and TLS, so mail.example:995 is POP3 over TLS.  587
+ * (submission with STARTTLS) is deliberately no default: it is SMTP in
+ * plaintext until --starttls or a typed STARTTLS upgrades it. */
+static const struct scheme {
+	const char *name;
+	enum proto proto;
+	unsigned port;
+	bool tls;
+} schemes[] = {
+	{"smtp", PROTO_SMTP, 25, false},
+	{"smtps", PROTO_SMTP, 465, true},
+	{"pop3", PROTO_POP3, 110, false},
+	{"pop3s", PROTO_POP3, 995, true},
+};
+#define NSCHEMES (sizeof(schemes) / sizeof(schemes[0]))
+
+/* The scheme named by s[0..n) in any case, or NULL. */
+static const struct scheme *scheme_named(const char *s, size_t n)
+{
+	for (size_t i = 0; i < NSCHEMES; i++)
+		if (strlen(schemes[i].name) == n && !strncasecmp(s, schemes[i].name, n))
+			return &schemes[i];
+	return NULL;
+}
+
+/* why = before 'p[0..n)' after, the quoted input run through the
+ * sanitiser first so a control character typed in a TARGET cannot break
+ * the one-line sentence or reach the terminal. */
+static enum err invalid_quoting(char *why, size_t whysz, const char *before, const char *p,
+                                size_t n, const char *after)
+{
+	struct buf safe;
+	bool ok;
+	buf_init(&safe, 4 * n + 16);
+	text_sanitize(&safe, p, n, &ok);
+	snprintf(why, whysz, "%s'%s'%s", before, safe.data ? safe.data : "", after);
+	buf_free(&safe);
+	return ERR_INVALID;
+}
+
+static enum err invalid(char *why, size_t whysz, const char *sentence)
+{
+	snprintf(why, whysz, "%s", sentence);
+	return ERR_INVALID;
+}
+
+/* USER@ at the start of *rest (up to the last '@' before any '/'): the
+ * user name, %XX-decoded, into t->user; *rest moves past it.  NULL or an
+ * error sentence. */
+static const char *parse_user(const char **rest, struct target *t)
+{
+	size_t authority = strcspn(*rest, "/");
+	const char *at = NULL;
+	for (size_t i = 0; i < authority; i++)
+		if ((*rest)[i] == '@')
+			at = *rest + i;
+	if (!at)
+		return NULL;
+	size_t n = (size_t)(at - *rest);
+	if (n == 0)
+		return "no user name before '@' (smtp://USER@HOST, or no '@' at all)";
+	if (memchr(*rest, ':', n))
+		return "no password in the URL (it would show in ps and the shell's history): "
+		       "give smtp://USER@HOST, and the password at login's prompt, in "
+		       "SMTPSH_PASSWORD or with --password-file";
+	size_t k = 0;
+	for (const char *p = *rest; p < at; p++) {
+		unsigned v;
+		if (*p == '%' && at - p > 2 && isxdigit((unsigned char)p[1]) &&
+		    isxdigit((unsigned char)p[2]) && sscanf(p + 1, "%2x", &v) == 1 && v) {
+			t->user[k++] = (char)v; /* alice%40example.org */
+			p += 2;
+		} else {
+			t->user[k++] = *p;
+		}
+		if (k + 1 >= sizeof(t->user))
+			return "user name too long";
+	}
+	t->user[k] = '\0';
+	*rest = at + 1;
+	return NULL;
+}
+
+enum err target_parse(const char *text, struct target *out, char *why, size_t whysz)
+{
+	struct target parsed = {0}, *t = &parsed;
+	const struct scheme *scheme = NULL;
+	const char *rest = text;
+	const char *sep = strstr(text, "://");
+	size_t word = strcspn(text, ":/");
+	/* smtp:/host, smtp:host: a scheme without its two slashes (smtp:25
+	 * stays a host named smtp, port 25) */
+	const char *after = text + word + (text[word] != '\0');
+	size_t digits = strspn(after, "0123456789");
+	bool port_follows = digits > 0 && (after[digits] == '\0' || !strcmp(after + digits, "/"));
+	if (!sep && text[word] == ':' && scheme_named(text, word) && !port_follows) {
+		char how[64];
+		snprintf(how, sizeof(how), " is not a URL smtpsh reads: write %.*s://HOST[:PORT]",
+		         (int)word, text);
+		return invalid_quoting(why, whysz, "", text, strnlen(text, 60), how);
+	}
+	if (sep) {
+		size_t n = (size_t)(sep - text);
+		scheme = scheme_named(text, n);
+		if (!scheme)
+			return invalid_quoting(why, whysz, "unknown scheme ", text, n > 20 ? 20 : n,
+			                       ": use smtp:// or pop3://");
+		t->proto = scheme->proto;
+		t->tls = scheme->tls;
+		rest = sep + 3;
+	}
+	const char *uerr = parse_user(&rest, t);
+	if (uerr)
+		return invalid(why, whysz, uerr);
+	const char *port = NULL;
+	size_t hostlen;
+	if (rest[0] == '[') {
+		const char *close = strchr(rest, ']');
+		if (!close)
+			return invalid(why, whysz,
+			               "unclosed '[' in the address: write IPv6 as [::1]:25");
+		rest++;
+		hostlen = (size_t)(close - rest);
+		if (close[1] == ':')
+			port = close + 2;
+		else if (close[1] && strcmp(close + 1, "/"))
+			return invalid(why, whysz,
+			               "unexpected text after ']': write IPv6 as [::1]:25");
+	} else {
+		const char *colon = strchr(rest, ':');
+		if (colon && strchr(colon + 1, ':')) {
+			hostlen = strcspn(rest, "/"); /* bare IPv6, no port */
+		} else {
+			hostlen = colon ? (size_t)(colon - rest) : strcspn(rest, "/");
+			port = colon ? colon + 1 : NULL;
+		}
+	}
+	if (hostlen == 0)
+		return invalid(why, whysz, "no host given");
+	if (hostlen >= sizeof(t->host))
+		return invalid(why, whysz, "host name too long");
+	memcpy(t->host, rest, hostlen);
+	t->host[hostlen] = '\0';
+	if (port) {
+		char *end;
+		long p = strtol(port, &end, 10);
+		if (!*port || (*end && strcmp(end, "/")) || p < 1 || p > 65535)
+			return invalid_quoting(why, whysz, "bad port ", port, strnlen(port, 20),
+			                       ": a number from 1 to 65535");
+		t->port = (unsigned)p;
+	}
+	if (!scheme) { /* no scheme: a well-known port names it, else SMTP */
+		for (size_t i = 0; i < NSCHEMES && !scheme; i++)
+			if (schemes[i].port == t->port)
+				scheme = &schemes[i];
+		t->proto = scheme ? scheme->proto : PROTO_SMTP;
+		t->tls = scheme && scheme->tls;
+	}
+	if (!t->port)
+		for (size_t i = 0; i < NSCHEMES; i++)
+			if (schemes[i].proto == t->proto && schemes[i].tls == t->tls)
+				t->port = schemes[i].port;
+	*out = parsed;
+	return ERR_OK;
+}
