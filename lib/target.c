@@ -94,6 +94,12 @@ static const char *parse_user(const char **rest, struct target *t)
 			return "user name too long";
 	}
 	t->user[k] = '\0';
+	/* login sends the name as a protocol line: a decoded CR, LF or other
+	 * control byte would smuggle a second command (a%0d%0aRSET) */
+	for (const char *c = t->user; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return "the user name holds a control character (%0d, %0a...): "
+			       "login would send it as part of a command";
 	*rest = at + 1;
 	return NULL;
 }

@@ -111,9 +111,10 @@ static const struct row rows[] = {
 	OK("smtp://a%zz@h", SMTP, "h", 25, false, "a%zz"), /* not hex: kept */
 	OK("smtp://a%00@h", SMTP, "h", 25, false, "a%00"), /* NUL: kept */
 	OK("smtp://a%3Ab@h", SMTP, "h", 25, false, "a:b"), /* pinned: decoded ':' */
-	/* pinned: a decoded CR LF stays in the user name */
-	{"smtp://a%0d%0aRSET@h", "smtp://a%0d%0aRSET@h (CR LF decoded)", true, SMTP, "h", 25, false,
-	 "a\r\nRSET", NULL},
+	/* a decoded CR LF would smuggle a command into login's USER line */
+	BAD("smtp://a%0d%0aRSET@h", "control character"),
+	BAD("pop3://a%09b@h", "control character"),
+	BAD("smtp://a%7f@h", "control character"),
 	OK("smtp://h/x@y", SMTP, "h", 25, false, ""), /* '@' after '/': no user */
 	BAD("smtp://alice:secret@h", "password"),
 	BAD("alice:secret@h", "password"),
