@@ -14,15 +14,39 @@
 void session_init(struct session *s, enum proto p,
 		  const struct session_hooks *hooks, int timeout_ms)
 {
-	memset(s, 0, sizeof(*s));
-	s->proto = p;
-	s->state = ST_CLOSED;
+	/* The starting state is no transition: set here, not by set_state(). */
+	*s = (struct session){.proto = p, .state = ST_CLOSED};
 	conn_init(&s->conn);
 	reply_parser_init(&s->parser, p == PROTO_POP3 ? REPLY_POP3 : REPLY_SMTP);
 	if (hooks)
 		s->hooks = *hooks;
 	s->timeout_ms = timeout_ms;
 	s->pop3_count = s->pop3_octets = -1;
+}
+
+/* The one place the state changes: the change is kept in the ring and
+ * told to the trace hook.  why is short text, "250 to RCPT". */
+static void set_state(struct session *s, enum pstate to, const char *why)
+{
+	enum pstate from = s->state;
+	if (from == to)
+		return;
+	s->state = to;
+	struct session_transition *t = &s->transitions[s->ntransitions++ % SESSION_MAX_TRANSITIONS];
+	t->from = from;
+	t->to = to;
+	snprintf(t->why, sizeof(t->why), "%s", why);
+	if (s->hooks.state)
+		s->hooks.state(s->hooks.ctx, s->proto, from, to, t->why);
+}
+
+const struct session_transition *session_transition(const struct session *s, size_t i)
+{
+	unsigned long kept =
+	    s->ntransitions < SESSION_MAX_TRANSITIONS ? s->ntransitions : SESSION_MAX_TRANSITIONS;
+	if (i >= kept)
+		return NULL;
+	return &s->transitions[(s->ntransitions - kept + i) % SESSION_MAX_TRANSITIONS];
 }
 
 void session_free(struct session *s)
@@ -40,7 +64,7 @@ bool session_connected(const struct session *s)
 void session_start_offline(struct session *s)
 {
 	s->offline = true;
-	s->state = ST_GREETING;
+	set_state(s, ST_GREETING, "transcript opened");
 	s->connected_at = s->last_rx = s->last_tx = time(NULL);
 	s->npending = 1;
 	memset(&s->pending[0], 0, sizeof(s->pending[0]));
@@ -191,7 +215,7 @@ enum err session_connect(struct session *s, const char *host, unsigned port,
 		}
 		s->tls = true;
 	}
-	s->state = ST_GREETING;
+	set_state(s, ST_GREETING, "connected");
 	s->connected_at = s->last_rx = s->last_tx = time(NULL);
 	s->npending = 1;
 	memset(&s->pending[0], 0, sizeof(s->pending[0]));
@@ -252,7 +276,7 @@ static void write_failed(struct session *s, enum err e)
 	s->protocol_errors++;
 	s->npending = 0;
 	conn_close(&s->conn);
-	s->state = ST_CLOSED;
+	set_state(s, ST_CLOSED, "write failed");
 	s->tls = false;
 	emit_error(s, e, NULL, "%s: connection closed%s", s->conn.err,
 	           data ? ", the message abandoned unfinished (no \".\" was sent)"
@@ -317,7 +341,7 @@ static enum err send_data_line(struct session *s, const char *line, size_t len,
 	}
 	buf_free(&wire);
 	if (end && e == ERR_OK)
-		s->state = ST_SMTP_READY; /* the reply to "." ends the message */
+		set_state(s, ST_SMTP_READY, "\".\" sent"); /* the reply to "." ends the message */
 	return e;
 }
 
@@ -490,41 +514,41 @@ static void on_line(struct session *s, const struct reply_line *l)
 		s->hooks.line(s->hooks.ctx, l);
 }
 
-static void smtp_transition(struct session *s, const char *verb,
-			    const struct reply *r)
+static void smtp_transition(struct session *s, const char *verb, const struct reply *r,
+                            const char *why)
 {
 	int c = r->code;
 	if (c == 421) {
-		s->state = ST_CLOSED; /* the server is closing */
+		set_state(s, ST_CLOSED, why); /* the server is closing */
 		return;
 	}
 	if (!verb)
 		return;
 	if (!*verb) { /* greeting */
-		s->state = ST_SMTP_INIT;
+		set_state(s, ST_SMTP_INIT, why);
 		return;
 	}
 	if (!strcmp(verb, "EHLO") || !strcmp(verb, "HELO")) {
 		if (c == 250) {
-			s->state = ST_SMTP_READY;
+			set_state(s, ST_SMTP_READY, why);
 			s->rcpts = 0;
 			if (!strcmp(verb, "HELO"))
 				forget_caps(s), s->caps_known = true;
 		}
 	} else if (!strcmp(verb, "MAIL")) {
 		if (c == 250) {
-			s->state = ST_SMTP_MAIL;
+			set_state(s, ST_SMTP_MAIL, why);
 			s->rcpts = 0;
 		}
 	} else if (!strcmp(verb, "RCPT")) {
 		if ((c == 250 || c == 251) &&
 		    (s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT)) {
-			s->state = ST_SMTP_RCPT;
+			set_state(s, ST_SMTP_RCPT, why);
 			s->rcpts++;
 		}
 	} else if (!strcmp(verb, "DATA")) {
 		if (c == 354) {
-			s->state = ST_SMTP_DATA;
+			set_state(s, ST_SMTP_DATA, why);
 			s->data_lines = 0;
 		} else if (s->state == ST_SMTP_READY && s->rcpts) {
 			/* the reply to the final "." */
@@ -534,32 +558,32 @@ static void smtp_transition(struct session *s, const char *verb,
 		}
 	} else if (!strcmp(verb, "RSET")) {
 		if (c == 250 && s->state != ST_SMTP_INIT) {
-			s->state = ST_SMTP_READY;
+			set_state(s, ST_SMTP_READY, why);
 			s->rcpts = 0;
 		}
 	} else if (!strcmp(verb, "AUTH")) {
 		if (c == 334) {
 			if (s->state != ST_SASL)
 				s->sasl_prev = s->state;
-			s->state = ST_SASL;
+			set_state(s, ST_SASL, why);
 			note_challenge(s, r->text, strlen(r->text));
 		} else {
 			if (s->state == ST_SASL)
-				s->state = s->sasl_prev;
+				set_state(s, s->sasl_prev, why);
 			if (c == 235)
 				s->authenticated = true;
 		}
 	}
 }
 
-static void pop3_transition(struct session *s, const char *verb,
-			    const struct reply *r)
+static void pop3_transition(struct session *s, const char *verb, const struct reply *r,
+                            const char *why)
 {
 	bool ok = r->code == REPLY_POP3_OK;
 	if (!verb)
 		return;
 	if (!*verb) {
-		s->state = ok ? ST_POP3_AUTH : ST_CLOSED;
+		set_state(s, ok ? ST_POP3_AUTH : ST_CLOSED, why);
 		const char *lt = strchr(r->text, '<');
 		const char *gt = lt ? strchr(lt, '>') : NULL;
 		s->apop_stamp[0] = '\0';
@@ -570,23 +594,26 @@ static void pop3_transition(struct session *s, const char *verb,
 	}
 	if (!strcmp(verb, "USER")) {
 		if (s->state == ST_POP3_AUTH || s->state == ST_POP3_USER)
-			s->state = ok ? ST_POP3_USER : ST_POP3_AUTH;
+			set_state(s, ok ? ST_POP3_USER : ST_POP3_AUTH, why);
 	} else if (!strcmp(verb, "PASS") || !strcmp(verb, "APOP")) {
 		if (ok && s->state != ST_POP3_TRANS) {
-			s->state = ST_POP3_TRANS;
+			set_state(s, ST_POP3_TRANS, why);
 			s->authenticated = true;
 		} else if (!ok && s->state == ST_POP3_USER) {
-			s->state = ST_POP3_AUTH;
+			set_state(s, ST_POP3_AUTH, why);
 		}
 	} else if (!strcmp(verb, "AUTH")) {
 		if (r->code == REPLY_POP3_CONT) {
 			if (s->state != ST_SASL)
 				s->sasl_prev = s->state;
-			s->state = ST_SASL;
+			set_state(s, ST_SASL, why);
 			note_challenge(s, r->text, strlen(r->text));
 		} else if (s->state == ST_SASL || s->sasl_mech[0]) {
-			s->state = ok && !r->has_body ? ST_POP3_TRANS :
-				   s->state == ST_SASL ? s->sasl_prev : s->state;
+			set_state(s,
+			          ok && !r->has_body    ? ST_POP3_TRANS
+			          : s->state == ST_SASL ? s->sasl_prev
+			                                : s->state,
+			          why);
 			if (ok && !r->has_body)
 				s->authenticated = true;
 		}
@@ -597,7 +624,7 @@ static void pop3_transition(struct session *s, const char *verb,
 			s->pop3_octets = o;
 		}
 	} else if (!strcmp(verb, "QUIT") && ok) {
-		s->state = ST_CLOSED;
+		set_state(s, ST_CLOSED, why);
 	}
 }
 
@@ -611,7 +638,8 @@ static void tls_is_up(struct session *s, size_t injected)
 	/* RFC 3207 §4.2 / RFC 2595 §4: forget what was learned before TLS. */
 	forget_caps(s);
 	s->authenticated = false;
-	s->state = s->proto == PROTO_SMTP ? ST_SMTP_INIT : ST_POP3_AUTH;
+	set_state(s, s->proto == PROTO_SMTP ? ST_SMTP_INIT : ST_POP3_AUTH,
+	          s->proto == PROTO_SMTP ? "TLS up after STARTTLS" : "TLS up after STLS");
 	if (s->hooks.tls && !s->offline)
 		s->hooks.tls(s->hooks.ctx, &s->tls_info, true, injected);
 }
@@ -638,11 +666,32 @@ static void start_tls_now(struct session *s)
 		emit_error(s, e, NULL, "%s%s%s", s->conn.err,
 			   s->tls_info.advice[0] ? "; " : "", s->tls_info.advice);
 		conn_close(&s->conn);
-		s->state = ST_CLOSED;
+		set_state(s, ST_CLOSED, "TLS handshake failed");
 		emit_event(s, "connection closed: nothing was sent in plaintext after STARTTLS");
 		return;
 	}
 	tls_is_up(s, injected);
+}
+
+/* What moved the state: the reply code and the command it answers,
+ * "250 to RCPT", "+OK to PASS", "220 greeting". */
+static void reply_why(const struct session *s, const char *verb, const struct reply *r, char *out,
+                      size_t n)
+{
+	char code[8];
+	if (s->proto == PROTO_POP3)
+		snprintf(code, sizeof(code), "%s",
+		         r->code == REPLY_POP3_OK     ? "+OK"
+		         : r->code == REPLY_POP3_CONT ? "+"
+		                                      : "-ERR");
+	else
+		snprintf(code, sizeof(code), "%03d", r->code);
+	if (!verb)
+		snprintf(out, n, "unsolicited %s", code);
+	else if (!*verb)
+		snprintf(out, n, "%s greeting", code);
+	else
+		snprintf(out, n, "%s to %s", code, verb);
 }
 
 static void on_reply(struct session *s, const struct reply *r)
@@ -658,13 +707,15 @@ static void on_reply(struct session *s, const struct reply *r)
 	const char *verb = solicited ? cur.verb : NULL;
 	if (verb && !*verb)
 		snprintf(s->banner, sizeof(s->banner), "%s", r->text);
+	char why[48];
+	reply_why(s, verb, r, why, sizeof(why));
 	if (s->proto == PROTO_SMTP)
-		smtp_transition(s, verb, r);
+		smtp_transition(s, verb, r, why);
 	else
-		pop3_transition(s, verb, r);
+		pop3_transition(s, verb, r, why);
 	if (verb && !strcmp(verb, "QUIT") &&
 	    (r->code == 221 || r->code == REPLY_POP3_OK))
-		s->state = ST_CLOSED;
+		set_state(s, ST_CLOSED, why);
 	s->answering = solicited ? &cur : NULL;
 	if (s->hooks.reply)
 		s->hooks.reply(s->hooks.ctx, r);
@@ -750,7 +801,7 @@ static void lost_connection(struct session *s, enum err e)
 	}
 	s->npending = 0;
 	conn_close(&s->conn);
-	s->state = ST_CLOSED;
+	set_state(s, ST_CLOSED, e == ERR_CLOSED ? "connection closed" : "connection lost");
 	s->tls = false;
 }
 
@@ -818,6 +869,6 @@ void session_close(struct session *s)
 {
 	conn_close(&s->conn);
 	s->npending = 0;
-	s->state = ST_CLOSED;
+	set_state(s, ST_CLOSED, "closed locally");
 	s->tls = false;
 }

@@ -48,7 +48,18 @@ struct session_hooks {
 	 * handshake, which were discarded. */
 	void (*tls)(void *ctx, const struct tls_info *info, bool starttls,
 		    size_t injected);
+	/* The state machine moved (from != to); why is short text: "250 to
+	 * RCPT", "+OK to PASS", "connection closed"... */
+	void (*state)(void *ctx, enum proto p, enum pstate from, enum pstate to, const char *why);
 };
+
+/* One state change, as kept in the session's recent history. */
+struct session_transition {
+	enum pstate from, to;
+	char why[48];
+};
+
+#define SESSION_MAX_TRANSITIONS 8
 
 /* A command waiting for its reply. */
 struct session_pending {
@@ -64,7 +75,7 @@ struct session_pending {
 
 struct session {
 	enum proto proto;
-	enum pstate state;
+	enum pstate state; /* changed only by the setter in session.c */
 	struct conn conn;
 	struct reply_parser parser;
 	struct session_hooks hooks;
@@ -113,6 +124,10 @@ struct session {
 	bool offline;             /* replaying a transcript: nothing is
 				     written, bytes come from session_feed() */
 	char err[512];            /* one sentence after a failure */
+
+	/* The last SESSION_MAX_TRANSITIONS state changes (a ring). */
+	struct session_transition transitions[SESSION_MAX_TRANSITIONS];
+	unsigned long ntransitions; /* changes since session_init */
 };
 
 enum send_flag {
@@ -166,6 +181,9 @@ bool session_is_secret(const struct session *s, const char *line);
 /* The capability whose keyword is kw (case-insensitive), or NULL. */
 const char *session_cap(const struct session *s, const char *kw);
 struct proto_ctx session_proto_ctx(const struct session *s);
+/* The i-th of the state changes still kept, oldest first (i from 0), or
+ * NULL past the last one. */
+const struct session_transition *session_transition(const struct session *s, size_t i);
 void session_close(struct session *s);
 
 #endif

@@ -241,6 +241,14 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	render_info(sh, "banner:     %s", *greeting ? greeting : "(none yet)");
 	buf_free(&banner);
 	render_info(sh, "state:      %s", proto_state_name(s->state));
+	const struct session_transition *t;
+	for (size_t i = 0; (t = session_transition(s, i)) != NULL; i++) {
+		struct buf why;
+		render_info(sh, "  %s: %s -> %s (%s)", proto_name(s->proto),
+		            proto_state_name(t->from), proto_state_name(t->to),
+		            render_safe(t->why, &why));
+		buf_free(&why);
+	}
 	if (s->tls) {
 		render_info(sh, "tls:        %s, %s", s->tls_info.version, s->tls_info.cipher);
 		render_info(sh, "            certificate %s; %s", s->tls_info.subject, s->tls_info.verdict);

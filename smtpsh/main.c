@@ -65,6 +65,8 @@ static void usage(FILE *f)
 	      "      --no-record      do not write a transcript\n"
 	      "      --timestamps     add relative times to the transcript\n"
 	      "      --show-secrets   show passwords and their base64 on screen and on record\n"
+	      "      --trace          print each state change on standard error\n"
+	      "                       (-- trace: smtp: mail -> rcpt (250 to RCPT)); never recorded\n"
 	      "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n"
 	      "      --no-history     do not read or write the history file\n"
 	      "      --lab            start the built-in practice server and connect to it\n"
@@ -212,7 +214,7 @@ int main(int argc, char **argv)
 	}
 	const char *color = "auto";
 	const char *file = NULL;
-	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS, OPT_RECORD, OPT_NORECORD, OPT_SHOWSECRETS, OPT_TIMESTAMPS, OPT_AGAINST, OPT_EXACT, OPT_MASK, OPT_LAB, OPT_PERSONA };
+	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS, OPT_RECORD, OPT_NORECORD, OPT_SHOWSECRETS, OPT_TIMESTAMPS, OPT_AGAINST, OPT_EXACT, OPT_MASK, OPT_LAB, OPT_PERSONA, OPT_TRACE };
 	bool lab = false;
 	struct lab_options labopt = {0};
 	const char *against_url = NULL;
@@ -244,6 +246,7 @@ int main(int argc, char **argv)
 		{"mask", required_argument, NULL, OPT_MASK},
 		{"lab", no_argument, NULL, OPT_LAB},
 		{"persona", required_argument, NULL, OPT_PERSONA},
+		{"trace", no_argument, NULL, OPT_TRACE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -293,6 +296,7 @@ int main(int argc, char **argv)
 		case OPT_EXACT: exact = true; break;
 		case OPT_LAB: lab = true; break;
 		case OPT_PERSONA: labopt.persona = optarg; break;
+		case OPT_TRACE: sh.trace = true; break;
 		case OPT_MASK:
 			if (nmasks == MASK_MAX) {
 				fprintf(stderr, "smtpsh: at most %d --mask\n", MASK_MAX);

@@ -474,8 +474,22 @@ static void on_tls(void *ctx, const struct tls_info *in, bool starttls,
 	render_end(sh);
 }
 
+/* --trace: each state change on stderr as it happens, never recorded. */
+static void on_state(void *ctx, enum proto p, enum pstate from, enum pstate to, const char *why)
+{
+	struct shell *sh = ctx;
+	struct buf b;
+	render_begin(sh);
+	fflush(sh->out); /* keep the order of stdout and stderr lines */
+	fprintf(stderr, "-- trace: %s: %s -> %s (%s)\n", proto_name(p), proto_state_name(from),
+	        proto_state_name(to), render_safe(why, &b));
+	render_end(sh);
+	buf_free(&b);
+}
+
 void render_init_hooks(struct shell *sh, struct session_hooks *h)
 {
+	h->state = sh->trace ? on_state : NULL;
 	h->tls = on_tls;
 	h->ctx = sh;
 	h->sent = on_sent;

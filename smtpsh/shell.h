@@ -43,6 +43,7 @@ struct shell {
 	bool starttls;        /* --starttls: upgrade right after the greeting */
 	struct transcript_writer rec; /* rec.f NULL when not recording */
 	bool show_secrets;    /* --show-secrets: secrets on screen and on record */
+	bool trace;           /* --trace: state changes on stderr */
 	/* told of every live reply (replay --against compares them) */
 	void (*observe_reply)(void *ctx, const struct reply *r);
 	void *observer_ctx;

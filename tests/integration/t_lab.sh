@@ -143,6 +143,38 @@ out=$(printf 'QUIT\n' | timeout "$shell_limit" "$SMTPSH" --no-record --no-histor
 echo "$out" | grep -q 'not among the trusted CAs' && pass "smtpsh: the lab certificate is refused without --cafile" ||
 	fail "smtpsh untrusted" "$(echo "$out" | tail -2)"
 
+# --trace: each state change on stderr, in order, never on stdout nor in the transcript;
+# status lists the same changes
+printf 'EHLO me\nMAIL FROM:<alice@localhost>\nRCPT TO:<bob@localhost>\nDATA\nSubject: t\n\nhi\n.\n/status\nQUIT\n' |
+	timeout 20 "$SMTPSH" --trace --record "$dir/trace.rec" --no-history "smtp://127.0.0.1:$SMTP" \
+		>"$dir/trace.out" 2>"$dir/trace.err"
+want='-- trace: smtp: closed -> greeting (connected)
+-- trace: smtp: greeting -> init (220 greeting)
+-- trace: smtp: init -> ready (250 to EHLO)
+-- trace: smtp: ready -> mail (250 to MAIL)
+-- trace: smtp: mail -> rcpt (250 to RCPT)
+-- trace: smtp: rcpt -> data (354 to DATA)
+-- trace: smtp: data -> ready ("." sent)
+-- trace: smtp: ready -> closed (221 to QUIT)'
+got=$(grep -- '-- trace:' "$dir/trace.err")
+[ "$got" = "$want" ] && pass "--trace: SMTP transitions on stderr, in order" || fail "--trace smtp" "$got"
+grep -q 'trace:' "$dir/trace.out" "$dir/trace.rec" && fail "--trace: a trace line on stdout or in the transcript" \
+	"$(grep -n trace "$dir/trace.out" "$dir/trace.rec" | head -3)" ||
+	{ grep -q '^R: 221' "$dir/trace.rec" && pass "--trace: no trace line on stdout nor in the transcript"; } ||
+	fail "--trace: the transcript was not written"
+grep -qx '  smtp: ready -> mail (250 to MAIL)' "$dir/trace.out" &&
+	grep -qx '  smtp: data -> ready ("." sent)' "$dir/trace.out" &&
+	pass "status: lists the last transitions" || fail "status transitions" "$(grep -A12 '^state:' "$dir/trace.out")"
+got=$(printf 'EHLO me\nstarttls\nEHLO me\nQUIT\n' | timeout 20 "$SMTPSH" --trace --no-record --no-history \
+	--cafile "$CA" "smtp://127.0.0.1:$SUB" 2>&1 >/dev/null | grep -- '-- trace:' | sed -n 4p)
+[ "$got" = '-- trace: smtp: ready -> init (TLS up after STARTTLS)' ] &&
+	pass "--trace: STARTTLS takes the session back to init" || fail "--trace starttls" "$got"
+got=$(printf 'USER alice\nPASS wrong\nUSER alice\nPASS alice-pw\nQUIT\n' |
+	timeout 20 "$SMTPSH" --trace --no-record --no-history "pop3://127.0.0.1:$POP3" 2>&1 >/dev/null |
+	grep -- '-- trace:' | tr '\n' '|')
+[ "$got" = '-- trace: pop3: closed -> greeting (connected)|-- trace: pop3: greeting -> login (+OK greeting)|-- trace: pop3: login -> pass (+OK to USER)|-- trace: pop3: pass -> login (-ERR to PASS)|-- trace: pop3: login -> pass (+OK to USER)|-- trace: pop3: pass -> trans (+OK to PASS)|-- trace: pop3: trans -> closed (+OK to QUIT)|' ] &&
+	pass "--trace: POP3 login, a wrong password back to login" || fail "--trace pop3" "$got"
+
 # ---- raw protocol checks ----
 check "bare LF refused as Postfix 3.9 does (521, then close)" "$PY" "$CLIENTS" barelf "$SMTP"
 check "pipelining: replies in order (250 250 250 550 354 250)" "$PY" "$CLIENTS" pipeline "$SMTP"

@@ -32,6 +32,8 @@ struct seen {
 	enum err last_err;
 	char events[4][128];
 	int nevents;
+	char transitions[16][96]; /* "smtp: from -> to (why)", as the hook saw them */
+	int ntransitions;
 };
 
 static void h_sent(void *ctx, const struct session_sent *s)
@@ -70,6 +72,13 @@ static void h_event(void *ctx, const char *text)
 	snprintf(w->events[w->nevents++ % 4], 128, "%s", text);
 }
 
+static void h_state(void *ctx, enum proto p, enum pstate from, enum pstate to, const char *why)
+{
+	struct seen *w = ctx;
+	snprintf(w->transitions[w->ntransitions++ % 16], 96, "%s: %s -> %s (%s)", proto_name(p),
+	         proto_state_name(from), proto_state_name(to), why);
+}
+
 struct session *current;
 
 struct fixture {
@@ -84,8 +93,12 @@ static int setup(void **state, enum proto p)
 	memset(&f, 0, sizeof(f));
 	int sv[2];
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	struct session_hooks h = {.ctx = &f.seen, .sent = h_sent, .reply = h_reply,
-				  .error = h_error, .event = h_event};
+	struct session_hooks h = {.ctx = &f.seen,
+	                          .sent = h_sent,
+	                          .reply = h_reply,
+	                          .error = h_error,
+	                          .event = h_event,
+	                          .state = h_state};
 	session_init(&f.s, p, &h, 2000);
 	f.s.conn.fd = sv[0];
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
@@ -182,6 +195,117 @@ static void smtp_full_transaction(void **state)
 	assert_int_equal(session_pump(&f->s, 100), ERR_CLOSED);
 	assert_int_equal(f->s.protocol_errors, 0);
 	assert_non_null(strstr(f->seen.events[(f->seen.nevents - 1) % 4], "closed by the server"));
+}
+
+/* The hook sees every change, in order, with what caused it; the ring
+ * keeps the last SESSION_MAX_TRANSITIONS of them, oldest first. */
+static void assert_transitions(const struct fixture *f, const char *const *want, int n)
+{
+	assert_int_equal(f->seen.ntransitions, n);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(f->seen.transitions[i], want[i]);
+	int first = n > SESSION_MAX_TRANSITIONS ? n - SESSION_MAX_TRANSITIONS : 0;
+	for (int i = first; i < n; i++) {
+		const struct session_transition *t = session_transition(&f->s, (size_t)(i - first));
+		assert_non_null(t);
+		char text[96];
+		snprintf(text, sizeof(text), "%s: %s -> %s (%s)", proto_name(f->s.proto),
+		         proto_state_name(t->from), proto_state_name(t->to), t->why);
+		assert_string_equal(text, want[i]);
+	}
+	assert_null(session_transition(&f->s, (size_t)(n - first)));
+}
+
+static void smtp_message(struct fixture *f)
+{
+	send_line(f, "MAIL FROM:<a@b>");
+	server_says(f, "250 2.1.0 Ok\r\n");
+	send_line(f, "RCPT TO:<c@d>");
+	server_says(f, "250 2.1.5 Ok\r\n");
+	send_line(f, "RCPT TO:<nobody@d>");
+	server_says(f, "550 5.1.1 no such user\r\n"); /* no change: still rcpt */
+	send_line(f, "DATA");
+	server_says(f, "354 go ahead\r\n");
+	send_line(f, "Subject: hi");
+	send_line(f, ".");
+	server_says(f, "250 2.0.0 queued\r\n");
+}
+
+static void smtp_transitions_traced(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx.test ESMTP\r\n");
+	send_line(f, "EHLO me");
+	server_says(f, "250-mx.test\r\n250 PIPELINING\r\n");
+	send_line(f, "RSET");
+	server_says(f, "250 Ok\r\n"); /* ready -> ready is no change */
+	smtp_message(f);
+	static const char *const one[] = {
+	    "smtp: greeting -> init (220 greeting)", "smtp: init -> ready (250 to EHLO)",
+	    "smtp: ready -> mail (250 to MAIL)",     "smtp: mail -> rcpt (250 to RCPT)",
+	    "smtp: rcpt -> data (354 to DATA)",      "smtp: data -> ready (\".\" sent)",
+	};
+	assert_transitions(f, one, 6);
+
+	/* A second message and QUIT: 11 changes, the ring keeps the last 8. */
+	smtp_message(f);
+	send_line(f, "QUIT");
+	server_says(f, "221 2.0.0 Bye\r\n");
+	close(f->server);
+	f->server = open("/dev/null", O_RDONLY);
+	assert_int_equal(session_pump(&f->s, 100), ERR_CLOSED); /* already closed: no change */
+	static const char *const all[] = {
+	    "smtp: greeting -> init (220 greeting)", "smtp: init -> ready (250 to EHLO)",
+	    "smtp: ready -> mail (250 to MAIL)",     "smtp: mail -> rcpt (250 to RCPT)",
+	    "smtp: rcpt -> data (354 to DATA)",      "smtp: data -> ready (\".\" sent)",
+	    "smtp: ready -> mail (250 to MAIL)",     "smtp: mail -> rcpt (250 to RCPT)",
+	    "smtp: rcpt -> data (354 to DATA)",      "smtp: data -> ready (\".\" sent)",
+	    "smtp: ready -> closed (221 to QUIT)",
+	};
+	assert_transitions(f, all, 11);
+	assert_int_equal(f->s.ntransitions, 11);
+}
+
+static void smtp_lost_connection_traced(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "220 mx\r\n");
+	send_line(f, "EHLO me");
+	close(f->server);
+	f->server = open("/dev/null", O_RDONLY);
+	assert_int_equal(session_pump(&f->s, 100), ERR_CLOSED);
+	static const char *const want[] = {
+	    "smtp: greeting -> init (220 greeting)",
+	    "smtp: init -> closed (connection closed)",
+	};
+	assert_transitions(f, want, 2);
+}
+
+static void pop3_login_traced(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "+OK POP3 ready\r\n");
+	send_line(f, "USER bob");
+	server_says(f, "+OK\r\n");
+	send_line(f, "PASS wrong");
+	server_says(f, "-ERR [AUTH] Authentication failed.\r\n");
+	send_line(f, "USER bob");
+	server_says(f, "+OK\r\n");
+	send_line(f, "PASS bob-secret");
+	server_says(f, "+OK Logged in.\r\n");
+	send_line(f, "STAT");
+	server_says(f, "+OK 2 1419\r\n"); /* no change */
+	send_line(f, "QUIT");
+	server_says(f, "+OK Bye\r\n");
+	static const char *const want[] = {
+	    "pop3: greeting -> login (+OK greeting)", "pop3: login -> pass (+OK to USER)",
+	    "pop3: pass -> login (-ERR to PASS)",     "pop3: login -> pass (+OK to USER)",
+	    "pop3: pass -> trans (+OK to PASS)",      "pop3: trans -> closed (+OK to QUIT)",
+	};
+	assert_transitions(f, want, 6);
+	/* session_close on a closed session changes nothing */
+	session_close(&f->s);
+	assert_int_equal(f->seen.ntransitions, 6);
 }
 
 static void smtp_auth_login_secrets(void **state)
@@ -464,6 +588,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(smtp_full_transaction, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_transitions_traced, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_lost_connection_traced, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(pop3_login_traced, setup_pop3, teardown),
 	    cmocka_unit_test_setup_teardown(smtp_auth_login_secrets, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(smtp_auth_plain_initial_response_redacted, setup_smtp,
 	                                    teardown),
