@@ -30,8 +30,8 @@ const char *annot_smtp(int code, const char *verb, char *buf, size_t bufsz);
 /* --- Enhanced status codes (RFC 3463, RFC 3886, RFC 4954, RFC 5248
  * IANA registry, ...) -------------------------------------------------- */
 struct annot_esc_entry {
-	int subject;  /* the Y of X.Y.Z */
-	int detail;   /* the Z; -1 for the subject's own description */
+	int subject; /* the Y of X.Y.Z */
+	int detail;  /* the Z; -1 for the subject's own description */
 	const char *meaning;
 	const char *source; /* "RFC 3463", "RFC 4954", ... */
 };
@@ -40,7 +40,8 @@ extern const size_t annot_esc_table_len;
 
 struct annot_esc {
 	int klass, subject, detail;
-	const char *klass_meaning;   /* "Success" / "Persistent transient failure" / "Permanent failure" */
+	const char
+	    *klass_meaning; /* "Success" / "Persistent transient failure" / "Permanent failure" */
 	const char *subject_meaning; /* NULL when the subject is unknown */
 	const char *detail_meaning;  /* NULL when X.Y.Z is not registered */
 	const char *source;          /* of the detail; NULL when not registered */
@@ -51,7 +52,7 @@ bool annot_esc_lookup(const char *esc, struct annot_esc *out);
 
 /* --- EHLO keywords (RFC 5321 and service extensions) ------------------ */
 struct annot_keyword {
-	const char *keyword;  /* upper case, e.g. "SIZE" */
+	const char *keyword; /* upper case, e.g. "SIZE" */
 	const char *meaning;
 };
 extern const struct annot_keyword annot_ehlo_keywords[];
@@ -67,7 +68,7 @@ extern const size_t annot_ehlo_keywords_len;
 const char *annot_ehlo(const char *text, char *buf, size_t bufsz);
 
 /* --- POP3 ---------------------------------------------------------------- */
-extern const struct annot_keyword annot_capa_tags[];   /* RFC 2449 & co */
+extern const struct annot_keyword annot_capa_tags[]; /* RFC 2449 & co */
 extern const size_t annot_capa_tags_len;
 /* Explains one CAPA body line ("SASL PLAIN LOGIN", "TOP", "EXPIRE 30"). */
 const char *annot_capa(const char *text, char *buf, size_t bufsz);
@@ -84,8 +85,8 @@ const char *annot_pop3(int status, const char *verb);
 /* Added so that tests can walk it: what annot_pop3() looks up.  verb NULL
  * is the general meaning of a status. */
 struct annot_pop3_status {
-	const char *verb;  /* upper case; "" for the greeting; NULL: any */
-	int status;        /* REPLY_POP3_OK / _ERR / _CONT (lib/reply.h) */
+	const char *verb; /* upper case; "" for the greeting; NULL: any */
+	int status;       /* REPLY_POP3_OK / _ERR / _CONT (lib/reply.h) */
 	const char *meaning;
 };
 extern const struct annot_pop3_status annot_pop3_statuses[];
@@ -96,7 +97,7 @@ extern const size_t annot_pop3_statuses_len;
  * 1939 §5, §7).  text is the answer after "+OK ".  NULL when it does;
  * otherwise a sentence (no server text in it) written into buf. */
 const char *annot_pop3_scan_check(const char *verb, unsigned long msgno, const char *text,
-				  char *buf, size_t bufsz);
+                                  char *buf, size_t bufsz);
 
 /* --- SASL --------------------------------------------------------------- */
 /* Mechanism name -> one-line description; NULL if unknown. */

@@ -25,8 +25,8 @@ enum err b64_encode(struct buf *out, const void *p, size_t n)
 
 static bool in_alphabet(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '+' || c == '/';
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/';
 }
 
 enum err b64_decode(struct buf *out, const char *s, size_t n)

@@ -8,23 +8,22 @@
 #include <stddef.h>
 
 struct buf {
-	char *data;  /* always NUL-terminated when data != NULL */
+	char *data; /* always NUL-terminated when data != NULL */
 	size_t len;
 	size_t cap;
-	size_t max;  /* hard limit on len; 0 means SIZE_MAX/2 */
+	size_t max; /* hard limit on len; 0 means SIZE_MAX/2 */
 };
 
 void buf_init(struct buf *b, size_t max);
 /* Wipes the bytes (they may be secret) and frees them. */
 void buf_free(struct buf *b);
-void buf_clear(struct buf *b);                 /* len = 0, keeps memory */
+void buf_clear(struct buf *b); /* len = 0, keeps memory */
 /* Returns false (and appends nothing) on allocation failure or when
  * len would pass max. */
 bool buf_append(struct buf *b, const void *p, size_t n);
 bool buf_append_str(struct buf *b, const char *s);
 bool buf_append_char(struct buf *b, char c);
-bool buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+bool buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Drops the first n bytes. */
 void buf_consume(struct buf *b, size_t n);
 

@@ -33,14 +33,11 @@ static long long now_ms(void)
 }
 
 /* Non-blocking connect bounded by timeout_ms. */
-static enum err connect_one(struct conn *c, const struct addrinfo *ai,
-			    int timeout_ms)
+static enum err connect_one(struct conn *c, const struct addrinfo *ai, int timeout_ms)
 {
-	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-			ai->ai_protocol);
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd < 0) {
-		snprintf(c->err, sizeof(c->err), "cannot create a socket: %s",
-			 strerror(errno));
+		snprintf(c->err, sizeof(c->err), "cannot create a socket: %s", strerror(errno));
 		return ERR_IO;
 	}
 	int fl = fcntl(fd, F_GETFL);
@@ -48,8 +45,8 @@ static enum err connect_one(struct conn *c, const struct addrinfo *ai,
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		goto connected;
 	if (errno != EINPROGRESS) {
-		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s",
-			 c->addr, c->port, strerror(errno));
+		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s", c->addr,
+		         c->port, strerror(errno));
 		close(fd);
 		return ERR_IO;
 	}
@@ -60,8 +57,8 @@ static enum err connect_one(struct conn *c, const struct addrinfo *ai,
 	while (n < 0 && errno == EINTR);
 	if (n == 0) {
 		snprintf(c->err, sizeof(c->err),
-			 "no answer from %s port %u within %d s (connect timeout)",
-			 c->addr, c->port, timeout_ms / 1000);
+		         "no answer from %s port %u within %d s (connect timeout)", c->addr,
+		         c->port, timeout_ms / 1000);
 		close(fd);
 		return ERR_TIMEOUT;
 	}
@@ -70,9 +67,8 @@ static enum err connect_one(struct conn *c, const struct addrinfo *ai,
 	getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
 	if (n < 0 || soerr) {
 		int e = n < 0 ? errno : soerr;
-		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s%s",
-			 c->addr, c->port, strerror(e),
-			 e == ECONNREFUSED ? " (nothing listens there)" : "");
+		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s%s", c->addr,
+		         c->port, strerror(e), e == ECONNREFUSED ? " (nothing listens there)" : "");
 		close(fd);
 		return ERR_IO;
 	}
@@ -84,8 +80,7 @@ connected:;
 	return ERR_OK;
 }
 
-enum err conn_connect(struct conn *c, const char *host, unsigned port,
-		      int family, int timeout_ms)
+enum err conn_connect(struct conn *c, const char *host, unsigned port, int family, int timeout_ms)
 {
 	struct addrinfo hints = {0}, *res = NULL;
 	char portstr[16];
@@ -96,19 +91,19 @@ enum err conn_connect(struct conn *c, const char *host, unsigned port,
 	c->port = port;
 	int rc = getaddrinfo(host, portstr, &hints, &res);
 	if (rc != 0) {
-		snprintf(c->err, sizeof(c->err), "cannot resolve '%s'%s: %s",
-			 host,
-			 family == AF_INET ? " (IPv4)" :
-			 family == AF_INET6 ? " (IPv6)" : "",
-			 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		snprintf(c->err, sizeof(c->err), "cannot resolve '%s'%s: %s", host,
+		         family == AF_INET    ? " (IPv4)"
+		         : family == AF_INET6 ? " (IPv6)"
+		                              : "",
+		         rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return ERR_INVALID;
 	}
 	enum err e = ERR_IO;
 	long long deadline = now_ms() + timeout_ms;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		void *a = ai->ai_family == AF_INET6 ?
-			(void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr :
-			(void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr;
+		void *a = ai->ai_family == AF_INET6
+		              ? (void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
+		              : (void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr;
 		inet_ntop(ai->ai_family, a, c->addr, sizeof(c->addr));
 		long long left = deadline - now_ms();
 		if (left <= 0)
@@ -173,13 +168,13 @@ enum err conn_read(struct conn *c, void *p, size_t n, size_t *got)
 			return ERR_CLOSED;
 		if (se == SSL_ERROR_SYSCALL && errno == 0) {
 			snprintf(c->err, sizeof(c->err),
-				 "the server closed the connection without a TLS close_notify");
+			         "the server closed the connection without a TLS close_notify");
 			return ERR_CLOSED;
 		}
 		snprintf(c->err, sizeof(c->err), "TLS read failed: %s",
-			 ERR_reason_error_string(ERR_peek_last_error()) ?
-				 ERR_reason_error_string(ERR_peek_last_error()) :
-				 strerror(errno));
+		         ERR_reason_error_string(ERR_peek_last_error())
+		             ? ERR_reason_error_string(ERR_peek_last_error())
+		             : strerror(errno));
 		return ERR_TLS;
 	}
 	ssize_t r;
@@ -195,8 +190,8 @@ enum err conn_read(struct conn *c, void *p, size_t n, size_t *got)
 		return ERR_CLOSED;
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
 		return ERR_OK;
-	snprintf(c->err, sizeof(c->err), "read from %s port %u: %s", c->addr,
-		 c->port, strerror(errno));
+	snprintf(c->err, sizeof(c->err), "read from %s port %u: %s", c->addr, c->port,
+	         strerror(errno));
 	return errno == ECONNRESET ? ERR_CLOSED : ERR_IO;
 }
 
@@ -218,10 +213,8 @@ enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
 				w = (ssize_t)done;
 			} else {
 				int se = SSL_get_error(c->ssl, 0);
-				if (se != SSL_ERROR_WANT_WRITE &&
-				    se != SSL_ERROR_WANT_READ) {
-					snprintf(c->err, sizeof(c->err),
-						 "TLS write failed");
+				if (se != SSL_ERROR_WANT_WRITE && se != SSL_ERROR_WANT_READ) {
+					snprintf(c->err, sizeof(c->err), "TLS write failed");
 					return ERR_TLS;
 				}
 				if (se == SSL_ERROR_WANT_READ)
@@ -258,8 +251,8 @@ enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
 			}
 			continue;
 		}
-		snprintf(c->err, sizeof(c->err), "write to %s port %u: %s",
-			 c->addr, c->port, strerror(errno));
+		snprintf(c->err, sizeof(c->err), "write to %s port %u: %s", c->addr, c->port,
+		         strerror(errno));
 		return (errno == EPIPE || errno == ECONNRESET) ? ERR_CLOSED : ERR_IO;
 	}
 	return ERR_OK;

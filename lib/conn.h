@@ -11,21 +11,20 @@
 #include "err.h"
 
 struct conn {
-	int fd;               /* -1 when not connected */
+	int fd; /* -1 when not connected */
 	SSL_CTX *ctx;
-	SSL *ssl;             /* NULL in plaintext */
-	char host[256];       /* as given by the user (SNI, verification) */
-	char addr[64];        /* numeric address connected to */
+	SSL *ssl;       /* NULL in plaintext */
+	char host[256]; /* as given by the user (SNI, verification) */
+	char addr[64];  /* numeric address connected to */
 	unsigned port;
-	char err[512];        /* one human sentence after a failure */
+	char err[512]; /* one human sentence after a failure */
 };
 
 void conn_init(struct conn *c);
 /* Resolves host (family AF_UNSPEC, AF_INET or AF_INET6) and connects to
  * the first address that answers within timeout_ms each.  Errors:
  * ERR_INVALID (unknown host), ERR_IO (refused, unreachable), ERR_TIMEOUT. */
-enum err conn_connect(struct conn *c, const char *host, unsigned port,
-		      int family, int timeout_ms);
+enum err conn_connect(struct conn *c, const char *host, unsigned port, int family, int timeout_ms);
 /* Reads what is available without blocking.  *got = 0 means nothing yet.
  * Errors: ERR_CLOSED (orderly close), ERR_IO, ERR_TLS. */
 enum err conn_read(struct conn *c, void *p, size_t n, size_t *got);

@@ -14,7 +14,7 @@ enum err {
 	ERR_PROTOCOL, /* the peer broke the protocol (malformed reply...) */
 	ERR_TLS,      /* TLS handshake or certificate failure */
 	ERR_INVALID,  /* bad argument or bad input from the user */
-	ERR_BADSTATE,   /* operation not possible in the current state */
+	ERR_BADSTATE, /* operation not possible in the current state */
 };
 
 /* A short lower-case name for the category ("timeout"). */

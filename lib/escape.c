@@ -26,8 +26,7 @@ bool escape_append(struct buf *out, const void *p, size_t n)
 	while (i < n) {
 		/* printable ASCII, the common case, in one piece */
 		size_t run = 0;
-		while (i + run < n && s[i + run] >= 0x20 && s[i + run] < 0x7f &&
-		       s[i + run] != '\\')
+		while (i + run < n && s[i + run] >= 0x20 && s[i + run] < 0x7f && s[i + run] != '\\')
 			run++;
 		if (run) {
 			if (!buf_append(out, s + i, run))
@@ -94,8 +93,7 @@ static size_t unescape_one(const char *s, size_t n, size_t i, char *v)
 			}
 		}
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 

@@ -76,7 +76,8 @@ static bool parse_item(struct lab_fault_rule *r, char *item, const char **reason
 		*verb++ = '\0';
 		size_t n = strlen(verb);
 		if (n == 0 || n >= sizeof(r->verb)) {
-			*reason = "after '@' comes a command verb (MAIL, RCPT, AUTH...), CONNECT, DOT or *";
+			*reason = "after '@' comes a command verb (MAIL, RCPT, AUTH...), CONNECT, "
+			          "DOT or *";
 			return false;
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -115,8 +116,7 @@ static bool parse_item(struct lab_fault_rule *r, char *item, const char **reason
 	return true;
 }
 
-enum err lab_faults_parse(struct lab_faults *f, const char *spec, char *why,
-			  size_t whyn)
+enum err lab_faults_parse(struct lab_faults *f, const char *spec, char *why, size_t whyn)
 {
 	memset(f, 0, sizeof(*f));
 	f->seed = 1;
@@ -176,9 +176,10 @@ void lab_faults_format(const struct lab_faults *f, char *out, size_t n)
 			snprintf(kind, sizeof(kind), "%s", lab_fault_name(r->kind));
 		char chance[16] = "";
 		if (r->permille != 1000)
-			snprintf(chance, sizeof(chance), ":%u.%u%%", r->permille / 10, r->permille % 10);
+			snprintf(chance, sizeof(chance), ":%u.%u%%", r->permille / 10,
+			         r->permille % 10);
 		used += (size_t)snprintf(out + used, n - used, ",%s%s%s%s", kind,
-					 r->verb[0] ? "@" : "", r->verb, chance);
+		                         r->verb[0] ? "@" : "", r->verb, chance);
 	}
 }
 
@@ -192,10 +193,8 @@ static bool default_target(enum lab_fault_kind k, enum proto p, const char *verb
 	char key[24];
 	snprintf(key, sizeof(key), " %s ", verb);
 	switch (k) {
-	case LAB_FAULT_451:
-		return strstr(p == PROTO_SMTP ? smtp_451 : pop3_451, key) != NULL;
-	case LAB_FAULT_454:
-		return strstr(p == PROTO_SMTP ? smtp_454 : pop3_454, key) != NULL;
+	case LAB_FAULT_451: return strstr(p == PROTO_SMTP ? smtp_451 : pop3_451, key) != NULL;
+	case LAB_FAULT_454: return strstr(p == PROTO_SMTP ? smtp_454 : pop3_454, key) != NULL;
 	default:
 		/* any command; the greeting only when named */
 		return strcmp(verb, "CONNECT") != 0;
@@ -211,8 +210,8 @@ static bool rule_applies(const struct lab_fault_rule *r, enum proto p, const cha
 	return !strcmp(r->verb, verb);
 }
 
-struct lab_fault lab_faults_pick(const struct lab_faults *f, struct lab_rng *r,
-				 enum proto p, const char *verb)
+struct lab_fault lab_faults_pick(const struct lab_faults *f, struct lab_rng *r, enum proto p,
+                                 const char *verb)
 {
 	struct lab_fault hit = {LAB_FAULT_NONE, 0};
 	if (!f)

@@ -15,17 +15,18 @@
 
 #define NOT_SECRET ((size_t)-1)
 /* Why a line after a refused AUTH is hidden (and not echoed). */
-#define AFTER_REFUSED_AUTH \
-	"not a command, right after an AUTH that was refused: if this was a base64 user name or " \
+#define AFTER_REFUSED_AUTH                                                                         \
+	"not a command, right after an AUTH that was refused: if this was a base64 user name or "  \
 	"password, the server did not take it as one (the log hides the line)"
-#define INTERNAL_ERROR "-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information."
+#define INTERNAL_ERROR                                                                             \
+	"-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information."
 
 #define set_why(p, ...) lab_note((p)->why, sizeof((p)->why), __VA_ARGS__)
 #define say lab_say
 
 static enum lab_action bad_command(struct lab_pop3 *p, struct buf *out);
-static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
-				 const char *how, struct buf *out);
+static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who, const char *how,
+                                 struct buf *out);
 
 static enum lab_action sasl_error(void *owner, struct buf *out)
 {
@@ -33,7 +34,7 @@ static enum lab_action sasl_error(void *owner, struct buf *out)
 }
 
 static enum lab_action sasl_logged_in(void *owner, const struct lab_user *who, const char *how,
-				      struct buf *out)
+                                      struct buf *out)
 {
 	return logged_in(owner, who, how, out);
 }
@@ -49,36 +50,36 @@ static void sasl_failed(void *owner, bool checked)
 
 /* AUTH as Dovecot words it (RFC 5034, 3206 response codes). */
 static const struct lab_sasl_proto pop3_sasl = {
-	.proto = PROTO_POP3,
-	.go_on = "+ ",
-	.bad_initial = "-ERR [AUTH] Invalid base64 data in initial response.",
-	.bad_continued = "-ERR [AUTH] Invalid base64 data in continued response.",
-	.bad_continued_why = "the answer to '+' must be base64",
-	.nul_is_bad_base64 = true,
-	.aborted = "-ERR Authentication aborted by client.",
-	.aborted_why = "'*' cancels an AUTH exchange (RFC 5034)",
-	.plain_asks_why = "AUTH PLAIN: the empty '+ ' asks for base64(NUL user NUL password) "
-			  "(RFC 5034)",
-	.plain_bad = "-ERR [AUTH] Authentication failed.",
-	.plain_bad_why = "AUTH PLAIN: the decoded response must be authzid NUL user NUL password",
-	.refused = "-ERR [AUTH] Authentication failed.",
-	.login_user_hint = "",
-	.login_ir_pre = "AUTH LOGIN: user ",
-	.login_ir_post = "; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
-	.login_user_pre = "AUTH LOGIN: user '",
-	.login_user_post = "'; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
-	.cram_why = "AUTH CRAM-MD5: answer base64(user SP hex(HMAC-MD5(secret, challenge)))",
-	.unsupported = "-ERR Unsupported authentication mechanism.",
-	.unsupported_why_tail = " (CRAM-MD5 without an initial response)",
-	.no_user_tail = " (the server does not say which part was wrong)",
-	.wrong_tail = "",
-	.error = sasl_error,
-	.logged_in = sasl_logged_in,
-	.failed = sasl_failed,
+    .proto = PROTO_POP3,
+    .go_on = "+ ",
+    .bad_initial = "-ERR [AUTH] Invalid base64 data in initial response.",
+    .bad_continued = "-ERR [AUTH] Invalid base64 data in continued response.",
+    .bad_continued_why = "the answer to '+' must be base64",
+    .nul_is_bad_base64 = true,
+    .aborted = "-ERR Authentication aborted by client.",
+    .aborted_why = "'*' cancels an AUTH exchange (RFC 5034)",
+    .plain_asks_why = "AUTH PLAIN: the empty '+ ' asks for base64(NUL user NUL password) "
+                      "(RFC 5034)",
+    .plain_bad = "-ERR [AUTH] Authentication failed.",
+    .plain_bad_why = "AUTH PLAIN: the decoded response must be authzid NUL user NUL password",
+    .refused = "-ERR [AUTH] Authentication failed.",
+    .login_user_hint = "",
+    .login_ir_pre = "AUTH LOGIN: user ",
+    .login_ir_post = "; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
+    .login_user_pre = "AUTH LOGIN: user '",
+    .login_user_post = "'; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
+    .cram_why = "AUTH CRAM-MD5: answer base64(user SP hex(HMAC-MD5(secret, challenge)))",
+    .unsupported = "-ERR Unsupported authentication mechanism.",
+    .unsupported_why_tail = " (CRAM-MD5 without an initial response)",
+    .no_user_tail = " (the server does not say which part was wrong)",
+    .wrong_tail = "",
+    .error = sasl_error,
+    .logged_in = sasl_logged_in,
+    .failed = sasl_failed,
 };
 
 void lab_pop3_init(struct lab_pop3 *p, const struct lab_pop3_config *cfg,
-		   const struct lab_pop3_hooks *hooks, uint64_t serial, bool tls)
+                   const struct lab_pop3_hooks *hooks, uint64_t serial, bool tls)
 {
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
@@ -90,10 +91,10 @@ void lab_pop3_init(struct lab_pop3 *p, const struct lab_pop3_config *cfg,
 	p->state = LAB_POP3_AUTHORIZATION;
 	p->secret_from = NOT_SECRET;
 	lab_sasl_bind(&p->sasl, &pop3_sasl, p, p->why, sizeof(p->why), cfg->host, cfg->users,
-		      cfg->persona);
+	              cfg->persona);
 	/* RFC 1939 7: process-ID.clock@hostname; the serial keeps it unique. */
 	snprintf(p->timestamp, sizeof(p->timestamp), "<%ld.%lld.%llu@%s>", (long)getpid(),
-		 (long long)time(NULL), (unsigned long long)serial, cfg->host);
+	         (long long)time(NULL), (unsigned long long)serial, cfg->host);
 }
 
 static void begin_call(struct lab_pop3 *p)
@@ -115,12 +116,12 @@ enum lab_action lab_pop3_greet(struct lab_pop3 *p, struct buf *out)
 	if (f.kind != LAB_FAULT_NONE) {
 		say(out, "-ERR [SYS/TEMP] Service not available, closing connection.");
 		set_why(p, "fault injected (%s@CONNECT): the server cannot serve now; try later",
-			lab_fault_name(f.kind));
+		        lab_fault_name(f.kind));
 		return LAB_CLOSE;
 	}
 	say(out, "+OK %s %s", p->cfg->greeting, p->timestamp);
 	set_why(p, "greeting; the <...> at its end is the APOP timestamp (RFC 1939 7); log in "
-		"with USER/PASS, APOP or AUTH");
+	           "with USER/PASS, APOP or AUTH");
 	return LAB_GO_ON;
 }
 
@@ -137,7 +138,7 @@ void lab_pop3_timeout(struct lab_pop3 *p, struct buf *out)
 	begin_call(p);
 	say(out, "-ERR Disconnected for inactivity.");
 	set_why(p, "the client was silent too long; messages marked with DELE stay (no QUIT, no "
-		"UPDATE state)");
+	           "UPDATE state)");
 }
 
 void lab_pop3_shutdown(struct lab_pop3 *p, struct buf *out)
@@ -161,8 +162,10 @@ static enum lab_action bad_command(struct lab_pop3 *p, struct buf *out)
 		return LAB_GO_ON;
 	say(out, "-ERR Too many bad commands.");
 	size_t n = strlen(p->why);
-	snprintf(p->why + n, sizeof(p->why) - n, "; %u bad commands: the lab hangs up, as Dovecot "
-		 "does", p->bad_commands);
+	snprintf(p->why + n, sizeof(p->why) - n,
+	         "; %u bad commands: the lab hangs up, as Dovecot "
+	         "does",
+	         p->bad_commands);
 	return LAB_CLOSE;
 }
 
@@ -183,13 +186,13 @@ static void capa(struct lab_pop3 *p, struct buf *out)
 	}
 	say(out, ".");
 	set_why(p, p->state == LAB_POP3_AUTHORIZATION
-			   ? "capabilities before login: how one may log in (USER, SASL) and STLS"
-			   : "capabilities after login: the login ones are gone");
+	               ? "capabilities before login: how one may log in (USER, SASL) and STLS"
+	               : "capabilities after login: the login ones are gone");
 }
 
 /* A login that succeeded: lock and list the maildrop. */
-static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
-				 const char *how, struct buf *out)
+static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who, const char *how,
+                                 struct buf *out)
 {
 	enum lab_drop_status st = LAB_DROP_FAILED;
 	memset(&p->drop, 0, sizeof(p->drop));
@@ -199,17 +202,19 @@ static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
 	switch (st) {
 	case LAB_DROP_IN_USE:
 		say(out, "-ERR [IN-USE] Mailbox is locked by another POP3 session.");
-		set_why(p, "%s: right secret, but another session holds %s's mailbox (RFC 2449 "
-			"IN-USE); QUIT the other one", how, who->name);
+		set_why(p,
+		        "%s: right secret, but another session holds %s's mailbox (RFC 2449 "
+		        "IN-USE); QUIT the other one",
+		        how, who->name);
 		p->have_user = false;
 		return LAB_GO_ON;
 	case LAB_DROP_FAILED:
 		say(out, INTERNAL_ERROR);
-		set_why(p, "%s: right secret, but the lab could not read %s's Maildir", how, who->name);
+		set_why(p, "%s: right secret, but the lab could not read %s's Maildir", how,
+		        who->name);
 		p->have_user = false;
 		return LAB_GO_ON;
-	case LAB_DROP_OK:
-		break;
+	case LAB_DROP_OK: break;
 	}
 	p->drop_open = true;
 	p->auth = who;
@@ -218,8 +223,10 @@ static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
 	for (size_t i = 0; i < p->drop.n; i++)
 		total += p->drop.v[i].octets;
 	say(out, "+OK Logged in.");
-	set_why(p, "%s: %s logged in; the mailbox is locked for this session: %zu message%s, %zu "
-		"octets", how, who->name, p->drop.n, p->drop.n == 1 ? "" : "s", total);
+	set_why(p,
+	        "%s: %s logged in; the mailbox is locked for this session: %zu message%s, %zu "
+	        "octets",
+	        how, who->name, p->drop.n, p->drop.n == 1 ? "" : "s", total);
 	return LAB_GO_ON;
 }
 
@@ -248,7 +255,7 @@ static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
 /* Parses a message number the way Dovecot words its refusals.  Returns
  * true with *idx (0-based) for a live message. */
 static bool msg_number(struct lab_pop3 *p, const char *tok, size_t toklen, size_t *idx,
-		       struct buf *out)
+                       struct buf *out)
 {
 	bool digits = toklen > 0 && toklen < 10;
 	for (size_t i = 0; i < toklen && digits; i++)
@@ -262,7 +269,7 @@ static bool msg_number(struct lab_pop3 *p, const char *tok, size_t toklen, size_
 	if (n == 0 || n > p->drop.n) {
 		say(out, "-ERR There's no message %lu.", n);
 		set_why(p, "the mailbox has %zu message%s, numbered from 1", p->drop.n,
-			p->drop.n == 1 ? "" : "s");
+		        p->drop.n == 1 ? "" : "s");
 		return false;
 	}
 	if (p->drop.v[n - 1].deleted) {
@@ -275,7 +282,7 @@ static bool msg_number(struct lab_pop3 *p, const char *tok, size_t toklen, size_
 }
 
 static enum lab_action cmd_list_uidl(struct lab_pop3 *p, const char *arg, bool uidl,
-				     struct buf *out)
+                                     struct buf *out)
 {
 	if (*arg) {
 		size_t i;
@@ -286,8 +293,8 @@ static enum lab_action cmd_list_uidl(struct lab_pop3 *p, const char *arg, bool u
 		else
 			say(out, "+OK %zu %zu", i + 1, p->drop.v[i].octets);
 		set_why(p, uidl ? "the unique id stays the same across sessions: clients use it to "
-				  "remember what they already downloaded"
-				: "the size in octets, as RETR will send it");
+		                  "remember what they already downloaded"
+		                : "the size in octets, as RETR will send it");
 		return LAB_GO_ON;
 	}
 	size_t live = 0;
@@ -307,7 +314,7 @@ static enum lab_action cmd_list_uidl(struct lab_pop3 *p, const char *arg, bool u
 	}
 	say(out, ".");
 	set_why(p, uidl ? "number and unique id of each message, then '.'"
-			: "number and size of each message, then '.'");
+	                : "number and size of each message, then '.'");
 	return LAB_GO_ON;
 }
 
@@ -325,7 +332,7 @@ static enum lab_action cmd_retr_top(struct lab_pop3 *p, const char *arg, bool to
 		if (!*n) {
 			say(out, "-ERR Noise after message number: ");
 			set_why(p, "TOP takes a message number and a line count: TOP 1 0 gives the "
-				"headers only");
+			           "headers only");
 			return bad_command(p, out);
 		}
 		char *end;
@@ -337,16 +344,21 @@ static enum lab_action cmd_retr_top(struct lab_pop3 *p, const char *arg, bool to
 		}
 		lines = (long)v;
 		say(out, "+OK");
-		set_why(p, "the headers of message %zu, the empty line, then %ld body line%s; '.' ends "
-			"it", i + 1, lines, lines == 1 ? "" : "s");
+		set_why(
+		    p,
+		    "the headers of message %zu, the empty line, then %ld body line%s; '.' ends "
+		    "it",
+		    i + 1, lines, lines == 1 ? "" : "s");
 	} else if (*(arg + toklen)) {
 		say(out, "-ERR Noise after message number: %s", arg + toklen + 1);
 		set_why(p, "RETR takes one message number");
 		return bad_command(p, out);
 	} else {
 		say(out, "+OK %zu octets", p->drop.v[i].octets);
-		set_why(p, "message %zu follows; body lines starting with '.' get one more '.' "
-			"(dot-stuffing), a line with '.' alone ends it", i + 1);
+		set_why(p,
+		        "message %zu follows; body lines starting with '.' get one more '.' "
+		        "(dot-stuffing), a line with '.' alone ends it",
+		        i + 1);
 	}
 	p->send_index = i;
 	p->send_body_lines = lines;
@@ -365,8 +377,11 @@ static enum lab_action cmd_quit_update(struct lab_pop3 *p, struct buf *out)
 		set_why(p, "UPDATE state: the lab could not remove the messages marked deleted");
 	} else if (deleted) {
 		say(out, "+OK Logging out, messages deleted.");
-		set_why(p, "UPDATE state: QUIT is what applies the %zu DELE%s; without QUIT nothing is "
-			"removed", deleted, deleted == 1 ? "" : "s");
+		set_why(
+		    p,
+		    "UPDATE state: QUIT is what applies the %zu DELE%s; without QUIT nothing is "
+		    "removed",
+		    deleted, deleted == 1 ? "" : "s");
 	} else {
 		say(out, "+OK Logging out.");
 		set_why(p, "UPDATE state: nothing marked deleted, the mailbox is unchanged");
@@ -376,7 +391,7 @@ static enum lab_action cmd_quit_update(struct lab_pop3 *p, struct buf *out)
 }
 
 static enum lab_action inject(struct lab_pop3 *p, struct lab_fault f, const char *verb,
-			      struct buf *out, bool *done)
+                              struct buf *out, bool *done)
 {
 	*done = true;
 	switch (f.kind) {
@@ -385,13 +400,16 @@ static enum lab_action inject(struct lab_pop3 *p, struct lab_fault f, const char
 		return LAB_DROP;
 	case LAB_FAULT_421:
 		say(out, "-ERR [SYS/TEMP] Service not available, closing connection.");
-		set_why(p, "fault injected (421@%s): the server gives up on the session; no deletion "
-			"is applied", verb);
+		set_why(p,
+		        "fault injected (421@%s): the server gives up on the session; no deletion "
+		        "is applied",
+		        verb);
 		return LAB_CLOSE;
 	case LAB_FAULT_451:
 		say(out, INTERNAL_ERROR);
-		set_why(p, "fault injected (451@%s): a temporary server error ([SYS/TEMP], RFC 3206)",
-			verb);
+		set_why(p,
+		        "fault injected (451@%s): a temporary server error ([SYS/TEMP], RFC 3206)",
+		        verb);
 		return bad_command(p, out);
 	case LAB_FAULT_454:
 		if (!strcmp(verb, "STLS"))
@@ -399,18 +417,16 @@ static enum lab_action inject(struct lab_pop3 *p, struct lab_fault f, const char
 		else
 			say(out, "-ERR [SYS/TEMP] Temporary authentication failure.");
 		set_why(p, "fault injected (454@%s): the server's %s failed for now; retry later",
-			verb, !strcmp(verb, "STLS") ? "TLS" : "authentication service");
+		        verb, !strcmp(verb, "STLS") ? "TLS" : "authentication service");
 		if (strcmp(verb, "USER"))
 			p->have_user = false;
 		return LAB_GO_ON;
-	default:
-		*done = false;
-		return LAB_GO_ON;
+	default: *done = false; return LAB_GO_ON;
 	}
 }
 
 static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char *arg,
-				     struct buf *out)
+                                     struct buf *out)
 {
 	if (!strcmp(verb, "CAPA")) {
 		capa(p, out);
@@ -425,8 +441,10 @@ static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char 
 		snprintf(p->user, sizeof(p->user), "%s", strlen(arg) < sizeof(p->user) ? arg : "");
 		p->have_user = true;
 		say(out, "+OK");
-		set_why(p, "user name noted; PASS comes next (the server does not say whether '%s' "
-			"exists)", arg);
+		set_why(p,
+		        "user name noted; PASS comes next (the server does not say whether '%s' "
+		        "exists)",
+		        arg);
 		return LAB_GO_ON;
 	}
 	if (!strcmp(verb, "PASS")) {
@@ -446,16 +464,17 @@ static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char 
 		const char *digest = arg[ulen] ? arg + ulen + 1 : "";
 		if (!ulen || !*digest || ulen >= LAB_NAME_MAX) {
 			say(out, "-ERR Invalid APOP arguments.");
-			set_why(p, "APOP name digest: digest = hex(MD5(timestamp password)), timestamp "
-				"from the greeting, <> included");
+			set_why(
+			    p, "APOP name digest: digest = hex(MD5(timestamp password)), timestamp "
+			       "from the greeting, <> included");
 			return bad_command(p, out);
 		}
 		char user[LAB_NAME_MAX];
 		memcpy(user, arg, ulen);
 		user[ulen] = '\0';
 		const struct lab_user *who = NULL;
-		enum lab_auth r = lab_auth_apop(p->cfg->users, p->cfg->persona, p->timestamp, user,
-						digest, &who);
+		enum lab_auth r =
+		    lab_auth_apop(p->cfg->users, p->cfg->persona, p->timestamp, user, digest, &who);
 		return lab_sasl_verdict(&p->sasl, r, who, user, "APOP", out);
 	}
 	if (!strcmp(verb, "AUTH"))
@@ -485,15 +504,14 @@ static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char 
 	if (p->secret_from == 0)
 		set_why(p, "%s", AFTER_REFUSED_AUTH);
 	else if (!strcmp(verb, "STAT") || !strcmp(verb, "LIST") || !strcmp(verb, "RETR") ||
-	    !strcmp(verb, "UIDL") || !strcmp(verb, "TOP") || !strcmp(verb, "DELE"))
+	         !strcmp(verb, "UIDL") || !strcmp(verb, "TOP") || !strcmp(verb, "DELE"))
 		set_why(p, "%s works only after logging in (USER then PASS)", verb);
 	else
 		set_why(p, "'%s' is not a command before login", verb);
 	return bad_command(p, out);
 }
 
-static enum lab_action transaction(struct lab_pop3 *p, const char *verb, char *arg,
-				   struct buf *out)
+static enum lab_action transaction(struct lab_pop3 *p, const char *verb, char *arg, struct buf *out)
 {
 	if (!strcmp(verb, "CAPA")) {
 		capa(p, out);
@@ -506,7 +524,7 @@ static enum lab_action transaction(struct lab_pop3 *p, const char *verb, char *a
 				n++, total += p->drop.v[i].octets;
 		say(out, "+OK %zu %zu", n, total);
 		set_why(p, "%zu message%s, %zu octets in all (deleted ones not counted)", n,
-			n == 1 ? "" : "s", total);
+		        n == 1 ? "" : "s", total);
 		return LAB_GO_ON;
 	}
 	if (!strcmp(verb, "LIST"))
@@ -523,8 +541,11 @@ static enum lab_action transaction(struct lab_pop3 *p, const char *verb, char *a
 			return bad_command(p, out);
 		p->drop.v[i].deleted = true;
 		say(out, "+OK Marked to be deleted.");
-		set_why(p, "message %zu is only marked: it is removed at QUIT (UPDATE state), and RSET "
-			"unmarks it", i + 1);
+		set_why(
+		    p,
+		    "message %zu is only marked: it is removed at QUIT (UPDATE state), and RSET "
+		    "unmarks it",
+		    i + 1);
 		return LAB_GO_ON;
 	}
 	if (!strcmp(verb, "RSET")) {
@@ -555,8 +576,8 @@ static enum lab_action transaction(struct lab_pop3 *p, const char *verb, char *a
 	return bad_command(p, out);
 }
 
-static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n,
-			      unsigned flags, struct buf *out)
+static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n, unsigned flags,
+                                 struct buf *out)
 {
 	if (p->state == LAB_POP3_DONE)
 		return LAB_CLOSE;
@@ -576,7 +597,8 @@ static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n,
 	cmd[n] = '\0';
 	if (memchr(line, '\0', n) || n == 0) {
 		say(out, "-ERR Unknown command.");
-		set_why(p, n ? "a command line holds a NUL byte" : "an empty line is not a command");
+		set_why(p,
+		        n ? "a command line holds a NUL byte" : "an empty line is not a command");
 		return bad_command(p, out);
 	}
 	size_t vlen = strcspn(cmd, " ");
@@ -603,7 +625,7 @@ static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n,
 	enum lab_action a = inject(p, f, verb, out, &injected);
 	if (!injected)
 		a = p->state == LAB_POP3_AUTHORIZATION ? authorization(p, verb, arg, out)
-						       : transaction(p, verb, arg, out);
+		                                       : transaction(p, verb, arg, out);
 	if (!strcmp(verb, "PASS") || !strcmp(verb, "AUTH") || p->secret_from != NOT_SECRET)
 		OPENSSL_cleanse(cmd, sizeof(cmd));
 	return a;
@@ -695,8 +717,8 @@ bool lab_stuffer_finish(struct lab_stuffer *st, struct buf *out)
 static bool known_verb(const char *line, size_t n)
 {
 	static const char *const known[] = {
-		"USER", "PASS", "APOP", "AUTH", "STLS", "CAPA", "QUIT", "STAT",
-		"LIST", "RETR", "UIDL", "TOP",  "DELE", "RSET", "NOOP",
+	    "USER", "PASS", "APOP", "AUTH", "STLS", "CAPA", "QUIT", "STAT",
+	    "LIST", "RETR", "UIDL", "TOP",  "DELE", "RSET", "NOOP",
 	};
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (lab_line_verb_is(line, n, known[i]))
@@ -704,8 +726,8 @@ static bool known_verb(const char *line, size_t n)
 	return false;
 }
 
-enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n,
-			      unsigned flags, struct buf *out)
+enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n, unsigned flags,
+                              struct buf *out)
 {
 	size_t before = out->len;
 	begin_call(p);
@@ -717,21 +739,22 @@ enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n,
 	} else {
 		is_auth = lab_line_verb_is(line, n, "AUTH");
 		is_command = known_verb(line, n);
-		p->secret_from = p->auth_refused && !is_command
-					 ? 0
-					 : lab_secret_offset(PROTO_POP3, line, n);
+		p->secret_from =
+		    p->auth_refused && !is_command ? 0 : lab_secret_offset(PROTO_POP3, line, n);
 	}
 	size_t secret_from = p->secret_from;
 	enum lab_action a = feed_line(p, line, n, flags, out);
 	p->secret_from = secret_from;
 	if (is_auth) /* "+ " started an exchange, "+OK" logged in or listed */
-		p->auth_refused = p->sasl.step == LAB_SASL_NONE && out->len > before &&
-				  out->data[before] == '-';
+		p->auth_refused =
+		    p->sasl.step == LAB_SASL_NONE && out->len > before && out->data[before] == '-';
 	else if (is_command)
 		p->auth_refused = false;
 	if (n && line[n - 1] == '\r' && out->len > before && (out->data[before] == '-')) {
 		size_t w = strlen(p->why);
-		snprintf(p->why + w, sizeof(p->why) - w, "%s", "; the line ended in CR CR LF: the client added a CR to a line that already had one (openssl s_client -crlf or nc -C fed CRLF text?)");
+		snprintf(p->why + w, sizeof(p->why) - w, "%s",
+		         "; the line ended in CR CR LF: the client added a CR to a line that "
+		         "already had one (openssl s_client -crlf or nc -C fed CRLF text?)");
 	}
 	return a;
 }

@@ -49,9 +49,9 @@ void lab_note(char *why, size_t size, const char *fmt, ...)
 
 #define set_why(x, ...) lab_note((x)->why, (x)->why_size, __VA_ARGS__)
 
-void lab_sasl_bind(struct lab_sasl *x, const struct lab_sasl_proto *proto, void *owner,
-		   char *why, size_t why_size, const char *host, const struct lab_users *users,
-		   const struct lab_persona *persona)
+void lab_sasl_bind(struct lab_sasl *x, const struct lab_sasl_proto *proto, void *owner, char *why,
+                   size_t why_size, const char *host, const struct lab_users *users,
+                   const struct lab_persona *persona)
 {
 	lab_sasl_reset(x);
 	x->proto = proto;
@@ -96,7 +96,7 @@ static void make_challenge(struct lab_sasl *x)
 		memset(rnd, 0, sizeof(rnd));
 	char raw[128];
 	snprintf(raw, sizeof(raw), "<%02x%02x%02x%02x%02x%02x%02x%02x.%lld@%s>", rnd[0], rnd[1],
-		 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], (long long)time(NULL), x->host);
+	         rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], (long long)time(NULL), x->host);
 	struct buf b;
 	buf_init(&b, sizeof(x->challenge) - 1);
 	if (b64_encode(&b, raw, strlen(raw)) == ERR_OK)
@@ -105,7 +105,7 @@ static void make_challenge(struct lab_sasl *x)
 }
 
 enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const struct lab_user *who,
-				 const char *user, const char *how, struct buf *out)
+                                 const char *user, const char *how, struct buf *out)
 {
 	const struct lab_sasl_proto *pr = x->proto;
 	const struct lab_persona *per = x->persona;
@@ -116,16 +116,18 @@ enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const stru
 	failed(x, true);
 	if (r == LAB_AUTH_NEEDS_CODE) {
 		lab_say_text(out, smtp ? per->smtp_needs_code : per->pop3_needs_code);
-		set_why(x, "%s: %s sent the account password, but %s (--persona %s) logs in only "
-			"with the authorization code: %s", how, user, per->provider, per->name, per->rule);
+		set_why(x,
+		        "%s: %s sent the account password, but %s (--persona %s) logs in only "
+		        "with the authorization code: %s",
+		        how, user, per->provider, per->name, per->rule);
 		return count_error(x, out);
 	}
 	lab_say_text(out, per ? (smtp ? per->smtp_bad : per->pop3_bad) : pr->refused);
 	if (!lab_users_find(x->users, user))
 		set_why(x, "%s: there is no user '%s'%s", how, user, pr->no_user_tail);
 	else
-		set_why(x, "%s: wrong %s for %s%s", how, per ? "authorization code" : "password", user,
-			pr->wrong_tail);
+		set_why(x, "%s: wrong %s for %s%s", how, per ? "authorization code" : "password",
+		        user, pr->wrong_tail);
 	return count_error(x, out);
 }
 
@@ -148,7 +150,8 @@ static enum lab_action plain(struct lab_sasl *x, const struct buf *dec, struct b
 	if (authz_refused) {
 		lab_sasl_reset(x);
 		lab_say_text(out, x->proto->refused);
-		set_why(x, "AUTH PLAIN: %s may not act for %s (authorization identity refused)", user, d);
+		set_why(x, "AUTH PLAIN: %s may not act for %s (authorization identity refused)",
+		        user, d);
 		return count_error(x, out);
 	}
 	const struct lab_user *who = NULL;
@@ -186,7 +189,7 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 			x->step = LAB_SASL_LOGIN_USER;
 			lab_say(out, "%sVXNlcm5hbWU6", pr->go_on);
 			set_why(x, "AUTH LOGIN: \"VXNlcm5hbWU6\" is base64 for \"Username:\"%s",
-				pr->login_user_hint);
+			        pr->login_user_hint);
 			return LAB_GO_ON;
 		}
 		struct buf dec;
@@ -195,7 +198,8 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 		    memchr(dec.data, '\0', dec.len)) {
 			buf_free(&dec);
 			lab_say_text(out, pr->bad_initial);
-			set_why(x, "AUTH LOGIN: the initial response (the user name) is not base64");
+			set_why(x,
+			        "AUTH LOGIN: the initial response (the user name) is not base64");
 			return count_error(x, out);
 		}
 		snprintf(x->user, sizeof(x->user), "%s", dec.data);
@@ -219,7 +223,7 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 	}
 	lab_say_text(out, pr->unsupported);
 	set_why(x, "AUTH %s: the lab offers PLAIN, LOGIN and CRAM-MD5%s", mech,
-		pr->unsupported_why_tail);
+	        pr->unsupported_why_tail);
 	return count_error(x, out);
 }
 
@@ -247,8 +251,8 @@ static enum lab_action login_pass(struct lab_sasl *x, const struct buf *dec, str
 	char user[LAB_NAME_MAX];
 	snprintf(user, sizeof(user), "%s", x->user);
 	enum lab_auth r = memchr(d, '\0', dec->len)
-				  ? LAB_AUTH_BAD
-				  : lab_auth_check(x->users, x->persona, user, d, &who);
+	                      ? LAB_AUTH_BAD
+	                      : lab_auth_check(x->users, x->persona, user, d, &who);
 	enum lab_action a = lab_sasl_verdict(x, r, who, user, "AUTH LOGIN", out);
 	OPENSSL_cleanse(user, sizeof(user));
 	return a;
@@ -277,8 +281,7 @@ static enum lab_action cram(struct lab_sasl *x, const struct buf *dec, struct bu
 	return lab_sasl_verdict(x, r, who, user, "AUTH CRAM-MD5", out);
 }
 
-enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n,
-				  struct buf *out)
+enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n, struct buf *out)
 {
 	const struct lab_sasl_proto *pr = x->proto;
 	if (n == 1 && line[0] == '*') {
@@ -300,20 +303,11 @@ enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n
 	}
 	enum lab_action a = LAB_GO_ON;
 	switch (x->step) {
-	case LAB_SASL_PLAIN:
-		a = plain(x, &dec, out);
-		break;
-	case LAB_SASL_LOGIN_USER:
-		a = login_user(x, &dec, out);
-		break;
-	case LAB_SASL_LOGIN_PASS:
-		a = login_pass(x, &dec, out);
-		break;
-	case LAB_SASL_CRAM:
-		a = cram(x, &dec, out);
-		break;
-	case LAB_SASL_NONE:
-		break;
+	case LAB_SASL_PLAIN: a = plain(x, &dec, out); break;
+	case LAB_SASL_LOGIN_USER: a = login_user(x, &dec, out); break;
+	case LAB_SASL_LOGIN_PASS: a = login_pass(x, &dec, out); break;
+	case LAB_SASL_CRAM: a = cram(x, &dec, out); break;
+	case LAB_SASL_NONE: break;
 	}
 	buf_free(&dec);
 	return a;

@@ -26,26 +26,25 @@
 #include "escape.h"
 #include "lab.h"
 
-#define IN_MAX 16384          /* per connection: longest line read whole */
-#define OUT_MAX (1 << 20)     /* hard bound on queued output */
-#define OUT_HIGH 65536        /* stop reading commands / refilling a RETR */
+#define IN_MAX 16384      /* per connection: longest line read whole */
+#define OUT_MAX (1 << 20) /* hard bound on queued output */
+#define OUT_HIGH 65536    /* stop reading commands / refilling a RETR */
 #define STREAM_CHUNK 16384
-#define CLOSE_GRACE_MS 10000  /* to flush a last reply to a slow reader */
+#define CLOSE_GRACE_MS 10000 /* to flush a last reply to a slow reader */
 #define TICK_MS 250
-#define TAG_LISTEN 0x1000u    /* epoll data below this: not a connection */
+#define TAG_LISTEN 0x1000u /* epoll data below this: not a connection */
 #define TAG_WAKE 0x0FFFu
 
 const struct lab_service_info lab_services[LAB_SVC_COUNT] = {
-	{"smtp", "smtp", PROTO_SMTP, 0, false, false, false,
-	 "SMTP like port 25: STARTTLS offered, AUTH also in cleartext (teaching port)"},
-	{"submission", "smtp", PROTO_SMTP, 62, false, true, true,
-	 "submission like port 587: STARTTLS first, then AUTH"},
-	{"smtps", "smtps", PROTO_SMTP, -60, true, false, true,
-	 "SMTP over implicit TLS like port 465: AUTH required"},
-	{"pop3", "pop3", PROTO_POP3, -415, false, false, false,
-	 "POP3 like port 110: STLS offered, login allowed in cleartext on loopback"},
-	{"pop3s", "pop3s", PROTO_POP3, 470, true, false, false,
-	 "POP3 over implicit TLS like port 995"},
+    {"smtp", "smtp", PROTO_SMTP, 0, false, false, false,
+     "SMTP like port 25: STARTTLS offered, AUTH also in cleartext (teaching port)"},
+    {"submission", "smtp", PROTO_SMTP, 62, false, true, true,
+     "submission like port 587: STARTTLS first, then AUTH"},
+    {"smtps", "smtps", PROTO_SMTP, -60, true, false, true,
+     "SMTP over implicit TLS like port 465: AUTH required"},
+    {"pop3", "pop3", PROTO_POP3, -415, false, false, false,
+     "POP3 like port 110: STLS offered, login allowed in cleartext on loopback"},
+    {"pop3s", "pop3s", PROTO_POP3, 470, true, false, false, "POP3 over implicit TLS like port 995"},
 };
 
 unsigned lab_service_port(unsigned base, enum lab_service s)
@@ -74,28 +73,28 @@ struct conn {
 	enum proto proto;
 	uint64_t serial;
 	char ip[64];
-	char label[96];            /* "#12 submission 127.0.0.1:5555" */
+	char label[96]; /* "#12 submission 127.0.0.1:5555" */
 	enum phase phase;
-	bool closing;              /* flush out, then close */
-	bool dead;                 /* freed at the end of the loop turn */
-	bool starttls_pending;     /* handshake once out is flushed */
+	bool closing;          /* flush out, then close */
+	bool dead;             /* freed at the end of the loop turn */
+	bool starttls_pending; /* handshake once out is flushed */
 	bool peer_closed;
 	bool waiting_delivery;
-	bool discarding;           /* dropping the rest of a too-long line */
+	bool discarding; /* dropping the rest of a too-long line */
 	bool ssl_wants_write;
 	bool spool_open;
 	char in[IN_MAX];
 	size_t in_start, in_end;
 	struct buf out;
 	size_t out_sent;
-	int msg_fd;                /* RETR/TOP in progress */
+	int msg_fd; /* RETR/TOP in progress */
 	struct lab_stuffer stuffer;
 	size_t msg_octets_sent;
 	struct lab_spool spool;
-	int64_t hold_until;        /* slow fault: no output before */
+	int64_t hold_until; /* slow fault: no output before */
 	int64_t opened, last_line, line_started, last_write, closing_since, handshake_started;
-	uint32_t events;           /* registered with epoll */
-	size_t slot;               /* index in srv->conns */
+	uint32_t events; /* registered with epoll */
+	size_t slot;     /* index in srv->conns */
 	union {
 		struct lab_smtp smtp;
 		struct lab_pop3 pop3;
@@ -112,7 +111,7 @@ struct lab_server {
 	int listen_fd[LAB_SVC_COUNT][2];
 	unsigned ports[LAB_SVC_COUNT];
 	int wake[2];
-	int spare_fd;              /* given up to accept-and-close at EMFILE */
+	int spare_fd; /* given up to accept-and-close at EMFILE */
 	volatile sig_atomic_t stop;
 	struct lab_smtp_config smtp_cfg[LAB_SVC_COUNT];
 	struct lab_pop3_config pop3_cfg[LAB_SVC_COUNT];
@@ -120,12 +119,12 @@ struct lab_server {
 	char pop3_greeting[256];
 	struct conn **conns;
 	size_t nconns, cap;
-	struct conn **pending;     /* messages to commit this turn */
+	struct conn **pending; /* messages to commit this turn */
 	size_t npending, pending_cap;
-	struct conn **spare;       /* the other half of the double buffer */
+	struct conn **spare; /* the other half of the double buffer */
 	size_t spare_cap;
 	uint64_t serial;
-	bool any_hold;             /* some reply is held (slow fault) */
+	bool any_hold; /* some reply is held (slow fault) */
 	int64_t now;
 	struct lab_stats stats;
 };
@@ -139,8 +138,8 @@ static int64_t now_ms(void)
 
 /* ---- the log ---- */
 
-static void log_line(struct lab_server *srv, const char *label, const char *tag,
-		     const char *text, size_t n)
+static void log_line(struct lab_server *srv, const char *label, const char *tag, const char *text,
+                     size_t n)
 {
 	if (!srv->cfg.log)
 		return;
@@ -149,7 +148,7 @@ static void log_line(struct lab_server *srv, const char *label, const char *tag,
 	struct tm tm;
 	localtime_r(&t, &tm);
 	snprintf(stamp, sizeof(stamp), "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	struct buf b;
 	buf_init(&b, 8192);
 	buf_printf(&b, "%s [%s] %s", stamp, label, tag);
@@ -159,7 +158,8 @@ static void log_line(struct lab_server *srv, const char *label, const char *tag,
 	buf_free(&b);
 }
 
-static void logf_srv(struct lab_server *srv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_srv(struct lab_server *srv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void logf_srv(struct lab_server *srv, const char *fmt, ...)
 {
 	char text[1024];
@@ -247,7 +247,7 @@ static bool hook_data_begin(void *ctx, struct lab_smtp *s)
 	struct buf trace;
 	buf_init(&trace, 4096);
 	bool ok = lab_smtp_trace(s, c->spool.id, time(NULL), &trace) &&
-		  lab_spool_write(&c->spool, trace.data, trace.len) == ERR_OK;
+	          lab_spool_write(&c->spool, trace.data, trace.len) == ERR_OK;
 	buf_free(&trace);
 	if (!ok) {
 		lab_spool_abort(&c->spool);
@@ -349,7 +349,7 @@ static void greet(struct conn *c)
 {
 	size_t before = c->out.len;
 	enum lab_action a = c->proto == PROTO_SMTP ? lab_smtp_greet(&c->m.smtp, &c->out)
-						   : lab_pop3_greet(&c->m.pop3, &c->out);
+	                                           : lab_pop3_greet(&c->m.pop3, &c->out);
 	start_reply_hold(c);
 	log_replies(c, before);
 	log_why(c);
@@ -364,7 +364,7 @@ static void tls_desc(SSL *ssl, char *out, size_t n)
 	int alg = 0;
 	int bits = SSL_get_cipher_bits(ssl, &alg);
 	snprintf(out, n, "%s with cipher %s (%d/%d bits)", SSL_get_version(ssl),
-		 SSL_get_cipher_name(ssl), bits, alg);
+	         SSL_get_cipher_name(ssl), bits, alg);
 }
 
 static void handshake(struct conn *c)
@@ -381,7 +381,8 @@ static void handshake(struct conn *c)
 		c->last_line = c->srv->now;
 		if (lab_services[c->svc].implicit_tls) {
 			if (c->proto == PROTO_SMTP)
-				snprintf(c->m.smtp.tls_desc, sizeof(c->m.smtp.tls_desc), "%s", desc);
+				snprintf(c->m.smtp.tls_desc, sizeof(c->m.smtp.tls_desc), "%s",
+				         desc);
 			greet(c);
 		} else if (c->proto == PROTO_SMTP) {
 			lab_smtp_tls_started(&c->m.smtp, desc);
@@ -403,9 +404,9 @@ static void handshake(struct conn *c)
 		ERR_error_string_n(oe, detail, sizeof(detail));
 	ERR_clear_error();
 	logf_conn(c, "TLS handshake failed: %s%s", detail,
-		  lab_services[c->svc].implicit_tls
-			  ? " (on an implicit-TLS port the client must start with TLS, not plain text)"
-			  : "");
+	          lab_services[c->svc].implicit_tls
+	              ? " (on an implicit-TLS port the client must start with TLS, not plain text)"
+	              : "");
 	kill_conn(c, "TLS handshake failed");
 }
 
@@ -540,7 +541,8 @@ static void start_message(struct conn *c)
 	struct lab_pop3 *p = &c->m.pop3;
 	c->msg_fd = lab_store_message_open(&c->srv->store, &p->drop, p->send_index);
 	if (c->msg_fd < 0) {
-		logf_conn(c, "message %zu cannot be opened: %s", p->send_index + 1, strerror(errno));
+		logf_conn(c, "message %zu cannot be opened: %s", p->send_index + 1,
+		          strerror(errno));
 		kill_conn(c, "store error");
 		return;
 	}
@@ -550,7 +552,7 @@ static void start_message(struct conn *c)
 
 /* Logs one client line, its reply and the reason. */
 static void log_exchange(struct conn *c, const char *line, size_t n, size_t out_before,
-			 enum lab_action a)
+                         enum lab_action a)
 {
 	size_t secret_from;
 	bool data_line = false;
@@ -564,12 +566,13 @@ static void log_exchange(struct conn *c, const char *line, size_t n, size_t out_
 		return; /* message text: summarised at its end */
 	if (data_line)
 		logf_conn(c, "message text received: %zu lines, %zu octets", c->m.smtp.data_lines,
-			  c->m.smtp.data_octets);
+		          c->m.smtp.data_octets);
 	if (secret_from < n) {
 		char shown[LAB_CMD_LINE_MAX + 64];
-		int k = snprintf(shown, sizeof(shown), "%.*s[secret, %zu bytes]", (int)secret_from, line,
-				 n - secret_from);
-		log_line(c->srv, c->label, "C: ", shown, (size_t)k < sizeof(shown) ? (size_t)k : sizeof(shown) - 1);
+		int k = snprintf(shown, sizeof(shown), "%.*s[secret, %zu bytes]", (int)secret_from,
+		                 line, n - secret_from);
+		log_line(c->srv, c->label, "C: ", shown,
+		         (size_t)k < sizeof(shown) ? (size_t)k : sizeof(shown) - 1);
 		OPENSSL_cleanse(shown, sizeof(shown));
 	} else {
 		log_line(c->srv, c->label, "C: ", line, n);
@@ -589,24 +592,15 @@ static void feed_line(struct conn *c, const char *line, size_t n, unsigned flags
 	start_reply_hold(c);
 	log_exchange(c, line, n, before, a);
 	switch (a) {
-	case LAB_GO_ON:
-		break;
-	case LAB_STARTTLS:
-		c->starttls_pending = true;
-		break;
+	case LAB_GO_ON: break;
+	case LAB_STARTTLS: c->starttls_pending = true; break;
 	case LAB_CLOSE:
 		c->closing = true;
 		c->closing_since = c->srv->now;
 		break;
-	case LAB_DROP:
-		kill_conn(c, "fault: dropped");
-		break;
-	case LAB_DELIVER:
-		queue_delivery(c);
-		break;
-	case LAB_SEND_MESSAGE:
-		start_message(c);
-		break;
+	case LAB_DROP: kill_conn(c, "fault: dropped"); break;
+	case LAB_DELIVER: queue_delivery(c); break;
+	case LAB_SEND_MESSAGE: start_message(c); break;
 	}
 }
 
@@ -667,7 +661,7 @@ static void drop_unfinished_line(struct conn *c)
 		return;
 	if (!c->discarding)
 		logf_conn(c, "the client hung up in the middle of a line: %zu byte%s dropped", left,
-			  left == 1 ? "" : "s");
+		          left == 1 ? "" : "s");
 	OPENSSL_cleanse(c->in + c->in_start, left); /* half an AUTH line is still secret */
 	c->in_start = c->in_end = 0;
 	c->line_started = 0;
@@ -696,8 +690,9 @@ static bool refill_message(struct conn *c)
 	}
 	c->msg_octets_sent += c->out.len - before;
 	if (c->msg_fd < 0)
-		logf_conn(c, "message %zu sent: %zu octets on the wire (dot-stuffed, CRLF, final '.')",
-			  c->m.pop3.send_index + 1, c->msg_octets_sent);
+		logf_conn(c,
+		          "message %zu sent: %zu octets on the wire (dot-stuffed, CRLF, final '.')",
+		          c->m.pop3.send_index + 1, c->msg_octets_sent);
 	return true;
 }
 
@@ -727,9 +722,10 @@ static void conn_run(struct conn *c)
 		if (c->starttls_pending && c->out_sent == c->out.len) {
 			c->starttls_pending = false;
 			if (c->in_end > c->in_start)
-				logf_conn(c, "%zu bytes sent after STARTTLS before the handshake are "
-					  "discarded (plaintext injection defence, CVE-2011-0411)",
-					  c->in_end - c->in_start);
+				logf_conn(c,
+				          "%zu bytes sent after STARTTLS before the handshake are "
+				          "discarded (plaintext injection defence, CVE-2011-0411)",
+				          c->in_end - c->in_start);
 			c->in_start = c->in_end = 0;
 			if (!begin_tls(c))
 				return;
@@ -743,9 +739,10 @@ static void conn_run(struct conn *c)
 			drop_unfinished_line(c);
 		if (c->peer_closed && !c->waiting_delivery && c->in_start == c->in_end &&
 		    c->out_sent == c->out.len && c->msg_fd < 0) {
-			kill_conn(c, c->proto == PROTO_POP3 && c->m.pop3.state == LAB_POP3_TRANSACTION
-					     ? "the client hung up without QUIT: no deletion applied"
-					     : "the client hung up");
+			kill_conn(c,
+			          c->proto == PROTO_POP3 && c->m.pop3.state == LAB_POP3_TRANSACTION
+			              ? "the client hung up without QUIT: no deletion applied"
+			              : "the client hung up");
 			return;
 		}
 		if (!progress)
@@ -760,10 +757,11 @@ static void refuse(struct lab_server *srv, int fd, enum lab_service svc)
 {
 	if (!lab_services[svc].implicit_tls) {
 		char msg[200];
-		int n = lab_services[svc].proto == PROTO_SMTP
-				? snprintf(msg, sizeof(msg), "421 4.7.0 %s Error: too many connections\r\n",
-					   srv->smtp_cfg[svc].host)
-				: snprintf(msg, sizeof(msg), "-ERR [SYS/TEMP] Too many connections.\r\n");
+		int n =
+		    lab_services[svc].proto == PROTO_SMTP
+		        ? snprintf(msg, sizeof(msg), "421 4.7.0 %s Error: too many connections\r\n",
+		                   srv->smtp_cfg[svc].host)
+		        : snprintf(msg, sizeof(msg), "-ERR [SYS/TEMP] Too many connections.\r\n");
 		if (send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			(void)0; /* best effort */
 	}
@@ -829,15 +827,18 @@ static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
 			inet_ntop(AF_INET, &a->sin_addr, c->ip, sizeof(c->ip));
 			port = ntohs(a->sin_port);
 		}
-		snprintf(c->label, sizeof(c->label), "#%llu %s %s%s%s:%u", (unsigned long long)c->serial,
-			 lab_services[svc].name, ss.ss_family == AF_INET6 ? "[" : "", c->ip,
-			 ss.ss_family == AF_INET6 ? "]" : "", port);
+		snprintf(c->label, sizeof(c->label), "#%llu %s %s%s%s:%u",
+		         (unsigned long long)c->serial, lab_services[svc].name,
+		         ss.ss_family == AF_INET6 ? "[" : "", c->ip,
+		         ss.ss_family == AF_INET6 ? "]" : "", port);
 		bool tls = lab_services[svc].implicit_tls;
 		if (c->proto == PROTO_SMTP) {
-			struct lab_smtp_hooks h = {c, hook_data_begin, hook_data_line, hook_data_abort};
+			struct lab_smtp_hooks h = {c, hook_data_begin, hook_data_line,
+			                           hook_data_abort};
 			lab_smtp_init(&c->m.smtp, &srv->smtp_cfg[svc], &h, c->ip, c->serial, tls);
 		} else {
-			struct lab_pop3_hooks h = {c, hook_drop_open, hook_drop_commit, hook_drop_close};
+			struct lab_pop3_hooks h = {c, hook_drop_open, hook_drop_commit,
+			                           hook_drop_close};
 			lab_pop3_init(&c->m.pop3, &srv->pop3_cfg[svc], &h, c->serial, tls);
 		}
 		c->slot = srv->nconns;
@@ -852,7 +853,7 @@ static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
 			continue;
 		}
 		logf_conn(c, "connected to %s (port %u)%s", lab_services[svc].name, srv->ports[svc],
-			  tls ? ": TLS handshake first" : "");
+		          tls ? ": TLS handshake first" : "");
 		c->phase = PH_OPEN;
 		if (tls) {
 			if (!begin_tls(c))
@@ -915,10 +916,11 @@ static void commit_pending(struct lab_server *srv)
 			}
 			conn_run(c);
 		} else {
-			logf_conn(c, ok ? "message %s stored, but the client left before its 250: it "
-					  "may send it again"
-					: "message %s not stored (451), and the client has left",
-				  c->spool.id);
+			logf_conn(c,
+			          ok ? "message %s stored, but the client left before its 250: it "
+			               "may send it again"
+			             : "message %s not stored (451), and the client has left",
+			          c->spool.id);
 		}
 	}
 	if (n > 1)
@@ -967,9 +969,10 @@ static void timers(struct lab_server *srv)
 				lab_smtp_timeout(&c->m.smtp, &c->out);
 			else
 				lab_pop3_timeout(&c->m.pop3, &c->out);
-			logf_conn(c, slow_line ? "a line took more than %d s to arrive: timed out"
-					       : "idle for more than %d s: timed out",
-				  slow_line ? srv->cfg.line_timeout_s : srv->cfg.idle_timeout_s);
+			logf_conn(c,
+			          slow_line ? "a line took more than %d s to arrive: timed out"
+			                    : "idle for more than %d s: timed out",
+			          slow_line ? srv->cfg.line_timeout_s : srv->cfg.idle_timeout_s);
 			log_replies(c, before);
 			log_why(c);
 			c->closing = true;
@@ -1031,9 +1034,10 @@ static int listen_one(int family, unsigned port, char *why, size_t whyn, const c
 	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 4096) != 0) {
 		int e = errno;
 		snprintf(why, whyn, "cannot listen on %s port %u (%s): %s%s",
-			 family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(e),
-			 e == EADDRINUSE ? "; is another lab running? --port-base moves every port"
-			 : e == EACCES ? "; ports below 1024 need root" : "");
+		         family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(e),
+		         e == EADDRINUSE ? "; is another lab running? --port-base moves every port"
+		         : e == EACCES   ? "; ports below 1024 need root"
+		                         : "");
 		close(fd);
 		return -1;
 	}
@@ -1081,8 +1085,10 @@ struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why
 		srv->listen_fd[s][0] = srv->listen_fd[s][1] = -1;
 
 	if (srv->cfg.port_base < lab_port_base_min() || srv->cfg.port_base > lab_port_base_max()) {
-		snprintf(why, whyn, "--port-base must be between %u and %u (the POP3 port is base-415, "
-			 "POP3S base+470)", lab_port_base_min(), lab_port_base_max());
+		snprintf(why, whyn,
+		         "--port-base must be between %u and %u (the POP3 port is base-415, "
+		         "POP3S base+470)",
+		         lab_port_base_min(), lab_port_base_max());
 		goto fail;
 	}
 	if (lab_store_open(&srv->store, cfg->dir, why, whyn) != ERR_OK)
@@ -1090,7 +1096,7 @@ struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why
 	for (size_t i = 0; i < cfg->users->n; i++)
 		if (lab_store_add_user(&srv->store, cfg->users->v[i].name) != ERR_OK) {
 			snprintf(why, whyn, "cannot create the mailbox of %s under %s/mail",
-				 cfg->users->v[i].name, cfg->dir);
+			         cfg->users->v[i].name, cfg->dir);
 			goto fail;
 		}
 	if (lab_tls_ensure(cfg->dir, &srv->tls, why, whyn) != ERR_OK)
@@ -1104,30 +1110,31 @@ struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why
 	if (p)
 		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s", p->smtp_greeting);
 	else
-		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s ESMTP smtpsh lab", host);
+		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s ESMTP smtpsh lab",
+		         host);
 	snprintf(srv->pop3_greeting, sizeof(srv->pop3_greeting), "%s",
-		 p ? p->pop3_greeting : "smtpsh lab ready.");
+	         p ? p->pop3_greeting : "smtpsh lab ready.");
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		const struct lab_service_info *info = &lab_services[s];
 		srv->smtp_cfg[s] = (struct lab_smtp_config){
-			.host = host,
-			.greeting = srv->smtp_greeting,
-			.tls_available = true,
-			.tls_required = info->tls_required,
-			.auth_required = info->auth_required,
-			.auth_in_cleartext = !info->tls_required && !info->auth_required,
-			.max_size = srv->cfg.max_message,
-			.users = cfg->users,
-			.persona = p,
-			.faults = srv->cfg.faults,
+		    .host = host,
+		    .greeting = srv->smtp_greeting,
+		    .tls_available = true,
+		    .tls_required = info->tls_required,
+		    .auth_required = info->auth_required,
+		    .auth_in_cleartext = !info->tls_required && !info->auth_required,
+		    .max_size = srv->cfg.max_message,
+		    .users = cfg->users,
+		    .persona = p,
+		    .faults = srv->cfg.faults,
 		};
 		srv->pop3_cfg[s] = (struct lab_pop3_config){
-			.host = LAB_HOST,
-			.greeting = srv->pop3_greeting,
-			.tls_available = true,
-			.users = cfg->users,
-			.persona = p,
-			.faults = srv->cfg.faults,
+		    .host = LAB_HOST,
+		    .greeting = srv->pop3_greeting,
+		    .tls_available = true,
+		    .users = cfg->users,
+		    .persona = p,
+		    .faults = srv->cfg.faults,
 		};
 	}
 
@@ -1141,17 +1148,19 @@ struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why
 	epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->wake[0], &we);
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		srv->ports[s] = lab_service_port(srv->cfg.port_base, (enum lab_service)s);
-		srv->listen_fd[s][0] = listen_one(AF_INET, srv->ports[s], why, whyn, lab_services[s].name);
+		srv->listen_fd[s][0] =
+		    listen_one(AF_INET, srv->ports[s], why, whyn, lab_services[s].name);
 		if (srv->listen_fd[s][0] < 0)
 			goto fail;
 		char ignored[200];
 		if (cfg->ipv6)
-			srv->listen_fd[s][1] = listen_one(AF_INET6, srv->ports[s], ignored, sizeof(ignored),
-							  lab_services[s].name);
+			srv->listen_fd[s][1] = listen_one(AF_INET6, srv->ports[s], ignored,
+			                                  sizeof(ignored), lab_services[s].name);
 		for (int f = 0; f < 2; f++) {
 			if (srv->listen_fd[s][f] < 0)
 				continue;
-			struct epoll_event e = {.events = EPOLLIN, .data.u64 = TAG_LISTEN + (unsigned)(s * 2 + f)};
+			struct epoll_event e = {.events = EPOLLIN,
+			                        .data.u64 = TAG_LISTEN + (unsigned)(s * 2 + f)};
 			epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->listen_fd[s][f], &e);
 		}
 	}
@@ -1217,8 +1226,8 @@ enum err lab_server_run(struct lab_server *srv)
 	/* OpenSSL writes with write(2): a vanished client must not kill us. */
 	sigaction(SIGPIPE, &ign, &old);
 	logf_srv(srv, "listening: smtp %u, submission %u, smtps %u, pop3 %u, pop3s %u",
-		 srv->ports[LAB_SVC_SMTP], srv->ports[LAB_SVC_SUBMISSION], srv->ports[LAB_SVC_SMTPS],
-		 srv->ports[LAB_SVC_POP3], srv->ports[LAB_SVC_POP3S]);
+	         srv->ports[LAB_SVC_SMTP], srv->ports[LAB_SVC_SUBMISSION],
+	         srv->ports[LAB_SVC_SMTPS], srv->ports[LAB_SVC_POP3], srv->ports[LAB_SVC_POP3S]);
 	enum err result = ERR_OK;
 	struct epoll_event evs[256];
 	int64_t last_tick = 0;
@@ -1239,7 +1248,8 @@ enum err lab_server_run(struct lab_server *srv)
 					;
 			} else if (tag >= TAG_LISTEN && tag < TAG_LISTEN + 2 * LAB_SVC_COUNT) {
 				unsigned k = (unsigned)(tag - TAG_LISTEN);
-				accept_on(srv, (enum lab_service)(k / 2), srv->listen_fd[k / 2][k % 2]);
+				accept_on(srv, (enum lab_service)(k / 2),
+				          srv->listen_fd[k / 2][k % 2]);
 			} else {
 				struct conn *c = evs[i].data.ptr;
 				if (c->dead)
@@ -1267,7 +1277,7 @@ enum err lab_server_run(struct lab_server *srv)
 		commit_pending(srv);
 	shutdown_all(srv);
 	logf_srv(srv, "stopped: %lu connections served, %lu messages stored",
-		 srv->stats.connections, srv->store.delivered);
+	         srv->stats.connections, srv->store.delivered);
 	sigaction(SIGPIPE, &old, NULL);
 	return result;
 }

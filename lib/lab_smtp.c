@@ -27,8 +27,10 @@ static enum lab_action error_reply(struct lab_smtp *s, struct buf *out)
 		return LAB_GO_ON;
 	say(out, "421 4.7.0 %s Error: too many errors", s->cfg->host);
 	size_t n = strlen(s->why);
-	snprintf(s->why + n, sizeof(s->why) - n, "; that was error %u: the lab hangs up, as Postfix "
-		 "does at smtpd_hard_error_limit", s->errors);
+	snprintf(s->why + n, sizeof(s->why) - n,
+	         "; that was error %u: the lab hangs up, as Postfix "
+	         "does at smtpd_hard_error_limit",
+	         s->errors);
 	return LAB_CLOSE;
 }
 
@@ -38,53 +40,53 @@ static enum lab_action sasl_error(void *owner, struct buf *out)
 }
 
 static enum lab_action sasl_logged_in(void *owner, const struct lab_user *who, const char *how,
-				      struct buf *out)
+                                      struct buf *out)
 {
 	struct lab_smtp *s = owner;
 	s->auth = who;
 	say(out, "235 2.7.0 Authentication successful");
 	set_why(s, "%s: %s logged in%s", how, who->name,
-		s->cfg->persona ? " with the authorization code, as the persona wants" : "");
+	        s->cfg->persona ? " with the authorization code, as the persona wants" : "");
 	return LAB_GO_ON;
 }
 
 /* AUTH as Postfix words it (RFC 4954). */
 static const struct lab_sasl_proto smtp_sasl = {
-	.proto = PROTO_SMTP,
-	.go_on = "334 ",
-	.bad_initial = "535 5.7.8 Error: authentication failed: Invalid base64 data in initial "
-		       "response",
-	.bad_continued = "535 5.7.8 Error: authentication failed: Invalid base64 data in continued "
-			 "response",
-	.bad_continued_why = "the answer to a 334 must be base64 (a plain word was typed?)",
-	.aborted = "501 5.7.0 Authentication aborted",
-	.aborted_why = "'*' cancels an AUTH exchange (RFC 4954)",
-	.abort_is_error = true,
-	.plain_asks_why = "AUTH PLAIN without an initial response: the empty 334 asks for "
-			  "base64(NUL user NUL password)",
-	.plain_bad = "535 5.7.8 Error: authentication failed: Invalid authentication data",
-	.plain_bad_why = "AUTH PLAIN: the decoded response must be authzid NUL user NUL password "
-			 "(two NUL bytes); `printf 'alice\\0alice\\0...' | base64` builds it",
-	.authz_named = true,
-	.refused = "535 5.7.8 Error: authentication failed: (reason unavailable)",
-	.login_user_hint = "; answer with the base64 of the user name",
-	.login_ir_pre = "AUTH LOGIN with the user name (",
-	.login_ir_post = ") given: \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
-	.login_user_pre = "AUTH LOGIN: user name '",
-	.login_user_post = "' received; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
-	.login_user_checked = true,
-	.cram_ir = "501 5.5.4 Syntax: AUTH CRAM-MD5 takes no initial response",
-	.cram_ir_why = "CRAM-MD5 starts with the server's challenge, so there is nothing to send "
-		       "with the command",
-	.cram_why = "AUTH CRAM-MD5: the 334 carries a base64 challenge; answer base64(user SP "
-		    "hex(HMAC-MD5(secret, challenge))): the secret never crosses the wire",
-	.cram_bounded = true,
-	.unsupported = "504 5.5.4 Unrecognized authentication type",
-	.unsupported_why_tail = " (RFC 4954: 504)",
-	.no_user_tail = " in the lab (the server does not say which part was wrong)",
-	.wrong_tail = " (the server does not say which part was wrong)",
-	.error = sasl_error,
-	.logged_in = sasl_logged_in,
+    .proto = PROTO_SMTP,
+    .go_on = "334 ",
+    .bad_initial = "535 5.7.8 Error: authentication failed: Invalid base64 data in initial "
+                   "response",
+    .bad_continued = "535 5.7.8 Error: authentication failed: Invalid base64 data in continued "
+                     "response",
+    .bad_continued_why = "the answer to a 334 must be base64 (a plain word was typed?)",
+    .aborted = "501 5.7.0 Authentication aborted",
+    .aborted_why = "'*' cancels an AUTH exchange (RFC 4954)",
+    .abort_is_error = true,
+    .plain_asks_why = "AUTH PLAIN without an initial response: the empty 334 asks for "
+                      "base64(NUL user NUL password)",
+    .plain_bad = "535 5.7.8 Error: authentication failed: Invalid authentication data",
+    .plain_bad_why = "AUTH PLAIN: the decoded response must be authzid NUL user NUL password "
+                     "(two NUL bytes); `printf 'alice\\0alice\\0...' | base64` builds it",
+    .authz_named = true,
+    .refused = "535 5.7.8 Error: authentication failed: (reason unavailable)",
+    .login_user_hint = "; answer with the base64 of the user name",
+    .login_ir_pre = "AUTH LOGIN with the user name (",
+    .login_ir_post = ") given: \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
+    .login_user_pre = "AUTH LOGIN: user name '",
+    .login_user_post = "' received; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
+    .login_user_checked = true,
+    .cram_ir = "501 5.5.4 Syntax: AUTH CRAM-MD5 takes no initial response",
+    .cram_ir_why = "CRAM-MD5 starts with the server's challenge, so there is nothing to send "
+                   "with the command",
+    .cram_why = "AUTH CRAM-MD5: the 334 carries a base64 challenge; answer base64(user SP "
+                "hex(HMAC-MD5(secret, challenge))): the secret never crosses the wire",
+    .cram_bounded = true,
+    .unsupported = "504 5.5.4 Unrecognized authentication type",
+    .unsupported_why_tail = " (RFC 4954: 504)",
+    .no_user_tail = " in the lab (the server does not say which part was wrong)",
+    .wrong_tail = " (the server does not say which part was wrong)",
+    .error = sasl_error,
+    .logged_in = sasl_logged_in,
 };
 
 static void reset_transaction(struct lab_smtp *s)
@@ -100,8 +102,8 @@ static void reset_transaction(struct lab_smtp *s)
 }
 
 void lab_smtp_init(struct lab_smtp *s, const struct lab_smtp_config *cfg,
-		   const struct lab_smtp_hooks *hooks, const char *client_ip,
-		   uint64_t serial, bool tls)
+                   const struct lab_smtp_hooks *hooks, const char *client_ip, uint64_t serial,
+                   bool tls)
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
@@ -115,7 +117,7 @@ void lab_smtp_init(struct lab_smtp *s, const struct lab_smtp_config *cfg,
 		snprintf(s->tls_desc, sizeof(s->tls_desc), "TLS");
 	s->secret_from = NOT_SECRET;
 	lab_sasl_bind(&s->sasl, &smtp_sasl, s, s->why, sizeof(s->why), cfg->host, cfg->users,
-		      cfg->persona);
+	              cfg->persona);
 }
 
 void lab_smtp_wipe(struct lab_smtp *s)
@@ -138,21 +140,25 @@ enum lab_action lab_smtp_greet(struct lab_smtp *s, struct buf *out)
 	s->delay_ms = f.delay_ms;
 	switch (f.kind) {
 	case LAB_FAULT_DROP:
-		set_why(s, "fault injected (drop@CONNECT): the connection is closed before the greeting");
+		set_why(
+		    s,
+		    "fault injected (drop@CONNECT): the connection is closed before the greeting");
 		return LAB_DROP;
 	case LAB_FAULT_421:
 	case LAB_FAULT_451:
 	case LAB_FAULT_454:
 		say(out, "421 4.3.2 Service not available, closing transmission channel");
-		set_why(s, "fault injected (%s@CONNECT): a server that cannot serve now greets with 421 "
-			"and hangs up; the client should retry later", lab_fault_name(f.kind));
+		set_why(
+		    s,
+		    "fault injected (%s@CONNECT): a server that cannot serve now greets with 421 "
+		    "and hangs up; the client should retry later",
+		    lab_fault_name(f.kind));
 		return LAB_CLOSE;
-	default:
-		break;
+	default: break;
 	}
 	say(out, "220 %s", s->cfg->greeting);
 	set_why(s, "greeting: the server speaks first; next the client says EHLO (or HELO)%s",
-		f.delay_ms ? " [fault: slow greeting]" : "");
+	        f.delay_ms ? " [fault: slow greeting]" : "");
 	return LAB_GO_ON;
 }
 
@@ -173,7 +179,7 @@ void lab_smtp_timeout(struct lab_smtp *s, struct buf *out)
 	begin_call(s);
 	say(out, "421 4.4.2 %s Error: timeout exceeded", s->cfg->host);
 	set_why(s, "the client was silent too long (or too slow to finish a line): a server does "
-		"not wait for ever");
+	           "not wait for ever");
 }
 
 void lab_smtp_shutdown(struct lab_smtp *s, struct buf *out)
@@ -190,8 +196,8 @@ static bool auth_offered(const struct lab_smtp *s)
 
 /* ---- addresses ---- */
 
-bool lab_smtp_parse_path(const char *arg, const char *keyword, char *addr,
-			 size_t n, const char **params)
+bool lab_smtp_parse_path(const char *arg, const char *keyword, char *addr, size_t n,
+                         const char **params)
 {
 	size_t klen = strlen(keyword);
 	while (*arg == ' ')
@@ -250,7 +256,7 @@ static bool addr_syntax_ok(const char *a)
 bool lab_domain_is_local(const char *domain, const struct lab_persona *p)
 {
 	static const char *const local[] = {
-		"localhost", "smtpsh.test", LAB_HOST, "[127.0.0.1]", "[IPv6:::1]",
+	    "localhost", "smtpsh.test", LAB_HOST, "[127.0.0.1]", "[IPv6:::1]",
 	};
 	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
 		if (!strcasecmp(domain, local[i]))
@@ -289,7 +295,8 @@ static enum lab_action cmd_ehlo(struct lab_smtp *s, const char *arg, struct buf 
 {
 	if (!*arg) {
 		say(out, "501 Syntax: %s hostname", esmtp ? "EHLO" : "HELO");
-		set_why(s, "%s needs the client's own host name as its argument", esmtp ? "EHLO" : "HELO");
+		set_why(s, "%s needs the client's own host name as its argument",
+		        esmtp ? "EHLO" : "HELO");
 		return error_reply(s, out);
 	}
 	reset_transaction(s);
@@ -298,8 +305,9 @@ static enum lab_action cmd_ehlo(struct lab_smtp *s, const char *arg, struct buf 
 	copy_printable(s->helo, sizeof(s->helo), arg);
 	if (!esmtp) {
 		say(out, "250 %s", s->cfg->host);
-		set_why(s, "HELO is the old greeting: no extension list, so no AUTH, STARTTLS or SIZE "
-			"announced; EHLO would list them");
+		set_why(s,
+		        "HELO is the old greeting: no extension list, so no AUTH, STARTTLS or SIZE "
+		        "announced; EHLO would list them");
 		return LAB_GO_ON;
 	}
 	bool starttls = !s->tls && s->cfg->tls_available;
@@ -316,14 +324,16 @@ static enum lab_action cmd_ehlo(struct lab_smtp *s, const char *arg, struct buf 
 	say(out, "250-8BITMIME");
 	say(out, "250 SMTPUTF8");
 	if (s->cfg->tls_required && !s->tls)
-		set_why(s, "EHLO answered with the extensions; this is the submission port before TLS: "
-			"STARTTLS is offered and AUTH is not, so the password never crosses in clear");
+		set_why(
+		    s,
+		    "EHLO answered with the extensions; this is the submission port before TLS: "
+		    "STARTTLS is offered and AUTH is not, so the password never crosses in clear");
 	else if (auth && !s->tls)
 		set_why(s, "EHLO answered with the extensions; this teaching port offers AUTH even "
-			"without TLS (a real server on the Internet would want STARTTLS first)");
+		           "without TLS (a real server on the Internet would want STARTTLS first)");
 	else if (s->tls)
 		set_why(s, "EHLO after TLS: STARTTLS is no longer offered%s",
-			auth ? "; AUTH is" : "");
+		        auth ? "; AUTH is" : "");
 	else
 		set_why(s, "EHLO answered with the extensions");
 	return LAB_GO_ON;
@@ -353,7 +363,7 @@ static enum lab_action cmd_starttls(struct lab_smtp *s, const char *arg, struct 
 	}
 	say(out, "220 2.0.0 Ready to start TLS");
 	set_why(s, "TLS handshake next; bytes the client pipelined after STARTTLS are thrown "
-		"away (they were sent in clear), and the client must EHLO again");
+	           "away (they were sent in clear), and the client must EHLO again");
 	return LAB_STARTTLS;
 }
 
@@ -393,8 +403,8 @@ static enum lab_action cmd_auth(struct lab_smtp *s, char *arg, struct buf *out)
 	return lab_sasl_start(&s->sasl, mech, ir, out);
 }
 
-static enum lab_action sasl_continue(struct lab_smtp *s, const char *line, size_t n,
-				     unsigned flags, struct buf *out)
+static enum lab_action sasl_continue(struct lab_smtp *s, const char *line, size_t n, unsigned flags,
+                                     struct buf *out)
 {
 	s->secret_from = 0;
 	if (flags & LAB_LINE_TOO_LONG) {
@@ -409,7 +419,7 @@ static enum lab_action sasl_continue(struct lab_smtp *s, const char *line, size_
 /* MAIL FROM parameters (RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8,
  * RFC 4954 AUTH). */
 static enum lab_action mail_params(struct lab_smtp *s, const char *params, struct buf *out,
-				   bool *refused)
+                                   bool *refused)
 {
 	*refused = true;
 	char copy[LAB_CMD_LINE_MAX + 1];
@@ -429,8 +439,10 @@ static enum lab_action mail_params(struct lab_smtp *s, const char *params, struc
 			}
 			if (v > s->cfg->max_size) {
 				say(out, "552 5.3.4 Message size exceeds fixed limit");
-				set_why(s, "the client announced %llu octets; the EHLO list said SIZE %zu",
-					v, s->cfg->max_size);
+				set_why(
+				    s,
+				    "the client announced %llu octets; the EHLO list said SIZE %zu",
+				    v, s->cfg->max_size);
 				return error_reply(s, out);
 			}
 		} else if (klen == 4 && !strncasecmp(t, "BODY", 4)) {
@@ -445,7 +457,8 @@ static enum lab_action mail_params(struct lab_smtp *s, const char *params, struc
 			/* RFC 4954 5: informational between relays */
 		} else {
 			say(out, "555 5.5.4 Unsupported option: %s", t);
-			set_why(s, "the lab knows SIZE, BODY, SMTPUTF8 and AUTH on MAIL FROM (no DSN)");
+			set_why(
+			    s, "the lab knows SIZE, BODY, SMTPUTF8 and AUTH on MAIL FROM (no DSN)");
 			return error_reply(s, out);
 		}
 	}
@@ -462,7 +475,8 @@ static enum lab_action cmd_mail(struct lab_smtp *s, const char *arg, struct buf 
 	}
 	if (s->in_mail) {
 		say(out, "503 5.5.1 Error: nested MAIL command");
-		set_why(s, "a message is already started (MAIL FROM was accepted); RSET to start over");
+		set_why(
+		    s, "a message is already started (MAIL FROM was accepted); RSET to start over");
 		return error_reply(s, out);
 	}
 	char addr[LAB_ADDR_MAX];
@@ -486,7 +500,7 @@ static enum lab_action cmd_mail(struct lab_smtp *s, const char *arg, struct buf 
 	snprintf(s->mail_from, sizeof(s->mail_from), "%s", addr);
 	say(out, "250 2.1.0 Ok");
 	set_why(s, "sender <%s> accepted%s; next RCPT TO:<address> for each recipient", addr,
-		*addr ? "" : " (the null sender, used by bounces)");
+	        *addr ? "" : " (the null sender, used by bounces)");
 	return LAB_GO_ON;
 }
 
@@ -538,26 +552,33 @@ static enum lab_action cmd_rcpt(struct lab_smtp *s, const char *arg, struct buf 
 	if (s->cfg->auth_required && !s->auth) {
 		say(out, "554 5.7.1 <%s>: Client host rejected: Access denied", s->client);
 		set_why(s, "this port is for submission: log in with AUTH before naming recipients "
-			"(Postfix words it as a client refusal)");
+		           "(Postfix words it as a client refusal)");
 		return error_reply(s, out);
 	}
 	bool local;
 	size_t idx = 0;
 	if (!local_user(s, addr, &local, &idx)) {
 		if (local) {
-			say(out, "550 5.1.1 <%s>: Recipient address rejected: User unknown in virtual "
-				 "mailbox table", addr);
+			say(out,
+			    "550 5.1.1 <%s>: Recipient address rejected: User unknown in virtual "
+			    "mailbox table",
+			    addr);
 			set_why(s, "the domain is the lab's, but it has no such user");
 		} else if (!s->auth) {
 			say(out, "554 5.7.1 <%s>: Relay access denied", addr);
 			set_why(s, "that domain is not the lab's and the client has not logged in: "
-				"an open relay would forward anyone's spam");
+			           "an open relay would forward anyone's spam");
 		} else {
-			say(out, "550 5.1.1 <%s>: Recipient address rejected: outbound mail disabled "
-				 "(smtpsh lab)", addr);
-			set_why(s, "the lab never sends mail off this machine; its domains are localhost, "
-				"smtpsh.test%s%s", s->cfg->persona ? ", " : "",
-				s->cfg->persona ? s->cfg->persona->domain : "");
+			say(out,
+			    "550 5.1.1 <%s>: Recipient address rejected: outbound mail disabled "
+			    "(smtpsh lab)",
+			    addr);
+			set_why(
+			    s,
+			    "the lab never sends mail off this machine; its domains are localhost, "
+			    "smtpsh.test%s%s",
+			    s->cfg->persona ? ", " : "",
+			    s->cfg->persona ? s->cfg->persona->domain : "");
 		}
 		return error_reply(s, out);
 	}
@@ -565,7 +586,7 @@ static enum lab_action cmd_rcpt(struct lab_smtp *s, const char *arg, struct buf 
 		if (s->rcpt[i] == idx) {
 			say(out, "250 2.1.5 Ok");
 			set_why(s, "%s is already a recipient: one copy will be stored",
-				s->cfg->users->v[idx].name);
+			        s->cfg->users->v[idx].name);
 			return LAB_GO_ON;
 		}
 	if (s->nrcpt == LAB_MAX_RCPTS) {
@@ -577,7 +598,8 @@ static enum lab_action cmd_rcpt(struct lab_smtp *s, const char *arg, struct buf 
 		snprintf(s->first_rcpt, sizeof(s->first_rcpt), "%s", addr);
 	s->rcpt[s->nrcpt++] = idx;
 	say(out, "250 2.1.5 Ok");
-	set_why(s, "<%s> is the lab user %s; more RCPT TO, or DATA", addr, s->cfg->users->v[idx].name);
+	set_why(s, "<%s> is the lab user %s; more RCPT TO, or DATA", addr,
+	        s->cfg->users->v[idx].name);
 	return LAB_GO_ON;
 }
 
@@ -607,7 +629,7 @@ static enum lab_action cmd_data(struct lab_smtp *s, const char *arg, struct buf 
 	s->data_octets = s->data_lines = 0;
 	say(out, "354 End data with <CR><LF>.<CR><LF>");
 	set_why(s, "send the headers, an empty line, the body, then a line with only '.'; a body "
-		"line starting with '.' is sent with one more '.' in front");
+	           "line starting with '.' is sent with one more '.' in front");
 	return LAB_GO_ON;
 }
 
@@ -628,13 +650,16 @@ static enum lab_action cmd_vrfy(struct lab_smtp *s, const char *arg, struct buf 
 	size_t idx;
 	if (local_user(s, addr, &local, &idx)) {
 		say(out, "252 2.0.0 %s", addr);
-		set_why(s, "252: the address is deliverable here (VRFY answers 252, not 250, to say "
-			"'I will accept it', RFC 5321 3.5.3)");
+		set_why(s,
+		        "252: the address is deliverable here (VRFY answers 252, not 250, to say "
+		        "'I will accept it', RFC 5321 3.5.3)");
 		return LAB_GO_ON;
 	}
 	if (local)
-		say(out, "550 5.1.1 <%s>: Recipient address rejected: User unknown in virtual mailbox "
-			 "table", addr);
+		say(out,
+		    "550 5.1.1 <%s>: Recipient address rejected: User unknown in virtual mailbox "
+		    "table",
+		    addr);
 	else
 		say(out, "554 5.7.1 <%s>: Relay access denied", addr);
 	set_why(s, "VRFY: %s", local ? "no such lab user" : "not a lab domain");
@@ -643,32 +668,38 @@ static enum lab_action cmd_vrfy(struct lab_smtp *s, const char *arg, struct buf 
 
 /* The fault texts for a command (RFC 5321 codes, Postfix's words). */
 static enum lab_action inject(struct lab_smtp *s, struct lab_fault f, const char *verb,
-			      const char *arg, struct buf *out, bool *done)
+                              const char *arg, struct buf *out, bool *done)
 {
 	*done = true;
 	switch (f.kind) {
 	case LAB_FAULT_DROP:
-		set_why(s, "fault injected (drop@%s): the connection is cut without a reply, as when "
-			"a server crashes or a network path dies", verb);
+		set_why(s,
+		        "fault injected (drop@%s): the connection is cut without a reply, as when "
+		        "a server crashes or a network path dies",
+		        verb);
 		return LAB_DROP;
 	case LAB_FAULT_421:
 		say(out, "421 4.3.2 Service not available, closing transmission channel");
-		set_why(s, "fault injected (421@%s): the server gives up on the session; the client "
-			"must reconnect later", verb);
+		set_why(s,
+		        "fault injected (421@%s): the server gives up on the session; the client "
+		        "must reconnect later",
+		        verb);
 		return LAB_CLOSE;
 	case LAB_FAULT_451: {
 		char addr[LAB_ADDR_MAX] = "";
 		if (!strcmp(verb, "MAIL") || !strcmp(verb, "RCPT"))
 			lab_smtp_parse_path(arg, !strcmp(verb, "MAIL") ? "FROM:" : "TO:", addr,
-					    sizeof(addr), NULL);
+			                    sizeof(addr), NULL);
 		if (!strcmp(verb, "DATA") || !strcmp(verb, "DOT"))
 			say(out, "451 4.3.0 Error: queue file write error");
 		else if (*addr)
 			say(out, "451 4.3.0 <%s>: Temporary lookup failure", addr);
 		else
 			say(out, "451 4.3.0 Error: temporary failure, try again later");
-		set_why(s, "fault injected (451@%s): a temporary local error; the same command may "
-			"work later", verb);
+		set_why(s,
+		        "fault injected (451@%s): a temporary local error; the same command may "
+		        "work later",
+		        verb);
 		break;
 	}
 	case LAB_FAULT_454:
@@ -676,13 +707,12 @@ static enum lab_action inject(struct lab_smtp *s, struct lab_fault f, const char
 			say(out, "454 4.7.0 TLS not available due to local problem");
 		else
 			say(out, "454 4.7.0 Temporary authentication failure");
-		set_why(s, "fault injected (454@%s): the server's %s failed for now; not the "
-			"client's fault, retry later", verb, !strcmp(verb, "STARTTLS") ? "TLS" :
-			"authentication service");
+		set_why(s,
+		        "fault injected (454@%s): the server's %s failed for now; not the "
+		        "client's fault, retry later",
+		        verb, !strcmp(verb, "STARTTLS") ? "TLS" : "authentication service");
 		break;
-	default:
-		*done = false;
-		return LAB_GO_ON;
+	default: *done = false; return LAB_GO_ON;
 	}
 	return error_reply(s, out);
 }
@@ -693,7 +723,7 @@ static enum lab_action end_of_data(struct lab_smtp *s, struct buf *out)
 	struct lab_fault f = lab_faults_pick(s->cfg->faults, &s->rng, PROTO_SMTP, "DOT");
 	s->delay_ms = f.delay_ms;
 	bool refuse = s->data_too_big || s->data_line_too_long || s->data_write_failed ||
-		      f.kind != LAB_FAULT_NONE;
+	              f.kind != LAB_FAULT_NONE;
 	if (refuse && s->hooks.data_abort)
 		s->hooks.data_abort(s->hooks.ctx);
 	if (f.kind != LAB_FAULT_NONE) {
@@ -705,26 +735,33 @@ static enum lab_action end_of_data(struct lab_smtp *s, struct buf *out)
 	if (refuse) {
 		if (s->data_too_big) {
 			say(out, "552 5.3.4 Error: message file too big");
-			set_why(s, "the message passed the SIZE limit (%zu octets) and was discarded",
-				s->cfg->max_size);
+			set_why(s,
+			        "the message passed the SIZE limit (%zu octets) and was discarded",
+			        s->cfg->max_size);
 		} else if (s->data_line_too_long) {
-			say(out, "552 5.3.4 Error: message line longer than %d octets", LAB_TEXT_LINE_MAX);
-			set_why(s, "RFC 5321 4.5.3.1.6 limits a text line to 998 octets plus CRLF; wrap "
-				"long lines or encode the body (quoted-printable, base64)");
+			say(out, "552 5.3.4 Error: message line longer than %d octets",
+			    LAB_TEXT_LINE_MAX);
+			set_why(
+			    s,
+			    "RFC 5321 4.5.3.1.6 limits a text line to 998 octets plus CRLF; wrap "
+			    "long lines or encode the body (quoted-printable, base64)");
 		} else {
 			say(out, "451 4.3.0 Error: queue file write error");
-			set_why(s, "the lab could not write the message to disk; nothing was stored");
+			set_why(s,
+			        "the lab could not write the message to disk; nothing was stored");
 		}
 		reset_transaction(s);
 		return error_reply(s, out);
 	}
-	set_why(s, "end of message: %zu lines, %zu octets; stored and synced to disk before the "
-		"250", s->data_lines, s->data_octets);
+	set_why(s,
+	        "end of message: %zu lines, %zu octets; stored and synced to disk before the "
+	        "250",
+	        s->data_lines, s->data_octets);
 	return LAB_DELIVER;
 }
 
-static enum lab_action data_line(struct lab_smtp *s, const char *line, size_t n,
-				 unsigned flags, struct buf *out)
+static enum lab_action data_line(struct lab_smtp *s, const char *line, size_t n, unsigned flags,
+                                 struct buf *out)
 {
 	s->data_line = true;
 	if (!(flags & LAB_LINE_TOO_LONG) && n == 1 && line[0] == '.')
@@ -744,25 +781,28 @@ static enum lab_action data_line(struct lab_smtp *s, const char *line, size_t n,
 }
 
 enum lab_action lab_smtp_delivered(struct lab_smtp *s, bool ok, const char *queue_id,
-				   struct buf *out)
+                                   struct buf *out)
 {
 	size_t lines = s->data_lines, octets = s->data_octets, nrcpt = s->nrcpt;
 	reset_transaction(s);
 	if (!ok) {
 		say(out, "451 4.3.0 Error: queue file write error");
-		set_why(s, "the lab could not store the message safely, so it does not say 250: the "
-			"client keeps it and retries");
+		set_why(s,
+		        "the lab could not store the message safely, so it does not say 250: the "
+		        "client keeps it and retries");
 		return error_reply(s, out);
 	}
 	s->messages++;
 	say(out, "250 2.0.0 Ok: queued as %s", queue_id);
-	set_why(s, "message %s stored for %zu recipient%s (%zu lines, %zu octets), on disk before "
-		"this 250", queue_id, nrcpt, nrcpt == 1 ? "" : "s", lines, octets);
+	set_why(s,
+	        "message %s stored for %zu recipient%s (%zu lines, %zu octets), on disk before "
+	        "this 250",
+	        queue_id, nrcpt, nrcpt == 1 ? "" : "s", lines, octets);
 	return LAB_GO_ON;
 }
 
 static const char *const not_implemented[] = {
-	"BDAT", "ETRN", "TURN", "ATRN", "SEND", "SOML", "SAML",
+    "BDAT", "ETRN", "TURN", "ATRN", "SEND", "SOML", "SAML",
 };
 
 /* Commands allowed before STARTTLS on the submission port. */
@@ -775,8 +815,8 @@ static bool allowed_before_tls(const char *verb)
 static bool known_verb(const char *verb)
 {
 	static const char *const known[] = {
-		"EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "RSET", "NOOP",
-		"QUIT", "VRFY",
+	    "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT",
+	    "DATA", "RSET", "NOOP",     "QUIT", "VRFY",
 	};
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strcmp(verb, known[i]))
@@ -784,8 +824,8 @@ static bool known_verb(const char *verb)
 	return false;
 }
 
-static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
-			      unsigned flags, struct buf *out)
+static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n, unsigned flags,
+                                 struct buf *out)
 {
 	if (flags & LAB_LINE_BARE_LF) {
 		/* Postfix 3.9 smtpd_forbid_bare_newline = reject, minus its
@@ -794,9 +834,11 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 			s->hooks.data_abort(s->hooks.ctx);
 		s->in_data = false;
 		say(out, "521 5.5.2 %s Error: bare <LF> received", s->cfg->host);
-		set_why(s, "a line ended in LF alone, not CRLF: SMTP lines end in CRLF, and servers "
-			"refuse bare LF since SMTP smuggling (CVE-2023-51764); `nc -C` or smtpsh send "
-			"CRLF");
+		set_why(
+		    s,
+		    "a line ended in LF alone, not CRLF: SMTP lines end in CRLF, and servers "
+		    "refuse bare LF since SMTP smuggling (CVE-2023-51764); `nc -C` or smtpsh send "
+		    "CRLF");
 		return LAB_CLOSE;
 	}
 	if (s->in_data)
@@ -805,7 +847,8 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 		return sasl_continue(s, line, n, flags, out);
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX) {
 		say(out, "500 5.5.2 Error: line too long");
-		set_why(s, "a command line may hold %d octets here (RFC 5321 says 512)", LAB_CMD_LINE_MAX);
+		set_why(s, "a command line may hold %d octets here (RFC 5321 says 512)",
+		        LAB_CMD_LINE_MAX);
 		return error_reply(s, out);
 	}
 	char cmd[LAB_CMD_LINE_MAX + 1];
@@ -813,7 +856,8 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 	cmd[n] = '\0';
 	if (memchr(line, '\0', n) || n == 0) {
 		say(out, "500 5.5.2 Error: bad syntax");
-		set_why(s, n ? "a command line holds a NUL byte" : "an empty line is not a command");
+		set_why(s,
+		        n ? "a command line holds a NUL byte" : "an empty line is not a command");
 		return error_reply(s, out);
 	}
 	/* The verb is case-insensitive; the argument follows one space. */
@@ -841,9 +885,11 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 			}
 		say(out, "500 5.5.2 Error: command not recognized");
 		if (s->secret_from == 0)
-			set_why(s, "not a command, right after an AUTH that was refused: if this was a "
-				"base64 user name or password, the server did not take it as one (the "
-				"log hides the line)");
+			set_why(
+			    s,
+			    "not a command, right after an AUTH that was refused: if this was a "
+			    "base64 user name or password, the server did not take it as one (the "
+			    "log hides the line)");
 		else if (!strcmp(verb, "HELLO"))
 			set_why(s, "HELLO is not SMTP: the greeting is HELO (one L) or EHLO");
 		else
@@ -853,7 +899,7 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 	if (s->cfg->tls_required && !s->tls && !allowed_before_tls(verb)) {
 		say(out, "530 5.7.0 Must issue a STARTTLS command first");
 		set_why(s, "this is the submission port: encryption first (STARTTLS), then %s",
-			verb);
+		        verb);
 		return error_reply(s, out);
 	}
 	struct lab_fault f = lab_faults_pick(s->cfg->faults, &s->rng, PROTO_SMTP, verb);
@@ -888,7 +934,8 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 		}
 		reset_transaction(s);
 		say(out, "250 2.0.0 Ok");
-		set_why(s, "the message in progress (if any) is forgotten; the session and login stay");
+		set_why(
+		    s, "the message in progress (if any) is forgotten; the session and login stay");
 		return LAB_GO_ON;
 	}
 	if (!strcmp(verb, "NOOP")) {
@@ -901,7 +948,7 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 	/* QUIT */
 	say(out, "221 2.0.0 Bye");
 	set_why(s, "the session ends; %u message%s accepted on it", s->messages,
-		s->messages == 1 ? "" : "s");
+	        s->messages == 1 ? "" : "s");
 	return LAB_CLOSE;
 }
 
@@ -910,38 +957,38 @@ static void rfc5322_date(time_t now, char *out, size_t n)
 {
 	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d +0000 (UTC)", days[tm.tm_wday % 7],
-		 tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-		 tm.tm_sec);
+	         tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	         tm.tm_sec);
 }
 
-bool lab_smtp_trace(const struct lab_smtp *s, const char *queue_id, time_t now,
-		    struct buf *out)
+bool lab_smtp_trace(const struct lab_smtp *s, const char *queue_id, time_t now, struct buf *out)
 {
 	char date[64];
 	rfc5322_date(now, date, sizeof(date));
 	/* RFC 3848 protocol names: ESMTP + S (TLS) + A (AUTH). */
-	const char *with = !s->esmtp ? "SMTP"
-			   : s->tls && s->auth ? "ESMTPSA"
-			   : s->tls ? "ESMTPS"
-			   : s->auth ? "ESMTPA"
-				     : "ESMTP";
+	const char *with = !s->esmtp           ? "SMTP"
+	                   : s->tls && s->auth ? "ESMTPSA"
+	                   : s->tls            ? "ESMTPS"
+	                   : s->auth           ? "ESMTPA"
+	                                       : "ESMTP";
 	/* Addresses hold no control bytes (lab_smtp_parse_path), but what
 	 * reaches a header goes through the same filter as the HELO name. */
 	char from[LAB_ADDR_MAX], rcpt[LAB_ADDR_MAX];
 	copy_printable(from, sizeof(from), s->mail_from);
 	copy_printable(rcpt, sizeof(rcpt), s->first_rcpt);
 	bool ok = buf_printf(out, "Return-Path: <%s>\n", from) &&
-		  buf_printf(out, "Received: from %s (unknown [%s%s])\n", s->helo,
-			     strchr(s->client_ip, ':') ? "IPv6:" : "", s->client_ip);
+	          buf_printf(out, "Received: from %s (unknown [%s%s])\n", s->helo,
+	                     strchr(s->client_ip, ':') ? "IPv6:" : "", s->client_ip);
 	if (s->tls)
 		ok = ok && buf_printf(out, "\t(using %s)\n", s->tls_desc);
 	if (s->auth)
 		ok = ok && buf_printf(out, "\t(Authenticated sender: %s)\n", s->auth->name);
-	ok = ok && buf_printf(out, "\tby %s (smtpsh lab) with %s id %s", s->cfg->host, with, queue_id);
+	ok = ok &&
+	     buf_printf(out, "\tby %s (smtpsh lab) with %s id %s", s->cfg->host, with, queue_id);
 	if (s->nrcpt == 1)
 		ok = ok && buf_printf(out, "\n\tfor <%s>", rcpt);
 	return ok && buf_printf(out, "; %s\n", date);
@@ -951,7 +998,7 @@ bool lab_smtp_trace(const struct lab_smtp *s, const char *queue_id, time_t now,
  * on it; remembers a refused AUTH, whose answers the client may still
  * send as lines of their own. */
 static void mark_secret(struct lab_smtp *s, const char *line, size_t n, bool *is_auth,
-			bool *is_command)
+                        bool *is_command)
 {
 	*is_auth = *is_command = false;
 	if (s->in_data)
@@ -973,8 +1020,8 @@ static void mark_secret(struct lab_smtp *s, const char *line, size_t n, bool *is
 		s->secret_from = lab_secret_offset(PROTO_SMTP, line, n);
 }
 
-enum lab_action lab_smtp_feed(struct lab_smtp *s, const char *line, size_t n,
-			      unsigned flags, struct buf *out)
+enum lab_action lab_smtp_feed(struct lab_smtp *s, const char *line, size_t n, unsigned flags,
+                              struct buf *out)
 {
 	size_t before = out->len;
 	bool is_auth, is_command;
@@ -985,12 +1032,15 @@ enum lab_action lab_smtp_feed(struct lab_smtp *s, const char *line, size_t n,
 	s->secret_from = secret_from;
 	if (is_auth) /* neither an exchange started (334) nor a login (235) */
 		s->auth_refused = s->sasl.step == LAB_SASL_NONE &&
-				  !(out->len > before && out->data[before] == '2');
+		                  !(out->len > before && out->data[before] == '2');
 	else if (is_command)
 		s->auth_refused = false;
-	if (n && line[n - 1] == '\r' && !s->data_line && out->len > before && (out->data[before] == '4' || out->data[before] == '5')) {
+	if (n && line[n - 1] == '\r' && !s->data_line && out->len > before &&
+	    (out->data[before] == '4' || out->data[before] == '5')) {
 		size_t w = strlen(s->why);
-		snprintf(s->why + w, sizeof(s->why) - w, "%s", "; the line ended in CR CR LF: the client added a CR to a line that already had one (openssl s_client -crlf or nc -C fed CRLF text?)");
+		snprintf(s->why + w, sizeof(s->why) - w, "%s",
+		         "; the line ended in CR CR LF: the client added a CR to a line that "
+		         "already had one (openssl s_client -crlf or nc -C fed CRLF text?)");
 	}
 	return a;
 }

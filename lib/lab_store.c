@@ -65,7 +65,8 @@ enum err lab_store_open(struct lab_store *st, const char *dir, char *why, size_t
 	ok = ok && make_dirs(path);
 	struct stat sb;
 	if (!ok || stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || access(path, W_OK) != 0) {
-		snprintf(why, whyn, "cannot create the mail store under %s: %s", dir, strerror(errno));
+		snprintf(why, whyn, "cannot create the mail store under %s: %s", dir,
+		         strerror(errno));
 		return ERR_IO;
 	}
 	/* Spool files left by a crash were never answered 250: the
@@ -106,9 +107,9 @@ enum err lab_spool_begin(struct lab_store *st, struct lab_spool *sp)
 	/* Maildir names: time.M<usec>P<pid>Q<seq>.host (unique in this
 	 * process, sorted by time: ten-digit seconds until 2286). */
 	snprintf(sp->name, sizeof(sp->name), "%010lld.M%06ldP%ldQ%u.lab", (long long)tv.tv_sec,
-		 (long)tv.tv_usec, (long)getpid(), seq);
+	         (long)tv.tv_usec, (long)getpid(), seq);
 	snprintf(sp->id, sizeof(sp->id), "%05lX%05X", (unsigned long)(tv.tv_usec & 0xFFFFF),
-		 seq & 0xFFFFF);
+	         seq & 0xFFFFF);
 	snprintf(sp->path, sizeof(sp->path), "%s/spool/%s", st->dir, sp->name);
 	sp->fd = open(sp->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (sp->fd < 0) {
@@ -189,8 +190,8 @@ void lab_store_commit(struct lab_store *st, struct lab_delivery *d, size_t n)
 				break;
 			}
 			snprintf(tmp, sizeof(tmp), "%s/mail/%s/tmp/%s", st->dir, u, sp->name);
-			snprintf(dst, sizeof(dst), "%s/mail/%s/new/%s,S=%zu,W=%zu", st->dir, u, sp->name,
-				 sp->bytes, sp->octets);
+			snprintf(dst, sizeof(dst), "%s/mail/%s/new/%s,S=%zu,W=%zu", st->dir, u,
+			         sp->name, sp->bytes, sp->octets);
 			if (link(sp->path, tmp) != 0) {
 				d[i].ok = false;
 				break;
@@ -204,7 +205,7 @@ void lab_store_commit(struct lab_store *st, struct lab_delivery *d, size_t n)
 		if (!d[i].ok) /* all recipients or none: the client retries */
 			for (size_t k = 0; k < done; k++) {
 				snprintf(dst, sizeof(dst), "%s/mail/%s/new/%s,S=%zu,W=%zu", st->dir,
-					 d[i].users[k], sp->name, sp->bytes, sp->octets);
+				         d[i].users[k], sp->name, sp->bytes, sp->octets);
 				unlink(dst);
 			}
 	}
@@ -277,7 +278,7 @@ static int by_name(const void *a, const void *b)
 }
 
 static bool scan(struct lab_store *st, const char *user, const char *sub, struct lab_maildrop *drop,
-		 size_t *cap)
+                 size_t *cap)
 {
 	char path[PATH_BUF];
 	snprintf(path, sizeof(path), "%s/mail/%s/%s", st->dir, user, sub);
@@ -287,7 +288,8 @@ static bool scan(struct lab_store *st, const char *user, const char *sub, struct
 	struct dirent *e;
 	bool ok = true;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || strlen(e->d_name) + strlen(sub) + 2 > sizeof(drop->v[0].file))
+		if (e->d_name[0] == '.' ||
+		    strlen(e->d_name) + strlen(sub) + 2 > sizeof(drop->v[0].file))
 			continue;
 		if (drop->n == *cap) {
 			size_t ncap = *cap ? *cap * 2 : 16;
@@ -328,7 +330,7 @@ static bool scan(struct lab_store *st, const char *user, const char *sub, struct
 }
 
 enum lab_drop_status lab_store_maildrop_open(struct lab_store *st, const char *user,
-					     struct lab_maildrop *drop)
+                                             struct lab_maildrop *drop)
 {
 	memset(drop, 0, sizeof(*drop));
 	drop->lock_fd = -1;

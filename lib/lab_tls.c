@@ -82,25 +82,26 @@ static bool random_serial(X509 *x)
 {
 	BIGNUM *bn = BN_new();
 	bool ok = bn && BN_rand(bn, 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) &&
-		  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x));
+	          BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x));
 	BN_free(bn);
 	return ok;
 }
 
-static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key,
-		       long days, bool ca)
+static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, long days,
+                       bool ca)
 {
 	X509 *x = X509_new();
 	X509_NAME *name = X509_NAME_new();
 	bool ok = x && name && X509_set_version(x, 2) && random_serial(x) &&
-		  X509_gmtime_adj(X509_getm_notBefore(x), -3600) &&
-		  X509_gmtime_adj(X509_getm_notAfter(x), days * 86400L) &&
-		  X509_set_pubkey(x, key) &&
-		  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0) &&
-		  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-					     (const unsigned char *)"smtpsh lab", -1, -1, 0) &&
-		  X509_set_subject_name(x, name) &&
-		  X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name);
+	          X509_gmtime_adj(X509_getm_notBefore(x), -3600) &&
+	          X509_gmtime_adj(X509_getm_notAfter(x), days * 86400L) &&
+	          X509_set_pubkey(x, key) &&
+	          X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn,
+	                                     -1, -1, 0) &&
+	          X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+	                                     (const unsigned char *)"smtpsh lab", -1, -1, 0) &&
+	          X509_set_subject_name(x, name) &&
+	          X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name);
 	X509_NAME_free(name);
 	X509 *signer = issuer ? issuer : x;
 	if (ok && ca)
@@ -114,7 +115,7 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *is
 		     add_ext(x, signer, NID_subject_key_identifier, "hash") &&
 		     add_ext(x, signer, NID_authority_key_identifier, "keyid:always") &&
 		     add_ext(x, signer, NID_subject_alt_name,
-			     "DNS:localhost,DNS:" LAB_HOST ",IP:127.0.0.1,IP:::1");
+		             "DNS:localhost,DNS:" LAB_HOST ",IP:127.0.0.1,IP:::1");
 	if (ok)
 		ok = X509_sign(x, issuer_key ? issuer_key : key, EVP_sha256()) > 0;
 	if (!ok) {
@@ -196,7 +197,8 @@ enum err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *why, siz
 			ossl_why(why, whyn, "cannot make the lab CA");
 			goto out;
 		}
-		if (!write_pem(ca_key_path, ca_key, NULL, NULL) || !write_pem(f->ca_cert, NULL, ca, NULL)) {
+		if (!write_pem(ca_key_path, ca_key, NULL, NULL) ||
+		    !write_pem(f->ca_cert, NULL, ca, NULL)) {
 			snprintf(why, whyn, "cannot write %s: %s", f->ca_cert, strerror(errno));
 			goto out;
 		}
@@ -243,7 +245,7 @@ void *lab_tls_server_ctx(const struct lab_tls_files *f, char *why, size_t whyn)
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	/* Bounded memory per connection: buffers go back while idle. */
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-				      SSL_MODE_RELEASE_BUFFERS);
+	                          SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if (SSL_CTX_use_certificate_chain_file(ctx, f->cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, f->key, SSL_FILETYPE_PEM) != 1 ||

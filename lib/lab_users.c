@@ -16,8 +16,8 @@
 #include "sasl.h"
 
 static const struct lab_user default_users[] = {
-	{"alice", "alice-pw", "alicecode1234567"},
-	{"bob", "bob-pw", "bobcode123456789"},
+    {"alice", "alice-pw", "alicecode1234567"},
+    {"bob", "bob-pw", "bobcode123456789"},
 };
 
 void lab_users_free(struct lab_users *u)
@@ -85,8 +85,7 @@ static bool name_ok(const char *s, size_t n)
 	return true;
 }
 
-static enum err parse_line(struct lab_user *out, const char *s, size_t n,
-			   const char **reason)
+static enum err parse_line(struct lab_user *out, const char *s, size_t n, const char **reason)
 {
 	const char *c1 = memchr(s, ':', n);
 	if (!c1) {
@@ -121,8 +120,7 @@ static enum err parse_line(struct lab_user *out, const char *s, size_t n,
 	return ERR_OK;
 }
 
-enum err lab_users_parse(struct lab_users *u, const char *text, char *why,
-			 size_t whyn)
+enum err lab_users_parse(struct lab_users *u, const char *text, char *why, size_t whyn)
 {
 	u->v = NULL;
 	u->n = 0;
@@ -165,7 +163,7 @@ enum err lab_users_parse(struct lab_users *u, const char *text, char *why,
 		}
 		if (lab_users_find(u, u->v[u->n].name)) {
 			snprintf(why, whyn, "line %u: user '%s' appears twice", lineno,
-				 u->v[u->n].name);
+			         u->v[u->n].name);
 			lab_users_free(u);
 			return ERR_INVALID;
 		}
@@ -179,8 +177,7 @@ enum err lab_users_parse(struct lab_users *u, const char *text, char *why,
 	return ERR_OK;
 }
 
-enum err lab_users_load(struct lab_users *u, const char *path, char *why,
-			size_t whyn)
+enum err lab_users_load(struct lab_users *u, const char *path, char *why, size_t whyn)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -227,23 +224,20 @@ static bool secret_equal(const char *a, const char *b)
 }
 
 /* The secret that logs in, and the one that gets the persona's refusal. */
-static const char *accepted_secret(const struct lab_user *who,
-				   const struct lab_persona *p)
+static const char *accepted_secret(const struct lab_user *who, const struct lab_persona *p)
 {
 	if (p && p->code_only)
 		return who->authcode[0] ? who->authcode : NULL;
 	return who->password;
 }
 
-static const char *refused_secret(const struct lab_user *who,
-				  const struct lab_persona *p)
+static const char *refused_secret(const struct lab_user *who, const struct lab_persona *p)
 {
 	return p && p->code_only ? who->password : NULL;
 }
 
-enum lab_auth lab_auth_check(const struct lab_users *u,
-			     const struct lab_persona *p, const char *user,
-			     const char *secret, const struct lab_user **who)
+enum lab_auth lab_auth_check(const struct lab_users *u, const struct lab_persona *p,
+                             const char *user, const char *secret, const struct lab_user **who)
 {
 	const struct lab_user *w = lab_users_find(u, user);
 	*who = NULL;
@@ -261,25 +255,24 @@ enum lab_auth lab_auth_check(const struct lab_users *u,
 }
 
 /* Whether response (decoded "user digest") is what secret gives. */
-static bool cram_matches(const char *challenge_b64, const char *user,
-			 const char *secret, const char *response)
+static bool cram_matches(const char *challenge_b64, const char *user, const char *secret,
+                         const char *response)
 {
 	struct buf expect_b64, expect;
 	buf_init(&expect_b64, 1024);
 	buf_init(&expect, 1024);
 	bool ok = sasl_cram_md5(&expect_b64, user, secret, challenge_b64) == ERR_OK &&
-		  b64_decode(&expect, expect_b64.data, expect_b64.len) == ERR_OK &&
-		  expect.len == strlen(response) &&
-		  CRYPTO_memcmp(expect.data, response, expect.len) == 0;
+	          b64_decode(&expect, expect_b64.data, expect_b64.len) == ERR_OK &&
+	          expect.len == strlen(response) &&
+	          CRYPTO_memcmp(expect.data, response, expect.len) == 0;
 	buf_free(&expect_b64);
 	buf_free(&expect);
 	return ok;
 }
 
-enum lab_auth lab_auth_cram(const struct lab_users *u,
-			    const struct lab_persona *p,
-			    const char *challenge_b64, const char *response,
-			    const struct lab_user **who)
+enum lab_auth lab_auth_cram(const struct lab_users *u, const struct lab_persona *p,
+                            const char *challenge_b64, const char *response,
+                            const struct lab_user **who)
 {
 	*who = NULL;
 	const char *sp = strrchr(response, ' ');
@@ -303,8 +296,7 @@ enum lab_auth lab_auth_cram(const struct lab_users *u,
 	return LAB_AUTH_BAD;
 }
 
-static bool apop_matches(const char *timestamp, const char *secret,
-			 const char *digest)
+static bool apop_matches(const char *timestamp, const char *secret, const char *digest)
 {
 	char want[33];
 	if (apop_digest(want, timestamp, secret) != ERR_OK)
@@ -315,10 +307,9 @@ static bool apop_matches(const char *timestamp, const char *secret,
 	return ok;
 }
 
-enum lab_auth lab_auth_apop(const struct lab_users *u,
-			    const struct lab_persona *p, const char *timestamp,
-			    const char *user, const char *digest,
-			    const struct lab_user **who)
+enum lab_auth lab_auth_apop(const struct lab_users *u, const struct lab_persona *p,
+                            const char *timestamp, const char *user, const char *digest,
+                            const struct lab_user **who)
 {
 	*who = NULL;
 	const struct lab_user *w = lab_users_find(u, user);

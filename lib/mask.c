@@ -6,12 +6,13 @@
 
 /* What differs between two runs of the same session. */
 static const char *const defaults[] = {
-	"queued as [A-Za-z0-9]+",                          /* Postfix queue id */
-	"id [A-Za-z0-9.-]+",                               /* ESMTPSA id ..., mx id */
-	"<[^<>@ ]+@[^<> ]+>",                              /* Message-ID, APOP timestamp */
-	"[A-Z][a-z]{2}, [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8}( [-+][0-9]{4})?( \\([A-Z]+\\))?", /* RFC 5322 date */
-	"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+Z?",        /* ISO dates */
-	"[0-9a-fA-F]{12,}",                                /* UIDLs, hashes */
+    "queued as [A-Za-z0-9]+", /* Postfix queue id */
+    "id [A-Za-z0-9.-]+",      /* ESMTPSA id ..., mx id */
+    "<[^<>@ ]+@[^<> ]+>",     /* Message-ID, APOP timestamp */
+    "[A-Z][a-z]{2}, [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8}( [-+][0-9]{4})?( "
+    "\\([A-Z]+\\))?",                           /* RFC 5322 date */
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+Z?", /* ISO dates */
+    "[0-9a-fA-F]{12,}",                         /* UIDLs, hashes */
 };
 
 void mask_init(struct mask *m)
@@ -68,14 +69,13 @@ bool mask_apply(const struct mask *m, const char *text, size_t len, struct buf *
 	return ok;
 }
 
-bool mask_equal(const struct mask *m, const char *a, size_t alen,
-		const char *b, size_t blen)
+bool mask_equal(const struct mask *m, const char *a, size_t alen, const char *b, size_t blen)
 {
 	struct buf x, y;
 	buf_init(&x, 0);
 	buf_init(&y, 0);
-	bool eq = mask_apply(m, a, alen, &x) && mask_apply(m, b, blen, &y) &&
-		  x.len == y.len && (x.len == 0 || !memcmp(x.data, y.data, x.len));
+	bool eq = mask_apply(m, a, alen, &x) && mask_apply(m, b, blen, &y) && x.len == y.len &&
+	          (x.len == 0 || !memcmp(x.data, y.data, x.len));
 	buf_free(&x);
 	buf_free(&y);
 	return eq;

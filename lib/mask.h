@@ -25,8 +25,7 @@ bool mask_add(struct mask *m, const char *pattern, char *err, size_t errsz);
 /* Appends text with every match replaced by "*". */
 bool mask_apply(const struct mask *m, const char *text, size_t len, struct buf *out);
 /* Whether a and b are equal once masked. */
-bool mask_equal(const struct mask *m, const char *a, size_t alen,
-		const char *b, size_t blen);
+bool mask_equal(const struct mask *m, const char *a, size_t alen, const char *b, size_t blen);
 void mask_free(struct mask *m);
 
 #endif

@@ -12,8 +12,8 @@ enum proto { PROTO_SMTP, PROTO_POP3 };
 /* One state enum for both protocols; proto_state_name() gives the word
  * shown in the prompt ("smtp:rcpt>"). */
 enum pstate {
-	ST_GREETING,  /* connected, waiting for the banner */
-	ST_CLOSED,    /* not connected */
+	ST_GREETING, /* connected, waiting for the banner */
+	ST_CLOSED,   /* not connected */
 	/* SMTP */
 	ST_SMTP_INIT,  /* greeted; no EHLO/HELO yet */
 	ST_SMTP_READY, /* EHLO/HELO accepted; no transaction */
@@ -27,26 +27,26 @@ enum pstate {
 	ST_POP3_TRANS, /* TRANSACTION state */
 };
 
-const char *proto_name(enum proto p);          /* "smtp" / "pop3" */
-const char *proto_state_name(enum pstate s);   /* "rcpt", "trans", ... */
+const char *proto_name(enum proto p);        /* "smtp" / "pop3" */
+const char *proto_state_name(enum pstate s); /* "rcpt", "trans", ... */
 
 enum cmd_flag {
-	CMD_BODY_ALWAYS = 1 << 0,  /* POP3: +OK is followed by a body */
-	CMD_BODY_NOARG = 1 << 1,   /* POP3: ... when given no argument */
-	CMD_SECRET_ARG = 1 << 2,   /* arguments are a secret (PASS) */
-	CMD_STARTS_TLS = 1 << 3,   /* STARTTLS / STLS */
-	CMD_STARTS_DATA = 1 << 4,  /* DATA */
-	CMD_SASL = 1 << 5,         /* AUTH */
+	CMD_BODY_ALWAYS = 1 << 0, /* POP3: +OK is followed by a body */
+	CMD_BODY_NOARG = 1 << 1,  /* POP3: ... when given no argument */
+	CMD_SECRET_ARG = 1 << 2,  /* arguments are a secret (PASS) */
+	CMD_STARTS_TLS = 1 << 3,  /* STARTTLS / STLS */
+	CMD_STARTS_DATA = 1 << 4, /* DATA */
+	CMD_SASL = 1 << 5,        /* AUTH */
 	CMD_QUIT = 1 << 6,
-	CMD_GREETS = 1 << 7,       /* EHLO / HELO / LHLO */
+	CMD_GREETS = 1 << 7, /* EHLO / HELO / LHLO */
 };
 
 struct proto_cmd {
 	enum proto proto;
-	const char *verb;    /* upper case */
-	unsigned flags;      /* enum cmd_flag */
-	const char *syntax;  /* "MAIL FROM:<address>" */
-	const char *help;    /* one line */
+	const char *verb;   /* upper case */
+	unsigned flags;     /* enum cmd_flag */
+	const char *syntax; /* "MAIL FROM:<address>" */
+	const char *help;   /* one line */
 };
 extern const struct proto_cmd proto_cmds[];
 extern const size_t proto_cmds_len;
@@ -70,8 +70,7 @@ struct proto_ctx {
 /* The sequence rules.  NULL when `verb` makes sense now; otherwise a
  * sentence saying what is missing ("RCPT before MAIL: say who the sender
  * is first with MAIL FROM:<address>").  Unknown verbs are not judged. */
-const char *proto_check(const struct proto_ctx *ctx, const char *verb,
-			bool has_arg);
+const char *proto_check(const struct proto_ctx *ctx, const char *verb, bool has_arg);
 
 /* The closest known verb to an unknown one ("HELLO" -> "HELO"), or NULL
  * when nothing is close. */

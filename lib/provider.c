@@ -6,86 +6,201 @@
 #include <strings.h>
 
 const struct provider providers[] = {
-	{"QQ Mail", {"qq.com", "foxmail.com", "exmail.qq.com"}, {"qq.com", "qq mail", "service.mail.qq.com"}},
-	{"NetEase 163/126", {"163.com", "126.com", "yeah.net", "188.com"}, {"163.com", "126.com", "netease", "coremail"}},
-	{"Gmail", {"gmail.com", "googlemail.com", "google.com"}, {"google.com", "gsmtp", "gmail"}},
-	{"Outlook / Office 365", {"outlook.com", "office365.com", "hotmail.com", "live.com", "microsoft.com"}, {"outlook.com", "microsoft", "office365", "prod.outlook"}},
-	{"Yahoo Mail", {"yahoo.com", "yahoo.co.jp", "ymail.com", "aol.com"}, {"yahoo", "ymail"}},
-	{"iCloud Mail", {"icloud.com", "me.com", "mac.com"}, {"icloud", "apple.com"}},
+    {"QQ Mail",
+     {"qq.com", "foxmail.com", "exmail.qq.com"},
+     {"qq.com", "qq mail", "service.mail.qq.com"}},
+    {"NetEase 163/126",
+     {"163.com", "126.com", "yeah.net", "188.com"},
+     {"163.com", "126.com", "netease", "coremail"}},
+    {"Gmail", {"gmail.com", "googlemail.com", "google.com"}, {"google.com", "gsmtp", "gmail"}},
+    {"Outlook / Office 365",
+     {"outlook.com", "office365.com", "hotmail.com", "live.com", "microsoft.com"},
+     {"outlook.com", "microsoft", "office365", "prod.outlook"}},
+    {"Yahoo Mail", {"yahoo.com", "yahoo.co.jp", "ymail.com", "aol.com"}, {"yahoo", "ymail"}},
+    {"iCloud Mail", {"icloud.com", "me.com", "mac.com"}, {"icloud", "apple.com"}},
 };
 const size_t providers_len = sizeof(providers) / sizeof(providers[0]);
 
 #define QQ_HELP "https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256"
 #define NETEASE_HELP "https://help.mail.163.com/ (FAQ: 客户端授权密码)"
 #define GMAIL_APP "https://support.google.com/accounts/answer/185833"
-#define MS_SMTP_AUTH "https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission"
+#define MS_SMTP_AUTH                                                                               \
+	"https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/"              \
+	"authenticated-client-smtp-submission"
 #define YAHOO_APP "https://help.yahoo.com/kb/SLN15241.html"
 #define ICLOUD_APP "https://support.apple.com/en-us/102654"
 
 const struct provider_hint provider_hints[] = {
-	{"QQ Mail", 5, "AUTH", {"authorization code", "login fail", "1001256"},
-	 "QQ Mail refuses the QQ password here: turn on POP3/SMTP in QQ Mail's settings (Account), generate an authorization code (授权码) and log in with it as the password; on port 587 say STARTTLS first (or use smtps:// on 465)",
-	 QQ_HELP, PROVIDER_ANY},
-	{"QQ Mail", 0, "AUTH PASS USER", {0},
-	 "QQ Mail logins need the authorization code (授权码) from QQ Mail's settings, not the QQ password, and POP3/SMTP must be turned on there",
-	 QQ_HELP, PROVIDER_ANY},
-	{"QQ Mail", 5, "AUTH MAIL", {"starttls", "ssl", "tls"},
-	 "QQ Mail wants an encrypted connection before login: STARTTLS on 587, or smtps:// on 465",
-	 QQ_HELP, PROVIDER_PLAINTEXT},
-	{"NetEase 163/126", 0, "AUTH PASS USER", {0},
-	 "NetEase (163/126/yeah) logins need the client authorization password (客户端授权密码): turn on POP3/SMTP/IMAP in the mailbox settings and use the code it gives, not the web password",
-	 NETEASE_HELP, PROVIDER_ANY},
-	{"NetEase 163/126", 5, "MAIL RCPT DATA", {"554 dt:spm", "dt:spm", "spam"},
-	 "NetEase's anti-spam filter (DT:SPM) rejected the message content or headers: send a plainer message with proper From/To/Subject/Date headers",
-	 "https://help.mail.163.com/ (FAQ: 退信 DT:SPM)", PROVIDER_ANY},
-	{"Gmail", 5, "AUTH", {"5.7.9", "invalidsecondfactor", "application-specific"},
-	 "Gmail: 2-Step Verification is on, so the account password is refused: create an app password (Google Account > Security > App passwords) and log in with it",
-	 GMAIL_APP, PROVIDER_ANY},
-	{"Gmail", 5, "AUTH", {"badcredentials", "5.7.8", "not accepted"},
-	 "Gmail: wrong user or password; the user is the full address, and with 2-Step Verification only an app password works",
-	 GMAIL_APP, PROVIDER_ANY},
-	{"Gmail", 5, "AUTH", {"5.7.14", "web browser", "webloginrequired"},
-	 "Gmail wants you to sign in once in a web browser (a security check) before it accepts this client; or use an app password",
-	 "https://support.google.com/mail/answer/7126229", PROVIDER_ANY},
-	{"Gmail", 5, "MAIL RCPT", {"5.7.0 authentication required", "530"},
-	 "Gmail's submission port needs STARTTLS and AUTH before MAIL FROM",
-	 "https://support.google.com/mail/answer/7126229", PROVIDER_ANY},
-	{"Outlook / Office 365", 5, "AUTH", {"5.7.139", "basic authentication is disabled", "smtpclientauthentication is disabled"},
-	 "Outlook / Office 365: SMTP AUTH with a password is switched off for this tenant or mailbox: an administrator must enable 'Authenticated SMTP' for the mailbox, or the client must log in with OAuth2 (XOAUTH2)",
-	 MS_SMTP_AUTH, PROVIDER_ANY},
-	{"Outlook / Office 365", 5, "AUTH", {"5.7.3", "authentication unsuccessful"},
-	 "Outlook / Office 365: the credentials were refused: wrong password, multi-factor authentication on the account (use an app password or OAuth2), or security defaults blocking basic authentication",
-	 MS_SMTP_AUTH, PROVIDER_ANY},
-	{"Outlook / Office 365", 5, "MAIL", {"5.7.60", "send as"},
-	 "Outlook / Office 365: the logged-in user may not send as this MAIL FROM address: use your own address or get Send As permission",
-	 "https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-5-7-60-smtp-in-exchange-online", PROVIDER_ANY},
-	{"Yahoo Mail", 0, "AUTH PASS USER", {0},
-	 "Yahoo Mail refuses account passwords in mail clients: generate an app password (Account Security > Generate app password) and log in with it",
-	 YAHOO_APP, PROVIDER_ANY},
-	{"iCloud Mail", 0, "AUTH PASS USER", {0},
-	 "iCloud Mail needs an app-specific password (appleid.apple.com > Sign-In and Security) and the user name is the full address; SMTP is smtp.mail.me.com on 587 with STARTTLS",
-	 ICLOUD_APP, PROVIDER_ANY},
-	{NULL, 4, "AUTH", {"4.7.0", "temporary authentication failure"},
-	 "the server's login back end failed for a moment: try again later; this says nothing about your password",
-	 "RFC 4954 §6", PROVIDER_ANY},
-	{NULL, 5, "AUTH", {"5.7.8", "authentication failed", "invalid credentials"},
-	 "the user name or password is wrong (check the user is the form the server wants: often the full address)",
-	 "RFC 4954 §6", PROVIDER_ANY},
-	{NULL, 5, "AUTH MAIL", {"5.7.11", "encryption required", "must issue a starttls"},
-	 "the server wants TLS first: send STARTTLS, then EHLO again, then log in",
-	 "RFC 3207 / RFC 4954 §6", PROVIDER_PLAINTEXT},
-	{NULL, 5, "AUTH MAIL", {"5.7.11", "encryption required", "must issue a starttls"},
-	 "TLS is already up on this connection, so STARTTLS cannot help: the server does not count it as encrypted (a TLS proxy in front of it?) or allows this mechanism only elsewhere; try another mechanism from its AUTH list, or ask its administrator",
-	 "RFC 4954 §6", PROVIDER_TLS},
-	{NULL, -1, "USER PASS", {"plaintext authentication disallowed", "[auth]"},
-	 "the server refuses a clear-text login on an unencrypted connection: send STLS first (or connect with pop3s:// on 995)",
-	 "RFC 2595 §4 / RFC 3206", PROVIDER_PLAINTEXT},
-	{NULL, -1, "USER PASS APOP", {"[in-use]"},
-	 "another session holds the mailbox lock: close the other mail client (or wait) and log in again",
-	 "RFC 2449 §8.1.1", PROVIDER_ANY},
-	{NULL, -1, "USER PASS APOP", {"[login-delay]"},
-	 "logged in too soon after the last login: wait the number of seconds the server's LOGIN-DELAY capability names",
-	 "RFC 2449 §8.1.2", PROVIDER_ANY},
+    {"QQ Mail",
+     5,
+     "AUTH",
+     {"authorization code", "login fail", "1001256"},
+     "QQ Mail refuses the QQ password here: turn on POP3/SMTP in QQ Mail's settings (Account), "
+     "generate an authorization code (授权码) and log in with it as the password; on port 587 say "
+     "STARTTLS first (or use smtps:// on 465)",
+     QQ_HELP,
+     PROVIDER_ANY},
+    {"QQ Mail",
+     0,
+     "AUTH PASS USER",
+     {0},
+     "QQ Mail logins need the authorization code (授权码) from QQ Mail's settings, not the QQ "
+     "password, and POP3/SMTP must be turned on there",
+     QQ_HELP,
+     PROVIDER_ANY},
+    {"QQ Mail",
+     5,
+     "AUTH MAIL",
+     {"starttls", "ssl", "tls"},
+     "QQ Mail wants an encrypted connection before login: STARTTLS on 587, or smtps:// on 465",
+     QQ_HELP,
+     PROVIDER_PLAINTEXT},
+    {"NetEase 163/126",
+     0,
+     "AUTH PASS USER",
+     {0},
+     "NetEase (163/126/yeah) logins need the client authorization password (客户端授权密码): turn "
+     "on POP3/SMTP/IMAP in the mailbox settings and use the code it gives, not the web password",
+     NETEASE_HELP,
+     PROVIDER_ANY},
+    {"NetEase 163/126",
+     5,
+     "MAIL RCPT DATA",
+     {"554 dt:spm", "dt:spm", "spam"},
+     "NetEase's anti-spam filter (DT:SPM) rejected the message content or headers: send a plainer "
+     "message with proper From/To/Subject/Date headers",
+     "https://help.mail.163.com/ (FAQ: 退信 DT:SPM)",
+     PROVIDER_ANY},
+    {"Gmail",
+     5,
+     "AUTH",
+     {"5.7.9", "invalidsecondfactor", "application-specific"},
+     "Gmail: 2-Step Verification is on, so the account password is refused: create an app password "
+     "(Google Account > Security > App passwords) and log in with it",
+     GMAIL_APP,
+     PROVIDER_ANY},
+    {"Gmail",
+     5,
+     "AUTH",
+     {"badcredentials", "5.7.8", "not accepted"},
+     "Gmail: wrong user or password; the user is the full address, and with 2-Step Verification "
+     "only an app password works",
+     GMAIL_APP,
+     PROVIDER_ANY},
+    {"Gmail",
+     5,
+     "AUTH",
+     {"5.7.14", "web browser", "webloginrequired"},
+     "Gmail wants you to sign in once in a web browser (a security check) before it accepts this "
+     "client; or use an app password",
+     "https://support.google.com/mail/answer/7126229",
+     PROVIDER_ANY},
+    {"Gmail",
+     5,
+     "MAIL RCPT",
+     {"5.7.0 authentication required", "530"},
+     "Gmail's submission port needs STARTTLS and AUTH before MAIL FROM",
+     "https://support.google.com/mail/answer/7126229",
+     PROVIDER_ANY},
+    {"Outlook / Office 365",
+     5,
+     "AUTH",
+     {"5.7.139", "basic authentication is disabled", "smtpclientauthentication is disabled"},
+     "Outlook / Office 365: SMTP AUTH with a password is switched off for this tenant or mailbox: "
+     "an administrator must enable 'Authenticated SMTP' for the mailbox, or the client must log in "
+     "with OAuth2 (XOAUTH2)",
+     MS_SMTP_AUTH,
+     PROVIDER_ANY},
+    {"Outlook / Office 365",
+     5,
+     "AUTH",
+     {"5.7.3", "authentication unsuccessful"},
+     "Outlook / Office 365: the credentials were refused: wrong password, multi-factor "
+     "authentication on the account (use an app password or OAuth2), or security defaults blocking "
+     "basic authentication",
+     MS_SMTP_AUTH,
+     PROVIDER_ANY},
+    {"Outlook / Office 365",
+     5,
+     "MAIL",
+     {"5.7.60", "send as"},
+     "Outlook / Office 365: the logged-in user may not send as this MAIL FROM address: use your "
+     "own address or get Send As permission",
+     "https://learn.microsoft.com/exchange/mail-flow-best-practices/"
+     "non-delivery-reports-in-exchange-online/fix-error-code-5-7-60-smtp-in-exchange-online",
+     PROVIDER_ANY},
+    {"Yahoo Mail",
+     0,
+     "AUTH PASS USER",
+     {0},
+     "Yahoo Mail refuses account passwords in mail clients: generate an app password (Account "
+     "Security > Generate app password) and log in with it",
+     YAHOO_APP,
+     PROVIDER_ANY},
+    {"iCloud Mail",
+     0,
+     "AUTH PASS USER",
+     {0},
+     "iCloud Mail needs an app-specific password (appleid.apple.com > Sign-In and Security) and "
+     "the user name is the full address; SMTP is smtp.mail.me.com on 587 with STARTTLS",
+     ICLOUD_APP,
+     PROVIDER_ANY},
+    {NULL,
+     4,
+     "AUTH",
+     {"4.7.0", "temporary authentication failure"},
+     "the server's login back end failed for a moment: try again later; this says nothing about "
+     "your password",
+     "RFC 4954 §6",
+     PROVIDER_ANY},
+    {NULL,
+     5,
+     "AUTH",
+     {"5.7.8", "authentication failed", "invalid credentials"},
+     "the user name or password is wrong (check the user is the form the server wants: often the "
+     "full address)",
+     "RFC 4954 §6",
+     PROVIDER_ANY},
+    {NULL,
+     5,
+     "AUTH MAIL",
+     {"5.7.11", "encryption required", "must issue a starttls"},
+     "the server wants TLS first: send STARTTLS, then EHLO again, then log in",
+     "RFC 3207 / RFC 4954 §6",
+     PROVIDER_PLAINTEXT},
+    {NULL,
+     5,
+     "AUTH MAIL",
+     {"5.7.11", "encryption required", "must issue a starttls"},
+     "TLS is already up on this connection, so STARTTLS cannot help: the server does not count it "
+     "as encrypted (a TLS proxy in front of it?) or allows this mechanism only elsewhere; try "
+     "another mechanism from its AUTH list, or ask its administrator",
+     "RFC 4954 §6",
+     PROVIDER_TLS},
+    {NULL,
+     -1,
+     "USER PASS",
+     {"plaintext authentication disallowed", "[auth]"},
+     "the server refuses a clear-text login on an unencrypted connection: send STLS first (or "
+     "connect with pop3s:// on 995)",
+     "RFC 2595 §4 / RFC 3206",
+     PROVIDER_PLAINTEXT},
+    {NULL,
+     -1,
+     "USER PASS APOP",
+     {"[in-use]"},
+     "another session holds the mailbox lock: close the other mail client (or wait) and log in "
+     "again",
+     "RFC 2449 §8.1.1",
+     PROVIDER_ANY},
+    {NULL,
+     -1,
+     "USER PASS APOP",
+     {"[login-delay]"},
+     "logged in too soon after the last login: wait the number of seconds the server's LOGIN-DELAY "
+     "capability names",
+     "RFC 2449 §8.1.2",
+     PROVIDER_ANY},
 };
 const size_t provider_hints_len = sizeof(provider_hints) / sizeof(provider_hints[0]);
 
@@ -97,8 +212,7 @@ static bool ends_with_domain(const char *host, const char *suffix)
 	return h == s || host[h - s - 1] == '.';
 }
 
-const struct provider *provider_identify(const char *host, const char *banner,
-					 const char *text)
+const struct provider *provider_identify(const char *host, const char *banner, const char *text)
 {
 	for (size_t i = 0; i < providers_len; i++) {
 		const struct provider *p = &providers[i];
@@ -143,10 +257,9 @@ static bool class_matches(int want, int code)
 	return code / 100 == want;
 }
 
-const struct provider_hint *provider_diagnose(const char *host,
-					      const char *banner,
-					      const char *verb, int code,
-					      const char *text, bool tls)
+const struct provider_hint *provider_diagnose(const char *host, const char *banner,
+                                              const char *verb, int code, const char *text,
+                                              bool tls)
 {
 	if (code != -1 && code < 400)
 		return NULL;

@@ -28,33 +28,31 @@ enum provider_when {
 };
 
 struct provider_hint {
-	const char *provider;  /* a providers[].name, or NULL for any */
-	int code_class;        /* 4 or 5 for SMTP classes; -1 for POP3 -ERR;
-				  0 for any failure */
-	const char *verbs;     /* space-separated verbs it follows ("AUTH PASS"),
-				  or NULL for any */
+	const char *provider; /* a providers[].name, or NULL for any */
+	int code_class;       /* 4 or 5 for SMTP classes; -1 for POP3 -ERR;
+	                         0 for any failure */
+	const char *verbs;    /* space-separated verbs it follows ("AUTH PASS"),
+	                         or NULL for any */
 	/* the reply text must hold one of these (case-insensitive); an
 	 * empty list matches any failure of those verbs */
 	const char *words[4];
 	const char *hint;
-	const char *source;    /* documentation the hint is taken from */
+	const char *source;      /* documentation the hint is taken from */
 	enum provider_when when; /* whether TLS must be off or on for it */
 };
 extern const struct provider_hint provider_hints[];
 extern const size_t provider_hints_len;
 
 /* The provider behind a host name, banner or reply text, or NULL. */
-const struct provider *provider_identify(const char *host, const char *banner,
-					 const char *text);
+const struct provider *provider_identify(const char *host, const char *banner, const char *text);
 
 /* The best hint for a failed reply: code (SMTP code, or -1 for a POP3
  * -ERR), the verb it answered ("AUTH", "PASS"...), the reply text, and
  * what identifies the provider; tls: whether the connection is encrypted
  * (implicit TLS or after STARTTLS).  Rows with keywords beat rows
  * without; provider rows beat generic ones.  NULL when nothing applies. */
-const struct provider_hint *provider_diagnose(const char *host,
-					      const char *banner,
-					      const char *verb, int code,
-					      const char *text, bool tls);
+const struct provider_hint *provider_diagnose(const char *host, const char *banner,
+                                              const char *verb, int code, const char *text,
+                                              bool tls);
 
 #endif

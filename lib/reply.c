@@ -187,8 +187,7 @@ static void quote(char *out, size_t size, const char *s, size_t n)
 			out[o++] = (char)c;
 		} else if (c == '\r' || c == '\n' || c == '\t' || c == '\0') {
 			out[o++] = '\\';
-			out[o++] = c == '\r' ? 'r' : c == '\n' ? 'n' :
-				   c == '\t' ? 't' : '0';
+			out[o++] = c == '\r' ? 'r' : c == '\n' ? 'n' : c == '\t' ? 't' : '0';
 		} else {
 			out[o++] = '\\';
 			out[o++] = 'x';
@@ -259,8 +258,7 @@ static void event_init(struct reply_event *ev)
 }
 
 /* An ERROR event about the current line; the reply is abandoned. */
-static void error_line(struct reply_parser *p, struct reply_event *ev,
-		       const char *expected)
+static void error_line(struct reply_parser *p, struct reply_event *ev, const char *expected)
 {
 	char q[QUOTE_MAX * 4 + 8];
 	quote(q, sizeof(q), ev->line.raw, ev->line.raw_len);
@@ -269,9 +267,8 @@ static void error_line(struct reply_parser *p, struct reply_event *ev,
 	ev->reply = p->in_reply ? &p->cur : NULL;
 	ev->line.text = ev->line.raw;
 	ev->line.text_len = ev->line.raw_len;
-	snprintf(ev->error, sizeof(ev->error),
-		 "malformed reply line (expected %s): %s%s", expected, q,
-		 ev->line.raw_len == 0 ? " (empty line)" : "");
+	snprintf(ev->error, sizeof(ev->error), "malformed reply line (expected %s): %s%s", expected,
+	         q, ev->line.raw_len == 0 ? " (empty line)" : "");
 	reply_done(p);
 }
 
@@ -281,8 +278,8 @@ static bool smtp_line(struct reply_parser *p, struct reply_event *ev)
 	struct reply_line *l = &ev->line;
 	const char *r = l->raw;
 	size_t n = l->raw_len;
-	if (n < 3 || r[0] < '2' || r[0] > '5' || r[1] < '0' || r[1] > '5' ||
-	    r[2] < '0' || r[2] > '9' || (n > 3 && r[3] != ' ' && r[3] != '-')) {
+	if (n < 3 || r[0] < '2' || r[0] > '5' || r[1] < '0' || r[1] > '5' || r[2] < '0' ||
+	    r[2] > '9' || (n > 3 && r[3] != ' ' && r[3] != '-')) {
 		error_line(p, ev, "a 3-digit code");
 		return true;
 	}
@@ -309,8 +306,7 @@ static bool smtp_line(struct reply_parser *p, struct reply_event *ev)
 		ev->err = ERR_PROTOCOL;
 		ev->reply = &p->cur;
 		snprintf(ev->error, sizeof(ev->error),
-			 "reply has more than %d lines: giving up on it",
-			 REPLY_MAX_SMTP_LINES);
+		         "reply has more than %d lines: giving up on it", REPLY_MAX_SMTP_LINES);
 		bool more = !l->last;
 		reply_done(p);
 		p->skipping = more;
@@ -331,8 +327,7 @@ static bool smtp_line(struct reply_parser *p, struct reply_event *ev)
 		/* Servers repeat the code on each line (Gmail's 534-5.7.9 ...):
 		 * strip it where it is the first line's. */
 		size_t e = enhanced_len(t, tn, cls);
-		if (e && e == strlen(p->cur.enhanced) &&
-		    memcmp(t, p->cur.enhanced, e) == 0) {
+		if (e && e == strlen(p->cur.enhanced) && memcmp(t, p->cur.enhanced, e) == 0) {
 			t += e;
 			tn -= e;
 			if (tn > 0) {
@@ -417,8 +412,7 @@ static bool pop3_line(struct reply_parser *p, struct reply_event *ev)
 		size_t rn = end ? (size_t)(end - l->text) - 1 : 0;
 		if (rn > 0 && rn < sizeof(p->cur.resp_code)) {
 			for (size_t i = 0; i < rn; i++)
-				p->cur.resp_code[i] =
-					l->text[i + 1] ? l->text[i + 1] : '?';
+				p->cur.resp_code[i] = l->text[i + 1] ? l->text[i + 1] : '?';
 			p->cur.resp_code[rn] = '\0';
 		}
 	}
@@ -485,8 +479,8 @@ bool reply_parser_next(struct reply_parser *p, struct reply_event *ev)
 		ev->err = ERR_CLOSED;
 		ev->reply = &p->cur;
 		snprintf(ev->error, sizeof(ev->error),
-			 "connection closed in the middle of a reply (%zu line%s received)",
-			 got, got == 1 ? "" : "s");
+		         "connection closed in the middle of a reply (%zu line%s received)", got,
+		         got == 1 ? "" : "s");
 		reply_done(p);
 		return true;
 	}

@@ -44,52 +44,52 @@ enum reply_proto { REPLY_SMTP, REPLY_POP3 };
 #define REPLY_POP3_CONT 2 /* "+ challenge" of RFC 5034 SASL */
 
 enum reply_line_flag {
-	LINE_BARE_LF = 1 << 0,      /* ended by LF without CR */
-	LINE_TRUNCATED = 1 << 1,    /* longer than REPLY_MAX_LINE: cut */
-	LINE_HAS_NUL = 1 << 2,      /* contains a NUL byte */
-	LINE_BARE_CR = 1 << 3,      /* contains a CR not followed by LF */
-	LINE_UNTERMINATED = 1 << 4, /* connection closed before its end */
-	LINE_BODY = 1 << 5,         /* a line of a POP3 multi-line body */
-	LINE_UNSTUFFED = 1 << 6,    /* body line whose leading '.' was removed */
-	LINE_BODY_END = 1 << 7,     /* the lone "." ending a POP3 body */
+	LINE_BARE_LF = 1 << 0,       /* ended by LF without CR */
+	LINE_TRUNCATED = 1 << 1,     /* longer than REPLY_MAX_LINE: cut */
+	LINE_HAS_NUL = 1 << 2,       /* contains a NUL byte */
+	LINE_BARE_CR = 1 << 3,       /* contains a CR not followed by LF */
+	LINE_UNTERMINATED = 1 << 4,  /* connection closed before its end */
+	LINE_BODY = 1 << 5,          /* a line of a POP3 multi-line body */
+	LINE_UNSTUFFED = 1 << 6,     /* body line whose leading '.' was removed */
+	LINE_BODY_END = 1 << 7,      /* the lone "." ending a POP3 body */
 	LINE_CODE_MISMATCH = 1 << 8, /* SMTP line whose code differs from the first line's */
 };
 
 struct reply_line {
-	const char *raw;   /* the line as received, without CRLF/LF */
-	size_t raw_len;    /* bytes in raw (<= REPLY_MAX_LINE) */
-	size_t full_len;   /* length before truncation */
-	const char *text;  /* SMTP: after "250-"/"250 "; POP3 status: after
-			      "+OK "/"-ERR "/"+ "; body: the unstuffed line */
+	const char *raw;  /* the line as received, without CRLF/LF */
+	size_t raw_len;   /* bytes in raw (<= REPLY_MAX_LINE) */
+	size_t full_len;  /* length before truncation */
+	const char *text; /* SMTP: after "250-"/"250 "; POP3 status: after
+	                     "+OK "/"-ERR "/"+ "; body: the unstuffed line */
 	size_t text_len;
-	int code;          /* SMTP: the line's code; POP3 status: REPLY_POP3_*;
-			      body lines and the final ".": 0 */
-	bool last;         /* SMTP: final line of the reply */
-	unsigned flags;    /* enum reply_line_flag */
+	int code;       /* SMTP: the line's code; POP3 status: REPLY_POP3_*;
+	                   body lines and the final ".": 0 */
+	bool last;      /* SMTP: final line of the reply */
+	unsigned flags; /* enum reply_line_flag */
 };
 
 struct reply {
 	enum reply_proto proto;
-	int code;              /* SMTP: 3-digit code; POP3: REPLY_POP3_* */
-	char enhanced[16];     /* "5.7.8" from the first line, or "" */
-	char resp_code[64];    /* POP3 "[IN-USE]" -> "IN-USE", or "" */
+	int code;                  /* SMTP: 3-digit code; POP3: REPLY_POP3_* */
+	char enhanced[16];         /* "5.7.8" from the first line, or "" */
+	char resp_code[64];        /* POP3 "[IN-USE]" -> "IN-USE", or "" */
 	char text[REPLY_TEXT_MAX]; /* text of the status lines after their
-				  codes (and enhanced codes), joined by single
-				  spaces, cut at REPLY_TEXT_MAX-1 bytes */
-	size_t nlines;         /* status lines (SMTP: every line) */
-	bool has_body;         /* POP3 multi-line answer */
-	size_t body_lines;     /* body lines, not counting the final "." */
-	size_t body_octets;    /* unstuffed body size, each line + CRLF */
-	unsigned flags;        /* OR of the flags of every line */
+	                          codes (and enhanced codes), joined by single
+	                          spaces, cut at REPLY_TEXT_MAX-1 bytes */
+	size_t nlines;             /* status lines (SMTP: every line) */
+	bool has_body;             /* POP3 multi-line answer */
+	size_t body_lines;         /* body lines, not counting the final "." */
+	size_t body_octets;        /* unstuffed body size, each line + CRLF */
+	unsigned flags;            /* OR of the flags of every line */
 };
 
 enum reply_event_kind {
 	REPLY_EV_LINE,  /* ev->line: one complete line */
 	REPLY_EV_END,   /* ev->reply: the reply is complete */
 	REPLY_EV_ERROR, /* ev->error: malformed input; the reply being read
-			   (if any) is abandoned.  ev->line holds the
-			   offending line when there is one (raw_len may
-			   be 0 otherwise). */
+	                   (if any) is abandoned.  ev->line holds the
+	                   offending line when there is one (raw_len may
+	                   be 0 otherwise). */
 };
 
 struct reply_event {
@@ -99,32 +99,32 @@ struct reply_event {
 	 * for LINE: the reply so far; for ERROR: the reply abandoned, or
 	 * NULL when the error came between replies. */
 	const struct reply *reply;
-	enum err err;          /* ERR_PROTOCOL or ERR_CLOSED for ERROR */
-	char error[256];       /* one line, no trailing newline */
+	enum err err;    /* ERR_PROTOCOL or ERR_CLOSED for ERROR */
+	char error[256]; /* one line, no trailing newline */
 };
 
 /* Internal state: use the functions below, not the fields. */
 struct reply_parser {
 	enum reply_proto proto;
-	struct buf in;         /* bytes not yet split into lines */
-	bool discarding;       /* cutting an over-long line */
-	size_t discarded;      /* bytes dropped from that line */
-	bool in_reply;         /* some lines of a reply were handed out */
-	bool in_body;          /* reading a POP3 multi-line body */
-	bool expect_body;      /* POP3: next +OK is followed by a body */
-	bool pending_end;      /* END due before the next line */
-	bool closed;           /* eof() was called */
+	struct buf in;    /* bytes not yet split into lines */
+	bool discarding;  /* cutting an over-long line */
+	size_t discarded; /* bytes dropped from that line */
+	bool in_reply;    /* some lines of a reply were handed out */
+	bool in_body;     /* reading a POP3 multi-line body */
+	bool expect_body; /* POP3: next +OK is followed by a body */
+	bool pending_end; /* END due before the next line */
+	bool closed;      /* eof() was called */
 	struct reply cur;
-	struct buf line;       /* the line being assembled (its first
-				  REPLY_MAX_LINE bytes), or handed out last */
+	struct buf line; /* the line being assembled (its first
+	                    REPLY_MAX_LINE bytes), or handed out last */
 	/* Added for the streaming line assembly and the line limit: */
-	size_t in_off;         /* bytes of in already moved into line */
-	size_t line_total;     /* bytes of the line so far, kept or not */
-	unsigned line_flags;   /* LINE_* flags of the line so far */
-	bool cr_pending;       /* last byte was CR: bare or part of CRLF */
-	bool line_ready;       /* line was handed out: clear it next time */
-	bool skipping;         /* swallowing the rest of an over-long reply */
-	size_t text_len;       /* strlen(cur.text) */
+	size_t in_off;       /* bytes of in already moved into line */
+	size_t line_total;   /* bytes of the line so far, kept or not */
+	unsigned line_flags; /* LINE_* flags of the line so far */
+	bool cr_pending;     /* last byte was CR: bare or part of CRLF */
+	bool line_ready;     /* line was handed out: clear it next time */
+	bool skipping;       /* swallowing the rest of an over-long reply */
+	size_t text_len;     /* strlen(cur.text) */
 };
 
 void reply_parser_init(struct reply_parser *p, enum reply_proto proto);

@@ -16,14 +16,13 @@ static enum err encode_wiped(struct buf *out, struct buf *raw)
 	return e;
 }
 
-enum err sasl_plain(struct buf *out, const char *authzid, const char *user,
-		    const char *pass)
+enum err sasl_plain(struct buf *out, const char *authzid, const char *user, const char *pass)
 {
 	struct buf raw;
 	buf_init(&raw, 0);
-	bool ok = buf_append_str(&raw, authzid ? authzid : "") &&
-		  buf_append_char(&raw, '\0') && buf_append_str(&raw, user) &&
-		  buf_append_char(&raw, '\0') && buf_append_str(&raw, pass);
+	bool ok = buf_append_str(&raw, authzid ? authzid : "") && buf_append_char(&raw, '\0') &&
+	          buf_append_str(&raw, user) && buf_append_char(&raw, '\0') &&
+	          buf_append_str(&raw, pass);
 	if (!ok) {
 		buf_free(&raw);
 		return ERR_NOMEM;
@@ -42,7 +41,7 @@ static void hex(char *out, const unsigned char *p, size_t n)
 }
 
 enum err sasl_cram_md5(struct buf *out, const char *user, const char *pass,
-		       const char *challenge_b64)
+                       const char *challenge_b64)
 {
 	struct buf chal, raw;
 	buf_init(&chal, 4096);
@@ -53,8 +52,7 @@ enum err sasl_cram_md5(struct buf *out, const char *user, const char *pass,
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned maclen = 0;
 	if (!HMAC(EVP_md5(), pass, (int)strlen(pass),
-		  (const unsigned char *)(chal.data ? chal.data : ""), chal.len,
-		  mac, &maclen)) {
+	          (const unsigned char *)(chal.data ? chal.data : ""), chal.len, mac, &maclen)) {
 		buf_free(&chal);
 		return ERR_INVALID; /* MD5 unavailable (FIPS mode) */
 	}
@@ -64,7 +62,7 @@ enum err sasl_cram_md5(struct buf *out, const char *user, const char *pass,
 	OPENSSL_cleanse(mac, sizeof(mac));
 	buf_init(&raw, 0);
 	bool ok = buf_append_str(&raw, user) && buf_append_char(&raw, ' ') &&
-		  buf_append_str(&raw, digest);
+	          buf_append_str(&raw, digest);
 	OPENSSL_cleanse(digest, sizeof(digest));
 	if (!ok) {
 		buf_free(&raw);
@@ -78,8 +76,8 @@ enum err sasl_xoauth2(struct buf *out, const char *user, const char *token)
 	struct buf raw;
 	buf_init(&raw, 0);
 	bool ok = buf_append_str(&raw, "user=") && buf_append_str(&raw, user) &&
-		  buf_append_str(&raw, "\001auth=Bearer ") &&
-		  buf_append_str(&raw, token) && buf_append_str(&raw, "\001\001");
+	          buf_append_str(&raw, "\001auth=Bearer ") && buf_append_str(&raw, token) &&
+	          buf_append_str(&raw, "\001\001");
 	if (!ok) {
 		buf_free(&raw);
 		return ERR_NOMEM;
@@ -93,9 +91,9 @@ enum err apop_digest(char out[33], const char *timestamp, const char *pass)
 	unsigned mdlen = 0;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_md5(), NULL) &&
-		  EVP_DigestUpdate(ctx, timestamp, strlen(timestamp)) &&
-		  EVP_DigestUpdate(ctx, pass, strlen(pass)) &&
-		  EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 16;
+	          EVP_DigestUpdate(ctx, timestamp, strlen(timestamp)) &&
+	          EVP_DigestUpdate(ctx, pass, strlen(pass)) &&
+	          EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 16;
 	EVP_MD_CTX_free(ctx);
 	if (!ok)
 		return ERR_INVALID;

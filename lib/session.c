@@ -11,8 +11,8 @@
 #include <openssl/crypto.h>
 #include "b64.h"
 
-void session_init(struct session *s, enum proto p,
-		  const struct session_hooks *hooks, int timeout_ms)
+void session_init(struct session *s, enum proto p, const struct session_hooks *hooks,
+                  int timeout_ms)
 {
 	/* The starting state is no transition: set here, not by set_state(). */
 	*s = (struct session){.proto = p, .state = ST_CLOSED};
@@ -77,7 +77,7 @@ bool session_awaiting(const struct session *s)
 }
 
 static void emit_event(struct session *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void emit_event(struct session *s, const char *fmt, ...)
 {
 	char text[600];
@@ -89,11 +89,10 @@ static void emit_event(struct session *s, const char *fmt, ...)
 		s->hooks.event(s->hooks.ctx, text);
 }
 
-static void emit_error(struct session *s, enum err e,
-		       const struct reply_line *l, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void emit_error(struct session *s, enum err e,
-		       const struct reply_line *l, const char *fmt, ...)
+static void emit_error(struct session *s, enum err e, const struct reply_line *l, const char *fmt,
+                       ...) __attribute__((format(printf, 4, 5)));
+static void emit_error(struct session *s, enum err e, const struct reply_line *l, const char *fmt,
+                       ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -127,8 +126,7 @@ const char *session_cap(const struct session *s, const char *kw)
 	size_t n = strlen(kw);
 	for (size_t i = 0; i < s->ncaps; i++)
 		if (strncasecmp(s->caps[i], kw, n) == 0 &&
-		    (s->caps[i][n] == '\0' || s->caps[i][n] == ' ' ||
-		     s->caps[i][n] == '='))
+		    (s->caps[i][n] == '\0' || s->caps[i][n] == ' ' || s->caps[i][n] == '='))
 			return s->caps[i];
 	return NULL;
 }
@@ -155,9 +153,11 @@ const char *session_check(const struct session *s, const char *line)
 	const char *rule = proto_check(&c, verb, *args != '\0');
 	if (rule || !auth_unoffered(s, verb))
 		return rule;
-	return !s->tls && session_cap(s, "STARTTLS") ?
-		"the server offers no AUTH: its EHLO reply has no AUTH line (it may offer AUTH after STARTTLS and a new EHLO)" :
-		"the server offers no AUTH: its EHLO reply has no AUTH line, so it takes no login here";
+	return !s->tls && session_cap(s, "STARTTLS")
+	           ? "the server offers no AUTH: its EHLO reply has no AUTH line (it may offer "
+	             "AUTH after STARTTLS and a new EHLO)"
+	           : "the server offers no AUTH: its EHLO reply has no AUTH line, so it takes no "
+	             "login here";
 }
 
 static bool mech_is(const struct session *s, const char *m)
@@ -175,8 +175,7 @@ bool session_is_secret(const struct session *s, const char *line)
 		if (mech_is(s, "LOGIN"))
 			/* The first answer is the user name; the one after
 			 * "Password:" (or any later one) is the secret. */
-			return s->sasl_step > 0 ||
-			       strcasestr(s->sasl_challenge, "pass") != NULL;
+			return s->sasl_step > 0 || strcasestr(s->sasl_challenge, "pass") != NULL;
 		return true;
 	}
 	char verb[16];
@@ -195,8 +194,8 @@ bool session_is_secret(const struct session *s, const char *line)
 	return false;
 }
 
-enum err session_connect(struct session *s, const char *host, unsigned port,
-			 int family, bool implicit_tls)
+enum err session_connect(struct session *s, const char *host, unsigned port, int family,
+                         bool implicit_tls)
 {
 	enum err e = conn_connect(&s->conn, host, port, family, s->timeout_ms);
 	if (e != ERR_OK) {
@@ -209,7 +208,7 @@ enum err session_connect(struct session *s, const char *host, unsigned port,
 			snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
 			if (s->tls_info.advice[0])
 				snprintf(s->err + strlen(s->err), sizeof(s->err) - strlen(s->err),
-					 "; %s", s->tls_info.advice);
+				         "; %s", s->tls_info.advice);
 			conn_close(&s->conn);
 			return e;
 		}
@@ -221,9 +220,8 @@ enum err session_connect(struct session *s, const char *host, unsigned port,
 	memset(&s->pending[0], 0, sizeof(s->pending[0]));
 	reply_parser_reset(&s->parser);
 	emit_event(s, "connected to %s port %u (%s%s%s%s)", s->conn.addr, port,
-		   proto_name(s->proto), implicit_tls ? " over TLS" : "",
-		   strcmp(host, s->conn.addr) ? ", " : "",
-		   strcmp(host, s->conn.addr) ? host : "");
+	           proto_name(s->proto), implicit_tls ? " over TLS" : "",
+	           strcmp(host, s->conn.addr) ? ", " : "", strcmp(host, s->conn.addr) ? host : "");
 	if (implicit_tls && s->hooks.tls)
 		s->hooks.tls(s->hooks.ctx, &s->tls_info, false, 0);
 	return ERR_OK;
@@ -231,13 +229,11 @@ enum err session_connect(struct session *s, const char *host, unsigned port,
 
 /* Builds the form of a line that may be shown: secrets become
  * "VERB [secret, N bytes]" or "[secret, N bytes]". */
-static void redact(const struct session *s, const char *line, size_t len,
-		   struct buf *out)
+static void redact(const struct session *s, const char *line, size_t len, struct buf *out)
 {
 	char verb[16];
 	const char *args = proto_split(line, verb, sizeof(verb));
-	const struct proto_cmd *cmd =
-		s->state == ST_SASL ? NULL : proto_find(s->proto, verb);
+	const struct proto_cmd *cmd = s->state == ST_SASL ? NULL : proto_find(s->proto, verb);
 	if (cmd && (cmd->flags & CMD_SASL)) {
 		const char *sp = strchr(args, ' ');
 		size_t keep = sp ? (size_t)(sp - line) + 1 : len;
@@ -262,8 +258,7 @@ static struct session_pending *push_pending(struct session *s)
 /* The parser's body expectation follows the oldest awaited reply. */
 static void set_expectation(struct session *s)
 {
-	reply_parser_expect_body(&s->parser,
-				 s->npending && s->pending[0].expect_body);
+	reply_parser_expect_body(&s->parser, s->npending && s->pending[0].expect_body);
 }
 
 /* A write failed or timed out: part of the line may be on the wire, so
@@ -303,8 +298,7 @@ static enum err write_line(struct session *s, const char *wire, size_t len)
 	return e;
 }
 
-static enum err send_data_line(struct session *s, const char *line, size_t len,
-			       unsigned flags)
+static enum err send_data_line(struct session *s, const char *line, size_t len, unsigned flags)
 {
 	struct session_sent sent = {0};
 	struct buf wire;
@@ -345,8 +339,7 @@ static enum err send_data_line(struct session *s, const char *line, size_t len,
 	return e;
 }
 
-enum err session_send(struct session *s, const char *line, size_t len,
-		      unsigned flags)
+enum err session_send(struct session *s, const char *line, size_t len, unsigned flags)
 {
 	if (!session_connected(s)) {
 		snprintf(s->err, sizeof(s->err), "not connected");
@@ -354,13 +347,13 @@ enum err session_send(struct session *s, const char *line, size_t len,
 	}
 	if (memchr(line, '\r', len) || memchr(line, '\n', len)) {
 		snprintf(s->err, sizeof(s->err),
-			 "a line cannot contain CR or LF (the shell adds CRLF itself)");
+		         "a line cannot contain CR or LF (the shell adds CRLF itself)");
 		return ERR_INVALID;
 	}
 	if (s->npending >= SESSION_MAX_PENDING) {
 		snprintf(s->err, sizeof(s->err),
-			 "%d commands are still waiting for replies; wait for the server",
-			 SESSION_MAX_PENDING);
+		         "%d commands are still waiting for replies; wait for the server",
+		         SESSION_MAX_PENDING);
 		return ERR_BADSTATE;
 	}
 	if (s->state == ST_SMTP_DATA)
@@ -403,11 +396,10 @@ enum err session_send(struct session *s, const char *line, size_t len,
 		}
 		if (cmd && s->proto == PROTO_POP3)
 			p->expect_body = (cmd->flags & CMD_BODY_ALWAYS) ||
-					 ((cmd->flags & CMD_BODY_NOARG) && !*args);
+			                 ((cmd->flags & CMD_BODY_NOARG) && !*args);
 		if (cmd && (cmd->flags & CMD_SASL) && *args) {
 			size_t i = 0;
-			while (args[i] && args[i] != ' ' &&
-			       i + 1 < sizeof(s->sasl_mech)) {
+			while (args[i] && args[i] != ' ' && i + 1 < sizeof(s->sasl_mech)) {
 				s->sasl_mech[i] = (char)toupper((unsigned char)args[i]);
 				i++;
 			}
@@ -465,7 +457,7 @@ static void note_challenge(struct session *s, const char *text, size_t len)
 	if (s->sasl_challenge_b64ok)
 		for (size_t i = 0; i < dec.len && n + 1 < sizeof(s->sasl_challenge); i++)
 			s->sasl_challenge[n++] =
-				isprint((unsigned char)dec.data[i]) ? dec.data[i] : '.';
+			    isprint((unsigned char)dec.data[i]) ? dec.data[i] : '.';
 	s->sasl_challenge[n] = '\0';
 	buf_free(&dec);
 }
@@ -477,11 +469,11 @@ static void on_line(struct session *s, const struct reply_line *l)
 	bool first = s->reply_lines++ == 0;
 	s->last_rx = time(NULL);
 
-	if (s->proto == PROTO_SMTP && verb && (!strcmp(verb, "EHLO") ||
-					       !strcmp(verb, "HELO"))) {
+	if (s->proto == PROTO_SMTP && verb && (!strcmp(verb, "EHLO") || !strcmp(verb, "HELO"))) {
 		if (l->code == 250 && first) {
-			size_t n = l->text_len < sizeof(s->server_name) - 1 ?
-					   l->text_len : sizeof(s->server_name) - 1;
+			size_t n = l->text_len < sizeof(s->server_name) - 1
+			               ? l->text_len
+			               : sizeof(s->server_name) - 1;
 			memcpy(s->server_name, l->text, n);
 			s->server_name[n] = '\0';
 			s->ncaps = 0;
@@ -490,7 +482,7 @@ static void on_line(struct session *s, const struct reply_line *l)
 			add_cap(s, l->text, l->text_len);
 		}
 	} else if (s->proto == PROTO_POP3 && (l->flags & LINE_BODY) &&
-		   !(l->flags & LINE_BODY_END) && verb) {
+	           !(l->flags & LINE_BODY_END) && verb) {
 		if (!strcmp(verb, "CAPA")) {
 			add_cap(s, l->text, l->text_len);
 		} else if (!strcmp(verb, "LIST") || !strcmp(verb, "UIDL")) {
@@ -500,12 +492,11 @@ static void on_line(struct session *s, const struct reply_line *l)
 				s->body_sum += strtoull(sp + 1, NULL, 10);
 		}
 	} else if (s->proto == PROTO_POP3 && !(l->flags & LINE_BODY) && verb &&
-		   !strcmp(verb, "CAPA") && l->code == REPLY_POP3_OK) {
+	           !strcmp(verb, "CAPA") && l->code == REPLY_POP3_OK) {
 		forget_caps(s);
 		s->caps_known = true;
 	}
-	if (!(l->flags & LINE_BODY) && (l->code == REPLY_POP3_OK ||
-					l->code == REPLY_POP3_ERR) &&
+	if (!(l->flags & LINE_BODY) && (l->code == REPLY_POP3_OK || l->code == REPLY_POP3_ERR) &&
 	    s->proto == PROTO_POP3) {
 		s->body_items = 0;
 		s->body_sum = 0;
@@ -588,8 +579,8 @@ static void pop3_transition(struct session *s, const char *verb, const struct re
 		const char *gt = lt ? strchr(lt, '>') : NULL;
 		s->apop_stamp[0] = '\0';
 		if (lt && gt && (size_t)(gt - lt + 1) < sizeof(s->apop_stamp))
-			snprintf(s->apop_stamp, sizeof(s->apop_stamp), "%.*s",
-				 (int)(gt - lt + 1), lt);
+			snprintf(s->apop_stamp, sizeof(s->apop_stamp), "%.*s", (int)(gt - lt + 1),
+			         lt);
 		return;
 	}
 	if (!strcmp(verb, "USER")) {
@@ -663,8 +654,8 @@ static void start_tls_now(struct session *s)
 	enum err e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms);
 	if (e != ERR_OK) {
 		s->protocol_errors++;
-		emit_error(s, e, NULL, "%s%s%s", s->conn.err,
-			   s->tls_info.advice[0] ? "; " : "", s->tls_info.advice);
+		emit_error(s, e, NULL, "%s%s%s", s->conn.err, s->tls_info.advice[0] ? "; " : "",
+		           s->tls_info.advice);
 		conn_close(&s->conn);
 		set_state(s, ST_CLOSED, "TLS handshake failed");
 		emit_event(s, "connection closed: nothing was sent in plaintext after STARTTLS");
@@ -700,8 +691,7 @@ static void on_reply(struct session *s, const struct reply *r)
 	bool solicited = s->npending > 0;
 	if (solicited) {
 		cur = s->pending[0];
-		memmove(&s->pending[0], &s->pending[1],
-			(s->npending - 1) * sizeof(s->pending[0]));
+		memmove(&s->pending[0], &s->pending[1], (s->npending - 1) * sizeof(s->pending[0]));
 		s->npending--;
 	}
 	const char *verb = solicited ? cur.verb : NULL;
@@ -713,8 +703,7 @@ static void on_reply(struct session *s, const struct reply *r)
 		smtp_transition(s, verb, r, why);
 	else
 		pop3_transition(s, verb, r, why);
-	if (verb && !strcmp(verb, "QUIT") &&
-	    (r->code == 221 || r->code == REPLY_POP3_OK))
+	if (verb && !strcmp(verb, "QUIT") && (r->code == 221 || r->code == REPLY_POP3_OK))
 		set_state(s, ST_CLOSED, why);
 	s->answering = solicited ? &cur : NULL;
 	if (s->hooks.reply)
@@ -733,9 +722,7 @@ static void drain(struct session *s)
 	struct reply_event ev;
 	while (reply_parser_next(&s->parser, &ev)) {
 		switch (ev.kind) {
-		case REPLY_EV_LINE:
-			on_line(s, &ev.line);
-			break;
+		case REPLY_EV_LINE: on_line(s, &ev.line); break;
 		case REPLY_EV_END:
 			s->reply_lines = 0;
 			on_reply(s, ev.reply);
@@ -747,12 +734,11 @@ static void drain(struct session *s)
 			 * no reply of its own. */
 			if (ev.err != ERR_CLOSED && s->npending) {
 				memmove(&s->pending[0], &s->pending[1],
-					(s->npending - 1) * sizeof(s->pending[0]));
+				        (s->npending - 1) * sizeof(s->pending[0]));
 				s->npending--;
 				set_expectation(s);
 			}
-			emit_error(s, ev.err, ev.line.raw_len ? &ev.line : NULL,
-				   "%s", ev.error);
+			emit_error(s, ev.err, ev.line.raw_len ? &ev.line : NULL, "%s", ev.error);
 			break;
 		}
 	}
@@ -789,12 +775,11 @@ static void lost_connection(struct session *s, enum err e)
 		s->protocol_errors++;
 		if (s->npending)
 			emit_error(s, ERR_CLOSED, NULL,
-				   "the server closed the connection while a reply%s%s was awaited",
-				   s->pending[0].verb[0] ? " to " : " (the greeting)",
-				   s->pending[0].verb);
+			           "the server closed the connection while a reply%s%s was awaited",
+			           s->pending[0].verb[0] ? " to " : " (the greeting)",
+			           s->pending[0].verb);
 		else
-			emit_error(s, ERR_CLOSED, NULL,
-				   "the server closed the connection");
+			emit_error(s, ERR_CLOSED, NULL, "the server closed the connection");
 	} else {
 		s->protocol_errors++;
 		emit_error(s, e, NULL, "%s", s->conn.err);

@@ -22,15 +22,15 @@
 
 /* A line just sent, as the hooks see it. */
 struct session_sent {
-	const char *shown;   /* what may be displayed/recorded: the line, or
-				its redacted form when secret */
+	const char *shown; /* what may be displayed/recorded: the line, or
+	                      its redacted form when secret */
 	size_t shown_len;
-	const char *wire;    /* the real bytes sent (without CRLF): never
-				display or record them when secret */
+	const char *wire; /* the real bytes sent (without CRLF): never
+	                     display or record them when secret */
 	size_t wire_len;
-	bool secret;         /* shown is redacted */
-	bool stuffed;        /* DATA line that got a leading '.' added */
-	bool data;           /* a line of the message (after 354) */
+	bool secret;  /* shown is redacted */
+	bool stuffed; /* DATA line that got a leading '.' added */
+	bool data;    /* a line of the message (after 354) */
 };
 
 struct session_hooks {
@@ -39,15 +39,13 @@ struct session_hooks {
 	void (*line)(void *ctx, const struct reply_line *l);
 	void (*reply)(void *ctx, const struct reply *r);
 	/* l may be NULL; msg is one line without a newline. */
-	void (*error)(void *ctx, enum err e, const char *msg,
-		      const struct reply_line *l);
+	void (*error)(void *ctx, enum err e, const char *msg, const struct reply_line *l);
 	/* connection events: "connected to ...", "connection closed ..." */
 	void (*event)(void *ctx, const char *text);
 	/* TLS is up (after connect, or after STARTTLS/STLS when starttls).
 	 * injected: bytes the server sent between its go-ahead and the
 	 * handshake, which were discarded. */
-	void (*tls)(void *ctx, const struct tls_info *info, bool starttls,
-		    size_t injected);
+	void (*tls)(void *ctx, const struct tls_info *info, bool starttls, size_t injected);
 	/* The state machine moved (from != to); why is short text: "250 to
 	 * RCPT", "+OK to PASS", "connection closed"... */
 	void (*state)(void *ctx, enum proto p, enum pstate from, enum pstate to, const char *why);
@@ -63,13 +61,13 @@ struct session_transition {
 
 /* A command waiting for its reply. */
 struct session_pending {
-	char verb[16];      /* "" for the greeting, "DATA" for the final "." */
-	char warn[200];     /* the sequence rule it broke when sent, or "" */
+	char verb[16];  /* "" for the greeting, "DATA" for the final "." */
+	char warn[200]; /* the sequence rule it broke when sent, or "" */
 	bool has_arg;
-	bool expect_body;   /* POP3 */
-	bool unknown;       /* verb not in the protocol table */
+	bool expect_body;    /* POP3 */
+	bool unknown;        /* verb not in the protocol table */
 	bool auth_unoffered; /* SMTP AUTH sent though EHLO listed no AUTH */
-	bool has_msgno;     /* POP3: the argument is a message number */
+	bool has_msgno;      /* POP3: the argument is a message number */
 	unsigned long msgno;
 };
 
@@ -98,19 +96,19 @@ struct session {
 	struct tls_opts tls_opts;
 	struct tls_info tls_info;
 	bool authenticated;
-	char auth_user[128];   /* from AUTH LOGIN/PLAIN or USER, if known */
+	char auth_user[128]; /* from AUTH LOGIN/PLAIN or USER, if known */
 
 	/* SASL exchange in progress */
 	enum pstate sasl_prev; /* state to return to */
 	char sasl_mech[32];
-	unsigned sasl_step;    /* responses sent so far */
+	unsigned sasl_step;       /* responses sent so far */
 	char sasl_challenge[256]; /* last challenge decoded (printable) */
 	bool sasl_challenge_b64ok;
 
 	/* Transaction / mailbox counters */
-	unsigned rcpts;           /* accepted in the current message */
-	unsigned messages_sent;   /* 250 after the final "." */
-	unsigned long data_lines; /* lines typed in the current DATA */
+	unsigned rcpts;               /* accepted in the current message */
+	unsigned messages_sent;       /* 250 after the final "." */
+	unsigned long data_lines;     /* lines typed in the current DATA */
 	long pop3_count, pop3_octets; /* from STAT, -1 unknown */
 	/* POP3 multi-line summaries for the reply being read */
 	unsigned long body_items;
@@ -120,10 +118,10 @@ struct session {
 	unsigned protocol_errors; /* malformed replies, timeouts, drops */
 	bool quit_sent;
 	time_t connected_at, last_rx, last_tx;
-	int timeout_ms;           /* reply and write timeout */
-	bool offline;             /* replaying a transcript: nothing is
-				     written, bytes come from session_feed() */
-	char err[512];            /* one sentence after a failure */
+	int timeout_ms; /* reply and write timeout */
+	bool offline;   /* replaying a transcript: nothing is
+	                   written, bytes come from session_feed() */
+	char err[512];  /* one sentence after a failure */
 
 	/* The last SESSION_MAX_TRANSITIONS state changes (a ring). */
 	struct session_transition transitions[SESSION_MAX_TRANSITIONS];
@@ -133,18 +131,18 @@ struct session {
 enum send_flag {
 	SEND_SECRET = 1 << 0,   /* redact whatever the line is */
 	SEND_REDACTED = 1 << 1, /* offline: the line is a redacted form from
-				   a transcript; show it as it is */
+	                           a transcript; show it as it is */
 };
 
-void session_init(struct session *s, enum proto p,
-		  const struct session_hooks *hooks, int timeout_ms);
+void session_init(struct session *s, enum proto p, const struct session_hooks *hooks,
+                  int timeout_ms);
 void session_free(struct session *s);
 
 /* Connects (with TLS first when implicit_tls) and queues the greeting as
  * the first awaited reply.  Errors: those of conn_connect() and
  * tls_start(); s->err says what happened. */
-enum err session_connect(struct session *s, const char *host, unsigned port,
-			 int family, bool implicit_tls);
+enum err session_connect(struct session *s, const char *host, unsigned port, int family,
+                         bool implicit_tls);
 
 /* Sends one line (CRLF added).  In DATA state the line is message data
  * (dot-stuffed; a lone "." ends the message).  Errors: ERR_BADSTATE (not
@@ -152,8 +150,7 @@ enum err session_connect(struct session *s, const char *host, unsigned port,
  * LF), ERR_NOMEM, and the write errors of conn_write(): after those the
  * connection is closed (a line cut short cannot be taken back) and the
  * error hook has been told. */
-enum err session_send(struct session *s, const char *line, size_t len,
-		      unsigned flags);
+enum err session_send(struct session *s, const char *line, size_t len, unsigned flags);
 
 /* Reads what arrives within timeout_ms and delivers it to the hooks.
  * ERR_TIMEOUT when nothing came, ERR_CLOSED when the connection is gone. */

@@ -24,10 +24,10 @@ static const struct scheme {
 	unsigned port;
 	bool tls;
 } schemes[] = {
-	{"smtp", PROTO_SMTP, 25, false},
-	{"smtps", PROTO_SMTP, 465, true},
-	{"pop3", PROTO_POP3, 110, false},
-	{"pop3s", PROTO_POP3, 995, true},
+    {"smtp", PROTO_SMTP, 25, false},
+    {"smtps", PROTO_SMTP, 465, true},
+    {"pop3", PROTO_POP3, 110, false},
+    {"pop3s", PROTO_POP3, 995, true},
 };
 #define NSCHEMES (sizeof(schemes) / sizeof(schemes[0]))
 

@@ -26,8 +26,7 @@ bool text_is_utf8(const char *p, size_t n)
 /* Appends s with every control (C0, DEL, C1, bidi) and every byte that is
  * not UTF-8 shown as "\xHH"; stops at the first append that does not fit (*ok = false), so
  * that out never ends with a later, shorter piece after a gap. */
-static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n,
-			    bool *ok)
+static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n, bool *ok)
 {
 	static const char hexdigit[] = "0123456789abcdef";
 	unsigned r = TEXT_CLEAN;
@@ -44,7 +43,7 @@ static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n,
 		unsigned cp = 0;
 		size_t len = utf8_seq(s + i, n - i, &cp);
 		bool control = len == 0 || (cp < 0x20 && cp != '\t') || cp == 0x7f ||
-			       utf8_is_hidden_control(cp);
+		               utf8_is_hidden_control(cp);
 		if (!control) {
 			*ok = buf_append(out, s + i, len);
 			i += len;
@@ -53,8 +52,7 @@ static unsigned append_safe(struct buf *out, const unsigned char *s, size_t n,
 		/* Every byte of the offending sequence: ESC, both of a C1... */
 		size_t k = len ? len : 1;
 		for (size_t j = 0; j < k && *ok; j++) {
-			char hex[4] = {'\\', 'x', hexdigit[s[i + j] >> 4],
-				       hexdigit[s[i + j] & 15]};
+			char hex[4] = {'\\', 'x', hexdigit[s[i + j] >> 4], hexdigit[s[i + j] & 15]};
 			*ok = buf_append(out, hex, sizeof(hex));
 		}
 		r |= TEXT_ESCAPED;

@@ -44,7 +44,7 @@ static void x509_name(X509_NAME *name, char *out, size_t n)
 	/* RFC 2253 quoting of the DN syntax, UTF-8 as is: controls are
 	 * left to copy_safe so that they read \xHH like everywhere else. */
 	X509_NAME_print_ex(b, name, 0,
-			   XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB & ~ASN1_STRFLGS_ESC_CTRL);
+	                   XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB & ~ASN1_STRFLGS_ESC_CTRL);
 	char *raw;
 	long len = BIO_get_mem_data(b, &raw);
 	copy_safe(out, n, raw, len > 0 ? (size_t)len : 0);
@@ -61,7 +61,7 @@ static void alt_names(X509 *cert, char *out, size_t n)
 		char item[128] = "";
 		if (g->type == GEN_DNS) {
 			copy_safe(item, sizeof(item), ASN1_STRING_get0_data(g->d.dNSName),
-				  (size_t)ASN1_STRING_length(g->d.dNSName));
+			          (size_t)ASN1_STRING_length(g->d.dNSName));
 		} else if (g->type == GEN_IPADD) {
 			int l = ASN1_STRING_length(g->d.iPAddress);
 			const unsigned char *d = ASN1_STRING_get0_data(g->d.iPAddress);
@@ -72,20 +72,22 @@ static void alt_names(X509 *cert, char *out, size_t n)
 			continue;
 		}
 		used += (size_t)snprintf(out + used, used < n ? n - used : 0, "%s%s",
-					 used ? ", " : "", item);
+		                         used ? ", " : "", item);
 		if (used >= n)
 			break;
 	}
 	GENERAL_NAMES_free(gens);
 	if (!out[0]) {
 		/* No SAN: fall back to the CN (which modern checks ignore). */
-		int idx = X509_NAME_get_index_by_NID(X509_get_subject_name(cert), NID_commonName, -1);
-		X509_NAME_ENTRY *e = idx >= 0 ? X509_NAME_get_entry(X509_get_subject_name(cert), idx) : NULL;
+		int idx =
+		    X509_NAME_get_index_by_NID(X509_get_subject_name(cert), NID_commonName, -1);
+		X509_NAME_ENTRY *e =
+		    idx >= 0 ? X509_NAME_get_entry(X509_get_subject_name(cert), idx) : NULL;
 		if (e) {
 			ASN1_STRING *s = X509_NAME_ENTRY_get_data(e);
 			char cn[256];
 			copy_safe(cn, sizeof(cn), ASN1_STRING_get0_data(s),
-				  (size_t)ASN1_STRING_length(s));
+			          (size_t)ASN1_STRING_length(s));
 			snprintf(out, n, "CN=%s only (no subjectAltName)", cn);
 		}
 	}
@@ -96,43 +98,45 @@ static void describe_failure(long v, const struct conn *c, struct tls_info *in)
 	const char *host = c->host;
 	switch (v) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		snprintf(in->verdict, sizeof(in->verdict),
-			 "the certificate expired on %s", in->not_after);
+		snprintf(in->verdict, sizeof(in->verdict), "the certificate expired on %s",
+		         in->not_after);
 		break;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
 		snprintf(in->verdict, sizeof(in->verdict),
-			 "the certificate is not valid before %s (check this machine's clock)",
-			 in->not_before);
+		         "the certificate is not valid before %s (check this machine's clock)",
+		         in->not_before);
 		break;
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
 		snprintf(in->verdict, sizeof(in->verdict),
-			 "the certificate was issued for %s, not for %s",
-			 in->names[0] ? in->names : in->subject, host);
+		         "the certificate was issued for %s, not for %s",
+		         in->names[0] ? in->names : in->subject, host);
 		break;
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 		snprintf(in->verdict, sizeof(in->verdict),
-			 "the certificate is self-signed (%s signed it for itself): nobody vouches for it",
-			 in->subject);
+		         "the certificate is self-signed (%s signed it for itself): nobody vouches "
+		         "for it",
+		         in->subject);
 		break;
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 		snprintf(in->verdict, sizeof(in->verdict),
-			 "the certificate was issued by %s, which is not among the trusted CAs",
-			 in->issuer);
+		         "the certificate was issued by %s, which is not among the trusted CAs",
+		         in->issuer);
 		break;
 	default:
-		snprintf(in->verdict, sizeof(in->verdict),
-			 "certificate verification failed: %s",
-			 X509_verify_cert_error_string(v));
+		snprintf(in->verdict, sizeof(in->verdict), "certificate verification failed: %s",
+		         X509_verify_cert_error_string(v));
 	}
 	if (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH)
 		snprintf(in->advice, sizeof(in->advice),
-			 "connect with one of the names the certificate holds, or use --insecure to go on anyway");
+		         "connect with one of the names the certificate holds, or use --insecure "
+		         "to go on anyway");
 	else
-		snprintf(in->advice, sizeof(in->advice),
-			 "use --cafile FILE with the CA that issued it, or --insecure to go on anyway");
+		snprintf(
+		    in->advice, sizeof(in->advice),
+		    "use --cafile FILE with the CA that issued it, or --insecure to go on anyway");
 }
 
 static enum err handshake(struct conn *c, int timeout_ms)
@@ -155,14 +159,16 @@ static enum err handshake(struct conn *c, int timeout_ms)
 			if (se == SSL_ERROR_SYSCALL || se == SSL_ERROR_ZERO_RETURN ||
 			    (!e && se == SSL_ERROR_SSL))
 				snprintf(c->err, sizeof(c->err),
-					 "the server hung up during the TLS handshake");
+				         "the server hung up during the TLS handshake");
 			else {
 				char reason[200];
 				ERR_error_string_n(e, reason, sizeof(reason));
-				snprintf(c->err, sizeof(c->err),
-					 "TLS handshake failed: %s%s", reason,
-					 ERR_GET_REASON(e) == SSL_R_WRONG_VERSION_NUMBER ?
-					 " (the server did not answer in TLS: is this a plaintext port?)" : "");
+				snprintf(c->err, sizeof(c->err), "TLS handshake failed: %s%s",
+				         reason,
+				         ERR_GET_REASON(e) == SSL_R_WRONG_VERSION_NUMBER
+				             ? " (the server did not answer in TLS: is this a "
+				               "plaintext port?)"
+				             : "");
 			}
 			return se == SSL_ERROR_SYSCALL ? ERR_CLOSED : ERR_TLS;
 		}
@@ -170,7 +176,7 @@ static enum err handshake(struct conn *c, int timeout_ms)
 		long spent = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 		if (spent >= timeout_ms) {
 			snprintf(c->err, sizeof(c->err),
-				 "the TLS handshake did not finish within %d s", timeout_ms / 1000);
+			         "the TLS handshake did not finish within %d s", timeout_ms / 1000);
 			return ERR_TIMEOUT;
 		}
 		struct pollfd p = {.fd = c->fd, .events = ev};
@@ -178,8 +184,7 @@ static enum err handshake(struct conn *c, int timeout_ms)
 	}
 }
 
-enum err tls_start(struct conn *c, const struct tls_opts *o,
-		   struct tls_info *info, int timeout_ms)
+enum err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *info, int timeout_ms)
 {
 	memset(info, 0, sizeof(*info));
 	c->ctx = SSL_CTX_new(TLS_client_method());
@@ -194,7 +199,7 @@ enum err tls_start(struct conn *c, const struct tls_opts *o,
 	if (o->cafile || o->capath) {
 		if (!SSL_CTX_load_verify_locations(c->ctx, o->cafile, o->capath)) {
 			snprintf(c->err, sizeof(c->err), "cannot load CA certificates from %s",
-				 o->cafile ? o->cafile : o->capath);
+			         o->cafile ? o->cafile : o->capath);
 			return ERR_TLS;
 		}
 	} else {
@@ -209,8 +214,7 @@ enum err tls_start(struct conn *c, const struct tls_opts *o,
 		return ERR_TLS;
 	}
 	unsigned char ip[16];
-	bool is_ip = inet_pton(AF_INET, c->host, ip) == 1 ||
-		     inet_pton(AF_INET6, c->host, ip) == 1;
+	bool is_ip = inet_pton(AF_INET, c->host, ip) == 1 || inet_pton(AF_INET6, c->host, ip) == 1;
 	X509_VERIFY_PARAM *param = SSL_get0_param(c->ssl);
 	if (is_ip) {
 		X509_VERIFY_PARAM_set1_ip_asc(param, c->host);
@@ -238,12 +242,14 @@ enum err tls_start(struct conn *c, const struct tls_opts *o,
 		unsigned mdlen = 0;
 		X509_digest(cert, EVP_sha256(), md, &mdlen);
 		for (unsigned i = 0; i < mdlen && i * 3 + 3 < sizeof(info->sha256); i++)
-			snprintf(info->sha256 + i * 3, 4, "%02X%s", md[i], i + 1 < mdlen ? ":" : "");
+			snprintf(info->sha256 + i * 3, 4, "%02X%s", md[i],
+			         i + 1 < mdlen ? ":" : "");
 		long v = SSL_get_verify_result(c->ssl);
 		info->verified = v == X509_V_OK;
 		if (info->verified)
 			snprintf(info->verdict, sizeof(info->verdict),
-				 "verified: issued by a trusted CA, valid now, and for %s", c->host);
+			         "verified: issued by a trusted CA, valid now, and for %s",
+			         c->host);
 		else
 			describe_failure(v, c, info);
 		X509_free(cert);

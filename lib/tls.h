@@ -9,30 +9,29 @@
 #include "err.h"
 
 struct tls_opts {
-	const char *cafile;   /* trust only these CAs (PEM), or NULL */
-	const char *capath;   /* a hashed CA directory, or NULL */
-	bool insecure;        /* go on when verification fails */
+	const char *cafile; /* trust only these CAs (PEM), or NULL */
+	const char *capath; /* a hashed CA directory, or NULL */
+	bool insecure;      /* go on when verification fails */
 };
 
 struct tls_info {
-	char version[32];     /* "TLSv1.3" */
+	char version[32]; /* "TLSv1.3" */
 	char cipher[80];
-	char subject[256];    /* one line, RFC 2253 */
+	char subject[256]; /* one line, RFC 2253 */
 	char issuer[256];
 	char not_before[64];
 	char not_after[64];
-	char names[512];      /* subjectAltName DNS/IP entries, ", "-joined */
-	char sha256[100];     /* certificate fingerprint */
-	bool verified;        /* chain and host name check passed */
-	char verdict[512];    /* the verification result in words */
-	char advice[256];     /* what would let the user proceed, or "" */
+	char names[512];   /* subjectAltName DNS/IP entries, ", "-joined */
+	char sha256[100];  /* certificate fingerprint */
+	bool verified;     /* chain and host name check passed */
+	char verdict[512]; /* the verification result in words */
+	char advice[256];  /* what would let the user proceed, or "" */
 };
 
 /* Runs the handshake on c (which must have no unread bytes buffered
  * anywhere).  On a verification failure without insecure, the
  * connection is left open but ERR_TLS is returned and info->verdict says
  * why; the caller closes it.  Errors: ERR_TLS, ERR_TIMEOUT, ERR_CLOSED. */
-enum err tls_start(struct conn *c, const struct tls_opts *o,
-		   struct tls_info *info, int timeout_ms);
+enum err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *info, int timeout_ms);
 
 #endif

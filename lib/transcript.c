@@ -27,10 +27,12 @@ static enum err start(struct transcript_writer *w, int fd, const char *target, c
 	char when[64];
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	fprintf(w->f, "%s %d\n"
-		      "# convention: S: sent by the client (smtpsh), R: received from the server (RFC 821)\n"
-		      "# target: %s\n# protocol: %s\n# started: %s\n",
-		TRANSCRIPT_MAGIC, TRANSCRIPT_VERSION, target, proto, when);
+	fprintf(
+	    w->f,
+	    "%s %d\n"
+	    "# convention: S: sent by the client (smtpsh), R: received from the server (RFC 821)\n"
+	    "# target: %s\n# protocol: %s\n# started: %s\n",
+	    TRANSCRIPT_MAGIC, TRANSCRIPT_VERSION, target, proto, when);
 	fflush(w->f);
 	return ERR_OK;
 }
@@ -89,8 +91,8 @@ static void stamp(struct transcript_writer *w)
 
 /* Writes "P: escaped" (or "P= escaped-with-ending" for exact lines) and
  * flushes, so that a kill -9 loses nothing already written. */
-static void put(struct transcript_writer *w, char side, char mark,
-		const char *p, size_t n, const char *ending)
+static void put(struct transcript_writer *w, char side, char mark, const char *p, size_t n,
+                const char *ending)
 {
 	if (!w->f)
 		return;
@@ -103,14 +105,13 @@ static void put(struct transcript_writer *w, char side, char mark,
 	fflush(w->f);
 }
 
-void transcript_sent(struct transcript_writer *w, const char *bytes,
-		     size_t len, bool redacted)
+void transcript_sent(struct transcript_writer *w, const char *bytes, size_t len, bool redacted)
 {
 	put(w, 'S', redacted ? '*' : ':', bytes, len, "");
 }
 
-void transcript_received(struct transcript_writer *w, const char *bytes,
-			 size_t len, const char *ending)
+void transcript_received(struct transcript_writer *w, const char *bytes, size_t len,
+                         const char *ending)
 {
 	put(w, 'R', strcmp(ending, "\r\n") ? '=' : ':', bytes, len, ending);
 }
@@ -188,7 +189,7 @@ enum line_read {
 	LINE_READ,     /* a line is in r->raw */
 	LINE_TOO_LONG, /* a line past TRANSCRIPT_MAX_LINE was skipped whole */
 	LINE_EOF,
-	LINE_FAILED,   /* a read error, or no line end for far too long: r->err */
+	LINE_FAILED, /* a read error, or no line end for far too long: r->err */
 };
 
 /* Appends what fits of p[0..n) to r->raw; counts what does not. */
@@ -223,15 +224,16 @@ static enum line_read read_line(struct transcript_reader *r)
 			k = 0;
 			if (dropped > TRANSCRIPT_MAX_SKIP) {
 				snprintf(r->err, sizeof(r->err),
-					 "line %lu: no line end in the first %d MiB: this is not a transcript",
-					 r->lineno + 1, TRANSCRIPT_MAX_SKIP >> 20);
+				         "line %lu: no line end in the first %d MiB: this is not a "
+				         "transcript",
+				         r->lineno + 1, TRANSCRIPT_MAX_SKIP >> 20);
 				return LINE_FAILED;
 			}
 		}
 	}
 	if (!end && ferror(r->f)) {
 		snprintf(r->err, sizeof(r->err), "cannot read line %lu: %s", r->lineno + 1,
-			 strerror(errno));
+		         strerror(errno));
 		return LINE_FAILED;
 	}
 	keep(r, stage, k, &dropped);
@@ -247,7 +249,7 @@ static enum line_read read_line(struct transcript_reader *r)
 }
 
 static enum err bad(struct transcript_reader *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static enum err bad(struct transcript_reader *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -284,7 +286,7 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 		}
 		if (got == LINE_TOO_LONG) {
 			snprintf(r->err, sizeof(r->err), "line %lu: longer than %d bytes: skipped",
-				 r->lineno, TRANSCRIPT_MAX_LINE);
+			         r->lineno, TRANSCRIPT_MAX_LINE);
 			return ERR_NOMEM;
 		}
 		/* Lengths, not C strings: a raw NUL is part of the line. */
@@ -303,7 +305,8 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			if (memmem(s, n, "S: server", 9) || memmem(s, n, "S: the server", 13) ||
 			    memmem(s, n, "C: client", 9))
 				r->rfc5321 = true;
-			static const char *const keys[] = {"convention", "target", "protocol", "started"};
+			static const char *const keys[] = {"convention", "target", "protocol",
+			                                   "started"};
 			const char *colon = memchr(s, ':', n);
 			size_t klen = colon && colon - s >= 2 ? (size_t)(colon - s - 2) : 0;
 			for (size_t k = 0; !r->in_body && colon && s[1] == ' ' && k < 4; k++) {
@@ -315,8 +318,9 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 				it->kind = TR_HEADER;
 				return ERR_OK;
 			}
-			if (s[1] == '#' || (n >= strlen(TRANSCRIPT_MAGIC) &&
-					    !strncmp(s, TRANSCRIPT_MAGIC, strlen(TRANSCRIPT_MAGIC))))
+			if (s[1] == '#' ||
+			    (n >= strlen(TRANSCRIPT_MAGIC) &&
+			     !strncmp(s, TRANSCRIPT_MAGIC, strlen(TRANSCRIPT_MAGIC))))
 				continue;
 			const char *text = s + 1 + (s[1] == ' ');
 			buf_append(&it->bytes, text, (size_t)(s + n - text));
@@ -327,7 +331,8 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			char *end;
 			it->at = strtod(s + 1, &end);
 			if (end == s + 1 || *end != ' ')
-				return bad(r, "a timestamp is written @SECONDS followed by a space");
+				return bad(r,
+				           "a timestamp is written @SECONDS followed by a space");
 			n -= (size_t)(end + 1 - s);
 			s = end + 1;
 		}
@@ -337,7 +342,8 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			size_t bad_at;
 			it->kind = TR_EVENT;
 			if (!unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at))
-				return bad(r, "bad escape at column %zu", (size_t)(t - s) + bad_at + 1);
+				return bad(r, "bad escape at column %zu",
+				           (size_t)(t - s) + bad_at + 1);
 			return ERR_OK;
 		}
 		char side = s[0], mark = n > 1 ? s[1] : '\0';
@@ -370,7 +376,8 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 		if (mark == '=') {
 			/* exact bytes: the line end is part of the content */
 			struct buf *b = &it->bytes;
-			if (b->len >= 2 && b->data[b->len - 2] == '\r' && b->data[b->len - 1] == '\n') {
+			if (b->len >= 2 && b->data[b->len - 2] == '\r' &&
+			    b->data[b->len - 1] == '\n') {
 				it->ending = "\r\n";
 				b->len -= 2;
 			} else if (b->len >= 1 && b->data[b->len - 1] == '\n') {
@@ -417,7 +424,8 @@ static size_t split_params(const char *s, size_t n, struct param *out, size_t ma
 			j++;
 		if (j > i) {
 			const char *eq = memchr(s + i, '=', j - i);
-			out[k++] = (struct param){s + i, j - i, eq ? (size_t)(eq - (s + i)) : j - i};
+			out[k++] =
+			    (struct param){s + i, j - i, eq ? (size_t)(eq - (s + i)) : j - i};
 		}
 		i = j;
 	}
@@ -433,8 +441,8 @@ static const struct param *find_param(const struct param *ps, size_t n, const st
 }
 
 /* "FROM:<path> PARAMS": the path and where the parameters start. */
-static bool split_path(const char *s, size_t n, const char *kw, const char **path,
-		       size_t *plen, const char **params, size_t *prlen)
+static bool split_path(const char *s, size_t n, const char *kw, const char **path, size_t *plen,
+                       const char **params, size_t *prlen)
 {
 	size_t k = strlen(kw);
 	if (n < k || strncasecmp(s, kw, k))
@@ -460,7 +468,7 @@ static bool split_path(const char *s, size_t n, const char *kw, const char **pat
 /* ESMTP parameters are the client's business (curl adds SIZE=, smtplib
  * size=): their differences are told, never held against it. */
 static void describe_params(const char *want, size_t wn, const char *got, size_t gn,
-			    struct buf *note)
+                            struct buf *note)
 {
 	struct param w[16], g[16];
 	size_t nw = split_params(want, wn, w, 16), ng = split_params(got, gn, g, 16);
@@ -468,19 +476,19 @@ static void describe_params(const char *want, size_t wn, const char *got, size_t
 		const struct param *o = find_param(w, nw, &g[i]);
 		if (!o)
 			buf_printf(note, "%sthe client added %.*s", note->len ? "; " : "",
-				   (int)g[i].n, g[i].p);
+			           (int)g[i].n, g[i].p);
 		else if (o->n != g[i].n || memcmp(o->p, g[i].p, o->n))
 			buf_printf(note, "%sthe client sent %.*s where the transcript has %.*s",
-				   note->len ? "; " : "", (int)g[i].n, g[i].p, (int)o->n, o->p);
+			           note->len ? "; " : "", (int)g[i].n, g[i].p, (int)o->n, o->p);
 	}
 	for (size_t i = 0; i < nw; i++)
 		if (!find_param(g, ng, &w[i]))
 			buf_printf(note, "%sthe client left out %.*s", note->len ? "; " : "",
-				   (int)w[i].n, w[i].p);
+			           (int)w[i].n, w[i].p);
 }
 
 bool transcript_match_sent(const struct mask *m, const char *want, size_t wn, const char *got,
-			   size_t gn, unsigned flags, struct buf *note)
+                           size_t gn, unsigned flags, struct buf *note)
 {
 	if (flags & TRANSCRIPT_MATCH_EXACT)
 		return wn == gn && !memcmp(want, got, wn);
@@ -496,7 +504,9 @@ bool transcript_match_sent(const struct mask *m, const char *want, size_t wn, co
 		return false;
 	const char *wr = want + wv + (wv < wn), *gr = got + gv + (gv < gn);
 	size_t wrn = wn - (size_t)(wr - want), grn = gn - (size_t)(gr - got);
-	const char *kw = has_word(want, wv, "MAIL") ? "FROM:" : has_word(want, wv, "RCPT") ? "TO:" : NULL;
+	const char *kw = has_word(want, wv, "MAIL")   ? "FROM:"
+	                 : has_word(want, wv, "RCPT") ? "TO:"
+	                                              : NULL;
 	const char *wp, *gp, *wpar, *gpar;
 	size_t wpn, gpn, wparn, gparn;
 	if (kw && split_path(wr, wrn, kw, &wp, &wpn, &wpar, &wparn) &&

@@ -32,32 +32,30 @@ struct transcript_writer {
  * and mail) even when it existed; a symbolic link at path is not
  * followed, and a path that is not a regular file of ours is refused.
  * Errors: ERR_IO (errbuf says why). */
-enum err transcript_open(struct transcript_writer *w, const char *path,
-			 const char *target, const char *proto,
-			 bool timestamps, char *errbuf, size_t errsz);
+enum err transcript_open(struct transcript_writer *w, const char *path, const char *target,
+                         const char *proto, bool timestamps, char *errbuf, size_t errsz);
 /* The same for a new file that must not exist yet (O_EXCL): the default
  * transcripts under the state directory.  Errors: ERR_IO. */
 enum err transcript_create(struct transcript_writer *w, const char *path, const char *target,
                            const char *proto, bool timestamps, char *errbuf, size_t errsz);
 /* A line the client sent (without CRLF).  When redacted, shown replaces
  * the bytes and the line is marked as redacted. */
-void transcript_sent(struct transcript_writer *w, const char *bytes,
-		     size_t len, bool redacted);
+void transcript_sent(struct transcript_writer *w, const char *bytes, size_t len, bool redacted);
 /* A line received; ending says how it ended on the wire: "\r\n", "\n",
  * or "" when the connection closed before its end. */
-void transcript_received(struct transcript_writer *w, const char *bytes,
-			 size_t len, const char *ending);
+void transcript_received(struct transcript_writer *w, const char *bytes, size_t len,
+                         const char *ending);
 /* An event: "connected ...", "tls ...", "closed ...", "error ...". */
 void transcript_event(struct transcript_writer *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void transcript_close(struct transcript_writer *w);
 
 enum transcript_kind {
-	TR_SENT,      /* bytes: what the client sent */
-	TR_RECEIVED,  /* bytes: what the server sent */
-	TR_EVENT,     /* text: the event line after "-- " */
-	TR_HEADER,    /* key/value from the header block */
-	TR_COMMENT,   /* "# text" elsewhere: a lesson's narration */
+	TR_SENT,     /* bytes: what the client sent */
+	TR_RECEIVED, /* bytes: what the server sent */
+	TR_EVENT,    /* text: the event line after "-- " */
+	TR_HEADER,   /* key/value from the header block */
+	TR_COMMENT,  /* "# text" elsewhere: a lesson's narration */
 };
 
 struct transcript_item {
@@ -73,9 +71,9 @@ struct transcript_item {
 struct transcript_reader {
 	FILE *f;
 	unsigned long lineno;
-	bool rfc5321;         /* S: is the server, C: the client */
-	bool in_body;         /* an S:/R:/-- line was seen: no more header */
-	bool failed;          /* a read error: no more items */
+	bool rfc5321; /* S: is the server, C: the client */
+	bool in_body; /* an S:/R:/-- line was seen: no more header */
+	bool failed;  /* a read error: no more items */
 	struct buf raw;
 	char err[256];
 };
@@ -109,6 +107,6 @@ enum transcript_match_flag {
  * (SIZE=248 added by curl) never decide: their differences are appended
  * to note as a sentence (client text in it is raw: sanitise to show). */
 bool transcript_match_sent(const struct mask *m, const char *want, size_t wn, const char *got,
-			   size_t gn, unsigned flags, struct buf *note);
+                           size_t gn, unsigned flags, struct buf *note);
 
 #endif

@@ -17,7 +17,7 @@
 
 struct summary {
 	int code;
-	char verb[16];        /* the command it answered, for its meaning */
+	char verb[16]; /* the command it answered, for its meaning */
 	char enhanced[16];
 	char text[512];
 	unsigned long lineno; /* transcript line of its last R: line */
@@ -31,9 +31,9 @@ struct fifo {
 
 struct against {
 	struct shell *sh;
-	struct session expected;   /* offline: reads the recorded side */
+	struct session expected; /* offline: reads the recorded side */
 	struct fifo want, got;
-	unsigned long lineno;      /* current transcript line */
+	unsigned long lineno; /* current transcript line */
 	bool exact;
 	struct mask mask;
 	unsigned redacted_seen;
@@ -42,7 +42,7 @@ struct against {
 };
 
 static void push(struct fifo *f, const struct reply *r, unsigned long lineno,
-		 const struct session_pending *answering)
+                 const struct session_pending *answering)
 {
 	if (f->n >= FIFO_MAX) {
 		f->overflow = true;
@@ -81,12 +81,12 @@ static void explain_side(struct against *a, const char *side, const struct summa
 	struct shell *sh = a->sh;
 	char cb[16], mb[512];
 	enum proto p = sh->session.proto;
-	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, s->verb) :
-				annot_smtp(s->code, s->verb, mb, sizeof(mb));
+	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, s->verb)
+	                                      : annot_smtp(s->code, s->verb, mb, sizeof(mb));
 	/* both texts came from servers (one recorded, one live) */
 	struct buf text;
 	render_warning(sh, "  %s: %s%s%s %s", side, code_text(p, s->code, cb, sizeof(cb)),
-		       s->enhanced[0] ? " " : "", s->enhanced, render_safe(s->text, &text));
+	               s->enhanced[0] ? " " : "", s->enhanced, render_safe(s->text, &text));
 	buf_free(&text);
 	render_note(sh, "%s: %s", side, meaning);
 }
@@ -108,20 +108,24 @@ static bool settle(struct against *a)
 {
 	struct shell *sh = a->sh;
 	if (session_connected(&sh->session) && repl_wait(sh) != ERR_OK) {
-		render_warning(sh, "diverged: the server did not answer (transcript line %lu)", a->lineno);
+		render_warning(sh, "diverged: the server did not answer (transcript line %lu)",
+		               a->lineno);
 		a->diverged = true;
 		return false;
 	}
 	if (a->want.overflow || a->got.overflow) {
-		render_warning(sh, "more than %d replies in a row without a command: cannot compare", FIFO_MAX);
+		render_warning(sh,
+		               "more than %d replies in a row without a command: cannot compare",
+		               FIFO_MAX);
 		a->diverged = true;
 		return false;
 	}
 	size_t n = a->want.n < a->got.n ? a->want.n : a->got.n;
 	for (size_t i = 0; i < n; i++) {
 		if (!same(a, &a->want.item[i], &a->got.item[i])) {
-			render_warning(sh, "diverged at transcript line %lu (%s):", a->want.item[i].lineno,
-				       a->exact ? "text differs once masked" : "reply code differs");
+			render_warning(
+			    sh, "diverged at transcript line %lu (%s):", a->want.item[i].lineno,
+			    a->exact ? "text differs once masked" : "reply code differs");
 			explain_side(a, "recorded", &a->want.item[i]);
 			explain_side(a, "live    ", &a->got.item[i]);
 			a->diverged = true;
@@ -130,8 +134,10 @@ static bool settle(struct against *a)
 		a->matched++;
 	}
 	if (a->want.n != a->got.n) {
-		render_warning(sh, "diverged before transcript line %lu: the transcript has %zu repl%s here, the server sent %zu",
-			       a->lineno, a->want.n, a->want.n == 1 ? "y" : "ies", a->got.n);
+		render_warning(sh,
+		               "diverged before transcript line %lu: the transcript has %zu repl%s "
+		               "here, the server sent %zu",
+		               a->lineno, a->want.n, a->want.n == 1 ? "y" : "ies", a->got.n);
 		if (a->want.n > n)
 			explain_side(a, "recorded", &a->want.item[n]);
 		if (a->got.n > n)
@@ -163,13 +169,15 @@ static char *unredact(struct against *a, const char *shown)
 		secret = strdup(env);
 	} else if (a->sh->interactive) {
 		char prompt[512];
-		snprintf(prompt, sizeof(prompt), "transcript line %lu was redacted (%s): the secret part (not echoed): ",
-			 a->lineno, seen);
+		snprintf(prompt, sizeof(prompt),
+		         "transcript line %lu was redacted (%s): the secret part (not echoed): ",
+		         a->lineno, seen);
 		secret = repl_read_secret(a->sh, prompt);
 	}
 	if (!secret) {
-		render_warning(a->sh, "transcript line %lu is redacted (%s): set %s or run on a terminal",
-			       a->lineno, seen, var);
+		render_warning(a->sh,
+		               "transcript line %lu is redacted (%s): set %s or run on a terminal",
+		               a->lineno, seen, var);
 		buf_free(&safe);
 		return NULL;
 	}
@@ -235,7 +243,10 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 			if (!settle(&a))
 				break;
 			if (!session_connected(&sh->session)) {
-				render_warning(sh, "diverged: the server closed the connection before transcript line %lu", a.lineno);
+				render_warning(sh,
+				               "diverged: the server closed the connection before "
+				               "transcript line %lu",
+				               a.lineno);
 				a.diverged = true;
 				break;
 			}
@@ -250,8 +261,9 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 				rc = EXIT_USAGE;
 				break;
 			}
-			if (session_send(&sh->session, real ? real : line, real ? strlen(real) : len,
-					 real ? SEND_SECRET : 0) != ERR_OK)
+			if (session_send(&sh->session, real ? real : line,
+			                 real ? strlen(real) : len,
+			                 real ? SEND_SECRET : 0) != ERR_OK)
 				render_warning(sh, "%s", sh->session.err);
 			if (real) {
 				OPENSSL_cleanse(real, strlen(real));
@@ -267,9 +279,11 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 		rc = EXIT_DIVERGED;
 	if (rc == EXIT_OK)
 		render_event(sh, "replay matched: %u repl%s as recorded%s", a.matched,
-			     a.matched == 1 ? "y" : "ies", exact ? " (text compared, masked)" : " (codes compared)");
+		             a.matched == 1 ? "y" : "ies",
+		             exact ? " (text compared, masked)" : " (codes compared)");
 	else if (rc == EXIT_DIVERGED)
-		render_event(sh, "replay diverged after %u matching repl%s", a.matched, a.matched == 1 ? "y" : "ies");
+		render_event(sh, "replay diverged after %u matching repl%s", a.matched,
+		             a.matched == 1 ? "y" : "ies");
 	session_close(&sh->session);
 	session_free(&a.expected);
 	mask_free(&a.mask);

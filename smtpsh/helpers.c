@@ -36,16 +36,27 @@ static char *h_exit(struct shell *sh, const char *args, size_t *len, bool *secre
 static char *h_login(struct shell *sh, const char *args, size_t *len, bool *secret);
 
 static const struct helper helpers[] = {
-	{"help", "/help  (or ?)", "this list; HELP without the slash goes to the server", h_help},
-	{"b64", "b64 TEXT | b64", "send base64(TEXT) as the next line (\\0 for NUL, \\\\ for \\); alone: ask without echo, send as a secret", h_b64},
-	{"unb64", "unb64 BASE64", "decode base64 and show it (nothing is sent)", h_unb64},
-	{"explain", "explain CODE [X.Y.Z] | X.Y.Z | KEYWORD", "explain a reply code, enhanced code, extension or POP3 response code, offline", h_explain},
-	{"login", "login [USER]", "log in with the best mechanism offered; asks for the password without echo (scripts: SMTPSH_PASSWORD or --password-file)", h_login},
-	{"status", "status", "connection, TLS, login, transaction and capabilities", h_status},
-	{"send", "/send LINE  (or \\LINE)", "send LINE exactly as typed, even if it looks like a helper", h_send},
-	{"connect", "/connect [TARGET]", "connect again (after a hang-up), or to another server: /connect pop3://127.0.0.1:110", h_connect},
-	{"exit", "/exit  (or Ctrl-D)", "leave smtpsh (QUIT is sent to the server, /exit is not)", h_exit},
-	{"quit", "/quit", "same as /exit", h_exit},
+    {"help", "/help  (or ?)", "this list; HELP without the slash goes to the server", h_help},
+    {"b64", "b64 TEXT | b64",
+     "send base64(TEXT) as the next line (\\0 for NUL, \\\\ for \\); alone: ask without echo, send "
+     "as a secret",
+     h_b64},
+    {"unb64", "unb64 BASE64", "decode base64 and show it (nothing is sent)", h_unb64},
+    {"explain", "explain CODE [X.Y.Z] | X.Y.Z | KEYWORD",
+     "explain a reply code, enhanced code, extension or POP3 response code, offline", h_explain},
+    {"login", "login [USER]",
+     "log in with the best mechanism offered; asks for the password without echo (scripts: "
+     "SMTPSH_PASSWORD or --password-file)",
+     h_login},
+    {"status", "status", "connection, TLS, login, transaction and capabilities", h_status},
+    {"send", "/send LINE  (or \\LINE)",
+     "send LINE exactly as typed, even if it looks like a helper", h_send},
+    {"connect", "/connect [TARGET]",
+     "connect again (after a hang-up), or to another server: /connect pop3://127.0.0.1:110",
+     h_connect},
+    {"exit", "/exit  (or Ctrl-D)", "leave smtpsh (QUIT is sent to the server, /exit is not)",
+     h_exit},
+    {"quit", "/quit", "same as /exit", h_exit},
 };
 #define NHELPERS (sizeof(helpers) / sizeof(helpers[0]))
 
@@ -56,18 +67,17 @@ const char *helpers_name(size_t i, bool *needs_slash)
 	/* A helper whose name is a protocol verb in either protocol, or
 	 * one that only makes sense with a slash, needs the slash. */
 	*needs_slash = proto_find(PROTO_SMTP, helpers[i].name) ||
-		       proto_find(PROTO_POP3, helpers[i].name) ||
-		       !strcmp(helpers[i].name, "send") ||
-		       !strcmp(helpers[i].name, "connect") ||
-		       !strcmp(helpers[i].name, "exit") ||
-		       !strcmp(helpers[i].name, "quit");
+	               proto_find(PROTO_POP3, helpers[i].name) ||
+	               !strcmp(helpers[i].name, "send") || !strcmp(helpers[i].name, "connect") ||
+	               !strcmp(helpers[i].name, "exit") || !strcmp(helpers[i].name, "quit");
 	return helpers[i].name;
 }
 
 static char *h_help(struct shell *sh, const char *args, size_t *len, bool *secret)
 {
 	(void)args, (void)len, (void)secret;
-	render_info(sh, "Type protocol lines as they go on the wire; smtpsh adds CRLF and explains each reply.");
+	render_info(sh, "Type protocol lines as they go on the wire; smtpsh adds CRLF and explains "
+	                "each reply.");
 	render_info(sh, "Local helpers (never sent; a /name form always works):");
 	for (size_t i = 0; i < NHELPERS; i++)
 		render_info(sh, "  %-40s %s", helpers[i].usage, helpers[i].help);
@@ -75,7 +85,8 @@ static char *h_help(struct shell *sh, const char *args, size_t *len, bool *secre
 	for (size_t i = 0; i < proto_cmds_len; i++)
 		if (proto_cmds[i].proto == sh->session.proto)
 			render_info(sh, "  %-40s %s", proto_cmds[i].syntax, proto_cmds[i].help);
-	render_info(sh, "Tab completes the commands that make sense now. After 354 every line is message text until a lone '.'.");
+	render_info(sh, "Tab completes the commands that make sense now. After 354 every line is "
+	                "message text until a lone '.'.");
 	return NULL;
 }
 
@@ -97,7 +108,10 @@ static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret
 	size_t bad = 0;
 	char *out = NULL;
 	if (!unescape_append(&raw, args, strlen(args), &bad)) {
-		render_warning(sh, "b64: bad escape at position %zu (use \\0 for NUL, \\\\ for a backslash); nothing sent", bad + 1);
+		render_warning(sh,
+		               "b64: bad escape at position %zu (use \\0 for NUL, \\\\ for a "
+		               "backslash); nothing sent",
+		               bad + 1);
 	} else if (b64_encode(&enc, raw.data ? raw.data : "", raw.len) != ERR_OK) {
 		render_warning(sh, "b64: out of memory");
 	} else {
@@ -149,19 +163,22 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 	char buf[512];
 	int n = sscanf(args, "%63s %63s", a, b);
 	if (n < 1) {
-		render_warning(sh, "usage: explain CODE [X.Y.Z] | X.Y.Z | +OK | -ERR | [RESP-CODE] | KEYWORD");
+		render_warning(
+		    sh, "usage: explain CODE [X.Y.Z] | X.Y.Z | +OK | -ERR | [RESP-CODE] | KEYWORD");
 		return NULL;
 	}
 	bool done = false;
-	if (strlen(a) == 3 && isdigit((unsigned char)a[0]) &&
-	    isdigit((unsigned char)a[1]) && isdigit((unsigned char)a[2])) {
+	if (strlen(a) == 3 && isdigit((unsigned char)a[0]) && isdigit((unsigned char)a[1]) &&
+	    isdigit((unsigned char)a[2])) {
 		int code = atoi(a);
 		render_info(sh, "%d: %s", code, annot_smtp(code, NULL, buf, sizeof(buf)));
 		for (size_t i = 0; i < annot_smtp_codes_len; i++)
 			if (annot_smtp_codes[i].code == code && annot_smtp_codes[i].context)
 				render_info(sh, "  after %s: %s",
-					    *annot_smtp_codes[i].context ? annot_smtp_codes[i].context : "connecting (greeting)",
-					    annot_smtp_codes[i].meaning);
+				            *annot_smtp_codes[i].context
+				                ? annot_smtp_codes[i].context
+				                : "connecting (greeting)",
+				            annot_smtp_codes[i].meaning);
 		done = true;
 		memmove(a, b, sizeof(a));
 		b[0] = '\0';
@@ -170,10 +187,12 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 		struct annot_esc e;
 		annot_esc_lookup(a, &e);
 		render_info(sh, "%s: %s", a, e.klass_meaning);
-		render_info(sh, "  X.%d: %s", e.subject, e.subject_meaning ? e.subject_meaning : "unregistered subject");
+		render_info(sh, "  X.%d: %s", e.subject,
+		            e.subject_meaning ? e.subject_meaning : "unregistered subject");
 		render_info(sh, "  X.%d.%d: %s%s%s%s", e.subject, e.detail,
-			    e.detail_meaning ? e.detail_meaning : "not in the IANA registry (a vendor's own code)",
-			    e.source ? " (" : "", e.source ? e.source : "", e.source ? ")" : "");
+		            e.detail_meaning ? e.detail_meaning
+		                             : "not in the IANA registry (a vendor's own code)",
+		            e.source ? " (" : "", e.source ? e.source : "", e.source ? ")" : "");
 		return NULL;
 	}
 	if (done || !a[0])
@@ -207,12 +226,15 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 		if (!strcasestr(providers[i].name, a))
 			continue;
 		render_info(sh, "%s (provider; recognised from host names ending in %s%s%s...):",
-			    providers[i].name, providers[i].hosts[0],
-			    providers[i].hosts[1] ? ", " : "", providers[i].hosts[1] ? providers[i].hosts[1] : "");
+		            providers[i].name, providers[i].hosts[0],
+		            providers[i].hosts[1] ? ", " : "",
+		            providers[i].hosts[1] ? providers[i].hosts[1] : "");
 		for (size_t j = 0; j < provider_hints_len; j++)
-			if (provider_hints[j].provider && !strcmp(provider_hints[j].provider, providers[i].name))
-				render_info(sh, "  after %s: %s\n    (source: %s)", provider_hints[j].verbs,
-					    provider_hints[j].hint, provider_hints[j].source);
+			if (provider_hints[j].provider &&
+			    !strcmp(provider_hints[j].provider, providers[i].name))
+				render_info(sh, "  after %s: %s\n    (source: %s)",
+				            provider_hints[j].verbs, provider_hints[j].hint,
+				            provider_hints[j].source);
 		done = true;
 	}
 	if (!done)
@@ -227,13 +249,14 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	time_t now = time(NULL);
 	if (!session_connected(s)) {
 		render_info(sh, "connection: closed (target %s://%s:%u; /connect to reconnect)",
-			    proto_name(sh->target.proto), sh->target.host, sh->target.port);
+		            proto_name(sh->target.proto), sh->target.host, sh->target.port);
 	} else {
 		render_info(sh, "connection: %s://%s:%u (%s), up %lds, idle %lds",
-			    proto_name(s->proto), sh->target.host, s->conn.port,
-			    s->conn.addr, (long)(now - s->connected_at),
-			    (long)(now - (s->last_tx > s->last_rx ? s->last_tx : s->last_rx)));
-		render_info(sh, "            servers drop idle sessions: RFC 5321 asks SMTP servers to wait at least 5 minutes, RFC 1939 POP3 servers 10");
+		            proto_name(s->proto), sh->target.host, s->conn.port, s->conn.addr,
+		            (long)(now - s->connected_at),
+		            (long)(now - (s->last_tx > s->last_rx ? s->last_tx : s->last_rx)));
+		render_info(sh, "            servers drop idle sessions: RFC 5321 asks SMTP "
+		                "servers to wait at least 5 minutes, RFC 1939 POP3 servers 10");
 	}
 	/* the greeting is the server's text: sanitised like an R: line */
 	struct buf banner, user;
@@ -251,25 +274,31 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	}
 	if (s->tls) {
 		render_info(sh, "tls:        %s, %s", s->tls_info.version, s->tls_info.cipher);
-		render_info(sh, "            certificate %s; %s", s->tls_info.subject, s->tls_info.verdict);
+		render_info(sh, "            certificate %s; %s", s->tls_info.subject,
+		            s->tls_info.verdict);
 	} else {
-		render_info(sh, "tls:        no (plaintext: everything, passwords included, crosses the network readable)");
+		render_info(sh, "tls:        no (plaintext: everything, passwords included, "
+		                "crosses the network readable)");
 	}
 	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
-		    s->auth_user[0] ? ", user " : "", render_safe(s->auth_user, &user));
+	            s->auth_user[0] ? ", user " : "", render_safe(s->auth_user, &user));
 	buf_free(&user);
 	if (s->proto == PROTO_SMTP) {
-		render_info(sh, "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
-			    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open" :
-			    s->state == ST_SMTP_DATA ? "typing the text" : "none open",
-			    s->rcpts, s->rcpts == 1 ? "" : "s",
-			    s->messages_sent, s->messages_sent == 1 ? "" : "s");
+		render_info(
+		    sh,
+		    "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
+		    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
+		    : s->state == ST_SMTP_DATA                           ? "typing the text"
+		                                                         : "none open",
+		    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent,
+		    s->messages_sent == 1 ? "" : "s");
 	} else if (s->pop3_count >= 0) {
 		render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
-			    s->pop3_count, s->pop3_octets);
+		            s->pop3_count, s->pop3_octets);
 	}
 	if (!s->caps_known) {
-		render_info(sh, "extensions: unknown (%s)", s->proto == PROTO_SMTP ? "send EHLO" : "send CAPA");
+		render_info(sh, "extensions: unknown (%s)",
+		            s->proto == PROTO_SMTP ? "send EHLO" : "send CAPA");
 	} else {
 		render_info(sh, "extensions: %zu", s->ncaps);
 		for (size_t i = 0; i < s->ncaps; i++)
@@ -302,8 +331,8 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 	struct tls_opts o = sh->session.tls_opts;
 	session_init(&sh->session, sh->target.proto, &h, sh->timeout_s * 1000);
 	sh->session.tls_opts = o;
-	if (session_connect(&sh->session, sh->target.host, sh->target.port,
-			    sh->family, sh->target.tls) != ERR_OK)
+	if (session_connect(&sh->session, sh->target.host, sh->target.port, sh->family,
+	                    sh->target.tls) != ERR_OK)
 		render_warning(sh, "cannot connect: %s", sh->session.err);
 	return NULL;
 }
@@ -322,8 +351,8 @@ static char *h_exit(struct shell *sh, const char *args, size_t *len, bool *secre
 	return NULL;
 }
 
-enum helper_result helpers_run(struct shell *sh, const char *line,
-			       char **send, size_t *send_len, bool *secret)
+enum helper_result helpers_run(struct shell *sh, const char *line, char **send, size_t *send_len,
+                               bool *secret)
 {
 	*send = NULL;
 	*secret = false;
@@ -345,8 +374,7 @@ enum helper_result helpers_run(struct shell *sh, const char *line,
 	for (size_t i = 0; i < NHELPERS; i++) {
 		bool needs_slash;
 		helpers_name(i, &needs_slash);
-		if (strlen(helpers[i].name) != n ||
-		    strncasecmp(helpers[i].name, name, n) != 0)
+		if (strlen(helpers[i].name) != n || strncasecmp(helpers[i].name, name, n) != 0)
 			continue;
 		if (needs_slash && !slash)
 			return HELPER_NOT_A_HELPER;
@@ -354,8 +382,10 @@ enum helper_result helpers_run(struct shell *sh, const char *line,
 		return HELPER_DONE;
 	}
 	if (slash) {
-		render_warning(sh, "unknown helper '/%.*s': /help lists them (to send a line starting with '/', type \\/...)",
-			       (int)(n > 40 ? 40 : n), name);
+		render_warning(sh,
+		               "unknown helper '/%.*s': /help lists them (to send a line starting "
+		               "with '/', type \\/...)",
+		               (int)(n > 40 ? 40 : n), name);
 		return HELPER_DONE;
 	}
 	return HELPER_NOT_A_HELPER;

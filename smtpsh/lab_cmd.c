@@ -36,29 +36,31 @@ static void on_stop_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME]\n"
-		"                  [--faults SPEC] [--idle-timeout S] [--line-timeout S] [--quiet]\n"
-		"\n"
-		"A practice mail server on 127.0.0.1 (and ::1): SMTP, submission, SMTPS, POP3\n"
-		"and POP3S over one Maildir store, with its own certificate authority.\n"
-		"\n"
-		"  --dir DIR        mailboxes, certificates and lab.log (default\n"
-		"                   $XDG_DATA_HOME/smtpsh/lab, or ~/.local/share/smtpsh/lab)\n"
-		"  --users FILE     one name:password[:authcode] per line (default alice, bob)\n"
-		"  --port-base N    smtp N, submission N+62, smtps N-60, pop3 N-415, pop3s N+470\n"
-		"                   (default 2525: 2525, 2587, 2465, 2110, 2995; N in %u..%u)\n"
-		"  --persona NAME   qq, 163, gmail or outlook: only the authcode logs in, the\n"
-		"                   password gets that provider's refusal\n"
-		"  --faults SPEC    e.g. 'seed=7,451@RCPT:30%%,421:5%%,slow=2000@DATA,drop@MAIL:10%%,454@AUTH'\n"
-		"  --idle-timeout S seconds of silence before 421 / -ERR (default 300)\n"
-		"  --line-timeout S seconds to finish a started line or TLS handshake (default 60)\n"
-		"  --max-connections N  (default 4000)\n"
-		"  --quiet          the annotated log only in DIR/lab.log, not on the terminal\n"
-		"\n"
-		"Mail to user@localhost, user@smtpsh.test (and the persona's domain) is\n"
-		"stored; the lab never sends mail anywhere else.  Ctrl-C stops it.\n",
-		lab_port_base_min(), lab_port_base_max());
+	fprintf(
+	    f,
+	    "usage: smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME]\n"
+	    "                  [--faults SPEC] [--idle-timeout S] [--line-timeout S] [--quiet]\n"
+	    "\n"
+	    "A practice mail server on 127.0.0.1 (and ::1): SMTP, submission, SMTPS, POP3\n"
+	    "and POP3S over one Maildir store, with its own certificate authority.\n"
+	    "\n"
+	    "  --dir DIR        mailboxes, certificates and lab.log (default\n"
+	    "                   $XDG_DATA_HOME/smtpsh/lab, or ~/.local/share/smtpsh/lab)\n"
+	    "  --users FILE     one name:password[:authcode] per line (default alice, bob)\n"
+	    "  --port-base N    smtp N, submission N+62, smtps N-60, pop3 N-415, pop3s N+470\n"
+	    "                   (default 2525: 2525, 2587, 2465, 2110, 2995; N in %u..%u)\n"
+	    "  --persona NAME   qq, 163, gmail or outlook: only the authcode logs in, the\n"
+	    "                   password gets that provider's refusal\n"
+	    "  --faults SPEC    e.g. "
+	    "'seed=7,451@RCPT:30%%,421:5%%,slow=2000@DATA,drop@MAIL:10%%,454@AUTH'\n"
+	    "  --idle-timeout S seconds of silence before 421 / -ERR (default 300)\n"
+	    "  --line-timeout S seconds to finish a started line or TLS handshake (default 60)\n"
+	    "  --max-connections N  (default 4000)\n"
+	    "  --quiet          the annotated log only in DIR/lab.log, not on the terminal\n"
+	    "\n"
+	    "Mail to user@localhost, user@smtpsh.test (and the persona's domain) is\n"
+	    "stored; the lab never sends mail anywhere else.  Ctrl-C stops it.\n",
+	    lab_port_base_min(), lab_port_base_max());
 }
 
 /* mkdir -p, private. */
@@ -131,7 +133,7 @@ struct lab_setup {
 	bool have_faults;
 	unsigned port_base;
 	FILE *log;
-	bool echo;                 /* the log on stdout too */
+	bool echo; /* the log on stdout too */
 };
 
 static int prepare(struct lab_setup *su, const struct lab_options *o, char *why, size_t whyn)
@@ -146,7 +148,8 @@ static int prepare(struct lab_setup *su, const struct lab_options *o, char *why,
 	if (o->persona && *o->persona && strcmp(o->persona, "none")) {
 		su->persona = lab_persona_find(o->persona);
 		if (!su->persona) {
-			snprintf(why, whyn, "unknown persona '%s': qq, 163, gmail or outlook", o->persona);
+			snprintf(why, whyn, "unknown persona '%s': qq, 163, gmail or outlook",
+			         o->persona);
 			return LAB_EXIT_USAGE;
 		}
 	}
@@ -157,7 +160,7 @@ static int prepare(struct lab_setup *su, const struct lab_options *o, char *why,
 	}
 	su->have_faults = su->faults.n > 0;
 	enum err e = o->users_file ? lab_users_load(&su->users, o->users_file, why, whyn)
-				   : lab_users_defaults(&su->users);
+	                           : lab_users_defaults(&su->users);
 	if (e != ERR_OK)
 		return LAB_EXIT_USAGE;
 	if (!make_dirs(su->dir)) {
@@ -198,14 +201,14 @@ static void write_log(void *ctx, const char *line)
 static struct lab_server *start_server(struct lab_setup *su, char *why, size_t whyn)
 {
 	struct lab_server_config cfg = {
-		.dir = su->dir,
-		.port_base = su->port_base,
-		.users = &su->users,
-		.persona = su->persona,
-		.faults = su->have_faults ? &su->faults : NULL,
-		.ipv6 = true,
-		.log = write_log,
-		.log_ctx = su,
+	    .dir = su->dir,
+	    .port_base = su->port_base,
+	    .users = &su->users,
+	    .persona = su->persona,
+	    .faults = su->have_faults ? &su->faults : NULL,
+	    .ipv6 = true,
+	    .log = write_log,
+	    .log_ctx = su,
 	};
 	return lab_server_new(&cfg, why, whyn);
 }
@@ -216,66 +219,86 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		char url[64];
 		snprintf(url, sizeof(url), "%s://127.0.0.1:%u", lab_services[s].scheme,
-			 lab_server_port(srv, (enum lab_service)s));
+		         lab_server_port(srv, (enum lab_service)s));
 		fprintf(f, "%-24s %-11s %s\n", url, lab_services[s].name, lab_services[s].summary);
 	}
 	fprintf(f, "\nusers (name, password, authorization code)%s:\n",
-		su->persona ? "" : "; without --persona the password logs in");
+	        su->persona ? "" : "; without --persona the password logs in");
 	for (size_t i = 0; i < su->users.n; i++)
 		fprintf(f, "  %-8s %-12s %s\n", su->users.v[i].name, su->users.v[i].password,
-			su->users.v[i].authcode[0] ? su->users.v[i].authcode : "-");
+		        su->users.v[i].authcode[0] ? su->users.v[i].authcode : "-");
 	fprintf(f, "mail for NAME@localhost or NAME@smtpsh.test%s%s is stored in %s/mail/NAME/\n",
-		su->persona ? " or NAME@" : "", su->persona ? su->persona->domain : "", su->dir);
+	        su->persona ? " or NAME@" : "", su->persona ? su->persona->domain : "", su->dir);
 	if (su->persona)
 		fprintf(f, "persona %s (%s): %s\n", su->persona->name, su->persona->provider,
-			su->persona->rule);
+		        su->persona->rule);
 	if (su->have_faults) {
 		char spec[600];
 		lab_faults_format(&su->faults, spec, sizeof(spec));
 		fprintf(f, "faults: %s (same seed, same faults for everyone)\n", spec);
 	}
-	fprintf(f, "TLS: trust %s%s\n  CA SHA256 %s\n  server certificate (127.0.0.1, ::1, localhost) SHA256 %s\n",
-		tls->ca_cert, tls->created ? " (made now)" : "", tls->ca_sha256, tls->sha256);
+	fprintf(f,
+	        "TLS: trust %s%s\n  CA SHA256 %s\n  server certificate (127.0.0.1, ::1, localhost) "
+	        "SHA256 %s\n",
+	        tls->ca_cert, tls->created ? " (made now)" : "", tls->ca_sha256, tls->sha256);
 	if (!full)
 		return;
 	const char *pw = su->persona ? su->users.v[0].authcode : su->users.v[0].password;
 	const char *u = su->users.v[0].name;
 	const char *to = su->users.n > 1 ? su->users.v[1].name : u;
 	const char *topw = su->persona ? su->users.v[su->users.n > 1].authcode
-				       : su->users.v[su->users.n > 1].password;
-	unsigned smtp = lab_server_port(srv, LAB_SVC_SMTP), sub = lab_server_port(srv, LAB_SVC_SUBMISSION);
-	unsigned pop3 = lab_server_port(srv, LAB_SVC_POP3), pop3s = lab_server_port(srv, LAB_SVC_POP3S);
+	                               : su->users.v[su->users.n > 1].password;
+	unsigned smtp = lab_server_port(srv, LAB_SVC_SMTP),
+	         sub = lab_server_port(srv, LAB_SVC_SUBMISSION);
+	unsigned pop3 = lab_server_port(srv, LAB_SVC_POP3),
+	         pop3s = lab_server_port(srv, LAB_SVC_POP3S);
 	fprintf(f, "\ntry this:\n");
-	fprintf(f, "  smtpsh smtp://127.0.0.1:%u         type EHLO me, AUTH LOGIN, MAIL FROM:<%s@localhost>,\n"
-		   "                                       RCPT TO:<%s@localhost>, DATA, ..., '.', QUIT\n",
-		smtp, u, to);
-	fprintf(f, "  smtpsh --cafile %s smtp://127.0.0.1:%u   then: starttls\n", tls->ca_cert, sub);
-	fprintf(f, "  smtpsh pop3://127.0.0.1:%u         USER %s, PASS %s, LIST, RETR 1, QUIT\n", pop3, to,
-		topw);
-	fprintf(f, "  swaks --server 127.0.0.1:%u --tls --tls-verify --tls-ca-path %s \\\n"
-		   "        --auth LOGIN --auth-user %s --auth-password %s --from %s@localhost --to %s@localhost\n",
-		sub, tls->ca_cert, u, pw, u, to);
-	fprintf(f, "  curl --cacert %s pop3s://127.0.0.1:%u/1 -u %s:%s\n", tls->ca_cert, pop3s, to, topw);
+	fprintf(
+	    f,
+	    "  smtpsh smtp://127.0.0.1:%u         type EHLO me, AUTH LOGIN, MAIL "
+	    "FROM:<%s@localhost>,\n"
+	    "                                       RCPT TO:<%s@localhost>, DATA, ..., '.', QUIT\n",
+	    smtp, u, to);
+	fprintf(f, "  smtpsh --cafile %s smtp://127.0.0.1:%u   then: starttls\n", tls->ca_cert,
+	        sub);
+	fprintf(f, "  smtpsh pop3://127.0.0.1:%u         USER %s, PASS %s, LIST, RETR 1, QUIT\n",
+	        pop3, to, topw);
+	fprintf(f,
+	        "  swaks --server 127.0.0.1:%u --tls --tls-verify --tls-ca-path %s \\\n"
+	        "        --auth LOGIN --auth-user %s --auth-password %s --from %s@localhost --to "
+	        "%s@localhost\n",
+	        sub, tls->ca_cert, u, pw, u, to);
+	fprintf(f, "  curl --cacert %s pop3s://127.0.0.1:%u/1 -u %s:%s\n", tls->ca_cert, pop3s, to,
+	        topw);
 	fprintf(f, "log (what arrived, what was answered and why): %s; Ctrl-C stops the lab\n\n",
-		su->log_path);
+	        su->log_path);
 }
 
 int lab_main(int argc, char **argv)
 {
-	enum { OPT_DIR = 256, OPT_USERS, OPT_BASE, OPT_PERSONA, OPT_FAULTS, OPT_IDLE, OPT_LINE,
-	       OPT_MAXCONN, OPT_QUIET };
+	enum {
+		OPT_DIR = 256,
+		OPT_USERS,
+		OPT_BASE,
+		OPT_PERSONA,
+		OPT_FAULTS,
+		OPT_IDLE,
+		OPT_LINE,
+		OPT_MAXCONN,
+		OPT_QUIET
+	};
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, OPT_DIR},
-		{"users", required_argument, NULL, OPT_USERS},
-		{"port-base", required_argument, NULL, OPT_BASE},
-		{"persona", required_argument, NULL, OPT_PERSONA},
-		{"faults", required_argument, NULL, OPT_FAULTS},
-		{"idle-timeout", required_argument, NULL, OPT_IDLE},
-		{"line-timeout", required_argument, NULL, OPT_LINE},
-		{"max-connections", required_argument, NULL, OPT_MAXCONN},
-		{"quiet", no_argument, NULL, OPT_QUIET},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
+	    {"dir", required_argument, NULL, OPT_DIR},
+	    {"users", required_argument, NULL, OPT_USERS},
+	    {"port-base", required_argument, NULL, OPT_BASE},
+	    {"persona", required_argument, NULL, OPT_PERSONA},
+	    {"faults", required_argument, NULL, OPT_FAULTS},
+	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
+	    {"line-timeout", required_argument, NULL, OPT_LINE},
+	    {"max-connections", required_argument, NULL, OPT_MAXCONN},
+	    {"quiet", no_argument, NULL, OPT_QUIET},
+	    {"help", no_argument, NULL, 'h'},
+	    {0, 0, 0, 0},
 	};
 	struct lab_options o = {0};
 	long idle = 0, line = 0, maxconn = 0;
@@ -292,9 +315,11 @@ int lab_main(int argc, char **argv)
 		case OPT_QUIET: quiet = true; break;
 		case OPT_BASE: {
 			unsigned long v = strtoul(optarg, &end, 10);
-			if (!*optarg || *end || v < lab_port_base_min() || v > lab_port_base_max()) {
-				fprintf(stderr, "smtpsh lab: --port-base takes a number from %u to %u\n",
-					lab_port_base_min(), lab_port_base_max());
+			if (!*optarg || *end || v < lab_port_base_min() ||
+			    v > lab_port_base_max()) {
+				fprintf(stderr,
+				        "smtpsh lab: --port-base takes a number from %u to %u\n",
+				        lab_port_base_min(), lab_port_base_max());
 				return LAB_EXIT_USAGE;
 			}
 			o.port_base = (unsigned)v;
@@ -306,19 +331,16 @@ int lab_main(int argc, char **argv)
 			long v = strtol(optarg, &end, 10);
 			if (!*optarg || *end || v < 1 || v > 1000000) {
 				fprintf(stderr, "smtpsh lab: %s takes a positive number\n",
-					c == OPT_IDLE ? "--idle-timeout" : c == OPT_LINE ? "--line-timeout"
-											 : "--max-connections");
+				        c == OPT_IDLE   ? "--idle-timeout"
+				        : c == OPT_LINE ? "--line-timeout"
+				                        : "--max-connections");
 				return LAB_EXIT_USAGE;
 			}
 			*(c == OPT_IDLE ? &idle : c == OPT_LINE ? &line : &maxconn) = v;
 			break;
 		}
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return LAB_EXIT_USAGE;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return LAB_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
@@ -349,17 +371,17 @@ int lab_main(int argc, char **argv)
 			o.port_base = LAB_DEFAULT_PORT_BASE; /* and say why it fails */
 	}
 	struct lab_server_config cfg = {
-		.dir = su.dir,
-		.port_base = o.port_base,
-		.users = &su.users,
-		.persona = su.persona,
-		.faults = su.have_faults ? &su.faults : NULL,
-		.max_connections = (unsigned)maxconn,
-		.idle_timeout_s = (int)idle,
-		.line_timeout_s = (int)line,
-		.ipv6 = true,
-		.log = write_log,
-		.log_ctx = &su,
+	    .dir = su.dir,
+	    .port_base = o.port_base,
+	    .users = &su.users,
+	    .persona = su.persona,
+	    .faults = su.have_faults ? &su.faults : NULL,
+	    .max_connections = (unsigned)maxconn,
+	    .idle_timeout_s = (int)idle,
+	    .line_timeout_s = (int)line,
+	    .ipv6 = true,
+	    .log = write_log,
+	    .log_ctx = &su,
 	};
 	struct lab_server *srv = lab_server_new(&cfg, why, sizeof(why));
 	if (!srv) {
@@ -371,7 +393,8 @@ int lab_main(int argc, char **argv)
 	print_guide(stdout, srv, &su, true);
 	if (moved)
 		printf("(the default ports 2525... are taken here: --port-base %u was picked; "
-		       "give --port-base to choose)\n\n", o.port_base);
+		       "give --port-base to choose)\n\n",
+		       o.port_base);
 	su.echo = !quiet;
 	running = srv;
 	struct sigaction sa = {.sa_handler = on_stop_signal};
@@ -385,7 +408,8 @@ int lab_main(int argc, char **argv)
 	running = NULL;
 	su.echo = false;
 	lab_server_free(srv);
-	printf("lab stopped: %lu connections (at most %lu at once), %lu messages stored, %lu timeouts\n",
+	printf("lab stopped: %lu connections (at most %lu at once), %lu messages stored, %lu "
+	       "timeouts\n",
 	       st.connections, st.peak, st.messages, st.timeouts);
 	fclose(su.log);
 	lab_users_free(&su.users);
@@ -398,16 +422,20 @@ int lab_main(int argc, char **argv)
  * the ports are the running server's, never recomputed from the SMTP one. */
 static void print_shell_guide(FILE *f, const struct lab_server *srv)
 {
-	fprintf(f, "\ntry this (seed 003's flow: alice sends, the lab stores, bob reads):\n"
-		   "  EHLO me                     the server lists what it can do\n"
-		   "  AUTH LOGIN                  then: b64 alice   and: b64   (type alice-pw, not echoed)\n"
-		   "  MAIL FROM:<alice@localhost>\n"
-		   "  RCPT TO:<bob@localhost>\n"
-		   "  DATA                        Subject: hi, an empty line, some text, then a lone .\n"
-		   "  QUIT                        then read it:  /connect pop3://127.0.0.1:%u\n"
-		   "                              USER bob, PASS bob-pw, LIST, RETR 1, QUIT\n"
-		   "  /help lists the helpers; explain 535 explains a code; Ctrl-D leaves (the lab stops too)\n\n",
-		lab_server_port(srv, LAB_SVC_POP3));
+	fprintf(
+	    f,
+	    "\ntry this (seed 003's flow: alice sends, the lab stores, bob reads):\n"
+	    "  EHLO me                     the server lists what it can do\n"
+	    "  AUTH LOGIN                  then: b64 alice   and: b64   (type alice-pw, not "
+	    "echoed)\n"
+	    "  MAIL FROM:<alice@localhost>\n"
+	    "  RCPT TO:<bob@localhost>\n"
+	    "  DATA                        Subject: hi, an empty line, some text, then a lone .\n"
+	    "  QUIT                        then read it:  /connect pop3://127.0.0.1:%u\n"
+	    "                              USER bob, PASS bob-pw, LIST, RETR 1, QUIT\n"
+	    "  /help lists the helpers; explain 535 explains a code; Ctrl-D leaves (the lab stops "
+	    "too)\n\n",
+	    lab_server_port(srv, LAB_SVC_POP3));
 }
 
 static pid_t bg_pid = -1;
@@ -471,7 +499,7 @@ static void child_run(struct lab_setup *su, int ready_fd)
 }
 
 int lab_start_background(const struct lab_options *o, char *smtp_url, size_t n, char *cafile,
-			 size_t m)
+                         size_t m)
 {
 	bg_error[0] = '\0';
 	if (bg_pid > 0) {
@@ -484,8 +512,9 @@ int lab_start_background(const struct lab_options *o, char *smtp_url, size_t n, 
 	if (!su.port_base) {
 		su.port_base = pick_port_base();
 		if (!su.port_base) {
-			snprintf(bg_error, sizeof(bg_error), "no free ports for the lab (tried port bases "
-				 "2525 to 9525)");
+			snprintf(bg_error, sizeof(bg_error),
+			         "no free ports for the lab (tried port bases "
+			         "2525 to 9525)");
 			lab_users_free(&su.users);
 			return -1;
 		}
@@ -535,7 +564,8 @@ int lab_start_background(const struct lab_options *o, char *smtp_url, size_t n, 
 		if (got > 1 && msg[0] == 'E')
 			snprintf(bg_error, sizeof(bg_error), "the lab did not start: %s", msg + 1);
 		else
-			snprintf(bg_error, sizeof(bg_error), "the lab did not start (see %s)", su.log_path);
+			snprintf(bg_error, sizeof(bg_error), "the lab did not start (see %s)",
+			         su.log_path);
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
 		return -1;

@@ -24,7 +24,7 @@ int lab_main(int argc, char **argv);
  * and the lab CA's path (for --cafile); -1 with lab_background_error()
  * saying why. */
 int lab_start_background(const struct lab_options *o, char *smtp_url, size_t n, char *cafile,
-			 size_t m);
+                         size_t m);
 /* A sentence about the last lab_start_background() failure. */
 const char *lab_background_error(void);
 /* A few lines telling the user what the lab offers (users, ports, what

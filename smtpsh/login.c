@@ -37,14 +37,16 @@ static char *get_password(struct shell *sh)
 		int fd = open(sh->password_file, O_RDONLY | O_CLOEXEC);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) != 0) {
-			render_warning(sh, "login: cannot read %s: %s", sh->password_file, strerror(errno));
+			render_warning(sh, "login: cannot read %s: %s", sh->password_file,
+			               strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return NULL;
 		}
 		if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-			render_warning(sh, "login: %s can be read by others (mode %03o): chmod 600 it first",
-				       sh->password_file, (unsigned)(st.st_mode & 0777));
+			render_warning(
+			    sh, "login: %s can be read by others (mode %03o): chmod 600 it first",
+			    sh->password_file, (unsigned)(st.st_mode & 0777));
 			close(fd);
 			return NULL;
 		}
@@ -60,7 +62,8 @@ static char *get_password(struct shell *sh)
 		return p;
 	}
 	if (!sh->interactive) {
-		render_warning(sh, "login: no password: set SMTPSH_PASSWORD or use --password-file FILE (never on the command line)");
+		render_warning(sh, "login: no password: set SMTPSH_PASSWORD or use --password-file "
+		                   "FILE (never on the command line)");
 		return NULL;
 	}
 	return repl_read_secret(sh, "password (not echoed): ");
@@ -82,8 +85,7 @@ static bool b64_step(struct shell *sh, const char *text, bool secret)
 {
 	struct buf enc;
 	buf_init(&enc, 0);
-	bool ok = b64_encode(&enc, text, strlen(text)) == ERR_OK &&
-		  step(sh, enc.data, secret);
+	bool ok = b64_encode(&enc, text, strlen(text)) == ERR_OK && step(sh, enc.data, secret);
 	buf_free(&enc);
 	return ok;
 }
@@ -93,8 +95,8 @@ static int last_code(struct shell *sh)
 	return sh->last_reply_code;
 }
 
-static void smtp_login(struct shell *sh, const char *user, const char *mech,
-		       const char *pass, const char *token)
+static void smtp_login(struct shell *sh, const char *user, const char *mech, const char *pass,
+                       const char *token)
 {
 	struct session *s = &sh->session;
 	struct buf msg, line;
@@ -118,8 +120,8 @@ static void smtp_login(struct shell *sh, const char *user, const char *mech,
 		}
 	} else if (!strcmp(mech, "XOAUTH2")) {
 		if (sasl_xoauth2(&msg, user, token) == ERR_OK &&
-		    buf_printf(&line, "AUTH XOAUTH2 %s", msg.data) &&
-		    step(sh, line.data, true) && last_code(sh) == 334)
+		    buf_printf(&line, "AUTH XOAUTH2 %s", msg.data) && step(sh, line.data, true) &&
+		    last_code(sh) == 334)
 			step(sh, "", false); /* the error JSON wants an empty answer */
 	}
 	if (s->authenticated)
@@ -135,7 +137,8 @@ static void pop3_login(struct shell *sh, const char *user, const char *pass)
 	buf_init(&line, 0);
 	if (s->apop_stamp[0] && !s->tls) {
 		char digest[33];
-		render_note(sh, "login: using APOP: the greeting has a timestamp, so the password need not cross the wire");
+		render_note(sh, "login: using APOP: the greeting has a timestamp, so the password "
+		                "need not cross the wire");
 		if (apop_digest(digest, s->apop_stamp, pass) == ERR_OK &&
 		    buf_printf(&line, "APOP %s %s", user, digest))
 			step(sh, line.data, false);
@@ -169,20 +172,27 @@ void login_run(struct shell *sh, const char *args)
 	const char *mech = NULL;
 	if (s->proto == PROTO_SMTP) {
 		if (s->state != ST_SMTP_READY) {
-			render_warning(sh, "login: %s", s->state == ST_SMTP_INIT ?
-				       "send EHLO first: its reply says which AUTH mechanisms the server offers" :
-				       "only possible between messages (RSET first)");
+			render_warning(sh, "login: %s",
+			               s->state == ST_SMTP_INIT
+			                   ? "send EHLO first: its reply says which AUTH "
+			                     "mechanisms the server offers"
+			                   : "only possible between messages (RSET first)");
 			return;
 		}
 		const char *auth = session_cap(s, "AUTH");
 		if (!auth) {
-			render_warning(sh, "login: the server offers no AUTH%s", s->tls ? "" :
-				       " (many servers offer it only after STARTTLS: type STARTTLS, then EHLO)");
+			render_warning(sh, "login: the server offers no AUTH%s",
+			               s->tls ? ""
+			                      : " (many servers offer it only after STARTTLS: type "
+			                        "STARTTLS, then EHLO)");
 			return;
 		}
 		mech = sasl_pick(auth + 5, token && *token, s->tls);
 		if (!mech) {
-			render_warning(sh, "login: none of the offered mechanisms (%s) is one smtpsh can run (PLAIN, LOGIN, CRAM-MD5, XOAUTH2)", auth + 5);
+			render_warning(sh,
+			               "login: none of the offered mechanisms (%s) is one smtpsh "
+			               "can run (PLAIN, LOGIN, CRAM-MD5, XOAUTH2)",
+			               auth + 5);
 			return;
 		}
 	} else if (s->state != ST_POP3_AUTH) {
@@ -191,7 +201,8 @@ void login_run(struct shell *sh, const char *args)
 	}
 	if (!s->tls && !(mech && !strcmp(mech, "CRAM-MD5")) &&
 	    !(s->proto == PROTO_POP3 && s->apop_stamp[0]))
-		render_warning(sh, "login: this connection is not encrypted: the password crosses the network readable (STARTTLS/STLS first to avoid it)");
+		render_warning(sh, "login: this connection is not encrypted: the password crosses "
+		                   "the network readable (STARTTLS/STLS first to avoid it)");
 	char *user = NULL;
 	if (*args)
 		user = strdup(args);

@@ -20,75 +20,77 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: smtpsh [options] TARGET\n"
-	      "       smtpsh --lab [options]     the built-in practice server, and a shell on it\n"
-	      "       smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] "
-	      "[--faults SPEC]\n"
-	      "                                  run the practice server in the foreground\n"
-	      "       smtpsh show FILE           a transcript, annotated\n"
-	      "       smtpsh replay [--all] FILE one exchange at a time (Enter)\n"
-	      "       smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] [--timeout S]\n"
-	      "                                  a mock server playing FILE's R: side to one\n"
-	      "                                  client on 127.0.0.1 (exit 5 if it strays;\n"
-	      "                                  --port 0: any free port, said on the first line)\n"
-	      "       smtpsh replay --against TARGET [--exact] [--mask REGEX]... [options] FILE\n"
-	      "                                  send FILE's S: lines to a live server and\n"
-	      "                                  compare its replies (exit 5 when they differ;\n"
-	      "                                  redacted lines: SMTPSH_SECRET_1, _2, ...)\n"
-	      "\n"
-	      "Connect to an SMTP or POP3 server and type the protocol by hand;\n"
-	      "every reply is shown with what it means.\n"
-	      "\n"
-	      "TARGET:  smtp://HOST[:PORT]   SMTP (port 25 by default); smtp://USER@HOST\n"
-	      "                              gives login its user name (never a password)\n"
-	      "         pop3://HOST[:PORT]   POP3 (port 110 by default)\n"
-	      "         smtps://HOST[:PORT]  SMTP over implicit TLS (port 465)\n"
-	      "         pop3s://HOST[:PORT]  POP3 over implicit TLS (port 995)\n"
-	      "         HOST[:PORT]          SMTP, or POP3 when PORT is 110 or 995;\n"
-	      "                              implicit TLS when PORT is 465 or 995\n"
-	      "         IPv6 addresses in brackets: smtp://[::1]:25\n"
-	      "\n"
-	      "options:\n"
-	      "  -4, -6               use IPv4 / IPv6 only\n"
-	      "  -t, --timeout SECS   connect and reply timeout (default 30)\n"
-	      "  -f, --file FILE      run the lines of FILE as if typed (script mode)\n"
-	      "      --tls            implicit TLS on any port\n"
-	      "      --starttls       EHLO/CAPA, STARTTLS/STLS and EHLO again right after the\n"
-	      "                       greeting; never goes on in plaintext\n"
-	      "      --cafile FILE    trust the CAs in FILE (PEM) instead of the system's\n"
-	      "      --capath DIR     trust the CAs in DIR (hashed, c_rehash)\n"
-	      "      --insecure       go on when the certificate does not verify (warned)\n"
-	      "      --password-file FILE  password for the login helper (mode 600 or stricter);\n"
-	      "                       or set SMTPSH_PASSWORD (SMTPSH_OAUTH_TOKEN for XOAUTH2)\n"
-	      "      --record FILE    write the transcript to FILE (default: a new file under\n"
-	      "                       $XDG_STATE_HOME/smtpsh/transcripts/)\n"
-	      "      --no-record      do not write a transcript\n"
-	      "      --timestamps     add relative times to the transcript\n"
-	      "      --show-secrets   show passwords and their base64 on screen and on record\n"
-	      "      --trace          print each state change on standard error\n"
-	      "                       (-- trace: smtp: mail -> rcpt (250 to RCPT)); never recorded\n"
-	      "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n"
-	      "      --no-history     do not read or write the history file\n"
-	      "      --lab            start the built-in practice server and connect to it\n"
-	      "      --persona NAME   with --lab: behave like qq, 163, gmail or outlook\n"
-	      "  -h, --help           this text\n"
-	      "  -V, --version        version\n"
-	      "\n"
-	      "Script mode: when standard input is not a terminal, or with -f, each\n"
-	      "line is sent in lock-step with the replies; S:/R: lines and # notes go\n"
-	      "to standard output.\n"
-	      "\n"
-	      "In the session: /help lists the helpers (b64, unb64, explain, status...);\n"
-	      "\\LINE sends LINE verbatim.\n"
-	      "\n"
-	      "exit status:\n"
-	      "  0  the session ran and ended (QUIT or end of input)\n"
-	      "  1  smtpsh lab: the lab could not start (ports in use, store unwritable)\n"
-	      "  2  bad command line, a script line too long or with a NUL, an unreadable transcript\n"
-	      "  3  connection failure: unknown host, refused, connect timeout\n"
-	      "  4  protocol failure: malformed reply, no reply in time, hang-up, a failed write\n"
-	      "  5  replay --against / serve: the peer did not follow the transcript\n",
-	      f);
+	fputs(
+	    "usage: smtpsh [options] TARGET\n"
+	    "       smtpsh --lab [options]     the built-in practice server, and a shell on it\n"
+	    "       smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] "
+	    "[--faults SPEC]\n"
+	    "                                  run the practice server in the foreground\n"
+	    "       smtpsh show FILE           a transcript, annotated\n"
+	    "       smtpsh replay [--all] FILE one exchange at a time (Enter)\n"
+	    "       smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] [--timeout S]\n"
+	    "                                  a mock server playing FILE's R: side to one\n"
+	    "                                  client on 127.0.0.1 (exit 5 if it strays;\n"
+	    "                                  --port 0: any free port, said on the first line)\n"
+	    "       smtpsh replay --against TARGET [--exact] [--mask REGEX]... [options] FILE\n"
+	    "                                  send FILE's S: lines to a live server and\n"
+	    "                                  compare its replies (exit 5 when they differ;\n"
+	    "                                  redacted lines: SMTPSH_SECRET_1, _2, ...)\n"
+	    "\n"
+	    "Connect to an SMTP or POP3 server and type the protocol by hand;\n"
+	    "every reply is shown with what it means.\n"
+	    "\n"
+	    "TARGET:  smtp://HOST[:PORT]   SMTP (port 25 by default); smtp://USER@HOST\n"
+	    "                              gives login its user name (never a password)\n"
+	    "         pop3://HOST[:PORT]   POP3 (port 110 by default)\n"
+	    "         smtps://HOST[:PORT]  SMTP over implicit TLS (port 465)\n"
+	    "         pop3s://HOST[:PORT]  POP3 over implicit TLS (port 995)\n"
+	    "         HOST[:PORT]          SMTP, or POP3 when PORT is 110 or 995;\n"
+	    "                              implicit TLS when PORT is 465 or 995\n"
+	    "         IPv6 addresses in brackets: smtp://[::1]:25\n"
+	    "\n"
+	    "options:\n"
+	    "  -4, -6               use IPv4 / IPv6 only\n"
+	    "  -t, --timeout SECS   connect and reply timeout (default 30)\n"
+	    "  -f, --file FILE      run the lines of FILE as if typed (script mode)\n"
+	    "      --tls            implicit TLS on any port\n"
+	    "      --starttls       EHLO/CAPA, STARTTLS/STLS and EHLO again right after the\n"
+	    "                       greeting; never goes on in plaintext\n"
+	    "      --cafile FILE    trust the CAs in FILE (PEM) instead of the system's\n"
+	    "      --capath DIR     trust the CAs in DIR (hashed, c_rehash)\n"
+	    "      --insecure       go on when the certificate does not verify (warned)\n"
+	    "      --password-file FILE  password for the login helper (mode 600 or stricter);\n"
+	    "                       or set SMTPSH_PASSWORD (SMTPSH_OAUTH_TOKEN for XOAUTH2)\n"
+	    "      --record FILE    write the transcript to FILE (default: a new file under\n"
+	    "                       $XDG_STATE_HOME/smtpsh/transcripts/)\n"
+	    "      --no-record      do not write a transcript\n"
+	    "      --timestamps     add relative times to the transcript\n"
+	    "      --show-secrets   show passwords and their base64 on screen and on record\n"
+	    "      --trace          print each state change on standard error\n"
+	    "                       (-- trace: smtp: mail -> rcpt (250 to RCPT)); never recorded\n"
+	    "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n"
+	    "      --no-history     do not read or write the history file\n"
+	    "      --lab            start the built-in practice server and connect to it\n"
+	    "      --persona NAME   with --lab: behave like qq, 163, gmail or outlook\n"
+	    "  -h, --help           this text\n"
+	    "  -V, --version        version\n"
+	    "\n"
+	    "Script mode: when standard input is not a terminal, or with -f, each\n"
+	    "line is sent in lock-step with the replies; S:/R: lines and # notes go\n"
+	    "to standard output.\n"
+	    "\n"
+	    "In the session: /help lists the helpers (b64, unb64, explain, status...);\n"
+	    "\\LINE sends LINE verbatim.\n"
+	    "\n"
+	    "exit status:\n"
+	    "  0  the session ran and ended (QUIT or end of input)\n"
+	    "  1  smtpsh lab: the lab could not start (ports in use, store unwritable)\n"
+	    "  2  bad command line, a script line too long or with a NUL, an unreadable "
+	    "transcript\n"
+	    "  3  connection failure: unknown host, refused, connect timeout\n"
+	    "  4  protocol failure: malformed reply, no reply in time, hang-up, a failed write\n"
+	    "  5  replay --against / serve: the peer did not follow the transcript\n",
+	    f);
 }
 
 /* --color=WHEN with NO_COLOR and TERM=dumb honoured for auto. */
@@ -117,13 +119,16 @@ static int subcommand_playback(int argc, char **argv, bool step)
 		else if (!file && (argv[i][0] != '-' || !strcmp(argv[i], "-")))
 			file = argv[i];
 		else {
-			fprintf(stderr, "smtpsh %s: unexpected '%s'\nusage: smtpsh show [--color=WHEN] FILE | smtpsh replay [--all] FILE\n",
-				argv[1], argv[i]);
+			fprintf(stderr,
+			        "smtpsh %s: unexpected '%s'\nusage: smtpsh show [--color=WHEN] "
+			        "FILE | smtpsh replay [--all] FILE\n",
+			        argv[1], argv[i]);
 			return EXIT_USAGE;
 		}
 	}
 	if (!file) {
-		fprintf(stderr, "smtpsh %s: which transcript? (a file, or - for standard input)\n", argv[1]);
+		fprintf(stderr, "smtpsh %s: which transcript? (a file, or - for standard input)\n",
+		        argv[1]);
 		return EXIT_USAGE;
 	}
 	sh.out = stdout;
@@ -173,7 +178,10 @@ static int subcommand_serve(int argc, char **argv)
 		} else if (!file && a[0] != '-') {
 			file = a;
 		} else {
-			fprintf(stderr, "smtpsh serve: unexpected '%s'\nusage: smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] [--timeout S]\n", a);
+			fprintf(stderr,
+			        "smtpsh serve: unexpected '%s'\nusage: smtpsh serve FILE [--port "
+			        "N] [--cert F [--key F]] [--exact] [--timeout S]\n",
+			        a);
 			return EXIT_USAGE;
 		}
 	}
@@ -205,7 +213,8 @@ int main(int argc, char **argv)
 			replay_at = i;
 	}
 	if (replay_at && against) {
-		memmove(&argv[replay_at], &argv[replay_at + 1], (size_t)(argc - replay_at) * sizeof(*argv));
+		memmove(&argv[replay_at], &argv[replay_at + 1],
+		        (size_t)(argc - replay_at) * sizeof(*argv));
 		argc--;
 	} else if (replay_at == 1) {
 		return subcommand_playback(argc, argv, true);
@@ -214,7 +223,26 @@ int main(int argc, char **argv)
 	}
 	const char *color = "auto";
 	const char *file = NULL;
-	enum { OPT_COLOR = 256, OPT_NOHIST, OPT_TLS, OPT_CAFILE, OPT_CAPATH, OPT_INSECURE, OPT_PWFILE, OPT_STARTTLS, OPT_RECORD, OPT_NORECORD, OPT_SHOWSECRETS, OPT_TIMESTAMPS, OPT_AGAINST, OPT_EXACT, OPT_MASK, OPT_LAB, OPT_PERSONA, OPT_TRACE };
+	enum {
+		OPT_COLOR = 256,
+		OPT_NOHIST,
+		OPT_TLS,
+		OPT_CAFILE,
+		OPT_CAPATH,
+		OPT_INSECURE,
+		OPT_PWFILE,
+		OPT_STARTTLS,
+		OPT_RECORD,
+		OPT_NORECORD,
+		OPT_SHOWSECRETS,
+		OPT_TIMESTAMPS,
+		OPT_AGAINST,
+		OPT_EXACT,
+		OPT_MASK,
+		OPT_LAB,
+		OPT_PERSONA,
+		OPT_TRACE
+	};
 	bool lab = false;
 	struct lab_options labopt = {0};
 	const char *against_url = NULL;
@@ -226,30 +254,30 @@ int main(int argc, char **argv)
 	bool force_tls = false;
 	struct tls_opts tls = {0};
 	static const struct option opts[] = {
-		{"timeout", required_argument, NULL, 't'},
-		{"file", required_argument, NULL, 'f'},
-		{"color", required_argument, NULL, OPT_COLOR},
-		{"colour", required_argument, NULL, OPT_COLOR},
-		{"no-history", no_argument, NULL, OPT_NOHIST},
-		{"tls", no_argument, NULL, OPT_TLS},
-		{"cafile", required_argument, NULL, OPT_CAFILE},
-		{"capath", required_argument, NULL, OPT_CAPATH},
-		{"insecure", no_argument, NULL, OPT_INSECURE},
-		{"password-file", required_argument, NULL, OPT_PWFILE},
-		{"starttls", no_argument, NULL, OPT_STARTTLS},
-		{"record", required_argument, NULL, OPT_RECORD},
-		{"no-record", no_argument, NULL, OPT_NORECORD},
-		{"show-secrets", no_argument, NULL, OPT_SHOWSECRETS},
-		{"timestamps", no_argument, NULL, OPT_TIMESTAMPS},
-		{"against", required_argument, NULL, OPT_AGAINST},
-		{"exact", no_argument, NULL, OPT_EXACT},
-		{"mask", required_argument, NULL, OPT_MASK},
-		{"lab", no_argument, NULL, OPT_LAB},
-		{"persona", required_argument, NULL, OPT_PERSONA},
-		{"trace", no_argument, NULL, OPT_TRACE},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0, 0, 0, 0},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"file", required_argument, NULL, 'f'},
+	    {"color", required_argument, NULL, OPT_COLOR},
+	    {"colour", required_argument, NULL, OPT_COLOR},
+	    {"no-history", no_argument, NULL, OPT_NOHIST},
+	    {"tls", no_argument, NULL, OPT_TLS},
+	    {"cafile", required_argument, NULL, OPT_CAFILE},
+	    {"capath", required_argument, NULL, OPT_CAPATH},
+	    {"insecure", no_argument, NULL, OPT_INSECURE},
+	    {"password-file", required_argument, NULL, OPT_PWFILE},
+	    {"starttls", no_argument, NULL, OPT_STARTTLS},
+	    {"record", required_argument, NULL, OPT_RECORD},
+	    {"no-record", no_argument, NULL, OPT_NORECORD},
+	    {"show-secrets", no_argument, NULL, OPT_SHOWSECRETS},
+	    {"timestamps", no_argument, NULL, OPT_TIMESTAMPS},
+	    {"against", required_argument, NULL, OPT_AGAINST},
+	    {"exact", no_argument, NULL, OPT_EXACT},
+	    {"mask", required_argument, NULL, OPT_MASK},
+	    {"lab", no_argument, NULL, OPT_LAB},
+	    {"persona", required_argument, NULL, OPT_PERSONA},
+	    {"trace", no_argument, NULL, OPT_TRACE},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {0, 0, 0, 0},
 	};
 	sh.family = AF_UNSPEC;
 	sh.timeout_s = 30;
@@ -273,7 +301,10 @@ int main(int argc, char **argv)
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (*end || v < 1 || v > 3600) {
-				fprintf(stderr, "smtpsh: --timeout wants seconds from 1 to 3600, not '%s'\n", optarg);
+				fprintf(
+				    stderr,
+				    "smtpsh: --timeout wants seconds from 1 to 3600, not '%s'\n",
+				    optarg);
 				return EXIT_USAGE;
 			}
 			sh.timeout_s = (int)v;
@@ -306,23 +337,25 @@ int main(int argc, char **argv)
 			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("smtpsh %s\n", SMTPSH_VERSION); return EXIT_OK;
-		default:
-			fputs("smtpsh: try 'smtpsh --help'\n", stderr);
-			return EXIT_USAGE;
+		default: fputs("smtpsh: try 'smtpsh --help'\n", stderr); return EXIT_USAGE;
 		}
 	}
 	if (labopt.persona && !lab) {
-		fputs("smtpsh: --persona goes with --lab (or: smtpsh lab --persona NAME)\n", stderr);
+		fputs("smtpsh: --persona goes with --lab (or: smtpsh lab --persona NAME)\n",
+		      stderr);
 		return EXIT_USAGE;
 	}
 	char lab_url[128], lab_ca[4200];
 	if (lab) {
 		if (optind != argc || against) {
-			fputs("smtpsh: --lab connects to the built-in lab: give no server\n", stderr);
+			fputs("smtpsh: --lab connects to the built-in lab: give no server\n",
+			      stderr);
 			return EXIT_USAGE;
 		}
-		if (lab_start_background(&labopt, lab_url, sizeof(lab_url), lab_ca, sizeof(lab_ca)) != 0) {
-			fprintf(stderr, "smtpsh: cannot start the lab: %s\n", lab_background_error());
+		if (lab_start_background(&labopt, lab_url, sizeof(lab_url), lab_ca,
+		                         sizeof(lab_ca)) != 0) {
+			fprintf(stderr, "smtpsh: cannot start the lab: %s\n",
+			        lab_background_error());
 			return EXIT_CONNECT;
 		}
 		atexit(lab_stop_background);
@@ -340,12 +373,15 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!lab && optind != argc - 1) {
-		fprintf(stderr, "smtpsh: %s\nusage: smtpsh [options] smtp://HOST[:PORT] | pop3://HOST[:PORT] | HOST[:PORT]  (--help for more)\n",
-			optind >= argc ? "no server given" : "one server only");
+		fprintf(stderr,
+		        "smtpsh: %s\nusage: smtpsh [options] smtp://HOST[:PORT] | "
+		        "pop3://HOST[:PORT] | HOST[:PORT]  (--help for more)\n",
+		        optind >= argc ? "no server given" : "one server only");
 		return EXIT_USAGE;
 	}
 	if ((exact || nmasks) && !against) {
-		fputs("smtpsh: --exact and --mask belong to 'smtpsh replay --against URL FILE'\n", stderr);
+		fputs("smtpsh: --exact and --mask belong to 'smtpsh replay --against URL FILE'\n",
+		      stderr);
 		return EXIT_USAGE;
 	}
 	const char *replay_file = NULL;
@@ -370,14 +406,18 @@ int main(int argc, char **argv)
 		mask_free(&m);
 	}
 	char terr[512];
-	if (target_parse(lab ? lab_url : against ? against_url : argv[optind], &sh.target, terr,
-	                 sizeof(terr)) != ERR_OK) {
+	if (target_parse(lab       ? lab_url
+	                 : against ? against_url
+	                           : argv[optind],
+	                 &sh.target, terr, sizeof(terr)) != ERR_OK) {
 		fprintf(stderr, "smtpsh: %s\n", terr);
 		return EXIT_USAGE;
 	}
 	sh.target.tls = sh.target.tls || force_tls;
 	if (sh.starttls && sh.target.tls) {
-		fputs("smtpsh: --starttls and implicit TLS (--tls, smtps://, pop3s://, 465, 995) exclude each other\n", stderr);
+		fputs("smtpsh: --starttls and implicit TLS (--tls, smtps://, pop3s://, 465, 995) "
+		      "exclude each other\n",
+		      stderr);
 		return EXIT_USAGE;
 	}
 	if (tls.cafile && access(tls.cafile, R_OK) != 0) {
@@ -395,7 +435,8 @@ int main(int argc, char **argv)
 	if (file) {
 		sh.script = fopen(file, "r");
 		if (!sh.script) {
-			fprintf(stderr, "smtpsh: cannot open script '%s': %s\n", file, strerror(errno));
+			fprintf(stderr, "smtpsh: cannot open script '%s': %s\n", file,
+			        strerror(errno));
 			return EXIT_USAGE;
 		}
 	} else {
@@ -425,8 +466,8 @@ int main(int argc, char **argv)
 			path[0] = '\0';
 		}
 		snprintf(target, sizeof(target), "%s%s://%s%s%s:%u", proto_name(sh.target.proto),
-			 sh.target.tls ? "s" : "", strchr(sh.target.host, ':') ? "[" : "",
-			 sh.target.host, strchr(sh.target.host, ':') ? "]" : "", sh.target.port);
+		         sh.target.tls ? "s" : "", strchr(sh.target.host, ':') ? "[" : "",
+		         sh.target.host, strchr(sh.target.host, ':') ? "]" : "", sh.target.port);
 		char err[300];
 		if (path[0] && (record ? transcript_open : transcript_create)(
 		                   &sh.rec, path, target, proto_name(sh.target.proto), timestamps,
@@ -445,12 +486,12 @@ int main(int argc, char **argv)
 	render_init_hooks(&sh, &hooks);
 	session_init(&sh.session, sh.target.proto, &hooks, sh.timeout_s * 1000);
 	sh.session.tls_opts = tls;
-	enum err e = session_connect(&sh.session, sh.target.host, sh.target.port,
-				     sh.family, sh.target.tls);
+	enum err e =
+	    session_connect(&sh.session, sh.target.host, sh.target.port, sh.family, sh.target.tls);
 	if (e != ERR_OK) {
 		if (e == ERR_TLS || e == ERR_CLOSED)
-			fprintf(stderr, "smtpsh: TLS with %s port %u failed: %s\n",
-				sh.target.host, sh.target.port, sh.session.err);
+			fprintf(stderr, "smtpsh: TLS with %s port %u failed: %s\n", sh.target.host,
+			        sh.target.port, sh.session.err);
 		else
 			fprintf(stderr, "smtpsh: %s\n", sh.session.err);
 		transcript_event(&sh.rec, "error: cannot connect: %s", sh.session.err);

@@ -15,8 +15,8 @@
 
 struct playback {
 	struct shell *sh;
-	bool step;            /* replay: pause after each exchange */
-	FILE *tty;            /* where Enter is read from */
+	bool step; /* replay: pause after each exchange */
+	FILE *tty; /* where Enter is read from */
 	unsigned replies_seen;
 	unsigned errors_before;
 };
@@ -30,9 +30,9 @@ static enum proto guess_proto(const struct transcript_item *it)
 static bool pause_here(struct playback *pb)
 {
 	struct shell *sh = pb->sh;
-	fprintf(sh->out, "%s[%s:%s]  Enter: next exchange, q: quit%s ",
-		sh->color ? "\033[2m" : "", proto_name(sh->session.proto),
-		proto_state_name(sh->session.state), sh->color ? "\033[0m" : "");
+	fprintf(sh->out, "%s[%s:%s]  Enter: next exchange, q: quit%s ", sh->color ? "\033[2m" : "",
+	        proto_name(sh->session.proto), proto_state_name(sh->session.state),
+	        sh->color ? "\033[0m" : "");
 	fflush(sh->out);
 	char line[64];
 	if (!fgets(line, sizeof(line), pb->tty))
@@ -116,7 +116,9 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 		if (e != ERR_OK) {
 			render_warning(sh, "%s: %s", path, r.err);
 			if (++bad >= 20) {
-				render_warning(sh, "%s: too many malformed lines: is this a transcript?", path);
+				render_warning(
+				    sh, "%s: too many malformed lines: is this a transcript?",
+				    path);
 				rc = EXIT_PROTOCOL;
 				break;
 			}
@@ -133,25 +135,28 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 				struct buf safe;
 				bool ok;
 				buf_init(&safe, 4 * it.bytes.len + 16);
-				text_sanitize(&safe, it.bytes.data ? it.bytes.data : "", it.bytes.len, &ok);
+				text_sanitize(&safe, it.bytes.data ? it.bytes.data : "",
+				              it.bytes.len, &ok);
 				render_note(sh, "%s: %s", it.key, safe.data ? safe.data : "");
 				buf_free(&safe);
 			}
 			if (!strcmp(it.key, "target")) {
 				const char *url = it.bytes.data ? it.bytes.data : "";
-				implicit_tls = !strncmp(url, "smtps:", 6) || !strncmp(url, "pop3s:", 6);
+				implicit_tls =
+				    !strncmp(url, "smtps:", 6) || !strncmp(url, "pop3s:", 6);
 				/* the host name drives provider diagnosis */
 				const char *h = strstr(it.bytes.data, "://");
 				h = h ? h + 3 : it.bytes.data;
 				size_t n = strcspn(h, h[0] == '[' ? "]" : ":/");
 				snprintf(sh->target.host, sizeof(sh->target.host), "%.*s",
-					 (int)n - (h[0] == '[' ? 1 : 0) , h + (h[0] == '['));
+				         (int)n - (h[0] == '[' ? 1 : 0), h + (h[0] == '['));
 			}
 			continue;
 		}
 		if (!started) {
-			enum proto p = !strcasecmp(proto, "pop3") ? PROTO_POP3 :
-				       !strcasecmp(proto, "smtp") ? PROTO_SMTP : guess_proto(&it);
+			enum proto p = !strcasecmp(proto, "pop3")   ? PROTO_POP3
+			               : !strcasecmp(proto, "smtp") ? PROTO_SMTP
+			                                            : guess_proto(&it);
 			sh->target.proto = p;
 			session_init(&sh->session, p, &hooks, 30000);
 			session_start_offline(&sh->session);
@@ -162,8 +167,10 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 		struct session *s = &sh->session;
 		switch (it.kind) {
 		case TR_SENT: {
-			const char *warn = s->state == ST_SMTP_DATA ? NULL :
-				session_check(s, it.bytes.data ? it.bytes.data : "");
+			const char *warn =
+			    s->state == ST_SMTP_DATA
+			        ? NULL
+			        : session_check(s, it.bytes.data ? it.bytes.data : "");
 			if (warn)
 				render_warning(sh, "%s", warn);
 			const char *line = it.bytes.data ? it.bytes.data : "";
@@ -187,11 +194,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 		case TR_EVENT:
 			play_event(&pb, it.bytes.data ? it.bytes.data : "", it.bytes.len);
 			break;
-		case TR_COMMENT:
-			narrate(sh, &it);
-			break;
-		case TR_HEADER:
-			break;
+		case TR_COMMENT: narrate(sh, &it); break;
+		case TR_HEADER: break;
 		}
 	}
 	if (!started && rc == EXIT_OK)

@@ -168,7 +168,7 @@ char *repl_read_secret(struct shell *sh, const char *prompt)
 	bool have_tc = tcgetattr(STDIN_FILENO, &old) == 0;
 	if (have_tc) {
 		quiet = old;
-		quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+		quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
 		/* TCSANOW, not TCSAFLUSH: what was typed ahead (never echoed)
 		 * is the answer, not thrown away. */
@@ -302,8 +302,8 @@ static const char *prompt_text(struct shell *sh)
 		snprintf(p, sizeof(p), "data (end with '.')> ");
 	else
 		snprintf(p, sizeof(p), "%s%s:%s> ", proto_name(sh->target.proto),
-			 s->tls ? (s->tls_info.verified ? "+tls" : "+tls(UNVERIFIED)") : "", session_connected(s) ?
-			 proto_state_name(s->state) : "closed");
+		         s->tls ? (s->tls_info.verified ? "+tls" : "+tls(UNVERIFIED)") : "",
+		         session_connected(s) ? proto_state_name(s->state) : "closed");
 	return p;
 }
 
@@ -507,8 +507,9 @@ static bool upgrade_first(struct shell *sh)
 	if (session_send(s, hello, strlen(hello), 0) != ERR_OK || repl_wait(sh) != ERR_OK)
 		return false;
 	if (!session_cap(s, smtp ? "STARTTLS" : "STLS")) {
-		render_warning(sh, "the server does not offer %s: refusing to go on in plaintext (--starttls)",
-			       smtp ? "STARTTLS" : "STLS");
+		render_warning(
+		    sh, "the server does not offer %s: refusing to go on in plaintext (--starttls)",
+		    smtp ? "STARTTLS" : "STLS");
 		return false;
 	}
 	const char *cmd = smtp ? "STARTTLS" : "STLS";
@@ -516,7 +517,10 @@ static bool upgrade_first(struct shell *sh)
 		return false;
 	if (!s->tls) {
 		if (session_connected(s))
-			render_warning(sh, "the server refused %s: refusing to go on in plaintext (--starttls)", cmd);
+			render_warning(
+			    sh,
+			    "the server refused %s: refusing to go on in plaintext (--starttls)",
+			    cmd);
 		return false;
 	}
 	if (session_send(s, hello, strlen(hello), 0) != ERR_OK || repl_wait(sh) != ERR_OK)
@@ -540,7 +544,8 @@ static int run_script(struct shell *sh)
 	if (repl_wait(sh) == ERR_TIMEOUT)
 		return EXIT_PROTOCOL;
 	if (sh->starttls && !upgrade_first(sh)) {
-		fprintf(stderr, "smtpsh: could not start TLS (--starttls): stopped before sending anything else\n");
+		fprintf(stderr, "smtpsh: could not start TLS (--starttls): stopped before sending "
+		                "anything else\n");
 		session_close(s);
 		return EXIT_CONNECT;
 	}
@@ -549,7 +554,8 @@ static int run_script(struct shell *sh)
 		while (session_connected(s) && session_pump(s, 0) == ERR_OK)
 			;
 		if (!session_connected(s) && line[0] != '/') {
-			render_warning(sh, "the connection is closed: the rest of the script is not run");
+			render_warning(
+			    sh, "the connection is closed: the rest of the script is not run");
 			s->protocol_errors++;
 			wipe_free(line, len);
 			break;
@@ -587,7 +593,9 @@ static int run_terminal(struct shell *sh)
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);
 
-	render_info(sh, "smtpsh: type the protocol; /help lists the helpers, Tab completes, Ctrl-D leaves.");
+	render_info(
+	    sh,
+	    "smtpsh: type the protocol; /help lists the helpers, Tab completes, Ctrl-D leaves.");
 	repl_wait(sh);
 	if (sh->starttls && !upgrade_first(sh)) {
 		render_warning(sh, "could not start TLS (--starttls): the connection is closed");
@@ -616,7 +624,7 @@ static int run_terminal(struct shell *sh)
 		}
 		prompt_install(sh);
 		struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-					{.fd = s->conn.fd, .events = POLLIN}};
+		                        {.fd = s->conn.fd, .events = POLLIN}};
 		int nfds = session_connected(s) ? 2 : 1;
 		int r = poll(pfd, (nfds_t)nfds, -1);
 		if (r < 0 && errno == EINTR) {

@@ -160,8 +160,9 @@ static bool peer_tls(struct peer *p, SSL_CTX *ctx, struct shell *sh)
 			continue;
 		}
 		if (ev) {
-			render_warning(sh, "the client did not complete a TLS handshake within %d s",
-				       p->timeout_ms / 1000);
+			render_warning(sh,
+			               "the client did not complete a TLS handshake within %d s",
+			               p->timeout_ms / 1000);
 		} else {
 			char why[200] = "the client hung up";
 			if (ERR_peek_error())
@@ -171,7 +172,7 @@ static bool peer_tls(struct peer *p, SSL_CTX *ctx, struct shell *sh)
 		return false;
 	}
 	render_event(sh, "TLS established with the client: %s, %s", SSL_get_version(p->ssl),
-		     SSL_get_cipher_name(p->ssl));
+	             SSL_get_cipher_name(p->ssl));
 	return true;
 }
 
@@ -187,11 +188,11 @@ struct serve {
 	struct peer peer;
 	struct transcript_reader r;
 	struct transcript_item it;
-	bool pushed_back;   /* it holds an item to handle again */
+	bool pushed_back; /* it holds an item to handle again */
 	struct mask mask;
-	struct buf line;    /* the client's last line */
+	struct buf line; /* the client's last line */
 	bool exact;
-	bool in_data;       /* between the recorded 354 and the message's "." */
+	bool in_data; /* between the recorded 354 and the message's "." */
 	unsigned matched, mismatches;
 };
 
@@ -238,7 +239,9 @@ static void client_ended_early(struct serve *sv)
 			skipped++;
 	}
 	sv->in_data = false;
-	stray(sv, "the client's message has %u line%s fewer than the transcript's (it ended at transcript line %lu)",
+	stray(sv,
+	      "the client's message has %u line%s fewer than the transcript's (it ended at "
+	      "transcript line %lu)",
 	      skipped, skipped == 1 ? "" : "s", from);
 }
 
@@ -246,11 +249,13 @@ static void client_ended_early(struct serve *sv)
 static void lost(struct serve *sv, enum io got)
 {
 	struct buf want;
-	render_warning(sv->sh, "%s at transcript line %lu (expected S: %s)",
-		       got == IO_TIMEOUT ? "the client went silent" :
-		       got == IO_LONG ? "the client sent a line over 64 KiB" :
-		       "the client hung up", sv->it.lineno,
-		       render_safe_n(sv->it.bytes.data ? sv->it.bytes.data : "", sv->it.bytes.len, &want));
+	render_warning(
+	    sv->sh, "%s at transcript line %lu (expected S: %s)",
+	    got == IO_TIMEOUT ? "the client went silent"
+	    : got == IO_LONG  ? "the client sent a line over 64 KiB"
+	                      : "the client hung up",
+	    sv->it.lineno,
+	    render_safe_n(sv->it.bytes.data ? sv->it.bytes.data : "", sv->it.bytes.len, &want));
 	buf_free(&want);
 }
 
@@ -271,7 +276,9 @@ static enum io client_goes_on(struct serve *sv)
 	}
 	show(sv->sh, "S", ".", 1, true);
 	sv->in_data = false;
-	stray(sv, "the client's message has %u line%s more than the transcript's (which ends at line %lu)",
+	stray(sv,
+	      "the client's message has %u line%s more than the transcript's (which ends at line "
+	      "%lu)",
 	      extra, extra == 1 ? "" : "s", sv->it.lineno);
 	return IO_OK;
 }
@@ -298,22 +305,23 @@ static enum io expect_line(struct serve *sv)
 		return client_goes_on(sv);
 	struct buf note;
 	buf_init(&note, 1024);
-	unsigned flags = (sv->exact ? TRANSCRIPT_MATCH_EXACT : 0) |
-			 (sv->in_data ? TRANSCRIPT_MATCH_DATA : 0);
+	unsigned flags =
+	    (sv->exact ? TRANSCRIPT_MATCH_EXACT : 0) | (sv->in_data ? TRANSCRIPT_MATCH_DATA : 0);
 	bool ok = sv->it.redacted ||
-		  transcript_match_sent(&sv->mask, b, bn, l, sv->line.len, flags, &note);
+	          transcript_match_sent(&sv->mask, b, bn, l, sv->line.len, flags, &note);
 	show(sh, "S", l, sv->line.len, ok);
 	if (ok) {
 		sv->matched++;
 		if (note.len) {
 			struct buf safe;
 			render_note(sh, "ESMTP parameters are the client's choice: %s",
-				    render_safe_n(note.data, note.len, &safe));
+			            render_safe_n(note.data, note.len, &safe));
 			buf_free(&safe);
 		}
 	} else {
 		struct buf want;
-		stray(sv, "transcript line %lu expected: %s", sv->it.lineno, render_safe_n(b, bn, &want));
+		stray(sv, "transcript line %lu expected: %s", sv->it.lineno,
+		      render_safe_n(b, bn, &want));
 		buf_free(&want);
 	}
 	buf_free(&note);
@@ -322,8 +330,8 @@ static enum io expect_line(struct serve *sv)
 	return IO_OK;
 }
 
-int serve_run(struct shell *sh, const char *path, unsigned port, const char *cert,
-	      const char *key, bool exact)
+int serve_run(struct shell *sh, const char *path, unsigned port, const char *cert, const char *key,
+              bool exact)
 {
 	char why[300];
 	FILE *f = transcript_fopen(path, why, sizeof(why));
@@ -345,7 +353,7 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	int ls = -1;
 	if (first == ERR_IO || first == ERR_CLOSED) {
 		fprintf(stderr, "smtpsh serve: transcript '%s': %s\n", path,
-			first == ERR_IO ? sv.r.err : "it is empty");
+		        first == ERR_IO ? sv.r.err : "it is empty");
 		rc = EXIT_USAGE;
 		goto done;
 	}
@@ -354,7 +362,8 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 		ctx = SSL_CTX_new(TLS_server_method());
 		if (!ctx || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
 		    SSL_CTX_use_PrivateKey_file(ctx, key ? key : cert, SSL_FILETYPE_PEM) != 1) {
-			fprintf(stderr, "smtpsh serve: cannot load the certificate %s / key %s\n", cert, key ? key : cert);
+			fprintf(stderr, "smtpsh serve: cannot load the certificate %s / key %s\n",
+			        cert, key ? key : cert);
 			rc = EXIT_USAGE;
 			goto done;
 		}
@@ -367,12 +376,14 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	socklen_t sl = sizeof(sa);
 	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(ls, 4) != 0 ||
 	    getsockname(ls, (struct sockaddr *)&sa, &sl) != 0) {
-		fprintf(stderr, "smtpsh serve: cannot listen on 127.0.0.1 port %u: %s\n", port, strerror(errno));
+		fprintf(stderr, "smtpsh serve: cannot listen on 127.0.0.1 port %u: %s\n", port,
+		        strerror(errno));
 		rc = EXIT_USAGE;
 		goto done;
 	}
 	/* The first line says where: scripts read the port from it. */
-	fprintf(sh->out, "-- serving %s on 127.0.0.1 port %u (one client)\n", path, ntohs(sa.sin_port));
+	fprintf(sh->out, "-- serving %s on 127.0.0.1 port %u (one client)\n", path,
+	        ntohs(sa.sin_port));
 	fflush(sh->out);
 	sv.peer.timeout_ms = sh->timeout_s * 1000;
 	sv.peer.fd = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
@@ -401,11 +412,14 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 		const struct transcript_item *it = &sv.it;
 		const char *b = it->bytes.data ? it->bytes.data : "";
 		if (it->kind == TR_HEADER) {
-			if (!strcmp(it->key, "target") && (!strncmp(b, "smtps:", 6) || !strncmp(b, "pop3s:", 6)) &&
+			if (!strcmp(it->key, "target") &&
+			    (!strncmp(b, "smtps:", 6) || !strncmp(b, "pop3s:", 6)) &&
 			    !implicit_done) {
 				implicit_done = true;
 				if (!ctx) {
-					render_warning(sh, "this transcript starts with implicit TLS: give --cert FILE (and --key FILE)");
+					render_warning(sh,
+					               "this transcript starts with implicit TLS: "
+					               "give --cert FILE (and --key FILE)");
 					rc = EXIT_USAGE;
 					break;
 				}
@@ -420,9 +434,13 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 			if (w == IO_OK)
 				w = peer_write(&sv.peer, it->ending, strlen(it->ending));
 			if (w != IO_OK) {
-				render_warning(sh, w == IO_TIMEOUT ?
-					       "the client stopped reading: transcript line %lu could not be sent within --timeout" :
-					       "the client hung up before transcript line %lu", it->lineno);
+				render_warning(
+				    sh,
+				    w == IO_TIMEOUT
+				        ? "the client stopped reading: transcript line %lu could "
+				          "not be sent within --timeout"
+				        : "the client hung up before transcript line %lu",
+				    it->lineno);
 				rc = EXIT_PROTOCOL;
 				break;
 			}
@@ -431,7 +449,10 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 				sv.in_data = true;
 		} else if (it->kind == TR_EVENT && !strncmp(b, "tls starttls", 12)) {
 			if (!ctx) {
-				render_warning(sh, "transcript line %lu starts TLS: give --cert FILE (and --key FILE)", it->lineno);
+				render_warning(sh,
+				               "transcript line %lu starts TLS: give --cert FILE "
+				               "(and --key FILE)",
+				               it->lineno);
 				rc = EXIT_USAGE;
 				break;
 			}
@@ -449,8 +470,8 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	if (rc == EXIT_OK && sv.mismatches)
 		rc = EXIT_DIVERGED;
 	render_event(sh, "client %s the transcript: %u line%s matched, %u differed",
-		     rc == EXIT_OK ? "followed" : "did not follow", sv.matched,
-		     sv.matched == 1 ? "" : "s", sv.mismatches);
+	             rc == EXIT_OK ? "followed" : "did not follow", sv.matched,
+	             sv.matched == 1 ? "" : "s", sv.mismatches);
 	if (sv.peer.ssl) {
 		SSL_shutdown(sv.peer.ssl);
 		SSL_free(sv.peer.ssl);

@@ -11,39 +11,39 @@
 
 /* Exit statuses (documented in --help and the man page). */
 enum {
-	EXIT_OK = 0,        /* the session ran and ended (QUIT or end of input) */
-	EXIT_USAGE = 2,     /* bad command line */
-	EXIT_CONNECT = 3,   /* could not connect (unknown host, refused, timeout) */
-	EXIT_PROTOCOL = 4,  /* the server broke the protocol, went silent or hung up */
-	EXIT_DIVERGED = 5,  /* replay --against / serve: the peer did not follow the transcript */
+	EXIT_OK = 0,       /* the session ran and ended (QUIT or end of input) */
+	EXIT_USAGE = 2,    /* bad command line */
+	EXIT_CONNECT = 3,  /* could not connect (unknown host, refused, timeout) */
+	EXIT_PROTOCOL = 4, /* the server broke the protocol, went silent or hung up */
+	EXIT_DIVERGED = 5, /* replay --against / serve: the peer did not follow the transcript */
 };
 
 struct shell {
 	struct target target;
-	int family;           /* AF_UNSPEC, AF_INET, AF_INET6 */
+	int family; /* AF_UNSPEC, AF_INET, AF_INET6 */
 	int timeout_s;
-	bool interactive;     /* a terminal: prompt, readline, confirmations */
+	bool interactive; /* a terminal: prompt, readline, confirmations */
 	bool color;
-	bool history;         /* keep a history file */
+	bool history; /* keep a history file */
 	char history_path[1024];
-	FILE *script;         /* script input (stdin or -f FILE) */
+	FILE *script; /* script input (stdin or -f FILE) */
 	FILE *out;
 	struct session session;
-	bool quit;            /* leave the shell */
-	bool rl_active;       /* a readline prompt is on the screen */
+	bool quit;      /* leave the shell */
+	bool rl_active; /* a readline prompt is on the screen */
 	/* per-reply notes collected from its lines, printed with the
 	 * annotation (bounded) */
-	unsigned notes;       /* enum reply_line_flag seen in this reply */
+	unsigned notes; /* enum reply_line_flag seen in this reply */
 	unsigned gb18030_lines;
 	unsigned stuffed_lines;
 	/* the last complete reply, for helpers that drive a dialogue */
 	int last_reply_code;
 	char last_reply_text[REPLY_TEXT_MAX];
-	const char *password_file; /* --password-file, for login in scripts */
-	bool starttls;        /* --starttls: upgrade right after the greeting */
+	const char *password_file;    /* --password-file, for login in scripts */
+	bool starttls;                /* --starttls: upgrade right after the greeting */
 	struct transcript_writer rec; /* rec.f NULL when not recording */
-	bool show_secrets;    /* --show-secrets: secrets on screen and on record */
-	bool trace;           /* --trace: state changes on stderr */
+	bool show_secrets;            /* --show-secrets: secrets on screen and on record */
+	bool trace;                   /* --trace: state changes on stderr */
 	/* told of every live reply (replay --against compares them) */
 	void (*observe_reply)(void *ctx, const struct reply *r);
 	void *observer_ctx;
@@ -51,14 +51,10 @@ struct shell {
 
 /* render.c: everything that reaches the screen about the session */
 void render_init_hooks(struct shell *sh, struct session_hooks *h);
-void render_event(struct shell *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void render_warning(struct shell *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void render_note(struct shell *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void render_info(struct shell *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void render_event(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void render_warning(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void render_note(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void render_info(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Makes room above a readline prompt, and restores it. */
 void render_begin(struct shell *sh);
 void render_end(struct shell *sh);
@@ -76,8 +72,8 @@ enum helper_result {
 };
 /* Runs line when it is a helper; send, send_len and secret are filled when
  * the helper wants a line sent (b64). */
-enum helper_result helpers_run(struct shell *sh, const char *line,
-			       char **send, size_t *send_len, bool *secret);
+enum helper_result helpers_run(struct shell *sh, const char *line, char **send, size_t *send_len,
+                               bool *secret);
 /* For completion: the i-th helper name (with its '/' when slash is set),
  * NULL past the end. */
 const char *helpers_name(size_t i, bool *needs_slash);
@@ -96,8 +92,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step);
 int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks);
 
 /* serve.c: a mock server playing a transcript to one client */
-int serve_run(struct shell *sh, const char *path, unsigned port, const char *cert,
-	      const char *key, bool exact);
+int serve_run(struct shell *sh, const char *path, unsigned port, const char *cert, const char *key,
+              bool exact);
 
 /* login.c: the one-step login helper */
 void login_run(struct shell *sh, const char *args);

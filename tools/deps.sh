@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian packages smtpsh needs, when missing.  Arguments name
-# the sets: build, test, peers.  Without root or sudo, prints the command.
+# the sets: build, test, peers, fuzz, format.  Without root or sudo, prints the command.
 set -eu
 pkgs=""
 for set in "$@"; do
@@ -9,9 +9,10 @@ for set in "$@"; do
 	build) pkgs="$pkgs gcc make pkg-config libreadline-dev libssl-dev" ;;
 	test) pkgs="$pkgs libcmocka-dev python3 tmux openssl time swaks libnet-ssleay-perl libio-socket-ssl-perl curl" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
+	format) pkgs="$pkgs clang-format" ;;
 	# swaks speaks TLS only with the two Perl modules (Recommends, not Depends)
 	peers) pkgs="$pkgs postfix dovecot-core dovecot-pop3d swaks libnet-ssleay-perl libio-socket-ssl-perl openssl python3" ;;
-	*) echo "deps.sh: unknown set '$set' (build, test, peers, fuzz)" >&2; exit 2 ;;
+	*) echo "deps.sh: unknown set '$set' (build, test, peers, fuzz, format)" >&2; exit 2 ;;
 	esac
 done
 missing=""

@@ -40,16 +40,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lab_faults_parse(&faults, "seed=3,451@RCPT:30%,454@AUTH:20%", why, sizeof(why));
 	unsigned flavour = data[0] % 3;
 	struct lab_smtp_config cfg = {
-		.host = "lab.smtpsh.test",
-		.greeting = "lab.smtpsh.test ESMTP smtpsh lab",
-		.tls_available = true,
-		.tls_required = flavour == 1,
-		.auth_required = flavour != 0,
-		.auth_in_cleartext = flavour == 0,
-		.max_size = 4096,
-		.users = &users,
-		.persona = data[0] & 4 ? lab_persona_find("qq") : NULL,
-		.faults = data[0] & 8 ? &faults : NULL,
+	    .host = "lab.smtpsh.test",
+	    .greeting = "lab.smtpsh.test ESMTP smtpsh lab",
+	    .tls_available = true,
+	    .tls_required = flavour == 1,
+	    .auth_required = flavour != 0,
+	    .auth_in_cleartext = flavour == 0,
+	    .max_size = 4096,
+	    .users = &users,
+	    .persona = data[0] & 4 ? lab_persona_find("qq") : NULL,
+	    .faults = data[0] & 8 ? &faults : NULL,
 	};
 	struct lab_smtp_hooks hooks = {NULL, begin, line, abort_msg};
 	struct lab_smtp s;
@@ -64,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_clear(&out);
 		enum lab_action a = lab_smtp_feed(&s, p, n, 0, &out);
 		if (out.len)
-			assert(out.len >= 2 && out.data[out.len - 2] == '\r' && out.data[out.len - 1] == '\n');
+			assert(out.len >= 2 && out.data[out.len - 2] == '\r' &&
+			       out.data[out.len - 1] == '\n');
 		if (a == LAB_DELIVER) {
 			buf_clear(&out);
 			lab_smtp_delivered(&s, data[0] & 16, "Q1", &out);

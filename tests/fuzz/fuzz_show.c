@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bad >= 0) {
 		long from = bad > 60 ? bad - 60 : 0;
 		fprintf(stderr, "fuzz_show: unsafe byte 0x%02x at %ld in the output: ...%.*s\n",
-			(unsigned char)out[bad], bad, (int)(bad - from + 8), out + from);
+		        (unsigned char)out[bad], bad, (int)(bad - from + 8), out + from);
 		abort();
 	}
 	free(out);

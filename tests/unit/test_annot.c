@@ -35,12 +35,11 @@ static bool contains(const char *hay, const char *needle)
 	return hay && strstr(hay, needle) != NULL;
 }
 
-#define assert_contains(hay, needle)                                             \
-	do {                                                                     \
-		const char *h_ = (hay);                                          \
-		if (!contains(h_, (needle)))                                     \
-			fail_msg("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", \
-				 (needle));                                      \
+#define assert_contains(hay, needle)                                                               \
+	do {                                                                                       \
+		const char *h_ = (hay);                                                            \
+		if (!contains(h_, (needle)))                                                       \
+			fail_msg("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", (needle));  \
 	} while (0)
 
 static bool same_context(const char *a, const char *b)
@@ -58,7 +57,8 @@ static void smtp_table_is_clean(void **state)
 	char what[64];
 	for (size_t i = 0; i < annot_smtp_codes_len; i++) {
 		const struct annot_smtp_code *c = &annot_smtp_codes[i];
-		snprintf(what, sizeof(what), "%d after %s", c->code, c->context ? c->context : "(any)");
+		snprintf(what, sizeof(what), "%d after %s", c->code,
+		         c->context ? c->context : "(any)");
 		check_meaning(what, c->meaning);
 		assert_in_range(c->code, 200, 599);
 		if (c->context)
@@ -74,7 +74,8 @@ static void smtp_table_is_clean(void **state)
 		if (c->context) {
 			bool general = false;
 			for (size_t j = 0; j < annot_smtp_codes_len; j++)
-				general |= annot_smtp_codes[j].code == c->code && !annot_smtp_codes[j].context;
+				general |= annot_smtp_codes[j].code == c->code &&
+				           !annot_smtp_codes[j].context;
 			if (!general)
 				fail_msg("%s has no general meaning", what);
 		}
@@ -85,18 +86,49 @@ static void smtp_rfc_codes_present(void **state)
 {
 	(void)state;
 	static const int codes[] = {
-		/* RFC 5321 §4.2.2/4.2.3 */
-		211, 214, 220, 221, 250, 251, 252, 354, 421, 450, 451, 452, 455,
-		500, 501, 502, 503, 504, 550, 551, 552, 553, 554, 555,
-		/* RFC 4954 */
-		235, 334, 432, 454, 530, 534, 535, 538,
-		/* RFC 7504 */
-		521, 556,
+	    /* RFC 5321 §4.2.2/4.2.3 */
+	    211,
+	    214,
+	    220,
+	    221,
+	    250,
+	    251,
+	    252,
+	    354,
+	    421,
+	    450,
+	    451,
+	    452,
+	    455,
+	    500,
+	    501,
+	    502,
+	    503,
+	    504,
+	    550,
+	    551,
+	    552,
+	    553,
+	    554,
+	    555,
+	    /* RFC 4954 */
+	    235,
+	    334,
+	    432,
+	    454,
+	    530,
+	    534,
+	    535,
+	    538,
+	    /* RFC 7504 */
+	    521,
+	    556,
 	};
 	for (size_t i = 0; i < LEN(codes); i++) {
 		bool found = false;
 		for (size_t j = 0; j < annot_smtp_codes_len; j++)
-			found |= annot_smtp_codes[j].code == codes[i] && !annot_smtp_codes[j].context;
+			found |=
+			    annot_smtp_codes[j].code == codes[i] && !annot_smtp_codes[j].context;
 		if (!found)
 			fail_msg("code %d has no general meaning", codes[i]);
 		char buf[128];
@@ -114,27 +146,27 @@ static void smtp_context_beats_general(void **state)
 		int code;
 		const char *verb, *want;
 	} cases[] = {
-		{354, "DATA", "blank line"},
-		{354, "DATA", "only \".\""},
-		{554, "", "refuses to talk to you at all"},
-		{221, "QUIT", "goodbye"},
-		{334, "AUTH", "base64 line"},
-		{220, "STARTTLS", "begin the handshake now"},
-		{250, "DATA", "accepted and queued"},
-		{250, "EHLO", "extensions"},
-		{250, "MAIL", "RCPT TO"},
-		{250, "RCPT", "DATA"},
-		{235, "AUTH", "logged in"},
-		{535, "AUTH", "password"},
-		{503, "RCPT", "MAIL FROM"},
-		{503, "DATA", "RCPT TO"},
-		{503, "MAIL", "HELO/EHLO"},
-		{500, "HELLO", "use HELO or EHLO"},
-		{502, "VRFY", "disabled"},
-		{504, "AUTH", "mechanism not supported"},
-		{530, "AUTH", "TLS"},
-		/* verbs are matched whatever their case */
-		{354, "data", "blank line"},
+	    {354, "DATA", "blank line"},
+	    {354, "DATA", "only \".\""},
+	    {554, "", "refuses to talk to you at all"},
+	    {221, "QUIT", "goodbye"},
+	    {334, "AUTH", "base64 line"},
+	    {220, "STARTTLS", "begin the handshake now"},
+	    {250, "DATA", "accepted and queued"},
+	    {250, "EHLO", "extensions"},
+	    {250, "MAIL", "RCPT TO"},
+	    {250, "RCPT", "DATA"},
+	    {235, "AUTH", "logged in"},
+	    {535, "AUTH", "password"},
+	    {503, "RCPT", "MAIL FROM"},
+	    {503, "DATA", "RCPT TO"},
+	    {503, "MAIL", "HELO/EHLO"},
+	    {500, "HELLO", "use HELO or EHLO"},
+	    {502, "VRFY", "disabled"},
+	    {504, "AUTH", "mechanism not supported"},
+	    {530, "AUTH", "TLS"},
+	    /* verbs are matched whatever their case */
+	    {354, "data", "blank line"},
 	};
 	for (size_t i = 0; i < LEN(cases); i++) {
 		const char *general = annot_smtp(cases[i].code, NULL, buf, sizeof(buf));
@@ -144,12 +176,12 @@ static void smtp_context_beats_general(void **state)
 	}
 	/* the greeting is not an unsolicited reply, nor the other way round */
 	assert_ptr_not_equal(annot_smtp(554, "", buf, sizeof(buf)),
-			     annot_smtp(554, NULL, buf, sizeof(buf)));
+	                     annot_smtp(554, NULL, buf, sizeof(buf)));
 	/* a verb without its own entry gets the general meaning */
 	assert_ptr_equal(annot_smtp(354, "RCPT", buf, sizeof(buf)),
-			 annot_smtp(354, NULL, buf, sizeof(buf)));
+	                 annot_smtp(354, NULL, buf, sizeof(buf)));
 	assert_ptr_equal(annot_smtp(221, "NOOP", buf, sizeof(buf)),
-			 annot_smtp(221, NULL, buf, sizeof(buf)));
+	                 annot_smtp(221, NULL, buf, sizeof(buf)));
 }
 
 static void smtp_unknown_code_by_digits(void **state)
@@ -202,16 +234,15 @@ struct esc_key {
 /* The IANA Enumerated Status Codes registry (smtp-enhanced-status-codes,
  * RFC 5248), subject by subject. */
 static const struct esc_key registry[] = {
-	{0, 0},
-	{1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5}, {1, 6}, {1, 7}, {1, 8}, {1, 9}, {1, 10},
-	{2, 0}, {2, 1}, {2, 2}, {2, 3}, {2, 4},
-	{3, 0}, {3, 1}, {3, 2}, {3, 3}, {3, 4}, {3, 5}, {3, 6},
-	{4, 0}, {4, 1}, {4, 2}, {4, 3}, {4, 4}, {4, 5}, {4, 6}, {4, 7},
-	{5, 0}, {5, 1}, {5, 2}, {5, 3}, {5, 4}, {5, 5}, {5, 6},
-	{6, 0}, {6, 1}, {6, 2}, {6, 3}, {6, 4}, {6, 5}, {6, 6}, {6, 7}, {6, 8}, {6, 9}, {6, 10},
-	{7, 0}, {7, 1}, {7, 2}, {7, 3}, {7, 4}, {7, 5}, {7, 6}, {7, 7}, {7, 8}, {7, 9}, {7, 10},
-	{7, 11}, {7, 12}, {7, 13}, {7, 14}, {7, 15}, {7, 16}, {7, 17}, {7, 18}, {7, 19}, {7, 20},
-	{7, 21}, {7, 22}, {7, 23}, {7, 24}, {7, 25}, {7, 26}, {7, 27}, {7, 28}, {7, 29}, {7, 30},
+    {0, 0},  {1, 0},  {1, 1},  {1, 2},  {1, 3},  {1, 4},  {1, 5},  {1, 6},  {1, 7},
+    {1, 8},  {1, 9},  {1, 10}, {2, 0},  {2, 1},  {2, 2},  {2, 3},  {2, 4},  {3, 0},
+    {3, 1},  {3, 2},  {3, 3},  {3, 4},  {3, 5},  {3, 6},  {4, 0},  {4, 1},  {4, 2},
+    {4, 3},  {4, 4},  {4, 5},  {4, 6},  {4, 7},  {5, 0},  {5, 1},  {5, 2},  {5, 3},
+    {5, 4},  {5, 5},  {5, 6},  {6, 0},  {6, 1},  {6, 2},  {6, 3},  {6, 4},  {6, 5},
+    {6, 6},  {6, 7},  {6, 8},  {6, 9},  {6, 10}, {7, 0},  {7, 1},  {7, 2},  {7, 3},
+    {7, 4},  {7, 5},  {7, 6},  {7, 7},  {7, 8},  {7, 9},  {7, 10}, {7, 11}, {7, 12},
+    {7, 13}, {7, 14}, {7, 15}, {7, 16}, {7, 17}, {7, 18}, {7, 19}, {7, 20}, {7, 21},
+    {7, 22}, {7, 23}, {7, 24}, {7, 25}, {7, 26}, {7, 27}, {7, 28}, {7, 29}, {7, 30},
 };
 
 static void esc_table_is_clean(void **state)
@@ -236,7 +267,8 @@ static void esc_table_is_clean(void **state)
 		const struct annot_esc_entry *e = &annot_esc_table[i];
 		bool listed = e->detail == -1;
 		for (size_t j = 0; j < LEN(registry); j++)
-			listed |= registry[j].subject == e->subject && registry[j].detail == e->detail;
+			listed |=
+			    registry[j].subject == e->subject && registry[j].detail == e->detail;
 		if (!listed)
 			fail_msg("X.%d.%d is not in the IANA registry", e->subject, e->detail);
 	}
@@ -316,9 +348,9 @@ static void esc_parse(void **state)
 	assert_true(annot_esc_lookup("5.999.999", &e));
 
 	static const char *bad[] = {
-		"6.1.1", "5.7", "5.7.8.1", "5..8", "x.1.1", "5.1234.1", "", "3.1.1",
-		"5.1.1234", " 5.1.1", "5.1.1 ", "5.1.1x", "55.1.1", "5.-1.1", "5.1.+1",
-		".5.1.1", "5.1.", "0.0.0", "1.1.1", "5", "5.",
+	    "6.1.1",  "5.7",      "5.7.8.1", "5..8",   "x.1.1",  "5.1234.1", "",
+	    "3.1.1",  "5.1.1234", " 5.1.1",  "5.1.1 ", "5.1.1x", "55.1.1",   "5.-1.1",
+	    "5.1.+1", ".5.1.1",   "5.1.",    "0.0.0",  "1.1.1",  "5",        "5.",
 	};
 	for (size_t i = 0; i < LEN(bad); i++)
 		if (annot_esc_lookup(bad[i], &e))
@@ -360,11 +392,16 @@ static void ehlo_keywords_present(void **state)
 {
 	(void)state;
 	static const char *keywords[] = {
-		"PIPELINING", "SIZE", "STARTTLS", "AUTH", "8BITMIME", "ENHANCEDSTATUSCODES",
-		"DSN", "SMTPUTF8", "CHUNKING", "BINARYMIME", "VRFY", "ETRN", "EXPN", "HELP",
-		"DELIVERBY", "ATRN", "BURL", "MT-PRIORITY", "FUTURERELEASE", "REQUIRETLS",
-		"RRVS", "SUBMITTER", "CHECKPOINT", "NO-SOLICITING", "LIMITS", "XCLIENT",
-		"XFORWARD", "X-EXPS",
+	    "PIPELINING",    "SIZE",       "STARTTLS",
+	    "AUTH",          "8BITMIME",   "ENHANCEDSTATUSCODES",
+	    "DSN",           "SMTPUTF8",   "CHUNKING",
+	    "BINARYMIME",    "VRFY",       "ETRN",
+	    "EXPN",          "HELP",       "DELIVERBY",
+	    "ATRN",          "BURL",       "MT-PRIORITY",
+	    "FUTURERELEASE", "REQUIRETLS", "RRVS",
+	    "SUBMITTER",     "CHECKPOINT", "NO-SOLICITING",
+	    "LIMITS",        "XCLIENT",    "XFORWARD",
+	    "X-EXPS",
 	};
 	char buf[512];
 	for (size_t i = 0; i < LEN(keywords); i++)
@@ -389,7 +426,8 @@ static void ehlo_size(void **state)
 	assert_contains(annot_ehlo("SIZE", buf, sizeof(buf)), "no fixed maximum");
 	assert_contains(annot_ehlo("SIZE 0", buf, sizeof(buf)), "no fixed maximum");
 	assert_contains(annot_ehlo("SIZE lots", buf, sizeof(buf)), "not a number");
-	assert_contains(annot_ehlo("SIZE 99999999999999999999999", buf, sizeof(buf)), "not a number");
+	assert_contains(annot_ehlo("SIZE 99999999999999999999999", buf, sizeof(buf)),
+	                "not a number");
 }
 
 static void ehlo_auth(void **state)
@@ -409,11 +447,13 @@ static void ehlo_auth(void **state)
 	assert_contains(m, "PLAIN: ");
 
 	assert_contains(annot_ehlo("AUTH", buf, sizeof(buf)), "no mechanism");
-	assert_contains(annot_ehlo("AUTH FOO-BAR", buf, sizeof(buf)), "FOO-BAR: a mechanism smtpsh does not know");
+	assert_contains(annot_ehlo("AUTH FOO-BAR", buf, sizeof(buf)),
+	                "FOO-BAR: a mechanism smtpsh does not know");
 
 	/* a long list is cut cleanly, within the buffer */
 	char small[64];
-	m = annot_ehlo("AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5 XOAUTH2 SCRAM-SHA-256", small, sizeof(small));
+	m = annot_ehlo("AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5 XOAUTH2 SCRAM-SHA-256", small,
+	               sizeof(small));
 	assert_non_null(m);
 	assert_int_equal(strlen(m), sizeof(small) - 1);
 	assert_string_equal(m + strlen(m) - 3, "...");
@@ -448,9 +488,21 @@ static void capa_tags(void **state)
 	(void)state;
 	char buf[512];
 	static const char *tags[] = {
-		"TOP", "USER", "SASL", "RESP-CODES", "LOGIN-DELAY 900", "PIPELINING",
-		"EXPIRE 30", "UIDL", "IMPLEMENTATION Dovecot", "STLS", "AUTH-RESP-CODE",
-		"UTF8", "LANG", "APOP", "CAPA",
+	    "TOP",
+	    "USER",
+	    "SASL",
+	    "RESP-CODES",
+	    "LOGIN-DELAY 900",
+	    "PIPELINING",
+	    "EXPIRE 30",
+	    "UIDL",
+	    "IMPLEMENTATION Dovecot",
+	    "STLS",
+	    "AUTH-RESP-CODE",
+	    "UTF8",
+	    "LANG",
+	    "APOP",
+	    "CAPA",
 	};
 	for (size_t i = 0; i < LEN(tags); i++)
 		if (!annot_capa(tags[i], buf, sizeof(buf)))
@@ -479,7 +531,8 @@ static void capa_tags(void **state)
 static void pop3_resp_codes(void **state)
 {
 	(void)state;
-	static const char *codes[] = {"IN-USE", "LOGIN-DELAY", "SYS/TEMP", "SYS/PERM", "AUTH", "UTF8"};
+	static const char *codes[] = {"IN-USE",   "LOGIN-DELAY", "SYS/TEMP",
+	                              "SYS/PERM", "AUTH",        "UTF8"};
 	for (size_t i = 0; i < LEN(codes); i++)
 		if (!annot_pop3_resp_code(codes[i]))
 			fail_msg("response code %s unknown", codes[i]);
@@ -507,7 +560,7 @@ static void pop3_status_table_is_clean(void **state)
 		snprintf(what, sizeof(what), "%d after %s", s->status, s->verb ? s->verb : "(any)");
 		check_meaning(what, s->meaning);
 		assert_true(s->status == REPLY_POP3_OK || s->status == REPLY_POP3_ERR ||
-			    s->status == REPLY_POP3_CONT);
+		            s->status == REPLY_POP3_CONT);
 		for (size_t j = i + 1; j < annot_pop3_statuses_len; j++)
 			if (annot_pop3_statuses[j].status == s->status &&
 			    same_context(annot_pop3_statuses[j].verb, s->verb))
@@ -515,8 +568,8 @@ static void pop3_status_table_is_clean(void **state)
 	}
 	/* every RFC 1939/2449/2595/5034 command has both answers explained */
 	static const char *verbs[] = {
-		"", "USER", "PASS", "APOP", "AUTH", "STAT", "LIST", "UIDL", "RETR", "TOP",
-		"DELE", "RSET", "NOOP", "QUIT", "CAPA", "STLS",
+	    "",     "USER", "PASS", "APOP", "AUTH", "STAT", "LIST", "UIDL",
+	    "RETR", "TOP",  "DELE", "RSET", "NOOP", "QUIT", "CAPA", "STLS",
 	};
 	for (size_t v = 0; v < LEN(verbs); v++)
 		for (int ok = 0; ok < 2; ok++) {
@@ -524,10 +577,11 @@ static void pop3_status_table_is_clean(void **state)
 			bool found = false;
 			for (size_t i = 0; i < annot_pop3_statuses_len; i++)
 				found |= annot_pop3_statuses[i].status == status &&
-					 annot_pop3_statuses[i].verb &&
-					 !strcmp(annot_pop3_statuses[i].verb, verbs[v]);
+				         annot_pop3_statuses[i].verb &&
+				         !strcmp(annot_pop3_statuses[i].verb, verbs[v]);
 			if (!found)
-				fail_msg("no meaning for %s after \"%s\"", ok ? "+OK" : "-ERR", verbs[v]);
+				fail_msg("no meaning for %s after \"%s\"", ok ? "+OK" : "-ERR",
+				         verbs[v]);
 		}
 }
 
@@ -555,9 +609,9 @@ static void sasl_mechs(void **state)
 {
 	(void)state;
 	static const char *mechs[] = {
-		"PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5", "XOAUTH2", "OAUTHBEARER",
-		"SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS",
-		"GSSAPI", "NTLM", "EXTERNAL", "ANONYMOUS",
+	    "PLAIN",       "LOGIN",       "CRAM-MD5",         "DIGEST-MD5",    "XOAUTH2",
+	    "OAUTHBEARER", "SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS",
+	    "GSSAPI",      "NTLM",        "EXTERNAL",         "ANONYMOUS",
 	};
 	for (size_t i = 0; i < LEN(mechs); i++)
 		if (!annot_sasl_mech(mechs[i]))
@@ -576,10 +630,12 @@ static void pop3_scan_answers(void **state)
 {
 	(void)state;
 	char buf[200];
-	assert_null(annot_pop3_scan_check("UIDL", 1, "1 whqtswO00WBw418f9t5JxYwZ", buf, sizeof(buf)));
+	assert_null(
+	    annot_pop3_scan_check("UIDL", 1, "1 whqtswO00WBw418f9t5JxYwZ", buf, sizeof(buf)));
 	assert_null(annot_pop3_scan_check("LIST", 2, "2 200", buf, sizeof(buf)));
 	assert_null(annot_pop3_scan_check("RETR", 1, "120 octets", buf, sizeof(buf)));
-	const char *m = annot_pop3_scan_check("UIDL", 1, "whqtswO00WBw418f9t5JxYwZ", buf, sizeof(buf));
+	const char *m =
+	    annot_pop3_scan_check("UIDL", 1, "whqtswO00WBw418f9t5JxYwZ", buf, sizeof(buf));
 	assert_non_null(m);
 	assert_non_null(strstr(m, "does not start with the message number"));
 	assert_non_null(strstr(m, "+OK 1 <unique-id>"));
@@ -611,25 +667,25 @@ static void smtp_538_meaning(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(smtp_table_is_clean),
-		cmocka_unit_test(smtp_rfc_codes_present),
-		cmocka_unit_test(smtp_context_beats_general),
-		cmocka_unit_test(smtp_unknown_code_by_digits),
-		cmocka_unit_test(esc_table_is_clean),
-		cmocka_unit_test(esc_registry_present),
-		cmocka_unit_test(esc_parse),
-		cmocka_unit_test(keyword_tables_are_clean),
-		cmocka_unit_test(ehlo_keywords_present),
-		cmocka_unit_test(ehlo_size),
-		cmocka_unit_test(ehlo_auth),
-		cmocka_unit_test(ehlo_case_and_params),
-		cmocka_unit_test(capa_tags),
-		cmocka_unit_test(pop3_resp_codes),
-		cmocka_unit_test(pop3_status_table_is_clean),
-		cmocka_unit_test(pop3_in_context),
-		cmocka_unit_test(sasl_mechs),
-		cmocka_unit_test(pop3_scan_answers),
-		cmocka_unit_test(smtp_538_meaning),
+	    cmocka_unit_test(smtp_table_is_clean),
+	    cmocka_unit_test(smtp_rfc_codes_present),
+	    cmocka_unit_test(smtp_context_beats_general),
+	    cmocka_unit_test(smtp_unknown_code_by_digits),
+	    cmocka_unit_test(esc_table_is_clean),
+	    cmocka_unit_test(esc_registry_present),
+	    cmocka_unit_test(esc_parse),
+	    cmocka_unit_test(keyword_tables_are_clean),
+	    cmocka_unit_test(ehlo_keywords_present),
+	    cmocka_unit_test(ehlo_size),
+	    cmocka_unit_test(ehlo_auth),
+	    cmocka_unit_test(ehlo_case_and_params),
+	    cmocka_unit_test(capa_tags),
+	    cmocka_unit_test(pop3_resp_codes),
+	    cmocka_unit_test(pop3_status_table_is_clean),
+	    cmocka_unit_test(pop3_in_context),
+	    cmocka_unit_test(sasl_mechs),
+	    cmocka_unit_test(pop3_scan_answers),
+	    cmocka_unit_test(smtp_538_meaning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,13 +15,13 @@
 static const struct {
 	const char *plain, *enc, *unpadded;
 } rfc4648[] = {
-	{"", "", ""},
-	{"f", "Zg==", "Zg"},
-	{"fo", "Zm8=", "Zm8"},
-	{"foo", "Zm9v", "Zm9v"},
-	{"foob", "Zm9vYg==", "Zm9vYg"},
-	{"fooba", "Zm9vYmE=", "Zm9vYmE"},
-	{"foobar", "Zm9vYmFy", "Zm9vYmFy"},
+    {"", "", ""},
+    {"f", "Zg==", "Zg"},
+    {"fo", "Zm8=", "Zm8"},
+    {"foo", "Zm9v", "Zm9v"},
+    {"foob", "Zm9vYg==", "Zm9vYg"},
+    {"fooba", "Zm9vYmE=", "Zm9vYmE"},
+    {"foobar", "Zm9vYmFy", "Zm9vYmFy"},
 };
 
 static const char *str(const struct buf *b)
@@ -47,7 +47,8 @@ static void rfc4648_encode(void **state)
 	for (size_t i = 0; i < N(rfc4648); i++) {
 		struct buf e;
 		buf_init(&e, 0);
-		assert_int_equal(b64_encode(&e, rfc4648[i].plain, strlen(rfc4648[i].plain)), ERR_OK);
+		assert_int_equal(b64_encode(&e, rfc4648[i].plain, strlen(rfc4648[i].plain)),
+		                 ERR_OK);
 		assert_string_equal(str(&e), rfc4648[i].enc);
 		assert_int_equal(e.len, strlen(rfc4648[i].enc));
 		buf_free(&e);
@@ -139,23 +140,23 @@ static void invalid(void **state)
 		const char *s;
 		size_t n;
 	} bad[] = {
-		{"not*base64!", 11},
-		{"YQ=x", 4},      /* data after padding */
-		{"Y", 1},         /* 1 mod 4 */
-		{"Zm9vY", 5},     /* 1 mod 4 */
-		{"YQ===", 5},     /* too much padding */
-		{"Zg=", 3},       /* padding that does not complete the quantum */
-		{"Zm9v==", 6},
-		{"==", 2},
-		{"====", 4},
-		{"=Zm9", 4},
-		{"Zm=9", 4},      /* '=' in the middle */
-		{"Zm9v Yg==", 9}, /* embedded space */
-		{"Zm9v\nYg==", 9},
-		{"Zm9v\r\n", 6},
-		{"Zm9v-_8=", 8},  /* base64url is another alphabet */
-		{"Zm\0v", 4},     /* embedded NUL */
-		{"\xc3\xa9Zm8", 5},
+	    {"not*base64!", 11},
+	    {"YQ=x", 4},  /* data after padding */
+	    {"Y", 1},     /* 1 mod 4 */
+	    {"Zm9vY", 5}, /* 1 mod 4 */
+	    {"YQ===", 5}, /* too much padding */
+	    {"Zg=", 3},   /* padding that does not complete the quantum */
+	    {"Zm9v==", 6},
+	    {"==", 2},
+	    {"====", 4},
+	    {"=Zm9", 4},
+	    {"Zm=9", 4},      /* '=' in the middle */
+	    {"Zm9v Yg==", 9}, /* embedded space */
+	    {"Zm9v\nYg==", 9},
+	    {"Zm9v\r\n", 6},
+	    {"Zm9v-_8=", 8}, /* base64url is another alphabet */
+	    {"Zm\0v", 4},    /* embedded NUL */
+	    {"\xc3\xa9Zm8", 5},
 	};
 	for (size_t i = 0; i < N(bad); i++) {
 		struct buf d;
@@ -232,17 +233,17 @@ static void round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rfc4648_encode),
-		cmocka_unit_test(rfc4648_decode),
-		cmocka_unit_test(without_padding),
-		cmocka_unit_test(surrounding_spaces),
-		cmocka_unit_test(empty),
-		cmocka_unit_test(appends),
-		cmocka_unit_test(auth_login_prompts),
-		cmocka_unit_test(auth_plain_nul_bytes),
-		cmocka_unit_test(invalid),
-		cmocka_unit_test(bounded_output),
-		cmocka_unit_test(round_trip),
+	    cmocka_unit_test(rfc4648_encode),
+	    cmocka_unit_test(rfc4648_decode),
+	    cmocka_unit_test(without_padding),
+	    cmocka_unit_test(surrounding_spaces),
+	    cmocka_unit_test(empty),
+	    cmocka_unit_test(appends),
+	    cmocka_unit_test(auth_login_prompts),
+	    cmocka_unit_test(auth_plain_nul_bytes),
+	    cmocka_unit_test(invalid),
+	    cmocka_unit_test(bounded_output),
+	    cmocka_unit_test(round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,13 +192,13 @@ static void clear_keeps_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(init_and_free),
-		cmocka_unit_test(append_and_terminate),
-		cmocka_unit_test(growth),
-		cmocka_unit_test(max_is_a_hard_limit),
-		cmocka_unit_test(printf_formats_and_bounds),
-		cmocka_unit_test(consume),
-		cmocka_unit_test(clear_keeps_memory),
+	    cmocka_unit_test(init_and_free),
+	    cmocka_unit_test(append_and_terminate),
+	    cmocka_unit_test(growth),
+	    cmocka_unit_test(max_is_a_hard_limit),
+	    cmocka_unit_test(printf_formats_and_bounds),
+	    cmocka_unit_test(consume),
+	    cmocka_unit_test(clear_keeps_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

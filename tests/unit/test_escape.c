@@ -34,9 +34,22 @@ static uint32_t rng(void)
 /* What escaping must get right besides random bytes: UTF-8 to keep, C1
  * controls and near-misses of UTF-8 to escape, and escape-like text. */
 static const char *const pieces[] = {
-	"\xc3\xa9", "\xe4\xbd\xa0", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
-	"\xc2\xa0", "\xc2\x9b", "\xc2\x80", "\xc0\xaf", "\xed\xa0\x80",
-	"\xe4\xbd", "\xf4\x90\x80\x80", "\\", "\\x41", "\\n", "\r\n", "\x1b[0m",
+    "\xc3\xa9",
+    "\xe4\xbd\xa0",
+    "\xf0\x9f\x98\x80",
+    "\xf4\x8f\xbf\xbf",
+    "\xc2\xa0",
+    "\xc2\x9b",
+    "\xc2\x80",
+    "\xc0\xaf",
+    "\xed\xa0\x80",
+    "\xe4\xbd",
+    "\xf4\x90\x80\x80",
+    "\\",
+    "\\x41",
+    "\\n",
+    "\r\n",
+    "\x1b[0m",
 };
 
 static size_t random_bytes(unsigned char *p, size_t max)
@@ -107,7 +120,11 @@ static void every_byte_alone(void **state)
 		if (c == '\\')
 			snprintf(want, sizeof(want), "\\\\");
 		else if (c == '\r' || c == '\n' || c == '\t' || c == 0)
-			snprintf(want, sizeof(want), "\\%c", c == '\r' ? 'r' : c == '\n' ? 'n' : c == '\t' ? 't' : '0');
+			snprintf(want, sizeof(want), "\\%c",
+			         c == '\r'   ? 'r'
+			         : c == '\n' ? 'n'
+			         : c == '\t' ? 't'
+			                     : '0');
 		else if (c >= 0x20 && c < 0x7f)
 			snprintf(want, sizeof(want), "%c", c);
 		else
@@ -134,24 +151,24 @@ static void escape_forms(void **state)
 		size_t n;
 		const char *out;
 	} cases[] = {
-		{"", 0, ""},
-		{"250 OK", 6, "250 OK"},
-		{"a\\b\r\n\t\0", 7, "a\\\\b\\r\\n\\t\\0"},
-		{"\x1b[31m\x7f", 6, "\\x1b[31m\\x7f"},
-		{"\\x41", 4, "\\\\x41"}, /* text that looks like an escape */
-		{"你好 é", 9, "你好 é"},
-		{"\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"},
-		{"\xc2\xa0", 2, "\xc2\xa0"},          /* U+00A0: first after C1 */
-		{"\xc2\x80\xc2\x9f", 4, "\\xc2\\x80\\xc2\\x9f"}, /* C1 */
-		/* bidi controls: a transcript that is cat'ed must not reorder */
-		{"\xe2\x80\xae!", 4, "\\xe2\\x80\\xae!"},          /* U+202E RLO */
-		{"\xe2\x81\xa6\xe2\x81\xa9", 6, "\\xe2\\x81\\xa6\\xe2\\x81\\xa9"}, /* LRI, PDI */
-		{"\xe2\x80\xaf", 3, "\xe2\x80\xaf"},               /* U+202F: text */
-		{"\xc0\xaf", 2, "\\xc0\\xaf"},        /* overlong */
-		{"\xed\xa0\x80", 3, "\\xed\\xa0\\x80"}, /* surrogate */
-		{"\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80"}, /* > U+10FFFF */
-		{"\xe4\xbd", 2, "\\xe4\\xbd"},        /* truncated */
-		{"\xff\xfe", 2, "\\xff\\xfe"},
+	    {"", 0, ""},
+	    {"250 OK", 6, "250 OK"},
+	    {"a\\b\r\n\t\0", 7, "a\\\\b\\r\\n\\t\\0"},
+	    {"\x1b[31m\x7f", 6, "\\x1b[31m\\x7f"},
+	    {"\\x41", 4, "\\\\x41"}, /* text that looks like an escape */
+	    {"你好 é", 9, "你好 é"},
+	    {"\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"},
+	    {"\xc2\xa0", 2, "\xc2\xa0"},                     /* U+00A0: first after C1 */
+	    {"\xc2\x80\xc2\x9f", 4, "\\xc2\\x80\\xc2\\x9f"}, /* C1 */
+	    /* bidi controls: a transcript that is cat'ed must not reorder */
+	    {"\xe2\x80\xae!", 4, "\\xe2\\x80\\xae!"},                          /* U+202E RLO */
+	    {"\xe2\x81\xa6\xe2\x81\xa9", 6, "\\xe2\\x81\\xa6\\xe2\\x81\\xa9"}, /* LRI, PDI */
+	    {"\xe2\x80\xaf", 3, "\xe2\x80\xaf"},                               /* U+202F: text */
+	    {"\xc0\xaf", 2, "\\xc0\\xaf"},                                     /* overlong */
+	    {"\xed\xa0\x80", 3, "\\xed\\xa0\\x80"},                            /* surrogate */
+	    {"\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80"},                   /* > U+10FFFF */
+	    {"\xe4\xbd", 2, "\\xe4\\xbd"},                                     /* truncated */
+	    {"\xff\xfe", 2, "\\xff\\xfe"},
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		struct buf e;
@@ -170,12 +187,12 @@ static void unescape_forms(void **state)
 		const char *out;
 		size_t n;
 	} cases[] = {
-		{"", "", 0},
-		{"plain", "plain", 5},
-		{"\\\\\\r\\n\\t\\0", "\\\r\n\t\0", 5},
-		{"\\x1b\\x1B\\xff\\x00", "\x1b\x1b\xff\0", 4}, /* either case */
-		{"a\\x41b", "aAb", 3},
-		{"你好\\xc2\\x9b", "你好\xc2\x9b", 8},
+	    {"", "", 0},
+	    {"plain", "plain", 5},
+	    {"\\\\\\r\\n\\t\\0", "\\\r\n\t\0", 5},
+	    {"\\x1b\\x1B\\xff\\x00", "\x1b\x1b\xff\0", 4}, /* either case */
+	    {"a\\x41b", "aAb", 3},
+	    {"你好\\xc2\\x9b", "你好\xc2\x9b", 8},
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		struct buf d;
@@ -195,9 +212,9 @@ static void malformed_escapes(void **state)
 		const char *s;
 		size_t at;
 	} bad[] = {
-		{"\\q", 0}, {"ab\\q", 2}, {"\\X41", 0}, {"\\x4", 0}, {"ab\\x4", 2},
-		{"\\xZZ", 0}, {"x\\xZZ", 1}, {"\\x4g", 0}, {"\\x", 0}, {"\\", 0},
-		{"end\\", 3}, {"ok\\n\\", 4}, {"\\\\\\", 2},
+	    {"\\q", 0},   {"ab\\q", 2},   {"\\X41", 0},  {"\\x4", 0}, {"ab\\x4", 2},
+	    {"\\xZZ", 0}, {"x\\xZZ", 1},  {"\\x4g", 0},  {"\\x", 0},  {"\\", 0},
+	    {"end\\", 3}, {"ok\\n\\", 4}, {"\\\\\\", 2},
 	};
 	for (size_t i = 0; i < N(bad); i++) {
 		struct buf d;
@@ -254,12 +271,9 @@ static void bounded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip_random),
-		cmocka_unit_test(every_byte_alone),
-		cmocka_unit_test(escape_forms),
-		cmocka_unit_test(unescape_forms),
-		cmocka_unit_test(malformed_escapes),
-		cmocka_unit_test(bounded),
+	    cmocka_unit_test(round_trip_random), cmocka_unit_test(every_byte_alone),
+	    cmocka_unit_test(escape_forms),      cmocka_unit_test(unescape_forms),
+	    cmocka_unit_test(malformed_escapes), cmocka_unit_test(bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,8 +20,10 @@ static void parse_and_format(void **state)
 	assert_int_equal(f.n, 0);
 	assert_int_equal(lab_faults_parse(&f, "", why, sizeof(why)), ERR_OK);
 	assert_int_equal(f.n, 0);
-	assert_int_equal(lab_faults_parse(&f, " seed=7, 451@rcpt:30% ,421:0.05,slow=1500@DATA,drop,454", why,
-					  sizeof(why)), ERR_OK);
+	assert_int_equal(lab_faults_parse(&f,
+	                                  " seed=7, 451@rcpt:30% ,421:0.05,slow=1500@DATA,drop,454",
+	                                  why, sizeof(why)),
+	                 ERR_OK);
 	assert_int_equal(f.seed, 7);
 	assert_int_equal(f.n, 5);
 	assert_int_equal(f.rules[0].kind, LAB_FAULT_451);
@@ -49,15 +51,18 @@ static void refusals(void **state)
 	static const struct {
 		const char *spec, *why;
 	} bad[] = {
-		{"500", "'500': a fault is 421, 451, 454, drop or slow[=MS]"},
-		{"451@", "'451@': after '@' comes a command verb (MAIL, RCPT, AUTH...), CONNECT, DOT or *"},
-		{"451@MA-IL", "'451@MA-IL': a verb is letters and digits (or *)"},
-		{"451:150%", "'451:150%': a chance is a percentage (30%) or a fraction (0.3) from 0 to 1"},
-		{"451:x", "'451:x': a chance is a percentage (30%) or a fraction (0.3) from 0 to 1"},
-		{"slow=0", "'slow=0': slow=MS takes 1 to 600000 milliseconds"},
-		{"slow=fast", "'slow=fast': slow=MS takes 1 to 600000 milliseconds"},
-		{"seed=x", "'seed=x': seed=N takes a decimal number"},
-		{"421,421,421,421,421,421,421,421,421,421,421,421,421,421,421,421,421", "at most 16 fault rules"},
+	    {"500", "'500': a fault is 421, 451, 454, drop or slow[=MS]"},
+	    {"451@",
+	     "'451@': after '@' comes a command verb (MAIL, RCPT, AUTH...), CONNECT, DOT or *"},
+	    {"451@MA-IL", "'451@MA-IL': a verb is letters and digits (or *)"},
+	    {"451:150%",
+	     "'451:150%': a chance is a percentage (30%) or a fraction (0.3) from 0 to 1"},
+	    {"451:x", "'451:x': a chance is a percentage (30%) or a fraction (0.3) from 0 to 1"},
+	    {"slow=0", "'slow=0': slow=MS takes 1 to 600000 milliseconds"},
+	    {"slow=fast", "'slow=fast': slow=MS takes 1 to 600000 milliseconds"},
+	    {"seed=x", "'seed=x': seed=N takes a decimal number"},
+	    {"421,421,421,421,421,421,421,421,421,421,421,421,421,421,421,421,421",
+	     "at most 16 fault rules"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct lab_faults f;
@@ -122,7 +127,8 @@ static void seeded(void **state)
 	lab_rng_seed(&r, f.seed, 4);
 	char other[201];
 	for (int i = 0; i < 200; i++)
-		other[i] = lab_faults_pick(&f, &r, PROTO_SMTP, "RCPT").kind == LAB_FAULT_451 ? 'x' : '.';
+		other[i] =
+		    lab_faults_pick(&f, &r, PROTO_SMTP, "RCPT").kind == LAB_FAULT_451 ? 'x' : '.';
 	other[200] = '\0';
 	assert_string_not_equal(seq[0], other);
 }
@@ -130,10 +136,10 @@ static void seeded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_and_format),
-		cmocka_unit_test(refusals),
-		cmocka_unit_test(targets),
-		cmocka_unit_test(seeded),
+	    cmocka_unit_test(parse_and_format),
+	    cmocka_unit_test(refusals),
+	    cmocka_unit_test(targets),
+	    cmocka_unit_test(seeded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,14 +71,17 @@ static void provider_texts(void **state)
 {
 	(void)state;
 	/* the texts users meet, as the reference notes record them */
-	assert_string_equal(lab_persona_find("qq")->smtp_needs_code,
-			    "535 Login Fail. Please enter your authorization code to login. More information "
-			    "in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256");
-	assert_string_equal(lab_persona_find("163")->smtp_needs_code, "535 Error: authentication failed");
+	assert_string_equal(
+	    lab_persona_find("qq")->smtp_needs_code,
+	    "535 Login Fail. Please enter your authorization code to login. More information "
+	    "in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256");
+	assert_string_equal(lab_persona_find("163")->smtp_needs_code,
+	                    "535 Error: authentication failed");
 	assert_memory_equal(lab_persona_find("gmail")->smtp_needs_code,
-			    "534-5.7.9 Application-specific password required.", 49);
-	assert_memory_equal(lab_persona_find("outlook")->smtp_needs_code,
-			    "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.", 74);
+	                    "534-5.7.9 Application-specific password required.", 49);
+	assert_memory_equal(
+	    lab_persona_find("outlook")->smtp_needs_code,
+	    "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.", 74);
 }
 
 static void users_file(void **state)
@@ -86,8 +89,9 @@ static void users_file(void **state)
 	(void)state;
 	struct lab_users u;
 	char why[200];
-	assert_int_equal(lab_users_parse(&u, "# lab users\n\ncarol:c-pw:c-code\r\n  dave:d:pw \n", why,
-					 sizeof(why)), ERR_OK);
+	assert_int_equal(lab_users_parse(&u, "# lab users\n\ncarol:c-pw:c-code\r\n  dave:d:pw \n",
+	                                 why, sizeof(why)),
+	                 ERR_OK);
 	assert_int_equal(u.n, 2);
 	assert_string_equal(u.v[0].name, "carol");
 	assert_string_equal(u.v[0].password, "c-pw");
@@ -100,12 +104,12 @@ static void users_file(void **state)
 	static const struct {
 		const char *text, *why;
 	} bad[] = {
-		{"carol\n", "line 1: expected name:password[:authcode]"},
-		{"ok:pw\n../x:pw\n", "line 2: a user name is 1-63 letters, digits, '.', '-' or '_'"},
-		{"carol:\n", "line 1: a password (and an authcode) is 1-127 bytes"},
-		{"a:b:c:d\n", "line 1: too many ':' (a password cannot hold one here)"},
-		{"a:b\nA:c\n", "line 2: user 'A' appears twice"},
-		{"# nothing\n", "no users (one name:password[:authcode] per line)"},
+	    {"carol\n", "line 1: expected name:password[:authcode]"},
+	    {"ok:pw\n../x:pw\n", "line 2: a user name is 1-63 letters, digits, '.', '-' or '_'"},
+	    {"carol:\n", "line 1: a password (and an authcode) is 1-127 bytes"},
+	    {"a:b:c:d\n", "line 1: too many ':' (a password cannot hold one here)"},
+	    {"a:b\nA:c\n", "line 2: user 'A' appears twice"},
+	    {"# nothing\n", "no users (one name:password[:authcode] per line)"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
@@ -195,11 +199,11 @@ static void ports(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_is_complete),
-		cmocka_unit_test(provider_texts),
-		cmocka_unit_test(users_file),
-		cmocka_unit_test(login_checks),
-		cmocka_unit_test(ports),
+	    cmocka_unit_test(table_is_complete),
+	    cmocka_unit_test(provider_texts),
+	    cmocka_unit_test(users_file),
+	    cmocka_unit_test(login_checks),
+	    cmocka_unit_test(ports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

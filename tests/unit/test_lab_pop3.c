@@ -111,13 +111,15 @@ static void greeting_capa_and_login(void **state)
 	assert_string_equal(f->out.data, expect);
 	assert_int_equal(f->p.timestamp[0], '<');
 	assert_non_null(strstr(f->p.timestamp, "@" LAB_HOST ">"));
-	assert_string_equal(cmd(f, "CAPA"), "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\n"
-					    "AUTH-RESP-CODE\r\nSTLS\r\nUSER\r\nSASL PLAIN LOGIN CRAM-MD5\r\n.\r\n");
+	assert_string_equal(cmd(f, "CAPA"),
+	                    "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\n"
+	                    "AUTH-RESP-CODE\r\nSTLS\r\nUSER\r\nSASL PLAIN LOGIN CRAM-MD5\r\n.\r\n");
 	assert_string_equal(cmd(f, "FOO"), "-ERR Unknown command.\r\n");
 	assert_string_equal(cmd(f, "STAT"), "-ERR Unknown command.\r\n");
 	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR No username given.\r\n");
 	assert_string_equal(cmd(f, "USER bob"), "+OK\r\n");
-	assert_string_equal(cmd(f, "PASS wrong-password"), "-ERR [AUTH] Authentication failed.\r\n");
+	assert_string_equal(cmd(f, "PASS wrong-password"),
+	                    "-ERR [AUTH] Authentication failed.\r\n");
 	assert_int_equal(f->p.secret_from, 5);
 	/* after a failure, USER again */
 	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR No username given.\r\n");
@@ -125,8 +127,9 @@ static void greeting_capa_and_login(void **state)
 	assert_string_equal(cmd(f, "PASS whatever"), "-ERR [AUTH] Authentication failed.\r\n");
 	login(f);
 	assert_int_equal(f->opens, 1);
-	assert_string_equal(cmd(f, "CAPA"), "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\n"
-					    "AUTH-RESP-CODE\r\n.\r\n");
+	assert_string_equal(cmd(f, "CAPA"),
+	                    "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\n"
+	                    "AUTH-RESP-CODE\r\n.\r\n");
 	assert_string_equal(cmd(f, "USER alice"), "-ERR Unknown command: USER\r\n");
 	assert_string_equal(cmd(f, "STLS"), "-ERR Unknown command: STLS\r\n");
 	fx_free(f);
@@ -135,7 +138,8 @@ static void greeting_capa_and_login(void **state)
 	f = fx_new(NULL, NULL, false);
 	char why[100];
 	lab_users_free(&f->users);
-	assert_int_equal(lab_users_parse(&f->users, "carol:p@ss w\xc3\xb6rd 42\n", why, sizeof(why)), ERR_OK);
+	assert_int_equal(
+	    lab_users_parse(&f->users, "carol:p@ss w\xc3\xb6rd 42\n", why, sizeof(why)), ERR_OK);
 	cmd(f, "USER carol");
 	assert_string_equal(cmd(f, "PASS p@ss w\xc3\xb6rd 42"), "+OK Logged in.\r\n");
 	fx_free(f);
@@ -149,7 +153,8 @@ static void transaction_commands(void **state)
 	assert_string_equal(cmd(f, "STAT"), "+OK 2 1419\r\n");
 	assert_string_equal(cmd(f, "LIST"), "+OK 2 messages:\r\n1 675\r\n2 744\r\n.\r\n");
 	assert_string_equal(cmd(f, "LIST 1"), "+OK 1 675\r\n");
-	assert_string_equal(cmd(f, "UIDL"), "+OK\r\n1 1700000000.M1P1Q1.lab\r\n2 1700000001.M1P1Q2.lab\r\n.\r\n");
+	assert_string_equal(cmd(f, "UIDL"),
+	                    "+OK\r\n1 1700000000.M1P1Q1.lab\r\n2 1700000001.M1P1Q2.lab\r\n.\r\n");
 	assert_string_equal(cmd(f, "UIDL 2"), "+OK 2 1700000001.M1P1Q2.lab\r\n");
 	assert_string_equal(cmd(f, "RETR 1"), "+OK 675 octets\r\n");
 	assert_int_equal(f->act, LAB_SEND_MESSAGE);
@@ -219,11 +224,11 @@ static void lock_and_store_failures(void **state)
 	f->open_status = LAB_DROP_IN_USE;
 	cmd(f, "USER bob");
 	assert_string_equal(cmd(f, "PASS bob-pw"),
-			    "-ERR [IN-USE] Mailbox is locked by another POP3 session.\r\n");
+	                    "-ERR [IN-USE] Mailbox is locked by another POP3 session.\r\n");
 	f->open_status = LAB_DROP_FAILED;
 	cmd(f, "USER bob");
-	assert_string_equal(cmd(f, "PASS bob-pw"),
-			    "-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information.\r\n");
+	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR [SYS/TEMP] Internal error occurred. Refer "
+	                                           "to server log for more information.\r\n");
 	assert_int_equal(f->p.state, LAB_POP3_AUTHORIZATION);
 	fx_free(f);
 }
@@ -236,7 +241,7 @@ static void apop_and_sasl(void **state)
 	assert_int_equal(apop_digest(digest, f->p.timestamp, "alice-pw"), ERR_OK);
 	snprintf(line, sizeof(line), "APOP alice %s", digest);
 	assert_string_equal(cmd(f, "APOP alice 00000000000000000000000000000000"),
-			    "-ERR [AUTH] Authentication failed.\r\n");
+	                    "-ERR [AUTH] Authentication failed.\r\n");
 	assert_string_equal(cmd(f, "APOP alice"), "-ERR Invalid APOP arguments.\r\n");
 	assert_string_equal(cmd(f, line), "+OK Logged in.\r\n");
 	fx_free(f);
@@ -244,11 +249,12 @@ static void apop_and_sasl(void **state)
 	f = fx_new(NULL, NULL, false);
 	assert_string_equal(cmd(f, "AUTH"), "+OK\r\nPLAIN\r\nLOGIN\r\nCRAM-MD5\r\n.\r\n");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAHdyb25nLXBhc3N3b3Jk"),
-			    "-ERR [AUTH] Authentication failed.\r\n");
+	                    "-ERR [AUTH] Authentication failed.\r\n");
 	assert_int_equal(f->p.secret_from, strlen("AUTH PLAIN "));
 	assert_string_equal(cmd(f, "AUTH PLAIN"), "+ \r\n");
 	assert_string_equal(cmd(f, "*"), "-ERR Authentication aborted by client.\r\n");
-	assert_string_equal(cmd(f, "AUTH X-UNKNOWN"), "-ERR Unsupported authentication mechanism.\r\n");
+	assert_string_equal(cmd(f, "AUTH X-UNKNOWN"),
+	                    "-ERR Unsupported authentication mechanism.\r\n");
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "+ VXNlcm5hbWU6\r\n");
 	assert_string_equal(cmd(f, "Ym9i"), "+ UGFzc3dvcmQ6\r\n");
 	assert_int_equal(f->p.secret_from, 0);
@@ -297,14 +303,16 @@ static void personas(void **state)
 	struct fx *f = fx_new("qq", NULL, false);
 	assert_memory_equal(f->out.data, "+OK XMail POP3 Server", 21);
 	cmd(f, "USER alice");
-	assert_memory_equal(cmd(f, "PASS alice-pw"), "-ERR Login fail. Please enter your authorization code", 53);
+	assert_memory_equal(cmd(f, "PASS alice-pw"),
+	                    "-ERR Login fail. Please enter your authorization code", 53);
 	cmd(f, "USER alice");
 	assert_string_equal(cmd(f, "PASS alicecode1234567"), "+OK Logged in.\r\n");
 	fx_free(f);
 
 	f = fx_new("gmail", NULL, false);
 	cmd(f, "USER bob");
-	assert_memory_equal(cmd(f, "PASS bob-pw"), "-ERR [AUTH] Application-specific password required", 50);
+	assert_memory_equal(cmd(f, "PASS bob-pw"),
+	                    "-ERR [AUTH] Application-specific password required", 50);
 	fx_free(f);
 }
 
@@ -313,12 +321,13 @@ static void faults_and_limits(void **state)
 	(void)state;
 	struct fx *f = fx_new(NULL, "454@PASS,451@RETR,drop@DELE", false);
 	cmd(f, "USER bob");
-	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
+	assert_string_equal(cmd(f, "PASS bob-pw"),
+	                    "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
 	fx_free(f);
 	f = fx_new(NULL, "451@RETR,drop@DELE", false);
 	login(f);
-	assert_string_equal(cmd(f, "RETR 1"),
-			    "-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information.\r\n");
+	assert_string_equal(cmd(f, "RETR 1"), "-ERR [SYS/TEMP] Internal error occurred. Refer to "
+	                                      "server log for more information.\r\n");
 	assert_int_equal(f->act, LAB_GO_ON);
 	cmd(f, "DELE 1");
 	assert_int_equal(f->act, LAB_DROP);
@@ -329,7 +338,8 @@ static void faults_and_limits(void **state)
 		cmd(f, "XYZZY");
 		assert_int_equal(f->act, LAB_GO_ON);
 	}
-	assert_string_equal(cmd(f, "XYZZY"), "-ERR Unknown command.\r\n-ERR Too many bad commands.\r\n");
+	assert_string_equal(cmd(f, "XYZZY"),
+	                    "-ERR Unknown command.\r\n-ERR Too many bad commands.\r\n");
 	assert_int_equal(f->act, LAB_CLOSE);
 	fx_free(f);
 }
@@ -355,7 +365,8 @@ static void stuffer(void **state)
 {
 	(void)state;
 	const char *msg = "Subject: x\nFrom: a\n\n.leading dot\n..\nbody\r\nlast";
-	const char *want = "Subject: x\r\nFrom: a\r\n\r\n..leading dot\r\n...\r\nbody\r\nlast\r\n.\r\n";
+	const char *want =
+	    "Subject: x\r\nFrom: a\r\n\r\n..leading dot\r\n...\r\nbody\r\nlast\r\n.\r\n";
 	for (size_t chunk = 1; chunk <= strlen(msg); chunk++) {
 		char *got = stuff(msg, -1, chunk);
 		assert_string_equal(got, want);
@@ -390,7 +401,8 @@ static void secrets_marked_on_every_refusal(void **state)
 	struct fx *f = fx_new(NULL, NULL, false);
 	login(f);
 	/* AUTH after login: refused as unknown in the TRANSACTION state */
-	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="), "-ERR Unknown command: AUTH\r\n");
+	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="),
+	                    "-ERR Unknown command: AUTH\r\n");
 	assert_int_equal(f->p.secret_from, plain);
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "-ERR Unknown command: AUTH\r\n");
 	/* the answers that follow are not echoed and are secret */
@@ -418,7 +430,8 @@ static void secrets_marked_on_every_refusal(void **state)
 	assert_string_equal(cmd(f, line), "-ERR Input line too long.\r\n");
 	assert_int_equal(f->p.secret_from, plain);
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "+ VXNlcm5hbWU6\r\n");
-	assert_string_equal(feed_flags(f, "Ym9i", LAB_LINE_TOO_LONG), "-ERR Input line too long.\r\n");
+	assert_string_equal(feed_flags(f, "Ym9i", LAB_LINE_TOO_LONG),
+	                    "-ERR Input line too long.\r\n");
 	assert_int_equal(f->p.secret_from, 0);
 	/* APOP's digest */
 	cmd(f, "APOP bob 0123456789abcdef0123456789abcdef");
@@ -428,10 +441,11 @@ static void secrets_marked_on_every_refusal(void **state)
 	/* faults on AUTH and PASS */
 	f = fx_new(NULL, "454@AUTH,454@PASS", false);
 	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="),
-			    "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
+	                    "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
 	assert_int_equal(f->p.secret_from, plain);
 	cmd(f, "USER bob");
-	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
+	assert_string_equal(cmd(f, "PASS bob-pw"),
+	                    "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
 	assert_int_equal(f->p.secret_from, 5);
 	fx_free(f);
 }
@@ -439,16 +453,16 @@ static void secrets_marked_on_every_refusal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(greeting_capa_and_login),
-		cmocka_unit_test(transaction_commands),
-		cmocka_unit_test(dele_rset_and_update),
-		cmocka_unit_test(lock_and_store_failures),
-		cmocka_unit_test(apop_and_sasl),
-		cmocka_unit_test(stls),
-		cmocka_unit_test(personas),
-		cmocka_unit_test(faults_and_limits),
-		cmocka_unit_test(stuffer),
-		cmocka_unit_test(secrets_marked_on_every_refusal),
+	    cmocka_unit_test(greeting_capa_and_login),
+	    cmocka_unit_test(transaction_commands),
+	    cmocka_unit_test(dele_rset_and_update),
+	    cmocka_unit_test(lock_and_store_failures),
+	    cmocka_unit_test(apop_and_sasl),
+	    cmocka_unit_test(stls),
+	    cmocka_unit_test(personas),
+	    cmocka_unit_test(faults_and_limits),
+	    cmocka_unit_test(stuffer),
+	    cmocka_unit_test(secrets_marked_on_every_refusal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,7 +27,7 @@ static enum lab_action on_error(void *o, struct buf *out)
 }
 
 static enum lab_action on_login(void *o, const struct lab_user *who, const char *how,
-				struct buf *out)
+                                struct buf *out)
 {
 	struct owner *w = o;
 	w->logins++;
@@ -46,31 +46,31 @@ static void on_failed(void *o, bool checked)
 }
 
 static const struct lab_sasl_proto toy = {
-	.proto = PROTO_POP3,
-	.go_on = "? ",
-	.bad_initial = "NO bad-initial",
-	.bad_continued = "NO bad-continued",
-	.bad_continued_why = "continued",
-	.aborted = "NO aborted",
-	.aborted_why = "aborted",
-	.abort_is_error = true,
-	.plain_asks_why = "asks",
-	.plain_bad = "NO plain-bad",
-	.plain_bad_why = "plain-bad",
-	.refused = "NO refused",
-	.login_user_hint = "",
-	.login_ir_pre = "[",
-	.login_ir_post = "]",
-	.login_user_pre = "<",
-	.login_user_post = ">",
-	.cram_why = "cram",
-	.unsupported = "NO unsupported",
-	.unsupported_why_tail = "",
-	.no_user_tail = " T1",
-	.wrong_tail = " T2",
-	.error = on_error,
-	.logged_in = on_login,
-	.failed = on_failed,
+    .proto = PROTO_POP3,
+    .go_on = "? ",
+    .bad_initial = "NO bad-initial",
+    .bad_continued = "NO bad-continued",
+    .bad_continued_why = "continued",
+    .aborted = "NO aborted",
+    .aborted_why = "aborted",
+    .abort_is_error = true,
+    .plain_asks_why = "asks",
+    .plain_bad = "NO plain-bad",
+    .plain_bad_why = "plain-bad",
+    .refused = "NO refused",
+    .login_user_hint = "",
+    .login_ir_pre = "[",
+    .login_ir_post = "]",
+    .login_user_pre = "<",
+    .login_user_post = ">",
+    .cram_why = "cram",
+    .unsupported = "NO unsupported",
+    .unsupported_why_tail = "",
+    .no_user_tail = " T1",
+    .wrong_tail = " T2",
+    .error = on_error,
+    .logged_in = on_login,
+    .failed = on_failed,
 };
 
 struct fx {
@@ -175,8 +175,8 @@ static void cram_abort_and_unknown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(plain_and_login, setup, teardown),
-		cmocka_unit_test_setup_teardown(cram_abort_and_unknown, setup, teardown),
+	    cmocka_unit_test_setup_teardown(plain_and_login, setup, teardown),
+	    cmocka_unit_test_setup_teardown(cram_abort_and_unknown, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

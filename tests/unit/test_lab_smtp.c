@@ -110,9 +110,10 @@ static void greeting_and_ehlo(void **state)
 	assert_string_equal(f->out.data, "220 " LAB_HOST " ESMTP smtpsh lab\r\n");
 	assert_int_equal(f->act, LAB_GO_ON);
 	assert_string_equal(cmd(f, "EHLO client.smtpsh.test"),
-			    "250-" LAB_HOST "\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n"
-			    "250-STARTTLS\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n"
-			    "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
+	                    "250-" LAB_HOST
+	                    "\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n"
+	                    "250-STARTTLS\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n"
+	                    "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
 	assert_string_equal(cmd(f, "helo client"), "250 " LAB_HOST "\r\n");
 	assert_string_equal(cmd(f, "HELO"), "501 Syntax: HELO hostname\r\n");
 	assert_string_equal(cmd(f, "EHLO"), "501 Syntax: EHLO hostname\r\n");
@@ -129,24 +130,26 @@ static void submission_wants_starttls_then_auth(void **state)
 	const char *ehlo = cmd(f, "EHLO c");
 	assert_non_null(strstr(ehlo, "250-STARTTLS\r\n"));
 	assert_null(strstr(ehlo, "AUTH"));
-	assert_string_equal(cmd(f, "AUTH LOGIN"), "530 5.7.0 Must issue a STARTTLS command first\r\n");
+	assert_string_equal(cmd(f, "AUTH LOGIN"),
+	                    "530 5.7.0 Must issue a STARTTLS command first\r\n");
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost>"),
-			    "530 5.7.0 Must issue a STARTTLS command first\r\n");
+	                    "530 5.7.0 Must issue a STARTTLS command first\r\n");
 	assert_string_equal(cmd(f, "STARTTLS now"), "501 5.5.4 Syntax: STARTTLS\r\n");
 	assert_string_equal(cmd(f, "STARTTLS"), "220 2.0.0 Ready to start TLS\r\n");
 	assert_int_equal(f->act, LAB_STARTTLS);
 	lab_smtp_tls_started(&f->s, "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384");
 	/* RFC 3207: everything forgotten, EHLO again */
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost>"),
-			    "503 5.5.1 Error: send HELO/EHLO first\r\n");
+	                    "503 5.5.1 Error: send HELO/EHLO first\r\n");
 	ehlo = cmd(f, "EHLO c");
 	assert_null(strstr(ehlo, "STARTTLS"));
 	assert_non_null(strstr(ehlo, "250-AUTH PLAIN LOGIN CRAM-MD5\r\n"));
 	assert_string_equal(cmd(f, "STARTTLS"), "554 5.5.1 Error: TLS already active\r\n");
 	/* TLS but no AUTH: Postfix's submission refusal at RCPT */
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost>"), "250 2.1.0 Ok\r\n");
-	assert_string_equal(cmd(f, "RCPT TO:<bob@localhost>"),
-			    "554 5.7.1 <unknown[127.0.0.1]>: Client host rejected: Access denied\r\n");
+	assert_string_equal(
+	    cmd(f, "RCPT TO:<bob@localhost>"),
+	    "554 5.7.1 <unknown[127.0.0.1]>: Client host rejected: Access denied\r\n");
 	assert_string_equal(cmd(f, "RSET"), "250 2.0.0 Ok\r\n");
 	login(f, "alice", "alice-pw");
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost>"), "250 2.1.0 Ok\r\n");
@@ -160,25 +163,27 @@ static void auth_login_plain_cram(void **state)
 	struct fx *f = fx_new(PORT_SMTPS, NULL, NULL);
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "AUTH"), "501 5.5.4 Syntax: AUTH mechanism\r\n");
-	assert_string_equal(cmd(f, "AUTH DIGEST-MD5"), "504 5.5.4 Unrecognized authentication type\r\n");
+	assert_string_equal(cmd(f, "AUTH DIGEST-MD5"),
+	                    "504 5.5.4 Unrecognized authentication type\r\n");
 	/* LOGIN, wrong password */
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
 	assert_string_equal(cmd(f, "YWxpY2U="), "334 UGFzc3dvcmQ6\r\n");
 	assert_int_equal(f->s.secret_from, 0);
 	assert_string_equal(cmd(f, "d3JvbmctcGFzc3dvcmQ="),
-			    "535 5.7.8 Error: authentication failed: (reason unavailable)\r\n");
+	                    "535 5.7.8 Error: authentication failed: (reason unavailable)\r\n");
 	assert_non_null(strstr(f->s.why, "wrong password for alice"));
 	/* abort */
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
 	assert_string_equal(cmd(f, "*"), "501 5.7.0 Authentication aborted\r\n");
 	/* invalid base64 */
-	assert_string_equal(cmd(f, "AUTH PLAIN not*base64!"),
-			    "535 5.7.8 Error: authentication failed: Invalid base64 data in initial response\r\n");
+	assert_string_equal(
+	    cmd(f, "AUTH PLAIN not*base64!"),
+	    "535 5.7.8 Error: authentication failed: Invalid base64 data in initial response\r\n");
 	assert_int_equal(f->s.secret_from, strlen("AUTH PLAIN "));
 	/* PLAIN without an initial response: an empty 334 */
 	assert_string_equal(cmd(f, "AUTH PLAIN"), "334 \r\n");
-	assert_string_equal(cmd(f, "plain words"),
-			    "535 5.7.8 Error: authentication failed: Invalid base64 data in continued response\r\n");
+	assert_string_equal(cmd(f, "plain words"), "535 5.7.8 Error: authentication failed: "
+	                                           "Invalid base64 data in continued response\r\n");
 	/* CRAM-MD5 with the digest OpenSSL computes */
 	const char *chal = cmd(f, "AUTH CRAM-MD5");
 	assert_memory_equal(chal, "334 ", 4);
@@ -193,7 +198,7 @@ static void auth_login_plain_cram(void **state)
 	assert_string_equal(cmd(f, resp.data), "235 2.7.0 Authentication successful\r\n");
 	buf_free(&resp);
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-			    "503 5.5.1 Error: already authenticated\r\n");
+	                    "503 5.5.1 Error: already authenticated\r\n");
 	fx_free(f);
 
 	/* LOGIN with the user name as initial response; "=" is empty */
@@ -204,13 +209,14 @@ static void auth_login_plain_cram(void **state)
 	fx_free(f);
 	f = fx_new(PORT_SMTP, NULL, NULL);
 	cmd(f, "EHLO c");
-	assert_string_equal(cmd(f, "AUTH PLAIN ="),
-			    "535 5.7.8 Error: authentication failed: Invalid authentication data\r\n");
+	assert_string_equal(
+	    cmd(f, "AUTH PLAIN ="),
+	    "535 5.7.8 Error: authentication failed: Invalid authentication data\r\n");
 	/* an authorization identity other than the user */
 	assert_string_equal(cmd(f, "AUTH PLAIN Ym9iAGFsaWNlAGFsaWNlLXB3"),
-			    "535 5.7.8 Error: authentication failed: (reason unavailable)\r\n");
+	                    "535 5.7.8 Error: authentication failed: (reason unavailable)\r\n");
 	assert_string_equal(cmd(f, "AUTH PLAIN YWxpY2UAYWxpY2UAYWxpY2UtcHc="),
-			    "235 2.7.0 Authentication successful\r\n");
+	                    "235 2.7.0 Authentication successful\r\n");
 	fx_free(f);
 }
 
@@ -219,32 +225,35 @@ static void sequence_and_syntax_errors(void **state)
 	(void)state;
 	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost>"),
-			    "503 5.5.1 Error: send HELO/EHLO first\r\n");
-	assert_string_equal(cmd(f, "HELLO sohu.com"), "500 5.5.2 Error: command not recognized\r\n");
+	                    "503 5.5.1 Error: send HELO/EHLO first\r\n");
+	assert_string_equal(cmd(f, "HELLO sohu.com"),
+	                    "500 5.5.2 Error: command not recognized\r\n");
 	assert_non_null(strstr(f->s.why, "HELO"));
 	cmd(f, "EHLO client.smtpsh.test");
 	assert_string_equal(cmd(f, "FOO"), "500 5.5.2 Error: command not recognized\r\n");
 	assert_string_equal(cmd(f, "EXPN bob"), "500 5.5.2 Error: command not recognized\r\n");
 	assert_string_equal(cmd(f, "BDAT 10 LAST"), "502 5.5.1 Error: command not implemented\r\n");
-	assert_string_equal(cmd(f, "RCPT TO:<bob@localhost>"), "503 5.5.1 Error: need MAIL command\r\n");
+	assert_string_equal(cmd(f, "RCPT TO:<bob@localhost>"),
+	                    "503 5.5.1 Error: need MAIL command\r\n");
 	assert_string_equal(cmd(f, "DATA"), "503 5.5.1 Error: need RCPT command\r\n");
 	assert_string_equal(cmd(f, "MAIL FROM bob"), "501 5.5.4 Syntax: MAIL FROM:<address>\r\n");
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost> SIZE=99999999"),
-			    "552 5.3.4 Message size exceeds fixed limit\r\n");
+	                    "552 5.3.4 Message size exceeds fixed limit\r\n");
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost> RET=FULL"),
-			    "555 5.5.4 Unsupported option: RET=FULL\r\n");
+	                    "555 5.5.4 Unsupported option: RET=FULL\r\n");
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost> BODY=BINARY"),
-			    "501 5.5.4 Bad BODY keyword: BINARY\r\n");
+	                    "501 5.5.4 Bad BODY keyword: BINARY\r\n");
 	assert_string_equal(cmd(f, "mail from:<alice@localhost> SIZE=100 BODY=8BITMIME SMTPUTF8"),
-			    "250 2.1.0 Ok\r\n");
+	                    "250 2.1.0 Ok\r\n");
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost>"),
-			    "503 5.5.1 Error: nested MAIL command\r\n");
+	                    "503 5.5.1 Error: nested MAIL command\r\n");
 	assert_string_equal(cmd(f, "DATA"), "503 5.5.1 Error: need RCPT command\r\n");
-	assert_string_equal(cmd(f, "RCPT TO:<nobody@localhost>"),
-			    "550 5.1.1 <nobody@localhost>: Recipient address rejected: User unknown in "
-			    "virtual mailbox table\r\n");
+	assert_string_equal(
+	    cmd(f, "RCPT TO:<nobody@localhost>"),
+	    "550 5.1.1 <nobody@localhost>: Recipient address rejected: User unknown in "
+	    "virtual mailbox table\r\n");
 	assert_string_equal(cmd(f, "RCPT TO:<someone@example.net>"),
-			    "554 5.7.1 <someone@example.net>: Relay access denied\r\n");
+	                    "554 5.7.1 <someone@example.net>: Relay access denied\r\n");
 	assert_string_equal(cmd(f, "RCPT TO:<>"), "501 5.1.3 Bad recipient address syntax\r\n");
 	assert_string_equal(cmd(f, "RCPT TO:"), "501 5.5.4 Syntax: RCPT TO:<address>\r\n");
 	assert_string_equal(cmd(f, "DATA"), "554 5.5.1 Error: no valid recipients\r\n");
@@ -257,14 +266,15 @@ static void sequence_and_syntax_errors(void **state)
 	assert_string_equal(cmd(f, "MAIL FROM:<>"), "250 2.1.0 Ok\r\n");
 	assert_string_equal(cmd(f, "RCPT TO:<Bob@LOCALHOST>"), "250 2.1.5 Ok\r\n");
 	assert_string_equal(cmd(f, "RCPT TO:<bob@localhost> NOTIFY=NEVER"),
-			    "555 5.5.4 Unsupported option: NOTIFY=NEVER\r\n");
+	                    "555 5.5.4 Unsupported option: NOTIFY=NEVER\r\n");
 	assert_string_equal(cmd(f, "DATA now"), "501 5.5.4 Syntax: DATA\r\n");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-			    "503 5.5.1 Error: MAIL transaction in progress\r\n");
+	                    "503 5.5.1 Error: MAIL transaction in progress\r\n");
 	assert_string_equal(cmd(f, "VRFY bob"), "252 2.0.0 bob\r\n");
-	assert_string_equal(cmd(f, "VRFY <nobody@localhost>"),
-			    "550 5.1.1 <nobody@localhost>: Recipient address rejected: User unknown in "
-			    "virtual mailbox table\r\n");
+	assert_string_equal(
+	    cmd(f, "VRFY <nobody@localhost>"),
+	    "550 5.1.1 <nobody@localhost>: Recipient address rejected: User unknown in "
+	    "virtual mailbox table\r\n");
 	assert_string_equal(cmd(f, "VRFY"), "501 5.5.4 Syntax: VRFY address\r\n");
 	assert_string_equal(cmd(f, ""), "500 5.5.2 Error: bad syntax\r\n");
 	/* CR CR LF: a client that added its own CR to a CRLF line */
@@ -284,17 +294,20 @@ static void recipients_and_domains(void **state)
 	assert_string_equal(cmd(f, "RCPT TO:<alice@qq.com>"), "250 2.1.5 Ok\r\n");
 	assert_string_equal(cmd(f, "RCPT TO:<alice@[127.0.0.1]>"), "250 2.1.5 Ok\r\n");
 	assert_int_equal(f->s.nrcpt, 2); /* alice once */
-	assert_string_equal(cmd(f, "RCPT TO:<bob@163.com>"), "554 5.7.1 <bob@163.com>: Relay access denied\r\n");
-	assert_string_equal(cmd(f, "RCPT TO: <@relay.example:alice@smtpsh.test>"), "250 2.1.5 Ok\r\n");
+	assert_string_equal(cmd(f, "RCPT TO:<bob@163.com>"),
+	                    "554 5.7.1 <bob@163.com>: Relay access denied\r\n");
+	assert_string_equal(cmd(f, "RCPT TO: <@relay.example:alice@smtpsh.test>"),
+	                    "250 2.1.5 Ok\r\n");
 	fx_free(f);
 
 	f = fx_new(PORT_SMTP, NULL, NULL);
 	cmd(f, "EHLO c");
 	login(f, "alice", "alice-pw");
 	cmd(f, "MAIL FROM:<alice@localhost>");
-	assert_string_equal(cmd(f, "RCPT TO:<someone@example.net>"),
-			    "550 5.1.1 <someone@example.net>: Recipient address rejected: outbound mail "
-			    "disabled (smtpsh lab)\r\n");
+	assert_string_equal(
+	    cmd(f, "RCPT TO:<someone@example.net>"),
+	    "550 5.1.1 <someone@example.net>: Recipient address rejected: outbound mail "
+	    "disabled (smtpsh lab)\r\n");
 	fx_free(f);
 
 	char addr[LAB_ADDR_MAX];
@@ -330,8 +343,9 @@ static void data_dot_unstuffing(void **state)
 	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
 	start_message(f);
 	assert_int_equal(f->begun, 1);
-	const char *lines[] = {"Subject: dots", "", "..leading dot", "...", "MAIL FROM:<not a command>",
-			       ". not the end"};
+	const char *lines[] = {
+	    "Subject: dots", "", "..leading dot", "...", "MAIL FROM:<not a command>",
+	    ". not the end"};
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		assert_string_equal(cmd(f, lines[i]), "");
 		assert_int_equal(f->act, LAB_GO_ON);
@@ -339,16 +353,17 @@ static void data_dot_unstuffing(void **state)
 	}
 	assert_string_equal(cmd(f, "."), "");
 	assert_int_equal(f->act, LAB_DELIVER);
-	assert_string_equal(f->body.data,
-			    "Subject: dots\n\n.leading dot\n..\nMAIL FROM:<not a command>\n not the end\n");
+	assert_string_equal(
+	    f->body.data,
+	    "Subject: dots\n\n.leading dot\n..\nMAIL FROM:<not a command>\n not the end\n");
 	struct buf trace;
 	buf_init(&trace, 0);
 	assert_true(lab_smtp_trace(&f->s, "ABC123", 0, &trace));
 	assert_string_equal(trace.data,
-			    "Return-Path: <alice@localhost>\n"
-			    "Received: from c (unknown [127.0.0.1])\n"
-			    "\tby " LAB_HOST " (smtpsh lab) with ESMTP id ABC123\n"
-			    "\tfor <bob@localhost>; Thu, 01 Jan 1970 00:00:00 +0000 (UTC)\n");
+	                    "Return-Path: <alice@localhost>\n"
+	                    "Received: from c (unknown [127.0.0.1])\n"
+	                    "\tby " LAB_HOST " (smtpsh lab) with ESMTP id ABC123\n"
+	                    "\tfor <bob@localhost>; Thu, 01 Jan 1970 00:00:00 +0000 (UTC)\n");
 	buf_free(&trace);
 	buf_clear(&f->out);
 	assert_int_equal(lab_smtp_delivered(&f->s, true, "ABC123", &f->out), LAB_GO_ON);
@@ -382,7 +397,7 @@ static void bare_lf_and_long_lines(void **state)
 	(void)state;
 	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
 	assert_string_equal(feed_flags(f, "NOOP", LAB_LINE_BARE_LF),
-			    "521 5.5.2 " LAB_HOST " Error: bare <LF> received\r\n");
+	                    "521 5.5.2 " LAB_HOST " Error: bare <LF> received\r\n");
 	assert_int_equal(f->act, LAB_CLOSE);
 	fx_free(f);
 
@@ -399,13 +414,15 @@ static void bare_lf_and_long_lines(void **state)
 	longline[sizeof(longline) - 1] = '\0';
 	memcpy(longline, "NOOP ", 5);
 	assert_string_equal(cmd(f, longline), "500 5.5.2 Error: line too long\r\n");
-	assert_string_equal(feed_flags(f, "NOOP", LAB_LINE_TOO_LONG), "500 5.5.2 Error: line too long\r\n");
+	assert_string_equal(feed_flags(f, "NOOP", LAB_LINE_TOO_LONG),
+	                    "500 5.5.2 Error: line too long\r\n");
 	start_message(f);
 	longline[LAB_TEXT_LINE_MAX + 1] = '\0';
 	assert_string_equal(cmd(f, longline), "");
 	longline[LAB_TEXT_LINE_MAX] = '\0';
 	cmd(f, longline); /* 998 is fine */
-	assert_string_equal(cmd(f, "."), "552 5.3.4 Error: message line longer than 998 octets\r\n");
+	assert_string_equal(cmd(f, "."),
+	                    "552 5.3.4 Error: message line longer than 998 octets\r\n");
 	assert_int_equal(f->aborted, 1);
 	assert_string_equal(cmd(f, "MAIL FROM:<alice@localhost>"), "250 2.1.0 Ok\r\n");
 	fx_free(f);
@@ -429,7 +446,7 @@ static void hard_error_limit(void **state)
 		assert_int_equal(f->act, LAB_GO_ON);
 	}
 	assert_string_equal(cmd(f, "FOO"), "500 5.5.2 Error: command not recognized\r\n"
-					   "421 4.7.0 " LAB_HOST " Error: too many errors\r\n");
+	                                   "421 4.7.0 " LAB_HOST " Error: too many errors\r\n");
 	assert_int_equal(f->act, LAB_CLOSE);
 	fx_free(f);
 }
@@ -439,9 +456,11 @@ static void personas_refuse_the_password(void **state)
 	(void)state;
 	struct fx *f = fx_new(PORT_SMTP, "qq", NULL);
 	cmd(f, "EHLO c");
-	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-			    "535 Login Fail. Please enter your authorization code to login. More "
-			    "information in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256\r\n");
+	assert_string_equal(
+	    cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
+	    "535 Login Fail. Please enter your authorization code to login. More "
+	    "information in "
+	    "http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256\r\n");
 	assert_non_null(strstr(f->s.why, "authorization code"));
 	login(f, "alice", "alicecode1234567");
 	fx_free(f);
@@ -449,20 +468,24 @@ static void personas_refuse_the_password(void **state)
 	f = fx_new(PORT_SMTP, "gmail", NULL);
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-			    "534-5.7.9 Application-specific password required. Learn more at\r\n"
-			    "534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor lab0123 - gsmtp\r\n");
-	assert_memory_equal(cmd(f, "AUTH PLAIN AGFsaWNlAHdyb25n"), "535-5.7.8 Username and Password", 31);
+	                    "534-5.7.9 Application-specific password required. Learn more at\r\n"
+	                    "534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor "
+	                    "lab0123 - gsmtp\r\n");
+	assert_memory_equal(cmd(f, "AUTH PLAIN AGFsaWNlAHdyb25n"),
+	                    "535-5.7.8 Username and Password", 31);
 	fx_free(f);
 
 	f = fx_new(PORT_SMTP, "outlook", NULL);
 	cmd(f, "EHLO c");
-	assert_memory_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-			    "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.", 73);
+	assert_memory_equal(
+	    cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
+	    "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.", 73);
 	fx_free(f);
 
 	f = fx_new(PORT_SMTP, "163", NULL);
 	cmd(f, "EHLO c");
-	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="), "535 Error: authentication failed\r\n");
+	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="),
+	                    "535 Error: authentication failed\r\n");
 	login(f, "bob", "bobcode123456789");
 	fx_free(f);
 
@@ -470,7 +493,7 @@ static void personas_refuse_the_password(void **state)
 	f = fx_new(PORT_SMTP, NULL, NULL);
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2Jjb2RlMTIzNDU2Nzg5"),
-			    "535 5.7.8 Error: authentication failed: (reason unavailable)\r\n");
+	                    "535 5.7.8 Error: authentication failed: (reason unavailable)\r\n");
 	fx_free(f);
 }
 
@@ -482,7 +505,7 @@ static void injected_faults(void **state)
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "454 4.7.0 Temporary authentication failure\r\n");
 	cmd(f, "MAIL FROM:<alice@localhost>");
 	assert_string_equal(cmd(f, "RCPT TO:<bob@localhost>"),
-			    "451 4.3.0 <bob@localhost>: Temporary lookup failure\r\n");
+	                    "451 4.3.0 <bob@localhost>: Temporary lookup failure\r\n");
 	assert_string_equal(cmd(f, "NOOP"), "250 2.0.0 Ok\r\n");
 	assert_int_equal(f->s.delay_ms, 250);
 	assert_string_equal(cmd(f, "RSET"), "250 2.0.0 Ok\r\n");
@@ -492,7 +515,7 @@ static void injected_faults(void **state)
 	f = fx_new(PORT_SMTP, NULL, "421@MAIL");
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "MAIL FROM:<a@b>"),
-			    "421 4.3.2 Service not available, closing transmission channel\r\n");
+	                    "421 4.3.2 Service not available, closing transmission channel\r\n");
 	assert_int_equal(f->act, LAB_CLOSE);
 	fx_free(f);
 
@@ -513,7 +536,8 @@ static void injected_faults(void **state)
 	fx_free(f);
 
 	f = fx_new(PORT_SMTP, NULL, "421@CONNECT");
-	assert_string_equal(f->out.data, "421 4.3.2 Service not available, closing transmission channel\r\n");
+	assert_string_equal(f->out.data,
+	                    "421 4.3.2 Service not available, closing transmission channel\r\n");
 	assert_int_equal(f->act, LAB_CLOSE);
 	fx_free(f);
 
@@ -555,10 +579,11 @@ static void secrets_marked_on_every_refusal(void **state)
 	struct fx *f = fx_new(PORT_SUBMISSION, NULL, NULL);
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-			    "530 5.7.0 Must issue a STARTTLS command first\r\n");
+	                    "530 5.7.0 Must issue a STARTTLS command first\r\n");
 	assert_int_equal(f->s.secret_from, plain);
 	/* the AUTH LOGIN answers a student types after the 530 */
-	assert_string_equal(cmd(f, "AUTH LOGIN"), "530 5.7.0 Must issue a STARTTLS command first\r\n");
+	assert_string_equal(cmd(f, "AUTH LOGIN"),
+	                    "530 5.7.0 Must issue a STARTTLS command first\r\n");
 	assert_string_equal(cmd(f, "YWxpY2U="), "500 5.5.2 Error: command not recognized\r\n");
 	assert_int_equal(f->s.secret_from, 0);
 	assert_null(strstr(f->s.why, "YWxpY2U="));
@@ -576,17 +601,18 @@ static void secrets_marked_on_every_refusal(void **state)
 	/* 503 before EHLO, 503 inside a transaction, bare LF, a line too long */
 	f = fx_new(PORT_SMTP, NULL, NULL);
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-			    "503 5.5.1 Error: send HELO/EHLO first\r\n");
+	                    "503 5.5.1 Error: send HELO/EHLO first\r\n");
 	assert_int_equal(f->s.secret_from, plain);
 	cmd(f, "EHLO c");
 	cmd(f, "MAIL FROM:<alice@localhost>");
 	assert_string_equal(cmd(f, "AUTH LOGIN YWxpY2U="),
-			    "503 5.5.1 Error: MAIL transaction in progress\r\n");
+	                    "503 5.5.1 Error: MAIL transaction in progress\r\n");
 	assert_int_equal(f->s.secret_from, strlen("AUTH LOGIN "));
 	cmd(f, "YWxpY2UtcHc=");
 	assert_int_equal(f->s.secret_from, 0);
 	cmd(f, "RSET");
-	assert_memory_equal(feed_flags(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3", LAB_LINE_BARE_LF), "521 ", 4);
+	assert_memory_equal(feed_flags(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3", LAB_LINE_BARE_LF),
+	                    "521 ", 4);
 	assert_int_equal(f->s.secret_from, plain);
 	fx_free(f);
 	f = fx_new(PORT_SMTP, NULL, NULL);
@@ -605,7 +631,7 @@ static void secrets_marked_on_every_refusal(void **state)
 	f = fx_new(PORT_SMTP, NULL, "454@AUTH");
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-			    "454 4.7.0 Temporary authentication failure\r\n");
+	                    "454 4.7.0 Temporary authentication failure\r\n");
 	assert_int_equal(f->s.secret_from, plain);
 	fx_free(f);
 
@@ -632,14 +658,19 @@ static void helo_name_is_printable_in_the_trace(void **state)
 	cmd(f, "MAIL FROM:<alice@localhost>");
 	cmd(f, "RCPT TO:<bob@localhost>");
 	assert_true(lab_smtp_trace(&f->s, "ID", 0, &t));
-	assert_non_null(strstr(t.data, "Received: from evil?X-Injected: yes (unknown [127.0.0.1])\n"));
+	assert_non_null(
+	    strstr(t.data, "Received: from evil?X-Injected: yes (unknown [127.0.0.1])\n"));
 	assert_null(strchr(t.data, '\r'));
 	buf_clear(&t);
 	/* ESC, C0, DEL, a byte that is not UTF-8, a C1 control (U+0085), TAB;
 	 * UTF-8 letters stay */
-	cmd(f, "HELO a\x1b[31mb\x01" "c\x7f" "d\xff\xc2\x85" "e\tf\xe9\x82\xae\xe4\xbb\xb6");
+	cmd(f, "HELO a\x1b[31mb\x01"
+	       "c\x7f"
+	       "d\xff\xc2\x85"
+	       "e\tf\xe9\x82\xae\xe4\xbb\xb6");
 	assert_true(lab_smtp_trace(&f->s, "ID", 0, &t));
-	assert_non_null(strstr(t.data, "Received: from a?[31mb?c?d??e?f\xe9\x82\xae\xe4\xbb\xb6 ("));
+	assert_non_null(
+	    strstr(t.data, "Received: from a?[31mb?c?d??e?f\xe9\x82\xae\xe4\xbb\xb6 ("));
 	buf_free(&t);
 	fx_free(f);
 }
@@ -647,19 +678,19 @@ static void helo_name_is_printable_in_the_trace(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(greeting_and_ehlo),
-		cmocka_unit_test(submission_wants_starttls_then_auth),
-		cmocka_unit_test(auth_login_plain_cram),
-		cmocka_unit_test(sequence_and_syntax_errors),
-		cmocka_unit_test(recipients_and_domains),
-		cmocka_unit_test(data_dot_unstuffing),
-		cmocka_unit_test(bare_lf_and_long_lines),
-		cmocka_unit_test(hard_error_limit),
-		cmocka_unit_test(personas_refuse_the_password),
-		cmocka_unit_test(injected_faults),
-		cmocka_unit_test(secrets_are_marked),
-		cmocka_unit_test(secrets_marked_on_every_refusal),
-		cmocka_unit_test(helo_name_is_printable_in_the_trace),
+	    cmocka_unit_test(greeting_and_ehlo),
+	    cmocka_unit_test(submission_wants_starttls_then_auth),
+	    cmocka_unit_test(auth_login_plain_cram),
+	    cmocka_unit_test(sequence_and_syntax_errors),
+	    cmocka_unit_test(recipients_and_domains),
+	    cmocka_unit_test(data_dot_unstuffing),
+	    cmocka_unit_test(bare_lf_and_long_lines),
+	    cmocka_unit_test(hard_error_limit),
+	    cmocka_unit_test(personas_refuse_the_password),
+	    cmocka_unit_test(injected_faults),
+	    cmocka_unit_test(secrets_are_marked),
+	    cmocka_unit_test(secrets_marked_on_every_refusal),
+	    cmocka_unit_test(helo_name_is_printable_in_the_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,7 @@ static int teardown(void **state)
 }
 
 static void deliver(struct lab_store *st, const char *text, const char *const *users, size_t n,
-		    char *id, size_t idn)
+                    char *id, size_t idn)
 {
 	struct lab_spool sp;
 	assert_int_equal(lab_spool_begin(st, &sp), ERR_OK);
@@ -79,7 +79,8 @@ static void round_trip(void **state)
 	assert_int_equal(drop.v[1].octets, strlen("Subject: two\r\n\r\n.dot\r\n"));
 	assert_true(strlen(drop.v[0].uid) > 10 && strlen(drop.v[0].uid) < 71);
 	assert_string_not_equal(drop.v[0].uid, drop.v[1].uid);
-	assert_string_equal(read_all(lab_store_message_open(&st, &drop, 1)), "Subject: two\n\n.dot\n");
+	assert_string_equal(read_all(lab_store_message_open(&st, &drop, 1)),
+	                    "Subject: two\n\n.dot\n");
 	assert_int_equal(lab_store_message_open(&st, &drop, 2), -1);
 
 	/* a second session on the same mailbox is refused */
@@ -146,8 +147,8 @@ static void foreign_files_and_aborts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(foreign_files_and_aborts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(foreign_files_and_aborts, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,8 @@ static void rows_are_well_formed(void **state)
 	for (size_t j = 0; j < providers_len; j++) {
 		bool has = false;
 		for (size_t i = 0; i < provider_hints_len; i++)
-			has |= provider_hints[i].provider && !strcmp(provider_hints[i].provider, providers[j].name);
+			has |= provider_hints[i].provider &&
+			       !strcmp(provider_hints[i].provider, providers[j].name);
 		if (!has)
 			fail_msg("provider %s has no hint", providers[j].name);
 	}
@@ -46,9 +47,15 @@ static void identify(void **state)
 	assert_string_equal(provider_identify("smtp.qq.com", NULL, NULL)->name, "QQ Mail");
 	assert_string_equal(provider_identify("SMTP.163.COM", NULL, NULL)->name, "NetEase 163/126");
 	assert_null(provider_identify("notqq.com", NULL, NULL));
-	assert_string_equal(provider_identify("10.0.0.1", "smtp.gmail.com ESMTP x- gsmtp", NULL)->name, "Gmail");
-	assert_string_equal(provider_identify("127.0.0.1", NULL, "Login Fail. More information in http://service.mail.qq.com/x")->name, "QQ Mail");
-	assert_null(provider_identify("127.0.0.1", "mail.smtpsh.test ESMTP Postfix", "Error: authentication failed"));
+	assert_string_equal(
+	    provider_identify("10.0.0.1", "smtp.gmail.com ESMTP x- gsmtp", NULL)->name, "Gmail");
+	assert_string_equal(
+	    provider_identify("127.0.0.1", NULL,
+	                      "Login Fail. More information in http://service.mail.qq.com/x")
+	        ->name,
+	    "QQ Mail");
+	assert_null(provider_identify("127.0.0.1", "mail.smtpsh.test ESMTP Postfix",
+	                              "Error: authentication failed"));
 }
 
 struct dcase {
@@ -60,28 +67,56 @@ struct dcase {
 };
 
 static const struct dcase cases[] = {
-	{"smtp.qq.com", "", "AUTH", 535, "Login Fail. Please enter your authorization code to login. More information in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256", "authorization code", false},
-	{"smtp.qq.com", "", "AUTH", 535, "Error: authentication failed, system busy", "authorization code", false},
-	{"pop.qq.com", "", "PASS", -1, "[AUTH] Authentication failed.", "authorization code", false},
-	{"smtp.163.com", "", "AUTH", 535, "Error: authentication failed", "authorization password", false},
-	{"smtp.126.com", "", "MAIL", 554, "DT:SPM 126 smtp1,C8mowAD", "anti-spam", false},
-	{"smtp.gmail.com", "", "AUTH", 534, "Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor", "app password", false},
-	{"smtp.gmail.com", "", "AUTH", 535, "Username and Password not accepted. Learn more at https://support.google.com/mail/?p=BadCredentials", "wrong user or password", false},
-	{"smtp.gmail.com", "", "AUTH", 534, "<https://accounts.google.com/signin/continue?sarp=1> Please log in via your web browser and then try again.", "web browser", false},
-	{"smtp.office365.com", "", "AUTH", 535, "Authentication unsuccessful, basic authentication is disabled. [AM0PR04CA0022.eurprd04.prod.outlook.com]", "OAuth2", false},
-	{"smtp-mail.outlook.com", "", "AUTH", 535, "Authentication unsuccessful [BN9PR03CA0100.namprd03.prod.outlook.com]", "multi-factor", false},
-	{"smtp.mail.yahoo.com", "", "AUTH", 535, "(#AUTH005) Too many bad auth attempts.", "app password", false},
-	{"smtp.mail.me.com", "", "AUTH", 535, "Authentication failed", "app-specific password", false},
-	{"127.0.0.1", "mail.smtpsh.test ESMTP Postfix (Debian/GNU)", "AUTH", 535, "Error: authentication failed: (reason unavailable)", "user name or password is wrong", false},
-	{"127.0.0.1", "", "AUTH", 454, "Temporary authentication failure", "try again later", false},
-	{"127.0.0.2", "", "PASS", -1, "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "STLS", false},
-	{"127.0.0.1", "", "PASS", -1, "[IN-USE] Mailbox locked", "lock", false},
-	/* 538 5.7.11 before TLS: STARTTLS; once TLS is up (smtps://), STARTTLS
-	 * cannot help and the hint must not say it */
-	{"127.0.0.1", "", "AUTH", 538, "5.7.11 Encryption required for requested authentication mechanism", "send STARTTLS", false},
-	{"127.0.0.1", "", "AUTH", 538, "5.7.11 Encryption required for requested authentication mechanism", "TLS is already up", true},
-	{"127.0.0.1", "", "AUTH", 530, "5.7.0 Must issue a STARTTLS command first", "TLS is already up", true},
-	{"127.0.0.2", "", "PASS", -1, "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "", true},
+    {"smtp.qq.com", "", "AUTH", 535,
+     "Login Fail. Please enter your authorization code to login. More information in "
+     "http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256",
+     "authorization code", false},
+    {"smtp.qq.com", "", "AUTH", 535, "Error: authentication failed, system busy",
+     "authorization code", false},
+    {"pop.qq.com", "", "PASS", -1, "[AUTH] Authentication failed.", "authorization code", false},
+    {"smtp.163.com", "", "AUTH", 535, "Error: authentication failed", "authorization password",
+     false},
+    {"smtp.126.com", "", "MAIL", 554, "DT:SPM 126 smtp1,C8mowAD", "anti-spam", false},
+    {"smtp.gmail.com", "", "AUTH", 534,
+     "Application-specific password required. Learn more at "
+     "https://support.google.com/mail/?p=InvalidSecondFactor",
+     "app password", false},
+    {"smtp.gmail.com", "", "AUTH", 535,
+     "Username and Password not accepted. Learn more at "
+     "https://support.google.com/mail/?p=BadCredentials",
+     "wrong user or password", false},
+    {"smtp.gmail.com", "", "AUTH", 534,
+     "<https://accounts.google.com/signin/continue?sarp=1> Please log in via your web browser and "
+     "then try again.",
+     "web browser", false},
+    {"smtp.office365.com", "", "AUTH", 535,
+     "Authentication unsuccessful, basic authentication is disabled. "
+     "[AM0PR04CA0022.eurprd04.prod.outlook.com]",
+     "OAuth2", false},
+    {"smtp-mail.outlook.com", "", "AUTH", 535,
+     "Authentication unsuccessful [BN9PR03CA0100.namprd03.prod.outlook.com]", "multi-factor",
+     false},
+    {"smtp.mail.yahoo.com", "", "AUTH", 535, "(#AUTH005) Too many bad auth attempts.",
+     "app password", false},
+    {"smtp.mail.me.com", "", "AUTH", 535, "Authentication failed", "app-specific password", false},
+    {"127.0.0.1", "mail.smtpsh.test ESMTP Postfix (Debian/GNU)", "AUTH", 535,
+     "Error: authentication failed: (reason unavailable)", "user name or password is wrong", false},
+    {"127.0.0.1", "", "AUTH", 454, "Temporary authentication failure", "try again later", false},
+    {"127.0.0.2", "", "PASS", -1,
+     "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "STLS",
+     false},
+    {"127.0.0.1", "", "PASS", -1, "[IN-USE] Mailbox locked", "lock", false},
+    /* 538 5.7.11 before TLS: STARTTLS; once TLS is up (smtps://), STARTTLS
+     * cannot help and the hint must not say it */
+    {"127.0.0.1", "", "AUTH", 538,
+     "5.7.11 Encryption required for requested authentication mechanism", "send STARTTLS", false},
+    {"127.0.0.1", "", "AUTH", 538,
+     "5.7.11 Encryption required for requested authentication mechanism", "TLS is already up",
+     true},
+    {"127.0.0.1", "", "AUTH", 530, "5.7.0 Must issue a STARTTLS command first", "TLS is already up",
+     true},
+    {"127.0.0.2", "", "PASS", -1,
+     "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "", true},
 };
 
 static void diagnose(void **state)
@@ -90,22 +125,23 @@ static void diagnose(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		const struct dcase *c = &cases[i];
 		const struct provider_hint *h =
-			provider_diagnose(c->host, c->banner, c->verb, c->code, c->text, c->tls);
+		    provider_diagnose(c->host, c->banner, c->verb, c->code, c->text, c->tls);
 		/* want "": no hint is right (a hint about STARTTLS on TLS is not) */
 		if (!c->want[0] && h)
 			fail_msg("case %zu: wanted no hint, got '%s'", i, h->hint);
 		if (!c->want[0])
 			continue;
 		if (!h || !strstr(h->hint, c->want))
-			fail_msg("case %zu (%s %d): wanted '%s', got '%s'", i, c->host,
-				 c->code, c->want, h ? h->hint : "(none)");
+			fail_msg("case %zu (%s %d): wanted '%s', got '%s'", i, c->host, c->code,
+			         c->want, h ? h->hint : "(none)");
 	}
 }
 
 static void no_hint_for_success_or_unrelated(void **state)
 {
 	(void)state;
-	assert_null(provider_diagnose("smtp.qq.com", "", "AUTH", 235, "Authentication successful", false));
+	assert_null(
+	    provider_diagnose("smtp.qq.com", "", "AUTH", 235, "Authentication successful", false));
 	assert_null(provider_diagnose("127.0.0.1", "", "RCPT", 550, "User unknown", false));
 	assert_null(provider_diagnose("127.0.0.1", "", "AUTH", 535, "nothing we know", false));
 }
@@ -113,10 +149,10 @@ static void no_hint_for_success_or_unrelated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rows_are_well_formed),
-		cmocka_unit_test(identify),
-		cmocka_unit_test(diagnose),
-		cmocka_unit_test(no_hint_for_success_or_unrelated),
+	    cmocka_unit_test(rows_are_well_formed),
+	    cmocka_unit_test(identify),
+	    cmocka_unit_test(diagnose),
+	    cmocka_unit_test(no_hint_for_success_or_unrelated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

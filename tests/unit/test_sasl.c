@@ -32,8 +32,8 @@ static void cram_md5_rfc2195_example(void **state)
 	struct buf b;
 	buf_init(&b, 0);
 	assert_int_equal(sasl_cram_md5(&b, "tim", "tanstaaftanstaaf",
-				       "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+"),
-			 ERR_OK);
+	                               "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+"),
+	                 ERR_OK);
 	assert_string_equal(b.data, "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
 	buf_clear(&b);
 	assert_int_equal(sasl_cram_md5(&b, "tim", "x", "not base64!"), ERR_INVALID);
@@ -45,9 +45,12 @@ static void xoauth2(void **state)
 	(void)state;
 	struct buf b;
 	buf_init(&b, 0);
-	assert_int_equal(sasl_xoauth2(&b, "someuser@example.com", "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg"), ERR_OK);
+	assert_int_equal(sasl_xoauth2(&b, "someuser@example.com",
+	                              "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg"),
+	                 ERR_OK);
 	/* Google's documented example */
-	assert_string_equal(b.data, "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==");
+	assert_string_equal(b.data, "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOW"
+	                            "RmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==");
 	buf_free(&b);
 }
 
@@ -75,11 +78,9 @@ static void pick(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(plain),
-		cmocka_unit_test(cram_md5_rfc2195_example),
-		cmocka_unit_test(xoauth2),
-		cmocka_unit_test(apop_rfc1939_example),
-		cmocka_unit_test(pick),
+	    cmocka_unit_test(plain),   cmocka_unit_test(cram_md5_rfc2195_example),
+	    cmocka_unit_test(xoauth2), cmocka_unit_test(apop_rfc1939_example),
+	    cmocka_unit_test(pick),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,9 +50,9 @@ static void h_reply(void *ctx, const struct reply *r)
 	w->last_code = r->code;
 	w->answered = current->answering != NULL;
 	snprintf(w->last_warn, sizeof(w->last_warn), "%s",
-		 current->answering ? current->answering->warn : "");
+	         current->answering ? current->answering->warn : "");
 	snprintf(w->last_verb, sizeof(w->last_verb), "%s",
-		 current->answering ? current->answering->verb : "(none)");
+	         current->answering ? current->answering->verb : "(none)");
 	w->last_auth_unoffered = current->answering && current->answering->auth_unoffered;
 	w->last_has_msgno = current->answering && current->answering->has_msgno;
 	w->last_msgno = current->answering ? current->answering->msgno : 0;
@@ -110,8 +110,14 @@ static int setup(void **state, enum proto p)
 	return 0;
 }
 
-static int setup_smtp(void **state) { return setup(state, PROTO_SMTP); }
-static int setup_pop3(void **state) { return setup(state, PROTO_POP3); }
+static int setup_smtp(void **state)
+{
+	return setup(state, PROTO_SMTP);
+}
+static int setup_pop3(void **state)
+{
+	return setup(state, PROTO_POP3);
+}
 
 static int teardown(void **state)
 {
@@ -154,7 +160,8 @@ static void smtp_full_transaction(void **state)
 
 	send_line(f, "EHLO me");
 	server_hears(f, "EHLO me\r\n");
-	server_says(f, "250-mx.test\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 1000\r\n");
+	server_says(f,
+	            "250-mx.test\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 1000\r\n");
 	assert_int_equal(f->s.state, ST_SMTP_READY);
 	assert_int_equal(f->s.ncaps, 3);
 	assert_string_equal(f->s.server_name, "mx.test");

@@ -50,7 +50,9 @@ static void random_round_trip(void **state)
 	static const char *const endings[] = {"\r\n", "\n", ""};
 	struct transcript_writer w;
 	char err[200];
-	assert_int_equal(transcript_open(&w, path, "smtp://127.0.0.1:25", "smtp", true, err, sizeof(err)), ERR_OK);
+	assert_int_equal(
+	    transcript_open(&w, path, "smtp://127.0.0.1:25", "smtp", true, err, sizeof(err)),
+	    ERR_OK);
 	for (size_t i = 0; i < 2000; i++) {
 		struct line *l = &lines[i];
 		l->sent = rand() % 2;
@@ -116,9 +118,9 @@ static void seed_style(void **state)
 {
 	(void)state;
 	FILE *f = text_file("R:220 sina.com Simple Mail Transfer Service Ready\n"
-			    "S:HELLO sohu.com\n"
-			    "R:250 sina.com\n"
-			    "S:MAIL FROM:<langrui@sohu.com>\n");
+	                    "S:HELLO sohu.com\n"
+	                    "R:250 sina.com\n"
+	                    "S:MAIL FROM:<langrui@sohu.com>\n");
 	struct transcript_reader r;
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
@@ -141,11 +143,12 @@ static void seed_style(void **state)
 static void rfc5321_capture_style(void **state)
 {
 	(void)state;
-	FILE *f = text_file("# S: server line verbatim (its CRLF stripped), C: client line (sent with CRLF), == event, ## note\n"
-			    "== connect 127.0.0.1 port 25 (smtp)\n"
-			    "S: 220 mail.smtpsh.test ESMTP Postfix (Debian/GNU)\n"
-			    "C: EHLO client.smtpsh.test\n"
-			    "## a note\n");
+	FILE *f = text_file("# S: server line verbatim (its CRLF stripped), C: client line (sent "
+	                    "with CRLF), == event, ## note\n"
+	                    "== connect 127.0.0.1 port 25 (smtp)\n"
+	                    "S: 220 mail.smtpsh.test ESMTP Postfix (Debian/GNU)\n"
+	                    "C: EHLO client.smtpsh.test\n"
+	                    "## a note\n");
 	struct transcript_reader r;
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
@@ -171,13 +174,13 @@ static void redaction_and_errors(void **state)
 {
 	(void)state;
 	FILE *f = text_file("#smtpsh-transcript 1\n"
-			    "# protocol: pop3\n"
-			    "S* PASS [secret, 10 bytes]\n"
-			    "X: what is this\n"
-			    "R: bad escape \\q here\n"
-			    "@x R: no time\n"
-			    "R= no line end\n"
-			    "R= bare lf\\n\n");
+	                    "# protocol: pop3\n"
+	                    "S* PASS [secret, 10 bytes]\n"
+	                    "X: what is this\n"
+	                    "R: bad escape \\q here\n"
+	                    "@x R: no time\n"
+	                    "R= no line end\n"
+	                    "R= bare lf\\n\n");
 	struct transcript_reader r;
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
@@ -336,46 +339,49 @@ static void match_sent(void **state)
 		bool same;
 		const char *note; /* NULL: none */
 	} cases[] = {
-		{"MAIL FROM:<a@b>", "MAIL FROM:<a@b>", 0, true, NULL},
-		/* Python's smtplib (RFC 5321 §2.4: verbs are case-insensitive) */
-		{"MAIL FROM:<a@b>", "mail FROM:<a@b>", 0, true, NULL},
-		{"MAIL FROM:<a@b>", "mail from:<a@b> size=35", 0, true, "the client added size=35"},
-		{"RCPT TO:<bob@x>", "rcpt TO:<bob@x>", 0, true, NULL},
-		{"QUIT", "quit", 0, true, NULL},
-		{"DATA", "data", 0, true, NULL},
-		{"USER bob", "user bob", 0, true, NULL},
-		/* curl adds SIZE= */
-		{"MAIL FROM:<a@b>", "MAIL FROM:<a@b> SIZE=248", 0, true, "the client added SIZE=248"},
-		{"MAIL FROM:<a@b> SIZE=300 BODY=8BITMIME", "MAIL FROM:<a@b> size=248", 0, true,
-		 "the client sent size=248 where the transcript has SIZE=300; the client left out BODY=8BITMIME"},
-		{"MAIL FROM:<a@b>", "MAIL FROM: <a@b>", 0, true, NULL},
-		/* the path decides */
-		{"MAIL FROM:<a@b>", "MAIL FROM:<c@b>", 0, false, NULL},
-		{"RCPT TO:<bob@x>", "RCPT TO:<eve@x> NOTIFY=NEVER", 0, false, NULL},
-		/* other verbs and arguments */
-		{"QUIT", "RSET", 0, false, NULL},
-		{"RETR 1", "retr 2", 0, false, NULL},
-		{"MAILX", "MAIL", 0, false, NULL},
-		{"EHLO me", "ehlo client.example", 0, true, NULL},
-		{"HELO me", "EHLO me", 0, false, NULL},
-		/* message lines are text: compared whole */
-		{"Subject: hi", "subject: hi", TRANSCRIPT_MATCH_DATA, false, NULL},
-		{"mail FROM:<a@b>", "mail FROM:<a@b>", TRANSCRIPT_MATCH_DATA, true, NULL},
-		/* --exact: byte for byte */
-		{"MAIL FROM:<a@b>", "mail FROM:<a@b>", TRANSCRIPT_MATCH_EXACT, false, NULL},
-		{"MAIL FROM:<a@b>", "MAIL FROM:<a@b>", TRANSCRIPT_MATCH_EXACT, true, NULL},
+	    {"MAIL FROM:<a@b>", "MAIL FROM:<a@b>", 0, true, NULL},
+	    /* Python's smtplib (RFC 5321 §2.4: verbs are case-insensitive) */
+	    {"MAIL FROM:<a@b>", "mail FROM:<a@b>", 0, true, NULL},
+	    {"MAIL FROM:<a@b>", "mail from:<a@b> size=35", 0, true, "the client added size=35"},
+	    {"RCPT TO:<bob@x>", "rcpt TO:<bob@x>", 0, true, NULL},
+	    {"QUIT", "quit", 0, true, NULL},
+	    {"DATA", "data", 0, true, NULL},
+	    {"USER bob", "user bob", 0, true, NULL},
+	    /* curl adds SIZE= */
+	    {"MAIL FROM:<a@b>", "MAIL FROM:<a@b> SIZE=248", 0, true, "the client added SIZE=248"},
+	    {"MAIL FROM:<a@b> SIZE=300 BODY=8BITMIME", "MAIL FROM:<a@b> size=248", 0, true,
+	     "the client sent size=248 where the transcript has SIZE=300; the client left out "
+	     "BODY=8BITMIME"},
+	    {"MAIL FROM:<a@b>", "MAIL FROM: <a@b>", 0, true, NULL},
+	    /* the path decides */
+	    {"MAIL FROM:<a@b>", "MAIL FROM:<c@b>", 0, false, NULL},
+	    {"RCPT TO:<bob@x>", "RCPT TO:<eve@x> NOTIFY=NEVER", 0, false, NULL},
+	    /* other verbs and arguments */
+	    {"QUIT", "RSET", 0, false, NULL},
+	    {"RETR 1", "retr 2", 0, false, NULL},
+	    {"MAILX", "MAIL", 0, false, NULL},
+	    {"EHLO me", "ehlo client.example", 0, true, NULL},
+	    {"HELO me", "EHLO me", 0, false, NULL},
+	    /* message lines are text: compared whole */
+	    {"Subject: hi", "subject: hi", TRANSCRIPT_MATCH_DATA, false, NULL},
+	    {"mail FROM:<a@b>", "mail FROM:<a@b>", TRANSCRIPT_MATCH_DATA, true, NULL},
+	    /* --exact: byte for byte */
+	    {"MAIL FROM:<a@b>", "mail FROM:<a@b>", TRANSCRIPT_MATCH_EXACT, false, NULL},
+	    {"MAIL FROM:<a@b>", "MAIL FROM:<a@b>", TRANSCRIPT_MATCH_EXACT, true, NULL},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct buf note;
 		buf_init(&note, 1024);
-		bool same = transcript_match_sent(&m, cases[i].want, strlen(cases[i].want), cases[i].got,
-						  strlen(cases[i].got), cases[i].flags, &note);
+		bool same =
+		    transcript_match_sent(&m, cases[i].want, strlen(cases[i].want), cases[i].got,
+		                          strlen(cases[i].got), cases[i].flags, &note);
 		if (same != cases[i].same)
 			fail_msg("case %zu (%s / %s): %s", i, cases[i].want, cases[i].got,
-				 same ? "same" : "different");
-		if (cases[i].same && strcmp(note.data ? note.data : "", cases[i].note ? cases[i].note : ""))
-			fail_msg("case %zu: note \"%s\", want \"%s\"", i, note.data ? note.data : "",
-				 cases[i].note ? cases[i].note : "");
+			         same ? "same" : "different");
+		if (cases[i].same &&
+		    strcmp(note.data ? note.data : "", cases[i].note ? cases[i].note : ""))
+			fail_msg("case %zu: note \"%s\", want \"%s\"", i,
+			         note.data ? note.data : "", cases[i].note ? cases[i].note : "");
 		buf_free(&note);
 	}
 	mask_free(&m);
