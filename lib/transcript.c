@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "escape.h"
 #include "mask.h"
+#include "private_file.h"
 
 /* The header, once the file is open. */
 static enum err start(struct transcript_writer *w, int fd, const char *target, const char *proto,
@@ -41,27 +42,16 @@ enum err transcript_open(struct transcript_writer *w, const char *path, const ch
                          const char *proto, bool timestamps, char *errbuf, size_t errsz)
 {
 	memset(w, 0, sizeof(*w));
-	/* Never through a symbolic link planted at the path, never into a
-	 * device or FIFO (O_NONBLOCK: a FIFO must not hang the open), never
-	 * into another user's file; truncated only once all that is known. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
-	struct stat st;
+	/* Never through a link planted at the path, never into a device, a
+	 * FIFO or another user's file; truncated only once all that is known. */
 	const char *why = NULL;
-	if (fd < 0)
-		why = errno == ELOOP ? "it is a symbolic link, not followed" : strerror(errno);
-	else if (fstat(fd, &st) != 0)
+	int fd = private_file_open(path, O_WRONLY, &why);
+	if (fd >= 0 && ftruncate(fd, 0) != 0) {
 		why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (st.st_uid != geteuid())
-		why = "it belongs to another user";
-	else if (fchmod(fd, 0600) != 0 || ftruncate(fd, 0) != 0 ||
-	         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
-		why = strerror(errno);
+		close(fd);
+	}
 	if (why) {
 		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, why);
-		if (fd >= 0)
-			close(fd);
 		return ERR_IO;
 	}
 	return start(w, fd, target, proto, timestamps, path, errbuf, errsz);

@@ -21,6 +21,7 @@
 #include <readline/readline.h>
 #include <openssl/crypto.h>
 
+#include "private_file.h"
 #include "shell.h"
 
 static volatile sig_atomic_t got_sigint;
@@ -205,24 +206,10 @@ char *readline_plain(struct shell *sh, const char *prompt)
  * 0600 whatever it was.  -1 (said once; history off) when it is not. */
 static int history_file(struct shell *sh)
 {
-	int fd = open(sh->history_path,
-	              O_CREAT | O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
-	struct stat st;
 	const char *why = NULL;
-	if (fd < 0)
-		why = errno == ELOOP ? "it is a symbolic link, not followed" : strerror(errno);
-	else if (fstat(fd, &st) != 0)
-		why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (st.st_uid != geteuid())
-		why = "it belongs to another user";
-	else if (fchmod(fd, 0600) != 0) /* an older file may have been readable */
-		why = strerror(errno);
-	if (!why)
-		return fd;
+	int fd = private_file_open(sh->history_path, O_WRONLY | O_APPEND, &why);
 	if (fd >= 0)
-		close(fd);
+		return fd;
 	render_warning(sh, "history file %s: %s; no history is kept", sh->history_path, why);
 	sh->history = false;
 	return -1;
