@@ -5,17 +5,8 @@
 # and smtp://USER@HOST gives `login` its user name.  Nothing listens on
 # 127.0.0.1 port 1: a row that got as far as connecting shows exit 3.
 set -u
-: "${SMTPSH:?SMTPSH must name the smtpsh binary}"
-PY=${PYTHON:-/usr/bin/python3} # not PATH's: a pyenv shim may shadow it
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-cd "$dir"
+. "$here/scripted_server.sh"
 printf '#smtpsh-transcript 1\nR: 220 hi\nS: QUIT\nR: 221 bye\n' >t.txt
 : >afile
 fails=0

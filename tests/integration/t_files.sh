@@ -6,34 +6,11 @@
 # becomes 0600, and the default transcripts are new 0600 files.  (The
 # history file, written only on a terminal, is checked in t_tmux.sh.)
 set -eu
-: "${SMTPSH:?SMTPSH must name the smtpsh binary}"
-PY=${PYTHON:-/usr/bin/python3} # not PATH's: a pyenv shim may shadow it
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-cd "$dir"
+. "$here/scripted_server.sh"
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
-
-start_server() {
-	rm -f port
-	"$PY" "$here/hostile_server.py" normal 0 --idle 15 >port 2>server.err &
-	server_pid=$!
-	for _ in $(seq 100); do [ -s port ] && return 0; sleep 0.05; done
-	echo "t_files: the server did not start"; cat server.err; exit 1
-}
-stop_server() {
-	for _ in $(seq 40); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.05; done
-	kill "$server_pid" 2>/dev/null || true
-	wait "$server_pid" 2>/dev/null || true
-	server_pid=
-}
 
 # ---- a symbolic link planted at the --record path --------------------------
 printf 'precious\n' >victim
@@ -56,7 +33,7 @@ fi
 # ---- an existing record file, readable by all, becomes 0600 -----------------
 printf 'an older transcript\n' >old.txt
 chmod 644 old.txt
-start_server
+start_server hostile_server.py normal 0 --idle 15
 rc=0
 printf 'EHLO me\nQUIT\n' | "$SMTPSH" --color=never --no-history --timeout 5 --record old.txt \
 	"smtp://127.0.0.1:$(head -1 port)" >out 2>err || rc=$?
@@ -70,7 +47,7 @@ grep -q '^S: EHLO me$' old.txt && ! grep -q 'an older transcript' old.txt && ok 
 # (a transcripts directory left readable by all is made private again)
 mkdir -p "$dir/state/smtpsh/transcripts"
 chmod 755 "$dir/state/smtpsh/transcripts"
-start_server
+start_server hostile_server.py normal 0 --idle 15
 rc=0
 printf 'QUIT\n' | env XDG_STATE_HOME="$dir/state" "$SMTPSH" --color=never --no-history --timeout 5 \
 	"smtp://127.0.0.1:$(head -1 port)" >out 2>err || rc=$?

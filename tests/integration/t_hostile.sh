@@ -7,17 +7,8 @@
 # still in step afterwards (the next reply is read as the next reply).
 # Prints one table line per scenario: name, exit, peak RSS, message, verdict.
 set -eu
-: "${SMTPSH:?SMTPSH must name the smtpsh binary}"
-PY=${PYTHON:-/usr/bin/python3} # not PATH's: a pyenv shim may shadow it
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-cd "$dir"
+. "$here/scripted_server.sh"
 [ -x /usr/bin/time ] || { echo "t_hostile: /usr/bin/time is missing (Debian package 'time')"; exit 1; }
 
 # 20 MB is ~5x what the shell needs; sanitizers and valgrind (SMTPSH_SAN=1)
@@ -28,30 +19,7 @@ failed=0      # scenarios that failed
 problems=""   # this scenario's failed checks, one per line
 scenario=""
 
-# start_server SCENARIO: the server's port lands in ./port (first line)
-start_server() {
-	rm -f port
-	"$PY" "$here/hostile_server.py" "$1" 0 --log wire --idle 15 >port 2>server.err &
-	server_pid=$!
-	for _ in $(seq 100); do
-		[ -s port ] && return 0
-		sleep 0.05
-	done
-	echo "t_hostile: the server for $1 did not start:"; cat server.err
-	exit 1
-}
 
-# stop_server: it stops by itself once the client is gone; give it a moment
-# ($server_grace seconds, 2 by default), then stop it by its pid (never by name)
-stop_server() {
-	for _ in $(seq $((${server_grace:-2} * 20))); do
-		kill -0 "$server_pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill "$server_pid" 2>/dev/null || true
-	wait "$server_pid" 2>/dev/null || true
-	server_pid=
-}
 
 # session SCENARIO 'SCRIPT' [PROTO]: run the shell with --timeout $timeout
 # (2 by default); SCRIPT '@FILE' takes the lines from FILE.  Sets rc, kb, ms
@@ -64,7 +32,7 @@ session() {
 	@*) cp "${2#@}" script ;;
 	*) printf '%b' "$2" >script ;;
 	esac
-	start_server "$1"
+	start_server hostile_server.py "$1" 0 --log wire --idle 15
 	t0=$(date +%s%N)
 	rc=0
 	/usr/bin/time -f %M -o rss "$SMTPSH" --color=never --no-history --no-record \

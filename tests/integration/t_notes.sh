@@ -6,17 +6,8 @@
 # "unknown command", not RFC 4954's "line too long or not understood");
 # POP3 "UIDL 1" / "LIST 1" answered without the message number.
 set -eu
-: "${SMTPSH:?SMTPSH must name the smtpsh binary}"
-PY=${PYTHON:-/usr/bin/python3}
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-cd "$dir"
+. "$here/scripted_server.sh"
 fails=0
 current=
 fail() { echo "FAIL: $current: $1"; sed 's/^/    /' out | head -40; fails=$((fails + 1)); }
@@ -30,21 +21,6 @@ before() {
 	[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] || fail "'$1' does not come before '$2'"
 }
 
-start() { # SERVER ARGS...
-	local server=$1
-	shift
-	rm -f port
-	"$PY" "$here/$server" "$@" >port 2>server.err &
-	server_pid=$!
-	for _ in $(seq 100); do [ -s port ] && return 0; sleep 0.05; done
-	echo "t_notes: $server $* did not start"; cat server.err; exit 1
-}
-stop() {
-	for _ in $(seq 40); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.05; done
-	kill "$server_pid" 2>/dev/null || true
-	wait "$server_pid" 2>/dev/null || true
-	server_pid=
-}
 shell() { # URL 'SCRIPT' ARGS...
 	local url=$1 script=$2
 	shift 2
@@ -55,10 +31,10 @@ shell() { # URL 'SCRIPT' ARGS...
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=localhost" \
 	-addext "subjectAltName=IP:127.0.0.1" -keyout self.key -out self.pem 2>/dev/null
 current=538-over-smtps
-start tls_server.py implicit538 self.pem self.key
+start_server tls_server.py implicit538 self.pem self.key
 shell "smtps://127.0.0.1:$(head -1 port)" 'EHLO me\nAUTH PLAIN AGJvYgBzZWNyZXQ=\nQUIT\n' \
 	--cafile self.pem --record 538.txt
-stop
+stop_server
 has '^R: 538 5.7.11'
 has 'hint: TLS is already up on this connection, so STARTTLS cannot help'
 lacks 'STARTTLS first|send STARTTLS'
@@ -74,9 +50,9 @@ has 'hint: the server wants TLS first: send STARTTLS'
 
 # ---- AUTH that the server did not offer ---------------------------------------
 current=auth-not-offered-live
-start hostile_server.py normal 0 --idle 10
+start_server hostile_server.py normal 0 --idle 10
 shell "smtp://127.0.0.1:$(head -1 port)" 'EHLO me\nAUTH PLAIN AGJvYgBzZWNyZXQ=\nQUIT\n'
-stop
+stop_server
 before '^!! the server offers no AUTH: its EHLO reply has no AUTH line' '^S: AUTH PLAIN'
 has '^R: 502 '
 lacks 'AUTH is not available here|out of order'
@@ -93,9 +69,9 @@ lacks 'line too long or not understood'
 
 # ---- POP3: UIDL n / LIST n without the message number -------------------------
 current=pop3-uidl-live
-start hostile_server.py pop3_uidl 0 --idle 10
+start_server hostile_server.py pop3_uidl 0 --idle 10
 shell "pop3://127.0.0.1:$(head -1 port)" 'USER bob\nPASS x\nUIDL 1\nLIST 1\nQUIT\n'
-stop
+stop_server
 has '^!! this answer to UIDL 1 does not start with the message number: RFC 1939 wants "\+OK 1 <unique-id>"'
 has '^!! this answer to LIST 1 does not start with the message number: RFC 1939 wants "\+OK 1 <size>"'
 current=pop3-uidl-good

@@ -6,36 +6,14 @@
 # The server is hostile_server.py's well-behaved `normal` scenario; its log
 # shows what really went over the wire.
 set -eu
-: "${SMTPSH:?SMTPSH must name the smtpsh binary}"
-PY=${PYTHON:-/usr/bin/python3} # not PATH's: a pyenv shim may shadow it
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/scripted_server.sh"
 [ -x /usr/bin/time ] || { echo "t_script_input: /usr/bin/time is missing (Debian package 'time')"; exit 1; }
-dir=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-cd "$dir"
 limit_kb=20480
 [ "${SMTPSH_SAN:-}" = 1 ] && limit_kb=300000 # sanitizers' shadow memory
 fails=0
 fail() { echo "FAIL: $case: $*"; fails=$((fails + 1)); }
 
-start_server() {
-	rm -f port wire
-	"$PY" "$here/hostile_server.py" normal 0 --log wire --idle 15 >port 2>server.err &
-	server_pid=$!
-	for _ in $(seq 100); do [ -s port ] && return 0; sleep 0.05; done
-	echo "t_script_input: the server did not start"; cat server.err; exit 1
-}
-stop_server() {
-	for _ in $(seq 40); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.05; done
-	kill "$server_pid" 2>/dev/null || true
-	wait "$server_pid" 2>/dev/null || true
-	server_pid=
-}
 
 # run CASE ARGS...: smtpsh ARGS against a fresh server, stdin from ./input;
 # sets rc, kb, ms.  A binary without the bound would eat memory without end:
@@ -44,7 +22,7 @@ stop_server() {
 run() {
 	case=$1
 	shift
-	start_server
+	start_server hostile_server.py normal 0 --log wire --idle 15
 	local t0
 	t0=$(date +%s%N)
 	rc=0
@@ -84,7 +62,7 @@ grep -qE '^smtpsh: script line 2 holds a NUL byte' err || fail "no clear line ab
 # the control: the longest line allowed is sent whole
 { printf 'EHLO me\nNOOP '; head -c 65531 /dev/zero | tr '\0' y; printf '\nQUIT\n'; } >input
 case=longest_allowed
-start_server
+start_server hostile_server.py normal 0 --log wire --idle 15
 rc=0
 "$SMTPSH" --color=never --no-history --no-record --timeout 5 "smtp://127.0.0.1:$(head -1 port)" <input >out 2>err || rc=$?
 stop_server

@@ -11,17 +11,8 @@
 # byte by byte by termsafe.py, and must show the hostile part escaped (so
 # that the check cannot pass on output that left it out).
 set -eu
-: "${SMTPSH:?SMTPSH must name the smtpsh binary}"
-PY=${PYTHON:-/usr/bin/python3}
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-cd "$dir"
+. "$here/scripted_server.sh"
 fails=0
 current=
 
@@ -34,21 +25,6 @@ safe() {
 	grep -qF -- "$1" out || fail "'$1' is not in the output"
 }
 
-start() { # SERVER SCENARIO ARGS...: the port lands in ./port
-	local server=$1
-	shift
-	rm -f port
-	"$PY" "$here/$server" "$@" >port 2>server.err &
-	server_pid=$!
-	for _ in $(seq 100); do [ -s port ] && return 0; sleep 0.05; done
-	echo "t_terminal_safe: $server $* did not start"; cat server.err; exit 1
-}
-stop() {
-	for _ in $(seq 40); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.05; done
-	kill "$server_pid" 2>/dev/null || true
-	wait "$server_pid" 2>/dev/null || true
-	server_pid=
-}
 shell() { # URL 'SCRIPT' ARGS...: script mode, stdout and stderr in ./out
 	local url=$1 script=$2
 	shift 2
@@ -58,9 +34,9 @@ shell() { # URL 'SCRIPT' ARGS...: script mode, stdout and stderr in ./out
 
 # ---- status after a hostile greeting -------------------------------------
 current=status-greeting
-start hostile_server.py ansi 0 --idle 10
+start_server hostile_server.py ansi 0 --idle 10
 shell "smtp://127.0.0.1:$(head -1 port)" 'status\nQUIT\n'
-stop
+stop_server
 safe 'banner:     \x1b[31mRED\x1b[0m \x1b]0;pwned\x07'
 
 # ---- certificates ----------------------------------------------------------
@@ -85,9 +61,9 @@ tls_case() { # NAME SCENARIO CERT WANT 'SCRIPT' ARGS...
 	local scenario=$2 cert=$3 want=$4 script=$5 scheme=smtps
 	shift 5
 	[ "$scenario" = cert ] && scheme=smtp
-	start tls_server.py "$scenario" "$cert.pem" "$cert.key"
+	start_server tls_server.py "$scenario" "$cert.pem" "$cert.key"
 	shell "$scheme://127.0.0.1:$(head -1 port)" "$script" "$@"
-	stop
+	stop_server
 	safe "$want"
 }
 tls_case insecure-notes implicit leaf "$CN_SHOWN" 'EHLO me\nQUIT\n' --insecure
@@ -145,11 +121,11 @@ safe 'expected: NOOP \x1b[2J\xe2\x80\xae'
 current=against-divergence
 printf '%s\n' '#smtpsh-transcript 1' '# protocol: smtp' \
 	'R: 220 recorded \x1b]0;rec\x07 \xc2\x9b2J \xe2\x80\xae' 'S: QUIT' 'R: 221 bye' >against.txt
-start hostile_server.py ansi 0 --idle 10
+start_server hostile_server.py ansi 0 --idle 10
 rc=0
 "$SMTPSH" --color=never --no-history --timeout 5 replay --against "smtp://127.0.0.1:$(head -1 port)" \
 	--exact against.txt >out 2>&1 </dev/null || rc=$?
-stop
+stop_server
 safe 'recorded: 220 recorded \x1b]0;rec\x07 \xc2\x9b2J \xe2\x80\xae'
 safe 'live    : 220 \x1b[31mRED\x1b[0m'
 [ "$rc" = 5 ] || fail "exit $rc, want 5 (diverged)"
@@ -158,10 +134,10 @@ current=against-redacted-warning
 printf '%s\n' '#smtpsh-transcript 1' '# protocol: smtp' 'R: 220 mx' 'S: EHLO me' 'R: 250 mx' \
 	'S* AUTH PLAIN \x1b]0;pwned\x07\xc2\x9b\xe2\x80\xae[secret, 12 bytes]' 'R: 235 ok' \
 	'S: QUIT' 'R: 221 bye' >redacted.txt
-start hostile_server.py normal 0 --idle 10
+start_server hostile_server.py normal 0 --idle 10
 "$SMTPSH" --color=never --no-history --timeout 5 replay --against "smtp://127.0.0.1:$(head -1 port)" \
 	redacted.txt >out 2>&1 </dev/null || true
-stop
+stop_server
 safe 'redacted (AUTH PLAIN \x1b]0;pwned\x07\xc2\x9b\xe2\x80\xae[secret, 12 bytes]): set SMTPSH_SECRET_1'
 
 [ "$fails" = 0 ] && echo "terminal-safe: every path escaped the hostile bytes"
