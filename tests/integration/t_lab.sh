@@ -17,7 +17,6 @@ shell_limit=20
 line_timeout=3 # a TLS handshake under valgrind on a loaded machine can take longer
 [ "${SMTPSH_SAN:-}" = 1 ] && shell_limit=90 && line_timeout=15
 dir=$(mktemp -d)
-labpid=
 fails=0
 trap 'stop_lab; rm -rf "$dir"' EXIT
 
@@ -30,40 +29,9 @@ check() { # NAME COMMAND... : PASS when the command succeeds
 	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(echo "$out" | tail -5)"; fi
 }
 
-# A base whose five ports are free: N, N+62, N-60, N-415, N+470.
-base=
-for try in $(seq 1 50); do
-	b=$((20000 + (RANDOM % 400) * 100 + 25))
-	if "$PY" "$CLIENTS" free "$b"; then base=$b; break; fi
-done
-[ -n "$base" ] || { echo "FAIL no free ports"; exit 1; }
-SMTP=$base SUB=$((base + 62)) SMTPS=$((base - 60)) POP3=$((base - 415)) POP3S=$((base + 470))
+lab_options=(--idle-timeout 20 --line-timeout "$line_timeout")
+. "$here/lab_run.sh"
 CA="$dir/lab/ca.pem"
-runs=0
-
-start_lab() { # extra options
-	runs=$((runs + 1))
-	"$SMTPSH" lab --dir "$dir/lab" --port-base "$base" --idle-timeout 20 --line-timeout "$line_timeout" "$@" \
-		>"$dir/out.$runs" 2>&1 &
-	labpid=$!
-	if ! "$PY" "$CLIENTS" wait "$SMTP" "$SUB" "$SMTPS" "$POP3" "$POP3S" >/dev/null; then
-		echo "FAIL the lab did not start:"
-		sed 's/^/    /' "$dir/out.$runs"
-		exit 1
-	fi
-}
-
-stop_lab() {
-	[ -n "$labpid" ] || return 0
-	kill -TERM "$labpid" 2>/dev/null
-	local rc=0
-	wait "$labpid" || rc=$?
-	labpid=
-	if [ "$rc" != 0 ]; then # a crash, or a sanitizer report under SAN=1
-		fail "lab run $runs exited with $rc" "$(tail -20 "$dir/out.$runs")"
-	fi
-	return $rc
-}
 
 swaks_send() { # PORT USER SECRET [swaks options]
 	local port=$1 user=$2 secret=$3

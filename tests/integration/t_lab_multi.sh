@@ -15,21 +15,14 @@ CLIENTS="$here/lab_clients.py"
 MULTI="$here/lab_multi.py"
 SMTP_SOURCE=${SMTP_SOURCE:-/usr/sbin/smtp-source}
 dir=$(mktemp -d)
-labpid=
 fails=0
 trap 'stop_lab; rm -rf "$dir"' EXIT
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1${2:+: $2}"; fails=$((fails + 1)); }
 
-base=
-for try in $(seq 1 50); do
-	b=$((20000 + (RANDOM % 400) * 100 + 25))
-	if "$PY" "$CLIENTS" free "$b"; then base=$b; break; fi
-done
-[ -n "$base" ] || { echo "FAIL no free ports"; exit 1; }
-SMTP=$base SUB=$((base + 62)) SMTPS=$((base - 60)) POP3=$((base - 415)) POP3S=$((base + 470))
-runs=0
+lab_options=(--users "$dir/users" --idle-timeout 60 --line-timeout 30)
+. "$here/lab_run.sh"
 
 # carol's secrets are what the log must never show.
 PW='Carol-S3cret-pw'
@@ -37,27 +30,6 @@ PLAIN_B64=$(printf '\0carol\0%s' "$PW" | base64 -w0)
 USER_B64=$(printf 'carol' | base64 -w0)
 PW_B64=$(printf '%s' "$PW" | base64 -w0)
 printf 'alice:alice-pw\nbob:bob-pw\ncarol:%s:carolcode9876543\n' "$PW" >"$dir/users"
-
-start_lab() { # extra options
-	runs=$((runs + 1))
-	"$SMTPSH" lab --dir "$dir/lab" --users "$dir/users" --port-base "$base" --idle-timeout 60 \
-		--line-timeout 30 "$@" >"$dir/out.$runs" 2>&1 &
-	labpid=$!
-	if ! "$PY" "$CLIENTS" wait "$SMTP" "$SUB" "$SMTPS" "$POP3" "$POP3S" >/dev/null; then
-		echo "FAIL the lab did not start:"
-		sed 's/^/    /' "$dir/out.$runs"
-		exit 1
-	fi
-}
-
-stop_lab() {
-	[ -n "$labpid" ] || return 0
-	kill -TERM "$labpid" 2>/dev/null
-	local rc=0
-	wait "$labpid" || rc=$?
-	labpid=
-	[ "$rc" = 0 ] || fail "lab run $runs exited with $rc" "$(tail -20 "$dir/out.$runs")"
-}
 
 stored() { find "$dir/lab/mail/carol/new" -type f 2>/dev/null | wc -l; }
 
