@@ -27,9 +27,10 @@
 #include "shell.h"
 #include "text.h"
 
+/* The client: lib/conn does the non-blocking I/O with its deadlines (a
+ * client that never reads cannot hold serve for ever); serve adds lines. */
 struct peer {
-	int fd;
-	SSL *ssl;
+	struct conn conn; /* conn.ctx stays NULL: the SSL_CTX is serve's */
 	char in[65536 + 2];
 	size_t have;
 	int timeout_ms;
@@ -43,18 +44,6 @@ enum io {
 	IO_LONG,    /* a line past 64 KiB */
 };
 
-/* The socket is non-blocking and every wait is a poll() bounded by
- * --timeout: a client that never reads, or never says ClientHello,
- * cannot hold serve for ever.  False when the time ran out. */
-static bool peer_wait(struct peer *p, short events)
-{
-	struct pollfd pfd = {.fd = p->fd, .events = events};
-	int r;
-	while ((r = poll(&pfd, 1, p->timeout_ms)) < 0 && errno == EINTR)
-		;
-	return r > 0;
-}
-
 /* What to wait for after an SSL call failed with e; 0 when it is not
  * a matter of waiting. */
 static short ssl_wants(int e)
@@ -64,33 +53,8 @@ static short ssl_wants(int e)
 
 static enum io peer_write(struct peer *p, const char *s, size_t n)
 {
-	while (n > 0) {
-		size_t done = 0;
-		if (p->ssl) {
-			int r = SSL_write_ex(p->ssl, s, n, &done);
-			if (!r) {
-				short ev = ssl_wants(SSL_get_error(p->ssl, r));
-				if (!ev)
-					return IO_CLOSED;
-				if (!peer_wait(p, ev))
-					return IO_TIMEOUT;
-				continue;
-			}
-		} else {
-			ssize_t w = send(p->fd, s, n, MSG_NOSIGNAL);
-			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-				if (!peer_wait(p, POLLOUT))
-					return IO_TIMEOUT;
-				continue;
-			}
-			if (w <= 0)
-				return IO_CLOSED;
-			done = (size_t)w;
-		}
-		s += done;
-		n -= done;
-	}
-	return IO_OK;
+	enum err e = conn_write(&p->conn, s, n, p->timeout_ms);
+	return e == ERR_OK ? IO_OK : e == ERR_TIMEOUT ? IO_TIMEOUT : IO_CLOSED;
 }
 
 /* One line from the client into line (without CRLF). */
@@ -108,28 +72,14 @@ static enum io peer_read_line(struct peer *p, struct buf *line)
 		}
 		if (p->have >= sizeof(p->in) - 1)
 			return IO_LONG;
-		char *at = p->in + p->have;
-		size_t room = sizeof(p->in) - 1 - p->have, got = 0;
-		if (p->ssl) {
-			int r = SSL_read_ex(p->ssl, at, room, &got);
-			if (!r) {
-				short ev = ssl_wants(SSL_get_error(p->ssl, r));
-				if (!ev)
-					return IO_CLOSED;
-				if (!peer_wait(p, ev))
-					return IO_TIMEOUT;
-				continue;
-			}
-		} else {
-			ssize_t r = read(p->fd, at, room);
-			if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-				if (!peer_wait(p, POLLIN))
-					return IO_TIMEOUT;
-				continue;
-			}
-			if (r <= 0)
-				return IO_CLOSED;
-			got = (size_t)r;
+		size_t got = 0;
+		if (conn_read(&p->conn, p->in + p->have, sizeof(p->in) - 1 - p->have, &got) !=
+		    ERR_OK)
+			return IO_CLOSED;
+		if (!got) {
+			enum err e = conn_wait_readable(&p->conn, p->timeout_ms);
+			if (e != ERR_OK)
+				return e == ERR_TIMEOUT ? IO_TIMEOUT : IO_CLOSED;
 		}
 		p->have += got;
 	}
@@ -141,21 +91,21 @@ static bool peer_tls(struct peer *p, SSL_CTX *ctx, struct shell *sh)
 		render_warning(sh, "the client sent %zu bytes before the TLS handshake", p->have);
 		p->have = 0;
 	}
-	p->ssl = SSL_new(ctx);
-	SSL_set_fd(p->ssl, p->fd);
+	SSL *ssl = p->conn.ssl = SSL_new(ctx);
+	SSL_set_fd(ssl, p->conn.fd);
 	struct timespec t0, t;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		ERR_clear_error();
-		int r = SSL_accept(p->ssl);
+		int r = SSL_accept(ssl);
 		if (r == 1)
 			break;
-		short ev = ssl_wants(SSL_get_error(p->ssl, r));
+		short ev = ssl_wants(SSL_get_error(ssl, r));
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		long spent = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
 		/* the whole handshake within --timeout, not each step */
 		if (ev && spent < p->timeout_ms) {
-			struct pollfd pfd = {.fd = p->fd, .events = ev};
+			struct pollfd pfd = {.fd = p->conn.fd, .events = ev};
 			poll(&pfd, 1, (int)(p->timeout_ms - spent));
 			continue;
 		}
@@ -171,8 +121,8 @@ static bool peer_tls(struct peer *p, SSL_CTX *ctx, struct shell *sh)
 		}
 		return false;
 	}
-	render_event(sh, "TLS established with the client: %s, %s", SSL_get_version(p->ssl),
-	             SSL_get_cipher_name(p->ssl));
+	render_event(sh, "TLS established with the client: %s, %s", SSL_get_version(ssl),
+	             SSL_get_cipher_name(ssl));
 	return true;
 }
 
@@ -386,14 +336,14 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	        ntohs(sa.sin_port));
 	fflush(sh->out);
 	sv.peer.timeout_ms = sh->timeout_s * 1000;
-	sv.peer.fd = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+	sv.peer.conn.fd = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
 	close(ls);
 	ls = -1;
-	if (sv.peer.fd < 0) {
+	if (sv.peer.conn.fd < 0) {
 		rc = EXIT_PROTOCOL;
 		goto done;
 	}
-	fcntl(sv.peer.fd, F_SETFL, fcntl(sv.peer.fd, F_GETFL) | O_NONBLOCK);
+	fcntl(sv.peer.conn.fd, F_SETFL, fcntl(sv.peer.conn.fd, F_GETFL) | O_NONBLOCK);
 	/* SSL_write on a connection the client closed raises SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
 	render_event(sh, "client connected");
@@ -472,11 +422,7 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	render_event(sh, "client %s the transcript: %u line%s matched, %u differed",
 	             rc == EXIT_OK ? "followed" : "did not follow", sv.matched,
 	             sv.matched == 1 ? "" : "s", sv.mismatches);
-	if (sv.peer.ssl) {
-		SSL_shutdown(sv.peer.ssl);
-		SSL_free(sv.peer.ssl);
-	}
-	close(sv.peer.fd);
+	conn_close(&sv.peer.conn);
 	mask_free(&sv.mask);
 	buf_free(&sv.line);
 done:
