@@ -137,6 +137,16 @@ static int subcommand_playback(int argc, char **argv, bool step)
 }
 
 /* `smtpsh serve FILE [--port N] [--cert F --key F] [--exact] [--timeout S]` */
+/* A whole number from lo to hi written in digits only ("+5", " 5", "5s"
+ * and "" are not), into *v. */
+static bool whole_number(const char *s, long lo, long hi, long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return isdigit((unsigned char)s[0]) && !*end && !errno && *v >= lo && *v <= hi;
+}
+
 static int subcommand_serve(int argc, char **argv)
 {
 	static struct shell sh;
@@ -148,9 +158,8 @@ static int subcommand_serve(int argc, char **argv)
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
 		if (!strcmp(a, "--port") && more) {
-			char *end;
-			long v = strtol(argv[++i], &end, 10);
-			if (!isdigit((unsigned char)argv[i][0]) || *end || v > 65535) {
+			long v;
+			if (!whole_number(argv[++i], 0, 65535, &v)) {
 				fprintf(stderr,
 				        "smtpsh serve: bad port '%s': a number from 0 (any free "
 				        "port) to 65535\n",
@@ -163,9 +172,8 @@ static int subcommand_serve(int argc, char **argv)
 		} else if (!strcmp(a, "--key") && more) {
 			key = argv[++i];
 		} else if (!strcmp(a, "--timeout") && more) {
-			char *end;
-			long v = strtol(argv[++i], &end, 10);
-			if (!isdigit((unsigned char)argv[i][0]) || *end || v < 1 || v > 3600) {
+			long v;
+			if (!whole_number(argv[++i], 1, 3600, &v)) {
 				fprintf(stderr,
 				        "smtpsh serve: --timeout wants seconds from 1 to 3600, not "
 				        "'%s'\n",
@@ -298,9 +306,8 @@ int main(int argc, char **argv)
 			sh.family = c == '4' ? AF_INET : AF_INET6;
 			break;
 		case 't': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > 3600) {
+			long v;
+			if (!whole_number(optarg, 1, 3600, &v)) {
 				fprintf(
 				    stderr,
 				    "smtpsh: --timeout wants seconds from 1 to 3600, not '%s'\n",
