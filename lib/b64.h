@@ -8,13 +8,13 @@
 #include "err.h"
 
 /* Appends the padded base64 of p[0..n) (no line breaks) to out.
- * Returns ERR_NOMEM, out unchanged, when it does not fit out's max. */
-enum err b64_encode(struct buf *out, const void *p, size_t n);
+ * Returns SMTPSH_ENOMEM, out unchanged, when it does not fit out's max. */
+enum smtpsh_err b64_encode(struct buf *out, const void *p, size_t n);
 /* Appends the decoded bytes to out.  Accepts input with or without '='
- * padding; surrounding spaces are ignored.  Returns ERR_INVALID for a
+ * padding; surrounding spaces are ignored.  Returns SMTPSH_EINVAL for a
  * character outside the alphabet, misplaced padding or an impossible
- * length (1 mod 4), ERR_NOMEM when the result does not fit out's max;
+ * length (1 mod 4), SMTPSH_ENOMEM when the result does not fit out's max;
  * out is unchanged then.  The result may contain NUL bytes. */
-enum err b64_decode(struct buf *out, const char *s, size_t n);
+enum smtpsh_err b64_decode(struct buf *out, const char *s, size_t n);
 
 #endif

@@ -33,12 +33,12 @@ static long long now_ms(void)
 }
 
 /* Non-blocking connect bounded by timeout_ms. */
-static enum err connect_one(struct conn *c, const struct addrinfo *ai, int timeout_ms)
+static enum smtpsh_err connect_one(struct conn *c, const struct addrinfo *ai, int timeout_ms)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd < 0) {
 		snprintf(c->err, sizeof(c->err), "cannot create a socket: %s", strerror(errno));
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
 	int fl = fcntl(fd, F_GETFL);
 	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
@@ -48,7 +48,7 @@ static enum err connect_one(struct conn *c, const struct addrinfo *ai, int timeo
 		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s", c->addr,
 		         c->port, strerror(errno));
 		close(fd);
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
 	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 	int n;
@@ -60,7 +60,7 @@ static enum err connect_one(struct conn *c, const struct addrinfo *ai, int timeo
 		         "no answer from %s port %u within %d s (connect timeout)", c->addr,
 		         c->port, timeout_ms / 1000);
 		close(fd);
-		return ERR_TIMEOUT;
+		return SMTPSH_ETIMEOUT;
 	}
 	int soerr = 0;
 	socklen_t len = sizeof(soerr);
@@ -70,17 +70,18 @@ static enum err connect_one(struct conn *c, const struct addrinfo *ai, int timeo
 		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s%s", c->addr,
 		         c->port, strerror(e), e == ECONNREFUSED ? " (nothing listens there)" : "");
 		close(fd);
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
 connected:;
 	int one = 1;
 	/* Lines are typed one at a time: send each at once. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->fd = fd;
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
-enum err conn_connect(struct conn *c, const char *host, unsigned port, int family, int timeout_ms)
+enum smtpsh_err conn_connect(struct conn *c, const char *host, unsigned port, int family,
+                             int timeout_ms)
 {
 	struct addrinfo hints = {0}, *res = NULL;
 	char portstr[16];
@@ -96,9 +97,9 @@ enum err conn_connect(struct conn *c, const char *host, unsigned port, int famil
 		         : family == AF_INET6 ? " (IPv6)"
 		                              : "",
 		         rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
-	enum err e = ERR_IO;
+	enum smtpsh_err e = SMTPSH_EIO;
 	long long deadline = now_ms() + timeout_ms;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 		void *a = ai->ai_family == AF_INET6
@@ -109,19 +110,19 @@ enum err conn_connect(struct conn *c, const char *host, unsigned port, int famil
 		if (left <= 0)
 			break;
 		e = connect_one(c, ai, (int)left);
-		if (e == ERR_OK)
+		if (e == SMTPSH_OK)
 			break;
 	}
 	freeaddrinfo(res);
 	return e;
 }
 
-enum err conn_wait_readable(struct conn *c, int timeout_ms)
+enum smtpsh_err conn_wait_readable(struct conn *c, int timeout_ms)
 {
 	if (c->fd < 0)
-		return ERR_CLOSED;
+		return SMTPSH_ECLOSED;
 	if (conn_pending(c))
-		return ERR_OK;
+		return SMTPSH_OK;
 	struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
 	int n;
 	do
@@ -129,9 +130,9 @@ enum err conn_wait_readable(struct conn *c, int timeout_ms)
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		snprintf(c->err, sizeof(c->err), "poll: %s", strerror(errno));
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
-	return n == 0 ? ERR_TIMEOUT : ERR_OK;
+	return n == 0 ? SMTPSH_ETIMEOUT : SMTPSH_OK;
 }
 
 /* Acknowledge at once what arrives: a server whose Nagle holds its reply
@@ -148,34 +149,34 @@ bool conn_pending(const struct conn *c)
 	return c->ssl && SSL_pending(c->ssl) > 0;
 }
 
-enum err conn_read(struct conn *c, void *p, size_t n, size_t *got)
+enum smtpsh_err conn_read(struct conn *c, void *p, size_t n, size_t *got)
 {
 	*got = 0;
 	if (c->fd < 0)
-		return ERR_CLOSED;
+		return SMTPSH_ECLOSED;
 	if (c->ssl) {
 		size_t r = 0;
 		ERR_clear_error();
 		quickack(c);
 		if (SSL_read_ex(c->ssl, p, n, &r)) {
 			*got = r;
-			return ERR_OK;
+			return SMTPSH_OK;
 		}
 		int se = SSL_get_error(c->ssl, 0);
 		if (se == SSL_ERROR_WANT_READ || se == SSL_ERROR_WANT_WRITE)
-			return ERR_OK;
+			return SMTPSH_OK;
 		if (se == SSL_ERROR_ZERO_RETURN)
-			return ERR_CLOSED;
+			return SMTPSH_ECLOSED;
 		if (se == SSL_ERROR_SYSCALL && errno == 0) {
 			snprintf(c->err, sizeof(c->err),
 			         "the server closed the connection without a TLS close_notify");
-			return ERR_CLOSED;
+			return SMTPSH_ECLOSED;
 		}
 		snprintf(c->err, sizeof(c->err), "TLS read failed: %s",
 		         ERR_reason_error_string(ERR_peek_last_error())
 		             ? ERR_reason_error_string(ERR_peek_last_error())
 		             : strerror(errno));
-		return ERR_TLS;
+		return SMTPSH_ETLS;
 	}
 	ssize_t r;
 	quickack(c);
@@ -184,22 +185,22 @@ enum err conn_read(struct conn *c, void *p, size_t n, size_t *got)
 	while (r < 0 && errno == EINTR);
 	if (r > 0) {
 		*got = (size_t)r;
-		return ERR_OK;
+		return SMTPSH_OK;
 	}
 	if (r == 0)
-		return ERR_CLOSED;
+		return SMTPSH_ECLOSED;
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		return ERR_OK;
+		return SMTPSH_OK;
 	snprintf(c->err, sizeof(c->err), "read from %s port %u: %s", c->addr, c->port,
 	         strerror(errno));
-	return errno == ECONNRESET ? ERR_CLOSED : ERR_IO;
+	return errno == ECONNRESET ? SMTPSH_ECLOSED : SMTPSH_EIO;
 }
 
-enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
+enum smtpsh_err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
 {
 	const char *s = p;
 	if (c->fd < 0)
-		return ERR_CLOSED;
+		return SMTPSH_ECLOSED;
 	/* One deadline for the whole buffer: a server that takes a byte now
 	 * and then must not stretch a line's write without end. */
 	long long deadline = now_ms() + timeout_ms;
@@ -215,7 +216,7 @@ enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
 				int se = SSL_get_error(c->ssl, 0);
 				if (se != SSL_ERROR_WANT_WRITE && se != SSL_ERROR_WANT_READ) {
 					snprintf(c->err, sizeof(c->err), "TLS write failed");
-					return ERR_TLS;
+					return SMTPSH_ETLS;
 				}
 				if (se == SSL_ERROR_WANT_READ)
 					wait_for = POLLIN;
@@ -240,22 +241,22 @@ enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
 				continue;
 			if (r < 0) {
 				snprintf(c->err, sizeof(c->err), "poll: %s", strerror(errno));
-				return ERR_IO;
+				return SMTPSH_EIO;
 			}
 			if (r == 0) {
 				snprintf(c->err, sizeof(c->err),
 				         "the server stopped reading: %zu bytes still unsent after "
 				         "%d s (write timeout)",
 				         n, timeout_ms / 1000);
-				return ERR_TIMEOUT;
+				return SMTPSH_ETIMEOUT;
 			}
 			continue;
 		}
 		snprintf(c->err, sizeof(c->err), "write to %s port %u: %s", c->addr, c->port,
 		         strerror(errno));
-		return (errno == EPIPE || errno == ECONNRESET) ? ERR_CLOSED : ERR_IO;
+		return (errno == EPIPE || errno == ECONNRESET) ? SMTPSH_ECLOSED : SMTPSH_EIO;
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 void conn_close(struct conn *c)

@@ -23,19 +23,20 @@ struct conn {
 void conn_init(struct conn *c);
 /* Resolves host (family AF_UNSPEC, AF_INET or AF_INET6) and connects to
  * the first address that answers within timeout_ms each.  Errors:
- * ERR_INVALID (unknown host), ERR_IO (refused, unreachable), ERR_TIMEOUT. */
-enum err conn_connect(struct conn *c, const char *host, unsigned port, int family, int timeout_ms);
+ * SMTPSH_EINVAL (unknown host), SMTPSH_EIO (refused, unreachable), SMTPSH_ETIMEOUT. */
+enum smtpsh_err conn_connect(struct conn *c, const char *host, unsigned port, int family,
+                             int timeout_ms);
 /* Reads what is available without blocking.  *got = 0 means nothing yet.
- * Errors: ERR_CLOSED (orderly close), ERR_IO, ERR_TLS. */
-enum err conn_read(struct conn *c, void *p, size_t n, size_t *got);
-/* Waits until readable (or TLS has buffered data).  ERR_TIMEOUT after
- * timeout_ms (negative: forever), ERR_OK when something can be read. */
-enum err conn_wait_readable(struct conn *c, int timeout_ms);
+ * Errors: SMTPSH_ECLOSED (orderly close), SMTPSH_EIO, SMTPSH_ETLS. */
+enum smtpsh_err conn_read(struct conn *c, void *p, size_t n, size_t *got);
+/* Waits until readable (or TLS has buffered data).  SMTPSH_ETIMEOUT after
+ * timeout_ms (negative: forever), SMTPSH_OK when something can be read. */
+enum smtpsh_err conn_wait_readable(struct conn *c, int timeout_ms);
 /* Writes everything within timeout_ms (one deadline for the whole buffer).
- * Errors: ERR_IO, ERR_CLOSED, ERR_TIMEOUT, ERR_TLS.  After an error part
+ * Errors: SMTPSH_EIO, SMTPSH_ECLOSED, SMTPSH_ETIMEOUT, SMTPSH_ETLS.  After an error part
  * of the buffer may have gone out: the byte stream is broken and the
  * connection must be closed, never written to again. */
-enum err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms);
+enum smtpsh_err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms);
 /* True when TLS holds decrypted bytes not yet read (poll() cannot see them). */
 bool conn_pending(const struct conn *c);
 void conn_close(struct conn *c);

@@ -1,18 +1,38 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "err.h"
 
-const char *err_name(enum err e)
+#include <stdarg.h>
+#include <stdio.h>
+
+const char *smtpsh_err_name(enum smtpsh_err e)
 {
 	switch (e) {
-	case ERR_OK: return "ok";
-	case ERR_NOMEM: return "out of memory";
-	case ERR_IO: return "i/o error";
-	case ERR_CLOSED: return "connection closed";
-	case ERR_TIMEOUT: return "timeout";
-	case ERR_PROTOCOL: return "protocol error";
-	case ERR_TLS: return "tls error";
-	case ERR_INVALID: return "invalid input";
-	case ERR_BADSTATE: return "wrong state";
+	case SMTPSH_OK: return "ok";
+	case SMTPSH_ENOMEM: return "out of memory";
+	case SMTPSH_EIO: return "i/o error";
+	case SMTPSH_ECLOSED: return "connection closed";
+	case SMTPSH_ETIMEOUT: return "timeout";
+	case SMTPSH_EPROTO: return "protocol error";
+	case SMTPSH_ETLS: return "tls error";
+	case SMTPSH_EINVAL: return "invalid input";
+	case SMTPSH_ESTATE: return "wrong state";
 	}
 	return "unknown error";
+}
+
+enum smtpsh_err smtpsh_fail(struct smtpsh_msg *msg, enum smtpsh_err code, const char *fmt, ...)
+{
+	if (msg) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg->text, sizeof msg->text, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+void smtpsh_msg_clear(struct smtpsh_msg *msg)
+{
+	if (msg)
+		msg->text[0] = '\0';
 }

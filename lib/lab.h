@@ -116,12 +116,12 @@ struct lab_users {
 };
 
 /* alice:alice-pw:alicecode1234567 and bob:bob-pw:bobcode123456789. */
-enum err lab_users_defaults(struct lab_users *u);
+enum smtpsh_err lab_users_defaults(struct lab_users *u);
 /* One "name:password[:authcode]" per line; '#' comments and blank lines
  * are skipped.  Names: letters, digits, '.', '-', '_' (they are mailbox
- * directories).  ERR_INVALID with the line and the reason in why. */
-enum err lab_users_parse(struct lab_users *u, const char *text, char *why, size_t whyn);
-enum err lab_users_load(struct lab_users *u, const char *path, char *why, size_t whyn);
+ * directories).  SMTPSH_EINVAL with the line and the reason in why. */
+enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, char *why, size_t whyn);
+enum smtpsh_err lab_users_load(struct lab_users *u, const char *path, char *why, size_t whyn);
 void lab_users_free(struct lab_users *u); /* wipes the secrets */
 /* Case-insensitive, as Postfix's virtual mailbox lookups. */
 const struct lab_user *lab_users_find(const struct lab_users *u, const char *name);
@@ -234,8 +234,8 @@ struct lab_fault {
 	unsigned delay_ms;        /* the sum of the slow hits */
 };
 
-/* ERR_INVALID with a sentence in why.  An empty spec gives no rules. */
-enum err lab_faults_parse(struct lab_faults *f, const char *spec, char *why, size_t whyn);
+/* SMTPSH_EINVAL with a sentence in why.  An empty spec gives no rules. */
+enum smtpsh_err lab_faults_parse(struct lab_faults *f, const char *spec, char *why, size_t whyn);
 /* The spec back in canonical form ("seed=7,451@RCPT:30%"). */
 void lab_faults_format(const struct lab_faults *f, char *out, size_t n);
 /* What to inject before answering verb (upper case) in protocol p. */
@@ -529,9 +529,9 @@ struct lab_store {
 	unsigned long delivered; /* messages committed since start */
 };
 
-enum err lab_store_open(struct lab_store *st, const char *dir, char *why, size_t whyn);
+enum smtpsh_err lab_store_open(struct lab_store *st, const char *dir, char *why, size_t whyn);
 /* Creates DIR/mail/USER/{tmp,new,cur}. */
-enum err lab_store_add_user(struct lab_store *st, const char *user);
+enum smtpsh_err lab_store_add_user(struct lab_store *st, const char *user);
 
 struct lab_spool {
 	int fd;
@@ -543,9 +543,9 @@ struct lab_spool {
 	struct buf pending; /* written in blocks */
 	bool failed;
 };
-enum err lab_spool_begin(struct lab_store *st, struct lab_spool *sp);
+enum smtpsh_err lab_spool_begin(struct lab_store *st, struct lab_spool *sp);
 /* Appends text (LF line ends). */
-enum err lab_spool_write(struct lab_spool *sp, const char *p, size_t n);
+enum smtpsh_err lab_spool_write(struct lab_spool *sp, const char *p, size_t n);
 void lab_spool_abort(struct lab_spool *sp);
 
 /* One message of a commit batch. */
@@ -581,7 +581,7 @@ struct lab_tls_files {
 };
 /* Makes a lab CA and a server certificate (SANs 127.0.0.1, ::1,
  * localhost, lab.smtpsh.test) under dir unless valid ones are there. */
-enum err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *why, size_t whyn);
+enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *why, size_t whyn);
 /* A server SSL_CTX (returned as void * to keep OpenSSL out of this
  * header); NULL with why on failure. */
 void *lab_tls_server_ctx(const struct lab_tls_files *f, char *why, size_t whyn);
@@ -621,8 +621,8 @@ struct lab_stats {
 struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why, size_t whyn);
 const struct lab_tls_files *lab_server_tls(const struct lab_server *s);
 unsigned lab_server_port(const struct lab_server *s, enum lab_service svc);
-/* Runs until lab_server_stop().  ERR_IO when the loop itself fails. */
-enum err lab_server_run(struct lab_server *s);
+/* Runs until lab_server_stop().  SMTPSH_EIO when the loop itself fails. */
+enum smtpsh_err lab_server_run(struct lab_server *s);
 /* Async-signal-safe: makes lab_server_run return soon. */
 void lab_server_stop(struct lab_server *s);
 void lab_server_stats(const struct lab_server *s, struct lab_stats *st);

@@ -116,16 +116,16 @@ static bool parse_item(struct lab_fault_rule *r, char *item, const char **reason
 	return true;
 }
 
-enum err lab_faults_parse(struct lab_faults *f, const char *spec, char *why, size_t whyn)
+enum smtpsh_err lab_faults_parse(struct lab_faults *f, const char *spec, char *why, size_t whyn)
 {
 	memset(f, 0, sizeof(*f));
 	f->seed = 1;
 	if (!spec)
-		return ERR_OK;
+		return SMTPSH_OK;
 	char copy[1024];
 	if (strlen(spec) >= sizeof(copy)) {
 		snprintf(why, whyn, "the fault spec is longer than %zu bytes", sizeof(copy) - 1);
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
 	strcpy(copy, spec);
 	char *save = NULL;
@@ -145,23 +145,23 @@ enum err lab_faults_parse(struct lab_faults *f, const char *spec, char *why, siz
 			unsigned long long seed = strtoull(item + 5, &end, 10);
 			if (end == item + 5 || *end || errno) {
 				snprintf(why, whyn, "'%s': seed=N takes a decimal number", shown);
-				return ERR_INVALID;
+				return SMTPSH_EINVAL;
 			}
 			f->seed = seed;
 			continue;
 		}
 		if (f->n == LAB_FAULT_RULES) {
 			snprintf(why, whyn, "at most %d fault rules", LAB_FAULT_RULES);
-			return ERR_INVALID;
+			return SMTPSH_EINVAL;
 		}
 		const char *reason = NULL;
 		if (!parse_item(&f->rules[f->n], item, &reason)) {
 			snprintf(why, whyn, "'%s': %s", shown, reason);
-			return ERR_INVALID;
+			return SMTPSH_EINVAL;
 		}
 		f->n++;
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 void lab_faults_format(const struct lab_faults *f, char *out, size_t n)

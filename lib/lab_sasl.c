@@ -85,7 +85,7 @@ static bool decode_b64(const char *s, size_t n, struct buf *dec)
 {
 	if (n == 1 && s[0] == '=')
 		return true; /* RFC 4954, RFC 5034: "=" is an empty response */
-	return b64_decode(dec, s, n) == ERR_OK;
+	return b64_decode(dec, s, n) == SMTPSH_OK;
 }
 
 /* CRAM-MD5's challenge: a unique <random.clock@host>, in base64. */
@@ -99,7 +99,7 @@ static void make_challenge(struct lab_sasl *x)
 	         rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], (long long)time(NULL), x->host);
 	struct buf b;
 	buf_init(&b, sizeof(x->challenge) - 1);
-	if (b64_encode(&b, raw, strlen(raw)) == ERR_OK)
+	if (b64_encode(&b, raw, strlen(raw)) == SMTPSH_OK)
 		snprintf(x->challenge, sizeof(x->challenge), "%s", b.data);
 	buf_free(&b);
 }

@@ -241,13 +241,13 @@ static void update_interest(struct conn *c)
 static bool hook_data_begin(void *ctx, struct lab_smtp *s)
 {
 	struct conn *c = ctx;
-	if (lab_spool_begin(&c->srv->store, &c->spool) != ERR_OK)
+	if (lab_spool_begin(&c->srv->store, &c->spool) != SMTPSH_OK)
 		return false;
 	c->spool_open = true;
 	struct buf trace;
 	buf_init(&trace, 4096);
 	bool ok = lab_smtp_trace(s, c->spool.id, time(NULL), &trace) &&
-	          lab_spool_write(&c->spool, trace.data, trace.len) == ERR_OK;
+	          lab_spool_write(&c->spool, trace.data, trace.len) == SMTPSH_OK;
 	buf_free(&trace);
 	if (!ok) {
 		lab_spool_abort(&c->spool);
@@ -259,8 +259,8 @@ static bool hook_data_begin(void *ctx, struct lab_smtp *s)
 static bool hook_data_line(void *ctx, const char *line, size_t n)
 {
 	struct conn *c = ctx;
-	return c->spool_open && lab_spool_write(&c->spool, line, n) == ERR_OK &&
-	       lab_spool_write(&c->spool, "\n", 1) == ERR_OK;
+	return c->spool_open && lab_spool_write(&c->spool, line, n) == SMTPSH_OK &&
+	       lab_spool_write(&c->spool, "\n", 1) == SMTPSH_OK;
 }
 
 static void hook_data_abort(void *ctx)
@@ -1091,15 +1091,15 @@ struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why
 		         lab_port_base_min(), lab_port_base_max());
 		goto fail;
 	}
-	if (lab_store_open(&srv->store, cfg->dir, why, whyn) != ERR_OK)
+	if (lab_store_open(&srv->store, cfg->dir, why, whyn) != SMTPSH_OK)
 		goto fail;
 	for (size_t i = 0; i < cfg->users->n; i++)
-		if (lab_store_add_user(&srv->store, cfg->users->v[i].name) != ERR_OK) {
+		if (lab_store_add_user(&srv->store, cfg->users->v[i].name) != SMTPSH_OK) {
 			snprintf(why, whyn, "cannot create the mailbox of %s under %s/mail",
 			         cfg->users->v[i].name, cfg->dir);
 			goto fail;
 		}
-	if (lab_tls_ensure(cfg->dir, &srv->tls, why, whyn) != ERR_OK)
+	if (lab_tls_ensure(cfg->dir, &srv->tls, why, whyn) != SMTPSH_OK)
 		goto fail;
 	srv->ssl_ctx = lab_tls_server_ctx(&srv->tls, why, whyn);
 	if (!srv->ssl_ctx)
@@ -1219,7 +1219,7 @@ static void shutdown_all(struct lab_server *srv)
 	reap(srv);
 }
 
-enum err lab_server_run(struct lab_server *srv)
+enum smtpsh_err lab_server_run(struct lab_server *srv)
 {
 	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
 	sigemptyset(&ign.sa_mask);
@@ -1228,7 +1228,7 @@ enum err lab_server_run(struct lab_server *srv)
 	logf_srv(srv, "listening: smtp %u, submission %u, smtps %u, pop3 %u, pop3s %u",
 	         srv->ports[LAB_SVC_SMTP], srv->ports[LAB_SVC_SUBMISSION],
 	         srv->ports[LAB_SVC_SMTPS], srv->ports[LAB_SVC_POP3], srv->ports[LAB_SVC_POP3S]);
-	enum err result = ERR_OK;
+	enum smtpsh_err result = SMTPSH_OK;
 	struct epoll_event evs[256];
 	int64_t last_tick = 0;
 	srv->now = now_ms();
@@ -1237,7 +1237,7 @@ enum err lab_server_run(struct lab_server *srv)
 		srv->now = now_ms();
 		if (n < 0 && errno != EINTR) {
 			logf_srv(srv, "epoll_wait: %s", strerror(errno));
-			result = ERR_IO;
+			result = SMTPSH_EIO;
 			break;
 		}
 		for (int i = 0; i < n; i++) {

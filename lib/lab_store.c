@@ -50,12 +50,12 @@ static bool fsync_dir(const char *path)
 	return ok;
 }
 
-enum err lab_store_open(struct lab_store *st, const char *dir, char *why, size_t whyn)
+enum smtpsh_err lab_store_open(struct lab_store *st, const char *dir, char *why, size_t whyn)
 {
 	memset(st, 0, sizeof(*st));
 	if (strlen(dir) > sizeof(st->dir) - 64) {
 		snprintf(why, whyn, "%s: the path is too long", dir);
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
 	snprintf(st->dir, sizeof(st->dir), "%s", dir);
 	char path[PATH_BUF];
@@ -67,7 +67,7 @@ enum err lab_store_open(struct lab_store *st, const char *dir, char *why, size_t
 	if (!ok || stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || access(path, W_OK) != 0) {
 		snprintf(why, whyn, "cannot create the mail store under %s: %s", dir,
 		         strerror(errno));
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
 	/* Spool files left by a crash were never answered 250: the
 	 * client still holds them, so they go. */
@@ -79,24 +79,24 @@ enum err lab_store_open(struct lab_store *st, const char *dir, char *why, size_t
 				unlinkat(dirfd(d), e->d_name, 0);
 		closedir(d);
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
-enum err lab_store_add_user(struct lab_store *st, const char *user)
+enum smtpsh_err lab_store_add_user(struct lab_store *st, const char *user)
 {
 	static const char *const subs[] = {"", "/tmp", "/new", "/cur"};
 	char path[PATH_BUF];
 	for (size_t i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "%s/mail/%s%s", st->dir, user, subs[i]);
 		if (!make_dirs(path))
-			return ERR_IO;
+			return SMTPSH_EIO;
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 /* ---- receiving ---- */
 
-enum err lab_spool_begin(struct lab_store *st, struct lab_spool *sp)
+enum smtpsh_err lab_spool_begin(struct lab_store *st, struct lab_spool *sp)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->fd = -1;
@@ -114,9 +114,9 @@ enum err lab_spool_begin(struct lab_store *st, struct lab_spool *sp)
 	sp->fd = open(sp->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (sp->fd < 0) {
 		buf_free(&sp->pending);
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 static bool spool_flush(struct lab_spool *sp)
@@ -134,10 +134,10 @@ static bool spool_flush(struct lab_spool *sp)
 	return true;
 }
 
-enum err lab_spool_write(struct lab_spool *sp, const char *p, size_t n)
+enum smtpsh_err lab_spool_write(struct lab_spool *sp, const char *p, size_t n)
 {
 	if (sp->failed || sp->fd < 0)
-		return ERR_IO;
+		return SMTPSH_EIO;
 	for (size_t i = 0; i < n; i++)
 		if (p[i] == '\n')
 			sp->octets++; /* POP3 sends CRLF */
@@ -151,10 +151,10 @@ enum err lab_spool_write(struct lab_spool *sp, const char *p, size_t n)
 		n -= take;
 		if (sp->pending.len >= SPOOL_BLOCK && !spool_flush(sp)) {
 			sp->failed = true;
-			return ERR_IO;
+			return SMTPSH_EIO;
 		}
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 void lab_spool_abort(struct lab_spool *sp)
@@ -185,7 +185,7 @@ void lab_store_commit(struct lab_store *st, struct lab_delivery *d, size_t n)
 		size_t done = 0;
 		for (; d[i].ok && done < d[i].nusers; done++) {
 			const char *u = d[i].users[done];
-			if (lab_store_add_user(st, u) != ERR_OK) {
+			if (lab_store_add_user(st, u) != SMTPSH_OK) {
 				d[i].ok = false;
 				break;
 			}
@@ -335,7 +335,7 @@ enum lab_drop_status lab_store_maildrop_open(struct lab_store *st, const char *u
 	memset(drop, 0, sizeof(*drop));
 	drop->lock_fd = -1;
 	snprintf(drop->user, sizeof(drop->user), "%s", user);
-	if (lab_store_add_user(st, user) != ERR_OK)
+	if (lab_store_add_user(st, user) != SMTPSH_OK)
 		return LAB_DROP_FAILED;
 	char path[PATH_BUF];
 	snprintf(path, sizeof(path), "%s/mail/%s/.pop3.lock", st->dir, user);

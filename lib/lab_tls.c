@@ -173,7 +173,7 @@ static void fingerprint(X509 *x, char *out, size_t n)
 		used += (size_t)snprintf(out + used, n - used, "%s%02X", i ? ":" : "", md[i]);
 }
 
-enum err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *why, size_t whyn)
+enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *why, size_t whyn)
 {
 	memset(f, 0, sizeof(*f));
 	char ca_key_path[4200];
@@ -182,7 +182,7 @@ enum err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *why, siz
 	snprintf(f->cert, sizeof(f->cert), "%s/server.pem", dir);
 	snprintf(f->key, sizeof(f->key), "%s/server.key", dir);
 
-	enum err result = ERR_TLS;
+	enum smtpsh_err result = SMTPSH_ETLS;
 	EVP_PKEY *ca_key = load_key(ca_key_path);
 	X509 *ca = load_cert(f->ca_cert);
 	EVP_PKEY *key = NULL;
@@ -226,7 +226,7 @@ enum err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *why, siz
 	}
 	fingerprint(ca, f->ca_sha256, sizeof(f->ca_sha256));
 	fingerprint(cert, f->sha256, sizeof(f->sha256));
-	result = ERR_OK;
+	result = SMTPSH_OK;
 out:
 	EVP_PKEY_free(ca_key);
 	X509_free(ca);

@@ -30,15 +30,15 @@ void lab_users_free(struct lab_users *u)
 	u->n = 0;
 }
 
-enum err lab_users_defaults(struct lab_users *u)
+enum smtpsh_err lab_users_defaults(struct lab_users *u)
 {
 	size_t n = sizeof(default_users) / sizeof(default_users[0]);
 	u->v = calloc(n, sizeof(*u->v));
 	if (!u->v)
-		return ERR_NOMEM;
+		return SMTPSH_ENOMEM;
 	memcpy(u->v, default_users, sizeof(default_users));
 	u->n = n;
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 bool lab_line_verb_is(const char *line, size_t n, const char *verb)
@@ -85,12 +85,13 @@ static bool name_ok(const char *s, size_t n)
 	return true;
 }
 
-static enum err parse_line(struct lab_user *out, const char *s, size_t n, const char **reason)
+static enum smtpsh_err parse_line(struct lab_user *out, const char *s, size_t n,
+                                  const char **reason)
 {
 	const char *c1 = memchr(s, ':', n);
 	if (!c1) {
 		*reason = "expected name:password[:authcode]";
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
 	size_t name_len = (size_t)(c1 - s);
 	const char *pw = c1 + 1;
@@ -101,15 +102,15 @@ static enum err parse_line(struct lab_user *out, const char *s, size_t n, const 
 	size_t code_len = c2 ? rest - pw_len - 1 : 0;
 	if (!name_ok(s, name_len)) {
 		*reason = "a user name is 1-63 letters, digits, '.', '-' or '_'";
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
 	if (pw_len == 0 || pw_len >= LAB_SECRET_MAX || code_len >= LAB_SECRET_MAX) {
 		*reason = "a password (and an authcode) is 1-127 bytes";
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
 	if (memchr(code, ':', code_len)) {
 		*reason = "too many ':' (a password cannot hold one here)";
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
 	memcpy(out->name, s, name_len);
 	out->name[name_len] = '\0';
@@ -117,10 +118,10 @@ static enum err parse_line(struct lab_user *out, const char *s, size_t n, const 
 	out->password[pw_len] = '\0';
 	memcpy(out->authcode, code, code_len);
 	out->authcode[code_len] = '\0';
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
-enum err lab_users_parse(struct lab_users *u, const char *text, char *why, size_t whyn)
+enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, char *why, size_t whyn)
 {
 	u->v = NULL;
 	u->n = 0;
@@ -145,7 +146,7 @@ enum err lab_users_parse(struct lab_users *u, const char *text, char *why, size_
 			struct lab_user *v = calloc(ncap, sizeof(*v));
 			if (!v) {
 				lab_users_free(u);
-				return ERR_NOMEM;
+				return SMTPSH_ENOMEM;
 			}
 			if (u->v) {
 				memcpy(v, u->v, u->n * sizeof(*v));
@@ -156,33 +157,33 @@ enum err lab_users_parse(struct lab_users *u, const char *text, char *why, size_
 			cap = ncap;
 		}
 		const char *reason = NULL;
-		if (parse_line(&u->v[u->n], p + lead, len - lead, &reason) != ERR_OK) {
+		if (parse_line(&u->v[u->n], p + lead, len - lead, &reason) != SMTPSH_OK) {
 			snprintf(why, whyn, "line %u: %s", lineno, reason);
 			lab_users_free(u);
-			return ERR_INVALID;
+			return SMTPSH_EINVAL;
 		}
 		if (lab_users_find(u, u->v[u->n].name)) {
 			snprintf(why, whyn, "line %u: user '%s' appears twice", lineno,
 			         u->v[u->n].name);
 			lab_users_free(u);
-			return ERR_INVALID;
+			return SMTPSH_EINVAL;
 		}
 		u->n++;
 		p = next;
 	}
 	if (u->n == 0) {
 		snprintf(why, whyn, "no users (one name:password[:authcode] per line)");
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
-enum err lab_users_load(struct lab_users *u, const char *path, char *why, size_t whyn)
+enum smtpsh_err lab_users_load(struct lab_users *u, const char *path, char *why, size_t whyn)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		snprintf(why, whyn, "%s: %s", path, strerror(errno));
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
 	struct buf text;
 	buf_init(&text, 1 << 20);
@@ -199,12 +200,12 @@ enum err lab_users_load(struct lab_users *u, const char *path, char *why, size_t
 	if (!ok) {
 		buf_free(&text);
 		snprintf(why, whyn, "%s: larger than 1 MiB", path);
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
 	char sub[200] = "";
-	enum err e = lab_users_parse(u, text.data ? text.data : "", sub, sizeof(sub));
+	enum smtpsh_err e = lab_users_parse(u, text.data ? text.data : "", sub, sizeof(sub));
 	buf_free(&text);
-	if (e != ERR_OK)
+	if (e != SMTPSH_OK)
 		snprintf(why, whyn, "%s: %s", path, sub);
 	return e;
 }
@@ -261,8 +262,8 @@ static bool cram_matches(const char *challenge_b64, const char *user, const char
 	struct buf expect_b64, expect;
 	buf_init(&expect_b64, 1024);
 	buf_init(&expect, 1024);
-	bool ok = sasl_cram_md5(&expect_b64, user, secret, challenge_b64) == ERR_OK &&
-	          b64_decode(&expect, expect_b64.data, expect_b64.len) == ERR_OK &&
+	bool ok = sasl_cram_md5(&expect_b64, user, secret, challenge_b64) == SMTPSH_OK &&
+	          b64_decode(&expect, expect_b64.data, expect_b64.len) == SMTPSH_OK &&
 	          expect.len == strlen(response) &&
 	          CRYPTO_memcmp(expect.data, response, expect.len) == 0;
 	buf_free(&expect_b64);
@@ -299,7 +300,7 @@ enum lab_auth lab_auth_cram(const struct lab_users *u, const struct lab_persona 
 static bool apop_matches(const char *timestamp, const char *secret, const char *digest)
 {
 	char want[33];
-	if (apop_digest(want, timestamp, secret) != ERR_OK)
+	if (apop_digest(want, timestamp, secret) != SMTPSH_OK)
 		return false;
 	/* Hex digits in either case. */
 	bool ok = strlen(digest) == 32 && strncasecmp(want, digest, 32) == 0;

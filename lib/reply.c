@@ -11,7 +11,7 @@
 
 /* Hard limit on p->in: callers feed at most REPLY_MAX_FEED bytes and
  * drain next() in between, so only a caller that breaks that contract
- * many times over reaches it (feed() then fails with ERR_NOMEM). */
+ * many times over reaches it (feed() then fails with SMTPSH_ENOMEM). */
 #define IN_HARD_MAX (16 * (size_t)REPLY_MAX_FEED)
 
 /* Bytes of a server line quoted in an error message. */
@@ -76,17 +76,17 @@ void reply_parser_reset(struct reply_parser *p)
 	reply_start(p);
 }
 
-enum err reply_parser_feed(struct reply_parser *p, const void *data, size_t n)
+enum smtpsh_err reply_parser_feed(struct reply_parser *p, const void *data, size_t n)
 {
 	if (p->closed)
-		return ERR_OK;
+		return SMTPSH_OK;
 	/* Normally everything was read already and this is a cheap clear;
 	 * the memmove only happens for a caller that did not drain. */
 	buf_consume(&p->in, p->in_off);
 	p->in_off = 0;
 	if (!buf_append(&p->in, data, n))
-		return ERR_NOMEM;
-	return ERR_OK;
+		return SMTPSH_ENOMEM;
+	return SMTPSH_OK;
 }
 
 void reply_parser_eof(struct reply_parser *p)
@@ -253,7 +253,7 @@ static void event_init(struct reply_event *ev)
 	memset(&ev->line, 0, sizeof(ev->line));
 	ev->line.raw = ev->line.text = "";
 	ev->reply = NULL;
-	ev->err = ERR_OK;
+	ev->err = SMTPSH_OK;
 	ev->error[0] = '\0';
 }
 
@@ -263,7 +263,7 @@ static void error_line(struct reply_parser *p, struct reply_event *ev, const cha
 	char q[QUOTE_MAX * 4 + 8];
 	quote(q, sizeof(q), ev->line.raw, ev->line.raw_len);
 	ev->kind = REPLY_EV_ERROR;
-	ev->err = ERR_PROTOCOL;
+	ev->err = SMTPSH_EPROTO;
 	ev->reply = p->in_reply ? &p->cur : NULL;
 	ev->line.text = ev->line.raw;
 	ev->line.text_len = ev->line.raw_len;
@@ -303,7 +303,7 @@ static bool smtp_line(struct reply_parser *p, struct reply_event *ev)
 	}
 	if (p->cur.nlines >= REPLY_MAX_SMTP_LINES) {
 		ev->kind = REPLY_EV_ERROR;
-		ev->err = ERR_PROTOCOL;
+		ev->err = SMTPSH_EPROTO;
 		ev->reply = &p->cur;
 		snprintf(ev->error, sizeof(ev->error),
 		         "reply has more than %d lines: giving up on it", REPLY_MAX_SMTP_LINES);
@@ -476,7 +476,7 @@ bool reply_parser_next(struct reply_parser *p, struct reply_event *ev)
 	if (p->in_reply) {
 		size_t got = p->cur.nlines + p->cur.body_lines;
 		ev->kind = REPLY_EV_ERROR;
-		ev->err = ERR_CLOSED;
+		ev->err = SMTPSH_ECLOSED;
 		ev->reply = &p->cur;
 		snprintf(ev->error, sizeof(ev->error),
 		         "connection closed in the middle of a reply (%zu line%s received)", got,

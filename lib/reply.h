@@ -35,7 +35,7 @@ enum reply_proto { REPLY_SMTP, REPLY_POP3 };
 /* Largest feed() the bounds above are promised for (added: the memory
  * contract needs a number).  Larger feeds, or feeding without draining
  * next(), work up to an internal hard limit (16 * REPLY_MAX_FEED) and
- * then fail with ERR_NOMEM. */
+ * then fail with SMTPSH_ENOMEM. */
 #define REPLY_MAX_FEED 65536
 
 /* POP3 status values (struct reply_line.code, struct reply.code). */
@@ -99,8 +99,8 @@ struct reply_event {
 	 * for LINE: the reply so far; for ERROR: the reply abandoned, or
 	 * NULL when the error came between replies. */
 	const struct reply *reply;
-	enum err err;    /* ERR_PROTOCOL or ERR_CLOSED for ERROR */
-	char error[256]; /* one line, no trailing newline */
+	enum smtpsh_err err; /* SMTPSH_EPROTO or SMTPSH_ECLOSED for ERROR */
+	char error[256];     /* one line, no trailing newline */
 };
 
 /* Internal state: use the functions below, not the fields. */
@@ -134,13 +134,13 @@ void reply_parser_free(struct reply_parser *p);
  * reply only: it is cleared at that reply's END or ERROR (so with
  * pipelining, set it again after each END).  No effect for SMTP. */
 void reply_parser_expect_body(struct reply_parser *p, bool body);
-/* Returns ERR_NOMEM only if memory allocation fails or the caller fed
- * far more than REPLY_MAX_FEED without draining next().  Ignored (ERR_OK)
+/* Returns SMTPSH_ENOMEM only if memory allocation fails or the caller fed
+ * far more than REPLY_MAX_FEED without draining next().  Ignored (SMTPSH_OK)
  * after eof(). */
-enum err reply_parser_feed(struct reply_parser *p, const void *data, size_t n);
+enum smtpsh_err reply_parser_feed(struct reply_parser *p, const void *data, size_t n);
 /* The peer closed the connection: a pending partial line is handed out
  * (LINE_UNTERMINATED) and a reply in progress ends with an ERROR event
- * (err ERR_CLOSED, "connection closed in the middle of a reply (N lines
+ * (err SMTPSH_ECLOSED, "connection closed in the middle of a reply (N lines
  * received)"); not for a reply already abandoned with an ERROR. */
 void reply_parser_eof(struct reply_parser *p);
 /* Next event; false when more input is needed. */

@@ -9,14 +9,14 @@
 #include "b64.h"
 
 /* base64 of a raw buffer that is wiped afterwards. */
-static enum err encode_wiped(struct buf *out, struct buf *raw)
+static enum smtpsh_err encode_wiped(struct buf *out, struct buf *raw)
 {
-	enum err e = b64_encode(out, raw->data, raw->len);
+	enum smtpsh_err e = b64_encode(out, raw->data, raw->len);
 	buf_free(raw);
 	return e;
 }
 
-enum err sasl_plain(struct buf *out, const char *authzid, const char *user, const char *pass)
+enum smtpsh_err sasl_plain(struct buf *out, const char *authzid, const char *user, const char *pass)
 {
 	struct buf raw;
 	buf_init(&raw, 0);
@@ -25,7 +25,7 @@ enum err sasl_plain(struct buf *out, const char *authzid, const char *user, cons
 	          buf_append_str(&raw, pass);
 	if (!ok) {
 		buf_free(&raw);
-		return ERR_NOMEM;
+		return SMTPSH_ENOMEM;
 	}
 	return encode_wiped(out, &raw);
 }
@@ -40,21 +40,21 @@ static void hex(char *out, const unsigned char *p, size_t n)
 	out[2 * n] = '\0';
 }
 
-enum err sasl_cram_md5(struct buf *out, const char *user, const char *pass,
-                       const char *challenge_b64)
+enum smtpsh_err sasl_cram_md5(struct buf *out, const char *user, const char *pass,
+                              const char *challenge_b64)
 {
 	struct buf chal, raw;
 	buf_init(&chal, 4096);
-	if (b64_decode(&chal, challenge_b64, strlen(challenge_b64)) != ERR_OK) {
+	if (b64_decode(&chal, challenge_b64, strlen(challenge_b64)) != SMTPSH_OK) {
 		buf_free(&chal);
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned maclen = 0;
 	if (!HMAC(EVP_md5(), pass, (int)strlen(pass),
 	          (const unsigned char *)(chal.data ? chal.data : ""), chal.len, mac, &maclen)) {
 		buf_free(&chal);
-		return ERR_INVALID; /* MD5 unavailable (FIPS mode) */
+		return SMTPSH_EINVAL; /* MD5 unavailable (FIPS mode) */
 	}
 	buf_free(&chal);
 	char digest[2 * EVP_MAX_MD_SIZE + 1];
@@ -66,12 +66,12 @@ enum err sasl_cram_md5(struct buf *out, const char *user, const char *pass,
 	OPENSSL_cleanse(digest, sizeof(digest));
 	if (!ok) {
 		buf_free(&raw);
-		return ERR_NOMEM;
+		return SMTPSH_ENOMEM;
 	}
 	return encode_wiped(out, &raw);
 }
 
-enum err sasl_xoauth2(struct buf *out, const char *user, const char *token)
+enum smtpsh_err sasl_xoauth2(struct buf *out, const char *user, const char *token)
 {
 	struct buf raw;
 	buf_init(&raw, 0);
@@ -80,12 +80,12 @@ enum err sasl_xoauth2(struct buf *out, const char *user, const char *token)
 	          buf_append_str(&raw, "\001\001");
 	if (!ok) {
 		buf_free(&raw);
-		return ERR_NOMEM;
+		return SMTPSH_ENOMEM;
 	}
 	return encode_wiped(out, &raw);
 }
 
-enum err apop_digest(char out[33], const char *timestamp, const char *pass)
+enum smtpsh_err apop_digest(char out[33], const char *timestamp, const char *pass)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
@@ -96,10 +96,10 @@ enum err apop_digest(char out[33], const char *timestamp, const char *pass)
 	          EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 16;
 	EVP_MD_CTX_free(ctx);
 	if (!ok)
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	hex(out, md, 16);
 	OPENSSL_cleanse(md, sizeof(md));
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 /* Whether the space-separated list holds mech (case-insensitive). */

@@ -12,15 +12,16 @@
 #include "err.h"
 
 /* base64(authzid NUL user NUL pass); authzid may be NULL or "". */
-enum err sasl_plain(struct buf *out, const char *authzid, const char *user, const char *pass);
+enum smtpsh_err sasl_plain(struct buf *out, const char *authzid, const char *user,
+                           const char *pass);
 /* base64(user SP hex(HMAC-MD5(pass, challenge))), challenge in base64
- * as the server sent it.  ERR_INVALID when it is not base64. */
-enum err sasl_cram_md5(struct buf *out, const char *user, const char *pass,
-                       const char *challenge_b64);
+ * as the server sent it.  SMTPSH_EINVAL when it is not base64. */
+enum smtpsh_err sasl_cram_md5(struct buf *out, const char *user, const char *pass,
+                              const char *challenge_b64);
 /* base64("user=" user ^A "auth=Bearer " token ^A ^A) */
-enum err sasl_xoauth2(struct buf *out, const char *user, const char *token);
+enum smtpsh_err sasl_xoauth2(struct buf *out, const char *user, const char *token);
 /* hex(MD5(timestamp pass)) into out[33]; timestamp includes the <>. */
-enum err apop_digest(char out[33], const char *timestamp, const char *pass);
+enum smtpsh_err apop_digest(char out[33], const char *timestamp, const char *pass);
 
 /* Picks the mechanism to use from a server's list ("PLAIN LOGIN
  * CRAM-MD5"): XOAUTH2 when a token is at hand; over TLS PLAIN, then LOGIN,

@@ -89,10 +89,10 @@ static void emit_event(struct session *s, const char *fmt, ...)
 		s->hooks.event(s->hooks.ctx, text);
 }
 
-static void emit_error(struct session *s, enum err e, const struct reply_line *l, const char *fmt,
-                       ...) __attribute__((format(printf, 4, 5)));
-static void emit_error(struct session *s, enum err e, const struct reply_line *l, const char *fmt,
-                       ...)
+static void emit_error(struct session *s, enum smtpsh_err e, const struct reply_line *l,
+                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void emit_error(struct session *s, enum smtpsh_err e, const struct reply_line *l,
+                       const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -194,17 +194,17 @@ bool session_is_secret(const struct session *s, const char *line)
 	return false;
 }
 
-enum err session_connect(struct session *s, const char *host, unsigned port, int family,
-                         bool implicit_tls)
+enum smtpsh_err session_connect(struct session *s, const char *host, unsigned port, int family,
+                                bool implicit_tls)
 {
-	enum err e = conn_connect(&s->conn, host, port, family, s->timeout_ms);
-	if (e != ERR_OK) {
+	enum smtpsh_err e = conn_connect(&s->conn, host, port, family, s->timeout_ms);
+	if (e != SMTPSH_OK) {
 		snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
 		return e;
 	}
 	if (implicit_tls) {
 		e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms);
-		if (e != ERR_OK) {
+		if (e != SMTPSH_OK) {
 			snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
 			if (s->tls_info.advice[0])
 				snprintf(s->err + strlen(s->err), sizeof(s->err) - strlen(s->err),
@@ -224,7 +224,7 @@ enum err session_connect(struct session *s, const char *host, unsigned port, int
 	           strcmp(host, s->conn.addr) ? ", " : "", strcmp(host, s->conn.addr) ? host : "");
 	if (implicit_tls && s->hooks.tls)
 		s->hooks.tls(s->hooks.ctx, &s->tls_info, false, 0);
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 /* Builds the form of a line that may be shown: secrets become
@@ -265,7 +265,7 @@ static void set_expectation(struct session *s)
  * anything sent after it would be spliced onto that part (in DATA, into
  * a message the server could then accept).  The connection is closed and
  * the hooks told, once. */
-static void write_failed(struct session *s, enum err e)
+static void write_failed(struct session *s, enum smtpsh_err e)
 {
 	bool data = s->state == ST_SMTP_DATA;
 	s->protocol_errors++;
@@ -278,27 +278,28 @@ static void write_failed(struct session *s, enum err e)
 	                : " (the line may have gone out cut short)");
 }
 
-static enum err write_line(struct session *s, const char *wire, size_t len)
+static enum smtpsh_err write_line(struct session *s, const char *wire, size_t len)
 {
 	if (s->offline)
-		return ERR_OK;
+		return SMTPSH_OK;
 	struct buf b;
 	buf_init(&b, len + 3);
 	if (!buf_append(&b, wire, len) || !buf_append(&b, "\r\n", 2)) {
 		buf_free(&b);
-		return ERR_NOMEM;
+		return SMTPSH_ENOMEM;
 	}
-	enum err e = conn_write(&s->conn, b.data, b.len, s->timeout_ms);
+	enum smtpsh_err e = conn_write(&s->conn, b.data, b.len, s->timeout_ms);
 	OPENSSL_cleanse(b.data, b.len); /* the line may be a secret */
 	buf_free(&b);
-	if (e != ERR_OK)
+	if (e != SMTPSH_OK)
 		write_failed(s, e);
 	else
 		s->last_tx = time(NULL);
 	return e;
 }
 
-static enum err send_data_line(struct session *s, const char *line, size_t len, unsigned flags)
+static enum smtpsh_err send_data_line(struct session *s, const char *line, size_t len,
+                                      unsigned flags)
 {
 	struct session_sent sent = {0};
 	struct buf wire;
@@ -310,8 +311,8 @@ static enum err send_data_line(struct session *s, const char *line, size_t len, 
 		sent.stuffed = true;
 	}
 	buf_append(&wire, line, len);
-	enum err e = write_line(s, wire.data ? wire.data : "", wire.len);
-	if (e == ERR_OK) {
+	enum smtpsh_err e = write_line(s, wire.data ? wire.data : "", wire.len);
+	if (e == SMTPSH_OK) {
 		if (end) {
 			struct session_pending *p = push_pending(s);
 			strcpy(p->verb, "DATA");
@@ -334,27 +335,27 @@ static enum err send_data_line(struct session *s, const char *line, size_t len, 
 			s->hooks.sent(s->hooks.ctx, &sent);
 	}
 	buf_free(&wire);
-	if (end && e == ERR_OK)
+	if (end && e == SMTPSH_OK)
 		set_state(s, ST_SMTP_READY, "\".\" sent"); /* the reply to "." ends the message */
 	return e;
 }
 
-enum err session_send(struct session *s, const char *line, size_t len, unsigned flags)
+enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags)
 {
 	if (!session_connected(s)) {
 		snprintf(s->err, sizeof(s->err), "not connected");
-		return ERR_BADSTATE;
+		return SMTPSH_ESTATE;
 	}
 	if (memchr(line, '\r', len) || memchr(line, '\n', len)) {
 		snprintf(s->err, sizeof(s->err),
 		         "a line cannot contain CR or LF (the shell adds CRLF itself)");
-		return ERR_INVALID;
+		return SMTPSH_EINVAL;
 	}
 	if (s->npending >= SESSION_MAX_PENDING) {
 		snprintf(s->err, sizeof(s->err),
 		         "%d commands are still waiting for replies; wait for the server",
 		         SESSION_MAX_PENDING);
-		return ERR_BADSTATE;
+		return SMTPSH_ESTATE;
 	}
 	if (s->state == ST_SMTP_DATA)
 		return send_data_line(s, line, len, flags);
@@ -362,7 +363,7 @@ enum err session_send(struct session *s, const char *line, size_t len, unsigned 
 	/* A C string copy: verbs and rules work on strings. */
 	char *copy = malloc(len + 1);
 	if (!copy)
-		return ERR_NOMEM;
+		return SMTPSH_ENOMEM;
 	memcpy(copy, line, len);
 	copy[len] = '\0';
 
@@ -419,8 +420,8 @@ enum err session_send(struct session *s, const char *line, size_t len, unsigned 
 	if (s->npending == 1)
 		set_expectation(s);
 
-	enum err e = write_line(s, copy, len);
-	if (e != ERR_OK) {
+	enum smtpsh_err e = write_line(s, copy, len);
+	if (e != SMTPSH_OK) {
 		if (conn_is_open(&s->conn))
 			s->npending--; /* nothing went out (no memory) */
 	} else if (s->hooks.sent) {
@@ -452,7 +453,7 @@ static void note_challenge(struct session *s, const char *text, size_t len)
 {
 	struct buf dec;
 	buf_init(&dec, sizeof(s->sasl_challenge) * 4);
-	s->sasl_challenge_b64ok = b64_decode(&dec, text, len) == ERR_OK;
+	s->sasl_challenge_b64ok = b64_decode(&dec, text, len) == SMTPSH_OK;
 	size_t n = 0;
 	if (s->sasl_challenge_b64ok)
 		for (size_t i = 0; i < dec.len && n + 1 < sizeof(s->sasl_challenge); i++)
@@ -651,8 +652,8 @@ static void start_tls_now(struct session *s)
 		injected += (size_t)n;
 	reply_parser_reset(&s->parser);
 	s->npending = 0;
-	enum err e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms);
-	if (e != ERR_OK) {
+	enum smtpsh_err e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms);
+	if (e != SMTPSH_OK) {
 		s->protocol_errors++;
 		emit_error(s, e, NULL, "%s%s%s", s->conn.err, s->tls_info.advice[0] ? "; " : "",
 		           s->tls_info.advice);
@@ -732,7 +733,7 @@ static void drain(struct session *s)
 			s->protocol_errors++;
 			/* The reply is abandoned: the command it answered gets
 			 * no reply of its own. */
-			if (ev.err != ERR_CLOSED && s->npending) {
+			if (ev.err != SMTPSH_ECLOSED && s->npending) {
 				memmove(&s->pending[0], &s->pending[1],
 				        (s->npending - 1) * sizeof(s->pending[0]));
 				s->npending--;
@@ -749,7 +750,7 @@ void session_feed(struct session *s, const void *p, size_t n)
 	const char *c = p;
 	while (n > 0) {
 		size_t k = n < REPLY_MAX_FEED ? n : REPLY_MAX_FEED;
-		if (reply_parser_feed(&s->parser, c, k) != ERR_OK)
+		if (reply_parser_feed(&s->parser, c, k) != SMTPSH_OK)
 			return;
 		drain(s);
 		c += k;
@@ -757,64 +758,64 @@ void session_feed(struct session *s, const void *p, size_t n)
 	}
 }
 
-static void lost_connection(struct session *s, enum err e);
+static void lost_connection(struct session *s, enum smtpsh_err e);
 
 void session_feed_eof(struct session *s)
 {
-	lost_connection(s, ERR_CLOSED);
+	lost_connection(s, SMTPSH_ECLOSED);
 }
 
-static void lost_connection(struct session *s, enum err e)
+static void lost_connection(struct session *s, enum smtpsh_err e)
 {
 	reply_parser_eof(&s->parser);
 	drain(s);
 	bool expected = s->quit_sent || s->state == ST_CLOSED;
-	if (e == ERR_CLOSED && expected) {
+	if (e == SMTPSH_ECLOSED && expected) {
 		emit_event(s, "connection closed by the server");
-	} else if (e == ERR_CLOSED) {
+	} else if (e == SMTPSH_ECLOSED) {
 		s->protocol_errors++;
 		if (s->npending)
-			emit_error(s, ERR_CLOSED, NULL,
+			emit_error(s, SMTPSH_ECLOSED, NULL,
 			           "the server closed the connection while a reply%s%s was awaited",
 			           s->pending[0].verb[0] ? " to " : " (the greeting)",
 			           s->pending[0].verb);
 		else
-			emit_error(s, ERR_CLOSED, NULL, "the server closed the connection");
+			emit_error(s, SMTPSH_ECLOSED, NULL, "the server closed the connection");
 	} else {
 		s->protocol_errors++;
 		emit_error(s, e, NULL, "%s", s->conn.err);
 	}
 	s->npending = 0;
 	conn_close(&s->conn);
-	set_state(s, ST_CLOSED, e == ERR_CLOSED ? "connection closed" : "connection lost");
+	set_state(s, ST_CLOSED, e == SMTPSH_ECLOSED ? "connection closed" : "connection lost");
 	s->tls = false;
 }
 
-enum err session_pump(struct session *s, int timeout_ms)
+enum smtpsh_err session_pump(struct session *s, int timeout_ms)
 {
 	if (!session_connected(s))
-		return ERR_CLOSED;
-	enum err e = conn_wait_readable(&s->conn, timeout_ms);
-	if (e != ERR_OK)
+		return SMTPSH_ECLOSED;
+	enum smtpsh_err e = conn_wait_readable(&s->conn, timeout_ms);
+	if (e != SMTPSH_OK)
 		return e;
 	char chunk[16384];
 	/* Read once, plus whatever TLS already decrypted. */
 	do {
 		size_t got = 0;
 		e = conn_read(&s->conn, chunk, sizeof(chunk), &got);
-		if (e != ERR_OK) {
+		if (e != SMTPSH_OK) {
 			lost_connection(s, e);
-			return ERR_CLOSED;
+			return SMTPSH_ECLOSED;
 		}
 		if (got == 0)
 			break;
-		if (reply_parser_feed(&s->parser, chunk, got) != ERR_OK) {
+		if (reply_parser_feed(&s->parser, chunk, got) != SMTPSH_OK) {
 			snprintf(s->err, sizeof(s->err), "out of memory");
-			return ERR_NOMEM;
+			return SMTPSH_ENOMEM;
 		}
 		drain(s);
 	} while (conn_pending(&s->conn));
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 static long long monotonic_ms(void)
@@ -824,7 +825,7 @@ static long long monotonic_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-enum err session_wait(struct session *s)
+enum smtpsh_err session_wait(struct session *s)
 {
 	/* Each reply has one deadline as a whole: bytes that trickle in, or
 	 * continuation lines without end, do not push it back. */
@@ -836,18 +837,18 @@ enum err session_wait(struct session *s)
 			deadline = monotonic_ms() + s->timeout_ms;
 		}
 		long long left = deadline - monotonic_ms();
-		enum err e = left > 0 ? session_pump(s, (int)left) : ERR_TIMEOUT;
-		if (e == ERR_TIMEOUT) {
+		enum smtpsh_err e = left > 0 ? session_pump(s, (int)left) : SMTPSH_ETIMEOUT;
+		if (e == SMTPSH_ETIMEOUT) {
 			s->protocol_errors++;
 			snprintf(s->err, sizeof(s->err), "no complete reply %s%s within %d s",
 			         s->pending[0].verb[0] ? "to " : "(greeting)", s->pending[0].verb,
 			         s->timeout_ms / 1000);
 			return e;
 		}
-		if (e != ERR_OK)
+		if (e != SMTPSH_OK)
 			return e;
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 void session_close(struct session *s)

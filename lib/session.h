@@ -39,7 +39,7 @@ struct session_hooks {
 	void (*line)(void *ctx, const struct reply_line *l);
 	void (*reply)(void *ctx, const struct reply *r);
 	/* l may be NULL; msg is one line without a newline. */
-	void (*error)(void *ctx, enum err e, const char *msg, const struct reply_line *l);
+	void (*error)(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l);
 	/* connection events: "connected to ...", "connection closed ..." */
 	void (*event)(void *ctx, const char *text);
 	/* TLS is up (after connect, or after STARTTLS/STLS when starttls).
@@ -141,24 +141,24 @@ void session_free(struct session *s);
 /* Connects (with TLS first when implicit_tls) and queues the greeting as
  * the first awaited reply.  Errors: those of conn_connect() and
  * tls_start(); s->err says what happened. */
-enum err session_connect(struct session *s, const char *host, unsigned port, int family,
-                         bool implicit_tls);
+enum smtpsh_err session_connect(struct session *s, const char *host, unsigned port, int family,
+                                bool implicit_tls);
 
 /* Sends one line (CRLF added).  In DATA state the line is message data
- * (dot-stuffed; a lone "." ends the message).  Errors: ERR_BADSTATE (not
- * connected, too many replies outstanding), ERR_INVALID (line holds CR or
- * LF), ERR_NOMEM, and the write errors of conn_write(): after those the
+ * (dot-stuffed; a lone "." ends the message).  Errors: SMTPSH_ESTATE (not
+ * connected, too many replies outstanding), SMTPSH_EINVAL (line holds CR or
+ * LF), SMTPSH_ENOMEM, and the write errors of conn_write(): after those the
  * connection is closed (a line cut short cannot be taken back) and the
  * error hook has been told. */
-enum err session_send(struct session *s, const char *line, size_t len, unsigned flags);
+enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags);
 
 /* Reads what arrives within timeout_ms and delivers it to the hooks.
- * ERR_TIMEOUT when nothing came, ERR_CLOSED when the connection is gone. */
-enum err session_pump(struct session *s, int timeout_ms);
-/* Pumps until every sent command has its reply.  ERR_TIMEOUT when a
+ * SMTPSH_ETIMEOUT when nothing came, SMTPSH_ECLOSED when the connection is gone. */
+enum smtpsh_err session_pump(struct session *s, int timeout_ms);
+/* Pumps until every sent command has its reply.  SMTPSH_ETIMEOUT when a
  * reply is not complete s->timeout_ms after the previous one (or the
  * call): the deadline is the whole reply's, not the time between bytes. */
-enum err session_wait(struct session *s);
+enum smtpsh_err session_wait(struct session *s);
 
 /* Offline sessions (show, replay): starts as if connected, awaiting the
  * greeting; bytes received are handed in with session_feed(). */

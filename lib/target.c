@@ -43,8 +43,8 @@ static const struct scheme *scheme_named(const char *s, size_t n)
 /* why = before 'p[0..n)' after, the quoted input run through the
  * sanitiser first so a control character typed in a TARGET cannot break
  * the one-line sentence or reach the terminal. */
-static enum err invalid_quoting(char *why, size_t whysz, const char *before, const char *p,
-                                size_t n, const char *after)
+static enum smtpsh_err invalid_quoting(char *why, size_t whysz, const char *before, const char *p,
+                                       size_t n, const char *after)
 {
 	struct buf safe;
 	bool ok;
@@ -52,13 +52,13 @@ static enum err invalid_quoting(char *why, size_t whysz, const char *before, con
 	text_sanitize(&safe, p, n, &ok);
 	snprintf(why, whysz, "%s'%s'%s", before, safe.data ? safe.data : "", after);
 	buf_free(&safe);
-	return ERR_INVALID;
+	return SMTPSH_EINVAL;
 }
 
-static enum err invalid(char *why, size_t whysz, const char *sentence)
+static enum smtpsh_err invalid(char *why, size_t whysz, const char *sentence)
 {
 	snprintf(why, whysz, "%s", sentence);
-	return ERR_INVALID;
+	return SMTPSH_EINVAL;
 }
 
 /* USER@ at the start of *rest (up to the last '@' before any '/'): the
@@ -104,7 +104,7 @@ static const char *parse_user(const char **rest, struct target *t)
 	return NULL;
 }
 
-enum err target_parse(const char *text, struct target *out, char *why, size_t whysz)
+enum smtpsh_err target_parse(const char *text, struct target *out, char *why, size_t whysz)
 {
 	struct target parsed = {0}, *t = &parsed;
 	const struct scheme *scheme = NULL;
@@ -184,5 +184,5 @@ enum err target_parse(const char *text, struct target *out, char *why, size_t wh
 			if (schemes[i].proto == t->proto && schemes[i].tls == t->tls)
 				t->port = schemes[i].port;
 	*out = parsed;
-	return ERR_OK;
+	return SMTPSH_OK;
 }

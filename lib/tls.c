@@ -139,7 +139,7 @@ static void describe_failure(long v, const struct conn *c, struct tls_info *in)
 		    "use --cafile FILE with the CA that issued it, or --insecure to go on anyway");
 }
 
-static enum err handshake(struct conn *c, int timeout_ms)
+static enum smtpsh_err handshake(struct conn *c, int timeout_ms)
 {
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -147,7 +147,7 @@ static enum err handshake(struct conn *c, int timeout_ms)
 		ERR_clear_error();
 		int r = SSL_connect(c->ssl);
 		if (r == 1)
-			return ERR_OK;
+			return SMTPSH_OK;
 		int se = SSL_get_error(c->ssl, r);
 		short ev;
 		if (se == SSL_ERROR_WANT_READ)
@@ -170,27 +170,28 @@ static enum err handshake(struct conn *c, int timeout_ms)
 				               "plaintext port?)"
 				             : "");
 			}
-			return se == SSL_ERROR_SYSCALL ? ERR_CLOSED : ERR_TLS;
+			return se == SSL_ERROR_SYSCALL ? SMTPSH_ECLOSED : SMTPSH_ETLS;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		long spent = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 		if (spent >= timeout_ms) {
 			snprintf(c->err, sizeof(c->err),
 			         "the TLS handshake did not finish within %d s", timeout_ms / 1000);
-			return ERR_TIMEOUT;
+			return SMTPSH_ETIMEOUT;
 		}
 		struct pollfd p = {.fd = c->fd, .events = ev};
 		poll(&p, 1, (int)(timeout_ms - spent));
 	}
 }
 
-enum err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *info, int timeout_ms)
+enum smtpsh_err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *info,
+                          int timeout_ms)
 {
 	memset(info, 0, sizeof(*info));
 	c->ctx = SSL_CTX_new(TLS_client_method());
 	if (!c->ctx) {
 		snprintf(c->err, sizeof(c->err), "cannot create a TLS context");
-		return ERR_TLS;
+		return SMTPSH_ETLS;
 	}
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	/* Many servers close after QUIT without a close_notify; a cut in
@@ -200,7 +201,7 @@ enum err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *in
 		if (!SSL_CTX_load_verify_locations(c->ctx, o->cafile, o->capath)) {
 			snprintf(c->err, sizeof(c->err), "cannot load CA certificates from %s",
 			         o->cafile ? o->cafile : o->capath);
-			return ERR_TLS;
+			return SMTPSH_ETLS;
 		}
 	} else {
 		SSL_CTX_set_default_verify_paths(c->ctx);
@@ -211,7 +212,7 @@ enum err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *in
 	c->ssl = SSL_new(c->ctx);
 	if (!c->ssl || !SSL_set_fd(c->ssl, c->fd)) {
 		snprintf(c->err, sizeof(c->err), "cannot create a TLS session");
-		return ERR_TLS;
+		return SMTPSH_ETLS;
 	}
 	unsigned char ip[16];
 	bool is_ip = inet_pton(AF_INET, c->host, ip) == 1 || inet_pton(AF_INET6, c->host, ip) == 1;
@@ -223,8 +224,8 @@ enum err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *in
 		X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 		X509_VERIFY_PARAM_set1_host(param, c->host, 0);
 	}
-	enum err e = handshake(c, timeout_ms);
-	if (e != ERR_OK)
+	enum smtpsh_err e = handshake(c, timeout_ms);
+	if (e != SMTPSH_OK)
 		return e;
 	snprintf(info->version, sizeof(info->version), "%s", SSL_get_version(c->ssl));
 	snprintf(info->cipher, sizeof(info->cipher), "%s", SSL_get_cipher_name(c->ssl));
@@ -256,7 +257,7 @@ enum err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *in
 	}
 	if (!info->verified && !o->insecure) {
 		snprintf(c->err, sizeof(c->err), "%s", info->verdict);
-		return ERR_TLS;
+		return SMTPSH_ETLS;
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }

@@ -30,8 +30,9 @@ struct tls_info {
 
 /* Runs the handshake on c (which must have no unread bytes buffered
  * anywhere).  On a verification failure without insecure, the
- * connection is left open but ERR_TLS is returned and info->verdict says
- * why; the caller closes it.  Errors: ERR_TLS, ERR_TIMEOUT, ERR_CLOSED. */
-enum err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *info, int timeout_ms);
+ * connection is left open but SMTPSH_ETLS is returned and info->verdict says
+ * why; the caller closes it.  Errors: SMTPSH_ETLS, SMTPSH_ETIMEOUT, SMTPSH_ECLOSED. */
+enum smtpsh_err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *info,
+                          int timeout_ms);
 
 #endif

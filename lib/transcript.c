@@ -14,13 +14,14 @@
 #include "private_file.h"
 
 /* The header, once the file is open. */
-static enum err start(struct transcript_writer *w, int fd, const char *target, const char *proto,
-                      bool timestamps, const char *path, char *errbuf, size_t errsz)
+static enum smtpsh_err start(struct transcript_writer *w, int fd, const char *target,
+                             const char *proto, bool timestamps, const char *path, char *errbuf,
+                             size_t errsz)
 {
 	if (!(w->f = fdopen(fd, "w"))) {
 		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, strerror(errno));
 		close(fd);
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
 	buf_init(&w->line, TRANSCRIPT_MAX_LINE);
 	w->timestamps = timestamps;
@@ -35,11 +36,11 @@ static enum err start(struct transcript_writer *w, int fd, const char *target, c
 	    "# target: %s\n# protocol: %s\n# started: %s\n",
 	    TRANSCRIPT_MAGIC, TRANSCRIPT_VERSION, target, proto, when);
 	fflush(w->f);
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
-enum err transcript_open(struct transcript_writer *w, const char *path, const char *target,
-                         const char *proto, bool timestamps, char *errbuf, size_t errsz)
+enum smtpsh_err transcript_open(struct transcript_writer *w, const char *path, const char *target,
+                                const char *proto, bool timestamps, char *errbuf, size_t errsz)
 {
 	memset(w, 0, sizeof(*w));
 	/* Never through a link planted at the path, never into a device, a
@@ -52,19 +53,19 @@ enum err transcript_open(struct transcript_writer *w, const char *path, const ch
 	}
 	if (why) {
 		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, why);
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
 	return start(w, fd, target, proto, timestamps, path, errbuf, errsz);
 }
 
-enum err transcript_create(struct transcript_writer *w, const char *path, const char *target,
-                           const char *proto, bool timestamps, char *errbuf, size_t errsz)
+enum smtpsh_err transcript_create(struct transcript_writer *w, const char *path, const char *target,
+                                  const char *proto, bool timestamps, char *errbuf, size_t errsz)
 {
 	memset(w, 0, sizeof(*w));
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(errbuf, errsz, "cannot create transcript %s: %s", path, strerror(errno));
-		return ERR_IO;
+		return SMTPSH_EIO;
 	}
 	return start(w, fd, target, proto, timestamps, path, errbuf, errsz);
 }
@@ -238,46 +239,46 @@ static enum line_read read_line(struct transcript_reader *r)
 	return LINE_READ;
 }
 
-static enum err bad(struct transcript_reader *r, const char *fmt, ...)
+static enum smtpsh_err bad(struct transcript_reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static enum err bad(struct transcript_reader *r, const char *fmt, ...)
+static enum smtpsh_err bad(struct transcript_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(r->err, sizeof(r->err), "line %lu: ", r->lineno);
 	va_start(ap, fmt);
 	vsnprintf(r->err + n, sizeof(r->err) - (size_t)n, fmt, ap);
 	va_end(ap);
-	return ERR_INVALID;
+	return SMTPSH_EINVAL;
 }
 
 /* A line that starts with nothing we know; its first bytes are quoted
  * escaped, since a transcript may come from anywhere. */
-static enum err bad_start(struct transcript_reader *r, const char *s, size_t n)
+static enum smtpsh_err bad_start(struct transcript_reader *r, const char *s, size_t n)
 {
 	struct buf q;
 	buf_init(&q, 64);
 	escape_append(&q, s, n < 10 ? n : 10);
-	enum err e = bad(r, "expected S:, R:, -- or #, not '%s'", q.data ? q.data : "");
+	enum smtpsh_err e = bad(r, "expected S:, R:, -- or #, not '%s'", q.data ? q.data : "");
 	buf_free(&q);
 	return e;
 }
 
-enum err transcript_next(struct transcript_reader *r, struct transcript_item *it)
+enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_item *it)
 {
 	for (;;) {
 		if (r->failed)
-			return ERR_IO;
+			return SMTPSH_EIO;
 		enum line_read got = read_line(r);
 		if (got == LINE_EOF)
-			return ERR_CLOSED;
+			return SMTPSH_ECLOSED;
 		if (got == LINE_FAILED) {
 			r->failed = true;
-			return ERR_IO;
+			return SMTPSH_EIO;
 		}
 		if (got == LINE_TOO_LONG) {
 			snprintf(r->err, sizeof(r->err), "line %lu: longer than %d bytes: skipped",
 			         r->lineno, TRANSCRIPT_MAX_LINE);
-			return ERR_NOMEM;
+			return SMTPSH_ENOMEM;
 		}
 		/* Lengths, not C strings: a raw NUL is part of the line. */
 		char *s = r->raw.data ? r->raw.data : (char *)"";
@@ -306,7 +307,7 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 				const char *v = colon + 1 + (colon[1] == ' ');
 				buf_append(&it->bytes, v, (size_t)(s + n - v));
 				it->kind = TR_HEADER;
-				return ERR_OK;
+				return SMTPSH_OK;
 			}
 			if (s[1] == '#' ||
 			    (n >= strlen(TRANSCRIPT_MAGIC) &&
@@ -315,7 +316,7 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			const char *text = s + 1 + (s[1] == ' ');
 			buf_append(&it->bytes, text, (size_t)(s + n - text));
 			it->kind = TR_COMMENT;
-			return ERR_OK;
+			return SMTPSH_OK;
 		}
 		if (s[0] == '@') {
 			char *end;
@@ -334,7 +335,7 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			if (!unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at))
 				return bad(r, "bad escape at column %zu",
 				           (size_t)(t - s) + bad_at + 1);
-			return ERR_OK;
+			return SMTPSH_OK;
 		}
 		char side = s[0], mark = n > 1 ? s[1] : '\0';
 		if (mark != ':' && mark != '=' && mark != '*')
@@ -379,7 +380,7 @@ enum err transcript_next(struct transcript_reader *r, struct transcript_item *it
 			if (b->data) /* "R=" alone: nothing was allocated */
 				b->data[b->len] = '\0';
 		}
-		return ERR_OK;
+		return SMTPSH_OK;
 	}
 }
 

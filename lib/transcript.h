@@ -31,13 +31,13 @@ struct transcript_writer {
  * proto "smtp"/"pop3".  The file is 0600 (transcripts may hold addresses
  * and mail) even when it existed; a symbolic link at path is not
  * followed, and a path that is not a regular file of ours is refused.
- * Errors: ERR_IO (errbuf says why). */
-enum err transcript_open(struct transcript_writer *w, const char *path, const char *target,
-                         const char *proto, bool timestamps, char *errbuf, size_t errsz);
+ * Errors: SMTPSH_EIO (errbuf says why). */
+enum smtpsh_err transcript_open(struct transcript_writer *w, const char *path, const char *target,
+                                const char *proto, bool timestamps, char *errbuf, size_t errsz);
 /* The same for a new file that must not exist yet (O_EXCL): the default
- * transcripts under the state directory.  Errors: ERR_IO. */
-enum err transcript_create(struct transcript_writer *w, const char *path, const char *target,
-                           const char *proto, bool timestamps, char *errbuf, size_t errsz);
+ * transcripts under the state directory.  Errors: SMTPSH_EIO. */
+enum smtpsh_err transcript_create(struct transcript_writer *w, const char *path, const char *target,
+                                  const char *proto, bool timestamps, char *errbuf, size_t errsz);
 /* A line the client sent (without CRLF).  When redacted, shown replaces
  * the bytes and the line is marked as redacted. */
 void transcript_sent(struct transcript_writer *w, const char *bytes, size_t len, bool redacted);
@@ -84,13 +84,13 @@ FILE *transcript_fopen(const char *path, char *errbuf, size_t errsz);
 void transcript_reader_init(struct transcript_reader *r, FILE *f);
 void transcript_item_init(struct transcript_item *it);
 void transcript_item_free(struct transcript_item *it);
-/* Next item; ERR_CLOSED at end of file, ERR_INVALID for a malformed line
+/* Next item; SMTPSH_ECLOSED at end of file, SMTPSH_EINVAL for a malformed line
  * (r->err: "line 12: ..."; reading may go on with the next line),
- * ERR_NOMEM for a line past TRANSCRIPT_MAX_LINE (skipped; reading may go
- * on), ERR_IO when the file cannot be read (a read error, a directory,
+ * SMTPSH_ENOMEM for a line past TRANSCRIPT_MAX_LINE (skipped; reading may go
+ * on), SMTPSH_EIO when the file cannot be read (a read error, a directory,
  * no line end within TRANSCRIPT_MAX_SKIP bytes): r->err says which, and
  * every later call fails the same way.  A NUL byte in a line is kept. */
-enum err transcript_next(struct transcript_reader *r, struct transcript_item *it);
+enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_item *it);
 void transcript_reader_free(struct transcript_reader *r);
 
 struct mask;

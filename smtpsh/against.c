@@ -107,7 +107,7 @@ static bool same(struct against *a, const struct summary *w, const struct summar
 static bool settle(struct against *a)
 {
 	struct shell *sh = a->sh;
-	if (session_connected(&sh->session) && repl_wait(sh) != ERR_OK) {
+	if (session_connected(&sh->session) && repl_wait(sh) != SMTPSH_OK) {
 		render_warning(sh, "diverged: the server did not answer (transcript line %lu)",
 		               a->lineno);
 		a->diverged = true;
@@ -227,11 +227,11 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 	transcript_item_init(&it);
 	int rc = EXIT_OK;
 	for (;;) {
-		enum err e = transcript_next(&r, &it);
+		enum smtpsh_err e = transcript_next(&r, &it);
 		a.lineno = r.lineno;
-		if (e == ERR_CLOSED)
+		if (e == SMTPSH_ECLOSED)
 			break;
-		if (e != ERR_OK) {
+		if (e != SMTPSH_OK) {
 			render_warning(sh, "%s: %s", path, r.err);
 			rc = EXIT_USAGE;
 			break;
@@ -263,7 +263,7 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 			}
 			if (session_send(&sh->session, real ? real : line,
 			                 real ? strlen(real) : len,
-			                 real ? SEND_SECRET : 0) != ERR_OK)
+			                 real ? SEND_SECRET : 0) != SMTPSH_OK)
 				render_warning(sh, "%s", sh->session.err);
 			if (real) {
 				OPENSSL_cleanse(real, strlen(real));

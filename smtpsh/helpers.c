@@ -112,7 +112,7 @@ static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret
 		               "b64: bad escape at position %zu (use \\0 for NUL, \\\\ for a "
 		               "backslash); nothing sent",
 		               bad + 1);
-	} else if (b64_encode(&enc, raw.data ? raw.data : "", raw.len) != ERR_OK) {
+	} else if (b64_encode(&enc, raw.data ? raw.data : "", raw.len) != SMTPSH_OK) {
 		render_warning(sh, "b64: out of memory");
 	} else {
 		out = malloc(enc.len + 1);
@@ -137,7 +137,7 @@ static char *h_unb64(struct shell *sh, const char *args, size_t *len, bool *secr
 	buf_init(&dec, 1 << 20);
 	if (!*args) {
 		render_warning(sh, "usage: unb64 BASE64");
-	} else if (b64_decode(&dec, args, strlen(args)) != ERR_OK) {
+	} else if (b64_decode(&dec, args, strlen(args)) != SMTPSH_OK) {
 		render_warning(sh, "unb64: '%s' is not valid base64", args);
 	} else {
 		struct buf shown;
@@ -319,7 +319,7 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 	(void)len, (void)secret;
 	if (*args) {
 		char why[512];
-		if (target_parse(args, &sh->target, why, sizeof(why)) != ERR_OK) {
+		if (target_parse(args, &sh->target, why, sizeof(why)) != SMTPSH_OK) {
 			render_warning(sh, "/connect: %s", why);
 			return NULL;
 		}
@@ -332,7 +332,7 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 	session_init(&sh->session, sh->target.proto, &h, sh->timeout_s * 1000);
 	sh->session.tls_opts = o;
 	if (session_connect(&sh->session, sh->target.host, sh->target.port, sh->family,
-	                    sh->target.tls) != ERR_OK)
+	                    sh->target.tls) != SMTPSH_OK)
 		render_warning(sh, "cannot connect: %s", sh->session.err);
 	return NULL;
 }

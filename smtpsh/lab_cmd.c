@@ -154,14 +154,14 @@ static int prepare(struct lab_setup *su, const struct lab_options *o, char *why,
 		}
 	}
 	char sub[300];
-	if (lab_faults_parse(&su->faults, o->faults, sub, sizeof(sub)) != ERR_OK) {
+	if (lab_faults_parse(&su->faults, o->faults, sub, sizeof(sub)) != SMTPSH_OK) {
 		snprintf(why, whyn, "--faults: %s", sub);
 		return LAB_EXIT_USAGE;
 	}
 	su->have_faults = su->faults.n > 0;
-	enum err e = o->users_file ? lab_users_load(&su->users, o->users_file, why, whyn)
-	                           : lab_users_defaults(&su->users);
-	if (e != ERR_OK)
+	enum smtpsh_err e = o->users_file ? lab_users_load(&su->users, o->users_file, why, whyn)
+	                                  : lab_users_defaults(&su->users);
+	if (e != SMTPSH_OK)
 		return LAB_EXIT_USAGE;
 	if (!make_dirs(su->dir)) {
 		snprintf(why, whyn, "cannot create %s: %s", su->dir, strerror(errno));
@@ -402,7 +402,7 @@ int lab_main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	enum err e = lab_server_run(srv);
+	enum smtpsh_err e = lab_server_run(srv);
 	struct lab_stats st;
 	lab_server_stats(srv, &st);
 	running = NULL;
@@ -413,7 +413,7 @@ int lab_main(int argc, char **argv)
 	       st.connections, st.peak, st.messages, st.timeouts);
 	fclose(su.log);
 	lab_users_free(&su.users);
-	return e == ERR_OK ? 0 : LAB_EXIT_FAILED;
+	return e == SMTPSH_OK ? 0 : LAB_EXIT_FAILED;
 }
 
 /* ---- the lab in the background of the shell ---- */

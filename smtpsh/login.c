@@ -73,19 +73,19 @@ static char *get_password(struct shell *sh)
  * gone or the server went silent. */
 static bool step(struct shell *sh, const char *line, bool secret)
 {
-	if (session_send(&sh->session, line, strlen(line), secret ? SEND_SECRET : 0) != ERR_OK) {
+	if (session_send(&sh->session, line, strlen(line), secret ? SEND_SECRET : 0) != SMTPSH_OK) {
 		if (session_connected(&sh->session)) /* else the session said why */
 			render_warning(sh, "login: %s", sh->session.err);
 		return false;
 	}
-	return repl_wait(sh) == ERR_OK && session_connected(&sh->session);
+	return repl_wait(sh) == SMTPSH_OK && session_connected(&sh->session);
 }
 
 static bool b64_step(struct shell *sh, const char *text, bool secret)
 {
 	struct buf enc;
 	buf_init(&enc, 0);
-	bool ok = b64_encode(&enc, text, strlen(text)) == ERR_OK && step(sh, enc.data, secret);
+	bool ok = b64_encode(&enc, text, strlen(text)) == SMTPSH_OK && step(sh, enc.data, secret);
 	buf_free(&enc);
 	return ok;
 }
@@ -104,7 +104,7 @@ static void smtp_login(struct shell *sh, const char *user, const char *mech, con
 	buf_init(&line, 0);
 	render_note(sh, "login: using AUTH %s (offered: %s)", mech, session_cap(s, "AUTH") + 5);
 	if (!strcmp(mech, "PLAIN")) {
-		if (sasl_plain(&msg, NULL, user, pass) == ERR_OK &&
+		if (sasl_plain(&msg, NULL, user, pass) == SMTPSH_OK &&
 		    buf_printf(&line, "AUTH PLAIN %s", msg.data))
 			step(sh, line.data, true);
 	} else if (!strcmp(mech, "LOGIN")) {
@@ -113,13 +113,13 @@ static void smtp_login(struct shell *sh, const char *user, const char *mech, con
 			b64_step(sh, pass, true);
 	} else if (!strcmp(mech, "CRAM-MD5")) {
 		if (step(sh, "AUTH CRAM-MD5", false) && last_code(sh) == 334) {
-			if (sasl_cram_md5(&msg, user, pass, sh->last_reply_text) == ERR_OK)
+			if (sasl_cram_md5(&msg, user, pass, sh->last_reply_text) == SMTPSH_OK)
 				step(sh, msg.data, true);
 			else
 				step(sh, "*", false); /* cancel: the challenge was not base64 */
 		}
 	} else if (!strcmp(mech, "XOAUTH2")) {
-		if (sasl_xoauth2(&msg, user, token) == ERR_OK &&
+		if (sasl_xoauth2(&msg, user, token) == SMTPSH_OK &&
 		    buf_printf(&line, "AUTH XOAUTH2 %s", msg.data) && step(sh, line.data, true) &&
 		    last_code(sh) == 334)
 			step(sh, "", false); /* the error JSON wants an empty answer */
@@ -139,7 +139,7 @@ static void pop3_login(struct shell *sh, const char *user, const char *pass)
 		char digest[33];
 		render_note(sh, "login: using APOP: the greeting has a timestamp, so the password "
 		                "need not cross the wire");
-		if (apop_digest(digest, s->apop_stamp, pass) == ERR_OK &&
+		if (apop_digest(digest, s->apop_stamp, pass) == SMTPSH_OK &&
 		    buf_printf(&line, "APOP %s %s", user, digest))
 			step(sh, line.data, false);
 		OPENSSL_cleanse(digest, sizeof(digest));

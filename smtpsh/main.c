@@ -416,7 +416,7 @@ int main(int argc, char **argv)
 	if (target_parse(lab       ? lab_url
 	                 : against ? against_url
 	                           : argv[optind],
-	                 &sh.target, terr, sizeof(terr)) != ERR_OK) {
+	                 &sh.target, terr, sizeof(terr)) != SMTPSH_OK) {
 		fprintf(stderr, "smtpsh: %s\n", terr);
 		return EXIT_USAGE;
 	}
@@ -478,7 +478,7 @@ int main(int argc, char **argv)
 		char err[300];
 		if (path[0] && (record ? transcript_open : transcript_create)(
 		                   &sh.rec, path, target, proto_name(sh.target.proto), timestamps,
-		                   err, sizeof(err)) != ERR_OK) {
+		                   err, sizeof(err)) != SMTPSH_OK) {
 			fprintf(stderr, "smtpsh: %s\n", err);
 			if (record)
 				return EXIT_USAGE;
@@ -493,10 +493,10 @@ int main(int argc, char **argv)
 	render_init_hooks(&sh, &hooks);
 	session_init(&sh.session, sh.target.proto, &hooks, sh.timeout_s * 1000);
 	sh.session.tls_opts = tls;
-	enum err e =
+	enum smtpsh_err e =
 	    session_connect(&sh.session, sh.target.host, sh.target.port, sh.family, sh.target.tls);
-	if (e != ERR_OK) {
-		if (e == ERR_TLS || e == ERR_CLOSED)
+	if (e != SMTPSH_OK) {
+		if (e == SMTPSH_ETLS || e == SMTPSH_ECLOSED)
 			fprintf(stderr, "smtpsh: TLS with %s port %u failed: %s\n", sh.target.host,
 			        sh.target.port, sh.session.err);
 		else

@@ -102,10 +102,10 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 	unsigned bad = 0;
 	int rc = EXIT_OK;
 	for (;;) {
-		enum err e = transcript_next(&r, &it);
-		if (e == ERR_CLOSED)
+		enum smtpsh_err e = transcript_next(&r, &it);
+		if (e == SMTPSH_ECLOSED)
 			break;
-		if (e == ERR_IO) {
+		if (e == SMTPSH_EIO) {
 			/* not a transcript after all: same as one that cannot
 			 * be opened (a directory, a read error, /dev/zero) */
 			fflush(sh->out);
@@ -113,7 +113,7 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			rc = EXIT_USAGE;
 			break;
 		}
-		if (e != ERR_OK) {
+		if (e != SMTPSH_OK) {
 			render_warning(sh, "%s: %s", path, r.err);
 			if (++bad >= 20) {
 				render_warning(
@@ -179,7 +179,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			 * give the session the typed form back. */
 			if (s->state == ST_SMTP_DATA && len > 1 && line[0] == '.')
 				line++, len--;
-			if (session_send(s, line, len, it.redacted ? SEND_REDACTED : 0) != ERR_OK)
+			if (session_send(s, line, len, it.redacted ? SEND_REDACTED : 0) !=
+			    SMTPSH_OK)
 				render_warning(sh, "line %lu: %s", it.lineno, s->err);
 			break;
 		}

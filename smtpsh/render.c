@@ -412,7 +412,7 @@ static void on_reply(void *ctx, const struct reply *r)
 	render_end(sh);
 }
 
-static void on_error(void *ctx, enum err e, const char *msg, const struct reply_line *l)
+static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
 {
 	struct shell *sh = ctx;
 	if (l)

@@ -410,7 +410,7 @@ static bool run_line(struct shell *sh, const char *line)
 	if (!session_connected(s)) {
 		render_warning(sh, "not connected: /connect to connect again, /exit to leave");
 		s->protocol_errors += !sh->interactive;
-	} else if (session_send(s, send, send_len, secret ? SEND_SECRET : 0) != ERR_OK) {
+	} else if (session_send(s, send, send_len, secret ? SEND_SECRET : 0) != SMTPSH_OK) {
 		lost = !session_connected(s);
 		if (!lost) /* a lost connection was reported by the session */
 			render_warning(sh, "%s", s->err);
@@ -431,7 +431,7 @@ static long long now_ms(void)
  * whole, from the end of the one before: a reply that trickles in, or
  * continuation lines without end, do not push the deadline back.  Ctrl-C
  * stops waiting (the reply still shows when it comes). */
-enum err repl_wait(struct shell *sh)
+enum smtpsh_err repl_wait(struct shell *sh)
 {
 	struct session *s = &sh->session;
 	const long long limit = (long long)sh->timeout_s * 1000;
@@ -447,16 +447,16 @@ enum err repl_wait(struct shell *sh)
 			heard = told = false;
 		}
 		long long left = deadline - now_ms();
-		enum err e = session_pump(s, left < 0 ? 0 : left > 200 ? 200 : (int)left);
-		if (e == ERR_OK)
+		enum smtpsh_err e = session_pump(s, left < 0 ? 0 : left > 200 ? 200 : (int)left);
+		if (e == SMTPSH_OK)
 			heard = true;
-		else if (e != ERR_TIMEOUT)
+		else if (e != SMTPSH_ETIMEOUT)
 			return e;
 		if (got_sigint) {
 			render_warning(sh, "stopped waiting; the reply will show when it arrives");
 			got_sigint = 0;
 			s->npending = 0;
-			return ERR_OK;
+			return SMTPSH_OK;
 		}
 		if (told || now_ms() < deadline || !session_awaiting(s))
 			continue;
@@ -470,10 +470,10 @@ enum err repl_wait(struct shell *sh)
 		render_warning(sh, "%s%s", s->err,
 		               sh->interactive ? "; still listening (Ctrl-C to stop waiting)" : "");
 		if (!sh->interactive)
-			return ERR_TIMEOUT;
+			return SMTPSH_ETIMEOUT;
 		told = true; /* say it once */
 	}
-	return ERR_OK;
+	return SMTPSH_OK;
 }
 
 /* --starttls: greeting, EHLO (or CAPA), STARTTLS (or STLS), EHLO again.
@@ -489,9 +489,9 @@ static bool upgrade_first(struct shell *sh)
 		gethostname(host, sizeof(host) - 1);
 		snprintf(hello, sizeof(hello), "EHLO %s", host);
 	}
-	if (repl_wait(sh) != ERR_OK || !session_connected(s))
+	if (repl_wait(sh) != SMTPSH_OK || !session_connected(s))
 		return false;
-	if (session_send(s, hello, strlen(hello), 0) != ERR_OK || repl_wait(sh) != ERR_OK)
+	if (session_send(s, hello, strlen(hello), 0) != SMTPSH_OK || repl_wait(sh) != SMTPSH_OK)
 		return false;
 	if (!session_cap(s, smtp ? "STARTTLS" : "STLS")) {
 		render_warning(
@@ -500,7 +500,7 @@ static bool upgrade_first(struct shell *sh)
 		return false;
 	}
 	const char *cmd = smtp ? "STARTTLS" : "STLS";
-	if (session_send(s, cmd, strlen(cmd), 0) != ERR_OK || repl_wait(sh) != ERR_OK)
+	if (session_send(s, cmd, strlen(cmd), 0) != SMTPSH_OK || repl_wait(sh) != SMTPSH_OK)
 		return false;
 	if (!s->tls) {
 		if (session_connected(s))
@@ -510,7 +510,7 @@ static bool upgrade_first(struct shell *sh)
 			    cmd);
 		return false;
 	}
-	if (session_send(s, hello, strlen(hello), 0) != ERR_OK || repl_wait(sh) != ERR_OK)
+	if (session_send(s, hello, strlen(hello), 0) != SMTPSH_OK || repl_wait(sh) != SMTPSH_OK)
 		return false;
 	return true;
 }
@@ -528,7 +528,7 @@ static int run_script(struct shell *sh)
 	char *line;
 	size_t len;
 	/* A timeout has been said (one "!!" line): it ends the run, exit 4. */
-	if (repl_wait(sh) == ERR_TIMEOUT)
+	if (repl_wait(sh) == SMTPSH_ETIMEOUT)
 		return EXIT_PROTOCOL;
 	if (sh->starttls && !upgrade_first(sh)) {
 		fprintf(stderr, "smtpsh: could not start TLS (--starttls): stopped before sending "
@@ -538,7 +538,7 @@ static int run_script(struct shell *sh)
 	}
 	while (!sh->quit && (line = script_line(sh, &len))) {
 		/* Show whatever arrived meanwhile (a 421, a hang-up). */
-		while (session_connected(s) && session_pump(s, 0) == ERR_OK)
+		while (session_connected(s) && session_pump(s, 0) == SMTPSH_OK)
 			;
 		if (!session_connected(s) && line[0] != '/') {
 			render_warning(
@@ -549,7 +549,7 @@ static int run_script(struct shell *sh)
 		}
 		bool sent = run_line(sh, line);
 		wipe_free(line, len);
-		if (!sent || repl_wait(sh) == ERR_TIMEOUT)
+		if (!sent || repl_wait(sh) == SMTPSH_ETIMEOUT)
 			break;
 	}
 	/* After QUIT, let the server close first so its goodbye shows; but
@@ -557,7 +557,7 @@ static int run_script(struct shell *sh)
 	if (session_connected(s) && s->quit_sent) {
 		long long deadline = now_ms() + (sh->timeout_s < 2 ? sh->timeout_s * 1000 : 2000);
 		long long left;
-		while ((left = deadline - now_ms()) > 0 && session_pump(s, (int)left) == ERR_OK)
+		while ((left = deadline - now_ms()) > 0 && session_pump(s, (int)left) == SMTPSH_OK)
 			;
 	}
 	session_close(s);

@@ -53,8 +53,8 @@ static short ssl_wants(int e)
 
 static enum io peer_write(struct peer *p, const char *s, size_t n)
 {
-	enum err e = conn_write(&p->conn, s, n, p->timeout_ms);
-	return e == ERR_OK ? IO_OK : e == ERR_TIMEOUT ? IO_TIMEOUT : IO_CLOSED;
+	enum smtpsh_err e = conn_write(&p->conn, s, n, p->timeout_ms);
+	return e == SMTPSH_OK ? IO_OK : e == SMTPSH_ETIMEOUT ? IO_TIMEOUT : IO_CLOSED;
 }
 
 /* One line from the client into line (without CRLF). */
@@ -74,12 +74,12 @@ static enum io peer_read_line(struct peer *p, struct buf *line)
 			return IO_LONG;
 		size_t got = 0;
 		if (conn_read(&p->conn, p->in + p->have, sizeof(p->in) - 1 - p->have, &got) !=
-		    ERR_OK)
+		    SMTPSH_OK)
 			return IO_CLOSED;
 		if (!got) {
-			enum err e = conn_wait_readable(&p->conn, p->timeout_ms);
-			if (e != ERR_OK)
-				return e == ERR_TIMEOUT ? IO_TIMEOUT : IO_CLOSED;
+			enum smtpsh_err e = conn_wait_readable(&p->conn, p->timeout_ms);
+			if (e != SMTPSH_OK)
+				return e == SMTPSH_ETIMEOUT ? IO_TIMEOUT : IO_CLOSED;
 		}
 		p->have += got;
 	}
@@ -147,11 +147,11 @@ struct serve {
 };
 
 /* The next transcript item into sv->it (or the one pushed back). */
-static enum err next_item(struct serve *sv)
+static enum smtpsh_err next_item(struct serve *sv)
 {
 	if (sv->pushed_back) {
 		sv->pushed_back = false;
-		return ERR_OK;
+		return SMTPSH_OK;
 	}
 	return transcript_next(&sv->r, &sv->it);
 }
@@ -177,7 +177,7 @@ static void client_ended_early(struct serve *sv)
 	unsigned skipped = 1;
 	for (;;) {
 		/* the end or a bad line: the main loop reads on and sees it */
-		if (transcript_next(&sv->r, &sv->it) != ERR_OK)
+		if (transcript_next(&sv->r, &sv->it) != SMTPSH_OK)
 			break;
 		if (sv->it.kind == TR_SENT && sv->it.bytes.len == 1 && sv->it.bytes.data[0] == '.')
 			break;
@@ -297,13 +297,13 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	transcript_item_init(&sv.it);
 	/* Read the first item now: a file that cannot be read is refused
 	 * before a client is kept waiting for it. */
-	enum err first = transcript_next(&sv.r, &sv.it);
+	enum smtpsh_err first = transcript_next(&sv.r, &sv.it);
 	int rc = EXIT_OK;
 	SSL_CTX *ctx = NULL;
 	int ls = -1;
-	if (first == ERR_IO || first == ERR_CLOSED) {
+	if (first == SMTPSH_EIO || first == SMTPSH_ECLOSED) {
 		fprintf(stderr, "smtpsh serve: transcript '%s': %s\n", path,
-		        first == ERR_IO ? sv.r.err : "it is empty");
+		        first == SMTPSH_EIO ? sv.r.err : "it is empty");
 		rc = EXIT_USAGE;
 		goto done;
 	}
@@ -351,10 +351,10 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	buf_init(&sv.line, 0);
 	bool implicit_done = false;
 	for (;;) {
-		enum err e = next_item(&sv);
-		if (e == ERR_CLOSED)
+		enum smtpsh_err e = next_item(&sv);
+		if (e == SMTPSH_ECLOSED)
 			break;
-		if (e != ERR_OK) {
+		if (e != SMTPSH_OK) {
 			render_warning(sh, "%s: %s", path, sv.r.err);
 			rc = EXIT_USAGE;
 			break;

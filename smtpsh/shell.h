@@ -101,7 +101,7 @@ void login_run(struct shell *sh, const char *args);
 /* repl.c */
 int repl_run(struct shell *sh);
 /* Waits for every outstanding reply (Ctrl-C stops waiting). */
-enum err repl_wait(struct shell *sh);
+enum smtpsh_err repl_wait(struct shell *sh);
 /* Asks a question with echo; NULL on EOF.  The caller frees. */
 char *readline_plain(struct shell *sh, const char *prompt);
 /* Reads a secret from the terminal without echo; NULL on EOF.  The

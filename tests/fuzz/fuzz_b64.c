@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&t, 0);
 	b64_decode(&a, (const char *)data, size);
 	buf_clear(&a);
-	assert(b64_encode(&a, data, size) == ERR_OK);
-	assert(b64_decode(&b, a.data ? a.data : "", a.len) == ERR_OK);
+	assert(b64_encode(&a, data, size) == SMTPSH_OK);
+	assert(b64_decode(&b, a.data ? a.data : "", a.len) == SMTPSH_OK);
 	assert(b.len == size && (!size || !memcmp(b.data, data, size)));
 	bool ok;
 	text_sanitize(&t, (const char *)data, size, &ok);

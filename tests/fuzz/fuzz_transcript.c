@@ -17,9 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct transcript_item it;
 			transcript_reader_init(&r, f);
 			transcript_item_init(&it);
-			enum err e;
-			while ((e = transcript_next(&r, &it)) != ERR_CLOSED)
-				assert(e != ERR_OK || it.bytes.len <= TRANSCRIPT_MAX_LINE);
+			enum smtpsh_err e;
+			while ((e = transcript_next(&r, &it)) != SMTPSH_ECLOSED)
+				assert(e != SMTPSH_OK || it.bytes.len <= TRANSCRIPT_MAX_LINE);
 			transcript_item_free(&it);
 			transcript_reader_free(&r);
 			fclose(f);

@@ -34,7 +34,7 @@ static void decodes_to(const char *s, const void *want, size_t wn)
 {
 	struct buf d;
 	buf_init(&d, 0);
-	if (b64_decode(&d, s, strlen(s)) != ERR_OK)
+	if (b64_decode(&d, s, strlen(s)) != SMTPSH_OK)
 		fail_msg("'%s' was refused", s);
 	assert_int_equal(d.len, wn);
 	assert_memory_equal(str(&d), want, wn);
@@ -48,7 +48,7 @@ static void rfc4648_encode(void **state)
 		struct buf e;
 		buf_init(&e, 0);
 		assert_int_equal(b64_encode(&e, rfc4648[i].plain, strlen(rfc4648[i].plain)),
-		                 ERR_OK);
+		                 SMTPSH_OK);
 		assert_string_equal(str(&e), rfc4648[i].enc);
 		assert_int_equal(e.len, strlen(rfc4648[i].enc));
 		buf_free(&e);
@@ -82,11 +82,11 @@ static void empty(void **state)
 	(void)state;
 	struct buf b;
 	buf_init(&b, 0);
-	assert_int_equal(b64_encode(&b, "", 0), ERR_OK);
+	assert_int_equal(b64_encode(&b, "", 0), SMTPSH_OK);
 	assert_int_equal(b.len, 0);
-	assert_int_equal(b64_encode(&b, NULL, 0), ERR_OK);
+	assert_int_equal(b64_encode(&b, NULL, 0), SMTPSH_OK);
 	assert_int_equal(b.len, 0);
-	assert_int_equal(b64_decode(&b, "", 0), ERR_OK);
+	assert_int_equal(b64_decode(&b, "", 0), SMTPSH_OK);
 	assert_int_equal(b.len, 0);
 	buf_free(&b);
 }
@@ -98,11 +98,11 @@ static void appends(void **state)
 	struct buf b;
 	buf_init(&b, 0);
 	assert_true(buf_append_str(&b, "AUTH PLAIN "));
-	assert_int_equal(b64_encode(&b, "\0u\0p", 4), ERR_OK);
+	assert_int_equal(b64_encode(&b, "\0u\0p", 4), SMTPSH_OK);
 	assert_string_equal(b.data, "AUTH PLAIN AHUAcA==");
 	buf_clear(&b);
 	assert_true(buf_append_str(&b, ">"));
-	assert_int_equal(b64_decode(&b, "Zm8=", 4), ERR_OK);
+	assert_int_equal(b64_decode(&b, "Zm8=", 4), SMTPSH_OK);
 	assert_string_equal(b.data, ">fo");
 	buf_free(&b);
 }
@@ -115,7 +115,7 @@ static void auth_login_prompts(void **state)
 	decodes_to("UGFzc3dvcmQ6", "Password:", 9);
 	struct buf e;
 	buf_init(&e, 0);
-	assert_int_equal(b64_encode(&e, "Username:", 9), ERR_OK);
+	assert_int_equal(b64_encode(&e, "Username:", 9), SMTPSH_OK);
 	assert_string_equal(e.data, "VXNlcm5hbWU6");
 	buf_free(&e);
 }
@@ -128,7 +128,7 @@ static void auth_plain_nul_bytes(void **state)
 	decodes_to("AGFsaWNlAHdyb25nLXBhc3N3b3Jk", plain, 21);
 	struct buf e;
 	buf_init(&e, 0);
-	assert_int_equal(b64_encode(&e, plain, 21), ERR_OK);
+	assert_int_equal(b64_encode(&e, plain, 21), SMTPSH_OK);
 	assert_string_equal(e.data, "AGFsaWNlAHdyb25nLXBhc3N3b3Jk");
 	buf_free(&e);
 }
@@ -162,7 +162,7 @@ static void invalid(void **state)
 		struct buf d;
 		buf_init(&d, 0);
 		assert_true(buf_append_str(&d, "keep"));
-		if (b64_decode(&d, bad[i].s, bad[i].n) != ERR_INVALID)
+		if (b64_decode(&d, bad[i].s, bad[i].n) != SMTPSH_EINVAL)
 			fail_msg("bad[%zu] '%s' was accepted", i, bad[i].s);
 		assert_int_equal(d.len, 4);
 		assert_string_equal(d.data, "keep");
@@ -177,26 +177,26 @@ static void bounded_output(void **state)
 	/* "ab" + "Zm9vYmFy" is 10 bytes: 9 does not fit, 10 does */
 	buf_init(&b, 9);
 	assert_true(buf_append_str(&b, "ab"));
-	assert_int_equal(b64_encode(&b, "foobar", 6), ERR_NOMEM);
+	assert_int_equal(b64_encode(&b, "foobar", 6), SMTPSH_ENOMEM);
 	assert_int_equal(b.len, 2);
 	assert_string_equal(b.data, "ab");
 	buf_free(&b);
 	buf_init(&b, 10);
 	assert_true(buf_append_str(&b, "ab"));
-	assert_int_equal(b64_encode(&b, "foobar", 6), ERR_OK);
+	assert_int_equal(b64_encode(&b, "foobar", 6), SMTPSH_OK);
 	assert_string_equal(b.data, "abZm9vYmFy");
 	buf_free(&b);
 
 	/* decoding "foobar" (6 bytes) after "ab": 7 does not fit, 8 does */
 	buf_init(&b, 7);
 	assert_true(buf_append_str(&b, "ab"));
-	assert_int_equal(b64_decode(&b, "Zm9vYmFy", 8), ERR_NOMEM);
+	assert_int_equal(b64_decode(&b, "Zm9vYmFy", 8), SMTPSH_ENOMEM);
 	assert_int_equal(b.len, 2);
 	assert_string_equal(b.data, "ab");
 	buf_free(&b);
 	buf_init(&b, 8);
 	assert_true(buf_append_str(&b, "ab"));
-	assert_int_equal(b64_decode(&b, "Zm9vYmFy", 8), ERR_OK);
+	assert_int_equal(b64_decode(&b, "Zm9vYmFy", 8), SMTPSH_OK);
 	assert_string_equal(b.data, "abfoobar");
 	buf_free(&b);
 }
@@ -212,9 +212,9 @@ static void round_trip(void **state)
 		struct buf e, d;
 		buf_init(&e, 0);
 		buf_init(&d, 0);
-		assert_int_equal(b64_encode(&e, all, n), ERR_OK);
+		assert_int_equal(b64_encode(&e, all, n), SMTPSH_OK);
 		assert_int_equal(e.len, 4 * ((n + 2) / 3));
-		assert_int_equal(b64_decode(&d, str(&e), e.len), ERR_OK);
+		assert_int_equal(b64_decode(&d, str(&e), e.len), SMTPSH_OK);
 		assert_int_equal(d.len, n);
 		assert_memory_equal(str(&d), all, n);
 		/* and once more without the padding */
@@ -222,7 +222,7 @@ static void round_trip(void **state)
 		while (stripped && e.data[stripped - 1] == '=')
 			stripped--;
 		buf_clear(&d);
-		assert_int_equal(b64_decode(&d, str(&e), stripped), ERR_OK);
+		assert_int_equal(b64_decode(&d, str(&e), stripped), SMTPSH_OK);
 		assert_int_equal(d.len, n);
 		assert_memory_equal(str(&d), all, n);
 		buf_free(&e);

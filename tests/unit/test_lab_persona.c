@@ -91,7 +91,7 @@ static void users_file(void **state)
 	char why[200];
 	assert_int_equal(lab_users_parse(&u, "# lab users\n\ncarol:c-pw:c-code\r\n  dave:d:pw \n",
 	                                 why, sizeof(why)),
-	                 ERR_OK);
+	                 SMTPSH_OK);
 	assert_int_equal(u.n, 2);
 	assert_string_equal(u.v[0].name, "carol");
 	assert_string_equal(u.v[0].password, "c-pw");
@@ -113,18 +113,18 @@ static void users_file(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
-		assert_int_equal(lab_users_parse(&u, bad[i].text, why, sizeof(why)), ERR_INVALID);
+		assert_int_equal(lab_users_parse(&u, bad[i].text, why, sizeof(why)), SMTPSH_EINVAL);
 		assert_string_equal(why, bad[i].why);
 		assert_null(u.v);
 	}
-	assert_int_equal(lab_users_load(&u, "/nonexistent/users", why, sizeof(why)), ERR_IO);
+	assert_int_equal(lab_users_load(&u, "/nonexistent/users", why, sizeof(why)), SMTPSH_EIO);
 }
 
 static void login_checks(void **state)
 {
 	(void)state;
 	struct lab_users u;
-	assert_int_equal(lab_users_defaults(&u), ERR_OK);
+	assert_int_equal(lab_users_defaults(&u), SMTPSH_OK);
 	assert_int_equal(u.n, 2);
 	assert_string_equal(u.v[0].name, "alice");
 	assert_string_equal(u.v[1].authcode, "bobcode123456789");
@@ -145,18 +145,18 @@ static void login_checks(void **state)
 	const char *chal = "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+";
 	struct buf b64, raw;
 	buf_init(&b64, 0);
-	assert_int_equal(sasl_cram_md5(&b64, "bob", "bobcode123456789", chal), ERR_OK);
+	assert_int_equal(sasl_cram_md5(&b64, "bob", "bobcode123456789", chal), SMTPSH_OK);
 	buf_init(&raw, 0);
-	assert_int_equal(b64_decode(&raw, b64.data, b64.len), ERR_OK);
+	assert_int_equal(b64_decode(&raw, b64.data, b64.len), SMTPSH_OK);
 	assert_int_equal(lab_auth_cram(&u, qq, chal, raw.data, &who), LAB_AUTH_OK);
 	assert_int_equal(lab_auth_cram(&u, NULL, chal, raw.data, &who), LAB_AUTH_BAD);
 	assert_int_equal(lab_auth_cram(&u, NULL, chal, "bob", &who), LAB_AUTH_BAD);
 	buf_free(&b64);
 	buf_free(&raw);
 	buf_init(&b64, 0);
-	assert_int_equal(sasl_cram_md5(&b64, "bob", "bob-pw", chal), ERR_OK);
+	assert_int_equal(sasl_cram_md5(&b64, "bob", "bob-pw", chal), SMTPSH_OK);
 	buf_init(&raw, 0);
-	assert_int_equal(b64_decode(&raw, b64.data, b64.len), ERR_OK);
+	assert_int_equal(b64_decode(&raw, b64.data, b64.len), SMTPSH_OK);
 	assert_int_equal(lab_auth_cram(&u, qq, chal, raw.data, &who), LAB_AUTH_NEEDS_CODE);
 	assert_int_equal(lab_auth_cram(&u, NULL, chal, raw.data, &who), LAB_AUTH_OK);
 	buf_free(&b64);
@@ -164,7 +164,7 @@ static void login_checks(void **state)
 
 	/* APOP, digest in either case */
 	char d[33];
-	assert_int_equal(apop_digest(d, "<1.2@lab>", "alice-pw"), ERR_OK);
+	assert_int_equal(apop_digest(d, "<1.2@lab>", "alice-pw"), SMTPSH_OK);
 	assert_int_equal(lab_auth_apop(&u, NULL, "<1.2@lab>", "alice", d, &who), LAB_AUTH_OK);
 	for (char *c = d; *c; c++)
 		*c = (char)toupper((unsigned char)*c);

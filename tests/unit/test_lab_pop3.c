@@ -63,9 +63,9 @@ static void fake_close(void *ctx, struct lab_maildrop *drop)
 static struct fx *fx_new(const char *persona, const char *faults, bool tls)
 {
 	struct fx *f = test_calloc(1, sizeof(*f));
-	assert_int_equal(lab_users_defaults(&f->users), ERR_OK);
+	assert_int_equal(lab_users_defaults(&f->users), SMTPSH_OK);
 	char why[200];
-	assert_int_equal(lab_faults_parse(&f->faults, faults, why, sizeof(why)), ERR_OK);
+	assert_int_equal(lab_faults_parse(&f->faults, faults, why, sizeof(why)), SMTPSH_OK);
 	f->cfg.host = LAB_HOST;
 	f->cfg.greeting = "smtpsh lab POP3 ready.";
 	f->cfg.tls_available = true;
@@ -139,7 +139,7 @@ static void greeting_capa_and_login(void **state)
 	char why[100];
 	lab_users_free(&f->users);
 	assert_int_equal(
-	    lab_users_parse(&f->users, "carol:p@ss w\xc3\xb6rd 42\n", why, sizeof(why)), ERR_OK);
+	    lab_users_parse(&f->users, "carol:p@ss w\xc3\xb6rd 42\n", why, sizeof(why)), SMTPSH_OK);
 	cmd(f, "USER carol");
 	assert_string_equal(cmd(f, "PASS p@ss w\xc3\xb6rd 42"), "+OK Logged in.\r\n");
 	fx_free(f);
@@ -238,7 +238,7 @@ static void apop_and_sasl(void **state)
 	(void)state;
 	struct fx *f = fx_new(NULL, NULL, false);
 	char digest[33], line[200];
-	assert_int_equal(apop_digest(digest, f->p.timestamp, "alice-pw"), ERR_OK);
+	assert_int_equal(apop_digest(digest, f->p.timestamp, "alice-pw"), SMTPSH_OK);
 	snprintf(line, sizeof(line), "APOP alice %s", digest);
 	assert_string_equal(cmd(f, "APOP alice 00000000000000000000000000000000"),
 	                    "-ERR [AUTH] Authentication failed.\r\n");
@@ -276,7 +276,7 @@ static void apop_and_sasl(void **state)
 	snprintf(challenge, sizeof(challenge), "%.*s", (int)strcspn(b64start, "\r\n"), b64start);
 	struct buf resp;
 	buf_init(&resp, 0);
-	assert_int_equal(sasl_cram_md5(&resp, "alice", "alice-pw", challenge), ERR_OK);
+	assert_int_equal(sasl_cram_md5(&resp, "alice", "alice-pw", challenge), SMTPSH_OK);
 	assert_string_equal(cmd(f, resp.data), "+OK Logged in.\r\n");
 	buf_free(&resp);
 	fx_free(f);

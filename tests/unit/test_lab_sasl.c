@@ -83,7 +83,7 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = test_calloc(1, sizeof(*f));
-	assert_int_equal(lab_users_defaults(&f->users), ERR_OK);
+	assert_int_equal(lab_users_defaults(&f->users), SMTPSH_OK);
 	lab_sasl_bind(&f->x, &toy, &f->o, f->o.why, sizeof(f->o.why), "lab.test", &f->users, NULL);
 	buf_init(&f->out, 1 << 12);
 	*state = f;
@@ -156,7 +156,7 @@ static void cram_abort_and_unknown(void **state)
 	assert_string_equal(chal, f->x.challenge);
 	struct buf r;
 	buf_init(&r, 0);
-	assert_int_equal(sasl_cram_md5(&r, "alice", "alice-pw", chal), ERR_OK);
+	assert_int_equal(sasl_cram_md5(&r, "alice", "alice-pw", chal), SMTPSH_OK);
 	assert_string_equal(answer(f, r.data), "OK alice\r\n");
 	buf_free(&r);
 	assert_string_equal(f->o.how, "AUTH CRAM-MD5");

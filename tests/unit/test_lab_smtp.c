@@ -50,9 +50,9 @@ enum port { PORT_SMTP, PORT_SUBMISSION, PORT_SMTPS };
 static struct fx *fx_new(enum port port, const char *persona, const char *faults)
 {
 	struct fx *f = test_calloc(1, sizeof(*f));
-	assert_int_equal(lab_users_defaults(&f->users), ERR_OK);
+	assert_int_equal(lab_users_defaults(&f->users), SMTPSH_OK);
 	char why[200];
-	assert_int_equal(lab_faults_parse(&f->faults, faults, why, sizeof(why)), ERR_OK);
+	assert_int_equal(lab_faults_parse(&f->faults, faults, why, sizeof(why)), SMTPSH_OK);
 	f->cfg.host = LAB_HOST;
 	f->cfg.greeting = LAB_HOST " ESMTP smtpsh lab";
 	f->cfg.tls_available = true;
@@ -96,7 +96,7 @@ static void login(struct fx *f, const char *user, const char *pass)
 {
 	struct buf b;
 	buf_init(&b, 0);
-	assert_int_equal(sasl_plain(&b, NULL, user, pass), ERR_OK);
+	assert_int_equal(sasl_plain(&b, NULL, user, pass), SMTPSH_OK);
 	char line[300];
 	snprintf(line, sizeof(line), "AUTH PLAIN %s", b.data);
 	buf_free(&b);
@@ -194,7 +194,7 @@ static void auth_login_plain_cram(void **state)
 	snprintf(challenge, sizeof(challenge), "%.*s", (int)strcspn(b64start, "\r\n"), b64start);
 	struct buf resp;
 	buf_init(&resp, 0);
-	assert_int_equal(sasl_cram_md5(&resp, "bob", "bob-pw", challenge), ERR_OK);
+	assert_int_equal(sasl_cram_md5(&resp, "bob", "bob-pw", challenge), SMTPSH_OK);
 	assert_string_equal(cmd(f, resp.data), "235 2.7.0 Authentication successful\r\n");
 	buf_free(&resp);
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),

@@ -38,8 +38,8 @@ static void deliver(struct lab_store *st, const char *text, const char *const *u
                     char *id, size_t idn)
 {
 	struct lab_spool sp;
-	assert_int_equal(lab_spool_begin(st, &sp), ERR_OK);
-	assert_int_equal(lab_spool_write(&sp, text, strlen(text)), ERR_OK);
+	assert_int_equal(lab_spool_begin(st, &sp), SMTPSH_OK);
+	assert_int_equal(lab_spool_write(&sp, text, strlen(text)), SMTPSH_OK);
 	struct lab_delivery d = {&sp, users, n, false};
 	lab_store_commit(st, &d, 1);
 	assert_true(d.ok);
@@ -61,7 +61,7 @@ static void round_trip(void **state)
 	(void)state;
 	struct lab_store st;
 	char why[200], id[64];
-	assert_int_equal(lab_store_open(&st, dir, why, sizeof(why)), ERR_OK);
+	assert_int_equal(lab_store_open(&st, dir, why, sizeof(why)), SMTPSH_OK);
 	static const char *const both[] = {"alice", "bob"};
 	static const char *const bob[] = {"bob"};
 	deliver(&st, "Subject: one\n\nfirst\n", both, 2, id, sizeof(id));
@@ -105,7 +105,7 @@ static void round_trip(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	struct lab_store again;
-	assert_int_equal(lab_store_open(&again, dir, why, sizeof(why)), ERR_OK);
+	assert_int_equal(lab_store_open(&again, dir, why, sizeof(why)), SMTPSH_OK);
 	assert_int_equal(access(stale, F_OK), -1);
 	assert_int_equal(lab_store_maildrop_open(&again, "bob", &drop), LAB_DROP_OK);
 	assert_int_equal(drop.n, 1);
@@ -118,8 +118,8 @@ static void foreign_files_and_aborts(void **state)
 	(void)state;
 	struct lab_store st;
 	char why[200];
-	assert_int_equal(lab_store_open(&st, dir, why, sizeof(why)), ERR_OK);
-	assert_int_equal(lab_store_add_user(&st, "carol"), ERR_OK);
+	assert_int_equal(lab_store_open(&st, dir, why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_store_add_user(&st, "carol"), SMTPSH_OK);
 	/* a message dropped in by another tool: no ,W= in its name */
 	char path[400];
 	snprintf(path, sizeof(path), "%s/mail/carol/cur/1.foreign:2,S", dir);
@@ -135,7 +135,7 @@ static void foreign_files_and_aborts(void **state)
 	lab_store_maildrop_close(&drop);
 
 	struct lab_spool sp;
-	assert_int_equal(lab_spool_begin(&st, &sp), ERR_OK);
+	assert_int_equal(lab_spool_begin(&st, &sp), SMTPSH_OK);
 	lab_spool_write(&sp, "x\n", 2);
 	lab_spool_abort(&sp);
 	assert_int_equal(access(sp.path, F_OK), -1);

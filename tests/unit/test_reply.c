@@ -139,9 +139,9 @@ static void render(const struct reply_event *ev, struct buf *b)
 		break;
 	case REPLY_EV_ERROR:
 		buf_printf(b, "error %s %s",
-		           ev->err == ERR_CLOSED     ? "closed"
-		           : ev->err == ERR_PROTOCOL ? "protocol"
-		                                     : "?",
+		           ev->err == SMTPSH_ECLOSED  ? "closed"
+		           : ev->err == SMTPSH_EPROTO ? "protocol"
+		                                      : "?",
 		           ev->error);
 		if (l->raw_len) {
 			buf_append_str(b, " line=");
@@ -173,7 +173,8 @@ static void run(enum reply_proto proto, const struct step *steps, size_t chunk, 
 		case OP_FEED:
 			for (size_t off = 0; off < s->len;) {
 				size_t n = chunk && chunk < s->len - off ? chunk : s->len - off;
-				assert_int_equal(reply_parser_feed(&p, s->data + off, n), ERR_OK);
+				assert_int_equal(reply_parser_feed(&p, s->data + off, n),
+				                 SMTPSH_OK);
 				drain(&p, out);
 				off += n;
 			}
@@ -566,7 +567,7 @@ static void feed_counting(struct reply_parser *p, const char *s, size_t n, size_
 {
 	for (size_t off = 0; off < n; off += chunk) {
 		size_t k = chunk < n - off ? chunk : n - off;
-		assert_int_equal(reply_parser_feed(p, s + off, k), ERR_OK);
+		assert_int_equal(reply_parser_feed(p, s + off, k), SMTPSH_OK);
 		if (p->in.cap > c->max_in_cap)
 			c->max_in_cap = p->in.cap;
 		count_events(p, c);
@@ -762,7 +763,7 @@ static void test_big_body(void **state)
 	reply_parser_init(&p, REPLY_POP3);
 	reply_parser_expect_body(&p, true);
 	char chunk[65536];
-	assert_int_equal(reply_parser_feed(&p, "+OK\r\n", 5), ERR_OK);
+	assert_int_equal(reply_parser_feed(&p, "+OK\r\n", 5), SMTPSH_OK);
 	size_t lines = 0;
 	while (reply_parser_next(&p, &ev))
 		lines++;
@@ -772,12 +773,12 @@ static void test_big_body(void **state)
 		chunk[i] = '\n';
 	}
 	for (int i = 0; i < 100; i++) {
-		assert_int_equal(reply_parser_feed(&p, chunk, sizeof(chunk)), ERR_OK);
+		assert_int_equal(reply_parser_feed(&p, chunk, sizeof(chunk)), SMTPSH_OK);
 		while (reply_parser_next(&p, &ev))
 			lines++;
 		assert_true(p.in.cap <= 2 * REPLY_MAX_FEED);
 	}
-	assert_int_equal(reply_parser_feed(&p, "\r\n.\r\n", 5), ERR_OK);
+	assert_int_equal(reply_parser_feed(&p, "\r\n.\r\n", 5), SMTPSH_OK);
 	const struct reply *r = NULL;
 	while (reply_parser_next(&p, &ev))
 		if (ev.kind == REPLY_EV_END)
@@ -891,7 +892,7 @@ static void test_reset_forgets_expect_body(void **state)
 	reply_parser_free(&p);
 }
 
-/* A caller that never drains gets ERR_NOMEM instead of unbounded growth. */
+/* A caller that never drains gets SMTPSH_ENOMEM instead of unbounded growth. */
 static void test_feed_without_draining(void **state)
 {
 	(void)state;
@@ -899,11 +900,11 @@ static void test_feed_without_draining(void **state)
 	memset(chunk, 'a', sizeof(chunk));
 	struct reply_parser p;
 	reply_parser_init(&p, REPLY_SMTP);
-	enum err e = ERR_OK;
+	enum smtpsh_err e = SMTPSH_OK;
 	int i;
-	for (i = 0; i < 100 && e == ERR_OK; i++)
+	for (i = 0; i < 100 && e == SMTPSH_OK; i++)
 		e = reply_parser_feed(&p, chunk, sizeof(chunk));
-	assert_int_equal(e, ERR_NOMEM);
+	assert_int_equal(e, SMTPSH_ENOMEM);
 	assert_true(i < 100);
 	reply_parser_free(&p);
 }

@@ -29,7 +29,7 @@ struct seen {
 	bool last_has_msgno;
 	unsigned long last_msgno;
 	int errors;
-	enum err last_err;
+	enum smtpsh_err last_err;
 	char events[4][128];
 	int nevents;
 	char transitions[16][96]; /* "smtp: from -> to (why)", as the hook saw them */
@@ -58,7 +58,7 @@ static void h_reply(void *ctx, const struct reply *r)
 	w->last_msgno = current->answering ? current->answering->msgno : 0;
 }
 
-static void h_error(void *ctx, enum err e, const char *msg, const struct reply_line *l)
+static void h_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
 {
 	struct seen *w = ctx;
 	(void)msg, (void)l;
@@ -131,7 +131,7 @@ static int teardown(void **state)
 static void server_says(struct fixture *f, const char *text)
 {
 	assert_int_equal(write(f->server, text, strlen(text)), (ssize_t)strlen(text));
-	while (session_pump(&f->s, 50) == ERR_OK)
+	while (session_pump(&f->s, 50) == SMTPSH_OK)
 		;
 }
 
@@ -147,7 +147,7 @@ static void server_hears(struct fixture *f, const char *expect)
 
 static void send_line(struct fixture *f, const char *line)
 {
-	assert_int_equal(session_send(&f->s, line, strlen(line), 0), ERR_OK);
+	assert_int_equal(session_send(&f->s, line, strlen(line), 0), SMTPSH_OK);
 }
 
 static void smtp_full_transaction(void **state)
@@ -199,7 +199,7 @@ static void smtp_full_transaction(void **state)
 	assert_int_equal(f->s.state, ST_CLOSED);
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), ERR_CLOSED);
+	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED);
 	assert_int_equal(f->s.protocol_errors, 0);
 	assert_non_null(strstr(f->seen.events[(f->seen.nevents - 1) % 4], "closed by the server"));
 }
@@ -260,7 +260,7 @@ static void smtp_transitions_traced(void **state)
 	server_says(f, "221 2.0.0 Bye\r\n");
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), ERR_CLOSED); /* already closed: no change */
+	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED); /* already closed: no change */
 	static const char *const all[] = {
 	    "smtp: greeting -> init (220 greeting)", "smtp: init -> ready (250 to EHLO)",
 	    "smtp: ready -> mail (250 to MAIL)",     "smtp: mail -> rcpt (250 to RCPT)",
@@ -280,7 +280,7 @@ static void smtp_lost_connection_traced(void **state)
 	send_line(f, "EHLO me");
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), ERR_CLOSED);
+	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED);
 	static const char *const want[] = {
 	    "smtp: greeting -> init (220 greeting)",
 	    "smtp: init -> closed (connection closed)",
@@ -414,12 +414,12 @@ static void smtp_close_mid_reply(void **state)
 	server_says(f, "250-mx\r\n");
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), ERR_CLOSED);
+	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED);
 	assert_true(f->seen.errors >= 1);
-	assert_int_equal(f->seen.last_err, ERR_CLOSED);
+	assert_int_equal(f->seen.last_err, SMTPSH_ECLOSED);
 	assert_true(f->s.protocol_errors > 0);
 	assert_false(session_connected(&f->s));
-	assert_int_equal(session_send(&f->s, "NOOP", 4, 0), ERR_BADSTATE);
+	assert_int_equal(session_send(&f->s, "NOOP", 4, 0), SMTPSH_ESTATE);
 }
 
 static void smtp_malformed_reply_keeps_state(void **state)
@@ -433,7 +433,7 @@ static void smtp_malformed_reply_keeps_state(void **state)
 	assert_int_equal(f->seen.errors, 1);
 	assert_int_equal(f->s.npending, 0);
 	assert_int_equal(f->s.state, ST_SMTP_READY);
-	assert_int_equal(session_send(&f->s, "A\r\nB", 4, 0), ERR_INVALID);
+	assert_int_equal(session_send(&f->s, "A\r\nB", 4, 0), SMTPSH_EINVAL);
 }
 
 static void pop3_login_list_retr(void **state)
@@ -549,18 +549,18 @@ static void smtp_write_timeout_closes_the_connection(void **state)
 	memset(line, 'x', sizeof(line));
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	enum err e = ERR_OK;
-	for (int i = 0; i < 100000 && e == ERR_OK; i++) /* the server reads none */
+	enum smtpsh_err e = SMTPSH_OK;
+	for (int i = 0; i < 100000 && e == SMTPSH_OK; i++) /* the server reads none */
 		e = session_send(&f->s, line, sizeof(line), 0);
-	assert_int_equal(e, ERR_TIMEOUT);
+	assert_int_equal(e, SMTPSH_ETIMEOUT);
 	assert_true(elapsed_ms(&t0) < 1500);
 	assert_false(session_connected(&f->s));
 	assert_int_equal(f->s.state, ST_CLOSED);
 	assert_int_equal(f->s.npending, 0);
 	assert_int_equal(f->seen.errors, 1);
-	assert_int_equal(f->seen.last_err, ERR_TIMEOUT);
+	assert_int_equal(f->seen.last_err, SMTPSH_ETIMEOUT);
 	assert_true(f->s.protocol_errors > 0);
-	assert_int_equal(session_send(&f->s, ".", 1, 0), ERR_BADSTATE);
+	assert_int_equal(session_send(&f->s, ".", 1, 0), SMTPSH_ESTATE);
 }
 
 /* A greeting trickled a byte every 50 ms: the 300 ms deadline is the whole
@@ -582,11 +582,11 @@ static void smtp_wait_deadline_is_per_reply(void **state)
 	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	enum err e = session_wait(&f->s);
+	enum smtpsh_err e = session_wait(&f->s);
 	long long took = elapsed_ms(&t0);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
-	assert_int_equal(e, ERR_TIMEOUT);
+	assert_int_equal(e, SMTPSH_ETIMEOUT);
 	assert_true(took >= 250 && took < 1000);
 	assert_non_null(strstr(f->s.err, "within"));
 }

@@ -159,18 +159,18 @@ static void test_row(void **state)
 	struct target t;
 	char why[512] = "";
 	memset(&t, 0x5a, sizeof(t));
-	enum err e = target_parse(r->in, &t, why, sizeof(why));
+	enum smtpsh_err e = target_parse(r->in, &t, why, sizeof(why));
 	if (r->ok) {
-		if (e != ERR_OK)
+		if (e != SMTPSH_OK)
 			print_message("'%s': %s\n", r->in, why);
-		assert_int_equal(e, ERR_OK);
+		assert_int_equal(e, SMTPSH_OK);
 		assert_int_equal(t.proto, r->proto);
 		assert_string_equal(t.host, r->host);
 		assert_int_equal(t.port, r->port);
 		assert_int_equal(t.tls, r->tls);
 		assert_string_equal(t.user, r->user);
 	} else {
-		assert_int_equal(e, ERR_INVALID);
+		assert_int_equal(e, SMTPSH_EINVAL);
 		assert_non_null(strstr(why, r->why_word));
 		assert_null(strchr(why, '\n'));
 		/* t is left as it was */
@@ -208,7 +208,7 @@ static void test_sentences(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct target t = {0};
 		char why[512];
-		assert_int_equal(target_parse(cases[i].in, &t, why, sizeof(why)), ERR_INVALID);
+		assert_int_equal(target_parse(cases[i].in, &t, why, sizeof(why)), SMTPSH_EINVAL);
 		assert_string_equal(why, cases[i].why);
 	}
 	/* the quoted input is cut at 60 bytes */
@@ -220,7 +220,7 @@ static void test_sentences(void **state)
 	         in);
 	struct target t = {0};
 	char why[512];
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), ERR_INVALID);
+	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_EINVAL);
 	assert_string_equal(why, want);
 }
 
@@ -233,7 +233,7 @@ static void test_quoted_controls(void **state)
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
 		struct target t = {0};
 		char why[512];
-		assert_int_equal(target_parse(in[i], &t, why, sizeof(why)), ERR_INVALID);
+		assert_int_equal(target_parse(in[i], &t, why, sizeof(why)), SMTPSH_EINVAL);
 		for (const char *p = why; *p; p++)
 			assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
 		assert_non_null(strstr(why, "\\x"));
@@ -251,27 +251,27 @@ static void test_lengths(void **state)
 	memset(name, 'u', 126);
 	name[126] = '\0';
 	snprintf(in, sizeof(in), "smtp://%s@h", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), ERR_OK);
+	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_OK);
 	assert_string_equal(t.user, name);
 	snprintf(in, sizeof(in), "smtp://u%s@h", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), ERR_INVALID);
+	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_EINVAL);
 	assert_string_equal(why, "user name too long");
 	/* %XX counts once decoded */
 	memset(name, 'u', 123);
 	memcpy(name + 123, "%40", 4);
 	snprintf(in, sizeof(in), "smtp://%s@h", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), ERR_OK);
+	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_OK);
 	assert_int_equal(strlen(t.user), 124);
 
 	memset(name, 'h', 255);
 	name[255] = '\0';
 	snprintf(in, sizeof(in), "smtp://%s:25", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), ERR_OK);
+	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_OK);
 	assert_string_equal(t.host, name);
 	snprintf(in, sizeof(in), "[%s]", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), ERR_OK);
+	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_OK);
 	snprintf(in, sizeof(in), "smtp://h%s:25", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), ERR_INVALID);
+	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_EINVAL);
 	assert_string_equal(why, "host name too long");
 }
 
@@ -282,13 +282,13 @@ static void test_why_size_and_reuse(void **state)
 	struct target t = {0};
 	char why[8];
 	memset(why, '#', sizeof(why));
-	assert_int_equal(target_parse("http://h", &t, why, 5), ERR_INVALID);
+	assert_int_equal(target_parse("http://h", &t, why, 5), SMTPSH_EINVAL);
 	assert_string_equal(why, "unkn");
 	assert_int_equal(why[5], '#');
-	assert_int_equal(target_parse("http://h", &t, NULL, 0), ERR_INVALID);
+	assert_int_equal(target_parse("http://h", &t, NULL, 0), SMTPSH_EINVAL);
 
-	assert_int_equal(target_parse("pop3s://alice@a:1", &t, why, sizeof(why)), ERR_OK);
-	assert_int_equal(target_parse("b", &t, why, sizeof(why)), ERR_OK);
+	assert_int_equal(target_parse("pop3s://alice@a:1", &t, why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(target_parse("b", &t, why, sizeof(why)), SMTPSH_OK);
 	assert_int_equal(t.proto, PROTO_SMTP);
 	assert_string_equal(t.host, "b");
 	assert_int_equal(t.port, 25);

@@ -52,7 +52,7 @@ static void random_round_trip(void **state)
 	char err[200];
 	assert_int_equal(
 	    transcript_open(&w, path, "smtp://127.0.0.1:25", "smtp", true, err, sizeof(err)),
-	    ERR_OK);
+	    SMTPSH_OK);
 	for (size_t i = 0; i < 2000; i++) {
 		struct line *l = &lines[i];
 		l->sent = rand() % 2;
@@ -87,8 +87,8 @@ static void random_round_trip(void **state)
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
 	size_t i = 0;
-	enum err e;
-	while ((e = transcript_next(&r, &it)) == ERR_OK) {
+	enum smtpsh_err e;
+	while ((e = transcript_next(&r, &it)) == SMTPSH_OK) {
 		if (it.kind == TR_HEADER || it.kind == TR_EVENT)
 			continue;
 		assert_true(i < 2000);
@@ -100,7 +100,7 @@ static void random_round_trip(void **state)
 		assert_true(it.at >= 0);
 		i++;
 	}
-	assert_int_equal(e, ERR_CLOSED);
+	assert_int_equal(e, SMTPSH_ECLOSED);
 	assert_int_equal(i, 2000);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
@@ -125,16 +125,16 @@ static void seed_style(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_RECEIVED);
 	assert_string_equal(it.bytes.data, "220 sina.com Simple Mail Transfer Service Ready");
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_SENT);
 	assert_string_equal(it.bytes.data, "HELLO sohu.com");
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_string_equal(it.bytes.data, "MAIL FROM:<langrui@sohu.com>");
-	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -153,18 +153,18 @@ static void rfc5321_capture_style(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_COMMENT); /* the convention line */
 	assert_true(r.rfc5321);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_EVENT);
 	assert_string_equal(it.bytes.data, "connect 127.0.0.1 port 25 (smtp)");
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_RECEIVED);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_SENT);
 	assert_string_equal(it.bytes.data, "EHLO client.smtpsh.test");
-	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -185,25 +185,25 @@ static void redaction_and_errors(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_HEADER);
 	assert_string_equal(it.key, "protocol");
 	assert_string_equal(it.bytes.data, "pop3");
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_true(it.redacted);
 	assert_string_equal(it.bytes.data, "PASS [secret, 10 bytes]");
-	assert_int_equal(transcript_next(&r, &it), ERR_INVALID);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_EINVAL);
 	assert_non_null(strstr(r.err, "line 4"));
-	assert_int_equal(transcript_next(&r, &it), ERR_INVALID);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_EINVAL);
 	assert_non_null(strstr(r.err, "line 5"));
-	assert_int_equal(transcript_next(&r, &it), ERR_INVALID);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_EINVAL);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_string_equal(it.ending, "");
 	assert_string_equal(it.bytes.data, "no line end");
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_string_equal(it.ending, "\n");
 	assert_string_equal(it.bytes.data, "bare lf");
-	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -222,9 +222,9 @@ static void overlong_line_is_bounded(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), ERR_NOMEM);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_ENOMEM);
 	assert_true(r.raw.cap <= 2 * TRANSCRIPT_MAX_LINE + 64);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_string_equal(it.bytes.data, "ok");
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
@@ -243,11 +243,11 @@ static void empty_exact_line(void **state)
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(transcript_next(&r, &it), ERR_OK);
+		assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 		assert_int_equal(it.bytes.len, 0);
 		assert_string_equal(it.ending, "");
 	}
-	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -266,29 +266,29 @@ static void nul_in_a_line(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_RECEIVED);
 	assert_int_equal(it.bytes.len, 12);
 	assert_memory_equal(it.bytes.data, "220 a\0b rest", 12);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_SENT);
 	assert_string_equal(it.bytes.data, "QUIT");
 	assert_int_equal(it.lineno, 2);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_COMMENT);
 	assert_int_equal(it.bytes.len, 3);
 	assert_memory_equal(it.bytes.data, "x\0y", 3);
-	assert_int_equal(transcript_next(&r, &it), ERR_OK);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_EVENT);
 	assert_int_equal(it.bytes.len, 5);
 	assert_memory_equal(it.bytes.data, "ev\0nt", 5);
-	assert_int_equal(transcript_next(&r, &it), ERR_CLOSED);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
 }
 
-/* A directory, a read error, a file with no line end: ERR_IO with a
+/* A directory, a read error, a file with no line end: SMTPSH_EIO with a
  * sentence, at once and for good, in bounded memory and time. */
 static void unreadable_files(void **state)
 {
@@ -306,9 +306,9 @@ static void unreadable_files(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), ERR_IO);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_EIO);
 	assert_non_null(strstr(r.err, "Is a directory"));
-	assert_int_equal(transcript_next(&r, &it), ERR_IO);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_EIO);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -317,11 +317,11 @@ static void unreadable_files(void **state)
 	assert_non_null(f);
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), ERR_IO);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_EIO);
 	assert_non_null(strstr(r.err, "not a transcript"));
 	assert_true(r.raw.cap <= 2 * TRANSCRIPT_MAX_LINE + 64);
 	assert_true(ftell(f) <= TRANSCRIPT_MAX_SKIP + 2 * TRANSCRIPT_MAX_LINE);
-	assert_int_equal(transcript_next(&r, &it), ERR_IO);
+	assert_int_equal(transcript_next(&r, &it), SMTPSH_EIO);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -436,7 +436,7 @@ static void files_are_ours_and_private(void **state)
 	struct transcript_writer w;
 	char err[300];
 	assert_int_equal(transcript_open(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)),
-	                 ERR_IO);
+	                 SMTPSH_EIO);
 	assert_non_null(strstr(err, "symbolic link"));
 	struct stat st;
 	assert_int_equal(stat(victim, &st), 0);
@@ -449,20 +449,23 @@ static void files_are_ours_and_private(void **state)
 	fclose(f);
 	assert_int_equal(chmod(old, 0644), 0);
 	assert_int_equal(transcript_open(&w, old, "smtp://h:25", "smtp", false, err, sizeof(err)),
-	                 ERR_OK);
+	                 SMTPSH_OK);
 	transcript_close(&w);
 	assert_int_equal(stat(old, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 
 	assert_int_equal(
-	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_OK);
+	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)),
+	    SMTPSH_OK);
 	transcript_close(&w);
 	assert_int_equal(stat(fresh, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(
-	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_IO);
+	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)),
+	    SMTPSH_EIO);
 	assert_int_equal(
-	    transcript_create(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)), ERR_IO);
+	    transcript_create(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)),
+	    SMTPSH_EIO);
 
 	unlink(victim), unlink(link), unlink(old), unlink(fresh);
 	rmdir(dir);
