@@ -218,8 +218,8 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 	struct session_hooks eh = {.ctx = &a, .reply = on_expected_reply};
 	session_init(&a.expected, sh->session.proto, &eh, 1000);
 	session_start_offline(&a.expected);
-	sh->observe_reply = on_live_reply;
-	sh->observer_ctx = &a;
+	struct session_hooks live = {.ctx = &a, .reply = on_live_reply};
+	session_subscribe(&sh->session, &live);
 
 	struct transcript_reader r;
 	struct transcript_item it;
@@ -291,6 +291,6 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 	transcript_reader_free(&r);
 	if (f != stdin)
 		fclose(f);
-	sh->observe_reply = NULL;
+	session_unsubscribe(&sh->session, &a);
 	return rc;
 }

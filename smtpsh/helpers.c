@@ -326,10 +326,11 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 	}
 	if (session_connected(&sh->session))
 		session_close(&sh->session);
-	struct session_hooks h = sh->session.hooks;
+	struct session_subscribers subs = sh->session.subs;
 	session_free(&sh->session);
 	struct tls_opts o = sh->session.tls_opts;
-	session_init(&sh->session, sh->target.proto, &h, sh->timeout_s * 1000);
+	session_init(&sh->session, sh->target.proto, NULL, sh->timeout_s * 1000);
+	sh->session.subs = subs;
 	sh->session.tls_opts = o;
 	if (session_connect(&sh->session, sh->target.host, sh->target.port, sh->family,
 	                    sh->target.tls) != SMTPSH_OK)

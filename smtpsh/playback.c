@@ -40,21 +40,32 @@ static bool pause_here(struct playback *pb)
 	return line[0] != 'q' && line[0] != 'Q';
 }
 
-static void play_event(struct playback *pb, const char *raw, size_t n)
+static void play_event(struct playback *pb, const struct transcript_item *it)
 {
 	struct shell *sh = pb->sh;
 	/* A transcript may come from anywhere: its event text is untrusted. */
 	struct buf safe;
 	bool ok;
-	buf_init(&safe, 4 * n + 16);
-	text_sanitize(&safe, raw, n, &ok);
-	const char *text = safe.data ? safe.data : "";
-	if (!strncmp(text, "error: ", 7)) {
+	const char *raw = it->bytes.data ? it->bytes.data : "";
+	buf_init(&safe, 4 * it->bytes.len + 16);
+	switch (it->event) {
+	case TRANSCRIPT_EV_ERROR:
 		/* Errors the re-read reproduces itself are not shown twice. */
+		text_sanitize(&safe, raw + it->detail, it->bytes.len - it->detail, &ok);
 		if (sh->session.protocol_errors == pb->errors_before)
-			render_warning(sh, "%s", text + 7);
-	} else {
-		render_event(sh, "%s", text);
+			render_warning(sh, "%s", safe.data ? safe.data : "");
+		break;
+	case TRANSCRIPT_EV_OTHER:
+	case TRANSCRIPT_EV_CONNECTED:
+	case TRANSCRIPT_EV_TLS_STARTTLS:
+	case TRANSCRIPT_EV_TLS_IMPLICIT:
+	case TRANSCRIPT_EV_TLS_UNVERIFIED:
+	case TRANSCRIPT_EV_CLOSED_BY_PEER:
+	case TRANSCRIPT_EV_CLOSED_BY_US:
+	case TRANSCRIPT_EV_LINE_CUT:
+		text_sanitize(&safe, raw, it->bytes.len, &ok);
+		render_event(sh, "%s", safe.data ? safe.data : "");
+		break;
 	}
 	pb->errors_before = sh->session.protocol_errors;
 	buf_free(&safe);
@@ -192,9 +203,7 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 				goto out;
 			break;
 		}
-		case TR_EVENT:
-			play_event(&pb, it.bytes.data ? it.bytes.data : "", it.bytes.len);
-			break;
+		case TR_EVENT: play_event(&pb, &it); break;
 		case TR_COMMENT: narrate(sh, &it); break;
 		case TR_HEADER: break;
 		}

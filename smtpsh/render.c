@@ -142,18 +142,12 @@ static const char *code_color(enum proto p, int code)
 	return C_BODY;
 }
 
-static const char *line_ending(unsigned flags)
-{
-	return (flags & LINE_UNTERMINATED) ? "" : (flags & LINE_BARE_LF) ? "\n" : "\r\n";
-}
-
 static void on_sent(void *ctx, const struct session_sent *s)
 {
 	struct shell *sh = ctx;
 	bool hide = s->secret && !sh->show_secrets;
 	const char *text = hide ? s->shown : s->wire;
 	size_t len = hide ? s->shown_len : s->wire_len;
-	transcript_sent(&sh->rec, text, len, hide);
 	paint(sh, C_SENT);
 	fputs("S: ", sh->out);
 	render_untrusted(sh, text, len);
@@ -178,10 +172,6 @@ static void on_line(void *ctx, const struct reply_line *l)
 	struct shell *sh = ctx;
 	const char *color = (l->flags & LINE_BODY) ? (l->flags & LINE_BODY_END ? C_OK : C_BODY)
 	                                           : code_color(sh->session.proto, l->code);
-	transcript_received(&sh->rec, l->raw, l->raw_len, line_ending(l->flags));
-	if (l->flags & LINE_TRUNCATED)
-		transcript_event(&sh->rec, "line cut: %zu bytes received, %zu kept", l->full_len,
-		                 l->raw_len);
 	render_begin(sh);
 	paint(sh, color);
 	fputs("R: ", sh->out);
@@ -400,8 +390,6 @@ static void on_reply(void *ctx, const struct reply *r)
 	struct shell *sh = ctx;
 	const struct session_pending *p = sh->session.answering;
 	sh->last_reply_code = r->code;
-	if (sh->observe_reply)
-		sh->observe_reply(sh->observer_ctx, r);
 	snprintf(sh->last_reply_text, sizeof(sh->last_reply_text), "%s", r->text);
 	render_begin(sh);
 	if (sh->session.proto == PROTO_SMTP)
@@ -415,9 +403,6 @@ static void on_reply(void *ctx, const struct reply *r)
 static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
 {
 	struct shell *sh = ctx;
-	if (l)
-		transcript_received(&sh->rec, l->raw, l->raw_len, line_ending(l->flags));
-	transcript_event(&sh->rec, "error: %s", msg);
 	render_begin(sh);
 	if (l) {
 		paint(sh, C_FAIL);
@@ -435,35 +420,15 @@ static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const struct
 	render_end(sh);
 }
 
-static void on_event(void *ctx, const char *text)
+static void show_tls(struct shell *sh, const struct session_event *ev)
 {
-	struct shell *sh = ctx;
-	transcript_event(&sh->rec, "%s", text);
-	struct buf b;
-	render_begin(sh);
-	render_event(sh, "%s", render_safe(text, &b));
-	render_end(sh);
-	buf_free(&b);
-}
-
-static void on_tls(void *ctx, const struct tls_info *in, bool starttls, size_t injected)
-{
-	struct shell *sh = ctx;
-	if (injected)
-		transcript_event(&sh->rec,
-		                 "error: %zu injected bytes discarded before the TLS handshake",
-		                 injected);
-	transcript_event(&sh->rec, "tls %s %s %s subject=%s", starttls ? "starttls" : "implicit",
-	                 in->version, in->cipher, in->subject);
-	if (!in->verified)
-		transcript_event(&sh->rec, "tls unverified (--insecure): %s", in->verdict);
-	render_begin(sh);
-	if (injected)
+	const struct tls_info *in = ev->tls;
+	if (ev->injected)
 		render_warning(sh,
 		               "DANGER: the server (or something in between) sent %zu bytes after "
 		               "its go-ahead and before TLS started; they were thrown away, never "
 		               "read as replies (STARTTLS command injection, CVE-2011-0411)",
-		               injected);
+		               ev->injected);
 	render_event(sh, "TLS established: %s, %s", in->version, in->cipher);
 	render_note(sh, "certificate: %s", in->subject);
 	render_note(sh, "issued by:   %s", in->issuer);
@@ -475,13 +440,40 @@ static void on_tls(void *ctx, const struct tls_info *in, bool starttls, size_t i
 	else
 		render_warning(sh, "INSECURE: %s; going on only because of --insecure",
 		               in->verdict);
-	if (starttls) {
-		if (sh->session.proto == PROTO_SMTP)
-			render_note(sh, "next: send EHLO again (RFC 3207): what the server said "
-			                "before TLS is forgotten, its AUTH list may change now");
-		else
-			render_note(sh, "next: send CAPA again (RFC 2595): the capabilities "
-			                "learned before TLS are forgotten");
+	if (!ev->starttls)
+		return;
+	switch (ev->proto) {
+	case PROTO_SMTP:
+		render_note(sh, "next: send EHLO again (RFC 3207): what the server said "
+		                "before TLS is forgotten, its AUTH list may change now");
+		break;
+	case PROTO_POP3:
+		render_note(sh, "next: send CAPA again (RFC 2595): the capabilities "
+		                "learned before TLS are forgotten");
+		break;
+	}
+}
+
+static void on_event(void *ctx, const struct session_event *ev)
+{
+	struct shell *sh = ctx;
+	struct buf b;
+	render_begin(sh);
+	switch (ev->kind) {
+	case SESSION_EV_CONNECTED: {
+		bool named = strcmp(ev->host, ev->addr) != 0;
+		render_event(sh, "connected to %s port %u (%s%s%s%s)", ev->addr, ev->port,
+		             proto_name(ev->proto), ev->implicit_tls ? " over TLS" : "",
+		             named ? ", " : "", named ? render_safe(ev->host, &b) : "");
+		if (named)
+			buf_free(&b);
+		break;
+	}
+	case SESSION_EV_TLS: show_tls(sh, ev); break;
+	case SESSION_EV_CLOSED_BY_PEER: render_event(sh, "connection closed by the server"); break;
+	case SESSION_EV_CLOSED_BY_US:
+		render_event(sh, "connection closed: nothing was sent in plaintext after STARTTLS");
+		break;
 	}
 	render_end(sh);
 }
@@ -502,7 +494,6 @@ static void on_state(void *ctx, enum proto p, enum pstate from, enum pstate to, 
 void render_init_hooks(struct shell *sh, struct session_hooks *h)
 {
 	h->state = sh->trace ? on_state : NULL;
-	h->tls = on_tls;
 	h->ctx = sh;
 	h->sent = on_sent;
 	h->line = on_line;

@@ -397,7 +397,7 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 			/* a 354 opens the message: its lines end with "." */
 			if (it->bytes.len >= 3 && !memcmp(b, "354", 3))
 				sv.in_data = true;
-		} else if (it->kind == TR_EVENT && !strncmp(b, "tls starttls", 12)) {
+		} else if (it->kind == TR_EVENT && it->event == TRANSCRIPT_EV_TLS_STARTTLS) {
 			if (!ctx) {
 				render_warning(sh,
 				               "transcript line %lu starts TLS: give --cert FILE "

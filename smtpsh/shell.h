@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "recorder.h"
 #include "session.h"
 #include "target.h"
 #include "transcript.h"
@@ -42,11 +43,9 @@ struct shell {
 	const char *password_file;    /* --password-file, for login in scripts */
 	bool starttls;                /* --starttls: upgrade right after the greeting */
 	struct transcript_writer rec; /* rec.f NULL when not recording */
+	struct recorder recorder;     /* writes rec, a session subscriber */
 	bool show_secrets;            /* --show-secrets: secrets on screen and on record */
 	bool trace;                   /* --trace: state changes on stderr */
-	/* told of every live reply (replay --against compares them) */
-	void (*observe_reply)(void *ctx, const struct reply *r);
-	void *observer_ctx;
 };
 
 /* render.c: everything that reaches the screen about the session */
