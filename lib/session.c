@@ -129,9 +129,9 @@ static void add_cap(struct session *s, const char *text, size_t len)
 		return;
 	if (len >= SESSION_CAP_LEN)
 		len = SESSION_CAP_LEN - 1;
+	/* raw: made safe where shown */
 	char *d = s->caps[s->ncaps++];
-	for (size_t i = 0; i < len; i++)
-		d[i] = isprint((unsigned char)text[i]) ? text[i] : '?';
+	memcpy(d, text, len);
 	d[len] = '\0';
 }
 
@@ -422,6 +422,7 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 			s->sasl_mech[i] = '\0';
 			s->sasl_step = strchr(args, ' ') ? 1 : 0;
 			s->sasl_challenge[0] = '\0';
+			s->sasl_challenge_len = 0;
 			if (mech_is(s, "PLAIN") || mech_is(s, "LOGIN")) {
 				/* Remember the user for `status`. */
 				s->auth_user[0] = '\0';
@@ -462,19 +463,21 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 	return e;
 }
 
-/* Records a SASL challenge in printable form for annotation and for
- * deciding whether the next answer is a secret. */
+/* Records a SASL challenge decoded, raw (made safe where shown), for
+ * annotation and for deciding whether the next answer is a secret. */
 static void note_challenge(struct session *s, const char *text, size_t len)
 {
 	struct buf dec;
 	buf_init(&dec, sizeof(s->sasl_challenge) * 4);
 	s->sasl_challenge_b64ok = b64_decode(&dec, text, len) == SMTPSH_OK;
 	size_t n = 0;
-	if (s->sasl_challenge_b64ok)
-		for (size_t i = 0; i < dec.len && n + 1 < sizeof(s->sasl_challenge); i++)
-			s->sasl_challenge[n++] =
-			    isprint((unsigned char)dec.data[i]) ? dec.data[i] : '.';
+	if (s->sasl_challenge_b64ok) {
+		n = dec.len < sizeof(s->sasl_challenge) - 1 ? dec.len
+		                                            : sizeof(s->sasl_challenge) - 1;
+		memcpy(s->sasl_challenge, dec.data, n);
+	}
 	s->sasl_challenge[n] = '\0';
+	s->sasl_challenge_len = n;
 	buf_free(&dec);
 }
 

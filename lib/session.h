@@ -113,9 +113,10 @@ struct session {
 	const struct session_pending *answering; /* NULL: unsolicited */
 
 	/* Capabilities from the last EHLO / CAPA (forgotten after TLS). */
-	char caps[SESSION_MAX_CAPS][SESSION_CAP_LEN];
+	char caps[SESSION_MAX_CAPS][SESSION_CAP_LEN]; /* raw: made safe where shown */
 	size_t ncaps;
 	bool caps_known;
+	/* Server text, raw: made safe where shown (text_safe()). */
 	char server_name[256]; /* EHLO's first line, or "" */
 	char banner[512];      /* greeting text */
 	char apop_stamp[256];  /* POP3 greeting's <timestamp>, or "" */
@@ -130,7 +131,8 @@ struct session {
 	enum pstate sasl_prev; /* state to return to */
 	char sasl_mech[32];
 	unsigned sasl_step;       /* responses sent so far */
-	char sasl_challenge[256]; /* last challenge decoded (printable) */
+	char sasl_challenge[256]; /* last challenge decoded, raw (may hold NULs) */
+	size_t sasl_challenge_len;
 	bool sasl_challenge_b64ok;
 
 	/* Transaction / mailbox counters */

@@ -12,6 +12,7 @@
 #include "annot.h"
 #include "mask.h"
 #include "shell.h"
+#include "text.h"
 
 #define FIFO_MAX 64
 
@@ -84,10 +85,10 @@ static void explain_side(struct against *a, const char *side, const struct summa
 	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, s->verb)
 	                                      : annot_smtp(s->code, s->verb, mb, sizeof(mb));
 	/* both texts came from servers (one recorded, one live) */
-	struct buf text;
+	char text[TEXT_SAFE_SIZE(sizeof(s->text))];
 	render_warning(sh, "  %s: %s%s%s %s", side, code_text(p, s->code, cb, sizeof(cb)),
-	               s->enhanced[0] ? " " : "", s->enhanced, render_safe(s->text, &text));
-	buf_free(&text);
+	               s->enhanced[0] ? " " : "", s->enhanced,
+	               text_safe_str(text, sizeof(text), s->text, strlen(s->text)));
 	render_note(sh, "%s: %s", side, meaning);
 }
 
@@ -162,9 +163,9 @@ static char *unredact(struct against *a, const char *shown)
 	char *secret = NULL;
 	/* the shown form comes from the transcript file: untrusted, and
 	 * its first 60 bytes say enough */
-	struct buf safe;
+	char seen[TEXT_SAFE_SIZE(60)];
 	size_t n = strlen(shown);
-	const char *seen = render_safe_n(shown, n > 60 ? 60 : n, &safe);
+	text_safe_str(seen, sizeof(seen), shown, n > 60 ? 60 : n);
 	if (env) {
 		secret = strdup(env);
 	} else if (a->sh->interactive) {
@@ -178,10 +179,8 @@ static char *unredact(struct against *a, const char *shown)
 		render_warning(a->sh,
 		               "transcript line %lu is redacted (%s): set %s or run on a terminal",
 		               a->lineno, seen, var);
-		buf_free(&safe);
 		return NULL;
 	}
-	buf_free(&safe);
 	size_t sl = strlen(secret);
 	char *line = malloc(keep + sl + 1);
 	if (line) {

@@ -30,10 +30,8 @@ static enum proto guess_proto(const struct transcript_item *it)
 static bool pause_here(struct playback *pb)
 {
 	struct shell *sh = pb->sh;
-	fprintf(sh->out, "%s[%s:%s]  Enter: next exchange, q: quit%s ", sh->color ? "\033[2m" : "",
-	        proto_name(sh->session.proto), proto_state_name(sh->session.state),
-	        sh->color ? "\033[0m" : "");
-	fflush(sh->out);
+	render_prompt(sh, "[%s:%s]  Enter: next exchange, q: quit", proto_name(sh->session.proto),
+	              proto_state_name(sh->session.state));
 	char line[64];
 	if (!fgets(line, sizeof(line), pb->tty))
 		return false;
@@ -45,13 +43,12 @@ static void play_event(struct playback *pb, const struct transcript_item *it)
 	struct shell *sh = pb->sh;
 	/* A transcript may come from anywhere: its event text is untrusted. */
 	struct buf safe;
-	bool ok;
 	const char *raw = it->bytes.data ? it->bytes.data : "";
-	buf_init(&safe, 4 * it->bytes.len + 16);
+	buf_init(&safe, TEXT_SAFE_SIZE(it->bytes.len));
 	switch (it->event) {
 	case TRANSCRIPT_EV_ERROR:
 		/* Errors the re-read reproduces itself are not shown twice. */
-		text_sanitize(&safe, raw + it->detail, it->bytes.len - it->detail, &ok);
+		text_safe(&safe, raw + it->detail, it->bytes.len - it->detail);
 		if (sh->session.protocol_errors == pb->errors_before)
 			render_warning(sh, "%s", safe.data ? safe.data : "");
 		break;
@@ -63,7 +60,7 @@ static void play_event(struct playback *pb, const struct transcript_item *it)
 	case TRANSCRIPT_EV_CLOSED_BY_PEER:
 	case TRANSCRIPT_EV_CLOSED_BY_US:
 	case TRANSCRIPT_EV_LINE_CUT:
-		text_sanitize(&safe, raw, it->bytes.len, &ok);
+		text_safe(&safe, raw, it->bytes.len);
 		render_event(sh, "%s", safe.data ? safe.data : "");
 		break;
 	}
@@ -74,9 +71,7 @@ static void play_event(struct playback *pb, const struct transcript_item *it)
 /* A lesson's narration: the transcript's "# ..." comment lines. */
 static void narrate(struct shell *sh, const struct transcript_item *it)
 {
-	fprintf(sh->out, "%s» ", sh->color ? "\033[1m" : "");
-	render_untrusted(sh, it->bytes.data ? it->bytes.data : "", it->bytes.len);
-	fprintf(sh->out, "%s\n", sh->color ? "\033[0m" : "");
+	render_line(sh, TONE_STRONG, "» ", it->bytes.data ? it->bytes.data : "", it->bytes.len);
 }
 
 int playback_run(struct shell *sh, const char *path, bool step)
@@ -144,10 +139,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 				snprintf(proto, sizeof(proto), "%s", it.bytes.data);
 			else if (!strcmp(it.key, "target") || !strcmp(it.key, "started")) {
 				struct buf safe;
-				bool ok;
-				buf_init(&safe, 4 * it.bytes.len + 16);
-				text_sanitize(&safe, it.bytes.data ? it.bytes.data : "",
-				              it.bytes.len, &ok);
+				buf_init(&safe, TEXT_SAFE_SIZE(it.bytes.len));
+				text_safe(&safe, it.bytes.data ? it.bytes.data : "", it.bytes.len);
 				render_note(sh, "%s: %s", it.key, safe.data ? safe.data : "");
 				buf_free(&safe);
 			}

@@ -57,12 +57,26 @@ void render_info(struct shell *sh, const char *fmt, ...) __attribute__((format(p
 /* Makes room above a readline prompt, and restores it. */
 void render_begin(struct shell *sh);
 void render_end(struct shell *sh);
-/* Untrusted bytes -> safe text on out (adds no newline). */
-void render_untrusted(struct shell *sh, const char *p, size_t n);
-/* Untrusted text to quote inside a note or warning, through the one
- * sanitiser (text_sanitize); the result lives in b until buf_free(b). */
-const char *render_safe(const char *text, struct buf *b);
-const char *render_safe_n(const char *p, size_t n, struct buf *b);
+/* How a line looks; render.c maps tones to colours. */
+enum render_tone {
+	TONE_PLAIN,
+	TONE_SENT,   /* a line the client sent */
+	TONE_MATCH,  /* serve: a client line as the transcript has it */
+	TONE_OK,     /* 2xx, +OK */
+	TONE_MORE,   /* 3xx, "+ " */
+	TONE_TEMP,   /* 4xx */
+	TONE_FAIL,   /* 5xx, -ERR, a line that differs */
+	TONE_NOTE,   /* annotations, prompts */
+	TONE_EVENT,  /* connection events */
+	TONE_WARN,   /* warnings */
+	TONE_STRONG, /* a lesson's narration */
+};
+/* prefix, then untrusted bytes made safe (text_safe()), in tone, and a
+ * newline. */
+void render_line(struct shell *sh, enum render_tone tone, const char *prefix, const char *p,
+                 size_t n);
+/* A prompt in TONE_NOTE, a space after it, no newline; flushed. */
+void render_prompt(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* helpers.c: local commands */
 enum helper_result {
