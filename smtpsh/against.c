@@ -194,12 +194,9 @@ static char *unredact(struct against *a, const char *shown)
 
 int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks)
 {
-	char why[300];
-	FILE *f = transcript_fopen(path, why, sizeof(why));
-	if (!f) {
-		fprintf(stderr, "smtpsh: %s\n", why);
+	FILE *f = playback_open(path, "smtpsh");
+	if (!f)
 		return EXIT_USAGE;
-	}
 	static struct against a;
 	memset(&a, 0, sizeof(a));
 	a.sh = sh;

@@ -74,14 +74,20 @@ static void narrate(struct shell *sh, const struct transcript_item *it)
 	render_line(sh, TONE_STRONG, "» ", it->bytes.data ? it->bytes.data : "", it->bytes.len);
 }
 
-int playback_run(struct shell *sh, const char *path, bool step)
+FILE *playback_open(const char *path, const char *who)
 {
 	char why[300];
 	FILE *f = transcript_fopen(path, why, sizeof(why));
-	if (!f) {
-		fprintf(stderr, "smtpsh: %s\n", why);
+	if (!f)
+		fprintf(stderr, "%s: %s\n", who, why);
+	return f;
+}
+
+int playback_run(struct shell *sh, const char *path, bool step)
+{
+	FILE *f = playback_open(path, "smtpsh");
+	if (!f)
 		return EXIT_USAGE;
-	}
 	int rc = playback_file(sh, f, path, step);
 	if (f != stdin)
 		fclose(f);

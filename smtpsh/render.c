@@ -105,38 +105,20 @@ static void vline(struct shell *sh, const char *prefix, enum render_tone tone, c
 	fputc('\n', sh->out);
 }
 
-void render_event(struct shell *sh, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vline(sh, "-- ", TONE_EVENT, fmt, ap);
-	va_end(ap);
-}
-
-void render_warning(struct shell *sh, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vline(sh, "!! ", TONE_WARN, fmt, ap);
-	va_end(ap);
-}
-
-void render_note(struct shell *sh, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vline(sh, "   # ", TONE_NOTE, fmt, ap);
-	va_end(ap);
-}
-
+/* The four kinds of line the shell writes: a prefix and a tone each. */
+#define RENDER_KIND(name, prefix, tone)                                                            \
+	void name(struct shell *sh, const char *fmt, ...)                                          \
+	{                                                                                          \
+		va_list ap;                                                                        \
+		va_start(ap, fmt);                                                                 \
+		vline(sh, prefix, tone, fmt, ap);                                                  \
+		va_end(ap);                                                                        \
+	}
+RENDER_KIND(render_event, "-- ", TONE_EVENT)
+RENDER_KIND(render_warning, "!! ", TONE_WARN)
+RENDER_KIND(render_note, "   # ", TONE_NOTE)
 /* Local output (helpers): plain text, no prefix. */
-void render_info(struct shell *sh, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vline(sh, "", TONE_PLAIN, fmt, ap);
-	va_end(ap);
-}
+RENDER_KIND(render_info, "", TONE_PLAIN)
 
 static enum render_tone code_tone(enum proto p, int code)
 {
@@ -496,11 +478,11 @@ static void on_state(void *ctx, enum proto p, enum pstate from, enum pstate to, 
 
 void render_init_hooks(struct shell *sh, struct session_hooks *h)
 {
-	h->state = sh->trace ? on_state : NULL;
-	h->ctx = sh;
-	h->sent = on_sent;
-	h->line = on_line;
-	h->reply = on_reply;
-	h->error = on_error;
-	h->event = on_event;
+	*h = (struct session_hooks){.ctx = sh,
+	                            .sent = on_sent,
+	                            .line = on_line,
+	                            .reply = on_reply,
+	                            .error = on_error,
+	                            .event = on_event,
+	                            .state = sh->trace ? on_state : NULL};
 }

@@ -285,12 +285,9 @@ static enum io expect_line(struct serve *sv)
 int serve_run(struct shell *sh, const char *path, unsigned port, const char *cert, const char *key,
               bool exact)
 {
-	char why[300];
-	FILE *f = transcript_fopen(path, why, sizeof(why));
-	if (!f) {
-		fprintf(stderr, "smtpsh serve: %s\n", why);
+	FILE *f = playback_open(path, "smtpsh serve");
+	if (!f)
 		return EXIT_USAGE;
-	}
 	static struct serve sv;
 	memset(&sv, 0, sizeof(sv));
 	sv.sh = sh;

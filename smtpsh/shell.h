@@ -95,6 +95,9 @@ const char *helpers_name(size_t i, bool *needs_slash);
  * with mode 0700; false when there is no home to put it in. */
 bool state_dir(char *out, size_t n, const char *sub);
 
+/* playback.c: opens a transcript to read ("-": standard input); NULL after
+ * saying why on stderr, after "who: ". */
+FILE *playback_open(const char *path, const char *who);
 /* playback.c: `show` (step false) and `replay` (step true) */
 int playback_run(struct shell *sh, const char *path, bool step);
 /* The same on an open transcript (path names it in messages); f is left
