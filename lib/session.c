@@ -471,7 +471,7 @@ static void note_challenge(struct session *s, const char *text, size_t len)
 	buf_init(&dec, sizeof(s->sasl_challenge) * 4);
 	s->sasl_challenge_b64ok = b64_decode(&dec, text, len) == SMTPSH_OK;
 	size_t n = 0;
-	if (s->sasl_challenge_b64ok) {
+	if (s->sasl_challenge_b64ok && dec.len) { /* dec.data is NULL when empty */
 		n = dec.len < sizeof(s->sasl_challenge) - 1 ? dec.len
 		                                            : sizeof(s->sasl_challenge) - 1;
 		memcpy(s->sasl_challenge, dec.data, n);
