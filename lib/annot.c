@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "reply.h"
+#include "text.h"
 
 /* ---- SMTP basic reply codes ------------------------------------------ */
 
@@ -451,13 +452,16 @@ __attribute__((format(printf, 2, 3))) static void out_printf(struct out *o, cons
 	}
 }
 
-/* Server text: printable ASCII only, anything else shown as '?'. */
+/* Server text quoted in an annotation, through the one sanitiser. */
 static void out_untrusted(struct out *o, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n && !o->cut; i++) {
-		unsigned char c = (unsigned char)s[i];
-		out_printf(o, "%c", c >= 0x20 && c < 0x7f ? (char)c : '?');
-	}
+	if (o->cut)
+		return;
+	struct buf b;
+	buf_init(&b, TEXT_SAFE_SIZE(n));
+	text_safe(&b, s, n);
+	out_printf(o, "%s", b.data ? b.data : "");
+	buf_free(&b);
 }
 
 static const char *out_finish(struct out *o)

@@ -19,10 +19,33 @@ void session_init(struct session *s, enum proto p, const struct session_hooks *h
 	conn_init(&s->conn);
 	reply_parser_init(&s->parser, p == PROTO_POP3 ? REPLY_POP3 : REPLY_SMTP);
 	if (hooks)
-		s->hooks = *hooks;
+		session_subscribe(s, hooks);
 	s->timeout_ms = timeout_ms;
 	s->pop3_count = s->pop3_octets = -1;
 }
+
+enum smtpsh_err session_subscribe(struct session *s, const struct session_hooks *hooks)
+{
+	if (s->subs.n >= SESSION_MAX_SUBSCRIBERS)
+		return SMTPSH_ENOMEM;
+	s->subs.list[s->subs.n++] = *hooks;
+	return SMTPSH_OK;
+}
+
+void session_unsubscribe(struct session *s, const void *ctx)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < s->subs.n; i++)
+		if (s->subs.list[i].ctx != ctx)
+			s->subs.list[kept++] = s->subs.list[i];
+	s->subs.n = kept;
+}
+
+/* Calls hook h of every subscriber that has one, in subscription order. */
+#define NOTIFY(s, h, ...)                                                                          \
+	for (size_t sub_ = 0; sub_ < (s)->subs.n; sub_++)                                          \
+		if ((s)->subs.list[sub_].h)                                                        \
+	(s)->subs.list[sub_].h((s)->subs.list[sub_].ctx, __VA_ARGS__)
 
 /* The one place the state changes: the change is kept in the ring and
  * told to the trace hook.  why is short text, "250 to RCPT". */
@@ -36,8 +59,7 @@ static void set_state(struct session *s, enum pstate to, const char *why)
 	t->from = from;
 	t->to = to;
 	snprintf(t->why, sizeof(t->why), "%s", why);
-	if (s->hooks.state)
-		s->hooks.state(s->hooks.ctx, s->proto, from, to, t->why);
+	NOTIFY(s, state, s->proto, from, to, t->why);
 }
 
 const struct session_transition *session_transition(const struct session *s, size_t i)
@@ -76,17 +98,10 @@ bool session_awaiting(const struct session *s)
 	return s->npending > 0;
 }
 
-static void emit_event(struct session *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void emit_event(struct session *s, const char *fmt, ...)
+static void emit_event(struct session *s, struct session_event ev)
 {
-	char text[600];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (s->hooks.event)
-		s->hooks.event(s->hooks.ctx, text);
+	ev.proto = s->proto;
+	NOTIFY(s, event, &ev);
 }
 
 static void emit_error(struct session *s, enum smtpsh_err e, const struct reply_line *l,
@@ -98,8 +113,7 @@ static void emit_error(struct session *s, enum smtpsh_err e, const struct reply_
 	va_start(ap, fmt);
 	vsnprintf(s->err, sizeof(s->err), fmt, ap);
 	va_end(ap);
-	if (s->hooks.error)
-		s->hooks.error(s->hooks.ctx, e, s->err, l);
+	NOTIFY(s, error, e, s->err, l);
 }
 
 static void forget_caps(struct session *s)
@@ -115,9 +129,9 @@ static void add_cap(struct session *s, const char *text, size_t len)
 		return;
 	if (len >= SESSION_CAP_LEN)
 		len = SESSION_CAP_LEN - 1;
+	/* raw: made safe where shown */
 	char *d = s->caps[s->ncaps++];
-	for (size_t i = 0; i < len; i++)
-		d[i] = isprint((unsigned char)text[i]) ? text[i] : '?';
+	memcpy(d, text, len);
 	d[len] = '\0';
 }
 
@@ -219,11 +233,13 @@ enum smtpsh_err session_connect(struct session *s, const char *host, unsigned po
 	s->npending = 1;
 	memset(&s->pending[0], 0, sizeof(s->pending[0]));
 	reply_parser_reset(&s->parser);
-	emit_event(s, "connected to %s port %u (%s%s%s%s)", s->conn.addr, port,
-	           proto_name(s->proto), implicit_tls ? " over TLS" : "",
-	           strcmp(host, s->conn.addr) ? ", " : "", strcmp(host, s->conn.addr) ? host : "");
-	if (implicit_tls && s->hooks.tls)
-		s->hooks.tls(s->hooks.ctx, &s->tls_info, false, 0);
+	emit_event(s, (struct session_event){.kind = SESSION_EV_CONNECTED,
+	                                     .addr = s->conn.addr,
+	                                     .host = host,
+	                                     .port = port,
+	                                     .implicit_tls = implicit_tls});
+	if (implicit_tls)
+		emit_event(s, (struct session_event){.kind = SESSION_EV_TLS, .tls = &s->tls_info});
 	return SMTPSH_OK;
 }
 
@@ -331,8 +347,7 @@ static enum smtpsh_err send_data_line(struct session *s, const char *line, size_
 		} else if (flags & SEND_REDACTED) {
 			sent.secret = true;
 		}
-		if (s->hooks.sent)
-			s->hooks.sent(s->hooks.ctx, &sent);
+		NOTIFY(s, sent, &sent);
 	}
 	buf_free(&wire);
 	if (end && e == SMTPSH_OK)
@@ -407,6 +422,7 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 			s->sasl_mech[i] = '\0';
 			s->sasl_step = strchr(args, ' ') ? 1 : 0;
 			s->sasl_challenge[0] = '\0';
+			s->sasl_challenge_len = 0;
 			if (mech_is(s, "PLAIN") || mech_is(s, "LOGIN")) {
 				/* Remember the user for `status`. */
 				s->auth_user[0] = '\0';
@@ -424,7 +440,7 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 	if (e != SMTPSH_OK) {
 		if (conn_is_open(&s->conn))
 			s->npending--; /* nothing went out (no memory) */
-	} else if (s->hooks.sent) {
+	} else if (s->subs.n) {
 		struct session_sent sent = {0};
 		struct buf shown;
 		buf_init(&shown, 0);
@@ -439,7 +455,7 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 			sent.shown = copy;
 			sent.shown_len = len;
 		}
-		s->hooks.sent(s->hooks.ctx, &sent);
+		NOTIFY(s, sent, &sent);
 		buf_free(&shown);
 	}
 	OPENSSL_cleanse(copy, len);
@@ -447,19 +463,21 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 	return e;
 }
 
-/* Records a SASL challenge in printable form for annotation and for
- * deciding whether the next answer is a secret. */
+/* Records a SASL challenge decoded, raw (made safe where shown), for
+ * annotation and for deciding whether the next answer is a secret. */
 static void note_challenge(struct session *s, const char *text, size_t len)
 {
 	struct buf dec;
 	buf_init(&dec, sizeof(s->sasl_challenge) * 4);
 	s->sasl_challenge_b64ok = b64_decode(&dec, text, len) == SMTPSH_OK;
 	size_t n = 0;
-	if (s->sasl_challenge_b64ok)
-		for (size_t i = 0; i < dec.len && n + 1 < sizeof(s->sasl_challenge); i++)
-			s->sasl_challenge[n++] =
-			    isprint((unsigned char)dec.data[i]) ? dec.data[i] : '.';
+	if (s->sasl_challenge_b64ok && dec.len) { /* dec.data is NULL when empty */
+		n = dec.len < sizeof(s->sasl_challenge) - 1 ? dec.len
+		                                            : sizeof(s->sasl_challenge) - 1;
+		memcpy(s->sasl_challenge, dec.data, n);
+	}
 	s->sasl_challenge[n] = '\0';
+	s->sasl_challenge_len = n;
 	buf_free(&dec);
 }
 
@@ -502,8 +520,7 @@ static void on_line(struct session *s, const struct reply_line *l)
 		s->body_items = 0;
 		s->body_sum = 0;
 	}
-	if (s->hooks.line)
-		s->hooks.line(s->hooks.ctx, l);
+	NOTIFY(s, line, l);
 }
 
 static void smtp_transition(struct session *s, const char *verb, const struct reply *r,
@@ -632,8 +649,11 @@ static void tls_is_up(struct session *s, size_t injected)
 	s->authenticated = false;
 	set_state(s, s->proto == PROTO_SMTP ? ST_SMTP_INIT : ST_POP3_AUTH,
 	          s->proto == PROTO_SMTP ? "TLS up after STARTTLS" : "TLS up after STLS");
-	if (s->hooks.tls && !s->offline)
-		s->hooks.tls(s->hooks.ctx, &s->tls_info, true, injected);
+	if (!s->offline)
+		emit_event(s, (struct session_event){.kind = SESSION_EV_TLS,
+		                                     .tls = &s->tls_info,
+		                                     .starttls = true,
+		                                     .injected = injected});
 }
 
 static void start_tls_now(struct session *s)
@@ -659,7 +679,7 @@ static void start_tls_now(struct session *s)
 		           s->tls_info.advice);
 		conn_close(&s->conn);
 		set_state(s, ST_CLOSED, "TLS handshake failed");
-		emit_event(s, "connection closed: nothing was sent in plaintext after STARTTLS");
+		emit_event(s, (struct session_event){.kind = SESSION_EV_CLOSED_BY_US});
 		return;
 	}
 	tls_is_up(s, injected);
@@ -707,8 +727,7 @@ static void on_reply(struct session *s, const struct reply *r)
 	if (verb && !strcmp(verb, "QUIT") && (r->code == 221 || r->code == REPLY_POP3_OK))
 		set_state(s, ST_CLOSED, why);
 	s->answering = solicited ? &cur : NULL;
-	if (s->hooks.reply)
-		s->hooks.reply(s->hooks.ctx, r);
+	NOTIFY(s, reply, r);
 	s->answering = NULL;
 	set_expectation(s);
 	if (verb && session_connected(s) && !s->tls &&
@@ -771,7 +790,7 @@ static void lost_connection(struct session *s, enum smtpsh_err e)
 	drain(s);
 	bool expected = s->quit_sent || s->state == ST_CLOSED;
 	if (e == SMTPSH_ECLOSED && expected) {
-		emit_event(s, "connection closed by the server");
+		emit_event(s, (struct session_event){.kind = SESSION_EV_CLOSED_BY_PEER});
 	} else if (e == SMTPSH_ECLOSED) {
 		s->protocol_errors++;
 		if (s->npending)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One connection's state: protocol, state machine, capabilities, TLS,
  * login and the current transaction.  Every line in or out passes
- * through here and is reported to the caller's hooks (the shell renders
- * them, the transcript writer records them).  Never prints. */
+ * through here and is reported to the session's subscribers (the shell
+ * renders them, lib/recorder.c records them).  Never prints. */
 #ifndef SMTPSH_SESSION_H
 #define SMTPSH_SESSION_H
 
@@ -33,6 +33,31 @@ struct session_sent {
 	bool data;    /* a line of the message (after 354) */
 };
 
+/* What happened to the connection: structured, never prose (the
+ * renderer words it, the recorder writes its transcript token). */
+enum session_event_kind {
+	SESSION_EV_CONNECTED,      /* addr, host, port, implicit_tls */
+	SESSION_EV_TLS,            /* tls, starttls, injected */
+	SESSION_EV_CLOSED_BY_PEER, /* the server hung up after QUIT or its closing reply */
+	SESSION_EV_CLOSED_BY_US,   /* STARTTLS failed: nothing goes out in plaintext */
+};
+
+struct session_event {
+	enum session_event_kind kind;
+	enum proto proto;
+	/* SESSION_EV_CONNECTED */
+	const char *addr; /* the numeric address connected to */
+	const char *host; /* the name asked for (may be addr itself) */
+	unsigned port;
+	bool implicit_tls;
+	/* SESSION_EV_TLS: TLS is up, after connect or after STARTTLS/STLS */
+	const struct tls_info *tls;
+	bool starttls;
+	size_t injected; /* bytes the server sent between its go-ahead and
+	                    the handshake, which were discarded */
+};
+
+/* One subscriber: any hook may be NULL. */
 struct session_hooks {
 	void *ctx;
 	void (*sent)(void *ctx, const struct session_sent *s);
@@ -40,15 +65,18 @@ struct session_hooks {
 	void (*reply)(void *ctx, const struct reply *r);
 	/* l may be NULL; msg is one line without a newline. */
 	void (*error)(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l);
-	/* connection events: "connected to ...", "connection closed ..." */
-	void (*event)(void *ctx, const char *text);
-	/* TLS is up (after connect, or after STARTTLS/STLS when starttls).
-	 * injected: bytes the server sent between its go-ahead and the
-	 * handshake, which were discarded. */
-	void (*tls)(void *ctx, const struct tls_info *info, bool starttls, size_t injected);
+	void (*event)(void *ctx, const struct session_event *ev);
 	/* The state machine moved (from != to); why is short text: "250 to
 	 * RCPT", "+OK to PASS", "connection closed"... */
 	void (*state)(void *ctx, enum proto p, enum pstate from, enum pstate to, const char *why);
+};
+
+#define SESSION_MAX_SUBSCRIBERS 4
+
+/* Who listens, told in the order they subscribed. */
+struct session_subscribers {
+	struct session_hooks list[SESSION_MAX_SUBSCRIBERS];
+	size_t n;
 };
 
 /* One state change, as kept in the session's recent history. */
@@ -76,7 +104,7 @@ struct session {
 	enum pstate state; /* changed only by the setter in session.c */
 	struct conn conn;
 	struct reply_parser parser;
-	struct session_hooks hooks;
+	struct session_subscribers subs;
 
 	struct session_pending pending[SESSION_MAX_PENDING];
 	size_t npending;
@@ -85,9 +113,10 @@ struct session {
 	const struct session_pending *answering; /* NULL: unsolicited */
 
 	/* Capabilities from the last EHLO / CAPA (forgotten after TLS). */
-	char caps[SESSION_MAX_CAPS][SESSION_CAP_LEN];
+	char caps[SESSION_MAX_CAPS][SESSION_CAP_LEN]; /* raw: made safe where shown */
 	size_t ncaps;
 	bool caps_known;
+	/* Server text, raw: made safe where shown (text_safe()). */
 	char server_name[256]; /* EHLO's first line, or "" */
 	char banner[512];      /* greeting text */
 	char apop_stamp[256];  /* POP3 greeting's <timestamp>, or "" */
@@ -102,7 +131,8 @@ struct session {
 	enum pstate sasl_prev; /* state to return to */
 	char sasl_mech[32];
 	unsigned sasl_step;       /* responses sent so far */
-	char sasl_challenge[256]; /* last challenge decoded (printable) */
+	char sasl_challenge[256]; /* last challenge decoded, raw (may hold NULs) */
+	size_t sasl_challenge_len;
 	bool sasl_challenge_b64ok;
 
 	/* Transaction / mailbox counters */
@@ -134,8 +164,14 @@ enum send_flag {
 	                           a transcript; show it as it is */
 };
 
+/* hooks, when not NULL, is the first subscriber. */
 void session_init(struct session *s, enum proto p, const struct session_hooks *hooks,
                   int timeout_ms);
+/* Adds a subscriber, told after those before it.  Errors: SMTPSH_ENOMEM
+ * when SESSION_MAX_SUBSCRIBERS already listen. */
+enum smtpsh_err session_subscribe(struct session *s, const struct session_hooks *hooks);
+/* Removes the subscribers whose ctx is ctx. */
+void session_unsubscribe(struct session *s, const void *ctx);
 void session_free(struct session *s);
 
 /* Connects (with TLS first when implicit_tls) and queues the greeting as

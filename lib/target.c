@@ -47,9 +47,8 @@ static enum smtpsh_err invalid_quoting(char *why, size_t whysz, const char *befo
                                        size_t n, const char *after)
 {
 	struct buf safe;
-	bool ok;
 	buf_init(&safe, 4 * n + 16);
-	text_sanitize(&safe, p, n, &ok);
+	text_safe(&safe, p, n);
 	snprintf(why, whysz, "%s'%s'%s", before, safe.data ? safe.data : "", after);
 	buf_free(&safe);
 	return SMTPSH_EINVAL;

@@ -4,6 +4,7 @@
 #include <iconv.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "utf8.h"
 
 bool text_is_utf8(const char *p, size_t n)
@@ -89,22 +90,38 @@ static char *from_gb18030(const char *p, size_t n, size_t *len)
 	return dst;
 }
 
-unsigned text_sanitize(struct buf *out, const char *p, size_t n, bool *ok)
+unsigned text_safe(struct buf *out, const char *p, size_t n)
 {
-	*ok = true;
+	bool ok = true;
 	const unsigned char *s = (const unsigned char *)p;
+	unsigned r;
+	size_t len = 0;
+	char *conv = NULL;
 	/* UTF-8 first: GB18030 decodes most byte pairs, UTF-8 ones too. */
 	if (text_is_utf8(p, n))
-		return append_safe(out, s, n, ok);
-	size_t len = 0;
-	char *conv = from_gb18030(p, n, &len);
-	unsigned r;
-	/* Converted text is sanitised again: GB18030 can encode C1
+		r = append_safe(out, s, n, &ok);
+	/* Converted text is made safe again: GB18030 can encode C1
 	 * controls (81 30 83 37 is U+009B, CSI). */
-	if (conv && text_is_utf8(conv, len))
-		r = TEXT_FROM_GB18030 | append_safe(out, (unsigned char *)conv, len, ok);
+	else if ((conv = from_gb18030(p, n, &len)) && text_is_utf8(conv, len))
+		r = TEXT_FROM_GB18030 | append_safe(out, (unsigned char *)conv, len, &ok);
 	else
-		r = TEXT_ESCAPED | append_safe(out, s, n, ok);
+		r = TEXT_ESCAPED | append_safe(out, s, n, &ok);
 	free(conv);
-	return r;
+	return ok ? r : r | TEXT_CUT;
+}
+
+const char *text_safe_str(char *out, size_t size, const char *p, size_t n)
+{
+	if (size <= 1) { /* buf_init(&b, 0) would mean no bound */
+		if (size)
+			out[0] = '\0';
+		return out;
+	}
+	struct buf b;
+	buf_init(&b, size - 1);
+	text_safe(&b, p, n);
+	memcpy(out, b.data ? b.data : "", b.len);
+	out[b.len] = '\0';
+	buf_free(&b);
+	return out;
 }

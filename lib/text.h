@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Untrusted text made safe to show on a terminal.  Server text may hold
+/* Untrusted text made safe to show on a terminal, in one place and one
+ * style, when it is shown (it is stored raw).  Server text may hold
  * ANSI/OSC escapes, other control characters, or bytes that are not
  * UTF-8 (old Chinese servers answer in GBK). */
 #ifndef SMTPSH_TEXT_H
@@ -13,7 +14,11 @@ enum text_result {
 	TEXT_CLEAN = 0,        /* valid UTF-8, nothing escaped */
 	TEXT_ESCAPED = 1,      /* control characters or bad bytes escaped */
 	TEXT_FROM_GB18030 = 2, /* not UTF-8 but valid GB18030: converted */
+	TEXT_CUT = 4,          /* out ran out of room: only a first part is there */
 };
+
+/* Room that text_safe_str() needs for n untrusted bytes, NUL included. */
+#define TEXT_SAFE_SIZE(n) (4 * (n) + 1)
 
 /* True when p[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 bool text_is_utf8(const char *p, size_t n);
@@ -25,8 +30,12 @@ bool text_is_utf8(const char *p, size_t n);
  * colour anything, nor U+202E turn the rest of a line around); when the
  * input is not valid UTF-8 but converts cleanly from GB18030 (iconv),
  * the converted text is appended instead; otherwise
- * bytes that are not UTF-8 are shown as "\\xHH".  Returns a combination
- * of enum text_result; *ok is false when out ran out of room. */
-unsigned text_sanitize(struct buf *out, const char *p, size_t n, bool *ok);
+ * bytes that are not UTF-8 are shown as "\\xHH".  Nothing is appended
+ * after the first piece that does not fit.  Returns a combination of
+ * enum text_result. */
+unsigned text_safe(struct buf *out, const char *p, size_t n);
+/* The same into out[0..size), NUL-terminated (cut when size is below
+ * TEXT_SAFE_SIZE(n)); returns out. */
+const char *text_safe_str(char *out, size_t size, const char *p, size_t n);
 
 #endif

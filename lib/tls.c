@@ -20,19 +20,21 @@ static void asn1_time(const ASN1_TIME *t, char *out, size_t n)
 		snprintf(out, n, "?");
 }
 
-/* A certificate is the server's text: its names reach the screen and
- * error messages only through the one sanitiser (a CN may hold ESC, BEL,
- * a UTF-8 C1 CSI or a bidi override).  Writes a NUL-terminated, possibly
- * cut, safe copy of p[0..len) into out. */
-static void copy_safe(char *out, size_t n, const void *p, size_t len)
+/* A certificate is the server's text: its names are kept raw (a CN may
+ * hold ESC, BEL, a UTF-8 C1 CSI or a bidi override) and made safe where
+ * shown.  Writes a NUL-terminated, possibly cut, copy of p[0..len). */
+static void copy_raw(char *out, size_t n, const void *p, size_t len)
 {
-	struct buf b;
-	bool ok;
-	buf_init(&b, n - 1);
-	text_sanitize(&b, p, len, &ok);
-	memcpy(out, b.data ? b.data : "", b.len);
-	out[b.len] = '\0';
-	buf_free(&b);
+	size_t k = len < n - 1 ? len : n - 1;
+	memcpy(out, p, k);
+	out[k] = '\0';
+}
+
+/* A name quoted in the verdict sentence, which error messages carry:
+ * made safe here, since a sentence is shown whole. */
+static const char *quote(char *out, size_t n, const char *raw)
+{
+	return text_safe_str(out, n, raw, strlen(raw));
 }
 
 static void x509_name(X509_NAME *name, char *out, size_t n)
@@ -42,12 +44,12 @@ static void x509_name(X509_NAME *name, char *out, size_t n)
 	if (!b)
 		return;
 	/* RFC 2253 quoting of the DN syntax, UTF-8 as is: controls are
-	 * left to copy_safe so that they read \xHH like everywhere else. */
+	 * kept raw so that they read \xHH like everywhere else when shown. */
 	X509_NAME_print_ex(b, name, 0,
 	                   XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB & ~ASN1_STRFLGS_ESC_CTRL);
 	char *raw;
 	long len = BIO_get_mem_data(b, &raw);
-	copy_safe(out, n, raw, len > 0 ? (size_t)len : 0);
+	copy_raw(out, n, raw, len > 0 ? (size_t)len : 0);
 	BIO_free(b);
 }
 
@@ -60,8 +62,8 @@ static void alt_names(X509 *cert, char *out, size_t n)
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 		char item[128] = "";
 		if (g->type == GEN_DNS) {
-			copy_safe(item, sizeof(item), ASN1_STRING_get0_data(g->d.dNSName),
-			          (size_t)ASN1_STRING_length(g->d.dNSName));
+			copy_raw(item, sizeof(item), ASN1_STRING_get0_data(g->d.dNSName),
+			         (size_t)ASN1_STRING_length(g->d.dNSName));
 		} else if (g->type == GEN_IPADD) {
 			int l = ASN1_STRING_length(g->d.iPAddress);
 			const unsigned char *d = ASN1_STRING_get0_data(g->d.iPAddress);
@@ -86,8 +88,8 @@ static void alt_names(X509 *cert, char *out, size_t n)
 		if (e) {
 			ASN1_STRING *s = X509_NAME_ENTRY_get_data(e);
 			char cn[256];
-			copy_safe(cn, sizeof(cn), ASN1_STRING_get0_data(s),
-			          (size_t)ASN1_STRING_length(s));
+			copy_raw(cn, sizeof(cn), ASN1_STRING_get0_data(s),
+			         (size_t)ASN1_STRING_length(s));
 			snprintf(out, n, "CN=%s only (no subjectAltName)", cn);
 		}
 	}
@@ -96,6 +98,7 @@ static void alt_names(X509 *cert, char *out, size_t n)
 static void describe_failure(long v, const struct conn *c, struct tls_info *in)
 {
 	const char *host = c->host;
+	char q[TEXT_SAFE_SIZE(sizeof(in->names))];
 	switch (v) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		snprintf(in->verdict, sizeof(in->verdict), "the certificate expired on %s",
@@ -110,20 +113,20 @@ static void describe_failure(long v, const struct conn *c, struct tls_info *in)
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
 		snprintf(in->verdict, sizeof(in->verdict),
 		         "the certificate was issued for %s, not for %s",
-		         in->names[0] ? in->names : in->subject, host);
+		         quote(q, sizeof(q), in->names[0] ? in->names : in->subject), host);
 		break;
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 		snprintf(in->verdict, sizeof(in->verdict),
 		         "the certificate is self-signed (%s signed it for itself): nobody vouches "
 		         "for it",
-		         in->subject);
+		         quote(q, sizeof(q), in->subject));
 		break;
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 		snprintf(in->verdict, sizeof(in->verdict),
 		         "the certificate was issued by %s, which is not among the trusted CAs",
-		         in->issuer);
+		         quote(q, sizeof(q), in->issuer));
 		break;
 	default:
 		snprintf(in->verdict, sizeof(in->verdict), "certificate verification failed: %s",

@@ -107,15 +107,55 @@ void transcript_received(struct transcript_writer *w, const char *bytes, size_t 
 	put(w, 'R', strcmp(ending, "\r\n") ? '=' : ':', bytes, len, ending);
 }
 
-void transcript_event(struct transcript_writer *w, const char *fmt, ...)
+/* The one table of event tokens: written and read through it. */
+static const struct {
+	enum transcript_event ev;
+	const char *token;
+} event_tokens[] = {
+    {TRANSCRIPT_EV_CONNECTED, "connected"},
+    {TRANSCRIPT_EV_TLS_STARTTLS, "tls starttls"},
+    {TRANSCRIPT_EV_TLS_IMPLICIT, "tls implicit"},
+    {TRANSCRIPT_EV_TLS_UNVERIFIED, "tls unverified"},
+    {TRANSCRIPT_EV_CLOSED_BY_PEER, "connection closed by the server"},
+    {TRANSCRIPT_EV_CLOSED_BY_US, "connection closed:"},
+    {TRANSCRIPT_EV_ERROR, "error:"},
+    {TRANSCRIPT_EV_LINE_CUT, "line cut:"},
+};
+
+const char *transcript_event_token(enum transcript_event ev)
+{
+	for (size_t i = 0; i < sizeof(event_tokens) / sizeof(event_tokens[0]); i++)
+		if (event_tokens[i].ev == ev)
+			return event_tokens[i].token;
+	return "";
+}
+
+enum transcript_event transcript_event_parse(const char *text, size_t n, size_t *detail)
+{
+	*detail = 0;
+	for (size_t i = 0; i < sizeof(event_tokens) / sizeof(event_tokens[0]); i++) {
+		size_t k = strlen(event_tokens[i].token);
+		if (n < k || memcmp(text, event_tokens[i].token, k) || (n > k && text[k] != ' '))
+			continue;
+		*detail = k + (n > k);
+		return event_tokens[i].ev;
+	}
+	return TRANSCRIPT_EV_OTHER;
+}
+
+void transcript_event(struct transcript_writer *w, enum transcript_event ev, const char *fmt, ...)
 {
 	if (!w->f)
 		return;
+	const char *token = transcript_event_token(ev);
 	char text[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
+	int k = snprintf(text, sizeof(text), "%s%s", token, *token && fmt && *fmt ? " " : "");
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(text + k, sizeof(text) - (size_t)k, fmt, ap);
+		va_end(ap);
+	}
 	/* Events are one line: escape anything that would break it. */
 	buf_clear(&w->line);
 	escape_append(&w->line, text, strlen(text));
@@ -286,6 +326,8 @@ enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_i
 		buf_clear(&it->bytes);
 		it->ending = "\r\n";
 		it->redacted = false;
+		it->event = TRANSCRIPT_EV_OTHER;
+		it->detail = 0;
 		it->at = -1;
 		it->lineno = r->lineno;
 		if (n == 0)
@@ -335,6 +377,8 @@ enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_i
 			if (!unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at))
 				return bad(r, "bad escape at column %zu",
 				           (size_t)(t - s) + bad_at + 1);
+			it->event = transcript_event_parse(it->bytes.data ? it->bytes.data : "",
+			                                   it->bytes.len, &it->detail);
 			return SMTPSH_OK;
 		}
 		char side = s[0], mark = n > 1 ? s[1] : '\0';

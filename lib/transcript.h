@@ -20,6 +20,28 @@
  * file is declared not a transcript. */
 #define TRANSCRIPT_MAX_SKIP (16 << 20)
 
+/* What a "-- " line records: its first word(s) are a token from one
+ * table in transcript.c, which both writes and reads them; the rest of
+ * the line is the event's detail. */
+enum transcript_event {
+	TRANSCRIPT_EV_OTHER,          /* no token: a hand-written line, shown as it is */
+	TRANSCRIPT_EV_CONNECTED,      /* "connected to ADDR port N (PROTO...)" */
+	TRANSCRIPT_EV_TLS_STARTTLS,   /* "tls starttls VERSION CIPHER subject=..." */
+	TRANSCRIPT_EV_TLS_IMPLICIT,   /* "tls implicit VERSION CIPHER subject=..." */
+	TRANSCRIPT_EV_TLS_UNVERIFIED, /* "tls unverified (--insecure): VERDICT" */
+	TRANSCRIPT_EV_CLOSED_BY_PEER, /* "connection closed by the server" */
+	TRANSCRIPT_EV_CLOSED_BY_US,   /* "connection closed: WHY" */
+	TRANSCRIPT_EV_ERROR,          /* "error: WHAT" */
+	TRANSCRIPT_EV_LINE_CUT,       /* "line cut: N bytes received, M kept" */
+};
+
+/* The token of ev ("tls starttls"); "" for TRANSCRIPT_EV_OTHER. */
+const char *transcript_event_token(enum transcript_event ev);
+/* The event whose token starts text[0..n) (followed by a space or the
+ * end); *detail is where the rest starts.  TRANSCRIPT_EV_OTHER (detail 0)
+ * when no token does. */
+enum transcript_event transcript_event_parse(const char *text, size_t n, size_t *detail);
+
 struct transcript_writer {
 	FILE *f;
 	bool timestamps;
@@ -45,27 +67,30 @@ void transcript_sent(struct transcript_writer *w, const char *bytes, size_t len,
  * or "" when the connection closed before its end. */
 void transcript_received(struct transcript_writer *w, const char *bytes, size_t len,
                          const char *ending);
-/* An event: "connected ...", "tls ...", "closed ...", "error ...". */
-void transcript_event(struct transcript_writer *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* An event line: ev's token, a space and the detail (fmt; may be NULL
+ * for none). */
+void transcript_event(struct transcript_writer *w, enum transcript_event ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void transcript_close(struct transcript_writer *w);
 
 enum transcript_kind {
 	TR_SENT,     /* bytes: what the client sent */
 	TR_RECEIVED, /* bytes: what the server sent */
-	TR_EVENT,    /* text: the event line after "-- " */
+	TR_EVENT,    /* text: the event line after "-- "; event and detail */
 	TR_HEADER,   /* key/value from the header block */
 	TR_COMMENT,  /* "# text" elsewhere: a lesson's narration */
 };
 
 struct transcript_item {
 	enum transcript_kind kind;
-	struct buf bytes;     /* unescaped content, without the line end */
-	const char *ending;   /* "\r\n", "\n" or "" (exact lines) */
-	bool redacted;        /* a secret line: bytes holds its shown form */
-	double at;            /* relative time in seconds, or -1 */
-	char key[32];         /* TR_HEADER */
-	unsigned long lineno; /* line in the file */
+	struct buf bytes;            /* unescaped content, without the line end */
+	const char *ending;          /* "\r\n", "\n" or "" (exact lines) */
+	bool redacted;               /* a secret line: bytes holds its shown form */
+	enum transcript_event event; /* TR_EVENT: its token */
+	size_t detail;               /* TR_EVENT: where the detail starts in bytes */
+	double at;                   /* relative time in seconds, or -1 */
+	char key[32];                /* TR_HEADER */
+	unsigned long lineno;        /* line in the file */
 };
 
 struct transcript_reader {

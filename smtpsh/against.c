@@ -12,6 +12,7 @@
 #include "annot.h"
 #include "mask.h"
 #include "shell.h"
+#include "text.h"
 
 #define FIFO_MAX 64
 
@@ -84,10 +85,10 @@ static void explain_side(struct against *a, const char *side, const struct summa
 	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, s->verb)
 	                                      : annot_smtp(s->code, s->verb, mb, sizeof(mb));
 	/* both texts came from servers (one recorded, one live) */
-	struct buf text;
+	char text[TEXT_SAFE_SIZE(sizeof(s->text))];
 	render_warning(sh, "  %s: %s%s%s %s", side, code_text(p, s->code, cb, sizeof(cb)),
-	               s->enhanced[0] ? " " : "", s->enhanced, render_safe(s->text, &text));
-	buf_free(&text);
+	               s->enhanced[0] ? " " : "", s->enhanced,
+	               text_safe_str(text, sizeof(text), s->text, strlen(s->text)));
 	render_note(sh, "%s: %s", side, meaning);
 }
 
@@ -162,9 +163,9 @@ static char *unredact(struct against *a, const char *shown)
 	char *secret = NULL;
 	/* the shown form comes from the transcript file: untrusted, and
 	 * its first 60 bytes say enough */
-	struct buf safe;
+	char seen[TEXT_SAFE_SIZE(60)];
 	size_t n = strlen(shown);
-	const char *seen = render_safe_n(shown, n > 60 ? 60 : n, &safe);
+	text_safe_str(seen, sizeof(seen), shown, n > 60 ? 60 : n);
 	if (env) {
 		secret = strdup(env);
 	} else if (a->sh->interactive) {
@@ -178,10 +179,8 @@ static char *unredact(struct against *a, const char *shown)
 		render_warning(a->sh,
 		               "transcript line %lu is redacted (%s): set %s or run on a terminal",
 		               a->lineno, seen, var);
-		buf_free(&safe);
 		return NULL;
 	}
-	buf_free(&safe);
 	size_t sl = strlen(secret);
 	char *line = malloc(keep + sl + 1);
 	if (line) {
@@ -195,12 +194,9 @@ static char *unredact(struct against *a, const char *shown)
 
 int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks)
 {
-	char why[300];
-	FILE *f = transcript_fopen(path, why, sizeof(why));
-	if (!f) {
-		fprintf(stderr, "smtpsh: %s\n", why);
+	FILE *f = playback_open(path, "smtpsh");
+	if (!f)
 		return EXIT_USAGE;
-	}
 	static struct against a;
 	memset(&a, 0, sizeof(a));
 	a.sh = sh;
@@ -218,8 +214,8 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 	struct session_hooks eh = {.ctx = &a, .reply = on_expected_reply};
 	session_init(&a.expected, sh->session.proto, &eh, 1000);
 	session_start_offline(&a.expected);
-	sh->observe_reply = on_live_reply;
-	sh->observer_ctx = &a;
+	struct session_hooks live = {.ctx = &a, .reply = on_live_reply};
+	session_subscribe(&sh->session, &live);
 
 	struct transcript_reader r;
 	struct transcript_item it;
@@ -291,6 +287,6 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 	transcript_reader_free(&r);
 	if (f != stdin)
 		fclose(f);
-	sh->observe_reply = NULL;
+	session_unsubscribe(&sh->session, &a);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "provider.h"
 #include "shell.h"
+#include "text.h"
 
 struct helper {
 	const char *name;
@@ -259,30 +260,31 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 		                "servers to wait at least 5 minutes, RFC 1939 POP3 servers 10");
 	}
 	/* the greeting is the server's text: sanitised like an R: line */
-	struct buf banner, user;
-	const char *greeting = render_safe(s->banner, &banner);
+	char greeting[TEXT_SAFE_SIZE(sizeof(s->banner))], q[TEXT_SAFE_SIZE(sizeof(s->auth_user))];
+	text_safe_str(greeting, sizeof(greeting), s->banner, strlen(s->banner));
 	render_info(sh, "banner:     %s", *greeting ? greeting : "(none yet)");
-	buf_free(&banner);
 	render_info(sh, "state:      %s", proto_state_name(s->state));
 	const struct session_transition *t;
 	for (size_t i = 0; (t = session_transition(s, i)) != NULL; i++) {
-		struct buf why;
 		render_info(sh, "  %s: %s -> %s (%s)", proto_name(s->proto),
 		            proto_state_name(t->from), proto_state_name(t->to),
-		            render_safe(t->why, &why));
-		buf_free(&why);
+		            text_safe_str(q, sizeof(q), t->why, strlen(t->why)));
 	}
 	if (s->tls) {
 		render_info(sh, "tls:        %s, %s", s->tls_info.version, s->tls_info.cipher);
-		render_info(sh, "            certificate %s; %s", s->tls_info.subject,
-		            s->tls_info.verdict);
+		char cert[TEXT_SAFE_SIZE(sizeof(s->tls_info.subject))];
+		render_info(sh, "            certificate %s; %s",
+		            text_safe_str(cert, sizeof(cert), s->tls_info.subject,
+		                          strlen(s->tls_info.subject)),
+		            text_safe_str(greeting, sizeof(greeting), s->tls_info.verdict,
+		                          strlen(s->tls_info.verdict)));
 	} else {
 		render_info(sh, "tls:        no (plaintext: everything, passwords included, "
 		                "crosses the network readable)");
 	}
 	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
-	            s->auth_user[0] ? ", user " : "", render_safe(s->auth_user, &user));
-	buf_free(&user);
+	            s->auth_user[0] ? ", user " : "",
+	            text_safe_str(q, sizeof(q), s->auth_user, strlen(s->auth_user)));
 	if (s->proto == PROTO_SMTP) {
 		render_info(
 		    sh,
@@ -301,8 +303,11 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 		            s->proto == PROTO_SMTP ? "send EHLO" : "send CAPA");
 	} else {
 		render_info(sh, "extensions: %zu", s->ncaps);
+		char cap[TEXT_SAFE_SIZE(SESSION_CAP_LEN)];
 		for (size_t i = 0; i < s->ncaps; i++)
-			render_info(sh, "  %s", s->caps[i]);
+			render_info(
+			    sh, "  %s",
+			    text_safe_str(cap, sizeof(cap), s->caps[i], strlen(s->caps[i])));
 	}
 	return NULL;
 }
@@ -326,10 +331,11 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 	}
 	if (session_connected(&sh->session))
 		session_close(&sh->session);
-	struct session_hooks h = sh->session.hooks;
+	struct session_subscribers subs = sh->session.subs;
 	session_free(&sh->session);
 	struct tls_opts o = sh->session.tls_opts;
-	session_init(&sh->session, sh->target.proto, &h, sh->timeout_s * 1000);
+	session_init(&sh->session, sh->target.proto, NULL, sh->timeout_s * 1000);
+	sh->session.subs = subs;
 	sh->session.tls_opts = o;
 	if (session_connect(&sh->session, sh->target.host, sh->target.port, sh->family,
 	                    sh->target.tls) != SMTPSH_OK)

@@ -491,7 +491,11 @@ int main(int argc, char **argv)
 	}
 	struct session_hooks hooks = {0};
 	render_init_hooks(&sh, &hooks);
-	session_init(&sh.session, sh.target.proto, &hooks, sh.timeout_s * 1000);
+	session_init(&sh.session, sh.target.proto, NULL, sh.timeout_s * 1000);
+	/* the recorder first: a line is on record before it is shown */
+	sh.recorder = (struct recorder){.w = &sh.rec, .show_secrets = sh.show_secrets};
+	recorder_attach(&sh.recorder, &sh.session);
+	session_subscribe(&sh.session, &hooks);
 	sh.session.tls_opts = tls;
 	enum smtpsh_err e =
 	    session_connect(&sh.session, sh.target.host, sh.target.port, sh.family, sh.target.tls);
@@ -501,7 +505,8 @@ int main(int argc, char **argv)
 			        sh.target.port, sh.session.err);
 		else
 			fprintf(stderr, "smtpsh: %s\n", sh.session.err);
-		transcript_event(&sh.rec, "error: cannot connect: %s", sh.session.err);
+		transcript_event(&sh.rec, TRANSCRIPT_EV_ERROR, "cannot connect: %s",
+		                 sh.session.err);
 		transcript_close(&sh.rec);
 		session_free(&sh.session);
 		return EXIT_CONNECT;

@@ -30,31 +30,39 @@ static enum proto guess_proto(const struct transcript_item *it)
 static bool pause_here(struct playback *pb)
 {
 	struct shell *sh = pb->sh;
-	fprintf(sh->out, "%s[%s:%s]  Enter: next exchange, q: quit%s ", sh->color ? "\033[2m" : "",
-	        proto_name(sh->session.proto), proto_state_name(sh->session.state),
-	        sh->color ? "\033[0m" : "");
-	fflush(sh->out);
+	render_prompt(sh, "[%s:%s]  Enter: next exchange, q: quit", proto_name(sh->session.proto),
+	              proto_state_name(sh->session.state));
 	char line[64];
 	if (!fgets(line, sizeof(line), pb->tty))
 		return false;
 	return line[0] != 'q' && line[0] != 'Q';
 }
 
-static void play_event(struct playback *pb, const char *raw, size_t n)
+static void play_event(struct playback *pb, const struct transcript_item *it)
 {
 	struct shell *sh = pb->sh;
 	/* A transcript may come from anywhere: its event text is untrusted. */
 	struct buf safe;
-	bool ok;
-	buf_init(&safe, 4 * n + 16);
-	text_sanitize(&safe, raw, n, &ok);
-	const char *text = safe.data ? safe.data : "";
-	if (!strncmp(text, "error: ", 7)) {
+	const char *raw = it->bytes.data ? it->bytes.data : "";
+	buf_init(&safe, TEXT_SAFE_SIZE(it->bytes.len));
+	switch (it->event) {
+	case TRANSCRIPT_EV_ERROR:
 		/* Errors the re-read reproduces itself are not shown twice. */
+		text_safe(&safe, raw + it->detail, it->bytes.len - it->detail);
 		if (sh->session.protocol_errors == pb->errors_before)
-			render_warning(sh, "%s", text + 7);
-	} else {
-		render_event(sh, "%s", text);
+			render_warning(sh, "%s", safe.data ? safe.data : "");
+		break;
+	case TRANSCRIPT_EV_OTHER:
+	case TRANSCRIPT_EV_CONNECTED:
+	case TRANSCRIPT_EV_TLS_STARTTLS:
+	case TRANSCRIPT_EV_TLS_IMPLICIT:
+	case TRANSCRIPT_EV_TLS_UNVERIFIED:
+	case TRANSCRIPT_EV_CLOSED_BY_PEER:
+	case TRANSCRIPT_EV_CLOSED_BY_US:
+	case TRANSCRIPT_EV_LINE_CUT:
+		text_safe(&safe, raw, it->bytes.len);
+		render_event(sh, "%s", safe.data ? safe.data : "");
+		break;
 	}
 	pb->errors_before = sh->session.protocol_errors;
 	buf_free(&safe);
@@ -63,19 +71,23 @@ static void play_event(struct playback *pb, const char *raw, size_t n)
 /* A lesson's narration: the transcript's "# ..." comment lines. */
 static void narrate(struct shell *sh, const struct transcript_item *it)
 {
-	fprintf(sh->out, "%s» ", sh->color ? "\033[1m" : "");
-	render_untrusted(sh, it->bytes.data ? it->bytes.data : "", it->bytes.len);
-	fprintf(sh->out, "%s\n", sh->color ? "\033[0m" : "");
+	render_line(sh, TONE_STRONG, "» ", it->bytes.data ? it->bytes.data : "", it->bytes.len);
+}
+
+FILE *playback_open(const char *path, const char *who)
+{
+	char why[300];
+	FILE *f = transcript_fopen(path, why, sizeof(why));
+	if (!f)
+		fprintf(stderr, "%s: %s\n", who, why);
+	return f;
 }
 
 int playback_run(struct shell *sh, const char *path, bool step)
 {
-	char why[300];
-	FILE *f = transcript_fopen(path, why, sizeof(why));
-	if (!f) {
-		fprintf(stderr, "smtpsh: %s\n", why);
+	FILE *f = playback_open(path, "smtpsh");
+	if (!f)
 		return EXIT_USAGE;
-	}
 	int rc = playback_file(sh, f, path, step);
 	if (f != stdin)
 		fclose(f);
@@ -133,10 +145,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 				snprintf(proto, sizeof(proto), "%s", it.bytes.data);
 			else if (!strcmp(it.key, "target") || !strcmp(it.key, "started")) {
 				struct buf safe;
-				bool ok;
-				buf_init(&safe, 4 * it.bytes.len + 16);
-				text_sanitize(&safe, it.bytes.data ? it.bytes.data : "",
-				              it.bytes.len, &ok);
+				buf_init(&safe, TEXT_SAFE_SIZE(it.bytes.len));
+				text_safe(&safe, it.bytes.data ? it.bytes.data : "", it.bytes.len);
 				render_note(sh, "%s: %s", it.key, safe.data ? safe.data : "");
 				buf_free(&safe);
 			}
@@ -192,9 +202,7 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 				goto out;
 			break;
 		}
-		case TR_EVENT:
-			play_event(&pb, it.bytes.data ? it.bytes.data : "", it.bytes.len);
-			break;
+		case TR_EVENT: play_event(&pb, &it); break;
 		case TR_COMMENT: narrate(sh, &it); break;
 		case TR_HEADER: break;
 		}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the person sees: S:/R: lines in colour, annotations under each
- * reply, events and warnings.  Server text passes through text_sanitize
- * so that no escape sequence from a server reaches the terminal. */
+ * reply, events and warnings.  Server text is stored raw and passes
+ * through text_safe() here, where it is shown, so that no escape sequence
+ * from a server reaches the terminal.  The only colour codes are here. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,27 +15,30 @@
 #include "shell.h"
 #include "text.h"
 
-#define C_RESET "\033[0m"
-#define C_SENT "\033[1;36m" /* bold cyan */
-#define C_OK "\033[32m"     /* 2xx, +OK */
-#define C_MORE "\033[33m"   /* 3xx, "+ " */
-#define C_TEMP "\033[1;33m" /* 4xx */
-#define C_FAIL "\033[1;31m" /* 5xx, -ERR */
-#define C_BODY ""
-#define C_NOTE "\033[2m"   /* annotations: dim */
-#define C_EVENT "\033[35m" /* magenta */
-#define C_WARN "\033[1;31m"
+/* The only colour codes in smtpsh: one per tone. */
+static const char *const tone_codes[] = {
+    [TONE_PLAIN] = "",          [TONE_SENT] = "\033[1;36m", /* bold cyan */
+    [TONE_MATCH] = "\033[36m",                              /* cyan: a client line as expected */
+    [TONE_OK] = "\033[32m",                                 /* 2xx, +OK */
+    [TONE_MORE] = "\033[33m",                               /* 3xx, "+ " */
+    [TONE_TEMP] = "\033[1;33m",                             /* 4xx */
+    [TONE_FAIL] = "\033[1;31m",                             /* 5xx, -ERR, a line that differs */
+    [TONE_NOTE] = "\033[2m",                                /* annotations, prompts: dim */
+    [TONE_EVENT] = "\033[35m",                              /* magenta */
+    [TONE_WARN] = "\033[1;31m",                             /* bold red */
+    [TONE_STRONG] = "\033[1m",                              /* a lesson's narration */
+};
 
-static void paint(struct shell *sh, const char *color)
+static void paint(struct shell *sh, enum render_tone tone)
 {
-	if (sh->color && color && *color)
-		fputs(color, sh->out);
+	if (sh->color && *tone_codes[tone])
+		fputs(tone_codes[tone], sh->out);
 }
 
-static void unpaint(struct shell *sh, const char *color)
+static void unpaint(struct shell *sh, enum render_tone tone)
 {
-	if (sh->color && color && *color)
-		fputs(C_RESET, sh->out);
+	if (sh->color && *tone_codes[tone])
+		fputs("\033[0m", sh->out);
 }
 
 void render_begin(struct shell *sh)
@@ -57,94 +61,82 @@ void render_end(struct shell *sh)
 	}
 }
 
-void render_untrusted(struct shell *sh, const char *p, size_t n)
+/* Untrusted bytes through the one sanitiser onto out. */
+static void put_safe(struct shell *sh, const char *p, size_t n)
 {
 	struct buf b;
-	bool ok = true;
-	buf_init(&b, 4 * n + 64);
-	unsigned r = text_sanitize(&b, p, n, &ok);
+	buf_init(&b, TEXT_SAFE_SIZE(n));
+	if (text_safe(&b, p, n) & TEXT_FROM_GB18030)
+		sh->gb18030_lines++;
 	if (b.len)
 		fwrite(b.data, 1, b.len, sh->out);
-	if (r & TEXT_FROM_GB18030)
-		sh->gb18030_lines++;
 	buf_free(&b);
 }
 
-const char *render_safe_n(const char *p, size_t n, struct buf *b)
+void render_line(struct shell *sh, enum render_tone tone, const char *prefix, const char *p,
+                 size_t n)
 {
-	bool ok;
-	buf_init(b, 4 * n + 16);
-	text_sanitize(b, p, n, &ok);
-	return b->data ? b->data : "";
-}
-
-const char *render_safe(const char *text, struct buf *b)
-{
-	return render_safe_n(text, strlen(text), b);
-}
-
-static void vline(struct shell *sh, const char *prefix, const char *color, const char *fmt,
-                  va_list ap)
-{
-	paint(sh, color);
+	paint(sh, tone);
 	fputs(prefix, sh->out);
-	vfprintf(sh->out, fmt, ap);
-	unpaint(sh, color);
+	put_safe(sh, p, n);
+	unpaint(sh, tone);
 	fputc('\n', sh->out);
 }
 
-void render_event(struct shell *sh, const char *fmt, ...)
+void render_prompt(struct shell *sh, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vline(sh, "-- ", C_EVENT, fmt, ap);
+	paint(sh, TONE_NOTE);
+	vfprintf(sh->out, fmt, ap);
+	unpaint(sh, TONE_NOTE);
 	va_end(ap);
+	fputc(' ', sh->out);
+	fflush(sh->out);
 }
 
-void render_warning(struct shell *sh, const char *fmt, ...)
+static void vline(struct shell *sh, const char *prefix, enum render_tone tone, const char *fmt,
+                  va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vline(sh, "!! ", C_WARN, fmt, ap);
-	va_end(ap);
+	paint(sh, tone);
+	fputs(prefix, sh->out);
+	vfprintf(sh->out, fmt, ap);
+	unpaint(sh, tone);
+	fputc('\n', sh->out);
 }
 
-void render_note(struct shell *sh, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vline(sh, "   # ", C_NOTE, fmt, ap);
-	va_end(ap);
-}
-
-/* Local output (helpers): plain text, no prefix. */
-void render_info(struct shell *sh, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vline(sh, "", NULL, fmt, ap);
-	va_end(ap);
-}
-
-static const char *code_color(enum proto p, int code)
-{
-	if (p == PROTO_POP3)
-		return code == REPLY_POP3_OK     ? C_OK
-		       : code == REPLY_POP3_ERR  ? C_FAIL
-		       : code == REPLY_POP3_CONT ? C_MORE
-		                                 : C_BODY;
-	switch (code / 100) {
-	case 2: return C_OK;
-	case 3: return C_MORE;
-	case 4: return C_TEMP;
-	case 5: return C_FAIL;
+/* The four kinds of line the shell writes: a prefix and a tone each. */
+#define RENDER_KIND(name, prefix, tone)                                                            \
+	void name(struct shell *sh, const char *fmt, ...)                                          \
+	{                                                                                          \
+		va_list ap;                                                                        \
+		va_start(ap, fmt);                                                                 \
+		vline(sh, prefix, tone, fmt, ap);                                                  \
+		va_end(ap);                                                                        \
 	}
-	return C_BODY;
-}
+RENDER_KIND(render_event, "-- ", TONE_EVENT)
+RENDER_KIND(render_warning, "!! ", TONE_WARN)
+RENDER_KIND(render_note, "   # ", TONE_NOTE)
+/* Local output (helpers): plain text, no prefix. */
+RENDER_KIND(render_info, "", TONE_PLAIN)
 
-static const char *line_ending(unsigned flags)
+static enum render_tone code_tone(enum proto p, int code)
 {
-	return (flags & LINE_UNTERMINATED) ? "" : (flags & LINE_BARE_LF) ? "\n" : "\r\n";
+	switch (p) {
+	case PROTO_POP3:
+		return code == REPLY_POP3_OK     ? TONE_OK
+		       : code == REPLY_POP3_ERR  ? TONE_FAIL
+		       : code == REPLY_POP3_CONT ? TONE_MORE
+		                                 : TONE_PLAIN;
+	case PROTO_SMTP: break;
+	}
+	switch (code / 100) {
+	case 2: return TONE_OK;
+	case 3: return TONE_MORE;
+	case 4: return TONE_TEMP;
+	case 5: return TONE_FAIL;
+	}
+	return TONE_PLAIN;
 }
 
 static void on_sent(void *ctx, const struct session_sent *s)
@@ -153,21 +145,15 @@ static void on_sent(void *ctx, const struct session_sent *s)
 	bool hide = s->secret && !sh->show_secrets;
 	const char *text = hide ? s->shown : s->wire;
 	size_t len = hide ? s->shown_len : s->wire_len;
-	transcript_sent(&sh->rec, text, len, hide);
-	paint(sh, C_SENT);
-	fputs("S: ", sh->out);
-	render_untrusted(sh, text, len);
-	unpaint(sh, C_SENT);
-	fputc('\n', sh->out);
+	render_line(sh, TONE_SENT, "S: ", text, len);
 	if (s->stuffed) {
 		/* the line's first 40 bytes after its dot, as safe text */
-		struct buf b;
+		char q[TEXT_SAFE_SIZE(40)];
 		size_t n = s->shown_len - 1 > 40 ? 40 : s->shown_len - 1;
 		render_note(sh,
 		            "dot-stuffed: this line starts with '.', so it went out as '.%s' (the "
 		            "server removes the extra dot)",
-		            render_safe_n(s->shown + 1, n, &b));
-		buf_free(&b);
+		            text_safe_str(q, sizeof(q), s->shown + 1, n));
 	}
 	if (!sh->session.offline)
 		fflush(sh->out);
@@ -176,18 +162,11 @@ static void on_sent(void *ctx, const struct session_sent *s)
 static void on_line(void *ctx, const struct reply_line *l)
 {
 	struct shell *sh = ctx;
-	const char *color = (l->flags & LINE_BODY) ? (l->flags & LINE_BODY_END ? C_OK : C_BODY)
-	                                           : code_color(sh->session.proto, l->code);
-	transcript_received(&sh->rec, l->raw, l->raw_len, line_ending(l->flags));
-	if (l->flags & LINE_TRUNCATED)
-		transcript_event(&sh->rec, "line cut: %zu bytes received, %zu kept", l->full_len,
-		                 l->raw_len);
+	enum render_tone tone = (l->flags & LINE_BODY)
+	                            ? (l->flags & LINE_BODY_END ? TONE_OK : TONE_PLAIN)
+	                            : code_tone(sh->session.proto, l->code);
 	render_begin(sh);
-	paint(sh, color);
-	fputs("R: ", sh->out);
-	render_untrusted(sh, l->raw, l->raw_len);
-	unpaint(sh, color);
-	fputc('\n', sh->out);
+	render_line(sh, tone, "R: ", l->raw, l->raw_len);
 	sh->notes |= l->flags;
 	if (l->flags & LINE_UNSTUFFED)
 		sh->stuffed_lines++;
@@ -223,9 +202,8 @@ static void explain_caps(struct shell *sh)
 	for (size_t i = 0; i < s->ncaps; i++) {
 		const char *m = s->proto == PROTO_SMTP ? annot_ehlo(s->caps[i], buf, sizeof(buf))
 		                                       : annot_capa(s->caps[i], buf, sizeof(buf));
-		char kw[SESSION_CAP_LEN];
-		size_t k = strcspn(s->caps[i], " =");
-		snprintf(kw, sizeof(kw), "%.*s", (int)k, s->caps[i]);
+		char kw[TEXT_SAFE_SIZE(SESSION_CAP_LEN)];
+		text_safe_str(kw, sizeof(kw), s->caps[i], strcspn(s->caps[i], " ="));
 		if (m)
 			render_note(sh, "%s: %s", kw, m);
 		else
@@ -246,11 +224,10 @@ static void explain_challenge(struct shell *sh, const struct reply *r)
 		render_note(sh, "the challenge is not valid base64");
 		return;
 	}
-	struct buf b, d;
-	render_note(sh, "\"%s\" is base64 for \"%s\"", render_safe(r->text, &b),
-	            render_safe(s->sasl_challenge, &d));
-	buf_free(&b);
-	buf_free(&d);
+	char b64[TEXT_SAFE_SIZE(REPLY_TEXT_MAX)], dec[TEXT_SAFE_SIZE(sizeof(s->sasl_challenge))];
+	render_note(sh, "\"%s\" is base64 for \"%s\"",
+	            text_safe_str(b64, sizeof(b64), r->text, strlen(r->text)),
+	            text_safe_str(dec, sizeof(dec), s->sasl_challenge, s->sasl_challenge_len));
 	if (strcasestr(s->sasl_challenge, "user"))
 		render_note(sh, "answer with: b64 <your user name>   (or * to cancel)");
 	else if (strcasestr(s->sasl_challenge, "pass"))
@@ -295,18 +272,18 @@ static void explain_smtp(struct shell *sh, const struct reply *r, const struct s
 		render_note(sh, "%s%s", p->auth_unoffered ? "" : "out of order: ", p->warn);
 	if (p && p->unknown && p->verb[0] && (r->code == 500 || r->code == 502 || r->code < 400)) {
 		const char *sug = proto_suggest(PROTO_SMTP, p->verb);
-		struct buf b;
-		render_note(sh, "%s is not an SMTP command%s%s%s%s", render_safe(p->verb, &b),
+		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
+		render_note(sh, "%s is not an SMTP command%s%s%s%s",
+		            text_safe_str(q, sizeof(q), p->verb, strlen(p->verb)),
 		            sug ? "; did you mean " : "", sug ? sug : "", sug ? "?" : "",
 		            r->code < 400 ? " (this server accepted it anyway; smtpsh does not "
 		                            "count it as a greeting)"
 		                          : "");
-		buf_free(&b);
 	}
 	if (verb && !strcmp(verb, "EHLO") && r->code == 250) {
-		struct buf b;
-		render_note(sh, "server name: %s", render_safe(sh->session.server_name, &b));
-		buf_free(&b);
+		const char *name = sh->session.server_name;
+		char q[TEXT_SAFE_SIZE(sizeof(sh->session.server_name))];
+		render_note(sh, "server name: %s", text_safe_str(q, sizeof(q), name, strlen(name)));
 		explain_caps(sh);
 	}
 	if (r->code == 334)
@@ -324,10 +301,10 @@ static void explain_pop3(struct shell *sh, const struct reply *r, const struct s
 	render_note(sh, "%s: %s", status, annot_pop3(r->code, verb ? verb : ""));
 	if (r->resp_code[0]) {
 		const char *m = annot_pop3_resp_code(r->resp_code);
-		struct buf b;
-		render_note(sh, "[%s]: %s", render_safe(r->resp_code, &b),
+		char q[TEXT_SAFE_SIZE(sizeof(r->resp_code))];
+		render_note(sh, "[%s]: %s",
+		            text_safe_str(q, sizeof(q), r->resp_code, strlen(r->resp_code)),
 		            m ? m : "a response code smtpsh does not know");
-		buf_free(&b);
 	}
 	if (!p)
 		render_note(sh, "unsolicited: the server sent this without a command");
@@ -335,16 +312,15 @@ static void explain_pop3(struct shell *sh, const struct reply *r, const struct s
 		render_note(sh, "out of order: %s", p->warn);
 	if (p && p->unknown && r->code == REPLY_POP3_ERR) {
 		const char *sug = proto_suggest(PROTO_POP3, p->verb);
-		struct buf b;
-		render_note(sh, "%s is not a POP3 command%s%s%s", render_safe(p->verb, &b),
+		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
+		render_note(sh, "%s is not a POP3 command%s%s%s",
+		            text_safe_str(q, sizeof(q), p->verb, strlen(p->verb)),
 		            sug ? "; did you mean " : "", sug ? sug : "", sug ? "?" : "");
-		buf_free(&b);
 	}
 	if (verb && !*verb && s->apop_stamp[0]) {
-		struct buf b;
+		char q[TEXT_SAFE_SIZE(sizeof(s->apop_stamp))];
 		render_note(sh, "the greeting carries a timestamp %s: APOP login is possible",
-		            render_safe(s->apop_stamp, &b));
-		buf_free(&b);
+		            text_safe_str(q, sizeof(q), s->apop_stamp, strlen(s->apop_stamp)));
 	}
 	if (r->code == REPLY_POP3_CONT)
 		explain_challenge(sh, r);
@@ -400,8 +376,6 @@ static void on_reply(void *ctx, const struct reply *r)
 	struct shell *sh = ctx;
 	const struct session_pending *p = sh->session.answering;
 	sh->last_reply_code = r->code;
-	if (sh->observe_reply)
-		sh->observe_reply(sh->observer_ctx, r);
 	snprintf(sh->last_reply_text, sizeof(sh->last_reply_text), "%s", r->text);
 	render_begin(sh);
 	if (sh->session.proto == PROTO_SMTP)
@@ -415,73 +389,77 @@ static void on_reply(void *ctx, const struct reply *r)
 static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
 {
 	struct shell *sh = ctx;
-	if (l)
-		transcript_received(&sh->rec, l->raw, l->raw_len, line_ending(l->flags));
-	transcript_event(&sh->rec, "error: %s", msg);
 	render_begin(sh);
-	if (l) {
-		paint(sh, C_FAIL);
-		fputs("R: ", sh->out);
-		render_untrusted(sh, l->raw, l->raw_len);
-		unpaint(sh, C_FAIL);
-		fputc('\n', sh->out);
-	}
+	if (l)
+		render_line(sh, TONE_FAIL, "R: ", l->raw, l->raw_len);
 	(void)e;
 	/* msg may quote a verb from a transcript or the server's bytes */
-	struct buf b;
-	render_warning(sh, "%s", render_safe(msg, &b));
-	buf_free(&b);
+	char q[TEXT_SAFE_SIZE(sizeof(sh->session.err))];
+	render_warning(sh, "%s", text_safe_str(q, sizeof(q), msg, strlen(msg)));
 	sh->notes = 0;
 	render_end(sh);
 }
 
-static void on_event(void *ctx, const char *text)
+static void show_tls(struct shell *sh, const struct session_event *ev)
 {
-	struct shell *sh = ctx;
-	transcript_event(&sh->rec, "%s", text);
-	struct buf b;
-	render_begin(sh);
-	render_event(sh, "%s", render_safe(text, &b));
-	render_end(sh);
-	buf_free(&b);
-}
-
-static void on_tls(void *ctx, const struct tls_info *in, bool starttls, size_t injected)
-{
-	struct shell *sh = ctx;
-	if (injected)
-		transcript_event(&sh->rec,
-		                 "error: %zu injected bytes discarded before the TLS handshake",
-		                 injected);
-	transcript_event(&sh->rec, "tls %s %s %s subject=%s", starttls ? "starttls" : "implicit",
-	                 in->version, in->cipher, in->subject);
-	if (!in->verified)
-		transcript_event(&sh->rec, "tls unverified (--insecure): %s", in->verdict);
-	render_begin(sh);
-	if (injected)
+	const struct tls_info *in = ev->tls;
+	/* the certificate's names are the server's text, kept raw */
+	char subject[TEXT_SAFE_SIZE(sizeof(in->subject))],
+	    issuer[TEXT_SAFE_SIZE(sizeof(in->issuer))];
+	char names[TEXT_SAFE_SIZE(sizeof(in->names))], verdict[TEXT_SAFE_SIZE(sizeof(in->verdict))];
+	text_safe_str(subject, sizeof(subject), in->subject, strlen(in->subject));
+	text_safe_str(issuer, sizeof(issuer), in->issuer, strlen(in->issuer));
+	text_safe_str(names, sizeof(names), in->names, strlen(in->names));
+	text_safe_str(verdict, sizeof(verdict), in->verdict, strlen(in->verdict));
+	if (ev->injected)
 		render_warning(sh,
 		               "DANGER: the server (or something in between) sent %zu bytes after "
 		               "its go-ahead and before TLS started; they were thrown away, never "
 		               "read as replies (STARTTLS command injection, CVE-2011-0411)",
-		               injected);
+		               ev->injected);
 	render_event(sh, "TLS established: %s, %s", in->version, in->cipher);
-	render_note(sh, "certificate: %s", in->subject);
-	render_note(sh, "issued by:   %s", in->issuer);
+	render_note(sh, "certificate: %s", subject);
+	render_note(sh, "issued by:   %s", issuer);
 	render_note(sh, "valid:       %s to %s", in->not_before, in->not_after);
-	render_note(sh, "valid for:   %s", in->names[0] ? in->names : "(no names)");
+	render_note(sh, "valid for:   %s", names[0] ? names : "(no names)");
 	render_note(sh, "sha256:      %s", in->sha256);
 	if (in->verified)
-		render_note(sh, "check:       %s", in->verdict);
+		render_note(sh, "check:       %s", verdict);
 	else
-		render_warning(sh, "INSECURE: %s; going on only because of --insecure",
-		               in->verdict);
-	if (starttls) {
-		if (sh->session.proto == PROTO_SMTP)
-			render_note(sh, "next: send EHLO again (RFC 3207): what the server said "
-			                "before TLS is forgotten, its AUTH list may change now");
-		else
-			render_note(sh, "next: send CAPA again (RFC 2595): the capabilities "
-			                "learned before TLS are forgotten");
+		render_warning(sh, "INSECURE: %s; going on only because of --insecure", verdict);
+	if (!ev->starttls)
+		return;
+	switch (ev->proto) {
+	case PROTO_SMTP:
+		render_note(sh, "next: send EHLO again (RFC 3207): what the server said "
+		                "before TLS is forgotten, its AUTH list may change now");
+		break;
+	case PROTO_POP3:
+		render_note(sh, "next: send CAPA again (RFC 2595): the capabilities "
+		                "learned before TLS are forgotten");
+		break;
+	}
+}
+
+static void on_event(void *ctx, const struct session_event *ev)
+{
+	struct shell *sh = ctx;
+	render_begin(sh);
+	switch (ev->kind) {
+	case SESSION_EV_CONNECTED: {
+		bool named = strcmp(ev->host, ev->addr) != 0;
+		char host[TEXT_SAFE_SIZE(256)];
+		render_event(
+		    sh, "connected to %s port %u (%s%s%s%s)", ev->addr, ev->port,
+		    proto_name(ev->proto), ev->implicit_tls ? " over TLS" : "", named ? ", " : "",
+		    named ? text_safe_str(host, sizeof(host), ev->host, strlen(ev->host)) : "");
+		break;
+	}
+	case SESSION_EV_TLS: show_tls(sh, ev); break;
+	case SESSION_EV_CLOSED_BY_PEER: render_event(sh, "connection closed by the server"); break;
+	case SESSION_EV_CLOSED_BY_US:
+		render_event(sh, "connection closed: nothing was sent in plaintext after STARTTLS");
+		break;
 	}
 	render_end(sh);
 }
@@ -490,23 +468,21 @@ static void on_tls(void *ctx, const struct tls_info *in, bool starttls, size_t i
 static void on_state(void *ctx, enum proto p, enum pstate from, enum pstate to, const char *why)
 {
 	struct shell *sh = ctx;
-	struct buf b;
+	char q[TEXT_SAFE_SIZE(sizeof(((struct session_transition *)0)->why))];
 	render_begin(sh);
 	fflush(sh->out); /* keep the order of stdout and stderr lines */
 	fprintf(stderr, "-- trace: %s: %s -> %s (%s)\n", proto_name(p), proto_state_name(from),
-	        proto_state_name(to), render_safe(why, &b));
+	        proto_state_name(to), text_safe_str(q, sizeof(q), why, strlen(why)));
 	render_end(sh);
-	buf_free(&b);
 }
 
 void render_init_hooks(struct shell *sh, struct session_hooks *h)
 {
-	h->state = sh->trace ? on_state : NULL;
-	h->tls = on_tls;
-	h->ctx = sh;
-	h->sent = on_sent;
-	h->line = on_line;
-	h->reply = on_reply;
-	h->error = on_error;
-	h->event = on_event;
+	*h = (struct session_hooks){.ctx = sh,
+	                            .sent = on_sent,
+	                            .line = on_line,
+	                            .reply = on_reply,
+	                            .error = on_error,
+	                            .event = on_event,
+	                            .state = sh->trace ? on_state : NULL};
 }

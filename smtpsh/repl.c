@@ -466,7 +466,7 @@ enum smtpsh_err repl_wait(struct shell *sh)
 		    s->err, sizeof(s->err), "no %s%s%s within %d s: %s", heard ? "complete " : "",
 		    *verb ? "reply to " : "greeting", verb, sh->timeout_s,
 		    heard ? "the server keeps sending but never ends it" : "the server is silent");
-		transcript_event(&sh->rec, "error: %s", s->err);
+		transcript_event(&sh->rec, TRANSCRIPT_EV_ERROR, "%s", s->err);
 		render_warning(sh, "%s%s", s->err,
 		               sh->interactive ? "; still listening (Ctrl-C to stop waiting)" : "");
 		if (!sh->interactive)

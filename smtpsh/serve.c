@@ -126,11 +126,9 @@ static bool peer_tls(struct peer *p, SSL_CTX *ctx, struct shell *sh)
 	return true;
 }
 
-static void show(struct shell *sh, const char *side, const char *p, size_t n, bool ok)
+static void show(struct shell *sh, const char *prefix, const char *p, size_t n, bool ok)
 {
-	fprintf(sh->out, "%s%s: ", sh->color ? (ok ? "\033[36m" : "\033[1;31m") : "", side);
-	render_untrusted(sh, p, n);
-	fprintf(sh->out, "%s\n", sh->color ? "\033[0m" : "");
+	render_line(sh, ok ? TONE_MATCH : TONE_FAIL, prefix, p, n);
 }
 
 struct serve {
@@ -199,13 +197,13 @@ static void client_ended_early(struct serve *sv)
 static void lost(struct serve *sv, enum io got)
 {
 	struct buf want;
-	render_warning(
-	    sv->sh, "%s at transcript line %lu (expected S: %s)",
-	    got == IO_TIMEOUT ? "the client went silent"
-	    : got == IO_LONG  ? "the client sent a line over 64 KiB"
-	                      : "the client hung up",
-	    sv->it.lineno,
-	    render_safe_n(sv->it.bytes.data ? sv->it.bytes.data : "", sv->it.bytes.len, &want));
+	buf_init(&want, TEXT_SAFE_SIZE(sv->it.bytes.len));
+	text_safe(&want, sv->it.bytes.data ? sv->it.bytes.data : "", sv->it.bytes.len);
+	render_warning(sv->sh, "%s at transcript line %lu (expected S: %s)",
+	               got == IO_TIMEOUT ? "the client went silent"
+	               : got == IO_LONG  ? "the client sent a line over 64 KiB"
+	                                 : "the client hung up",
+	               sv->it.lineno, want.data ? want.data : "");
 	buf_free(&want);
 }
 
@@ -216,7 +214,7 @@ static enum io client_goes_on(struct serve *sv)
 	unsigned extra = 0;
 	enum io got = IO_OK;
 	while (!(sv->line.len == 1 && sv->line.data[0] == '.')) {
-		show(sv->sh, "S", sv->line.data, sv->line.len, false);
+		show(sv->sh, "S: ", sv->line.data, sv->line.len, false);
 		extra++;
 		got = peer_read_line(&sv->peer, &sv->line);
 		if (got != IO_OK) {
@@ -224,7 +222,7 @@ static enum io client_goes_on(struct serve *sv)
 			return got;
 		}
 	}
-	show(sv->sh, "S", ".", 1, true);
+	show(sv->sh, "S: ", ".", 1, true);
 	sv->in_data = false;
 	stray(sv,
 	      "the client's message has %u line%s more than the transcript's (which ends at line "
@@ -247,7 +245,7 @@ static enum io expect_line(struct serve *sv)
 	const char *l = sv->line.data ? sv->line.data : "";
 	bool dot = sv->line.len == 1 && l[0] == '.', want_dot = bn == 1 && b[0] == '.';
 	if (sv->in_data && !sv->exact && dot && !want_dot) {
-		show(sh, "S", l, sv->line.len, false);
+		show(sh, "S: ", l, sv->line.len, false);
 		client_ended_early(sv);
 		return IO_OK;
 	}
@@ -259,19 +257,23 @@ static enum io expect_line(struct serve *sv)
 	    (sv->exact ? TRANSCRIPT_MATCH_EXACT : 0) | (sv->in_data ? TRANSCRIPT_MATCH_DATA : 0);
 	bool ok = sv->it.redacted ||
 	          transcript_match_sent(&sv->mask, b, bn, l, sv->line.len, flags, &note);
-	show(sh, "S", l, sv->line.len, ok);
+	show(sh, "S: ", l, sv->line.len, ok);
 	if (ok) {
 		sv->matched++;
 		if (note.len) {
 			struct buf safe;
+			buf_init(&safe, TEXT_SAFE_SIZE(note.len));
+			text_safe(&safe, note.data, note.len);
 			render_note(sh, "ESMTP parameters are the client's choice: %s",
-			            render_safe_n(note.data, note.len, &safe));
+			            safe.data ? safe.data : "");
 			buf_free(&safe);
 		}
 	} else {
 		struct buf want;
+		buf_init(&want, TEXT_SAFE_SIZE(bn));
+		text_safe(&want, b, bn);
 		stray(sv, "transcript line %lu expected: %s", sv->it.lineno,
-		      render_safe_n(b, bn, &want));
+		      want.data ? want.data : "");
 		buf_free(&want);
 	}
 	buf_free(&note);
@@ -283,12 +285,9 @@ static enum io expect_line(struct serve *sv)
 int serve_run(struct shell *sh, const char *path, unsigned port, const char *cert, const char *key,
               bool exact)
 {
-	char why[300];
-	FILE *f = transcript_fopen(path, why, sizeof(why));
-	if (!f) {
-		fprintf(stderr, "smtpsh serve: %s\n", why);
+	FILE *f = playback_open(path, "smtpsh serve");
+	if (!f)
 		return EXIT_USAGE;
-	}
 	static struct serve sv;
 	memset(&sv, 0, sizeof(sv));
 	sv.sh = sh;
@@ -379,7 +378,7 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 				}
 			}
 		} else if (it->kind == TR_RECEIVED) {
-			show(sh, "R", b, it->bytes.len, true);
+			show(sh, "R: ", b, it->bytes.len, true);
 			enum io w = peer_write(&sv.peer, b, it->bytes.len);
 			if (w == IO_OK)
 				w = peer_write(&sv.peer, it->ending, strlen(it->ending));
@@ -397,7 +396,7 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 			/* a 354 opens the message: its lines end with "." */
 			if (it->bytes.len >= 3 && !memcmp(b, "354", 3))
 				sv.in_data = true;
-		} else if (it->kind == TR_EVENT && !strncmp(b, "tls starttls", 12)) {
+		} else if (it->kind == TR_EVENT && it->event == TRANSCRIPT_EV_TLS_STARTTLS) {
 			if (!ctx) {
 				render_warning(sh,
 				               "transcript line %lu starts TLS: give --cert FILE "

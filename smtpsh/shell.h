@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "recorder.h"
 #include "session.h"
 #include "target.h"
 #include "transcript.h"
@@ -42,11 +43,9 @@ struct shell {
 	const char *password_file;    /* --password-file, for login in scripts */
 	bool starttls;                /* --starttls: upgrade right after the greeting */
 	struct transcript_writer rec; /* rec.f NULL when not recording */
+	struct recorder recorder;     /* writes rec, a session subscriber */
 	bool show_secrets;            /* --show-secrets: secrets on screen and on record */
 	bool trace;                   /* --trace: state changes on stderr */
-	/* told of every live reply (replay --against compares them) */
-	void (*observe_reply)(void *ctx, const struct reply *r);
-	void *observer_ctx;
 };
 
 /* render.c: everything that reaches the screen about the session */
@@ -58,12 +57,26 @@ void render_info(struct shell *sh, const char *fmt, ...) __attribute__((format(p
 /* Makes room above a readline prompt, and restores it. */
 void render_begin(struct shell *sh);
 void render_end(struct shell *sh);
-/* Untrusted bytes -> safe text on out (adds no newline). */
-void render_untrusted(struct shell *sh, const char *p, size_t n);
-/* Untrusted text to quote inside a note or warning, through the one
- * sanitiser (text_sanitize); the result lives in b until buf_free(b). */
-const char *render_safe(const char *text, struct buf *b);
-const char *render_safe_n(const char *p, size_t n, struct buf *b);
+/* How a line looks; render.c maps tones to colours. */
+enum render_tone {
+	TONE_PLAIN,
+	TONE_SENT,   /* a line the client sent */
+	TONE_MATCH,  /* serve: a client line as the transcript has it */
+	TONE_OK,     /* 2xx, +OK */
+	TONE_MORE,   /* 3xx, "+ " */
+	TONE_TEMP,   /* 4xx */
+	TONE_FAIL,   /* 5xx, -ERR, a line that differs */
+	TONE_NOTE,   /* annotations, prompts */
+	TONE_EVENT,  /* connection events */
+	TONE_WARN,   /* warnings */
+	TONE_STRONG, /* a lesson's narration */
+};
+/* prefix, then untrusted bytes made safe (text_safe()), in tone, and a
+ * newline. */
+void render_line(struct shell *sh, enum render_tone tone, const char *prefix, const char *p,
+                 size_t n);
+/* A prompt in TONE_NOTE, a space after it, no newline; flushed. */
+void render_prompt(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* helpers.c: local commands */
 enum helper_result {
@@ -82,6 +95,9 @@ const char *helpers_name(size_t i, bool *needs_slash);
  * with mode 0700; false when there is no home to put it in. */
 bool state_dir(char *out, size_t n, const char *sub);
 
+/* playback.c: opens a transcript to read ("-": standard input); NULL after
+ * saying why on stderr, after "who: ". */
+FILE *playback_open(const char *path, const char *who);
 /* playback.c: `show` (step false) and `replay` (step true) */
 int playback_run(struct shell *sh, const char *path, bool step);
 /* The same on an open transcript (path names it in messages); f is left

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* libFuzzer: the transcript reader on arbitrary files, and escaping round
- * trips on arbitrary bytes. */
+/* libFuzzer: the transcript reader on arbitrary files (event tokens
+ * included), and escaping round trips on arbitrary bytes. */
 #include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,8 +18,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			transcript_reader_init(&r, f);
 			transcript_item_init(&it);
 			enum smtpsh_err e;
-			while ((e = transcript_next(&r, &it)) != SMTPSH_ECLOSED)
+			while ((e = transcript_next(&r, &it)) != SMTPSH_ECLOSED) {
 				assert(e != SMTPSH_OK || it.bytes.len <= TRANSCRIPT_MAX_LINE);
+				/* an event's token is what the table writes for it */
+				const char *token = transcript_event_token(it.event);
+				assert(e != SMTPSH_OK || it.kind != TR_EVENT ||
+				       (it.detail <= it.bytes.len &&
+				        !memcmp(it.bytes.data ? it.bytes.data : "", token,
+				                strlen(token))));
+			}
 			transcript_item_free(&it);
 			transcript_reader_free(&r);
 			fclose(f);

@@ -82,6 +82,8 @@ static void sanitize_cases(void **state)
 	    {S(""), "", TEXT_CLEAN},
 	    {S("535 Error: authentication failed"), "535 Error: authentication failed", TEXT_CLEAN},
 	    {S("你好"), "你好", TEXT_CLEAN},
+	    /* 张三 in GBK (D5C5 C8FD): decoded and shown as text */
+	    {S("\xd5\xc5\xc8\xfd"), "张三", TEXT_FROM_GB18030},
 	    {S("250 ok \xf0\x9f\x98\x80"), "250 ok \xf0\x9f\x98\x80", TEXT_CLEAN},
 	    {S("tab\tkept"), "tab\tkept", TEXT_CLEAN},
 	    /* ANSI colour (CSI) */
@@ -138,10 +140,8 @@ static void sanitize_cases(void **state)
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		struct buf b;
-		bool ok = false;
 		buf_init(&b, 0);
-		unsigned r = text_sanitize(&b, cases[i].in, cases[i].n, &ok);
-		assert_true(ok);
+		unsigned r = text_safe(&b, cases[i].in, cases[i].n);
 		if (strcmp(b.data ? b.data : "", cases[i].out) != 0)
 			fail_msg("case %zu: got \"%s\", want \"%s\"", i, b.data ? b.data : "",
 			         cases[i].out);
@@ -151,7 +151,7 @@ static void sanitize_cases(void **state)
 	}
 }
 
-/* text_sanitize appends to what out already holds. */
+/* text_safe appends to what out already holds. */
 static void appends(void **state)
 {
 	(void)state;
@@ -159,7 +159,7 @@ static void appends(void **state)
 	bool ok = false;
 	buf_init(&b, 0);
 	assert_true(buf_append_str(&b, "R: "));
-	text_sanitize(&b, "\x1b[m", 3, &ok);
+	ok = !(text_safe(&b, "\x1b[m", 3) & TEXT_CUT);
 	assert_true(ok);
 	assert_string_equal(b.data, "R: \\x1b[m");
 	buf_free(&b);
@@ -173,7 +173,7 @@ static void bounded(void **state)
 	struct buf b;
 	bool ok = true;
 	buf_init(&b, 8);
-	text_sanitize(&b, "\x1b\x1b\x1b\x1b\x1b", 5, &ok);
+	ok = !(text_safe(&b, "\x1b\x1b\x1b\x1b\x1b", 5) & TEXT_CUT);
 	assert_false(ok);
 	assert_true(b.len <= 8);
 	buf_free(&b);
@@ -181,10 +181,11 @@ static void bounded(void **state)
 	/* "\x1b" fits in 5, the second does not, "a" would */
 	buf_init(&b, 5);
 	ok = true;
-	text_sanitize(&b,
-	              "\x1b\x1b"
-	              "a",
-	              3, &ok);
+	ok = !(text_safe(&b,
+	                 "\x1b\x1b"
+	                 "a",
+	                 3) &
+	       TEXT_CUT);
 	assert_false(ok);
 	assert_string_equal(b.data, "\\x1b");
 	buf_free(&b);
@@ -199,14 +200,14 @@ static void bounded(void **state)
 		for (size_t max = 1; max < 16; max++) {
 			buf_init(&b, max);
 			ok = true;
-			text_sanitize(&b, inputs[i], strlen(inputs[i]), &ok);
+			ok = !(text_safe(&b, inputs[i], strlen(inputs[i])) & TEXT_CUT);
 			assert_true(b.len <= max);
 			/* ok means all of it is there, as without a bound */
 			if (ok) {
 				struct buf full;
 				bool fok = false;
 				buf_init(&full, 0);
-				text_sanitize(&full, inputs[i], strlen(inputs[i]), &fok);
+				fok = !(text_safe(&full, inputs[i], strlen(inputs[i])) & TEXT_CUT);
 				assert_true(fok);
 				assert_int_equal(b.len, full.len);
 				buf_free(&full);
@@ -245,10 +246,10 @@ static void random_is_terminal_safe(void **state)
 			in[i] = (char)(gbk ? (i & 1 ? 0x40 + x % 0xbf : 0x81 + x % 0x7e) : x);
 		}
 		struct buf b;
-		bool ok = false;
 		buf_init(&b, 0);
-		seen |= text_sanitize(&b, in, n, &ok);
-		assert_true(ok);
+		unsigned r = text_safe(&b, in, n);
+		assert_false(r & TEXT_CUT);
+		seen |= r;
 		assert_true(text_is_utf8(b.data ? b.data : "", b.len));
 		for (size_t i = 0; i < b.len; i++) {
 			unsigned char c = (unsigned char)b.data[i];
@@ -272,6 +273,19 @@ static void random_is_terminal_safe(void **state)
 	assert_true(seen & TEXT_ESCAPED);
 }
 
+/* The fixed-size form: NUL-terminated, cut at a whole piece, never a
+ * half "\\xHH". */
+static void into_array(void **state)
+{
+	(void)state;
+	char out[TEXT_SAFE_SIZE(3)];
+	assert_string_equal(text_safe_str(out, sizeof(out), "\x1b[m", 3), "\\x1b[m");
+	char small[6];
+	assert_string_equal(text_safe_str(small, sizeof(small), "\x1b\x1b", 2), "\\x1b");
+	char one[1];
+	assert_string_equal(text_safe_str(one, sizeof(one), "abc", 3), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +294,7 @@ int main(void)
 	    cmocka_unit_test(appends),
 	    cmocka_unit_test(bounded),
 	    cmocka_unit_test(random_is_terminal_safe),
+	    cmocka_unit_test(into_array),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
