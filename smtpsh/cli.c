@@ -33,6 +33,7 @@ enum {
 enum cli_kind {
 	SET_TRUE,     /* the bool at field becomes true */
 	SET_TEXT,     /* the const char * at field becomes the argument */
+	SET_NUMBER,   /* the long at field becomes the argument, within range */
 	SET_CALL,     /* set() decides */
 	SHOW_HELP,    /* print the command's help, stop */
 	SHOW_VERSION, /* print the version, stop */
@@ -49,20 +50,38 @@ struct cli_option {
 	 * format given the lab's lowest and highest port base. */
 	const char *help;
 	enum cli_kind kind;
-	size_t field; /* offsetof(struct cli_options, ...) for SET_TRUE, SET_TEXT */
+	size_t field; /* offsetof(struct cli_options, ...) for SET_TRUE, SET_TEXT, SET_NUMBER */
 	/* SET_CALL: SMTPSH_EINVAL with msg when arg will not do */
 	enum smtpsh_err (*set)(struct cli_options *o, const struct cli_option *opt, const char *arg,
 	                       struct smtpsh_msg *msg);
+	const struct cli_range *range; /* SET_NUMBER */
 };
 
-/* A whole number from lo to hi written in digits only ("+5", " 5", "5s"
- * and "" are not), into *v. */
-static bool whole_number(const char *s, long lo, long hi, long *v)
+/* A number an option takes, into the long at the option's field. */
+struct cli_range {
+	long lo, hi;
+	bool digits_only; /* "+5", " 5" refused too (the lab's own options take them) */
+	const char *bad;  /* what to say, a printf format given the argument */
+};
+
+static const struct cli_range timeout_range = {1, 3600, true,
+                                               "--timeout wants seconds from 1 to 3600, not '%s'"};
+static const struct cli_range port_range = {
+    0, 65535, true, "bad port '%s': a number from 0 (any free port) to 65535"};
+static const struct cli_range idle_range = {1, 1000000, false,
+                                            "--idle-timeout takes a positive number"};
+static const struct cli_range line_range = {1, 1000000, false,
+                                            "--line-timeout takes a positive number"};
+static const struct cli_range connections_range = {1, 1000000, false,
+                                                   "--max-connections takes a positive number"};
+
+static bool in_range(const char *s, const struct cli_range *r, long *v)
 {
 	char *end;
 	errno = 0;
 	*v = strtol(s, &end, 10);
-	return isdigit((unsigned char)s[0]) && !*end && !errno && *v >= lo && *v <= hi;
+	bool written = r->digits_only ? isdigit((unsigned char)s[0]) && !errno : *s;
+	return written && !*end && *v >= r->lo && *v <= r->hi;
 }
 
 static enum smtpsh_err set_family(struct cli_options *o, const struct cli_option *opt,
@@ -74,30 +93,6 @@ static enum smtpsh_err set_family(struct cli_options *o, const struct cli_option
 		return smtpsh_fail(msg, SMTPSH_EINVAL,
 		                   "-4 and -6 exclude each other (give neither to use both)");
 	o->sh.family = family;
-	return SMTPSH_OK;
-}
-
-static enum smtpsh_err set_timeout(struct cli_options *o, const struct cli_option *opt,
-                                   const char *arg, struct smtpsh_msg *msg)
-{
-	(void)opt;
-	long v;
-	if (!whole_number(arg, 1, 3600, &v))
-		return smtpsh_fail(msg, SMTPSH_EINVAL,
-		                   "--timeout wants seconds from 1 to 3600, not '%s'", arg);
-	o->sh.timeout_s = (int)v;
-	return SMTPSH_OK;
-}
-
-static enum smtpsh_err set_port(struct cli_options *o, const struct cli_option *opt,
-                                const char *arg, struct smtpsh_msg *msg)
-{
-	(void)opt;
-	long v;
-	if (!whole_number(arg, 0, 65535, &v))
-		return smtpsh_fail(msg, SMTPSH_EINVAL,
-		                   "bad port '%s': a number from 0 (any free port) to 65535", arg);
-	o->port = (unsigned)v;
 	return SMTPSH_OK;
 }
 
@@ -132,111 +127,104 @@ static enum smtpsh_err set_port_base(struct cli_options *o, const struct cli_opt
 	return SMTPSH_OK;
 }
 
-/* The lab's timeouts and connection limit: the long at opt->field. */
-static enum smtpsh_err set_lab_number(struct cli_options *o, const struct cli_option *opt,
-                                      const char *arg, struct smtpsh_msg *msg)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-	if (!*arg || *end || v < 1 || v > 1000000)
-		return smtpsh_fail(msg, SMTPSH_EINVAL, "--%s takes a positive number", opt->name);
-	*(long *)((char *)o + opt->field) = v;
-	return SMTPSH_OK;
-}
-
 #define FIELD(f) offsetof(struct cli_options, f)
 
 /* Every option of every command, in --help's order. */
 static const struct cli_option options[] = {
-    {NULL, '4', NULL, false, IN_SHELL, "-4, -6", "use IPv4 / IPv6 only", SET_CALL, 0, set_family},
-    {NULL, '6', NULL, false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_family},
-    {"timeout", 't', "SECS", false, IN_SHELL, NULL, "connect and reply timeout (default 30)",
-     SET_CALL, 0, set_timeout},
-    {"file", 'f', "FILE", false, IN_SHELL, NULL, "run the lines of FILE as if typed (script mode)",
-     SET_TEXT, FIELD(script), NULL},
-    {"tls", 0, NULL, false, IN_SHELL, NULL, "implicit TLS on any port", SET_TRUE, FIELD(force_tls),
+    {NULL, '4', NULL, false, IN_SHELL, "-4, -6", "use IPv4 / IPv6 only", SET_CALL, 0, set_family,
      NULL},
+    {NULL, '6', NULL, false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_family, NULL},
+    {"timeout", 't', "SECS", false, IN_SHELL, NULL, "connect and reply timeout (default 30)",
+     SET_NUMBER, FIELD(timeout_s), NULL, &timeout_range},
+    {"file", 'f', "FILE", false, IN_SHELL, NULL, "run the lines of FILE as if typed (script mode)",
+     SET_TEXT, FIELD(script), NULL, NULL},
+    {"tls", 0, NULL, false, IN_SHELL, NULL, "implicit TLS on any port", SET_TRUE, FIELD(force_tls),
+     NULL, NULL},
     {"starttls", 0, NULL, false, IN_SHELL, NULL,
      "EHLO/CAPA, STARTTLS/STLS and EHLO again right after the\n"
      "greeting; never goes on in plaintext",
-     SET_TRUE, FIELD(sh.starttls), NULL},
+     SET_TRUE, FIELD(sh.starttls), NULL, NULL},
     {"cafile", 0, "FILE", false, IN_SHELL, NULL,
-     "trust the CAs in FILE (PEM) instead of the system's", SET_TEXT, FIELD(tls.cafile), NULL},
+     "trust the CAs in FILE (PEM) instead of the system's", SET_TEXT, FIELD(tls.cafile), NULL,
+     NULL},
     {"capath", 0, "DIR", false, IN_SHELL, NULL, "trust the CAs in DIR (hashed, c_rehash)", SET_TEXT,
-     FIELD(tls.capath), NULL},
+     FIELD(tls.capath), NULL, NULL},
     {"insecure", 0, NULL, false, IN_SHELL, NULL,
-     "go on when the certificate does not verify (warned)", SET_TRUE, FIELD(tls.insecure), NULL},
+     "go on when the certificate does not verify (warned)", SET_TRUE, FIELD(tls.insecure), NULL,
+     NULL},
     {"password-file", 0, "FILE", false, IN_SHELL, NULL,
      "password for the login helper (mode 600 or stricter);\n"
      "or set SMTPSH_PASSWORD (SMTPSH_OAUTH_TOKEN for XOAUTH2)",
-     SET_TEXT, FIELD(sh.password_file), NULL},
+     SET_TEXT, FIELD(sh.password_file), NULL, NULL},
     {"record", 0, "FILE", false, IN_SHELL, NULL,
      "write the transcript to FILE (default: a new file under\n"
      "$XDG_STATE_HOME/smtpsh/transcripts/)",
-     SET_TEXT, FIELD(record), NULL},
+     SET_TEXT, FIELD(record), NULL, NULL},
     {"no-record", 0, NULL, false, IN_SHELL, NULL, "do not write a transcript", SET_TRUE,
-     FIELD(no_record), NULL},
+     FIELD(no_record), NULL, NULL},
     {"timestamps", 0, NULL, false, IN_SHELL, NULL, "add relative times to the transcript", SET_TRUE,
-     FIELD(timestamps), NULL},
+     FIELD(timestamps), NULL, NULL},
     {"show-secrets", 0, NULL, false, IN_SHELL, NULL,
      "show passwords and their base64 on screen and on record", SET_TRUE, FIELD(sh.show_secrets),
-     NULL},
+     NULL, NULL},
     {"trace", 0, NULL, false, IN_SHELL, NULL,
      "print each state change on standard error\n"
      "(-- trace: smtp: mail -> rcpt (250 to RCPT)); never recorded",
-     SET_TRUE, FIELD(sh.trace), NULL},
+     SET_TRUE, FIELD(sh.trace), NULL, NULL},
     {"color", 0, "WHEN", true, IN_SHELL | IN_PLAYBACK, NULL,
-     "auto (default), always, never; NO_COLOR is honoured", SET_TEXT, FIELD(color), NULL},
-    {"colour", 0, "WHEN", true, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(color), NULL},
+     "auto (default), always, never; NO_COLOR is honoured", SET_TEXT, FIELD(color), NULL, NULL},
+    {"colour", 0, "WHEN", true, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(color), NULL, NULL},
     {"no-history", 0, NULL, false, IN_SHELL, NULL, "do not read or write the history file",
-     SET_TRUE, FIELD(no_history), NULL},
+     SET_TRUE, FIELD(no_history), NULL, NULL},
     {"lab", 0, NULL, false, IN_SHELL, NULL, "start the built-in practice server and connect to it",
-     SET_TRUE, FIELD(lab), NULL},
+     SET_TRUE, FIELD(lab), NULL, NULL},
     {"persona", 0, "NAME", false, IN_SHELL, NULL,
-     "with --lab: behave like qq, 163, gmail or outlook", SET_TEXT, FIELD(lab_opts.persona), NULL},
-    {"against", 0, "URL", false, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(against_url), NULL},
-    {"exact", 0, NULL, false, IN_SHELL | IN_SERVE, NULL, NULL, SET_TRUE, FIELD(exact), NULL},
-    {"mask", 0, "REGEX", false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_mask},
-    {"help", 'h', NULL, false, IN_SHELL, NULL, "this text", SHOW_HELP, 0, NULL},
-    {"version", 'V', NULL, false, IN_SHELL, NULL, "version", SHOW_VERSION, 0, NULL},
+     "with --lab: behave like qq, 163, gmail or outlook", SET_TEXT, FIELD(lab_opts.persona), NULL,
+     NULL},
+    {"against", 0, "URL", false, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(against_url), NULL, NULL},
+    {"exact", 0, NULL, false, IN_SHELL | IN_SERVE, NULL, NULL, SET_TRUE, FIELD(exact), NULL, NULL},
+    {"mask", 0, "REGEX", false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_mask, NULL},
+    {"help", 'h', NULL, false, IN_SHELL, NULL, "this text", SHOW_HELP, 0, NULL, NULL},
+    {"version", 'V', NULL, false, IN_SHELL, NULL, "version", SHOW_VERSION, 0, NULL, NULL},
     /* show, replay */
-    {"all", 0, NULL, false, IN_PLAYBACK, NULL, NULL, SET_CALL, 0, set_all_exchanges},
+    {"all", 0, NULL, false, IN_PLAYBACK, NULL, NULL, SET_CALL, 0, set_all_exchanges, NULL},
     /* serve */
-    {"port", 0, "N", false, IN_SERVE, NULL, NULL, SET_CALL, 0, set_port},
-    {"cert", 0, "F", false, IN_SERVE, NULL, NULL, SET_TEXT, FIELD(cert), NULL},
-    {"key", 0, "F", false, IN_SERVE, NULL, NULL, SET_TEXT, FIELD(key), NULL},
-    {"timeout", 0, "S", false, IN_SERVE, NULL, NULL, SET_CALL, 0, set_timeout},
+    {"port", 0, "N", false, IN_SERVE, NULL, NULL, SET_NUMBER, FIELD(port), NULL, &port_range},
+    {"cert", 0, "F", false, IN_SERVE, NULL, NULL, SET_TEXT, FIELD(cert), NULL, NULL},
+    {"key", 0, "F", false, IN_SERVE, NULL, NULL, SET_TEXT, FIELD(key), NULL, NULL},
+    {"timeout", 0, "S", false, IN_SERVE, NULL, NULL, SET_NUMBER, FIELD(timeout_s), NULL,
+     &timeout_range},
     /* smtpsh lab */
     {"dir", 0, "DIR", false, IN_LAB, NULL,
      "mailboxes, certificates and lab.log (default\n"
      "$XDG_DATA_HOME/smtpsh/lab, or ~/.local/share/smtpsh/lab)",
-     SET_TEXT, FIELD(lab_opts.dir), NULL},
+     SET_TEXT, FIELD(lab_opts.dir), NULL, NULL},
     {"users", 0, "FILE", false, IN_LAB, NULL,
      "one name:password[:authcode] per line (default alice, bob)", SET_TEXT,
-     FIELD(lab_opts.users_file), NULL},
+     FIELD(lab_opts.users_file), NULL, NULL},
     {"port-base", 0, "N", false, IN_LAB, NULL,
      "smtp N, submission N+62, smtps N-60, pop3 N-415, pop3s N+470\n"
      "(default 2525: 2525, 2587, 2465, 2110, 2995; N in %u..%u)",
-     SET_CALL, 0, set_port_base},
+     SET_CALL, 0, set_port_base, NULL},
     {"persona", 0, "NAME", false, IN_LAB, NULL,
      "qq, 163, gmail or outlook: only the authcode logs in, the\n"
      "password gets that provider's refusal",
-     SET_TEXT, FIELD(lab_opts.persona), NULL},
+     SET_TEXT, FIELD(lab_opts.persona), NULL, NULL},
     {"faults", 0, "SPEC", false, IN_LAB, NULL,
      "e.g. 'seed=7,451@RCPT:30%%,421:5%%,slow=2000@DATA,drop@MAIL:10%%,454@AUTH'", SET_TEXT,
-     FIELD(lab_opts.faults), NULL},
+     FIELD(lab_opts.faults), NULL, NULL},
     {"idle-timeout", 0, "S", false, IN_LAB, NULL,
-     "seconds of silence before 421 / -ERR (default 300)", SET_CALL, FIELD(lab_opts.idle_timeout_s),
-     set_lab_number},
+     "seconds of silence before 421 / -ERR (default 300)", SET_NUMBER,
+     FIELD(lab_opts.idle_timeout_s), NULL, &idle_range},
     {"line-timeout", 0, "S", false, IN_LAB, NULL,
-     "seconds to finish a started line or TLS handshake (default 60)", SET_CALL,
-     FIELD(lab_opts.line_timeout_s), set_lab_number},
-    {"max-connections", 0, "N", false, IN_LAB, NULL, "(default 4000)", SET_CALL,
-     FIELD(lab_opts.max_connections), set_lab_number},
+     "seconds to finish a started line or TLS handshake (default 60)", SET_NUMBER,
+     FIELD(lab_opts.line_timeout_s), NULL, &line_range},
+    {"max-connections", 0, "N", false, IN_LAB, NULL, "(default 4000)", SET_NUMBER,
+     FIELD(lab_opts.max_connections), NULL, &connections_range},
     {"quiet", 0, NULL, false, IN_LAB, NULL,
      "the annotated log only in DIR/lab.log, not on the terminal", SET_TRUE, FIELD(lab_opts.quiet),
-     NULL},
-    {"help", 'h', NULL, false, IN_LAB, NULL, NULL, SHOW_HELP, 0, NULL},
+     NULL, NULL},
+    {"help", 'h', NULL, false, IN_LAB, NULL, NULL, SHOW_HELP, 0, NULL, NULL},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -487,6 +475,13 @@ static enum cli_parsed apply(const struct cli_command *cmd, const struct cli_opt
 	switch (opt->kind) {
 	case SET_TRUE: *(bool *)((char *)o + opt->field) = true; return CLI_PARSED_RUN;
 	case SET_TEXT: *(const char **)((char *)o + opt->field) = arg; return CLI_PARSED_RUN;
+	case SET_NUMBER:
+		if (in_range(arg, opt->range, (long *)((char *)o + opt->field)))
+			return CLI_PARSED_RUN;
+		fprintf(stderr, "%s: ", cmd->prefix);
+		fprintf(stderr, opt->range->bad, arg);
+		fputc('\n', stderr);
+		return CLI_PARSED_BAD;
 	case SET_CALL:
 		if (opt->set(o, opt, arg, &msg) == SMTPSH_OK)
 			return CLI_PARSED_RUN;
@@ -594,7 +589,7 @@ enum cli_parsed cli_parse(const struct cli_command *cmd, int argc, char **argv,
                           struct cli_options *o)
 {
 	o->sh.family = AF_UNSPEC;
-	o->sh.timeout_s = 30;
+	o->timeout_s = 30;
 	o->sh.out = stdout;
 	o->color = "auto";
 	o->port = 2525;
@@ -638,7 +633,8 @@ static int run_playback(struct cli_options *o)
 static int run_serve(struct cli_options *o)
 {
 	o->sh.color = pick_color("auto", isatty(STDOUT_FILENO));
-	return serve_run(&o->sh, o->operands[0], o->port, o->cert, o->key, o->exact);
+	o->sh.timeout_s = (int)o->timeout_s;
+	return serve_run(&o->sh, o->operands[0], (unsigned)o->port, o->cert, o->key, o->exact);
 }
 
 /* `smtpsh lab [options]`: the lab in the foreground */
@@ -758,6 +754,7 @@ static enum smtpsh_err set_target(struct cli_options *o, const char *text)
 static enum smtpsh_err set_input_output(struct cli_options *o)
 {
 	struct shell *sh = &o->sh;
+	sh->timeout_s = (int)o->timeout_s;
 	sh->script = o->script ? fopen(o->script, "r") : stdin;
 	if (!sh->script)
 		return shell_usage("smtpsh: cannot open script '%s': %s\n", o->script,

@@ -30,7 +30,8 @@ struct cli_options {
 	char *masks[MASK_MAX];
 	int nmasks;
 	bool step;        /* replay: one exchange at a time (--all: false) */
-	unsigned port;    /* serve --port */
+	long timeout_s;   /* -t, serve --timeout */
+	long port;        /* serve --port */
 	const char *cert; /* serve --cert, --key */
 	const char *key;
 	char **operands; /* what is left once the options are read */
