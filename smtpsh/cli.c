@@ -716,12 +716,12 @@ static enum smtpsh_err check_replay_input(struct cli_options *o)
 		return shell_usage("smtpsh replay: cannot read transcript '%s': %s\n", file,
 		                   strerror(errno));
 	struct mask m;
-	char why[300];
+	struct smtpsh_msg why;
 	enum smtpsh_err e = SMTPSH_OK;
 	mask_init(&m);
 	for (int i = 0; i < o->nmasks && e == SMTPSH_OK; i++)
-		if (!mask_add(&m, o->masks[i], why, sizeof(why)))
-			e = shell_usage("smtpsh: --mask: %s\n", why);
+		if (mask_add(&m, o->masks[i], &why) != SMTPSH_OK)
+			e = shell_usage("smtpsh: --mask: %s\n", why.text);
 	mask_free(&m);
 	return e;
 }
@@ -730,9 +730,9 @@ static enum smtpsh_err check_replay_input(struct cli_options *o)
 static enum smtpsh_err set_target(struct cli_options *o, const char *text)
 {
 	struct shell *sh = &o->sh;
-	char why[512];
-	if (target_parse(text, &sh->target, why, sizeof(why)) != SMTPSH_OK)
-		return shell_usage("smtpsh: %s\n", why);
+	struct smtpsh_msg why;
+	if (target_parse(text, &sh->target, &why) != SMTPSH_OK)
+		return shell_usage("smtpsh: %s\n", why.text);
 	sh->target.tls = sh->target.tls || o->force_tls;
 	if (sh->starttls && sh->target.tls)
 		return shell_usage(
