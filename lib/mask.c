@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "mask.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* What differs between two runs of the same session. */
@@ -18,29 +17,25 @@ static const char *const defaults[] = {
 void mask_init(struct mask *m)
 {
 	m->n = 0;
-	char err[100];
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		mask_add(m, defaults[i], err, sizeof(err));
+		mask_add(m, defaults[i], NULL);
 }
 
-bool mask_add(struct mask *m, const char *pattern, char *err, size_t errsz)
+enum smtpsh_err mask_add(struct mask *m, const char *pattern, struct smtpsh_msg *msg)
 {
-	if (m->n >= MASK_MAX) {
-		snprintf(err, errsz, "at most %d masks", MASK_MAX);
-		return false;
-	}
+	if (m->n >= MASK_MAX)
+		return smtpsh_fail(msg, SMTPSH_ENOMEM, "at most %d masks", MASK_MAX);
 	int rc = regcomp(&m->re[m->n], pattern, REG_EXTENDED);
 	if (rc != 0) {
 		char why[100];
 		regerror(rc, &m->re[m->n], why, sizeof(why));
-		snprintf(err, errsz, "bad mask '%s': %s", pattern, why);
-		return false;
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "bad mask '%s': %s", pattern, why);
 	}
 	m->n++;
-	return true;
+	return SMTPSH_OK;
 }
 
-bool mask_apply(const struct mask *m, const char *text, size_t len, struct buf *out)
+enum smtpsh_err mask_apply(const struct mask *m, const char *text, size_t len, struct buf *out)
 {
 	/* regexec wants a C string: NUL bytes end the comparison there,
 	 * which is fine for masking purposes. */
@@ -66,7 +61,7 @@ bool mask_apply(const struct mask *m, const char *text, size_t len, struct buf *
 	ok = ok && buf_append(out, cur.data ? cur.data : "", cur.len);
 	buf_free(&cur);
 	buf_free(&next);
-	return ok;
+	return ok ? SMTPSH_OK : SMTPSH_ENOMEM;
 }
 
 bool mask_equal(const struct mask *m, const char *a, size_t alen, const char *b, size_t blen)
@@ -74,7 +69,8 @@ bool mask_equal(const struct mask *m, const char *a, size_t alen, const char *b,
 	struct buf x, y;
 	buf_init(&x, 0);
 	buf_init(&y, 0);
-	bool eq = mask_apply(m, a, alen, &x) && mask_apply(m, b, blen, &y) && x.len == y.len &&
+	bool eq = mask_apply(m, a, alen, &x) == SMTPSH_OK &&
+	          mask_apply(m, b, blen, &y) == SMTPSH_OK && x.len == y.len &&
 	          (x.len == 0 || !memcmp(x.data, y.data, x.len));
 	buf_free(&x);
 	buf_free(&y);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "buf.h"
+#include "err.h"
 
 #define MASK_MAX 32
 
@@ -19,12 +20,15 @@ struct mask {
 
 /* Loads the defaults. */
 void mask_init(struct mask *m);
-/* Adds a POSIX extended regular expression; false (err filled) when it
- * does not compile or there are too many. */
-bool mask_add(struct mask *m, const char *pattern, char *err, size_t errsz);
-/* Appends text with every match replaced by "*". */
-bool mask_apply(const struct mask *m, const char *text, size_t len, struct buf *out);
-/* Whether a and b are equal once masked. */
+/* Adds a POSIX extended regular expression.  Returns SMTPSH_OK,
+ * SMTPSH_EINVAL (it does not compile) or SMTPSH_ENOMEM (MASK_MAX reached),
+ * with msg (may be NULL) saying which. */
+enum smtpsh_err mask_add(struct mask *m, const char *pattern, struct smtpsh_msg *msg);
+/* Appends text with every match replaced by "*".  Returns SMTPSH_OK or
+ * SMTPSH_ENOMEM (out is then incomplete). */
+enum smtpsh_err mask_apply(const struct mask *m, const char *text, size_t len, struct buf *out);
+/* Whether a and b are equal once masked (a predicate: unequal when
+ * either cannot be masked). */
 bool mask_equal(const struct mask *m, const char *a, size_t alen, const char *b, size_t blen);
 void mask_free(struct mask *m);
 

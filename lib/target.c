@@ -40,24 +40,23 @@ static const struct scheme *scheme_named(const char *s, size_t n)
 	return NULL;
 }
 
-/* why = before 'p[0..n)' after, the quoted input run through the
+/* msg = before 'p[0..n)' after, the quoted input run through the
  * sanitiser first so a control character typed in a TARGET cannot break
  * the one-line sentence or reach the terminal. */
-static enum smtpsh_err invalid_quoting(char *why, size_t whysz, const char *before, const char *p,
+static enum smtpsh_err invalid_quoting(struct smtpsh_msg *msg, const char *before, const char *p,
                                        size_t n, const char *after)
 {
 	struct buf safe;
 	buf_init(&safe, 4 * n + 16);
 	text_safe(&safe, p, n);
-	snprintf(why, whysz, "%s'%s'%s", before, safe.data ? safe.data : "", after);
+	smtpsh_fail(msg, SMTPSH_EINVAL, "%s'%s'%s", before, safe.data ? safe.data : "", after);
 	buf_free(&safe);
 	return SMTPSH_EINVAL;
 }
 
-static enum smtpsh_err invalid(char *why, size_t whysz, const char *sentence)
+static enum smtpsh_err invalid(struct smtpsh_msg *msg, const char *sentence)
 {
-	snprintf(why, whysz, "%s", sentence);
-	return SMTPSH_EINVAL;
+	return smtpsh_fail(msg, SMTPSH_EINVAL, "%s", sentence);
 }
 
 /* USER@ at the start of *rest (up to the last '@' before any '/'): the
@@ -103,7 +102,7 @@ static const char *parse_user(const char **rest, struct target *t)
 	return NULL;
 }
 
-enum smtpsh_err target_parse(const char *text, struct target *out, char *why, size_t whysz)
+enum smtpsh_err target_parse(const char *text, struct target *out, struct smtpsh_msg *msg)
 {
 	struct target parsed = {0}, *t = &parsed;
 	const struct scheme *scheme = NULL;
@@ -119,13 +118,13 @@ enum smtpsh_err target_parse(const char *text, struct target *out, char *why, si
 		char how[64];
 		snprintf(how, sizeof(how), " is not a URL smtpsh reads: write %.*s://HOST[:PORT]",
 		         (int)word, text);
-		return invalid_quoting(why, whysz, "", text, strnlen(text, 60), how);
+		return invalid_quoting(msg, "", text, strnlen(text, 60), how);
 	}
 	if (sep) {
 		size_t n = (size_t)(sep - text);
 		scheme = scheme_named(text, n);
 		if (!scheme)
-			return invalid_quoting(why, whysz, "unknown scheme ", text, n > 20 ? 20 : n,
+			return invalid_quoting(msg, "unknown scheme ", text, n > 20 ? 20 : n,
 			                       ": use smtp:// or pop3://");
 		t->proto = scheme->proto;
 		t->tls = scheme->tls;
@@ -133,21 +132,19 @@ enum smtpsh_err target_parse(const char *text, struct target *out, char *why, si
 	}
 	const char *uerr = parse_user(&rest, t);
 	if (uerr)
-		return invalid(why, whysz, uerr);
+		return invalid(msg, uerr);
 	const char *port = NULL;
 	size_t hostlen;
 	if (rest[0] == '[') {
 		const char *close = strchr(rest, ']');
 		if (!close)
-			return invalid(why, whysz,
-			               "unclosed '[' in the address: write IPv6 as [::1]:25");
+			return invalid(msg, "unclosed '[' in the address: write IPv6 as [::1]:25");
 		rest++;
 		hostlen = (size_t)(close - rest);
 		if (close[1] == ':')
 			port = close + 2;
 		else if (close[1] && strcmp(close + 1, "/"))
-			return invalid(why, whysz,
-			               "unexpected text after ']': write IPv6 as [::1]:25");
+			return invalid(msg, "unexpected text after ']': write IPv6 as [::1]:25");
 	} else {
 		const char *colon = strchr(rest, ':');
 		if (colon && strchr(colon + 1, ':')) {
@@ -158,16 +155,16 @@ enum smtpsh_err target_parse(const char *text, struct target *out, char *why, si
 		}
 	}
 	if (hostlen == 0)
-		return invalid(why, whysz, "no host given");
+		return invalid(msg, "no host given");
 	if (hostlen >= sizeof(t->host))
-		return invalid(why, whysz, "host name too long");
+		return invalid(msg, "host name too long");
 	memcpy(t->host, rest, hostlen);
 	t->host[hostlen] = '\0';
 	if (port) {
 		char *end;
 		long p = strtol(port, &end, 10);
 		if (!*port || (*end && strcmp(end, "/")) || p < 1 || p > 65535)
-			return invalid_quoting(why, whysz, "bad port ", port, strnlen(port, 20),
+			return invalid_quoting(msg, "bad port ", port, strnlen(port, 20),
 			                       ": a number from 1 to 65535");
 		t->port = (unsigned)p;
 	}

@@ -21,9 +21,9 @@ struct target {
 	bool tls; /* implicit TLS (smtps://, pop3s://, --tls) */
 };
 
-/* Parses text into t: SMTPSH_OK, or SMTPSH_EINVAL with one line (no newline)
- * in why saying what is wrong and how to write it; t is then left as it
- * was.  Text from the input quoted in why is made safe for a terminal. */
-enum smtpsh_err target_parse(const char *text, struct target *t, char *why, size_t whysz);
+/* Parses text into t.  Returns SMTPSH_OK, or SMTPSH_EINVAL with msg (may
+ * be NULL) saying what is wrong and how to write it; t is then left as it
+ * was.  Text from the input quoted in msg is made safe for a terminal. */
+enum smtpsh_err target_parse(const char *text, struct target *t, struct smtpsh_msg *msg);
 
 #endif

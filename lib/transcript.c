@@ -45,14 +45,15 @@ enum smtpsh_err transcript_open(struct transcript_writer *w, const char *path, c
 	memset(w, 0, sizeof(*w));
 	/* Never through a link planted at the path, never into a device, a
 	 * FIFO or another user's file; truncated only once all that is known. */
-	const char *why = NULL;
-	int fd = private_file_open(path, O_WRONLY, &why);
-	if (fd >= 0 && ftruncate(fd, 0) != 0) {
-		why = strerror(errno);
+	struct smtpsh_msg why;
+	int fd;
+	enum smtpsh_err e = private_file_open(path, O_WRONLY, &fd, &why);
+	if (e == SMTPSH_OK && ftruncate(fd, 0) != 0) {
+		e = smtpsh_fail(&why, SMTPSH_EIO, "%s", strerror(errno));
 		close(fd);
 	}
-	if (why) {
-		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, why);
+	if (e != SMTPSH_OK) {
+		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, why.text);
 		return SMTPSH_EIO;
 	}
 	return start(w, fd, target, proto, timestamps, path, errbuf, errsz);

@@ -203,9 +203,9 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 	a.exact = exact;
 	mask_init(&a.mask);
 	for (int i = 0; i < nmasks; i++) {
-		char err[200];
-		if (!mask_add(&a.mask, masks[i], err, sizeof(err))) {
-			fprintf(stderr, "smtpsh: %s\n", err);
+		struct smtpsh_msg err;
+		if (mask_add(&a.mask, masks[i], &err) != SMTPSH_OK) {
+			fprintf(stderr, "smtpsh: %s\n", err.text);
 			if (f != stdin)
 				fclose(f);
 			return EXIT_USAGE;

@@ -323,9 +323,9 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 {
 	(void)len, (void)secret;
 	if (*args) {
-		char why[512];
-		if (target_parse(args, &sh->target, why, sizeof(why)) != SMTPSH_OK) {
-			render_warning(sh, "/connect: %s", why);
+		struct smtpsh_msg why;
+		if (target_parse(args, &sh->target, &why) != SMTPSH_OK) {
+			render_warning(sh, "/connect: %s", why.text);
 			return NULL;
 		}
 	}

@@ -4,7 +4,6 @@
  * background for `smtpsh --lab`. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,9 +21,6 @@
 #include "lab.h"
 #include "lab_cmd.h"
 
-#define LAB_EXIT_USAGE 2
-#define LAB_EXIT_FAILED 1
-
 static struct lab_server *running; /* for the signal handler */
 
 static void on_stop_signal(int sig)
@@ -32,35 +28,6 @@ static void on_stop_signal(int sig)
 	(void)sig;
 	if (running)
 		lab_server_stop(running);
-}
-
-static void usage(FILE *f)
-{
-	fprintf(
-	    f,
-	    "usage: smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME]\n"
-	    "                  [--faults SPEC] [--idle-timeout S] [--line-timeout S] [--quiet]\n"
-	    "\n"
-	    "A practice mail server on 127.0.0.1 (and ::1): SMTP, submission, SMTPS, POP3\n"
-	    "and POP3S over one Maildir store, with its own certificate authority.\n"
-	    "\n"
-	    "  --dir DIR        mailboxes, certificates and lab.log (default\n"
-	    "                   $XDG_DATA_HOME/smtpsh/lab, or ~/.local/share/smtpsh/lab)\n"
-	    "  --users FILE     one name:password[:authcode] per line (default alice, bob)\n"
-	    "  --port-base N    smtp N, submission N+62, smtps N-60, pop3 N-415, pop3s N+470\n"
-	    "                   (default 2525: 2525, 2587, 2465, 2110, 2995; N in %u..%u)\n"
-	    "  --persona NAME   qq, 163, gmail or outlook: only the authcode logs in, the\n"
-	    "                   password gets that provider's refusal\n"
-	    "  --faults SPEC    e.g. "
-	    "'seed=7,451@RCPT:30%%,421:5%%,slow=2000@DATA,drop@MAIL:10%%,454@AUTH'\n"
-	    "  --idle-timeout S seconds of silence before 421 / -ERR (default 300)\n"
-	    "  --line-timeout S seconds to finish a started line or TLS handshake (default 60)\n"
-	    "  --max-connections N  (default 4000)\n"
-	    "  --quiet          the annotated log only in DIR/lab.log, not on the terminal\n"
-	    "\n"
-	    "Mail to user@localhost, user@smtpsh.test (and the persona's domain) is\n"
-	    "stored; the lab never sends mail anywhere else.  Ctrl-C stops it.\n",
-	    lab_port_base_min(), lab_port_base_max());
 }
 
 /* mkdir -p, private. */
@@ -136,41 +103,42 @@ struct lab_setup {
 	bool echo; /* the log on stdout too */
 };
 
-static int prepare(struct lab_setup *su, const struct lab_options *o, char *why, size_t whyn)
+/* Everything both ways of running the lab check before starting it.
+ * SMTPSH_EINVAL: a bad option value or users file, no home for the lab;
+ * SMTPSH_EIO: the directory cannot be made.  msg says which. */
+static enum smtpsh_err prepare(struct lab_setup *su, const struct lab_options *o,
+                               struct smtpsh_msg *msg)
 {
 	memset(su, 0, sizeof(*su));
 	if (o->dir && *o->dir)
 		snprintf(su->dir, sizeof(su->dir), "%s", o->dir);
-	else if (!default_dir(su->dir, sizeof(su->dir))) {
-		snprintf(why, whyn, "no HOME or XDG_DATA_HOME to keep the lab in: give --dir DIR");
-		return LAB_EXIT_USAGE;
-	}
+	else if (!default_dir(su->dir, sizeof(su->dir)))
+		return smtpsh_fail(msg, SMTPSH_EINVAL,
+		                   "no HOME or XDG_DATA_HOME to keep the lab in: give --dir DIR");
 	if (o->persona && *o->persona && strcmp(o->persona, "none")) {
 		su->persona = lab_persona_find(o->persona);
-		if (!su->persona) {
-			snprintf(why, whyn, "unknown persona '%s': qq, 163, gmail or outlook",
-			         o->persona);
-			return LAB_EXIT_USAGE;
-		}
+		if (!su->persona)
+			return smtpsh_fail(msg, SMTPSH_EINVAL,
+			                   "unknown persona '%s': qq, 163, gmail or outlook",
+			                   o->persona);
 	}
 	char sub[300];
-	if (lab_faults_parse(&su->faults, o->faults, sub, sizeof(sub)) != SMTPSH_OK) {
-		snprintf(why, whyn, "--faults: %s", sub);
-		return LAB_EXIT_USAGE;
-	}
+	if (lab_faults_parse(&su->faults, o->faults, sub, sizeof(sub)) != SMTPSH_OK)
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "--faults: %s", sub);
 	su->have_faults = su->faults.n > 0;
-	enum smtpsh_err e = o->users_file ? lab_users_load(&su->users, o->users_file, why, whyn)
-	                                  : lab_users_defaults(&su->users);
+	enum smtpsh_err e =
+	    o->users_file ? lab_users_load(&su->users, o->users_file, msg->text, sizeof(msg->text))
+	                  : lab_users_defaults(&su->users);
 	if (e != SMTPSH_OK)
-		return LAB_EXIT_USAGE;
+		return SMTPSH_EINVAL;
 	if (!make_dirs(su->dir)) {
-		snprintf(why, whyn, "cannot create %s: %s", su->dir, strerror(errno));
+		e = smtpsh_fail(msg, SMTPSH_EIO, "cannot create %s: %s", su->dir, strerror(errno));
 		lab_users_free(&su->users);
-		return LAB_EXIT_FAILED;
+		return e;
 	}
 	su->port_base = o->port_base;
 	snprintf(su->log_path, sizeof(su->log_path), "%s/lab.log", su->dir);
-	return 0;
+	return SMTPSH_OK;
 }
 
 /* lab.log is private (0600): it names who logged in and what they sent.
@@ -274,92 +242,21 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	        su->log_path);
 }
 
-int lab_main(int argc, char **argv)
+enum smtpsh_err lab_run(const struct lab_options *opts)
 {
-	enum {
-		OPT_DIR = 256,
-		OPT_USERS,
-		OPT_BASE,
-		OPT_PERSONA,
-		OPT_FAULTS,
-		OPT_IDLE,
-		OPT_LINE,
-		OPT_MAXCONN,
-		OPT_QUIET
-	};
-	static const struct option opts[] = {
-	    {"dir", required_argument, NULL, OPT_DIR},
-	    {"users", required_argument, NULL, OPT_USERS},
-	    {"port-base", required_argument, NULL, OPT_BASE},
-	    {"persona", required_argument, NULL, OPT_PERSONA},
-	    {"faults", required_argument, NULL, OPT_FAULTS},
-	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
-	    {"line-timeout", required_argument, NULL, OPT_LINE},
-	    {"max-connections", required_argument, NULL, OPT_MAXCONN},
-	    {"quiet", no_argument, NULL, OPT_QUIET},
-	    {"help", no_argument, NULL, 'h'},
-	    {0, 0, 0, 0},
-	};
-	struct lab_options o = {0};
-	long idle = 0, line = 0, maxconn = 0;
-	bool quiet = false;
-	optind = 0; /* glibc: start afresh even if main parsed already */
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		char *end = NULL;
-		switch (c) {
-		case OPT_DIR: o.dir = optarg; break;
-		case OPT_USERS: o.users_file = optarg; break;
-		case OPT_PERSONA: o.persona = optarg; break;
-		case OPT_FAULTS: o.faults = optarg; break;
-		case OPT_QUIET: quiet = true; break;
-		case OPT_BASE: {
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (!*optarg || *end || v < lab_port_base_min() ||
-			    v > lab_port_base_max()) {
-				fprintf(stderr,
-				        "smtpsh lab: --port-base takes a number from %u to %u\n",
-				        lab_port_base_min(), lab_port_base_max());
-				return LAB_EXIT_USAGE;
-			}
-			o.port_base = (unsigned)v;
-			break;
-		}
-		case OPT_IDLE:
-		case OPT_LINE:
-		case OPT_MAXCONN: {
-			long v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 1 || v > 1000000) {
-				fprintf(stderr, "smtpsh lab: %s takes a positive number\n",
-				        c == OPT_IDLE   ? "--idle-timeout"
-				        : c == OPT_LINE ? "--line-timeout"
-				                        : "--max-connections");
-				return LAB_EXIT_USAGE;
-			}
-			*(c == OPT_IDLE ? &idle : c == OPT_LINE ? &line : &maxconn) = v;
-			break;
-		}
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return LAB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "smtpsh lab: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return LAB_EXIT_USAGE;
-	}
+	struct lab_options o = *opts;
 	static struct lab_setup su;
-	char why[600] = "";
-	int rc = prepare(&su, &o, why, sizeof(why));
-	if (rc) {
-		fprintf(stderr, "smtpsh lab: %s\n", why);
-		return rc;
+	struct smtpsh_msg msg;
+	enum smtpsh_err e = prepare(&su, &o, &msg);
+	if (e != SMTPSH_OK) {
+		fprintf(stderr, "smtpsh lab: %s\n", msg.text);
+		return e;
 	}
 	su.log = open_log(su.log_path);
 	if (!su.log) {
 		fprintf(stderr, "smtpsh lab: %s: %s\n", su.log_path, strerror(errno));
 		lab_users_free(&su.users);
-		return LAB_EXIT_FAILED;
+		return SMTPSH_EIO;
 	}
 	setvbuf(su.log, NULL, _IOLBF, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -376,33 +273,33 @@ int lab_main(int argc, char **argv)
 	    .users = &su.users,
 	    .persona = su.persona,
 	    .faults = su.have_faults ? &su.faults : NULL,
-	    .max_connections = (unsigned)maxconn,
-	    .idle_timeout_s = (int)idle,
-	    .line_timeout_s = (int)line,
+	    .max_connections = (unsigned)o.max_connections,
+	    .idle_timeout_s = (int)o.idle_timeout_s,
+	    .line_timeout_s = (int)o.line_timeout_s,
 	    .ipv6 = true,
 	    .log = write_log,
 	    .log_ctx = &su,
 	};
-	struct lab_server *srv = lab_server_new(&cfg, why, sizeof(why));
+	struct lab_server *srv = lab_server_new(&cfg, msg.text, sizeof(msg.text));
 	if (!srv) {
-		fprintf(stderr, "smtpsh lab: %s\n", why);
+		fprintf(stderr, "smtpsh lab: %s\n", msg.text);
 		fclose(su.log);
 		lab_users_free(&su.users);
-		return LAB_EXIT_FAILED;
+		return SMTPSH_EIO;
 	}
 	print_guide(stdout, srv, &su, true);
 	if (moved)
 		printf("(the default ports 2525... are taken here: --port-base %u was picked; "
 		       "give --port-base to choose)\n\n",
 		       o.port_base);
-	su.echo = !quiet;
+	su.echo = !o.quiet;
 	running = srv;
 	struct sigaction sa = {.sa_handler = on_stop_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	enum smtpsh_err e = lab_server_run(srv);
+	e = lab_server_run(srv);
 	struct lab_stats st;
 	lab_server_stats(srv, &st);
 	running = NULL;
@@ -413,7 +310,7 @@ int lab_main(int argc, char **argv)
 	       st.connections, st.peak, st.messages, st.timeouts);
 	fclose(su.log);
 	lab_users_free(&su.users);
-	return e == SMTPSH_OK ? 0 : LAB_EXIT_FAILED;
+	return e == SMTPSH_OK ? SMTPSH_OK : SMTPSH_EIO;
 }
 
 /* ---- the lab in the background of the shell ---- */
@@ -439,13 +336,7 @@ static void print_shell_guide(FILE *f, const struct lab_server *srv)
 }
 
 static pid_t bg_pid = -1;
-static char bg_error[700];
 static char bg_guide[4096];
-
-const char *lab_background_error(void)
-{
-	return bg_error;
-}
 
 const char *lab_background_guide(void)
 {
@@ -498,85 +389,100 @@ static void child_run(struct lab_setup *su, int ready_fd)
 	_exit(0);
 }
 
-int lab_start_background(const struct lab_options *o, char *smtp_url, size_t n, char *cafile,
-                         size_t m)
+/* What the child says on the pipe once its ports listen ("K" PORT "\n"
+ * GUIDE) or why it could not ("E" WHY), within 30 seconds; the length. */
+static size_t read_ready(int fd, char *buf, size_t n)
 {
-	bg_error[0] = '\0';
-	if (bg_pid > 0) {
-		snprintf(bg_error, sizeof(bg_error), "a lab is already running in the background");
-		return -1;
-	}
-	static struct lab_setup su;
-	if (prepare(&su, o, bg_error, sizeof(bg_error)))
-		return -1;
-	if (!su.port_base) {
-		su.port_base = pick_port_base();
-		if (!su.port_base) {
-			snprintf(bg_error, sizeof(bg_error),
-			         "no free ports for the lab (tried port bases "
-			         "2525 to 9525)");
-			lab_users_free(&su.users);
-			return -1;
-		}
-	}
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) != 0) {
-		snprintf(bg_error, sizeof(bg_error), "pipe: %s", strerror(errno));
-		lab_users_free(&su.users);
-		return -1;
-	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(bg_error, sizeof(bg_error), "fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		lab_users_free(&su.users);
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		child_run(&su, p[1]);
-	}
-	close(p[1]);
-	/* Ready means every port listens: the child writes after bind/listen. */
-	char msg[sizeof(bg_guide) + 800];
 	size_t got = 0;
 	int64_t waited = 0;
-	while (got < sizeof(msg) - 1 && waited < 30000) {
-		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+	while (got < n - 1 && waited < 30000) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		int r = poll(&pfd, 1, 100);
 		if (r == 0) {
 			waited += 100;
 			continue;
 		}
-		ssize_t k = read(p[0], msg + got, sizeof(msg) - 1 - got);
+		ssize_t k = read(fd, buf + got, n - 1 - got);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			break;
 		got += (size_t)k;
 	}
-	close(p[0]);
-	msg[got] = '\0';
-	lab_users_free(&su.users);
-	if (got == 0 || msg[0] != 'K') {
-		if (got > 1 && msg[0] == 'E')
-			snprintf(bg_error, sizeof(bg_error), "the lab did not start: %s", msg + 1);
-		else
-			snprintf(bg_error, sizeof(bg_error), "the lab did not start (see %s)",
-			         su.log_path);
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
+	buf[got] = '\0';
+	return got;
+}
+
+/* Forks the child; its pid, or -1 with msg filled. */
+static pid_t fork_child(struct lab_setup *su, int *ready_fd, struct smtpsh_msg *msg)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		smtpsh_fail(msg, SMTPSH_EIO, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	unsigned port = (unsigned)strtoul(msg + 1, NULL, 10);
-	const char *guide = strchr(msg, '\n');
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		smtpsh_fail(msg, SMTPSH_EIO, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		child_run(su, p[1]);
+	}
+	close(p[1]);
+	*ready_fd = p[0];
+	return pid;
+}
+
+enum smtpsh_err lab_start_background(const struct lab_options *o, char *smtp_url, size_t n,
+                                     char *cafile, size_t m, struct smtpsh_msg *msg)
+{
+	smtpsh_msg_clear(msg);
+	if (bg_pid > 0)
+		return smtpsh_fail(msg, SMTPSH_ESTATE,
+		                   "a lab is already running in the background");
+	static struct lab_setup su;
+	enum smtpsh_err e = prepare(&su, o, msg);
+	if (e != SMTPSH_OK)
+		return e;
+	if (!su.port_base)
+		su.port_base = pick_port_base();
+	int ready_fd = -1;
+	pid_t pid = -1;
+	if (!su.port_base)
+		smtpsh_fail(msg, SMTPSH_EIO,
+		            "no free ports for the lab (tried port bases 2525 to 9525)");
+	else
+		pid = fork_child(&su, &ready_fd, msg);
+	if (pid < 0) {
+		lab_users_free(&su.users);
+		return SMTPSH_EIO;
+	}
+	/* Ready means every port listens: the child writes after bind/listen. */
+	char ready[sizeof(bg_guide) + 800];
+	size_t got = read_ready(ready_fd, ready, sizeof(ready));
+	close(ready_fd);
+	lab_users_free(&su.users);
+	if (got == 0 || ready[0] != 'K') {
+		if (got > 1 && ready[0] == 'E')
+			smtpsh_fail(msg, SMTPSH_EIO, "the lab did not start: %s", ready + 1);
+		else
+			smtpsh_fail(msg, SMTPSH_EIO, "the lab did not start (see %s)", su.log_path);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		return SMTPSH_EIO;
+	}
+	unsigned port = (unsigned)strtoul(ready + 1, NULL, 10);
+	const char *guide = strchr(ready, '\n');
 	snprintf(bg_guide, sizeof(bg_guide), "%s", guide ? guide + 1 : "");
 	snprintf(smtp_url, n, "smtp://127.0.0.1:%u", port);
 	snprintf(cafile, m, "%s/ca.pem", su.dir);
 	bg_pid = pid;
-	return 0;
+	return SMTPSH_OK;
 }
 
 void lab_stop_background(void)

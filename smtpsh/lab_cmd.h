@@ -4,29 +4,40 @@
 #ifndef SMTPSH_LAB_CMD_H
 #define SMTPSH_LAB_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include "err.h"
 
+/* Filled from the command line by cli.c (`smtpsh lab` and `--lab`). */
 struct lab_options {
 	const char *dir;        /* NULL: $XDG_DATA_HOME/smtpsh/lab */
 	const char *users_file; /* NULL: alice and bob */
 	unsigned port_base;     /* 0: 2525, or the next free of 3525, 4525... */
 	const char *persona;    /* NULL: none */
 	const char *faults;     /* NULL: none */
+	long idle_timeout_s;    /* 0: the server's default (foreground only) */
+	long line_timeout_s;    /* 0: the server's default (foreground only) */
+	long max_connections;   /* 0: the server's default (foreground only) */
+	bool quiet;             /* the log only in DIR/lab.log (foreground only) */
 };
 
-/* argv[0] is "lab".  Returns the exit status. */
-int lab_main(int argc, char **argv);
+/* `smtpsh lab`: runs the lab in the foreground until a signal stops it,
+ * saying on standard error why it could not start.  Returns SMTPSH_OK,
+ * SMTPSH_EINVAL (a bad option value, users file, persona or fault spec;
+ * no home to keep the lab in) or SMTPSH_EIO (it could not start or run:
+ * ports in use, the directory or log unwritable). */
+enum smtpsh_err lab_run(const struct lab_options *o);
 
 /* Forks a child that runs the lab on loopback (logging only to
  * DIR/lab.log, out of the terminal's process group so that Ctrl-C in the
- * shell leaves it alone, and ending with its parent).  Returns 0 once its
- * ports accept connections, with the SMTP URL ("smtp://127.0.0.1:2525")
- * and the lab CA's path (for --cafile); -1 with lab_background_error()
- * saying why. */
-int lab_start_background(const struct lab_options *o, char *smtp_url, size_t n, char *cafile,
-                         size_t m);
-/* A sentence about the last lab_start_background() failure. */
-const char *lab_background_error(void);
+ * shell leaves it alone, and ending with its parent).  Returns SMTPSH_OK
+ * once its ports accept connections, with the SMTP URL
+ * ("smtp://127.0.0.1:2525") and the lab CA's path (for --cafile).
+ * Errors, with msg saying why: SMTPSH_EINVAL (a bad persona, users file
+ * or fault spec; no home for the lab), SMTPSH_ESTATE (one runs already),
+ * SMTPSH_EIO (no free ports, pipe or fork failed, the lab did not start). */
+enum smtpsh_err lab_start_background(const struct lab_options *o, char *smtp_url, size_t n,
+                                     char *cafile, size_t m, struct smtpsh_msg *msg);
 /* A few lines telling the user what the lab offers (users, ports, what
  * to type first) for the shell to print; "" before a successful start. */
 const char *lab_background_guide(void);

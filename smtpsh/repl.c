@@ -206,11 +206,11 @@ char *readline_plain(struct shell *sh, const char *prompt)
  * 0600 whatever it was.  -1 (said once; history off) when it is not. */
 static int history_file(struct shell *sh)
 {
-	const char *why = NULL;
-	int fd = private_file_open(sh->history_path, O_WRONLY | O_APPEND, &why);
-	if (fd >= 0)
+	struct smtpsh_msg why;
+	int fd;
+	if (private_file_open(sh->history_path, O_WRONLY | O_APPEND, &fd, &why) == SMTPSH_OK)
 		return fd;
-	render_warning(sh, "history file %s: %s; no history is kept", sh->history_path, why);
+	render_warning(sh, "history file %s: %s; no history is kept", sh->history_path, why.text);
 	sh->history = false;
 	return -1;
 }

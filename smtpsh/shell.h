@@ -10,13 +10,15 @@
 #include "target.h"
 #include "transcript.h"
 
-/* Exit statuses (documented in --help and the man page). */
-enum {
-	EXIT_OK = 0,       /* the session ran and ended (QUIT or end of input) */
-	EXIT_USAGE = 2,    /* bad command line */
-	EXIT_CONNECT = 3,  /* could not connect (unknown host, refused, timeout) */
-	EXIT_PROTOCOL = 4, /* the server broke the protocol, went silent or hung up */
-	EXIT_DIVERGED = 5, /* replay --against / serve: the peer did not follow the transcript */
+/* Exit statuses (cli.c's table documents them in --help; the man page
+ * says the same; cli_exit_status() maps error codes to them). */
+enum exit_status {
+	EXIT_OK = 0,         /* the session ran and ended (QUIT or end of input) */
+	EXIT_LAB_FAILED = 1, /* smtpsh lab: the lab could not start or run */
+	EXIT_USAGE = 2,      /* bad command line */
+	EXIT_CONNECT = 3,    /* could not connect (unknown host, refused, timeout) */
+	EXIT_PROTOCOL = 4,   /* the server broke the protocol, went silent or hung up */
+	EXIT_DIVERGED = 5,   /* replay --against / serve: the peer did not follow the transcript */
 };
 
 struct shell {

@@ -157,9 +157,10 @@ static void test_row(void **state)
 {
 	const struct row *r = *state;
 	struct target t;
-	char why[512] = "";
+	struct smtpsh_msg msg = {""};
+	const char *why = msg.text;
 	memset(&t, 0x5a, sizeof(t));
-	enum smtpsh_err e = target_parse(r->in, &t, why, sizeof(why));
+	enum smtpsh_err e = target_parse(r->in, &t, &msg);
 	if (r->ok) {
 		if (e != SMTPSH_OK)
 			print_message("'%s': %s\n", r->in, why);
@@ -207,9 +208,9 @@ static void test_sentences(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct target t = {0};
-		char why[512];
-		assert_int_equal(target_parse(cases[i].in, &t, why, sizeof(why)), SMTPSH_EINVAL);
-		assert_string_equal(why, cases[i].why);
+		struct smtpsh_msg why;
+		assert_int_equal(target_parse(cases[i].in, &t, &why), SMTPSH_EINVAL);
+		assert_string_equal(why.text, cases[i].why);
 	}
 	/* the quoted input is cut at 60 bytes */
 	char in[100], want[200];
@@ -219,9 +220,9 @@ static void test_sentences(void **state)
 	snprintf(want, sizeof(want), "'%.60s' is not a URL smtpsh reads: write smtp://HOST[:PORT]",
 	         in);
 	struct target t = {0};
-	char why[512];
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_EINVAL);
-	assert_string_equal(why, want);
+	struct smtpsh_msg why;
+	assert_int_equal(target_parse(in, &t, &why), SMTPSH_EINVAL);
+	assert_string_equal(why.text, want);
 }
 
 /* Quoted input cannot break the one line nor reach the terminal raw. */
@@ -232,8 +233,9 @@ static void test_quoted_controls(void **state)
 	                                 "h:2\x1b]0;x\a"};
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
 		struct target t = {0};
-		char why[512];
-		assert_int_equal(target_parse(in[i], &t, why, sizeof(why)), SMTPSH_EINVAL);
+		struct smtpsh_msg msg;
+		const char *why = msg.text;
+		assert_int_equal(target_parse(in[i], &t, &msg), SMTPSH_EINVAL);
 		for (const char *p = why; *p; p++)
 			assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
 		assert_non_null(strstr(why, "\\x"));
@@ -246,49 +248,48 @@ static void test_lengths(void **state)
 	(void)state;
 	char in[600], name[300];
 	struct target t;
-	char why[512];
+	struct smtpsh_msg msg;
+	const char *why = msg.text;
 
 	memset(name, 'u', 126);
 	name[126] = '\0';
 	snprintf(in, sizeof(in), "smtp://%s@h", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(target_parse(in, &t, &msg), SMTPSH_OK);
 	assert_string_equal(t.user, name);
 	snprintf(in, sizeof(in), "smtp://u%s@h", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_EINVAL);
+	assert_int_equal(target_parse(in, &t, &msg), SMTPSH_EINVAL);
 	assert_string_equal(why, "user name too long");
 	/* %XX counts once decoded */
 	memset(name, 'u', 123);
 	memcpy(name + 123, "%40", 4);
 	snprintf(in, sizeof(in), "smtp://%s@h", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(target_parse(in, &t, &msg), SMTPSH_OK);
 	assert_int_equal(strlen(t.user), 124);
 
 	memset(name, 'h', 255);
 	name[255] = '\0';
 	snprintf(in, sizeof(in), "smtp://%s:25", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(target_parse(in, &t, &msg), SMTPSH_OK);
 	assert_string_equal(t.host, name);
 	snprintf(in, sizeof(in), "[%s]", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(target_parse(in, &t, &msg), SMTPSH_OK);
 	snprintf(in, sizeof(in), "smtp://h%s:25", name);
-	assert_int_equal(target_parse(in, &t, why, sizeof(why)), SMTPSH_EINVAL);
+	assert_int_equal(target_parse(in, &t, &msg), SMTPSH_EINVAL);
 	assert_string_equal(why, "host name too long");
 }
 
-/* A small why is cut, never overrun; a parse reuses no earlier field. */
-static void test_why_size_and_reuse(void **state)
+/* A NULL msg is allowed; a parse reuses no earlier field. */
+static void test_null_msg_and_reuse(void **state)
 {
 	(void)state;
 	struct target t = {0};
-	char why[8];
-	memset(why, '#', sizeof(why));
-	assert_int_equal(target_parse("http://h", &t, why, 5), SMTPSH_EINVAL);
-	assert_string_equal(why, "unkn");
-	assert_int_equal(why[5], '#');
-	assert_int_equal(target_parse("http://h", &t, NULL, 0), SMTPSH_EINVAL);
+	struct smtpsh_msg msg;
+	assert_int_equal(target_parse("http://h", &t, NULL), SMTPSH_EINVAL);
+	assert_int_equal(target_parse("http://h", &t, &msg), SMTPSH_EINVAL);
+	assert_true(strlen(msg.text) < sizeof(msg.text));
 
-	assert_int_equal(target_parse("pop3s://alice@a:1", &t, why, sizeof(why)), SMTPSH_OK);
-	assert_int_equal(target_parse("b", &t, why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(target_parse("pop3s://alice@a:1", &t, &msg), SMTPSH_OK);
+	assert_int_equal(target_parse("b", &t, &msg), SMTPSH_OK);
 	assert_int_equal(t.proto, PROTO_SMTP);
 	assert_string_equal(t.host, "b");
 	assert_int_equal(t.port, 25);
@@ -302,7 +303,7 @@ int main(void)
 	    cmocka_unit_test(test_sentences),
 	    cmocka_unit_test(test_quoted_controls),
 	    cmocka_unit_test(test_lengths),
-	    cmocka_unit_test(test_why_size_and_reuse),
+	    cmocka_unit_test(test_null_msg_and_reuse),
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
 	static struct CMUnitTest tests[NROWS + sizeof(fixed) / sizeof(fixed[0])];

@@ -1,0 +1,870 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The command line from two tables: the options (getopt_long's array and
+ * short-option string, the strict word-by-word parse of show/replay/serve
+ * and the option lines of --help are all made from it) and the
+ * subcommands (dispatch and the usage lines).  The exit statuses are a
+ * third table, printed at the end of --help. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lab.h"
+
+#define SMTPSH_VERSION "0.1.0"
+
+/* Which commands take an option. */
+enum {
+	IN_SHELL = 1 << 0,    /* the shell, and replay --against */
+	IN_PLAYBACK = 1 << 1, /* show, replay */
+	IN_SERVE = 1 << 2,
+	IN_LAB = 1 << 3,
+};
+
+enum cli_kind {
+	SET_TRUE,     /* the bool at field becomes true */
+	SET_TEXT,     /* the const char * at field becomes the argument */
+	SET_NUMBER,   /* the long at field becomes the argument, within range */
+	SET_CALL,     /* set() decides */
+	SHOW_HELP,    /* print the command's help, stop */
+	SHOW_VERSION, /* print the version, stop */
+};
+
+struct cli_option {
+	const char *name;  /* --name; NULL for a letter alone (-4) */
+	char letter;       /* -x, or 0 */
+	const char *arg;   /* the argument's name; NULL: takes none */
+	bool joined;       /* strict parse: written --name=ARG, not --name ARG */
+	unsigned commands; /* IN_* */
+	const char *label; /* the help's left column when not made from the above */
+	/* the help text ("\n" between lines); NULL: not listed.  A printf
+	 * format given the lab's lowest and highest port base. */
+	const char *help;
+	enum cli_kind kind;
+	size_t field; /* offsetof(struct cli_options, ...) for SET_TRUE, SET_TEXT, SET_NUMBER */
+	/* SET_CALL: SMTPSH_EINVAL with msg when arg will not do */
+	enum smtpsh_err (*set)(struct cli_options *o, const struct cli_option *opt, const char *arg,
+	                       struct smtpsh_msg *msg);
+	const struct cli_range *range; /* SET_NUMBER */
+};
+
+/* A number an option takes, into the long at the option's field. */
+struct cli_range {
+	long lo, hi;
+	bool digits_only; /* "+5", " 5" refused too (the lab's own options take them) */
+	const char *bad;  /* what to say, a printf format given the argument */
+};
+
+static const struct cli_range timeout_range = {1, 3600, true,
+                                               "--timeout wants seconds from 1 to 3600, not '%s'"};
+static const struct cli_range port_range = {
+    0, 65535, true, "bad port '%s': a number from 0 (any free port) to 65535"};
+static const struct cli_range idle_range = {1, 1000000, false,
+                                            "--idle-timeout takes a positive number"};
+static const struct cli_range line_range = {1, 1000000, false,
+                                            "--line-timeout takes a positive number"};
+static const struct cli_range connections_range = {1, 1000000, false,
+                                                   "--max-connections takes a positive number"};
+
+static bool in_range(const char *s, const struct cli_range *r, long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	bool written = r->digits_only ? isdigit((unsigned char)s[0]) && !errno : *s;
+	return written && !*end && *v >= r->lo && *v <= r->hi;
+}
+
+static enum smtpsh_err set_family(struct cli_options *o, const struct cli_option *opt,
+                                  const char *arg, struct smtpsh_msg *msg)
+{
+	(void)arg;
+	int family = opt->letter == '4' ? AF_INET : AF_INET6;
+	if (o->sh.family != AF_UNSPEC && o->sh.family != family)
+		return smtpsh_fail(msg, SMTPSH_EINVAL,
+		                   "-4 and -6 exclude each other (give neither to use both)");
+	o->sh.family = family;
+	return SMTPSH_OK;
+}
+
+static enum smtpsh_err set_mask(struct cli_options *o, const struct cli_option *opt,
+                                const char *arg, struct smtpsh_msg *msg)
+{
+	(void)opt;
+	if (o->nmasks == MASK_MAX)
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "at most %d --mask", MASK_MAX);
+	o->masks[o->nmasks++] = (char *)arg;
+	return SMTPSH_OK;
+}
+
+static enum smtpsh_err set_all_exchanges(struct cli_options *o, const struct cli_option *opt,
+                                         const char *arg, struct smtpsh_msg *msg)
+{
+	(void)opt, (void)arg, (void)msg;
+	o->step = false;
+	return SMTPSH_OK;
+}
+
+static enum smtpsh_err set_port_base(struct cli_options *o, const struct cli_option *opt,
+                                     const char *arg, struct smtpsh_msg *msg)
+{
+	(void)opt;
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+	if (!*arg || *end || v < lab_port_base_min() || v > lab_port_base_max())
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "--port-base takes a number from %u to %u",
+		                   lab_port_base_min(), lab_port_base_max());
+	o->lab_opts.port_base = (unsigned)v;
+	return SMTPSH_OK;
+}
+
+#define FIELD(f) offsetof(struct cli_options, f)
+
+/* Every option of every command, in --help's order. */
+static const struct cli_option options[] = {
+    {NULL, '4', NULL, false, IN_SHELL, "-4, -6", "use IPv4 / IPv6 only", SET_CALL, 0, set_family,
+     NULL},
+    {NULL, '6', NULL, false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_family, NULL},
+    {"timeout", 't', "SECS", false, IN_SHELL, NULL, "connect and reply timeout (default 30)",
+     SET_NUMBER, FIELD(timeout_s), NULL, &timeout_range},
+    {"file", 'f', "FILE", false, IN_SHELL, NULL, "run the lines of FILE as if typed (script mode)",
+     SET_TEXT, FIELD(script), NULL, NULL},
+    {"tls", 0, NULL, false, IN_SHELL, NULL, "implicit TLS on any port", SET_TRUE, FIELD(force_tls),
+     NULL, NULL},
+    {"starttls", 0, NULL, false, IN_SHELL, NULL,
+     "EHLO/CAPA, STARTTLS/STLS and EHLO again right after the\n"
+     "greeting; never goes on in plaintext",
+     SET_TRUE, FIELD(sh.starttls), NULL, NULL},
+    {"cafile", 0, "FILE", false, IN_SHELL, NULL,
+     "trust the CAs in FILE (PEM) instead of the system's", SET_TEXT, FIELD(tls.cafile), NULL,
+     NULL},
+    {"capath", 0, "DIR", false, IN_SHELL, NULL, "trust the CAs in DIR (hashed, c_rehash)", SET_TEXT,
+     FIELD(tls.capath), NULL, NULL},
+    {"insecure", 0, NULL, false, IN_SHELL, NULL,
+     "go on when the certificate does not verify (warned)", SET_TRUE, FIELD(tls.insecure), NULL,
+     NULL},
+    {"password-file", 0, "FILE", false, IN_SHELL, NULL,
+     "password for the login helper (mode 600 or stricter);\n"
+     "or set SMTPSH_PASSWORD (SMTPSH_OAUTH_TOKEN for XOAUTH2)",
+     SET_TEXT, FIELD(sh.password_file), NULL, NULL},
+    {"record", 0, "FILE", false, IN_SHELL, NULL,
+     "write the transcript to FILE (default: a new file under\n"
+     "$XDG_STATE_HOME/smtpsh/transcripts/)",
+     SET_TEXT, FIELD(record), NULL, NULL},
+    {"no-record", 0, NULL, false, IN_SHELL, NULL, "do not write a transcript", SET_TRUE,
+     FIELD(no_record), NULL, NULL},
+    {"timestamps", 0, NULL, false, IN_SHELL, NULL, "add relative times to the transcript", SET_TRUE,
+     FIELD(timestamps), NULL, NULL},
+    {"show-secrets", 0, NULL, false, IN_SHELL, NULL,
+     "show passwords and their base64 on screen and on record", SET_TRUE, FIELD(sh.show_secrets),
+     NULL, NULL},
+    {"trace", 0, NULL, false, IN_SHELL, NULL,
+     "print each state change on standard error\n"
+     "(-- trace: smtp: mail -> rcpt (250 to RCPT)); never recorded",
+     SET_TRUE, FIELD(sh.trace), NULL, NULL},
+    {"color", 0, "WHEN", true, IN_SHELL | IN_PLAYBACK, NULL,
+     "auto (default), always, never; NO_COLOR is honoured", SET_TEXT, FIELD(color), NULL, NULL},
+    {"colour", 0, "WHEN", true, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(color), NULL, NULL},
+    {"no-history", 0, NULL, false, IN_SHELL, NULL, "do not read or write the history file",
+     SET_TRUE, FIELD(no_history), NULL, NULL},
+    {"lab", 0, NULL, false, IN_SHELL, NULL, "start the built-in practice server and connect to it",
+     SET_TRUE, FIELD(lab), NULL, NULL},
+    {"persona", 0, "NAME", false, IN_SHELL, NULL,
+     "with --lab: behave like qq, 163, gmail or outlook", SET_TEXT, FIELD(lab_opts.persona), NULL,
+     NULL},
+    {"against", 0, "URL", false, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(against_url), NULL, NULL},
+    {"exact", 0, NULL, false, IN_SHELL | IN_SERVE, NULL, NULL, SET_TRUE, FIELD(exact), NULL, NULL},
+    {"mask", 0, "REGEX", false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_mask, NULL},
+    {"help", 'h', NULL, false, IN_SHELL, NULL, "this text", SHOW_HELP, 0, NULL, NULL},
+    {"version", 'V', NULL, false, IN_SHELL, NULL, "version", SHOW_VERSION, 0, NULL, NULL},
+    /* show, replay */
+    {"all", 0, NULL, false, IN_PLAYBACK, NULL, NULL, SET_CALL, 0, set_all_exchanges, NULL},
+    /* serve */
+    {"port", 0, "N", false, IN_SERVE, NULL, NULL, SET_NUMBER, FIELD(port), NULL, &port_range},
+    {"cert", 0, "F", false, IN_SERVE, NULL, NULL, SET_TEXT, FIELD(cert), NULL, NULL},
+    {"key", 0, "F", false, IN_SERVE, NULL, NULL, SET_TEXT, FIELD(key), NULL, NULL},
+    {"timeout", 0, "S", false, IN_SERVE, NULL, NULL, SET_NUMBER, FIELD(timeout_s), NULL,
+     &timeout_range},
+    /* smtpsh lab */
+    {"dir", 0, "DIR", false, IN_LAB, NULL,
+     "mailboxes, certificates and lab.log (default\n"
+     "$XDG_DATA_HOME/smtpsh/lab, or ~/.local/share/smtpsh/lab)",
+     SET_TEXT, FIELD(lab_opts.dir), NULL, NULL},
+    {"users", 0, "FILE", false, IN_LAB, NULL,
+     "one name:password[:authcode] per line (default alice, bob)", SET_TEXT,
+     FIELD(lab_opts.users_file), NULL, NULL},
+    {"port-base", 0, "N", false, IN_LAB, NULL,
+     "smtp N, submission N+62, smtps N-60, pop3 N-415, pop3s N+470\n"
+     "(default 2525: 2525, 2587, 2465, 2110, 2995; N in %u..%u)",
+     SET_CALL, 0, set_port_base, NULL},
+    {"persona", 0, "NAME", false, IN_LAB, NULL,
+     "qq, 163, gmail or outlook: only the authcode logs in, the\n"
+     "password gets that provider's refusal",
+     SET_TEXT, FIELD(lab_opts.persona), NULL, NULL},
+    {"faults", 0, "SPEC", false, IN_LAB, NULL,
+     "e.g. 'seed=7,451@RCPT:30%%,421:5%%,slow=2000@DATA,drop@MAIL:10%%,454@AUTH'", SET_TEXT,
+     FIELD(lab_opts.faults), NULL, NULL},
+    {"idle-timeout", 0, "S", false, IN_LAB, NULL,
+     "seconds of silence before 421 / -ERR (default 300)", SET_NUMBER,
+     FIELD(lab_opts.idle_timeout_s), NULL, &idle_range},
+    {"line-timeout", 0, "S", false, IN_LAB, NULL,
+     "seconds to finish a started line or TLS handshake (default 60)", SET_NUMBER,
+     FIELD(lab_opts.line_timeout_s), NULL, &line_range},
+    {"max-connections", 0, "N", false, IN_LAB, NULL, "(default 4000)", SET_NUMBER,
+     FIELD(lab_opts.max_connections), NULL, &connections_range},
+    {"quiet", 0, NULL, false, IN_LAB, NULL,
+     "the annotated log only in DIR/lab.log, not on the terminal", SET_TRUE, FIELD(lab_opts.quiet),
+     NULL, NULL},
+    {"help", 'h', NULL, false, IN_LAB, NULL, NULL, SHOW_HELP, 0, NULL, NULL},
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* ---- the exit statuses ---- */
+
+static const struct {
+	enum exit_status status;
+	const char *meaning; /* "\n" between lines */
+} exit_statuses[] = {
+    {EXIT_OK, "the session ran and ended (QUIT or end of input)"},
+    {EXIT_LAB_FAILED, "smtpsh lab: the lab could not start (ports in use, store unwritable)"},
+    {EXIT_USAGE, "bad command line, a script line too long or with a NUL, an unreadable "
+                 "transcript;\n"
+                 "serve: a certificate that does not load, a port it cannot listen on;\n"
+                 "smtpsh lab: a bad --users file, --persona or --faults"},
+    {EXIT_CONNECT, "connection failure: unknown host, refused, connect timeout;\n"
+                   "TLS handshake or certificate (also --starttls); --lab: the lab could "
+                   "not start"},
+    {EXIT_PROTOCOL, "protocol failure: malformed reply, no reply in time, hang-up, a failed "
+                    "write;\n"
+                    "show, replay: too many malformed lines; serve: no client, or it hung up"},
+    {EXIT_DIVERGED, "replay --against / serve: the peer did not follow the transcript"},
+};
+
+int cli_exit_status(enum cli_stage stage, enum smtpsh_err code)
+{
+	if (code == SMTPSH_OK)
+		return EXIT_OK;
+	switch (stage) {
+	case CLI_STAGE_COMMAND_LINE: return EXIT_USAGE;
+	case CLI_STAGE_LAB: return code == SMTPSH_EINVAL ? EXIT_USAGE : EXIT_LAB_FAILED;
+	case CLI_STAGE_CONNECT: return EXIT_CONNECT;
+	}
+	return EXIT_USAGE;
+}
+
+/* ---- the commands ---- */
+
+static int run_shell(struct cli_options *o);
+static int run_lab(struct cli_options *o);
+static int run_playback(struct cli_options *o);
+static int run_serve(struct cli_options *o);
+
+enum { CMD_SHELL, CMD_SHELL_LAB, CMD_LAB, CMD_SHOW, CMD_REPLAY, CMD_SERVE, CMD_AGAINST };
+
+struct cli_command {
+	const char *word;     /* argv[1] naming it; NULL: no word of its own */
+	const char *synopsis; /* a usage line */
+	const char *summary;  /* what it does ("\n" between lines), or NULL */
+	unsigned options;     /* IN_*: the options it takes */
+	const char *prefix;   /* how its messages start */
+	int (*run)(struct cli_options *o);
+	bool strict;       /* exact words, no getopt (show, replay, serve) */
+	const char *usage; /* strict: the usage line after a bad word */
+	const char *which; /* strict: what to say when FILE is missing */
+	bool stdin_ok;     /* strict: "-" is a FILE (standard input) */
+};
+
+/* In the usage lines' order. */
+static const struct cli_command commands[] = {
+    [CMD_SHELL] = {NULL, "smtpsh [options] TARGET", NULL, IN_SHELL, "smtpsh", run_shell},
+    [CMD_SHELL_LAB] = {NULL, "smtpsh --lab [options]",
+                       "the built-in practice server, and a shell on it", IN_SHELL, "smtpsh",
+                       run_shell},
+    [CMD_LAB] = {"lab",
+                 "smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] "
+                 "[--faults SPEC]",
+                 "run the practice server in the foreground", IN_LAB, "smtpsh lab", run_lab},
+    [CMD_SHOW] = {"show", "smtpsh show FILE", "a transcript, annotated", IN_PLAYBACK, "smtpsh show",
+                  run_playback, true,
+                  "smtpsh show [--color=WHEN] FILE | smtpsh replay [--all] FILE",
+                  "which transcript? (a file, or - for standard input)", true},
+    [CMD_REPLAY] = {"replay", "smtpsh replay [--all] FILE", "one exchange at a time (Enter)",
+                    IN_PLAYBACK, "smtpsh replay", run_playback, true,
+                    "smtpsh show [--color=WHEN] FILE | smtpsh replay [--all] FILE",
+                    "which transcript? (a file, or - for standard input)", true},
+    [CMD_SERVE] = {"serve",
+                   "smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] "
+                   "[--timeout S]",
+                   "a mock server playing FILE's R: side to one\n"
+                   "client on 127.0.0.1 (exit 5 if it strays;\n"
+                   "--port 0: any free port, said on the first line)",
+                   IN_SERVE, "smtpsh serve", run_serve, true,
+                   "smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] [--timeout S]",
+                   "which transcript?", false},
+    [CMD_AGAINST] = {NULL,
+                     "smtpsh replay --against TARGET [--exact] [--mask REGEX]... [options] FILE",
+                     "send FILE's S: lines to a live server and\n"
+                     "compare its replies (exit 5 when they differ;\n"
+                     "redacted lines: SMTPSH_SECRET_1, _2, ...)",
+                     IN_SHELL, "smtpsh", run_shell},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* `replay --against URL FILE` takes the shell's own options, before or
+ * after the word replay; where the word is (0: not there). */
+static int against_form(int argc, char **argv)
+{
+	bool against = false;
+	int replay_at = 0;
+	for (int i = 1; i < argc; i++) {
+		against |= !strncmp(argv[i], "--against", 9);
+		if (!replay_at && !strcmp(argv[i], "replay"))
+			replay_at = i;
+	}
+	return against ? replay_at : 0;
+}
+
+const struct cli_command *cli_command_for(int argc, char **argv)
+{
+	bool against = against_form(argc, argv) > 0;
+	for (size_t i = 0; i < N_COMMANDS && argc > 1; i++) {
+		const struct cli_command *c = &commands[i];
+		if (c->word && !strcmp(argv[1], c->word) && !(i == CMD_REPLAY && against))
+			return c;
+	}
+	return &commands[against ? CMD_AGAINST : CMD_SHELL];
+}
+
+int cli_command_run(const struct cli_command *cmd, struct cli_options *o)
+{
+	return cmd->run(o);
+}
+
+/* ---- help ---- */
+
+/* Lines of text ("\n" between them), every line after the first indented
+ * to column; each line a format given the lab's port-base range. */
+static void print_lines(FILE *f, const char *text, int column)
+{
+	for (const char *line = text; line;) {
+		const char *nl = strchr(line, '\n');
+		char fmt[200];
+		snprintf(fmt, sizeof(fmt), "%.*s", nl ? (int)(nl - line) : (int)strlen(line), line);
+		if (line != text)
+			fprintf(f, "%*s", column, "");
+		fprintf(f, fmt, lab_port_base_min(), lab_port_base_max());
+		fputc('\n', f);
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
+/* The option lines of the commands in `commands`: the help at column
+ * (two spaces after a longer left column). */
+static void print_options(FILE *f, unsigned commands_mask, bool letters, int column)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct cli_option *opt = &options[i];
+		if (!(opt->commands & commands_mask) || !opt->help)
+			continue;
+		char letter[8] = "";
+		if (letters)
+			snprintf(letter, sizeof(letter), opt->letter ? "-%c, " : "    ",
+			         opt->letter);
+		char left[80];
+		if (opt->label)
+			snprintf(left, sizeof(left), "  %s", opt->label);
+		else
+			snprintf(left, sizeof(left), "  %s--%s%s%s", letter, opt->name,
+			         opt->arg ? (opt->joined ? "=" : " ") : "",
+			         opt->arg ? opt->arg : "");
+		int len = (int)strlen(left);
+		fprintf(f, "%s%*s", left, len < column ? column - len : 2, "");
+		print_lines(f, opt->help, column);
+	}
+}
+
+static void print_shell_help(FILE *f)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		const struct cli_command *c = &commands[i];
+		int len = (int)strlen(c->synopsis);
+		fprintf(f, "%s%s", i ? "       " : "usage: ", c->synopsis);
+		if (!c->summary)
+			fputc('\n', f);
+		else if (len < 27)
+			fprintf(f, "%*s", 27 - len, "");
+		else
+			fprintf(f, "\n%*s", 34, "");
+		if (c->summary)
+			print_lines(f, c->summary, 34);
+	}
+	fputs("\n"
+	      "Connect to an SMTP or POP3 server and type the protocol by hand;\n"
+	      "every reply is shown with what it means.\n"
+	      "\n"
+	      "TARGET:  smtp://HOST[:PORT]   SMTP (port 25 by default); smtp://USER@HOST\n"
+	      "                              gives login its user name (never a password)\n"
+	      "         pop3://HOST[:PORT]   POP3 (port 110 by default)\n"
+	      "         smtps://HOST[:PORT]  SMTP over implicit TLS (port 465)\n"
+	      "         pop3s://HOST[:PORT]  POP3 over implicit TLS (port 995)\n"
+	      "         HOST[:PORT]          SMTP, or POP3 when PORT is 110 or 995;\n"
+	      "                              implicit TLS when PORT is 465 or 995\n"
+	      "         IPv6 addresses in brackets: smtp://[::1]:25\n"
+	      "\n"
+	      "options:\n",
+	      f);
+	print_options(f, IN_SHELL, true, 23);
+	fputs("\n"
+	      "Script mode: when standard input is not a terminal, or with -f, each\n"
+	      "line is sent in lock-step with the replies; S:/R: lines and # notes go\n"
+	      "to standard output.\n"
+	      "\n"
+	      "In the session: /help lists the helpers (b64, unb64, explain, status...);\n"
+	      "\\LINE sends LINE verbatim.\n"
+	      "\n"
+	      "exit status:\n",
+	      f);
+	for (size_t i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]); i++) {
+		fprintf(f, "  %d  ", (int)exit_statuses[i].status);
+		print_lines(f, exit_statuses[i].meaning, 5);
+	}
+}
+
+static void print_lab_help(FILE *f)
+{
+	fputs("usage: smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME]\n"
+	      "                  [--faults SPEC] [--idle-timeout S] [--line-timeout S] [--quiet]\n"
+	      "\n"
+	      "A practice mail server on 127.0.0.1 (and ::1): SMTP, submission, SMTPS, POP3\n"
+	      "and POP3S over one Maildir store, with its own certificate authority.\n"
+	      "\n",
+	      f);
+	print_options(f, IN_LAB, false, 19);
+	fputs("\n"
+	      "Mail to user@localhost, user@smtpsh.test (and the persona's domain) is\n"
+	      "stored; the lab never sends mail anywhere else.  Ctrl-C stops it.\n",
+	      f);
+}
+
+static void print_help(const struct cli_command *cmd, FILE *f)
+{
+	if (cmd == &commands[CMD_LAB])
+		print_lab_help(f);
+	else
+		print_shell_help(f);
+}
+
+/* ---- parsing ---- */
+
+/* Applies opt (with arg) to o; CLI_PARSED_RUN to go on. */
+static enum cli_parsed apply(const struct cli_command *cmd, const struct cli_option *opt,
+                             const char *arg, struct cli_options *o)
+{
+	struct smtpsh_msg msg;
+	switch (opt->kind) {
+	case SET_TRUE: *(bool *)((char *)o + opt->field) = true; return CLI_PARSED_RUN;
+	case SET_TEXT: *(const char **)((char *)o + opt->field) = arg; return CLI_PARSED_RUN;
+	case SET_NUMBER:
+		if (in_range(arg, opt->range, (long *)((char *)o + opt->field)))
+			return CLI_PARSED_RUN;
+		fprintf(stderr, "%s: ", cmd->prefix);
+		fprintf(stderr, opt->range->bad, arg);
+		fputc('\n', stderr);
+		return CLI_PARSED_BAD;
+	case SET_CALL:
+		if (opt->set(o, opt, arg, &msg) == SMTPSH_OK)
+			return CLI_PARSED_RUN;
+		fprintf(stderr, "%s: %s\n", cmd->prefix, msg.text);
+		return CLI_PARSED_BAD;
+	case SHOW_HELP: print_help(cmd, stdout); return CLI_PARSED_DONE;
+	case SHOW_VERSION: printf("smtpsh %s\n", SMTPSH_VERSION); return CLI_PARSED_DONE;
+	}
+	return CLI_PARSED_BAD;
+}
+
+/* show, replay, serve: each word exactly an option (--name, --name=ARG
+ * or --name ARG as the table says) or the one FILE. */
+static enum cli_parsed parse_strict(const struct cli_command *cmd, int argc, char **argv,
+                                    struct cli_options *o)
+{
+	static char *file[1];
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *arg = NULL;
+		const struct cli_option *opt = NULL;
+		for (size_t k = 0; k < N_OPTIONS && !opt; k++) {
+			const struct cli_option *c = &options[k];
+			size_t n = c->name ? strlen(c->name) : 0;
+			if (!(c->commands & cmd->options) || strncmp(a, "--", 2) ||
+			    strncmp(a + 2, c->name, n))
+				continue;
+			if (!c->arg && !a[n + 2])
+				opt = c;
+			else if (c->arg && c->joined && a[n + 2] == '=')
+				opt = c, arg = a + n + 3;
+			else if (c->arg && !c->joined && !a[n + 2] && i + 1 < argc)
+				opt = c, arg = argv[++i];
+		}
+		enum cli_parsed r = CLI_PARSED_RUN;
+		if (opt)
+			r = apply(cmd, opt, arg, o);
+		else if (!file[0] && (a[0] != '-' || (cmd->stdin_ok && !strcmp(a, "-"))))
+			file[0] = argv[i];
+		else {
+			fprintf(stderr, "%s: unexpected '%s'\nusage: %s\n", cmd->prefix, a,
+			        cmd->usage);
+			r = CLI_PARSED_BAD;
+		}
+		if (r != CLI_PARSED_RUN)
+			return r;
+	}
+	if (!file[0]) {
+		fprintf(stderr, "%s: %s\n", cmd->prefix, cmd->which);
+		return CLI_PARSED_BAD;
+	}
+	o->operands = file;
+	o->n_operands = 1;
+	return CLI_PARSED_RUN;
+}
+
+/* The shell and the lab: getopt_long with the array and the short-option
+ * string made from the table; argv[0] names the program in getopt's own
+ * messages. */
+static enum cli_parsed parse_getopt(const struct cli_command *cmd, int argc, char **argv,
+                                    struct cli_options *o)
+{
+	static struct option longopts[N_OPTIONS + 1];
+	char shortopts[2 * N_OPTIONS + 1] = "";
+	size_t nl = 0, ns = 0;
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct cli_option *opt = &options[i];
+		if (!(opt->commands & cmd->options))
+			continue;
+		if (opt->name)
+			longopts[nl++] =
+			    (struct option){opt->name, opt->arg ? required_argument : no_argument,
+			                    NULL, 256 + (int)i};
+		if (opt->letter && opt->arg)
+			ns += (size_t)sprintf(shortopts + ns, "%c:", opt->letter);
+		else if (opt->letter)
+			shortopts[ns++] = opt->letter;
+	}
+	longopts[nl] = (struct option){0};
+	optind = 0; /* glibc: start afresh */
+	int c;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct cli_option *opt = NULL;
+		for (size_t i = 0; i < N_OPTIONS && !opt && c < 256; i++)
+			if (options[i].letter == c && (options[i].commands & cmd->options))
+				opt = &options[i];
+		if (c >= 256)
+			opt = &options[c - 256];
+		if (!opt) {
+			if (cmd == &commands[CMD_LAB])
+				print_lab_help(stderr);
+			else
+				fputs("smtpsh: try 'smtpsh --help'\n", stderr);
+			return CLI_PARSED_BAD;
+		}
+		enum cli_parsed r = apply(cmd, opt, optarg, o);
+		if (r != CLI_PARSED_RUN)
+			return r;
+	}
+	o->operands = argv + optind;
+	o->n_operands = argc - optind;
+	return CLI_PARSED_RUN;
+}
+
+enum cli_parsed cli_parse(const struct cli_command *cmd, int argc, char **argv,
+                          struct cli_options *o)
+{
+	o->sh.family = AF_UNSPEC;
+	o->timeout_s = 30;
+	o->sh.out = stdout;
+	o->color = "auto";
+	o->port = 2525;
+	o->step = cmd == &commands[CMD_REPLAY];
+	if (cmd->strict)
+		return parse_strict(cmd, argc, argv, o);
+	if (cmd == &commands[CMD_LAB])
+		return parse_getopt(cmd, argc - 1, argv + 1, o);
+	int replay_at = against_form(argc, argv);
+	if (cmd == &commands[CMD_AGAINST]) {
+		o->against = true;
+		memmove(&argv[replay_at], &argv[replay_at + 1],
+		        (size_t)(argc - replay_at) * sizeof(*argv));
+		argc--;
+	}
+	return parse_getopt(cmd, argc, argv, o);
+}
+
+/* ---- running them ---- */
+
+/* --color=WHEN with NO_COLOR and TERM=dumb honoured for auto. */
+static bool pick_color(const char *when, bool tty)
+{
+	const char *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	if (!strcmp(when, "always"))
+		return true;
+	if (!strcmp(when, "never"))
+		return false;
+	return tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+}
+
+/* `smtpsh show FILE`, `smtpsh replay [--all] FILE` */
+static int run_playback(struct cli_options *o)
+{
+	o->sh.color = pick_color(o->color, isatty(STDOUT_FILENO));
+	return playback_run(&o->sh, o->operands[0], o->step);
+}
+
+/* `smtpsh serve FILE [--port N] [--cert F --key F] [--exact] [--timeout S]` */
+static int run_serve(struct cli_options *o)
+{
+	o->sh.color = pick_color("auto", isatty(STDOUT_FILENO));
+	o->sh.timeout_s = (int)o->timeout_s;
+	return serve_run(&o->sh, o->operands[0], (unsigned)o->port, o->cert, o->key, o->exact);
+}
+
+/* `smtpsh lab [options]`: the lab in the foreground */
+static int run_lab(struct cli_options *o)
+{
+	if (o->n_operands) {
+		fprintf(stderr, "smtpsh lab: unexpected argument '%s'\n", o->operands[0]);
+		print_lab_help(stderr);
+		return EXIT_USAGE;
+	}
+	return cli_exit_status(CLI_STAGE_LAB, lab_run(&o->lab_opts));
+}
+
+/* A usage error of the shell's, said on standard error: SMTPSH_EINVAL. */
+static enum smtpsh_err shell_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static enum smtpsh_err shell_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return SMTPSH_EINVAL;
+}
+
+/* --lab and --persona, before the lab starts. */
+static enum smtpsh_err check_lab_use(const struct cli_options *o)
+{
+	if (o->lab_opts.persona && !o->lab)
+		return shell_usage(
+		    "smtpsh: --persona goes with --lab (or: smtpsh lab --persona NAME)\n");
+	if (o->lab && (o->n_operands || o->against))
+		return shell_usage("smtpsh: --lab connects to the built-in lab: give no server\n");
+	return SMTPSH_OK;
+}
+
+/* The lab in the background, its URL into url and its CA trusted unless
+ * --cafile/--capath say otherwise. */
+static enum smtpsh_err start_lab(struct cli_options *o, char *url, size_t n, char *ca, size_t m)
+{
+	struct smtpsh_msg msg;
+	enum smtpsh_err e = lab_start_background(&o->lab_opts, url, n, ca, m, &msg);
+	if (e != SMTPSH_OK) {
+		fprintf(stderr, "smtpsh: cannot start the lab: %s\n", msg.text);
+		return e;
+	}
+	atexit(lab_stop_background);
+	if (!o->tls.cafile && !o->tls.capath)
+		o->tls.cafile = ca; /* trust the lab's own CA: real verification */
+	return SMTPSH_OK;
+}
+
+/* The server (or the transcript of replay --against), and the options
+ * that belong to replay --against only. */
+static enum smtpsh_err check_operands(const struct cli_options *o)
+{
+	if (o->against_url && !o->against)
+		return shell_usage(
+		    "smtpsh: --against belongs to 'smtpsh replay --against URL FILE'\n");
+	if (o->against && !o->n_operands)
+		return shell_usage("smtpsh replay --against: which transcript? (smtpsh replay "
+		                   "--against URL FILE)\n");
+	if (!o->lab && o->n_operands != 1)
+		return shell_usage("smtpsh: %s\nusage: smtpsh [options] smtp://HOST[:PORT] | "
+		                   "pop3://HOST[:PORT] | HOST[:PORT]  (--help for more)\n",
+		                   o->n_operands ? "one server only" : "no server given");
+	if ((o->exact || o->nmasks) && !o->against)
+		return shell_usage(
+		    "smtpsh: --exact and --mask belong to 'smtpsh replay --against URL FILE'\n");
+	return SMTPSH_OK;
+}
+
+/* replay --against: everything that can be checked offline is, before
+ * connecting. */
+static enum smtpsh_err check_replay_input(struct cli_options *o)
+{
+	const char *file = o->operands[0];
+	o->no_record = o->no_record || !o->record;
+	if (access(file, R_OK) != 0)
+		return shell_usage("smtpsh replay: cannot read transcript '%s': %s\n", file,
+		                   strerror(errno));
+	struct mask m;
+	struct smtpsh_msg why;
+	enum smtpsh_err e = SMTPSH_OK;
+	mask_init(&m);
+	for (int i = 0; i < o->nmasks && e == SMTPSH_OK; i++)
+		if (mask_add(&m, o->masks[i], &why) != SMTPSH_OK)
+			e = shell_usage("smtpsh: --mask: %s\n", why.text);
+	mask_free(&m);
+	return e;
+}
+
+/* The target, TLS on it or not, and the CAs to trust. */
+static enum smtpsh_err set_target(struct cli_options *o, const char *text)
+{
+	struct shell *sh = &o->sh;
+	struct smtpsh_msg why;
+	if (target_parse(text, &sh->target, &why) != SMTPSH_OK)
+		return shell_usage("smtpsh: %s\n", why.text);
+	sh->target.tls = sh->target.tls || o->force_tls;
+	if (sh->starttls && sh->target.tls)
+		return shell_usage(
+		    "smtpsh: --starttls and implicit TLS (--tls, smtps://, pop3s://, "
+		    "465, 995) exclude each other\n");
+	if (o->tls.cafile && access(o->tls.cafile, R_OK) != 0)
+		return shell_usage("smtpsh: --cafile %s: %s\n", o->tls.cafile, strerror(errno));
+	struct stat st;
+	errno = 0;
+	if (o->tls.capath && (stat(o->tls.capath, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	                      access(o->tls.capath, R_OK | X_OK) != 0))
+		return shell_usage("smtpsh: --capath %s: %s\n", o->tls.capath,
+		                   errno ? strerror(errno) : "not a directory");
+	return SMTPSH_OK;
+}
+
+/* Where the lines come from (-f FILE or standard input) and how the
+ * output looks. */
+static enum smtpsh_err set_input_output(struct cli_options *o)
+{
+	struct shell *sh = &o->sh;
+	sh->timeout_s = (int)o->timeout_s;
+	sh->script = o->script ? fopen(o->script, "r") : stdin;
+	if (!sh->script)
+		return shell_usage("smtpsh: cannot open script '%s': %s\n", o->script,
+		                   strerror(errno));
+	sh->interactive = !o->script && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	sh->history = !o->no_history && !o->against;
+	if (o->against)
+		sh->interactive = false;
+	if (strcmp(o->color, "auto") && strcmp(o->color, "always") && strcmp(o->color, "never"))
+		return shell_usage("smtpsh: --color wants auto, always or never, not '%s'\n",
+		                   o->color);
+	sh->color = pick_color(o->color, isatty(STDOUT_FILENO));
+	return SMTPSH_OK;
+}
+
+/* The transcript: --record FILE (that it cannot be written is a usage
+ * error), or a new file under the state directory (a warning). */
+static enum smtpsh_err start_recording(struct cli_options *o)
+{
+	struct shell *sh = &o->sh;
+	char path[1200], dir[1024], target[400];
+	if (o->no_record)
+		return SMTPSH_OK;
+	if (o->record) {
+		snprintf(path, sizeof(path), "%s", o->record);
+	} else if (state_dir(dir, sizeof(dir), "transcripts")) {
+		char when[32];
+		time_t now = time(NULL);
+		strftime(when, sizeof(when), "%Y%m%d-%H%M%S", localtime(&now));
+		/* the pid keeps two sessions started in the same second apart */
+		snprintf(path, sizeof(path), "%s/%s-%s-%u-%ld.txt", dir, when, sh->target.host,
+		         sh->target.port, (long)getpid());
+	} else {
+		return SMTPSH_OK;
+	}
+	bool v6 = strchr(sh->target.host, ':');
+	snprintf(target, sizeof(target), "%s%s://%s%s%s:%u", proto_name(sh->target.proto),
+	         sh->target.tls ? "s" : "", v6 ? "[" : "", sh->target.host, v6 ? "]" : "",
+	         sh->target.port);
+	char why[300];
+	if ((o->record ? transcript_open
+	               : transcript_create)(&sh->rec, path, target, proto_name(sh->target.proto),
+	                                    o->timestamps, why, sizeof(why)) != SMTPSH_OK) {
+		fprintf(stderr, "smtpsh: %s\n", why);
+		return o->record ? SMTPSH_EINVAL : SMTPSH_OK;
+	}
+	if (o->record || sh->interactive)
+		render_event(sh, "recording to %s", path);
+	return SMTPSH_OK;
+}
+
+/* Connects, runs the shell or the replay, and cleans up. */
+static int connect_and_run(struct cli_options *o)
+{
+	struct shell *sh = &o->sh;
+	if (o->lab && sh->interactive)
+		fputs(lab_background_guide(), stdout);
+	struct session_hooks hooks = {0};
+	render_init_hooks(sh, &hooks);
+	session_init(&sh->session, sh->target.proto, NULL, sh->timeout_s * 1000);
+	/* the recorder first: a line is on record before it is shown */
+	sh->recorder = (struct recorder){.w = &sh->rec, .show_secrets = sh->show_secrets};
+	recorder_attach(&sh->recorder, &sh->session);
+	session_subscribe(&sh->session, &hooks);
+	sh->session.tls_opts = o->tls;
+	enum smtpsh_err e = session_connect(&sh->session, sh->target.host, sh->target.port,
+	                                    sh->family, sh->target.tls);
+	if (e != SMTPSH_OK) {
+		if (e == SMTPSH_ETLS || e == SMTPSH_ECLOSED)
+			fprintf(stderr, "smtpsh: TLS with %s port %u failed: %s\n", sh->target.host,
+			        sh->target.port, sh->session.err);
+		else
+			fprintf(stderr, "smtpsh: %s\n", sh->session.err);
+		transcript_event(&sh->rec, TRANSCRIPT_EV_ERROR, "cannot connect: %s",
+		                 sh->session.err);
+		transcript_close(&sh->rec);
+		session_free(&sh->session);
+		return cli_exit_status(CLI_STAGE_CONNECT, e);
+	}
+	int rc = o->against ? against_run(sh, o->operands[0], o->exact, o->masks, o->nmasks)
+	                    : repl_run(sh);
+	session_free(&sh->session);
+	transcript_close(&sh->rec);
+	if (sh->script && sh->script != stdin)
+		fclose(sh->script);
+	return rc;
+}
+
+/* The shell on TARGET, on --lab, or replay --against URL FILE: the checks
+ * in the order they have always been made (the first failure is said). */
+static int run_shell(struct cli_options *o)
+{
+	static char lab_url[128], lab_ca[4200];
+	enum smtpsh_err e = check_lab_use(o);
+	if (e == SMTPSH_OK && o->lab) {
+		e = start_lab(o, lab_url, sizeof(lab_url), lab_ca, sizeof(lab_ca));
+		if (e != SMTPSH_OK)
+			return cli_exit_status(CLI_STAGE_CONNECT, e);
+	}
+	if (e == SMTPSH_OK)
+		e = check_operands(o);
+	if (e == SMTPSH_OK && o->against)
+		e = check_replay_input(o);
+	if (e == SMTPSH_OK)
+		e = set_target(o, o->lab ? lab_url : o->against ? o->against_url : o->operands[0]);
+	if (e == SMTPSH_OK)
+		e = set_input_output(o);
+	if (e == SMTPSH_OK)
+		e = start_recording(o);
+	if (e != SMTPSH_OK)
+		return cli_exit_status(CLI_STAGE_COMMAND_LINE, e);
+	return connect_and_run(o);
+}
