@@ -66,10 +66,9 @@ const char *helpers_name(size_t i, bool *needs_slash)
 		return NULL;
 	/* A helper whose name is a protocol verb in either protocol, or
 	 * one that only makes sense with a slash, needs the slash. */
-	*needs_slash = proto_find(PROTO_SMTP, helpers[i].name) ||
-	               proto_find(PROTO_POP3, helpers[i].name) ||
-	               !strcmp(helpers[i].name, "send") || !strcmp(helpers[i].name, "connect") ||
-	               !strcmp(helpers[i].name, "exit") || !strcmp(helpers[i].name, "quit");
+	*needs_slash = proto_find_any(helpers[i].name) || !strcmp(helpers[i].name, "send") ||
+	               !strcmp(helpers[i].name, "connect") || !strcmp(helpers[i].name, "exit") ||
+	               !strcmp(helpers[i].name, "quit");
 	return helpers[i].name;
 }
 
@@ -81,10 +80,10 @@ static char *h_help(struct shell *sh, const char *args, size_t *len, bool *secre
 	render_info(sh, "Local helpers (never sent; a /name form always works):");
 	for (size_t i = 0; i < NHELPERS; i++)
 		render_info(sh, "  %-40s %s", helpers[i].usage, helpers[i].help);
-	render_info(sh, "%s commands:", sh->session.proto == PROTO_SMTP ? "SMTP" : "POP3");
-	for (size_t i = 0; i < proto_cmds_len; i++)
-		if (proto_cmds[i].proto == sh->session.proto)
-			render_info(sh, "  %-40s %s", proto_cmds[i].syntax, proto_cmds[i].help);
+	const struct proto_handler *h = sh->session.handler;
+	render_info(sh, "%s commands:", h->title);
+	for (size_t i = 0; i < h->ncmds; i++)
+		render_info(sh, "  %-40s %s", h->cmds[i].syntax, h->cmds[i].help);
 	render_info(sh, "Tab completes the commands that make sense now. After 354 every line is "
 	                "message text until a lone '.'.");
 	return NULL;
@@ -97,7 +96,7 @@ static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret
 	buf_init(&raw, 0);
 	buf_init(&enc, 0);
 	if (!*args) {
-		typed = repl_read_secret(sh, "text to encode (not echoed): ");
+		typed = input_secret(sh, "text to encode (not echoed): ");
 		if (!typed) {
 			render_warning(sh, "b64: nothing read; nothing sent");
 			return NULL;
@@ -216,11 +215,13 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 		render_info(sh, "%s (POP3 capability): %s", a, m), done = true;
 	if ((m = annot_sasl_mech(a)))
 		render_info(sh, "%s (SASL mechanism): %s", a, m), done = true;
-	const struct proto_cmd *c;
-	if ((c = proto_find(PROTO_SMTP, a)))
-		render_info(sh, "%s (SMTP command): %s — %s", a, c->syntax, c->help), done = true;
-	if ((c = proto_find(PROTO_POP3, a)))
-		render_info(sh, "%s (POP3 command): %s — %s", a, c->syntax, c->help), done = true;
+	for (size_t i = 0; i < proto_handlers_len; i++) {
+		const struct proto_cmd *c = proto_find(proto_handlers[i]->proto, a);
+		if (c)
+			render_info(sh, "%s (%s command): %s — %s", a, proto_handlers[i]->title,
+			            c->syntax, c->help),
+			    done = true;
+	}
 	/* "explain qq", "explain gmail": the provider table */
 	for (size_t i = 0; i < providers_len; i++) {
 		if (!strcasestr(providers[i].name, a))
@@ -240,6 +241,28 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 	if (!done)
 		render_warning(sh, "explain: nothing known about '%s'", a);
 	return NULL;
+}
+
+/* status: the message being sent (SMTP) or the maildrop (POP3). */
+static void status_mail(struct shell *sh, const struct session *s)
+{
+	switch (s->proto) {
+	case PROTO_SMTP:
+		render_info(
+		    sh,
+		    "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
+		    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
+		    : s->state == ST_SMTP_DATA                           ? "typing the text"
+		                                                         : "none open",
+		    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent,
+		    s->messages_sent == 1 ? "" : "s");
+		break;
+	case PROTO_POP3:
+		if (s->pop3_count >= 0)
+			render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
+			            s->pop3_count, s->pop3_octets);
+		break;
+	}
 }
 
 static char *h_status(struct shell *sh, const char *args, size_t *len, bool *secret)
@@ -283,22 +306,9 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
 	            s->auth_user[0] ? ", user " : "", render_safe(s->auth_user, &user));
 	buf_free(&user);
-	if (s->proto == PROTO_SMTP) {
-		render_info(
-		    sh,
-		    "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
-		    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
-		    : s->state == ST_SMTP_DATA                           ? "typing the text"
-		                                                         : "none open",
-		    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent,
-		    s->messages_sent == 1 ? "" : "s");
-	} else if (s->pop3_count >= 0) {
-		render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
-		            s->pop3_count, s->pop3_octets);
-	}
+	status_mail(sh, s);
 	if (!s->caps_known) {
-		render_info(sh, "extensions: unknown (%s)",
-		            s->proto == PROTO_SMTP ? "send EHLO" : "send CAPA");
+		render_info(sh, "extensions: unknown (send %s)", s->handler->caps_verb);
 	} else {
 		render_info(sh, "extensions: %zu", s->ncaps);
 		for (size_t i = 0; i < s->ncaps; i++)
