@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <openssl/crypto.h>
 #include "b64.h"
+#include "cmdline.h"
 #include "session_machine.h"
 
 void session_init(struct session *s, enum proto p, const struct session_hooks *hooks,
@@ -147,11 +148,16 @@ static bool auth_unoffered(const struct session *s, const char *verb)
 
 const char *session_check(const struct session *s, const char *line)
 {
-	char verb[16];
-	const char *args = proto_split(line, verb, sizeof(verb));
-	struct proto_ctx c = session_proto_ctx(s);
-	const char *rule = proto_check(&c, verb, *args != '\0');
-	if (rule || !auth_unoffered(s, verb))
+	struct cmdline c;
+	cmdline_parse(&c, line);
+	return session_check_cmdline(s, &c);
+}
+
+const char *session_check_cmdline(const struct session *s, const struct cmdline *c)
+{
+	struct proto_ctx ctx = session_proto_ctx(s);
+	const char *rule = proto_check(&ctx, c->verb, *c->arg != '\0');
+	if (rule || !auth_unoffered(s, c->verb))
 		return rule;
 	return !s->tls && session_cap(s, "STARTTLS")
 	           ? "the server offers no AUTH: its EHLO reply has no AUTH line (it may offer "
@@ -167,10 +173,18 @@ static bool mech_is(const struct session *s, const char *m)
 
 bool session_is_secret(const struct session *s, const char *line)
 {
+	struct cmdline c;
+	cmdline_parse(&c, line);
+	session_classify(s, &c);
+	return c.is_secret;
+}
+
+static bool is_secret(const struct session *s, const struct cmdline *c)
+{
 	if (s->state == ST_SMTP_DATA)
 		return false;
 	if (s->state == ST_SASL) {
-		if (!strcmp(line, "*"))
+		if (!strcmp(c->wire, "*"))
 			return false; /* the cancel */
 		if (mech_is(s, "LOGIN"))
 			/* The first answer is the user name; the one after
@@ -178,9 +192,8 @@ bool session_is_secret(const struct session *s, const char *line)
 			return s->sasl_step > 0 || strcasestr(s->sasl_challenge, "pass") != NULL;
 		return true;
 	}
-	char verb[16];
-	const char *args = proto_split(line, verb, sizeof(verb));
-	const struct proto_cmd *cmd = proto_find(s->proto, verb);
+	const char *args = c->arg;
+	const struct proto_cmd *cmd = proto_find(s->proto, c->verb);
 	if (!cmd || !*args)
 		return false;
 	if (cmd->flags & CMD_SECRET_ARG)
@@ -192,6 +205,11 @@ bool session_is_secret(const struct session *s, const char *line)
 		return sp && sp[1] && strncasecmp(args, "LOGIN ", 6) != 0;
 	}
 	return false;
+}
+
+void session_classify(const struct session *s, struct cmdline *c)
+{
+	c->is_secret = is_secret(s, c);
 }
 
 enum smtpsh_err session_connect(struct session *s, const char *host, unsigned port, int family,
@@ -341,7 +359,8 @@ static enum smtpsh_err send_data_line(struct session *s, const char *line, size_
 	return e;
 }
 
-enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags)
+/* Whether a line may be sent now; s->err says why not. */
+static enum smtpsh_err may_send(struct session *s, const char *line, size_t len)
 {
 	if (!session_connected(s)) {
 		snprintf(s->err, sizeof(s->err), "not connected");
@@ -362,17 +381,15 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 		         SESSION_MAX_PENDING);
 		return SMTPSH_ESTATE;
 	}
-	if (s->state == ST_SMTP_DATA)
-		return send_data_line(s, line, len, flags);
+	return SMTPSH_OK;
+}
 
-	/* A C string copy: verbs and rules work on strings. */
-	char *copy = malloc(len + 1);
-	if (!copy)
-		return SMTPSH_ENOMEM;
-	memcpy(copy, line, len);
-	copy[len] = '\0';
-
-	bool secret = (flags & (SEND_SECRET | SEND_REDACTED)) || session_is_secret(s, copy);
+/* A command line (not message text), parsed, with its secrecy judged. */
+static enum smtpsh_err send_command(struct session *s, const struct cmdline *c, unsigned flags)
+{
+	const char *line = c->wire;
+	size_t len = strlen(line);
+	bool secret = (flags & (SEND_SECRET | SEND_REDACTED)) || c->is_secret;
 	struct session_pending *p;
 	if (s->state == ST_SASL) {
 		p = push_pending(s);
@@ -380,10 +397,9 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 		p->has_arg = true;
 		s->sasl_step++;
 	} else {
-		char verb[16];
-		const char *args = proto_split(copy, verb, sizeof(verb));
+		const char *verb = c->verb, *args = c->arg;
 		const struct proto_cmd *cmd = proto_find(s->proto, verb);
-		const char *warn = session_check(s, copy);
+		const char *warn = session_check_cmdline(s, c);
 		p = push_pending(s);
 		snprintf(p->verb, sizeof(p->verb), "%s", verb);
 		p->has_arg = *args != '\0';
@@ -423,7 +439,7 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 	if (s->npending == 1)
 		set_expectation(s);
 
-	enum smtpsh_err e = write_line(s, copy, len);
+	enum smtpsh_err e = write_line(s, line, len);
 	if (e != SMTPSH_OK) {
 		if (conn_is_open(&s->conn))
 			s->npending--; /* nothing went out (no memory) */
@@ -431,20 +447,51 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 		struct session_sent sent = {0};
 		struct buf shown;
 		buf_init(&shown, 0);
-		sent.wire = copy;
+		sent.wire = line;
 		sent.wire_len = len;
 		sent.secret = secret;
 		if (secret && !(flags & SEND_REDACTED)) {
-			redact(s, copy, len, &shown);
+			redact(s, line, len, &shown);
 			sent.shown = shown.data ? shown.data : "";
 			sent.shown_len = shown.len;
 		} else {
-			sent.shown = copy;
+			sent.shown = line;
 			sent.shown_len = len;
 		}
 		s->hooks.sent(s->hooks.ctx, &sent);
 		buf_free(&shown);
 	}
+	return e;
+}
+
+enum smtpsh_err session_send_cmdline(struct session *s, const struct cmdline *c, unsigned flags)
+{
+	size_t len = strlen(c->wire);
+	enum smtpsh_err e = may_send(s, c->wire, len);
+	if (e != SMTPSH_OK)
+		return e;
+	if (s->state == ST_SMTP_DATA)
+		return send_data_line(s, c->wire, len, flags);
+	return send_command(s, c, flags);
+}
+
+enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags)
+{
+	enum smtpsh_err e = may_send(s, line, len);
+	if (e != SMTPSH_OK)
+		return e;
+	if (s->state == ST_SMTP_DATA)
+		return send_data_line(s, line, len, flags);
+	/* A C string copy: verbs and rules work on strings. */
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return SMTPSH_ENOMEM;
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	struct cmdline c;
+	cmdline_parse(&c, copy);
+	session_classify(s, &c);
+	e = send_command(s, &c, flags);
 	OPENSSL_cleanse(copy, len);
 	free(copy);
 	return e;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "buf.h"
+#include "cmdline.h"
 #include "conn.h"
 #include "err.h"
 #include "proto.h"
@@ -153,6 +154,9 @@ enum smtpsh_err session_connect(struct session *s, const char *host, unsigned po
  * connection is closed (a line cut short cannot be taken back) and the
  * error hook has been told. */
 enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags);
+/* The same for a line parsed once (cmdline_parse and session_classify):
+ * c->wire is sent, c->is_secret redacts it. */
+enum smtpsh_err session_send_cmdline(struct session *s, const struct cmdline *c, unsigned flags);
 
 /* Reads what arrives within timeout_ms and delivers it to the hooks.
  * SMTPSH_ETIMEOUT when nothing came, SMTPSH_ECLOSED when the connection is
@@ -194,6 +198,9 @@ const char *session_check(const struct session *s, const char *line);
 /* Whether the line would be sent as a secret (PASS's argument, AUTH
  * PLAIN's initial response, the answer to a "Password:" challenge...). */
 bool session_is_secret(const struct session *s, const char *line);
+/* The same on a parsed line: sets c->is_secret. */
+void session_classify(const struct session *s, struct cmdline *c);
+const char *session_check_cmdline(const struct session *s, const struct cmdline *c);
 /* The capability whose keyword is kw (case-insensitive), or NULL. */
 const char *session_cap(const struct session *s, const char *kw);
 struct proto_ctx session_proto_ctx(const struct session *s);

@@ -361,42 +361,31 @@ static char *h_exit(struct shell *sh, const char *args, size_t *len, bool *secre
 	return NULL;
 }
 
-enum helper_result helpers_run(struct shell *sh, const char *line, char **send, size_t *send_len,
-                               bool *secret)
+bool helpers_bare(const char *word, size_t n)
 {
-	*send = NULL;
-	*secret = false;
-	if (line[0] == '\\') {
-		*send = strdup(line + 1);
-		*send_len = strlen(line + 1);
-		return HELPER_DONE;
-	}
-	bool slash = line[0] == '/';
-	if (!strcmp(line, "?")) {
-		h_help(sh, "", send_len, secret);
-		return HELPER_DONE;
-	}
-	const char *name = line + slash;
-	size_t n = strcspn(name, " ");
-	const char *args = name + n;
-	while (*args == ' ')
-		args++;
 	for (size_t i = 0; i < NHELPERS; i++) {
 		bool needs_slash;
 		helpers_name(i, &needs_slash);
-		if (strlen(helpers[i].name) != n || strncasecmp(helpers[i].name, name, n) != 0)
-			continue;
-		if (needs_slash && !slash)
-			return HELPER_NOT_A_HELPER;
-		*send = helpers[i].run(sh, args, send_len, secret);
-		return HELPER_DONE;
+		if (strlen(helpers[i].name) == n && strncasecmp(helpers[i].name, word, n) == 0)
+			return !needs_slash;
 	}
-	if (slash) {
-		render_warning(sh,
-		               "unknown helper '/%.*s': /help lists them (to send a line starting "
-		               "with '/', type \\/...)",
-		               (int)(n > 40 ? 40 : n), name);
-		return HELPER_DONE;
+	return false;
+}
+
+char *helpers_run(struct shell *sh, const struct cmdline *c, size_t *send_len, bool *secret)
+{
+	*secret = false;
+	if (!strcmp(c->text, "?")) {
+		h_help(sh, "", send_len, secret);
+		return NULL;
 	}
-	return HELPER_NOT_A_HELPER;
+	for (size_t i = 0; i < NHELPERS; i++)
+		if (strlen(helpers[i].name) == c->word_len &&
+		    strncasecmp(helpers[i].name, c->word, c->word_len) == 0)
+			return helpers[i].run(sh, c->word_arg, send_len, secret);
+	render_warning(sh,
+	               "unknown helper '/%.*s': /help lists them (to send a line starting "
+	               "with '/', type \\/...)",
+	               (int)(c->word_len > 40 ? 40 : c->word_len), c->word);
+	return NULL;
 }

@@ -204,53 +204,69 @@ static bool confirm(struct shell *sh, const char *warn)
 	return yes;
 }
 
-/* Runs one typed or scripted line.  False when sending it lost the
- * connection (the session has said why). */
-static bool run_line(struct shell *sh, const char *line)
+/* Sends one parsed line.  False when sending it lost the connection. */
+static bool send_line(struct shell *sh, struct cmdline *c, unsigned flags)
 {
 	struct session *s = &sh->session;
-	char *send = NULL;
-	size_t send_len = 0;
-	bool secret = false;
-
-	if (s->state != ST_SMTP_DATA || !session_connected(s)) {
-		bool helper = helpers_run(sh, line, &send, &send_len, &secret) == HELPER_DONE;
-		if (!helper) {
-			send = strdup(line);
-			send_len = strlen(line);
-		}
-		/* The history keeps what was typed unless the line it sends is a
-		 * secret: judged on that line, so that \PASS x, /send PASS x and
-		 * b64 TEXT answering "Password:" stay out as PASS x does. */
-		if (!secret && !(send && session_is_secret(s, send)))
-			history_remember(sh, line);
-		if (!send)
-			return true;
-		const char *warn = helper ? NULL : session_check(s, line);
-		if (warn && session_connected(s) && !confirm(sh, warn)) {
-			render_note(sh, "not sent");
-			free(send);
-			return true;
-		}
-	} else {
-		send = strdup(line);
-		send_len = strlen(line);
-	}
-	if (!send)
-		return true;
-	bool lost = false;
 	if (!session_connected(s)) {
 		render_warning(sh, "not connected: /connect to connect again, /exit to leave");
 		if (!sh->interactive)
 			session_count_error(s);
-	} else if (session_send(s, send, send_len, secret ? SEND_SECRET : 0) != SMTPSH_OK) {
-		lost = !session_connected(s);
-		if (!lost) /* a lost connection was reported by the session */
-			render_warning(sh, "%s", s->err);
+		return true;
 	}
-	OPENSSL_cleanse(send, send_len);
-	free(send);
-	return !lost;
+	if (session_send_cmdline(s, c, flags) == SMTPSH_OK)
+		return true;
+	if (!session_connected(s)) /* a lost connection was reported by the session */
+		return false;
+	render_warning(sh, "%s", s->err);
+	return true;
+}
+
+/* Runs one typed or scripted line, parsed once here: every later step
+ * (helpers, history, the sequence rules, secrecy, the send) reads the
+ * record.  False when sending it lost the connection (the session has
+ * said why). */
+static bool run_line(struct shell *sh, const char *line)
+{
+	struct session *s = &sh->session;
+	struct cmdline typed;
+	if (s->state == ST_SMTP_DATA && session_connected(s)) {
+		cmdline_parse(&typed, line); /* message text: no helpers, no rules */
+		return send_line(sh, &typed, 0);
+	}
+	cmdline_parse_typed(&typed, line, helpers_bare);
+	struct cmdline produced, *send = &typed;
+	char *out = NULL;
+	size_t out_len = 0;
+	bool secret = false;
+	if (typed.is_helper) {
+		out = helpers_run(sh, &typed, &out_len, &secret);
+		if (out)
+			cmdline_parse(&produced, out);
+		send = out ? &produced : NULL;
+	}
+	if (send)
+		session_classify(s, send);
+	/* The history keeps what was typed unless the line it sends is a
+	 * secret: judged on that line, so that \PASS x, /send PASS x and
+	 * b64 TEXT answering "Password:" stay out as PASS x does. */
+	if (!secret && !(send && send->is_secret))
+		history_remember(sh, line);
+	bool kept = true;
+	const char *warn =
+	    typed.is_helper || typed.verbatim ? NULL : session_check_cmdline(s, &typed);
+	if (!send) {
+		/* a helper that sends nothing */
+	} else if (warn && session_connected(s) && !confirm(sh, warn)) {
+		render_note(sh, "not sent");
+	} else {
+		kept = send_line(sh, send, secret ? SEND_SECRET : 0);
+	}
+	if (out) {
+		OPENSSL_cleanse(out, out_len);
+		free(out);
+	}
+	return kept;
 }
 
 /* --starttls: greeting, EHLO (or CAPA), STARTTLS (or STLS), EHLO again.

@@ -66,14 +66,14 @@ const char *render_safe(const char *text, struct buf *b);
 const char *render_safe_n(const char *p, size_t n, struct buf *b);
 
 /* helpers.c: local commands */
-enum helper_result {
-	HELPER_NOT_A_HELPER, /* send the line to the server */
-	HELPER_DONE,
-};
-/* Runs line when it is a helper; send, send_len and secret are filled when
- * the helper wants a line sent (b64). */
-enum helper_result helpers_run(struct shell *sh, const char *line, char **send, size_t *send_len,
-                               bool *secret);
+/* Whether a bare word (no '/') names a helper: not one whose name is a
+ * protocol verb, or that only makes sense with a slash.  For
+ * cmdline_parse_typed(). */
+bool helpers_bare(const char *word, size_t n);
+/* Runs a line whose record says is_helper.  Returns the line to send
+ * (malloc'd, *send_len bytes; *secret when it is one: b64's prompt), or
+ * NULL when the helper sends nothing. */
+char *helpers_run(struct shell *sh, const struct cmdline *c, size_t *send_len, bool *secret);
 /* For completion: the i-th helper name (with its '/' when slash is set),
  * NULL past the end. */
 const char *helpers_name(size_t i, bool *needs_slash);
