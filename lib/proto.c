@@ -1,85 +1,54 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What every protocol shares: finding a handler, its commands and state
+ * names, and running its sequence rules.  The protocols themselves are in
+ * proto_smtp.c and proto_pop3.c. */
 #include "proto.h"
 
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
+const struct proto_handler *const proto_handlers[] = {&proto_smtp_handler, &proto_pop3_handler};
+const size_t proto_handlers_len = sizeof(proto_handlers) / sizeof(proto_handlers[0]);
+
+const struct proto_handler *proto_handler_get(enum proto p)
+{
+	switch (p) {
+	case PROTO_SMTP: return &proto_smtp_handler;
+	case PROTO_POP3: return &proto_pop3_handler;
+	}
+	return &proto_smtp_handler; /* not an enum proto value */
+}
+
 const char *proto_name(enum proto p)
 {
-	return p == PROTO_POP3 ? "pop3" : "smtp";
+	return proto_handler_get(p)->name;
 }
 
 const char *proto_state_name(enum pstate s)
 {
-	switch (s) {
-	case ST_GREETING: return "greeting";
-	case ST_CLOSED: return "closed";
-	case ST_SMTP_INIT: return "init";
-	case ST_SMTP_READY: return "ready";
-	case ST_SMTP_MAIL: return "mail";
-	case ST_SMTP_RCPT: return "rcpt";
-	case ST_SMTP_DATA: return "data";
-	case ST_SASL: return "auth";
-	case ST_POP3_AUTH: return "login";
-	case ST_POP3_USER: return "pass";
-	case ST_POP3_TRANS: return "trans";
-	}
+	for (size_t i = 0; i < proto_handlers_len; i++)
+		for (size_t j = 0; j < proto_handlers[i]->nstates; j++)
+			if (proto_handlers[i]->states[j].state == s)
+				return proto_handlers[i]->states[j].name;
 	return "?";
 }
 
-#define S PROTO_SMTP
-#define P PROTO_POP3
-const struct proto_cmd proto_cmds[] = {
-    {S, "EHLO", CMD_GREETS, "EHLO <your-domain>",
-     "greet the server and ask for its extensions (RFC 5321)"},
-    {S, "HELO", CMD_GREETS, "HELO <your-domain>",
-     "greet the server the old way: no extensions, no AUTH"},
-    {S, "STARTTLS", CMD_STARTS_TLS, "STARTTLS",
-     "switch this connection to TLS (RFC 3207); EHLO again afterwards"},
-    {S, "AUTH", CMD_SASL, "AUTH <mechanism> [initial-response]",
-     "log in (RFC 4954): AUTH LOGIN, then answer each 334 with b64"},
-    {S, "MAIL", 0, "MAIL FROM:<address>", "start a message: who sends it (the envelope sender)"},
-    {S, "RCPT", 0, "RCPT TO:<address>", "add a recipient; repeat for each"},
-    {S, "DATA", CMD_STARTS_DATA, "DATA",
-     "send the message: headers, blank line, body, then a lone '.'"},
-    {S, "BDAT", 0, "BDAT <size> [LAST]", "send a chunk of the message (CHUNKING, RFC 3030)"},
-    {S, "RSET", 0, "RSET", "abort the current message; the connection stays"},
-    {S, "NOOP", 0, "NOOP", "do nothing; keeps the connection alive"},
-    {S, "QUIT", CMD_QUIT, "QUIT", "end the session politely"},
-    {S, "VRFY", 0, "VRFY <user>", "ask whether a mailbox exists (often disabled)"},
-    {S, "EXPN", 0, "EXPN <list>", "expand a mailing list (almost always disabled)"},
-    {S, "HELP", 0, "HELP [command]", "ask the server for help"},
-    {S, "ETRN", 0, "ETRN <domain>", "ask the server to flush its queue for a domain (RFC 1985)"},
-    {P, "USER", 0, "USER <name>", "give your user name (then PASS)"},
-    {P, "PASS", CMD_SECRET_ARG, "PASS <password>", "give your password, in clear text"},
-    {P, "APOP", 0, "APOP <name> <md5-digest>",
-     "log in with an MD5 digest of the greeting's timestamp and your password"},
-    {P, "AUTH", CMD_SASL | CMD_BODY_NOARG, "AUTH <mechanism> [initial-response]",
-     "log in with SASL (RFC 5034): answer each '+' with b64"},
-    {P, "STLS", CMD_STARTS_TLS, "STLS",
-     "switch this connection to TLS (RFC 2595); CAPA again afterwards"},
-    {P, "CAPA", CMD_BODY_ALWAYS, "CAPA", "list the server's capabilities (RFC 2449)"},
-    {P, "STAT", 0, "STAT", "number of messages and their total size"},
-    {P, "LIST", CMD_BODY_NOARG, "LIST [msg]", "size of each message (or of one)"},
-    {P, "UIDL", CMD_BODY_NOARG, "UIDL [msg]", "unique id of each message (or of one)"},
-    {P, "RETR", CMD_BODY_ALWAYS, "RETR <msg>", "download a message"},
-    {P, "TOP", CMD_BODY_ALWAYS, "TOP <msg> <lines>", "headers and the first lines of a message"},
-    {P, "DELE", 0, "DELE <msg>", "mark a message deleted (done at QUIT)"},
-    {P, "RSET", 0, "RSET", "unmark all messages marked deleted"},
-    {P, "NOOP", 0, "NOOP", "do nothing; keeps the connection alive"},
-    {P, "QUIT", CMD_QUIT, "QUIT", "end the session; deletions take effect now"},
-};
-#undef S
-#undef P
-const size_t proto_cmds_len = sizeof(proto_cmds) / sizeof(proto_cmds[0]);
-
 const struct proto_cmd *proto_find(enum proto p, const char *verb)
 {
-	for (size_t i = 0; i < proto_cmds_len; i++)
-		if (proto_cmds[i].proto == p && strcasecmp(proto_cmds[i].verb, verb) == 0)
-			return &proto_cmds[i];
+	const struct proto_handler *h = proto_handler_get(p);
+	for (size_t i = 0; i < h->ncmds; i++)
+		if (strcasecmp(h->cmds[i].verb, verb) == 0)
+			return &h->cmds[i];
 	return NULL;
+}
+
+const struct proto_cmd *proto_find_any(const char *verb)
+{
+	const struct proto_cmd *c = NULL;
+	for (size_t i = 0; i < proto_handlers_len && !c; i++)
+		c = proto_find(proto_handlers[i]->proto, verb);
+	return c;
 }
 
 const char *proto_split(const char *line, char *verb, size_t vsz)
@@ -97,96 +66,49 @@ const char *proto_split(const char *line, char *verb, size_t vsz)
 	return s;
 }
 
-static const char *check_smtp(const struct proto_ctx *c, const char *verb)
+static bool rule_holds(const struct proto_rule *r, const struct proto_ctx *c)
 {
-	enum pstate st = c->state;
-	bool greeted = st != ST_SMTP_INIT;
-	bool in_txn = st == ST_SMTP_MAIL || st == ST_SMTP_RCPT;
-
-	if (!strcmp(verb, "MAIL")) {
-		if (!greeted)
-			return "MAIL before EHLO: greet the server first with EHLO <your-domain>";
-		if (in_txn)
-			return "a message is already started (MAIL was accepted): add RCPT TO, "
-			       "send DATA, or RSET to start over";
-	} else if (!strcmp(verb, "RCPT")) {
-		if (!greeted)
-			return "RCPT before EHLO and MAIL: greet with EHLO, then give the sender "
-			       "with MAIL FROM:<address>";
-		if (!in_txn)
-			return "RCPT before MAIL: say who the sender is first with MAIL "
-			       "FROM:<address>";
-	} else if (!strcmp(verb, "DATA") || !strcmp(verb, "BDAT")) {
-		if (!greeted)
-			return "DATA before EHLO, MAIL and RCPT: the server does not know who the "
-			       "message is from or for";
-		if (st == ST_SMTP_READY)
-			return "DATA before MAIL and RCPT: give the sender (MAIL FROM:<address>) "
-			       "and a recipient (RCPT TO:<address>) first";
-		if (st == ST_SMTP_MAIL)
-			return "DATA before any recipient was accepted: add one with RCPT "
-			       "TO:<address>";
-	} else if (!strcmp(verb, "AUTH")) {
-		if (!greeted)
-			return "AUTH before EHLO: greet with EHLO first; its reply lists the AUTH "
-			       "mechanisms";
-		if (c->authenticated)
-			return "already logged in: a second AUTH is refused (503)";
-		if (in_txn)
-			return "AUTH inside a message: AUTH is allowed only before MAIL (RSET "
-			       "first)";
-	} else if (!strcmp(verb, "STARTTLS")) {
-		if (c->tls)
-			return "TLS is already active on this connection";
-		if (!greeted)
-			return "STARTTLS before EHLO: greet with EHLO first and check that "
-			       "STARTTLS is offered";
-		if (in_txn)
-			return "STARTTLS inside a message: RSET first";
+	switch (r->when) {
+	case RULE_NEVER: return false;
+	case RULE_IN_STATES: return (r->states & PSTATE_BIT(c->state)) != 0;
+	case RULE_TLS_ON: return c->tls;
+	case RULE_LOGGED_IN: return c->authenticated;
 	}
-	return NULL;
+	return false;
 }
 
-static const char *check_pop3(const struct proto_ctx *c, const char *verb, bool has_arg)
+/* Whether the session is in a state where commands are judged at all:
+ * not while the greeting is awaited, nor typing a message or answering a
+ * SASL challenge, nor closed. */
+static bool takes_commands(enum pstate s)
 {
-	enum pstate st = c->state;
-	bool authz = st == ST_POP3_AUTH || st == ST_POP3_USER;
-	static const char *const trans_only[] = {"STAT", "LIST", "UIDL", "RETR", "TOP",
-	                                         "DELE", "RSET", "NOOP", "LAST"};
-
-	if (!strcmp(verb, "PASS")) {
-		if (st == ST_POP3_AUTH)
-			return "PASS before USER: give the user name first with USER <name>";
-		if (st == ST_POP3_TRANS)
-			return "already logged in: PASS is only for the AUTHORIZATION state";
-	} else if (!strcmp(verb, "USER") || !strcmp(verb, "APOP") || !strcmp(verb, "AUTH")) {
-		if (st == ST_POP3_TRANS)
-			return "already logged in: USER, APOP and AUTH are only for the "
-			       "AUTHORIZATION state";
-	} else if (!strcmp(verb, "STLS")) {
-		if (c->tls)
-			return "TLS is already active on this connection";
-		if (st == ST_POP3_TRANS)
-			return "STLS after login: it is only allowed in the AUTHORIZATION state, "
-			       "before USER/PASS";
-	} else {
-		for (size_t i = 0; i < sizeof(trans_only) / sizeof(trans_only[0]); i++)
-			if (!strcmp(verb, trans_only[i]) && authz)
-				return st == ST_POP3_USER ? "not logged in yet: USER was accepted, "
-				                            "now send PASS <password>"
-				                          : "not logged in yet: log in first with "
-				                            "USER <name> and PASS <password>";
+	switch (s) {
+	case ST_GREETING:
+	case ST_CLOSED:
+	case ST_SASL:
+	case ST_SMTP_DATA: return false;
+	case ST_SMTP_INIT:
+	case ST_SMTP_READY:
+	case ST_SMTP_MAIL:
+	case ST_SMTP_RCPT:
+	case ST_POP3_AUTH:
+	case ST_POP3_USER:
+	case ST_POP3_TRANS: return true;
 	}
-	(void)has_arg;
-	return NULL;
+	return false;
 }
 
 const char *proto_check(const struct proto_ctx *ctx, const char *verb, bool has_arg)
 {
-	if (ctx->state == ST_GREETING || ctx->state == ST_CLOSED || ctx->state == ST_SASL ||
-	    ctx->state == ST_SMTP_DATA)
+	(void)has_arg;
+	if (!takes_commands(ctx->state))
 		return NULL;
-	return ctx->proto == PROTO_SMTP ? check_smtp(ctx, verb) : check_pop3(ctx, verb, has_arg);
+	const struct proto_handler *h = proto_handler_get(ctx->proto);
+	for (size_t i = 0; i < h->nrules; i++)
+		if (h->rules[i].why && !strcmp(h->rules[i].verb, verb) &&
+		    rule_holds(&h->rules[i], ctx))
+			return h->rules[i].why;
+	return NULL;
 }
 
 /* Levenshtein distance, small strings only (verbs). */
@@ -215,15 +137,14 @@ static size_t edit_distance(const char *a, const char *b)
 
 const char *proto_suggest(enum proto p, const char *verb)
 {
+	const struct proto_handler *h = proto_handler_get(p);
 	const char *best = NULL;
 	size_t best_d = 3;
-	for (size_t i = 0; i < proto_cmds_len; i++) {
-		if (proto_cmds[i].proto != p)
-			continue;
-		size_t d = edit_distance(verb, proto_cmds[i].verb);
+	for (size_t i = 0; i < h->ncmds; i++) {
+		size_t d = edit_distance(verb, h->cmds[i].verb);
 		if (d < best_d) {
 			best_d = d;
-			best = proto_cmds[i].verb;
+			best = h->cmds[i].verb;
 		}
 	}
 	return best;

@@ -17,13 +17,13 @@
 /* Bytes of a server line quoted in an error message. */
 #define QUOTE_MAX 60
 
-void reply_parser_init(struct reply_parser *p, enum reply_proto proto)
+void reply_parser_init(struct reply_parser *p, enum reply_mode mode)
 {
 	memset(p, 0, sizeof(*p));
-	p->proto = proto;
+	p->mode = mode;
 	buf_init(&p->in, IN_HARD_MAX);
 	buf_init(&p->line, REPLY_MAX_LINE);
-	p->cur.proto = proto;
+	p->cur.mode = mode;
 }
 
 void reply_parser_free(struct reply_parser *p)
@@ -34,8 +34,10 @@ void reply_parser_free(struct reply_parser *p)
 
 void reply_parser_expect_body(struct reply_parser *p, bool body)
 {
-	if (p->proto == REPLY_POP3)
-		p->expect_body = body;
+	switch (p->mode) {
+	case REPLY_SMTP: break;
+	case REPLY_POP3: p->expect_body = body; break;
+	}
 }
 
 /* Forgets the line being assembled (or handed out last). */
@@ -53,7 +55,7 @@ static void line_reset(struct reply_parser *p)
 static void reply_start(struct reply_parser *p)
 {
 	memset(&p->cur, 0, sizeof(p->cur));
-	p->cur.proto = p->proto;
+	p->cur.mode = p->mode;
 	p->text_len = 0;
 }
 
@@ -441,9 +443,11 @@ static bool line_event(struct reply_parser *p, struct reply_event *ev)
 	l->text = l->raw;
 	ev->kind = REPLY_EV_LINE;
 	ev->reply = &p->cur;
-	if (p->proto == REPLY_SMTP)
-		return smtp_line(p, ev);
-	return pop3_line(p, ev);
+	switch (p->mode) {
+	case REPLY_SMTP: return smtp_line(p, ev);
+	case REPLY_POP3: return pop3_line(p, ev);
+	}
+	return false;
 }
 
 bool reply_parser_next(struct reply_parser *p, struct reply_event *ev)

@@ -22,7 +22,10 @@
 #include "buf.h"
 #include "err.h"
 
-enum reply_proto { REPLY_SMTP, REPLY_POP3 };
+/* How reply lines are read (a protocol handler names its mode):
+ * REPLY_SMTP three-digit codes and continuation lines, REPLY_POP3
+ * +OK/-ERR/+ status lines and dot-terminated bodies. */
+enum reply_mode { REPLY_SMTP, REPLY_POP3 };
 
 /* Bounds.  A line longer than REPLY_MAX_LINE is cut (LINE_TRUNCATED);
  * an SMTP reply with more lines than REPLY_MAX_SMTP_LINES is abandoned
@@ -69,7 +72,7 @@ struct reply_line {
 };
 
 struct reply {
-	enum reply_proto proto;
+	enum reply_mode mode;
 	int code;                  /* SMTP: 3-digit code; POP3: REPLY_POP3_* */
 	char enhanced[16];         /* "5.7.8" from the first line, or "" */
 	char resp_code[64];        /* POP3 "[IN-USE]" -> "IN-USE", or "" */
@@ -105,7 +108,7 @@ struct reply_event {
 
 /* Internal state: use the functions below, not the fields. */
 struct reply_parser {
-	enum reply_proto proto;
+	enum reply_mode mode;
 	struct buf in;    /* bytes not yet split into lines */
 	bool discarding;  /* cutting an over-long line */
 	size_t discarded; /* bytes dropped from that line */
@@ -127,7 +130,7 @@ struct reply_parser {
 	size_t text_len;     /* strlen(cur.text) */
 };
 
-void reply_parser_init(struct reply_parser *p, enum reply_proto proto);
+void reply_parser_init(struct reply_parser *p, enum reply_mode mode);
 void reply_parser_free(struct reply_parser *p);
 /* POP3: whether a +OK answer to the command just sent has a body
  * (CAPA, LIST and UIDL without argument, RETR, TOP).  Applies to the next

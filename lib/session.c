@@ -10,14 +10,16 @@
 #include <sys/socket.h>
 #include <openssl/crypto.h>
 #include "b64.h"
+#include "cmdline.h"
+#include "session_machine.h"
 
 void session_init(struct session *s, enum proto p, const struct session_hooks *hooks,
                   int timeout_ms)
 {
 	/* The starting state is no transition: set here, not by set_state(). */
-	*s = (struct session){.proto = p, .state = ST_CLOSED};
+	*s = (struct session){.proto = p, .handler = proto_handler_get(p), .state = ST_CLOSED};
 	conn_init(&s->conn);
-	reply_parser_init(&s->parser, p == PROTO_POP3 ? REPLY_POP3 : REPLY_SMTP);
+	reply_parser_init(&s->parser, s->handler->reply_mode);
 	if (hooks)
 		session_subscribe(s, hooks);
 	s->timeout_ms = timeout_ms;
@@ -47,9 +49,7 @@ void session_unsubscribe(struct session *s, const void *ctx)
 		if ((s)->subs.list[sub_].h)                                                        \
 	(s)->subs.list[sub_].h((s)->subs.list[sub_].ctx, __VA_ARGS__)
 
-/* The one place the state changes: the change is kept in the ring and
- * told to the trace hook.  why is short text, "250 to RCPT". */
-static void set_state(struct session *s, enum pstate to, const char *why)
+void session_set_state(struct session *s, enum pstate to, const char *why)
 {
 	enum pstate from = s->state;
 	if (from == to)
@@ -86,7 +86,7 @@ bool session_connected(const struct session *s)
 void session_start_offline(struct session *s)
 {
 	s->offline = true;
-	set_state(s, ST_GREETING, "transcript opened");
+	session_set_state(s, ST_GREETING, "transcript opened");
 	s->connected_at = s->last_rx = s->last_tx = time(NULL);
 	s->npending = 1;
 	memset(&s->pending[0], 0, sizeof(s->pending[0]));
@@ -116,14 +116,14 @@ static void emit_error(struct session *s, enum smtpsh_err e, const struct reply_
 	NOTIFY(s, error, e, s->err, l);
 }
 
-static void forget_caps(struct session *s)
+void session_forget_caps(struct session *s)
 {
 	s->ncaps = 0;
 	s->caps_known = false;
 	s->server_name[0] = '\0';
 }
 
-static void add_cap(struct session *s, const char *text, size_t len)
+void session_add_cap(struct session *s, const char *text, size_t len)
 {
 	if (s->ncaps >= SESSION_MAX_CAPS)
 		return;
@@ -155,17 +155,23 @@ struct proto_ctx session_proto_ctx(const struct session *s)
  * "unknown command", not "line too long" (RFC 4954's meaning). */
 static bool auth_unoffered(const struct session *s, const char *verb)
 {
-	return s->proto == PROTO_SMTP && !strcmp(verb, "AUTH") && s->state != ST_SASL &&
-	       s->caps_known && !session_cap(s, "AUTH");
+	const char *cap = s->handler->auth_cap;
+	return cap && !strcmp(verb, "AUTH") && s->state != ST_SASL && s->caps_known &&
+	       !session_cap(s, cap);
 }
 
 const char *session_check(const struct session *s, const char *line)
 {
-	char verb[16];
-	const char *args = proto_split(line, verb, sizeof(verb));
-	struct proto_ctx c = session_proto_ctx(s);
-	const char *rule = proto_check(&c, verb, *args != '\0');
-	if (rule || !auth_unoffered(s, verb))
+	struct cmdline c;
+	cmdline_parse(&c, line);
+	return session_check_cmdline(s, &c);
+}
+
+const char *session_check_cmdline(const struct session *s, const struct cmdline *c)
+{
+	struct proto_ctx ctx = session_proto_ctx(s);
+	const char *rule = proto_check(&ctx, c->verb, *c->arg != '\0');
+	if (rule || !auth_unoffered(s, c->verb))
 		return rule;
 	return !s->tls && session_cap(s, "STARTTLS")
 	           ? "the server offers no AUTH: its EHLO reply has no AUTH line (it may offer "
@@ -181,10 +187,18 @@ static bool mech_is(const struct session *s, const char *m)
 
 bool session_is_secret(const struct session *s, const char *line)
 {
+	struct cmdline c;
+	cmdline_parse(&c, line);
+	session_classify(s, &c);
+	return c.is_secret;
+}
+
+static bool is_secret(const struct session *s, const struct cmdline *c)
+{
 	if (s->state == ST_SMTP_DATA)
 		return false;
 	if (s->state == ST_SASL) {
-		if (!strcmp(line, "*"))
+		if (!strcmp(c->wire, "*"))
 			return false; /* the cancel */
 		if (mech_is(s, "LOGIN"))
 			/* The first answer is the user name; the one after
@@ -192,9 +206,8 @@ bool session_is_secret(const struct session *s, const char *line)
 			return s->sasl_step > 0 || strcasestr(s->sasl_challenge, "pass") != NULL;
 		return true;
 	}
-	char verb[16];
-	const char *args = proto_split(line, verb, sizeof(verb));
-	const struct proto_cmd *cmd = proto_find(s->proto, verb);
+	const char *args = c->arg;
+	const struct proto_cmd *cmd = proto_find(s->proto, c->verb);
 	if (!cmd || !*args)
 		return false;
 	if (cmd->flags & CMD_SECRET_ARG)
@@ -206,6 +219,11 @@ bool session_is_secret(const struct session *s, const char *line)
 		return sp && sp[1] && strncasecmp(args, "LOGIN ", 6) != 0;
 	}
 	return false;
+}
+
+void session_classify(const struct session *s, struct cmdline *c)
+{
+	c->is_secret = is_secret(s, c);
 }
 
 enum smtpsh_err session_connect(struct session *s, const char *host, unsigned port, int family,
@@ -228,7 +246,7 @@ enum smtpsh_err session_connect(struct session *s, const char *host, unsigned po
 		}
 		s->tls = true;
 	}
-	set_state(s, ST_GREETING, "connected");
+	session_set_state(s, ST_GREETING, "connected");
 	s->connected_at = s->last_rx = s->last_tx = time(NULL);
 	s->npending = 1;
 	memset(&s->pending[0], 0, sizeof(s->pending[0]));
@@ -287,7 +305,7 @@ static void write_failed(struct session *s, enum smtpsh_err e)
 	s->protocol_errors++;
 	s->npending = 0;
 	conn_close(&s->conn);
-	set_state(s, ST_CLOSED, "write failed");
+	session_set_state(s, ST_CLOSED, "write failed");
 	s->tls = false;
 	emit_error(s, e, NULL, "%s: connection closed%s", s->conn.err,
 	           data ? ", the message abandoned unfinished (no \".\" was sent)"
@@ -351,11 +369,13 @@ static enum smtpsh_err send_data_line(struct session *s, const char *line, size_
 	}
 	buf_free(&wire);
 	if (end && e == SMTPSH_OK)
-		set_state(s, ST_SMTP_READY, "\".\" sent"); /* the reply to "." ends the message */
+		session_set_state(s, ST_SMTP_READY,
+		                  "\".\" sent"); /* the reply to "." ends the message */
 	return e;
 }
 
-enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags)
+/* Whether a line may be sent now; s->err says why not. */
+static enum smtpsh_err may_send(struct session *s, const char *line, size_t len)
 {
 	if (!session_connected(s)) {
 		snprintf(s->err, sizeof(s->err), "not connected");
@@ -366,23 +386,25 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 		         "a line cannot contain CR or LF (the shell adds CRLF itself)");
 		return SMTPSH_EINVAL;
 	}
+	if (s->tls_due) {
+		snprintf(s->err, sizeof(s->err), "the TLS handshake comes first");
+		return SMTPSH_ESTATE;
+	}
 	if (s->npending >= SESSION_MAX_PENDING) {
 		snprintf(s->err, sizeof(s->err),
 		         "%d commands are still waiting for replies; wait for the server",
 		         SESSION_MAX_PENDING);
 		return SMTPSH_ESTATE;
 	}
-	if (s->state == ST_SMTP_DATA)
-		return send_data_line(s, line, len, flags);
+	return SMTPSH_OK;
+}
 
-	/* A C string copy: verbs and rules work on strings. */
-	char *copy = malloc(len + 1);
-	if (!copy)
-		return SMTPSH_ENOMEM;
-	memcpy(copy, line, len);
-	copy[len] = '\0';
-
-	bool secret = (flags & (SEND_SECRET | SEND_REDACTED)) || session_is_secret(s, copy);
+/* A command line (not message text), parsed, with its secrecy judged. */
+static enum smtpsh_err send_command(struct session *s, const struct cmdline *c, unsigned flags)
+{
+	const char *line = c->wire;
+	size_t len = strlen(line);
+	bool secret = (flags & (SEND_SECRET | SEND_REDACTED)) || c->is_secret;
 	struct session_pending *p;
 	if (s->state == ST_SASL) {
 		p = push_pending(s);
@@ -390,10 +412,9 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 		p->has_arg = true;
 		s->sasl_step++;
 	} else {
-		char verb[16];
-		const char *args = proto_split(copy, verb, sizeof(verb));
+		const char *verb = c->verb, *args = c->arg;
 		const struct proto_cmd *cmd = proto_find(s->proto, verb);
-		const char *warn = session_check(s, copy);
+		const char *warn = session_check_cmdline(s, c);
 		p = push_pending(s);
 		snprintf(p->verb, sizeof(p->verb), "%s", verb);
 		p->has_arg = *args != '\0';
@@ -403,14 +424,12 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 			snprintf(p->warn, sizeof(p->warn), "%s", warn);
 		/* the commands whose argument is a message number (never
 		 * PASS: its digits are a secret) */
-		if (s->proto == PROTO_POP3 && *args >= '0' && *args <= '9' &&
-		    (!strcmp(verb, "LIST") || !strcmp(verb, "UIDL") || !strcmp(verb, "RETR") ||
-		     !strcmp(verb, "DELE") || !strcmp(verb, "TOP"))) {
+		if (cmd && (cmd->flags & CMD_MSGNO_ARG) && *args >= '0' && *args <= '9') {
 			char *end;
 			p->msgno = strtoul(args, &end, 10);
 			p->has_msgno = *end == '\0' || *end == ' ';
 		}
-		if (cmd && s->proto == PROTO_POP3)
+		if (cmd)
 			p->expect_body = (cmd->flags & CMD_BODY_ALWAYS) ||
 			                 ((cmd->flags & CMD_BODY_NOARG) && !*args);
 		if (cmd && (cmd->flags & CMD_SASL) && *args) {
@@ -430,13 +449,13 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 		}
 		if (cmd && (cmd->flags & CMD_QUIT))
 			s->quit_sent = true;
-		if (s->proto == PROTO_POP3 && !strcmp(verb, "USER"))
+		if (cmd && (cmd->flags & CMD_NAMES_USER))
 			snprintf(s->auth_user, sizeof(s->auth_user), "%s", args);
 	}
 	if (s->npending == 1)
 		set_expectation(s);
 
-	enum smtpsh_err e = write_line(s, copy, len);
+	enum smtpsh_err e = write_line(s, line, len);
 	if (e != SMTPSH_OK) {
 		if (conn_is_open(&s->conn))
 			s->npending--; /* nothing went out (no memory) */
@@ -444,20 +463,51 @@ enum smtpsh_err session_send(struct session *s, const char *line, size_t len, un
 		struct session_sent sent = {0};
 		struct buf shown;
 		buf_init(&shown, 0);
-		sent.wire = copy;
+		sent.wire = line;
 		sent.wire_len = len;
 		sent.secret = secret;
 		if (secret && !(flags & SEND_REDACTED)) {
-			redact(s, copy, len, &shown);
+			redact(s, line, len, &shown);
 			sent.shown = shown.data ? shown.data : "";
 			sent.shown_len = shown.len;
 		} else {
-			sent.shown = copy;
+			sent.shown = line;
 			sent.shown_len = len;
 		}
 		NOTIFY(s, sent, &sent);
 		buf_free(&shown);
 	}
+	return e;
+}
+
+enum smtpsh_err session_send_cmdline(struct session *s, const struct cmdline *c, unsigned flags)
+{
+	size_t len = strlen(c->wire);
+	enum smtpsh_err e = may_send(s, c->wire, len);
+	if (e != SMTPSH_OK)
+		return e;
+	if (s->state == ST_SMTP_DATA)
+		return send_data_line(s, c->wire, len, flags);
+	return send_command(s, c, flags);
+}
+
+enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags)
+{
+	enum smtpsh_err e = may_send(s, line, len);
+	if (e != SMTPSH_OK)
+		return e;
+	if (s->state == ST_SMTP_DATA)
+		return send_data_line(s, line, len, flags);
+	/* A C string copy: verbs and rules work on strings. */
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return SMTPSH_ENOMEM;
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	struct cmdline c;
+	cmdline_parse(&c, copy);
+	session_classify(s, &c);
+	e = send_command(s, &c, flags);
 	OPENSSL_cleanse(copy, len);
 	free(copy);
 	return e;
@@ -481,174 +531,33 @@ static void note_challenge(struct session *s, const char *text, size_t len)
 	buf_free(&dec);
 }
 
+void session_enter_sasl(struct session *s, const struct reply *r, const char *why)
+{
+	if (s->state != ST_SASL)
+		s->sasl_prev = s->state;
+	session_set_state(s, ST_SASL, why);
+	note_challenge(s, r->text, strlen(r->text));
+}
+
 static void on_line(struct session *s, const struct reply_line *l)
 {
 	const struct session_pending *p = s->npending ? &s->pending[0] : NULL;
-	const char *verb = p ? p->verb : NULL;
 	bool first = s->reply_lines++ == 0;
 	s->last_rx = time(NULL);
-
-	if (s->proto == PROTO_SMTP && verb && (!strcmp(verb, "EHLO") || !strcmp(verb, "HELO"))) {
-		if (l->code == 250 && first) {
-			size_t n = l->text_len < sizeof(s->server_name) - 1
-			               ? l->text_len
-			               : sizeof(s->server_name) - 1;
-			memcpy(s->server_name, l->text, n);
-			s->server_name[n] = '\0';
-			s->ncaps = 0;
-			s->caps_known = true;
-		} else if (l->code == 250 && !strcmp(verb, "EHLO")) {
-			add_cap(s, l->text, l->text_len);
-		}
-	} else if (s->proto == PROTO_POP3 && (l->flags & LINE_BODY) &&
-	           !(l->flags & LINE_BODY_END) && verb) {
-		if (!strcmp(verb, "CAPA")) {
-			add_cap(s, l->text, l->text_len);
-		} else if (!strcmp(verb, "LIST") || !strcmp(verb, "UIDL")) {
-			s->body_items++;
-			const char *sp = memchr(l->text, ' ', l->text_len);
-			if (sp && !strcmp(verb, "LIST"))
-				s->body_sum += strtoull(sp + 1, NULL, 10);
-		}
-	} else if (s->proto == PROTO_POP3 && !(l->flags & LINE_BODY) && verb &&
-	           !strcmp(verb, "CAPA") && l->code == REPLY_POP3_OK) {
-		forget_caps(s);
-		s->caps_known = true;
-	}
-	if (!(l->flags & LINE_BODY) && (l->code == REPLY_POP3_OK || l->code == REPLY_POP3_ERR) &&
-	    s->proto == PROTO_POP3) {
-		s->body_items = 0;
-		s->body_sum = 0;
-	}
+	s->handler->on_line(s, p ? p->verb : NULL, l, first);
 	NOTIFY(s, line, l);
 }
 
-static void smtp_transition(struct session *s, const char *verb, const struct reply *r,
-                            const char *why)
-{
-	int c = r->code;
-	if (c == 421) {
-		set_state(s, ST_CLOSED, why); /* the server is closing */
-		return;
-	}
-	if (!verb)
-		return;
-	if (!*verb) { /* greeting */
-		set_state(s, ST_SMTP_INIT, why);
-		return;
-	}
-	if (!strcmp(verb, "EHLO") || !strcmp(verb, "HELO")) {
-		if (c == 250) {
-			set_state(s, ST_SMTP_READY, why);
-			s->rcpts = 0;
-			if (!strcmp(verb, "HELO"))
-				forget_caps(s), s->caps_known = true;
-		}
-	} else if (!strcmp(verb, "MAIL")) {
-		if (c == 250) {
-			set_state(s, ST_SMTP_MAIL, why);
-			s->rcpts = 0;
-		}
-	} else if (!strcmp(verb, "RCPT")) {
-		if ((c == 250 || c == 251) &&
-		    (s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT)) {
-			set_state(s, ST_SMTP_RCPT, why);
-			s->rcpts++;
-		}
-	} else if (!strcmp(verb, "DATA")) {
-		if (c == 354) {
-			set_state(s, ST_SMTP_DATA, why);
-			s->data_lines = 0;
-		} else if (s->state == ST_SMTP_READY && s->rcpts) {
-			/* the reply to the final "." */
-			if (c == 250)
-				s->messages_sent++;
-			s->rcpts = 0;
-		}
-	} else if (!strcmp(verb, "RSET")) {
-		if (c == 250 && s->state != ST_SMTP_INIT) {
-			set_state(s, ST_SMTP_READY, why);
-			s->rcpts = 0;
-		}
-	} else if (!strcmp(verb, "AUTH")) {
-		if (c == 334) {
-			if (s->state != ST_SASL)
-				s->sasl_prev = s->state;
-			set_state(s, ST_SASL, why);
-			note_challenge(s, r->text, strlen(r->text));
-		} else {
-			if (s->state == ST_SASL)
-				set_state(s, s->sasl_prev, why);
-			if (c == 235)
-				s->authenticated = true;
-		}
-	}
-}
-
-static void pop3_transition(struct session *s, const char *verb, const struct reply *r,
-                            const char *why)
-{
-	bool ok = r->code == REPLY_POP3_OK;
-	if (!verb)
-		return;
-	if (!*verb) {
-		set_state(s, ok ? ST_POP3_AUTH : ST_CLOSED, why);
-		const char *lt = strchr(r->text, '<');
-		const char *gt = lt ? strchr(lt, '>') : NULL;
-		s->apop_stamp[0] = '\0';
-		if (lt && gt && (size_t)(gt - lt + 1) < sizeof(s->apop_stamp))
-			snprintf(s->apop_stamp, sizeof(s->apop_stamp), "%.*s", (int)(gt - lt + 1),
-			         lt);
-		return;
-	}
-	if (!strcmp(verb, "USER")) {
-		if (s->state == ST_POP3_AUTH || s->state == ST_POP3_USER)
-			set_state(s, ok ? ST_POP3_USER : ST_POP3_AUTH, why);
-	} else if (!strcmp(verb, "PASS") || !strcmp(verb, "APOP")) {
-		if (ok && s->state != ST_POP3_TRANS) {
-			set_state(s, ST_POP3_TRANS, why);
-			s->authenticated = true;
-		} else if (!ok && s->state == ST_POP3_USER) {
-			set_state(s, ST_POP3_AUTH, why);
-		}
-	} else if (!strcmp(verb, "AUTH")) {
-		if (r->code == REPLY_POP3_CONT) {
-			if (s->state != ST_SASL)
-				s->sasl_prev = s->state;
-			set_state(s, ST_SASL, why);
-			note_challenge(s, r->text, strlen(r->text));
-		} else if (s->state == ST_SASL || s->sasl_mech[0]) {
-			set_state(s,
-			          ok && !r->has_body    ? ST_POP3_TRANS
-			          : s->state == ST_SASL ? s->sasl_prev
-			                                : s->state,
-			          why);
-			if (ok && !r->has_body)
-				s->authenticated = true;
-		}
-	} else if (!strcmp(verb, "STAT") && ok) {
-		long n = -1, o = -1;
-		if (sscanf(r->text, "%ld %ld", &n, &o) == 2) {
-			s->pop3_count = n;
-			s->pop3_octets = o;
-		}
-	} else if (!strcmp(verb, "QUIT") && ok) {
-		set_state(s, ST_CLOSED, why);
-	}
-}
-
-/* The server said go ahead (220 to STARTTLS, +OK to STLS).  Whatever
- * it sent after that and before our ClientHello cannot be part of TLS:
- * it is an injection attempt (CVE-2011-0411 class) and is thrown away,
- * never read as a reply inside the TLS session. */
+/* TLS is up after the go-ahead: RFC 3207 §4.2 / RFC 2595 §4, forget what
+ * was learned before it. */
 static void tls_is_up(struct session *s, size_t injected)
 {
+	char why[48];
 	s->tls = true;
-	/* RFC 3207 §4.2 / RFC 2595 §4: forget what was learned before TLS. */
-	forget_caps(s);
+	session_forget_caps(s);
 	s->authenticated = false;
-	set_state(s, s->proto == PROTO_SMTP ? ST_SMTP_INIT : ST_POP3_AUTH,
-	          s->proto == PROTO_SMTP ? "TLS up after STARTTLS" : "TLS up after STLS");
+	snprintf(why, sizeof(why), "TLS up after %s", s->handler->tls_verb);
+	session_set_state(s, s->handler->greeted, why);
 	if (!s->offline)
 		emit_event(s, (struct session_event){.kind = SESSION_EV_TLS,
 		                                     .tls = &s->tls_info,
@@ -656,14 +565,25 @@ static void tls_is_up(struct session *s, size_t injected)
 		                                     .injected = injected});
 }
 
-static void start_tls_now(struct session *s)
+bool session_tls_due(const struct session *s)
 {
+	return s->tls_due;
+}
+
+/* Whatever the server sent after its go-ahead and before our ClientHello
+ * cannot be part of TLS: it is an injection attempt (CVE-2011-0411 class)
+ * and is thrown away, never read as a reply inside the TLS session. */
+enum smtpsh_err session_start_tls(struct session *s)
+{
+	if (!s->tls_due)
+		return smtpsh_fail(NULL, SMTPSH_ESTATE, "no TLS upgrade is due");
+	s->tls_due = false;
 	if (s->offline) {
 		/* A recorded session: the handshake happened back then; the
 		 * transcript's "tls" event line says how it went. */
 		reply_parser_reset(&s->parser);
 		tls_is_up(s, 0);
-		return;
+		return SMTPSH_OK;
 	}
 	size_t injected = reply_parser_buffered(&s->parser);
 	char junk[4096];
@@ -678,11 +598,12 @@ static void start_tls_now(struct session *s)
 		emit_error(s, e, NULL, "%s%s%s", s->conn.err, s->tls_info.advice[0] ? "; " : "",
 		           s->tls_info.advice);
 		conn_close(&s->conn);
-		set_state(s, ST_CLOSED, "TLS handshake failed");
+		session_set_state(s, ST_CLOSED, "TLS handshake failed");
 		emit_event(s, (struct session_event){.kind = SESSION_EV_CLOSED_BY_US});
-		return;
+		return e;
 	}
 	tls_is_up(s, injected);
+	return SMTPSH_OK;
 }
 
 /* What moved the state: the reply code and the command it answers,
@@ -691,19 +612,22 @@ static void reply_why(const struct session *s, const char *verb, const struct re
                       size_t n)
 {
 	char code[8];
-	if (s->proto == PROTO_POP3)
-		snprintf(code, sizeof(code), "%s",
-		         r->code == REPLY_POP3_OK     ? "+OK"
-		         : r->code == REPLY_POP3_CONT ? "+"
-		                                      : "-ERR");
-	else
-		snprintf(code, sizeof(code), "%03d", r->code);
+	s->handler->status_text(r->code, code, sizeof(code));
 	if (!verb)
 		snprintf(out, n, "unsolicited %s", code);
 	else if (!*verb)
 		snprintf(out, n, "%s greeting", code);
 	else
 		snprintf(out, n, "%s to %s", code, verb);
+}
+
+/* The go-ahead to STARTTLS / STLS: the handshake is due, and taken by the
+ * caller's loop (session_start_tls), never from inside the drain. */
+static bool tls_go_ahead(const struct session *s, const char *verb, const struct reply *r)
+{
+	const struct proto_cmd *cmd = verb ? proto_find(s->proto, verb) : NULL;
+	return cmd && (cmd->flags & CMD_STARTS_TLS) && r->code == s->handler->tls_go_ahead &&
+	       session_connected(s) && !s->tls;
 }
 
 static void on_reply(struct session *s, const struct reply *r)
@@ -720,27 +644,21 @@ static void on_reply(struct session *s, const struct reply *r)
 		snprintf(s->banner, sizeof(s->banner), "%s", r->text);
 	char why[48];
 	reply_why(s, verb, r, why, sizeof(why));
-	if (s->proto == PROTO_SMTP)
-		smtp_transition(s, verb, r, why);
-	else
-		pop3_transition(s, verb, r, why);
-	if (verb && !strcmp(verb, "QUIT") && (r->code == 221 || r->code == REPLY_POP3_OK))
-		set_state(s, ST_CLOSED, why);
+	s->handler->on_reply(s, verb, r, why);
 	s->answering = solicited ? &cur : NULL;
 	NOTIFY(s, reply, r);
 	s->answering = NULL;
 	set_expectation(s);
-	if (verb && session_connected(s) && !s->tls &&
-	    ((s->proto == PROTO_SMTP && !strcmp(verb, "STARTTLS") && r->code == 220) ||
-	     (s->proto == PROTO_POP3 && !strcmp(verb, "STLS") && r->code == REPLY_POP3_OK)))
-		start_tls_now(s);
+	if (tls_go_ahead(s, verb, r))
+		s->tls_due = true;
 }
 
 /* Delivers every complete event the parser holds. */
 static void drain(struct session *s)
 {
 	struct reply_event ev;
-	while (reply_parser_next(&s->parser, &ev)) {
+	/* After a TLS go-ahead the rest stays unread: it is no reply. */
+	while (!s->tls_due && reply_parser_next(&s->parser, &ev)) {
 		switch (ev.kind) {
 		case REPLY_EV_LINE: on_line(s, &ev.line); break;
 		case REPLY_EV_END:
@@ -805,8 +723,10 @@ static void lost_connection(struct session *s, enum smtpsh_err e)
 		emit_error(s, e, NULL, "%s", s->conn.err);
 	}
 	s->npending = 0;
+	s->tls_due = false;
 	conn_close(&s->conn);
-	set_state(s, ST_CLOSED, e == SMTPSH_ECLOSED ? "connection closed" : "connection lost");
+	session_set_state(s, ST_CLOSED,
+	                  e == SMTPSH_ECLOSED ? "connection closed" : "connection lost");
 	s->tls = false;
 }
 
@@ -814,6 +734,8 @@ enum smtpsh_err session_pump(struct session *s, int timeout_ms)
 {
 	if (!session_connected(s))
 		return SMTPSH_ECLOSED;
+	if (s->tls_due) /* what follows the go-ahead is read after the handshake */
+		return smtpsh_fail(NULL, SMTPSH_ESTATE, "the TLS upgrade is due first");
 	enum smtpsh_err e = conn_wait_readable(&s->conn, timeout_ms);
 	if (e != SMTPSH_OK)
 		return e;
@@ -833,47 +755,30 @@ enum smtpsh_err session_pump(struct session *s, int timeout_ms)
 			return SMTPSH_ENOMEM;
 		}
 		drain(s);
-	} while (conn_pending(&s->conn));
+	} while (!s->tls_due && conn_pending(&s->conn));
 	return SMTPSH_OK;
 }
 
-static long long monotonic_ms(void)
+void session_stop_waiting(struct session *s)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	s->npending = 0;
 }
 
-enum smtpsh_err session_wait(struct session *s)
+size_t session_replies_owed(const struct session *s)
 {
-	/* Each reply has one deadline as a whole: bytes that trickle in, or
-	 * continuation lines without end, do not push it back. */
-	long long deadline = monotonic_ms() + s->timeout_ms;
-	size_t owed = s->npending;
-	while (s->npending > 0) {
-		if (s->npending < owed) { /* a reply is complete: the next one's turn */
-			owed = s->npending;
-			deadline = monotonic_ms() + s->timeout_ms;
-		}
-		long long left = deadline - monotonic_ms();
-		enum smtpsh_err e = left > 0 ? session_pump(s, (int)left) : SMTPSH_ETIMEOUT;
-		if (e == SMTPSH_ETIMEOUT) {
-			s->protocol_errors++;
-			snprintf(s->err, sizeof(s->err), "no complete reply %s%s within %d s",
-			         s->pending[0].verb[0] ? "to " : "(greeting)", s->pending[0].verb,
-			         s->timeout_ms / 1000);
-			return e;
-		}
-		if (e != SMTPSH_OK)
-			return e;
-	}
-	return SMTPSH_OK;
+	return s->npending;
+}
+
+void session_count_error(struct session *s)
+{
+	s->protocol_errors++;
 }
 
 void session_close(struct session *s)
 {
 	conn_close(&s->conn);
 	s->npending = 0;
-	set_state(s, ST_CLOSED, "closed locally");
+	s->tls_due = false;
+	session_set_state(s, ST_CLOSED, "closed locally");
 	s->tls = false;
 }

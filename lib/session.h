@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "buf.h"
+#include "cmdline.h"
 #include "conn.h"
 #include "err.h"
 #include "proto.h"
@@ -101,7 +102,8 @@ struct session_pending {
 
 struct session {
 	enum proto proto;
-	enum pstate state; /* changed only by the setter in session.c */
+	const struct proto_handler *handler; /* of proto */
+	enum pstate state;                   /* changed only by the setter in session.c */
 	struct conn conn;
 	struct reply_parser parser;
 	struct session_subscribers subs;
@@ -122,6 +124,7 @@ struct session {
 	char apop_stamp[256];  /* POP3 greeting's <timestamp>, or "" */
 
 	bool tls;
+	bool tls_due; /* the server said go ahead: session_start_tls() next */
 	struct tls_opts tls_opts;
 	struct tls_info tls_info;
 	bool authenticated;
@@ -182,19 +185,39 @@ enum smtpsh_err session_connect(struct session *s, const char *host, unsigned po
 
 /* Sends one line (CRLF added).  In DATA state the line is message data
  * (dot-stuffed; a lone "." ends the message).  Errors: SMTPSH_ESTATE (not
- * connected, too many replies outstanding), SMTPSH_EINVAL (line holds CR or
+ * connected, too many replies outstanding, a TLS upgrade due), SMTPSH_EINVAL (line holds CR or
  * LF), SMTPSH_ENOMEM, and the write errors of conn_write(): after those the
  * connection is closed (a line cut short cannot be taken back) and the
  * error hook has been told. */
 enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags);
+/* The same for a line parsed once (cmdline_parse and session_classify):
+ * c->wire is sent, c->is_secret redacts it. */
+enum smtpsh_err session_send_cmdline(struct session *s, const struct cmdline *c, unsigned flags);
 
 /* Reads what arrives within timeout_ms and delivers it to the hooks.
- * SMTPSH_ETIMEOUT when nothing came, SMTPSH_ECLOSED when the connection is gone. */
+ * SMTPSH_ETIMEOUT when nothing came, SMTPSH_ECLOSED when the connection is
+ * gone, SMTPSH_ESTATE (nothing read) while a TLS upgrade is due. */
 enum smtpsh_err session_pump(struct session *s, int timeout_ms);
-/* Pumps until every sent command has its reply.  SMTPSH_ETIMEOUT when a
- * reply is not complete s->timeout_ms after the previous one (or the
- * call): the deadline is the whole reply's, not the time between bytes. */
-enum smtpsh_err session_wait(struct session *s);
+
+/* The reply to STARTTLS / STLS said go ahead: the reader stops there and
+ * the loop that pumps (or feeds) must call session_start_tls() before it
+ * reads, or sends, anything more. */
+bool session_tls_due(const struct session *s);
+/* The TLS handshake (offline: the parser is reset and TLS counts as up).
+ * Bytes the server sent after its go-ahead are discarded and reported to
+ * the tls hook as injected.  Errors: SMTPSH_ESTATE (no upgrade due), and
+ * those of tls_start(): then the connection is closed and the error hook
+ * has been told. */
+enum smtpsh_err session_start_tls(struct session *s);
+
+/* Replies still owed for the commands sent (and the greeting). */
+size_t session_replies_owed(const struct session *s);
+/* Stop waiting for the replies owed: they show as unsolicited if they
+ * come (Ctrl-C while waiting). */
+void session_stop_waiting(struct session *s);
+/* A failure noticed outside the session (a silent server, a line the
+ * shell refused) counts among protocol_errors. */
+void session_count_error(struct session *s);
 
 /* Offline sessions (show, replay): starts as if connected, awaiting the
  * greeting; bytes received are handed in with session_feed(). */
@@ -211,6 +234,9 @@ const char *session_check(const struct session *s, const char *line);
 /* Whether the line would be sent as a secret (PASS's argument, AUTH
  * PLAIN's initial response, the answer to a "Password:" challenge...). */
 bool session_is_secret(const struct session *s, const char *line);
+/* The same on a parsed line: sets c->is_secret. */
+void session_classify(const struct session *s, struct cmdline *c);
+const char *session_check_cmdline(const struct session *s, const struct cmdline *c);
 /* The capability whose keyword is kw (case-insensitive), or NULL. */
 const char *session_cap(const struct session *s, const char *kw);
 struct proto_ctx session_proto_ctx(const struct session *s);

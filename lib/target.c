@@ -10,34 +10,63 @@
 #include "buf.h"
 #include "text.h"
 
-/* The one place the schemes and their default ports live.  Each port is
- * the IANA one for that service: 25 SMTP relay (RFC 5321), 465 SMTP
- * submission over implicit TLS (RFC 8314 section 3.3), 110 POP3 (RFC
- * 1939), 995 POP3 over implicit TLS (RFC 8314).  The table also reads
- * backwards: a bare HOST:PORT whose port is one of these gets that row's
- * protocol and TLS, so mail.example:995 is POP3 over TLS.  587
- * (submission with STARTTLS) is deliberately no default: it is SMTP in
- * plaintext until --starttls or a typed STARTTLS upgrades it. */
-static const struct scheme {
-	const char *name;
-	enum proto proto;
-	unsigned port;
-	bool tls;
-} schemes[] = {
-    {"smtp", PROTO_SMTP, 25, false},
-    {"smtps", PROTO_SMTP, 465, true},
-    {"pop3", PROTO_POP3, 110, false},
-    {"pop3s", PROTO_POP3, 995, true},
+/* The schemes and their default ports come from the protocol handlers
+ * (lib/proto_*.c).  The table also reads backwards: a bare HOST:PORT whose
+ * port is a handler's default gets that protocol and TLS, so
+ * mail.example:995 is POP3 over TLS.  587 (submission with STARTTLS) is
+ * deliberately no default: it is SMTP in plaintext until --starttls or a
+ * typed STARTTLS upgrades it. */
+struct scheme {
+	const struct proto_handler *handler;
+	const struct proto_scheme *scheme;
 };
-#define NSCHEMES (sizeof(schemes) / sizeof(schemes[0]))
+
+static unsigned scheme_port(struct scheme sc)
+{
+	return sc.scheme->tls ? sc.handler->tls_port : sc.handler->port;
+}
+
+/* The first scheme (in handler order) that match() accepts, or one whose
+ * handler is NULL. */
+static struct scheme scheme_find(bool (*match)(struct scheme sc, const void *arg), const void *arg)
+{
+	for (size_t i = 0; i < proto_handlers_len; i++)
+		for (size_t j = 0; j < proto_handlers[i]->nschemes; j++) {
+			struct scheme sc = {proto_handlers[i], &proto_handlers[i]->schemes[j]};
+			if (match(sc, arg))
+				return sc;
+		}
+	return (struct scheme){NULL, NULL};
+}
+
+struct name_arg {
+	const char *s;
+	size_t n;
+};
+
+static bool has_name(struct scheme sc, const void *arg)
+{
+	const struct name_arg *a = arg;
+	return strlen(sc.scheme->name) == a->n && !strncasecmp(a->s, sc.scheme->name, a->n);
+}
+
+static bool has_port(struct scheme sc, const void *arg)
+{
+	return scheme_port(sc) == *(const unsigned *)arg;
+}
+
+static bool is_default_of(struct scheme sc, const void *arg)
+{
+	const struct target *t = arg;
+	return sc.handler->proto == t->proto && sc.scheme->tls == t->tls;
+}
 
 /* The scheme named by s[0..n) in any case, or NULL. */
-static const struct scheme *scheme_named(const char *s, size_t n)
+static bool scheme_named(const char *s, size_t n, struct scheme *out)
 {
-	for (size_t i = 0; i < NSCHEMES; i++)
-		if (strlen(schemes[i].name) == n && !strncasecmp(s, schemes[i].name, n))
-			return &schemes[i];
-	return NULL;
+	struct name_arg a = {s, n};
+	*out = scheme_find(has_name, &a);
+	return out->handler != NULL;
 }
 
 /* msg = before 'p[0..n)' after, the quoted input run through the
@@ -105,7 +134,7 @@ static const char *parse_user(const char **rest, struct target *t)
 enum smtpsh_err target_parse(const char *text, struct target *out, struct smtpsh_msg *msg)
 {
 	struct target parsed = {0}, *t = &parsed;
-	const struct scheme *scheme = NULL;
+	struct scheme scheme = {NULL, NULL};
 	const char *rest = text;
 	const char *sep = strstr(text, "://");
 	size_t word = strcspn(text, ":/");
@@ -114,7 +143,7 @@ enum smtpsh_err target_parse(const char *text, struct target *out, struct smtpsh
 	const char *after = text + word + (text[word] != '\0');
 	size_t digits = strspn(after, "0123456789");
 	bool port_follows = digits > 0 && (after[digits] == '\0' || !strcmp(after + digits, "/"));
-	if (!sep && text[word] == ':' && scheme_named(text, word) && !port_follows) {
+	if (!sep && text[word] == ':' && scheme_named(text, word, &scheme) && !port_follows) {
 		char how[64];
 		snprintf(how, sizeof(how), " is not a URL smtpsh reads: write %.*s://HOST[:PORT]",
 		         (int)word, text);
@@ -122,12 +151,11 @@ enum smtpsh_err target_parse(const char *text, struct target *out, struct smtpsh
 	}
 	if (sep) {
 		size_t n = (size_t)(sep - text);
-		scheme = scheme_named(text, n);
-		if (!scheme)
+		if (!scheme_named(text, n, &scheme))
 			return invalid_quoting(msg, "unknown scheme ", text, n > 20 ? 20 : n,
 			                       ": use smtp:// or pop3://");
-		t->proto = scheme->proto;
-		t->tls = scheme->tls;
+		t->proto = scheme.handler->proto;
+		t->tls = scheme.scheme->tls;
 		rest = sep + 3;
 	}
 	const char *uerr = parse_user(&rest, t);
@@ -168,17 +196,16 @@ enum smtpsh_err target_parse(const char *text, struct target *out, struct smtpsh
 			                       ": a number from 1 to 65535");
 		t->port = (unsigned)p;
 	}
-	if (!scheme) { /* no scheme: a well-known port names it, else SMTP */
-		for (size_t i = 0; i < NSCHEMES && !scheme; i++)
-			if (schemes[i].port == t->port)
-				scheme = &schemes[i];
-		t->proto = scheme ? scheme->proto : PROTO_SMTP;
-		t->tls = scheme && scheme->tls;
+	if (!sep) { /* no scheme: a well-known port names it, else the first handler's */
+		scheme = scheme_find(has_port, &t->port);
+		t->proto = scheme.handler ? scheme.handler->proto : proto_handlers[0]->proto;
+		t->tls = scheme.handler && scheme.scheme->tls;
 	}
-	if (!t->port)
-		for (size_t i = 0; i < NSCHEMES; i++)
-			if (schemes[i].proto == t->proto && schemes[i].tls == t->tls)
-				t->port = schemes[i].port;
+	if (!t->port) {
+		struct scheme d = scheme_find(is_default_of, t);
+		if (d.handler)
+			t->port = scheme_port(d);
+	}
 	*out = parsed;
 	return SMTPSH_OK;
 }

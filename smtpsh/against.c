@@ -108,7 +108,7 @@ static bool same(struct against *a, const struct summary *w, const struct summar
 static bool settle(struct against *a)
 {
 	struct shell *sh = a->sh;
-	if (session_connected(&sh->session) && repl_wait(sh) != SMTPSH_OK) {
+	if (session_connected(&sh->session) && wait_replies(sh) != SMTPSH_OK) {
 		render_warning(sh, "diverged: the server did not answer (transcript line %lu)",
 		               a->lineno);
 		a->diverged = true;
@@ -173,7 +173,7 @@ static char *unredact(struct against *a, const char *shown)
 		snprintf(prompt, sizeof(prompt),
 		         "transcript line %lu was redacted (%s): the secret part (not echoed): ",
 		         a->lineno, seen);
-		secret = repl_read_secret(a->sh, prompt);
+		secret = input_secret(a->sh, prompt);
 	}
 	if (!secret) {
 		render_warning(a->sh,
@@ -235,6 +235,8 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 		if (it.kind == TR_RECEIVED) {
 			session_feed(&a.expected, it.bytes.data ? it.bytes.data : "", it.bytes.len);
 			session_feed(&a.expected, it.ending, strlen(it.ending));
+			if (session_tls_due(&a.expected))
+				session_start_tls(&a.expected);
 		} else if (it.kind == TR_SENT) {
 			if (!settle(&a))
 				break;

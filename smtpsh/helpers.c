@@ -67,10 +67,9 @@ const char *helpers_name(size_t i, bool *needs_slash)
 		return NULL;
 	/* A helper whose name is a protocol verb in either protocol, or
 	 * one that only makes sense with a slash, needs the slash. */
-	*needs_slash = proto_find(PROTO_SMTP, helpers[i].name) ||
-	               proto_find(PROTO_POP3, helpers[i].name) ||
-	               !strcmp(helpers[i].name, "send") || !strcmp(helpers[i].name, "connect") ||
-	               !strcmp(helpers[i].name, "exit") || !strcmp(helpers[i].name, "quit");
+	*needs_slash = proto_find_any(helpers[i].name) || !strcmp(helpers[i].name, "send") ||
+	               !strcmp(helpers[i].name, "connect") || !strcmp(helpers[i].name, "exit") ||
+	               !strcmp(helpers[i].name, "quit");
 	return helpers[i].name;
 }
 
@@ -82,10 +81,10 @@ static char *h_help(struct shell *sh, const char *args, size_t *len, bool *secre
 	render_info(sh, "Local helpers (never sent; a /name form always works):");
 	for (size_t i = 0; i < NHELPERS; i++)
 		render_info(sh, "  %-40s %s", helpers[i].usage, helpers[i].help);
-	render_info(sh, "%s commands:", sh->session.proto == PROTO_SMTP ? "SMTP" : "POP3");
-	for (size_t i = 0; i < proto_cmds_len; i++)
-		if (proto_cmds[i].proto == sh->session.proto)
-			render_info(sh, "  %-40s %s", proto_cmds[i].syntax, proto_cmds[i].help);
+	const struct proto_handler *h = sh->session.handler;
+	render_info(sh, "%s commands:", h->title);
+	for (size_t i = 0; i < h->ncmds; i++)
+		render_info(sh, "  %-40s %s", h->cmds[i].syntax, h->cmds[i].help);
 	render_info(sh, "Tab completes the commands that make sense now. After 354 every line is "
 	                "message text until a lone '.'.");
 	return NULL;
@@ -98,7 +97,7 @@ static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret
 	buf_init(&raw, 0);
 	buf_init(&enc, 0);
 	if (!*args) {
-		typed = repl_read_secret(sh, "text to encode (not echoed): ");
+		typed = input_secret(sh, "text to encode (not echoed): ");
 		if (!typed) {
 			render_warning(sh, "b64: nothing read; nothing sent");
 			return NULL;
@@ -217,11 +216,13 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 		render_info(sh, "%s (POP3 capability): %s", a, m), done = true;
 	if ((m = annot_sasl_mech(a)))
 		render_info(sh, "%s (SASL mechanism): %s", a, m), done = true;
-	const struct proto_cmd *c;
-	if ((c = proto_find(PROTO_SMTP, a)))
-		render_info(sh, "%s (SMTP command): %s — %s", a, c->syntax, c->help), done = true;
-	if ((c = proto_find(PROTO_POP3, a)))
-		render_info(sh, "%s (POP3 command): %s — %s", a, c->syntax, c->help), done = true;
+	for (size_t i = 0; i < proto_handlers_len; i++) {
+		const struct proto_cmd *c = proto_find(proto_handlers[i]->proto, a);
+		if (c)
+			render_info(sh, "%s (%s command): %s — %s", a, proto_handlers[i]->title,
+			            c->syntax, c->help),
+			    done = true;
+	}
 	/* "explain qq", "explain gmail": the provider table */
 	for (size_t i = 0; i < providers_len; i++) {
 		if (!strcasestr(providers[i].name, a))
@@ -241,6 +242,28 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 	if (!done)
 		render_warning(sh, "explain: nothing known about '%s'", a);
 	return NULL;
+}
+
+/* status: the message being sent (SMTP) or the maildrop (POP3). */
+static void status_mail(struct shell *sh, const struct session *s)
+{
+	switch (s->proto) {
+	case PROTO_SMTP:
+		render_info(
+		    sh,
+		    "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
+		    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
+		    : s->state == ST_SMTP_DATA                           ? "typing the text"
+		                                                         : "none open",
+		    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent,
+		    s->messages_sent == 1 ? "" : "s");
+		break;
+	case PROTO_POP3:
+		if (s->pop3_count >= 0)
+			render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
+			            s->pop3_count, s->pop3_octets);
+		break;
+	}
 }
 
 static char *h_status(struct shell *sh, const char *args, size_t *len, bool *secret)
@@ -285,22 +308,9 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
 	            s->auth_user[0] ? ", user " : "",
 	            text_safe_str(q, sizeof(q), s->auth_user, strlen(s->auth_user)));
-	if (s->proto == PROTO_SMTP) {
-		render_info(
-		    sh,
-		    "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
-		    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
-		    : s->state == ST_SMTP_DATA                           ? "typing the text"
-		                                                         : "none open",
-		    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent,
-		    s->messages_sent == 1 ? "" : "s");
-	} else if (s->pop3_count >= 0) {
-		render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
-		            s->pop3_count, s->pop3_octets);
-	}
+	status_mail(sh, s);
 	if (!s->caps_known) {
-		render_info(sh, "extensions: unknown (%s)",
-		            s->proto == PROTO_SMTP ? "send EHLO" : "send CAPA");
+		render_info(sh, "extensions: unknown (send %s)", s->handler->caps_verb);
 	} else {
 		render_info(sh, "extensions: %zu", s->ncaps);
 		char cap[TEXT_SAFE_SIZE(SESSION_CAP_LEN)];
@@ -357,42 +367,31 @@ static char *h_exit(struct shell *sh, const char *args, size_t *len, bool *secre
 	return NULL;
 }
 
-enum helper_result helpers_run(struct shell *sh, const char *line, char **send, size_t *send_len,
-                               bool *secret)
+bool helpers_bare(const char *word, size_t n)
 {
-	*send = NULL;
-	*secret = false;
-	if (line[0] == '\\') {
-		*send = strdup(line + 1);
-		*send_len = strlen(line + 1);
-		return HELPER_DONE;
-	}
-	bool slash = line[0] == '/';
-	if (!strcmp(line, "?")) {
-		h_help(sh, "", send_len, secret);
-		return HELPER_DONE;
-	}
-	const char *name = line + slash;
-	size_t n = strcspn(name, " ");
-	const char *args = name + n;
-	while (*args == ' ')
-		args++;
 	for (size_t i = 0; i < NHELPERS; i++) {
 		bool needs_slash;
 		helpers_name(i, &needs_slash);
-		if (strlen(helpers[i].name) != n || strncasecmp(helpers[i].name, name, n) != 0)
-			continue;
-		if (needs_slash && !slash)
-			return HELPER_NOT_A_HELPER;
-		*send = helpers[i].run(sh, args, send_len, secret);
-		return HELPER_DONE;
+		if (strlen(helpers[i].name) == n && strncasecmp(helpers[i].name, word, n) == 0)
+			return !needs_slash;
 	}
-	if (slash) {
-		render_warning(sh,
-		               "unknown helper '/%.*s': /help lists them (to send a line starting "
-		               "with '/', type \\/...)",
-		               (int)(n > 40 ? 40 : n), name);
-		return HELPER_DONE;
+	return false;
+}
+
+char *helpers_run(struct shell *sh, const struct cmdline *c, size_t *send_len, bool *secret)
+{
+	*secret = false;
+	if (!strcmp(c->text, "?")) {
+		h_help(sh, "", send_len, secret);
+		return NULL;
 	}
-	return HELPER_NOT_A_HELPER;
+	for (size_t i = 0; i < NHELPERS; i++)
+		if (strlen(helpers[i].name) == c->word_len &&
+		    strncasecmp(helpers[i].name, c->word, c->word_len) == 0)
+			return helpers[i].run(sh, c->word_arg, send_len, secret);
+	render_warning(sh,
+	               "unknown helper '/%.*s': /help lists them (to send a line starting "
+	               "with '/', type \\/...)",
+	               (int)(c->word_len > 40 ? 40 : c->word_len), c->word);
+	return NULL;
 }

@@ -66,7 +66,7 @@ static char *get_password(struct shell *sh)
 		                   "FILE (never on the command line)");
 		return NULL;
 	}
-	return repl_read_secret(sh, "password (not echoed): ");
+	return input_secret(sh, "password (not echoed): ");
 }
 
 /* Sends one line and waits for its reply.  False when the connection is
@@ -78,7 +78,7 @@ static bool step(struct shell *sh, const char *line, bool secret)
 			render_warning(sh, "login: %s", sh->session.err);
 		return false;
 	}
-	return repl_wait(sh) == SMTPSH_OK && session_connected(&sh->session);
+	return wait_replies(sh) == SMTPSH_OK && session_connected(&sh->session);
 }
 
 static bool b64_step(struct shell *sh, const char *text, bool secret)
@@ -157,6 +157,38 @@ static void pop3_login(struct shell *sh, const char *user, const char *pass)
 	buf_free(&line);
 }
 
+/* SMTP: the best mechanism the EHLO reply offers, into *mech; false (and
+ * said why) when login cannot start now. */
+static bool smtp_mech(struct shell *sh, const char *token, const char **mech)
+{
+	const struct session *s = &sh->session;
+	if (s->state != ST_SMTP_READY) {
+		render_warning(sh, "login: %s",
+		               s->state == ST_SMTP_INIT
+		                   ? "send EHLO first: its reply says which AUTH "
+		                     "mechanisms the server offers"
+		                   : "only possible between messages (RSET first)");
+		return false;
+	}
+	const char *auth = session_cap(s, "AUTH");
+	if (!auth) {
+		render_warning(sh, "login: the server offers no AUTH%s",
+		               s->tls ? ""
+		                      : " (many servers offer it only after STARTTLS: type "
+		                        "STARTTLS, then EHLO)");
+		return false;
+	}
+	*mech = sasl_pick(auth + 5, token && *token, s->tls);
+	if (!*mech) {
+		render_warning(sh,
+		               "login: none of the offered mechanisms (%s) is one smtpsh "
+		               "can run (PLAIN, LOGIN, CRAM-MD5, XOAUTH2)",
+		               auth + 5);
+		return false;
+	}
+	return true;
+}
+
 void login_run(struct shell *sh, const char *args)
 {
 	struct session *s = &sh->session;
@@ -170,37 +202,20 @@ void login_run(struct shell *sh, const char *args)
 	}
 	const char *token = getenv("SMTPSH_OAUTH_TOKEN");
 	const char *mech = NULL;
-	if (s->proto == PROTO_SMTP) {
-		if (s->state != ST_SMTP_READY) {
-			render_warning(sh, "login: %s",
-			               s->state == ST_SMTP_INIT
-			                   ? "send EHLO first: its reply says which AUTH "
-			                     "mechanisms the server offers"
-			                   : "only possible between messages (RSET first)");
+	switch (s->proto) {
+	case PROTO_SMTP:
+		if (!smtp_mech(sh, token, &mech))
+			return;
+		break;
+	case PROTO_POP3:
+		if (s->state != ST_POP3_AUTH) {
+			render_warning(sh, "login: only possible in the AUTHORIZATION state");
 			return;
 		}
-		const char *auth = session_cap(s, "AUTH");
-		if (!auth) {
-			render_warning(sh, "login: the server offers no AUTH%s",
-			               s->tls ? ""
-			                      : " (many servers offer it only after STARTTLS: type "
-			                        "STARTTLS, then EHLO)");
-			return;
-		}
-		mech = sasl_pick(auth + 5, token && *token, s->tls);
-		if (!mech) {
-			render_warning(sh,
-			               "login: none of the offered mechanisms (%s) is one smtpsh "
-			               "can run (PLAIN, LOGIN, CRAM-MD5, XOAUTH2)",
-			               auth + 5);
-			return;
-		}
-	} else if (s->state != ST_POP3_AUTH) {
-		render_warning(sh, "login: only possible in the AUTHORIZATION state");
-		return;
+		break;
 	}
-	if (!s->tls && !(mech && !strcmp(mech, "CRAM-MD5")) &&
-	    !(s->proto == PROTO_POP3 && s->apop_stamp[0]))
+	/* CRAM-MD5 and APOP (a POP3 greeting's timestamp) keep it off the wire */
+	if (!s->tls && !(mech && !strcmp(mech, "CRAM-MD5")) && !s->apop_stamp[0])
 		render_warning(sh, "login: this connection is not encrypted: the password crosses "
 		                   "the network readable (STARTTLS/STLS first to avoid it)");
 	char *user = NULL;
@@ -209,7 +224,7 @@ void login_run(struct shell *sh, const char *args)
 	else if (sh->target.user[0]) /* smtp://USER@HOST */
 		user = strdup(sh->target.user);
 	else if (sh->interactive)
-		user = readline_plain(sh, "user: ");
+		user = input_question(sh, "user: ");
 	if (!user || !*user) {
 		render_warning(sh, "login: no user name (login USER)");
 		free(user);
@@ -223,10 +238,10 @@ void login_run(struct shell *sh, const char *args)
 			return;
 		}
 	}
-	if (s->proto == PROTO_SMTP)
-		smtp_login(sh, user, mech, pass, token);
-	else
-		pop3_login(sh, user, pass);
+	switch (s->proto) {
+	case PROTO_SMTP: smtp_login(sh, user, mech, pass, token); break;
+	case PROTO_POP3: pop3_login(sh, user, pass); break;
+	}
 	wipe_free(pass);
 	free(user);
 }

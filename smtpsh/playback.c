@@ -198,6 +198,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			unsigned before = s->npending;
 			session_feed(s, it.bytes.data ? it.bytes.data : "", it.bytes.len);
 			session_feed(s, it.ending, strlen(it.ending));
+			if (session_tls_due(s))
+				session_start_tls(s);
 			if (pb.step && before > s->npending && !s->npending && !pause_here(&pb))
 				goto out;
 			break;

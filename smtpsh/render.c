@@ -200,8 +200,7 @@ static void explain_caps(struct shell *sh)
 	char buf[512];
 	const struct session *s = &sh->session;
 	for (size_t i = 0; i < s->ncaps; i++) {
-		const char *m = s->proto == PROTO_SMTP ? annot_ehlo(s->caps[i], buf, sizeof(buf))
-		                                       : annot_capa(s->caps[i], buf, sizeof(buf));
+		const char *m = s->handler->annot_cap(s->caps[i], buf, sizeof(buf));
 		char kw[TEXT_SAFE_SIZE(SESSION_CAP_LEN)];
 		text_safe_str(kw, sizeof(kw), s->caps[i], strcspn(s->caps[i], " ="));
 		if (m)

@@ -24,178 +24,9 @@
 #include "private_file.h"
 #include "shell.h"
 
-static volatile sig_atomic_t got_sigint;
 static struct shell *the_shell; /* readline callbacks carry no context */
 static char *typed_line;        /* set by the readline line handler */
 static bool typed_eof;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	got_sigint = 1;
-}
-
-/* ---- bounded input ------------------------------------------------------- */
-
-/* A typed or scripted line is bounded as a reply line is: /dev/zero or a
- * 200 MB line must not be read into memory whole. */
-#define SHELL_MAX_LINE REPLY_MAX_LINE
-
-enum input_status { INPUT_LINE, INPUT_END, INPUT_TOO_LONG, INPUT_HAS_NUL, INPUT_NO_MEMORY };
-
-static unsigned long script_lineno; /* lines read from the script so far */
-static bool script_refused;         /* a script line was refused: stop, exit 2 */
-
-static void wipe_free(char *p, size_t n)
-{
-	if (p) {
-		OPENSSL_cleanse(p, n);
-		free(p);
-	}
-}
-
-/* Reads one line of at most SHELL_MAX_LINE bytes from f, without its line
- * end (LF or CRLF), into *out (malloc'd, NUL-terminated; the caller wipes
- * and frees it).  Grown by copy, never by realloc, so that a secret
- * leaves no stray copy in freed memory. */
-static enum input_status read_line_bounded(FILE *f, char **out, size_t *len)
-{
-	size_t cap = 128, n = 0;
-	char *p = malloc(cap);
-	int c;
-	bool nul = false;
-	*out = NULL;
-	*len = 0;
-	if (!p)
-		return INPUT_NO_MEMORY;
-	while ((c = getc(f)) != EOF && c != '\n') {
-		if (n == SHELL_MAX_LINE) {
-			wipe_free(p, n);
-			return INPUT_TOO_LONG;
-		}
-		if (n + 1 == cap) {
-			size_t bigger = cap * 2 > SHELL_MAX_LINE + 1 ? SHELL_MAX_LINE + 1 : cap * 2;
-			char *q = malloc(bigger);
-			if (!q) {
-				wipe_free(p, n);
-				return INPUT_NO_MEMORY;
-			}
-			memcpy(q, p, n);
-			wipe_free(p, n);
-			p = q;
-			cap = bigger;
-		}
-		nul |= c == '\0';
-		p[n++] = (char)c;
-	}
-	if (c == EOF && n == 0) {
-		free(p);
-		return INPUT_END;
-	}
-	while (n > 0 && p[n - 1] == '\r')
-		n--;
-	p[n] = '\0';
-	if (nul) {
-		wipe_free(p, n);
-		return INPUT_HAS_NUL;
-	}
-	*out = p;
-	*len = n;
-	return INPUT_LINE;
-}
-
-/* Reads the next script line; NULL at the end of the script, or after a
- * line that cannot be run (too long, a NUL byte): then it said why on
- * standard error, in one line, and the run stops with EXIT_USAGE. */
-static char *script_line(struct shell *sh, size_t *len)
-{
-	char *line;
-	enum input_status st = read_line_bounded(sh->script, &line, len);
-	script_lineno += st == INPUT_LINE || st == INPUT_HAS_NUL;
-	switch (st) {
-	case INPUT_LINE: return line;
-	case INPUT_END:
-		if (ferror(sh->script))
-			fprintf(stderr, "smtpsh: cannot read the script: %s\n", strerror(errno));
-		return NULL;
-	case INPUT_TOO_LONG:
-		fprintf(stderr,
-		        "smtpsh: script line %lu is longer than %d bytes: stopped, nothing of it "
-		        "was sent\n",
-		        script_lineno + 1, SHELL_MAX_LINE);
-		break;
-	case INPUT_HAS_NUL:
-		fprintf(stderr,
-		        "smtpsh: script line %lu holds a NUL byte: stopped, nothing of it was sent "
-		        "(b64 \\0 sends one)\n",
-		        script_lineno);
-		break;
-	case INPUT_NO_MEMORY: fprintf(stderr, "smtpsh: out of memory reading the script\n"); break;
-	}
-	script_refused = true;
-	sh->quit = true;
-	return NULL;
-}
-
-/* ---- secrets ----------------------------------------------------------- */
-
-/* Outside readline the terminal is in its ordinary mode, which echoes: a
- * password typed ahead, while a reply is awaited, would show before its
- * no-echo prompt comes up.  So echo is off whenever readline is not
- * reading (readline echoes what it reads itself); the mode found at the
- * start comes back at the end. */
-static struct termios tty_original;
-static bool tty_saved;
-
-static void tty_echo(bool on)
-{
-	if (!tty_saved)
-		return;
-	struct termios t = tty_original;
-	if (!on)
-		t.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
-	tcsetattr(STDIN_FILENO, TCSANOW, &t);
-}
-
-char *repl_read_secret(struct shell *sh, const char *prompt)
-{
-	char *line = NULL;
-	size_t len;
-	if (!sh->interactive)
-		return script_line(sh, &len); /* script mode: the next line is the secret */
-	struct termios old, quiet;
-	fputs(prompt, stdout);
-	fflush(stdout);
-	bool have_tc = tcgetattr(STDIN_FILENO, &old) == 0;
-	if (have_tc) {
-		quiet = old;
-		quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
-		quiet.c_lflag |= ICANON;
-		/* TCSANOW, not TCSAFLUSH: what was typed ahead (never echoed)
-		 * is the answer, not thrown away. */
-		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-	}
-	enum input_status st = read_line_bounded(stdin, &line, &len);
-	if (st == INPUT_TOO_LONG) /* the rest is no command for readline */
-		for (int c = getchar(); c != EOF && c != '\n'; c = getchar())
-			;
-	if (have_tc)
-		tcsetattr(STDIN_FILENO, TCSANOW, &old);
-	fputc('\n', stdout);
-	if (st == INPUT_TOO_LONG || st == INPUT_HAS_NUL)
-		render_warning(sh, "%s: not taken",
-		               st == INPUT_TOO_LONG ? "that is longer than a line may be"
-		                                    : "that holds a NUL byte");
-	return st == INPUT_LINE ? line : NULL;
-}
-
-char *readline_plain(struct shell *sh, const char *prompt)
-{
-	size_t len;
-	if (sh->interactive)
-		return readline(prompt);
-	return script_line(sh, &len);
-}
 
 /* ---- history ----------------------------------------------------------- */
 
@@ -304,9 +135,10 @@ static char *complete_gen(const char *text, int state)
 	if (!state)
 		i = h = 0;
 	struct proto_ctx ctx = session_proto_ctx(&sh->session);
-	while (i < proto_cmds_len) {
-		const struct proto_cmd *c = &proto_cmds[i++];
-		if (c->proto != sh->session.proto || strncasecmp(c->verb, text, len))
+	const struct proto_handler *handler = sh->session.handler;
+	while (i < handler->ncmds) {
+		const struct proto_cmd *c = &handler->cmds[i++];
+		if (strncasecmp(c->verb, text, len))
 			continue;
 		if (proto_check(&ctx, c->verb, true))
 			continue;
@@ -344,14 +176,14 @@ static void line_handler(char *line)
 	/* Take the prompt down: processing may ask questions or wait. */
 	rl_callback_handler_remove();
 	the_shell->rl_active = false;
-	tty_echo(false); /* what is typed meanwhile waits, unseen, for readline */
+	input_tty_echo(false); /* what is typed meanwhile waits, unseen, for readline */
 }
 
 static void prompt_install(struct shell *sh)
 {
 	if (sh->rl_active)
 		return;
-	tty_echo(true); /* readline saves this mode and restores it after */
+	input_tty_echo(true); /* readline saves this mode and restores it after */
 	rl_callback_handler_install(prompt_text(sh), line_handler);
 	sh->rl_active = true;
 }
@@ -366,114 +198,75 @@ static bool confirm(struct shell *sh, const char *warn)
 		return true;
 	}
 	fflush(sh->out);
-	char *answer = readline_plain(sh, "send it anyway? [y/N] ");
+	char *answer = input_question(sh, "send it anyway? [y/N] ");
 	bool yes = answer && (answer[0] == 'y' || answer[0] == 'Y');
 	free(answer);
 	return yes;
 }
 
-/* Runs one typed or scripted line.  False when sending it lost the
- * connection (the session has said why). */
+/* Sends one parsed line.  False when sending it lost the connection. */
+static bool send_line(struct shell *sh, struct cmdline *c, unsigned flags)
+{
+	struct session *s = &sh->session;
+	if (!session_connected(s)) {
+		render_warning(sh, "not connected: /connect to connect again, /exit to leave");
+		if (!sh->interactive)
+			session_count_error(s);
+		return true;
+	}
+	if (session_send_cmdline(s, c, flags) == SMTPSH_OK)
+		return true;
+	if (!session_connected(s)) /* a lost connection was reported by the session */
+		return false;
+	render_warning(sh, "%s", s->err);
+	return true;
+}
+
+/* Runs one typed or scripted line, parsed once here: every later step
+ * (helpers, history, the sequence rules, secrecy, the send) reads the
+ * record.  False when sending it lost the connection (the session has
+ * said why). */
 static bool run_line(struct shell *sh, const char *line)
 {
 	struct session *s = &sh->session;
-	char *send = NULL;
-	size_t send_len = 0;
+	struct cmdline typed;
+	if (s->state == ST_SMTP_DATA && session_connected(s)) {
+		cmdline_parse(&typed, line); /* message text: no helpers, no rules */
+		return send_line(sh, &typed, 0);
+	}
+	cmdline_parse_typed(&typed, line, helpers_bare);
+	struct cmdline produced, *send = &typed;
+	char *out = NULL;
+	size_t out_len = 0;
 	bool secret = false;
-
-	if (s->state != ST_SMTP_DATA || !session_connected(s)) {
-		bool helper = helpers_run(sh, line, &send, &send_len, &secret) == HELPER_DONE;
-		if (!helper) {
-			send = strdup(line);
-			send_len = strlen(line);
-		}
-		/* The history keeps what was typed unless the line it sends is a
-		 * secret: judged on that line, so that \PASS x, /send PASS x and
-		 * b64 TEXT answering "Password:" stay out as PASS x does. */
-		if (!secret && !(send && session_is_secret(s, send)))
-			history_remember(sh, line);
-		if (!send)
-			return true;
-		const char *warn = helper ? NULL : session_check(s, line);
-		if (warn && session_connected(s) && !confirm(sh, warn)) {
-			render_note(sh, "not sent");
-			free(send);
-			return true;
-		}
+	if (typed.is_helper) {
+		out = helpers_run(sh, &typed, &out_len, &secret);
+		if (out)
+			cmdline_parse(&produced, out);
+		send = out ? &produced : NULL;
+	}
+	if (send)
+		session_classify(s, send);
+	/* The history keeps what was typed unless the line it sends is a
+	 * secret: judged on that line, so that \PASS x, /send PASS x and
+	 * b64 TEXT answering "Password:" stay out as PASS x does. */
+	if (!secret && !(send && send->is_secret))
+		history_remember(sh, line);
+	bool kept = true;
+	const char *warn =
+	    typed.is_helper || typed.verbatim ? NULL : session_check_cmdline(s, &typed);
+	if (!send) {
+		/* a helper that sends nothing */
+	} else if (warn && session_connected(s) && !confirm(sh, warn)) {
+		render_note(sh, "not sent");
 	} else {
-		send = strdup(line);
-		send_len = strlen(line);
+		kept = send_line(sh, send, secret ? SEND_SECRET : 0);
 	}
-	if (!send)
-		return true;
-	bool lost = false;
-	if (!session_connected(s)) {
-		render_warning(sh, "not connected: /connect to connect again, /exit to leave");
-		s->protocol_errors += !sh->interactive;
-	} else if (session_send(s, send, send_len, secret ? SEND_SECRET : 0) != SMTPSH_OK) {
-		lost = !session_connected(s);
-		if (!lost) /* a lost connection was reported by the session */
-			render_warning(sh, "%s", s->err);
+	if (out) {
+		OPENSSL_cleanse(out, out_len);
+		free(out);
 	}
-	OPENSSL_cleanse(send, send_len);
-	free(send);
-	return !lost;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for every outstanding reply.  Each reply has sh->timeout_s as a
- * whole, from the end of the one before: a reply that trickles in, or
- * continuation lines without end, do not push the deadline back.  Ctrl-C
- * stops waiting (the reply still shows when it comes). */
-enum smtpsh_err repl_wait(struct shell *sh)
-{
-	struct session *s = &sh->session;
-	const long long limit = (long long)sh->timeout_s * 1000;
-	long long deadline = now_ms() + limit;
-	size_t owed = s->npending;
-	bool heard = false; /* bytes of the awaited reply came */
-	bool told = false;
-	got_sigint = 0;
-	while (session_awaiting(s)) {
-		if (s->npending < owed) { /* a reply is complete: the next one's turn */
-			owed = s->npending;
-			deadline = now_ms() + limit;
-			heard = told = false;
-		}
-		long long left = deadline - now_ms();
-		enum smtpsh_err e = session_pump(s, left < 0 ? 0 : left > 200 ? 200 : (int)left);
-		if (e == SMTPSH_OK)
-			heard = true;
-		else if (e != SMTPSH_ETIMEOUT)
-			return e;
-		if (got_sigint) {
-			render_warning(sh, "stopped waiting; the reply will show when it arrives");
-			got_sigint = 0;
-			s->npending = 0;
-			return SMTPSH_OK;
-		}
-		if (told || now_ms() < deadline || !session_awaiting(s))
-			continue;
-		const char *verb = s->pending[0].verb;
-		s->protocol_errors++;
-		snprintf(
-		    s->err, sizeof(s->err), "no %s%s%s within %d s: %s", heard ? "complete " : "",
-		    *verb ? "reply to " : "greeting", verb, sh->timeout_s,
-		    heard ? "the server keeps sending but never ends it" : "the server is silent");
-		transcript_event(&sh->rec, TRANSCRIPT_EV_ERROR, "%s", s->err);
-		render_warning(sh, "%s%s", s->err,
-		               sh->interactive ? "; still listening (Ctrl-C to stop waiting)" : "");
-		if (!sh->interactive)
-			return SMTPSH_ETIMEOUT;
-		told = true; /* say it once */
-	}
-	return SMTPSH_OK;
+	return kept;
 }
 
 /* --starttls: greeting, EHLO (or CAPA), STARTTLS (or STLS), EHLO again.
@@ -482,25 +275,26 @@ enum smtpsh_err repl_wait(struct shell *sh)
 static bool upgrade_first(struct shell *sh)
 {
 	struct session *s = &sh->session;
-	bool smtp = s->proto == PROTO_SMTP;
-	char hello[300] = "CAPA";
-	if (smtp) {
+	const struct proto_handler *h = s->handler;
+	char hello[300];
+	snprintf(hello, sizeof(hello), "%s", h->caps_verb);
+	if (h->caps_verb_names_host) {
 		char host[256] = "localhost";
 		gethostname(host, sizeof(host) - 1);
-		snprintf(hello, sizeof(hello), "EHLO %s", host);
+		snprintf(hello, sizeof(hello), "%s %s", h->caps_verb, host);
 	}
-	if (repl_wait(sh) != SMTPSH_OK || !session_connected(s))
+	if (wait_replies(sh) != SMTPSH_OK || !session_connected(s))
 		return false;
-	if (session_send(s, hello, strlen(hello), 0) != SMTPSH_OK || repl_wait(sh) != SMTPSH_OK)
+	if (session_send(s, hello, strlen(hello), 0) != SMTPSH_OK || wait_replies(sh) != SMTPSH_OK)
 		return false;
-	if (!session_cap(s, smtp ? "STARTTLS" : "STLS")) {
+	const char *cmd = h->tls_verb;
+	if (!session_cap(s, cmd)) {
 		render_warning(
 		    sh, "the server does not offer %s: refusing to go on in plaintext (--starttls)",
-		    smtp ? "STARTTLS" : "STLS");
+		    cmd);
 		return false;
 	}
-	const char *cmd = smtp ? "STARTTLS" : "STLS";
-	if (session_send(s, cmd, strlen(cmd), 0) != SMTPSH_OK || repl_wait(sh) != SMTPSH_OK)
+	if (session_send(s, cmd, strlen(cmd), 0) != SMTPSH_OK || wait_replies(sh) != SMTPSH_OK)
 		return false;
 	if (!s->tls) {
 		if (session_connected(s))
@@ -510,7 +304,7 @@ static bool upgrade_first(struct shell *sh)
 			    cmd);
 		return false;
 	}
-	if (session_send(s, hello, strlen(hello), 0) != SMTPSH_OK || repl_wait(sh) != SMTPSH_OK)
+	if (session_send(s, hello, strlen(hello), 0) != SMTPSH_OK || wait_replies(sh) != SMTPSH_OK)
 		return false;
 	return true;
 }
@@ -528,7 +322,7 @@ static int run_script(struct shell *sh)
 	char *line;
 	size_t len;
 	/* A timeout has been said (one "!!" line): it ends the run, exit 4. */
-	if (repl_wait(sh) == SMTPSH_ETIMEOUT)
+	if (wait_replies(sh) == SMTPSH_ETIMEOUT)
 		return EXIT_PROTOCOL;
 	if (sh->starttls && !upgrade_first(sh)) {
 		fprintf(stderr, "smtpsh: could not start TLS (--starttls): stopped before sending "
@@ -536,32 +330,34 @@ static int run_script(struct shell *sh)
 		session_close(s);
 		return EXIT_CONNECT;
 	}
-	while (!sh->quit && (line = script_line(sh, &len))) {
+	while (!sh->quit && (line = input_script_line(sh, &len))) {
 		/* Show whatever arrived meanwhile (a 421, a hang-up). */
-		while (session_connected(s) && session_pump(s, 0) == SMTPSH_OK)
+		while (session_connected(s) && wait_step(sh, 0) == SMTPSH_OK)
 			;
 		if (!session_connected(s) && line[0] != '/') {
 			render_warning(
 			    sh, "the connection is closed: the rest of the script is not run");
-			s->protocol_errors++;
-			wipe_free(line, len);
+			session_count_error(s);
+			input_free(line, len);
 			break;
 		}
 		bool sent = run_line(sh, line);
-		wipe_free(line, len);
-		if (!sent || repl_wait(sh) == SMTPSH_ETIMEOUT)
+		input_free(line, len);
+		if (!sent || wait_replies(sh) == SMTPSH_ETIMEOUT)
 			break;
 	}
 	/* After QUIT, let the server close first so its goodbye shows; but
 	 * not for longer than 2 s (or -t), however much it still says. */
 	if (session_connected(s) && s->quit_sent) {
-		long long deadline = now_ms() + (sh->timeout_s < 2 ? sh->timeout_s * 1000 : 2000);
+		long long deadline =
+		    wait_clock_ms() + (sh->timeout_s < 2 ? sh->timeout_s * 1000 : 2000);
 		long long left;
-		while ((left = deadline - now_ms()) > 0 && session_pump(s, (int)left) == SMTPSH_OK)
+		while ((left = deadline - wait_clock_ms()) > 0 &&
+		       wait_step(sh, (int)left) == SMTPSH_OK)
 			;
 	}
 	session_close(s);
-	if (script_refused)
+	if (input_script_refused())
 		return EXIT_USAGE;
 	return exit_status(sh);
 }
@@ -573,21 +369,19 @@ static int run_terminal(struct shell *sh)
 	rl_readline_name = "smtpsh";
 	rl_attempted_completion_function = complete;
 	rl_catch_signals = 0;
-	tty_saved = tcgetattr(STDIN_FILENO, &tty_original) == 0;
-	tty_echo(false); /* until the first prompt: nothing typed ahead shows */
+	input_tty_save();
+	input_tty_echo(false); /* until the first prompt: nothing typed ahead shows */
 	history_open(sh);
-	struct sigaction sa = {0};
-	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, NULL);
+	wait_catch_sigint();
 
 	render_info(
 	    sh,
 	    "smtpsh: type the protocol; /help lists the helpers, Tab completes, Ctrl-D leaves.");
-	repl_wait(sh);
+	wait_replies(sh);
 	if (sh->starttls && !upgrade_first(sh)) {
 		render_warning(sh, "could not start TLS (--starttls): the connection is closed");
 		session_close(s);
-		tty_echo(true);
+		input_tty_echo(true);
 		return EXIT_CONNECT;
 	}
 	while (!sh->quit) {
@@ -605,8 +399,8 @@ static int run_terminal(struct shell *sh)
 				               "line may have: not sent",
 				               len, SHELL_MAX_LINE);
 			else if (run_line(sh, line))
-				repl_wait(sh);
-			wipe_free(line, len);
+				wait_replies(sh);
+			input_free(line, len);
 			continue;
 		}
 		prompt_install(sh);
@@ -615,8 +409,7 @@ static int run_terminal(struct shell *sh)
 		int nfds = session_connected(s) ? 2 : 1;
 		int r = poll(pfd, (nfds_t)nfds, -1);
 		if (r < 0 && errno == EINTR) {
-			if (got_sigint) {
-				got_sigint = 0;
+			if (wait_take_sigint()) {
 				/* Ctrl-C drops the line being typed, as in a shell. */
 				rl_replace_line("", 0);
 				fputs("^C\n", rl_outstream);
@@ -626,7 +419,7 @@ static int run_terminal(struct shell *sh)
 			continue;
 		}
 		if (nfds == 2 && pfd[1].revents) {
-			session_pump(s, 0);
+			wait_step(sh, 0);
 			/* The state may have changed (a 421): new prompt. */
 			if (sh->rl_active)
 				rl_set_prompt(prompt_text(sh)), rl_redisplay();
@@ -636,7 +429,7 @@ static int run_terminal(struct shell *sh)
 	}
 	if (sh->rl_active)
 		rl_callback_handler_remove();
-	tty_echo(true);
+	input_tty_echo(true);
 	session_close(s);
 	return EXIT_OK;
 }

@@ -81,14 +81,14 @@ void render_line(struct shell *sh, enum render_tone tone, const char *prefix, co
 void render_prompt(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* helpers.c: local commands */
-enum helper_result {
-	HELPER_NOT_A_HELPER, /* send the line to the server */
-	HELPER_DONE,
-};
-/* Runs line when it is a helper; send, send_len and secret are filled when
- * the helper wants a line sent (b64). */
-enum helper_result helpers_run(struct shell *sh, const char *line, char **send, size_t *send_len,
-                               bool *secret);
+/* Whether a bare word (no '/') names a helper: not one whose name is a
+ * protocol verb, or that only makes sense with a slash.  For
+ * cmdline_parse_typed(). */
+bool helpers_bare(const char *word, size_t n);
+/* Runs a line whose record says is_helper.  Returns the line to send
+ * (malloc'd, *send_len bytes; *secret when it is one: b64's prompt), or
+ * NULL when the helper sends nothing. */
+char *helpers_run(struct shell *sh, const struct cmdline *c, size_t *send_len, bool *secret);
 /* For completion: the i-th helper name (with its '/' when slash is set),
  * NULL past the end. */
 const char *helpers_name(size_t i, bool *needs_slash);
@@ -118,12 +118,32 @@ void login_run(struct shell *sh, const char *args);
 
 /* repl.c */
 int repl_run(struct shell *sh);
-/* Waits for every outstanding reply (Ctrl-C stops waiting). */
-enum smtpsh_err repl_wait(struct shell *sh);
+
+/* input.c: lines from the person, bounded as reply lines are */
+#define SHELL_MAX_LINE REPLY_MAX_LINE
 /* Asks a question with echo; NULL on EOF.  The caller frees. */
-char *readline_plain(struct shell *sh, const char *prompt);
-/* Reads a secret from the terminal without echo; NULL on EOF.  The
- * caller wipes and frees it. */
-char *repl_read_secret(struct shell *sh, const char *prompt);
+char *input_question(struct shell *sh, const char *prompt);
+/* Reads a secret from the terminal without echo (a script: its next
+ * line); NULL on EOF.  The caller wipes and frees it (input_free). */
+char *input_secret(struct shell *sh, const char *prompt);
+/* The next script line (the caller input_free()s it); NULL at the end, or
+ * after a line that cannot be run: then it said why and the run stops. */
+char *input_script_line(struct shell *sh, size_t *len);
+/* A script line was refused: the run exits with EXIT_USAGE. */
+bool input_script_refused(void);
+void input_free(char *line, size_t len); /* wipes, then frees */
+/* The terminal's mode at the start, and echo on or off from it. */
+void input_tty_save(void);
+void input_tty_echo(bool on);
+
+/* wait.c: waiting for the server */
+/* Waits for every outstanding reply (Ctrl-C stops waiting). */
+enum smtpsh_err wait_replies(struct shell *sh);
+/* One session_pump(), then the TLS upgrade if its reply made one due. */
+enum smtpsh_err wait_step(struct shell *sh, int timeout_ms);
+void wait_catch_sigint(void);
+long long wait_clock_ms(void); /* monotonic */
+/* Whether Ctrl-C was pressed since the last call. */
+bool wait_take_sigint(void);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The command table and the sequence rules. */
+/* The protocol handlers: their tables, lookup and sequence rules. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,12 +13,109 @@
 static void table_has_no_duplicates(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < proto_cmds_len; i++) {
-		assert_non_null(proto_cmds[i].syntax);
-		assert_non_null(proto_cmds[i].help);
-		for (size_t j = i + 1; j < proto_cmds_len; j++)
-			assert_false(proto_cmds[i].proto == proto_cmds[j].proto &&
-			             !strcmp(proto_cmds[i].verb, proto_cmds[j].verb));
+	for (size_t h = 0; h < proto_handlers_len; h++) {
+		const struct proto_handler *p = proto_handlers[h];
+		for (size_t i = 0; i < p->ncmds; i++) {
+			assert_non_null(p->cmds[i].syntax);
+			assert_non_null(p->cmds[i].help);
+			for (size_t j = i + 1; j < p->ncmds; j++)
+				assert_string_not_equal(p->cmds[i].verb, p->cmds[j].verb);
+		}
+	}
+}
+
+/* proto_handler_get is total and agrees with the handler list. */
+static void handler_lookup_total(void **state)
+{
+	(void)state;
+	static const enum proto all[] = {PROTO_SMTP, PROTO_POP3};
+	assert_int_equal(proto_handlers_len, sizeof(all) / sizeof(all[0]));
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		const struct proto_handler *h = proto_handler_get(all[i]);
+		assert_non_null(h);
+		assert_int_equal(h->proto, all[i]);
+		assert_ptr_equal(proto_handlers[i], h);
+		assert_string_equal(proto_name(all[i]), h->name);
+		/* every slot a session or the shell calls is filled */
+		assert_non_null(h->on_line);
+		assert_non_null(h->on_reply);
+		assert_non_null(h->status_text);
+		assert_non_null(h->annot_cap);
+		assert_non_null(h->annot_status);
+		assert_non_null(h->tls_verb);
+		assert_non_null(h->caps_verb);
+		assert_true(h->ncmds > 0 && h->nstates > 0 && h->nschemes > 0);
+	}
+}
+
+/* Every command of each handler has a sequence-rule entry (a row saying
+ * it is always allowed counts), and every refusal says why. */
+static void every_command_has_a_rule(void **state)
+{
+	(void)state;
+	for (size_t h = 0; h < proto_handlers_len; h++) {
+		const struct proto_handler *p = proto_handlers[h];
+		for (size_t i = 0; i < p->ncmds; i++) {
+			bool ruled = false;
+			for (size_t j = 0; j < p->nrules; j++)
+				ruled |= !strcmp(p->rules[j].verb, p->cmds[i].verb);
+			if (!ruled)
+				fail_msg("%s %s has no sequence rule", p->name, p->cmds[i].verb);
+		}
+		for (size_t j = 0; j < p->nrules; j++)
+			assert_true((p->rules[j].when == RULE_NEVER) == (p->rules[j].why == NULL));
+	}
+}
+
+/* A name for every state, each handler names its greeted state, and the
+ * handlers agree on the names of the states they share. */
+static void every_state_named(void **state)
+{
+	(void)state;
+	for (int st = ST_GREETING; st <= ST_POP3_TRANS; st++) {
+		const char *name = NULL;
+		for (size_t h = 0; h < proto_handlers_len; h++)
+			for (size_t j = 0; j < proto_handlers[h]->nstates; j++)
+				if ((int)proto_handlers[h]->states[j].state == st) {
+					if (name)
+						assert_string_equal(
+						    name, proto_handlers[h]->states[j].name);
+					name = proto_handlers[h]->states[j].name;
+				}
+		if (!name)
+			fail_msg("state %d has no name in any handler", st);
+		assert_string_equal(proto_state_name((enum pstate)st), name);
+	}
+	for (size_t h = 0; h < proto_handlers_len; h++) {
+		bool listed = false;
+		for (size_t j = 0; j < proto_handlers[h]->nstates; j++)
+			listed |= proto_handlers[h]->states[j].state == proto_handlers[h]->greeted;
+		assert_true(listed);
+	}
+}
+
+/* Schemes and ports are unique across handlers: a URL scheme or a bare
+ * port names one protocol. */
+static void schemes_and_ports_unique(void **state)
+{
+	(void)state;
+	for (size_t a = 0; a < proto_handlers_len; a++) {
+		const struct proto_handler *x = proto_handlers[a];
+		assert_int_not_equal(x->port, x->tls_port);
+		for (size_t b = a + 1; b < proto_handlers_len; b++) {
+			const struct proto_handler *y = proto_handlers[b];
+			assert_int_not_equal(x->port, y->port);
+			assert_int_not_equal(x->port, y->tls_port);
+			assert_int_not_equal(x->tls_port, y->port);
+			assert_int_not_equal(x->tls_port, y->tls_port);
+		}
+		for (size_t i = 0; i < x->nschemes; i++)
+			for (size_t b = 0; b < proto_handlers_len; b++)
+				for (size_t j = 0; j < proto_handlers[b]->nschemes; j++)
+					if (a != b || i != j)
+						assert_string_not_equal(
+						    x->schemes[i].name,
+						    proto_handlers[b]->schemes[j].name);
 	}
 }
 
@@ -148,10 +245,12 @@ static void state_names_unique(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(table_has_no_duplicates), cmocka_unit_test(table_covers_rfc_commands),
-	    cmocka_unit_test(multiline_flags),         cmocka_unit_test(split),
-	    cmocka_unit_test(sequence_rules),          cmocka_unit_test(suggestions),
-	    cmocka_unit_test(state_names_unique),
+	    cmocka_unit_test(table_has_no_duplicates),  cmocka_unit_test(table_covers_rfc_commands),
+	    cmocka_unit_test(multiline_flags),          cmocka_unit_test(split),
+	    cmocka_unit_test(sequence_rules),           cmocka_unit_test(suggestions),
+	    cmocka_unit_test(state_names_unique),       cmocka_unit_test(handler_lookup_total),
+	    cmocka_unit_test(every_command_has_a_rule), cmocka_unit_test(every_state_named),
+	    cmocka_unit_test(schemes_and_ports_unique),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

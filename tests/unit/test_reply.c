@@ -164,7 +164,7 @@ static void drain(struct reply_parser *p, struct events *out)
 }
 
 /* Runs the steps, feeding chunk bytes at a time (0: each FEED whole). */
-static void run(enum reply_proto proto, const struct step *steps, size_t chunk, struct events *out)
+static void run(enum reply_mode proto, const struct step *steps, size_t chunk, struct events *out)
 {
 	struct reply_parser p;
 	reply_parser_init(&p, proto);
@@ -195,7 +195,7 @@ static void run(enum reply_proto proto, const struct step *steps, size_t chunk, 
 
 struct tcase {
 	const char *name;
-	enum reply_proto proto;
+	enum reply_mode proto;
 	struct step steps[MAX_STEPS];
 	const char *expect[MAX_EVENTS]; /* NULL-terminated */
 };

@@ -563,32 +563,85 @@ static void smtp_write_timeout_closes_the_connection(void **state)
 	assert_int_equal(session_send(&f->s, ".", 1, 0), SMTPSH_ESTATE);
 }
 
-/* A greeting trickled a byte every 50 ms: the 300 ms deadline is the whole
- * reply's, not restarted by each byte. */
-static void smtp_wait_deadline_is_per_reply(void **state)
+/* The TLS upgrade is a step the caller's loop takes: the go-ahead only
+ * makes it due; the reader stops there (what follows is no reply), nothing
+ * is read or sent until the step, and the step brings the handler's first
+ * state.  Offline, so the step needs no handshake. */
+struct tls_case {
+	enum proto proto;
+	const char *greeting, *hello, *hello_reply, *starttls, *go_ahead;
+	enum pstate after;
+	const char *why;
+};
+static const struct tls_case tls_cases[] = {
+    {PROTO_SMTP, "220 mx\r\n", "EHLO me", "250-mx\r\n250 STARTTLS\r\n", "STARTTLS",
+     "220 go ahead\r\n", ST_SMTP_INIT, "smtp: ready -> init (TLS up after STARTTLS)"},
+    {PROTO_POP3, "+OK hi\r\n", "CAPA", "+OK\r\nSTLS\r\n.\r\n", "STLS", "+OK go ahead\r\n",
+     ST_POP3_AUTH, NULL /* login -> login: no transition */},
+};
+
+static void feed(struct session *s, const char *text)
+{
+	session_feed(s, text, strlen(text));
+}
+
+static void tls_upgrade_is_a_step(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(tls_cases) / sizeof(tls_cases[0]); i++) {
+		const struct tls_case *c = &tls_cases[i];
+		static struct seen seen;
+		memset(&seen, 0, sizeof(seen));
+		struct session_hooks h = {.ctx = &seen, .reply = h_reply, .state = h_state};
+		struct session s;
+		session_init(&s, c->proto, &h, 2000);
+		current = &s;
+		session_start_offline(&s);
+		feed(&s, c->greeting);
+		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0), SMTPSH_OK);
+		feed(&s, c->hello_reply);
+		assert_int_equal(session_send(&s, c->starttls, strlen(c->starttls), 0), SMTPSH_OK);
+		int replies = seen.replies;
+		enum pstate before = s.state;
+		/* the go-ahead, and a line injected after it in the same bytes */
+		feed(&s, c->go_ahead);
+		feed(&s, "250 injected\r\n");
+		assert_true(session_tls_due(&s));
+		assert_false(s.tls);
+		assert_int_equal(s.state, before);
+		assert_int_equal(seen.replies, replies + 1); /* the go-ahead, not the injection */
+		assert_int_equal(session_pump(&s, 0), SMTPSH_ESTATE);
+		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0), SMTPSH_ESTATE);
+
+		assert_int_equal(session_start_tls(&s), SMTPSH_OK);
+		assert_false(session_tls_due(&s));
+		assert_true(s.tls);
+		assert_int_equal(s.state, c->after);
+		assert_false(s.caps_known); /* forgotten with TLS */
+		if (c->why)
+			assert_string_equal(seen.transitions[(seen.ntransitions - 1) % 16], c->why);
+		assert_int_equal(session_start_tls(&s), SMTPSH_ESTATE); /* once */
+		assert_int_equal(seen.replies, replies + 1);
+		session_free(&s);
+	}
+}
+
+/* Live: the go-ahead arrives with injected bytes behind it; the pump
+ * stops at the go-ahead and the handshake waits for the loop. */
+static void smtp_tls_go_ahead_live(void **state)
 {
 	struct fixture *f = *state;
-	f->s.timeout_ms = 300;
-	pid_t child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		const char *g = "220 a greeting trickled one byte at a time\r\n";
-		for (const char *p = g; *p; p++) {
-			if (write(f->server, p, 1) != 1)
-				_exit(0);
-			usleep(50000);
-		}
-		_exit(0);
-	}
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	enum smtpsh_err e = session_wait(&f->s);
-	long long took = elapsed_ms(&t0);
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
-	assert_int_equal(e, SMTPSH_ETIMEOUT);
-	assert_true(took >= 250 && took < 1000);
-	assert_non_null(strstr(f->s.err, "within"));
+	server_says(f, "220 mx\r\n");
+	send_line(f, "EHLO me");
+	server_says(f, "250-mx\r\n250 STARTTLS\r\n");
+	send_line(f, "STARTTLS");
+	int replies = f->seen.replies;
+	server_says(f, "220 go ahead\r\n250 injected\r\n");
+	assert_true(session_tls_due(&f->s));
+	assert_int_equal(f->seen.replies, replies + 1);
+	assert_int_equal(f->seen.last_code, 220);
+	assert_false(f->s.tls);
+	assert_int_equal(session_pump(&f->s, 0), SMTPSH_ESTATE);
 }
 
 int main(void)
@@ -610,7 +663,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(pop3_sasl_plus_continuation, setup_pop3, teardown),
 	    cmocka_unit_test_setup_teardown(smtp_write_timeout_closes_the_connection, setup_smtp,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(smtp_wait_deadline_is_per_reply, setup_smtp, teardown),
+	    cmocka_unit_test(tls_upgrade_is_a_step),
+	    cmocka_unit_test_setup_teardown(smtp_tls_go_ahead_live, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(smtp_auth_not_offered, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(pop3_message_number, setup_pop3, teardown),
 	};
