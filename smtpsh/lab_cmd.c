@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 #include "lab_cmd.h"
 
 #define LAB_EXIT_USAGE 2

@@ -6,7 +6,7 @@
 #include <assert.h>
 #include <stdint.h>
 #include <string.h>
-#include "lab.h"
+#include "lab/lab.h"
 
 static bool begin(void *ctx, struct lab_smtp *s)
 {

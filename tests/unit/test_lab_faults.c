@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 
 static void parse_and_format(void **state)
 {

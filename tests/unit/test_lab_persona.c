@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 #include "b64.h"
 #include "sasl.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 #include "sasl.h"
 
 struct fx {

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 
 static char dir[256];
 

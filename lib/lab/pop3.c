@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 
-#include "lab.h"
+#include "lab/pop3.h"
 
 #define NOT_SECRET ((size_t)-1)
 /* Why a line after a refused AUTH is hidden (and not echoed). */

@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <openssl/crypto.h>
 
-#include "lab.h"
+#include "lab/smtp.h"
 #include "utf8.h"
 
 #define NOT_SECRET ((size_t)-1)

@@ -15,7 +15,7 @@
 #include <openssl/rand.h>
 
 #include "b64.h"
-#include "lab.h"
+#include "lab/sasl_server.h"
 
 void lab_say_text(struct buf *out, const char *text)
 {

@@ -12,7 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "b64.h"
-#include "lab.h"
+#include "lab/users.h"
 #include "sasl.h"
 
 static const struct lab_user default_users[] = {

@@ -16,7 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "lab.h"
+#include "lab/store.h"
 
 #define SPOOL_BLOCK 8192
 #define PATH_BUF 8400

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lab.h"
+#include "lab/faults.h"
 
 #define SLOW_DEFAULT_MS 3000
 #define SLOW_MAX_MS 600000
