@@ -11,9 +11,8 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 
-#include "lab/pop3.h"
+#include "lab/engines.h"
 
-#define NOT_SECRET ((size_t)-1)
 /* Why a line after a refused AUTH is hidden (and not echoed). */
 #define AFTER_REFUSED_AUTH                                                                         \
 	"not a command, right after an AUTH that was refused: if this was a base64 user name or "  \
@@ -21,10 +20,33 @@
 #define INTERNAL_ERROR                                                                             \
 	"-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information."
 
-#define set_why(p, ...) lab_note((p)->why, sizeof((p)->why), __VA_ARGS__)
+#define set_why(p, ...) lab_note((p)->core.why, sizeof((p)->core.why), __VA_ARGS__)
 #define say lab_say
 
-static enum lab_action bad_command(struct lab_pop3 *p, struct buf *out);
+const char *const lab_pop3_state_names[LAB_POP3_STATES] = {
+    [LAB_POP3_AUTHORIZATION] = "authorization",
+    [LAB_POP3_TRANSACTION] = "transaction",
+    [LAB_POP3_DONE] = "done",
+};
+
+static const struct lab_engine_proto pop3_engine;
+
+static void set_state(struct lab_pop3 *p, enum lab_pop3_state to, const char *why)
+{
+	lab_engine_set_state(&p->core, to, why);
+}
+
+static enum lab_pop3_state state(const struct lab_pop3 *p)
+{
+	return (enum lab_pop3_state)p->core.state;
+}
+
+/* Dovecot disconnects after 10 bad commands. */
+static enum lab_action bad_command(struct lab_pop3 *p, struct buf *out)
+{
+	return lab_engine_error(&p->core, out);
+}
+
 static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who, const char *how,
                                  struct buf *out);
 
@@ -86,39 +108,23 @@ void lab_pop3_init(struct lab_pop3 *p, const struct lab_pop3_config *cfg,
 	if (hooks)
 		p->hooks = *hooks;
 	p->drop.lock_fd = -1;
-	lab_rng_seed(&p->rng, cfg->faults ? cfg->faults->seed : 1, serial);
+	lab_engine_init(&p->core, &pop3_engine, p, cfg->host, cfg->faults, serial,
+	                LAB_POP3_AUTHORIZATION);
 	p->tls = tls;
-	p->state = LAB_POP3_AUTHORIZATION;
-	p->secret_from = NOT_SECRET;
-	lab_sasl_bind(&p->sasl, &pop3_sasl, p, p->why, sizeof(p->why), cfg->host, cfg->users,
-	              cfg->persona);
+	lab_sasl_bind(&p->core.sasl, &pop3_sasl, p, p->core.why, sizeof(p->core.why), cfg->host,
+	              cfg->users, cfg->persona);
 	/* RFC 1939 7: process-ID.clock@hostname; the serial keeps it unique. */
 	snprintf(p->timestamp, sizeof(p->timestamp), "<%ld.%lld.%llu@%s>", (long)getpid(),
 	         (long long)time(NULL), (unsigned long long)serial, cfg->host);
 }
 
-static void begin_call(struct lab_pop3 *p)
-{
-	p->why[0] = '\0';
-	p->secret_from = NOT_SECRET;
-	p->delay_ms = 0;
-}
-
 enum lab_action lab_pop3_greet(struct lab_pop3 *p, struct buf *out)
 {
-	begin_call(p);
-	struct lab_fault f = lab_faults_pick(p->cfg->faults, &p->rng, PROTO_POP3, "CONNECT");
-	p->delay_ms = f.delay_ms;
-	if (f.kind == LAB_FAULT_DROP) {
-		set_why(p, "fault injected (drop@CONNECT): closed before the greeting");
-		return LAB_DROP;
-	}
-	if (f.kind != LAB_FAULT_NONE) {
-		say(out, "-ERR [SYS/TEMP] Service not available, closing connection.");
-		set_why(p, "fault injected (%s@CONNECT): the server cannot serve now; try later",
-		        lab_fault_name(f.kind));
-		return LAB_CLOSE;
-	}
+	lab_engine_begin_call(&p->core);
+	bool faulted;
+	enum lab_action a = lab_engine_greet_fault(&p->core, out, &faulted);
+	if (faulted)
+		return a;
 	say(out, "+OK %s %s", p->cfg->greeting, p->timestamp);
 	set_why(p, "greeting; the <...> at its end is the APOP timestamp (RFC 1939 7); log in "
 	           "with USER/PASS, APOP or AUTH");
@@ -130,22 +136,7 @@ void lab_pop3_tls_started(struct lab_pop3 *p)
 	p->tls = true;
 	p->have_user = false;
 	p->user[0] = '\0';
-	lab_sasl_reset(&p->sasl);
-}
-
-void lab_pop3_timeout(struct lab_pop3 *p, struct buf *out)
-{
-	begin_call(p);
-	say(out, "-ERR Disconnected for inactivity.");
-	set_why(p, "the client was silent too long; messages marked with DELE stay (no QUIT, no "
-	           "UPDATE state)");
-}
-
-void lab_pop3_shutdown(struct lab_pop3 *p, struct buf *out)
-{
-	begin_call(p);
-	say(out, "-ERR Server shutting down.");
-	set_why(p, "the lab is stopping; no deletion is applied");
+	lab_sasl_reset(&p->core.sasl);
 }
 
 void lab_pop3_end(struct lab_pop3 *p)
@@ -153,20 +144,7 @@ void lab_pop3_end(struct lab_pop3 *p)
 	if (p->drop_open && p->hooks.close)
 		p->hooks.close(p->hooks.ctx, &p->drop);
 	p->drop_open = false;
-	lab_sasl_reset(&p->sasl);
-}
-
-static enum lab_action bad_command(struct lab_pop3 *p, struct buf *out)
-{
-	if (++p->bad_commands < LAB_POP3_BAD_COMMANDS)
-		return LAB_GO_ON;
-	say(out, "-ERR Too many bad commands.");
-	size_t n = strlen(p->why);
-	snprintf(p->why + n, sizeof(p->why) - n,
-	         "; %u bad commands: the lab hangs up, as Dovecot "
-	         "does",
-	         p->bad_commands);
-	return LAB_CLOSE;
+	lab_sasl_reset(&p->core.sasl);
 }
 
 static void capa(struct lab_pop3 *p, struct buf *out)
@@ -178,14 +156,14 @@ static void capa(struct lab_pop3 *p, struct buf *out)
 	say(out, "RESP-CODES");
 	say(out, "PIPELINING");
 	say(out, "AUTH-RESP-CODE");
-	if (p->state == LAB_POP3_AUTHORIZATION) {
+	if (state(p) == LAB_POP3_AUTHORIZATION) {
 		if (!p->tls && p->cfg->tls_available)
 			say(out, "STLS");
 		say(out, "USER");
 		say(out, "SASL PLAIN LOGIN CRAM-MD5");
 	}
 	say(out, ".");
-	set_why(p, p->state == LAB_POP3_AUTHORIZATION
+	set_why(p, state(p) == LAB_POP3_AUTHORIZATION
 	               ? "capabilities before login: how one may log in (USER, SASL) and STLS"
 	               : "capabilities after login: the login ones are gone");
 }
@@ -218,7 +196,7 @@ static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
 	}
 	p->drop_open = true;
 	p->auth = who;
-	p->state = LAB_POP3_TRANSACTION;
+	set_state(p, LAB_POP3_TRANSACTION, "+OK to login");
 	size_t total = 0;
 	for (size_t i = 0; i < p->drop.n; i++)
 		total += p->drop.v[i].octets;
@@ -228,28 +206,6 @@ static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
 	        "octets",
 	        how, who->name, p->drop.n, p->drop.n == 1 ? "" : "s", total);
 	return LAB_GO_ON;
-}
-
-static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
-{
-	if (!*arg) {
-		say(out, "+OK");
-		say(out, "PLAIN");
-		say(out, "LOGIN");
-		say(out, "CRAM-MD5");
-		say(out, ".");
-		set_why(p, "AUTH without a mechanism lists the SASL mechanisms");
-		return LAB_GO_ON;
-	}
-	char *mech = arg;
-	size_t mlen = strcspn(mech, " ");
-	char *ir = mech[mlen] ? mech + mlen + 1 : NULL;
-	mech[mlen] = '\0';
-	while (ir && *ir == ' ')
-		ir++;
-	if (ir && !*ir)
-		ir = NULL;
-	return lab_sasl_start(&p->sasl, mech, ir, out);
 }
 
 /* Parses a message number the way Dovecot words its refusals.  Returns
@@ -281,8 +237,125 @@ static bool msg_number(struct lab_pop3 *p, const char *tok, size_t toklen, size_
 	return true;
 }
 
-static enum lab_action cmd_list_uidl(struct lab_pop3 *p, const char *arg, bool uidl,
-                                     struct buf *out)
+/* ---- commands: AUTHORIZATION ---- */
+
+static enum lab_action cmd_capa(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	(void)arg;
+	capa(p, out);
+	return LAB_GO_ON;
+}
+
+static enum lab_action cmd_user(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	if (!*arg) {
+		say(out, "-ERR No username given.");
+		set_why(p, "USER takes the user name");
+		return bad_command(p, out);
+	}
+	snprintf(p->user, sizeof(p->user), "%s", strlen(arg) < sizeof(p->user) ? arg : "");
+	p->have_user = true;
+	say(out, "+OK");
+	set_why(p, "user name noted; PASS comes next (the server does not say whether '%s' exists)",
+	        arg);
+	return LAB_GO_ON;
+}
+
+static enum lab_action cmd_pass(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	if (!p->have_user) {
+		say(out, "-ERR No username given.");
+		set_why(p, "PASS must follow USER (after a failed PASS, send USER again)");
+		return bad_command(p, out);
+	}
+	const struct lab_user *who = NULL;
+	char user[LAB_NAME_MAX];
+	snprintf(user, sizeof(user), "%s", p->user);
+	enum lab_auth r = lab_auth_check(p->cfg->users, p->cfg->persona, user, arg, &who);
+	return lab_sasl_verdict(&p->core.sasl, r, who, user, "USER/PASS", out);
+}
+
+static enum lab_action cmd_apop(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	size_t ulen = strcspn(arg, " ");
+	const char *digest = arg[ulen] ? arg + ulen + 1 : "";
+	if (!ulen || !*digest || ulen >= LAB_NAME_MAX) {
+		say(out, "-ERR Invalid APOP arguments.");
+		set_why(p,
+		        "APOP name digest: digest = hex(MD5(timestamp password)), timestamp from "
+		        "the greeting, <> included");
+		return bad_command(p, out);
+	}
+	char user[LAB_NAME_MAX];
+	memcpy(user, arg, ulen);
+	user[ulen] = '\0';
+	const struct lab_user *who = NULL;
+	enum lab_auth r =
+	    lab_auth_apop(p->cfg->users, p->cfg->persona, p->timestamp, user, digest, &who);
+	return lab_sasl_verdict(&p->core.sasl, r, who, user, "APOP", out);
+}
+
+static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	if (!*arg) {
+		say(out, "+OK");
+		say(out, "PLAIN");
+		say(out, "LOGIN");
+		say(out, "CRAM-MD5");
+		say(out, ".");
+		set_why(p, "AUTH without a mechanism lists the SASL mechanisms");
+		return LAB_GO_ON;
+	}
+	char *ir;
+	char *mech = lab_sasl_split(arg, &ir);
+	if (ir && !*ir)
+		ir = NULL;
+	return lab_sasl_start(&p->core.sasl, mech, ir, out);
+}
+
+static enum lab_action cmd_stls(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	(void)arg;
+	if (p->tls) {
+		say(out, "-ERR TLS is already active.");
+		set_why(p, "this connection is already encrypted");
+		return bad_command(p, out);
+	}
+	if (!p->cfg->tls_available) {
+		say(out, "-ERR TLS support isn't enabled.");
+		set_why(p, "the lab has no certificate loaded");
+		return bad_command(p, out);
+	}
+	say(out, "+OK Begin TLS negotiation now.");
+	set_why(p, "TLS handshake next; anything pipelined after STLS is thrown away");
+	return LAB_STARTTLS;
+}
+
+static enum lab_action cmd_quit(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	(void)arg;
+	say(out, "+OK Logging out");
+	set_why(p, "QUIT before login: nothing to update");
+	set_state(p, LAB_POP3_DONE, "QUIT before login");
+	return LAB_CLOSE;
+}
+
+/* ---- commands: TRANSACTION ---- */
+
+static enum lab_action cmd_stat(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	(void)arg;
+	size_t n = 0, total = 0;
+	for (size_t i = 0; i < p->drop.n; i++)
+		if (!p->drop.v[i].deleted)
+			n++, total += p->drop.v[i].octets;
+	say(out, "+OK %zu %zu", n, total);
+	set_why(p, "%zu message%s, %zu octets in all (deleted ones not counted)", n,
+	        n == 1 ? "" : "s", total);
+	return LAB_GO_ON;
+}
+
+static enum lab_action list_uidl(struct lab_pop3 *p, const char *arg, bool uidl, struct buf *out)
 {
 	if (*arg) {
 		size_t i;
@@ -318,7 +391,17 @@ static enum lab_action cmd_list_uidl(struct lab_pop3 *p, const char *arg, bool u
 	return LAB_GO_ON;
 }
 
-static enum lab_action cmd_retr_top(struct lab_pop3 *p, const char *arg, bool top, struct buf *out)
+static enum lab_action cmd_list(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	return list_uidl(p, arg, false, out);
+}
+
+static enum lab_action cmd_uidl(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	return list_uidl(p, arg, true, out);
+}
+
+static enum lab_action retr_top(struct lab_pop3 *p, const char *arg, bool top, struct buf *out)
 {
 	size_t toklen = strcspn(arg, " ");
 	size_t i;
@@ -365,12 +448,55 @@ static enum lab_action cmd_retr_top(struct lab_pop3 *p, const char *arg, bool to
 	return LAB_SEND_MESSAGE;
 }
 
-static enum lab_action cmd_quit_update(struct lab_pop3 *p, struct buf *out)
+static enum lab_action cmd_retr(struct lab_pop3 *p, char *arg, struct buf *out)
 {
+	return retr_top(p, arg, false, out);
+}
+
+static enum lab_action cmd_top(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	return retr_top(p, arg, true, out);
+}
+
+static enum lab_action cmd_dele(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	size_t i;
+	if (!msg_number(p, arg, strlen(arg), &i, out))
+		return bad_command(p, out);
+	p->drop.v[i].deleted = true;
+	say(out, "+OK Marked to be deleted.");
+	set_why(p,
+	        "message %zu is only marked: it is removed at QUIT (UPDATE state), and RSET "
+	        "unmarks it",
+	        i + 1);
+	return LAB_GO_ON;
+}
+
+static enum lab_action cmd_rset(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	(void)arg;
+	for (size_t i = 0; i < p->drop.n; i++)
+		p->drop.v[i].deleted = false;
+	say(out, "+OK");
+	set_why(p, "every DELE of this session is undone");
+	return LAB_GO_ON;
+}
+
+static enum lab_action cmd_noop(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	(void)arg;
+	say(out, "+OK");
+	set_why(p, "NOOP does nothing; the connection is alive");
+	return LAB_GO_ON;
+}
+
+static enum lab_action cmd_quit_update(struct lab_pop3 *p, char *arg, struct buf *out)
+{
+	(void)arg;
 	size_t deleted = 0;
 	for (size_t i = 0; i < p->drop.n; i++)
 		deleted += p->drop.v[i].deleted;
-	p->state = LAB_POP3_DONE;
+	set_state(p, LAB_POP3_DONE, "QUIT: UPDATE");
 	bool ok = deleted == 0 || (p->hooks.commit && p->hooks.commit(p->hooks.ctx, &p->drop));
 	if (!ok) {
 		say(out, "-ERR [SYS/TEMP] Some deleted messages were not removed.");
@@ -390,246 +516,191 @@ static enum lab_action cmd_quit_update(struct lab_pop3 *p, struct buf *out)
 	return LAB_CLOSE;
 }
 
-static enum lab_action inject(struct lab_pop3 *p, struct lab_fault f, const char *verb,
-                              struct buf *out, bool *done)
+/* ---- the command table ---- */
+
+/* The states a command is valid in. */
+enum { IN_AUTHORIZATION = 1 << LAB_POP3_AUTHORIZATION, IN_TRANSACTION = 1 << LAB_POP3_TRANSACTION };
+
+struct pop3_command {
+	const char *verb;
+	unsigned states;  /* IN_AUTHORIZATION | IN_TRANSACTION */
+	bool needs_login; /* named as such when sent before login */
+	enum lab_action (*proceed)(struct lab_pop3 *p, char *arg, struct buf *out);
+};
+
+static const struct pop3_command commands[] = {
+    {"CAPA", IN_AUTHORIZATION, false, cmd_capa},      {"CAPA", IN_TRANSACTION, false, cmd_capa},
+    {"USER", IN_AUTHORIZATION, false, cmd_user},      {"PASS", IN_AUTHORIZATION, false, cmd_pass},
+    {"APOP", IN_AUTHORIZATION, false, cmd_apop},      {"AUTH", IN_AUTHORIZATION, false, cmd_auth},
+    {"STLS", IN_AUTHORIZATION, false, cmd_stls},      {"QUIT", IN_AUTHORIZATION, false, cmd_quit},
+    {"STAT", IN_TRANSACTION, true, cmd_stat},         {"LIST", IN_TRANSACTION, true, cmd_list},
+    {"UIDL", IN_TRANSACTION, true, cmd_uidl},         {"RETR", IN_TRANSACTION, true, cmd_retr},
+    {"TOP", IN_TRANSACTION, true, cmd_top},           {"DELE", IN_TRANSACTION, true, cmd_dele},
+    {"RSET", IN_TRANSACTION, false, cmd_rset},        {"NOOP", IN_TRANSACTION, false, cmd_noop},
+    {"QUIT", IN_TRANSACTION, false, cmd_quit_update},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* The entry for verb in one of states, or NULL. */
+static const struct pop3_command *find_command(const char *verb, unsigned states)
 {
-	*done = true;
-	switch (f.kind) {
-	case LAB_FAULT_DROP:
-		set_why(p, "fault injected (drop@%s): the connection is cut without a reply", verb);
-		return LAB_DROP;
-	case LAB_FAULT_421:
-		say(out, "-ERR [SYS/TEMP] Service not available, closing connection.");
-		set_why(p,
-		        "fault injected (421@%s): the server gives up on the session; no deletion "
-		        "is applied",
-		        verb);
-		return LAB_CLOSE;
-	case LAB_FAULT_451:
-		say(out, INTERNAL_ERROR);
-		set_why(p,
-		        "fault injected (451@%s): a temporary server error ([SYS/TEMP], RFC 3206)",
-		        verb);
-		return bad_command(p, out);
-	case LAB_FAULT_454:
-		if (!strcmp(verb, "STLS"))
-			say(out, "-ERR [SYS/TEMP] TLS not available right now.");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if ((commands[i].states & states) && !strcmp(verb, commands[i].verb))
+			return &commands[i];
+	return NULL;
+}
+
+static bool is_command(const char *line, size_t n)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (lab_line_verb_is(line, n, commands[i].verb))
+			return true;
+	return false;
+}
+
+/* A verb the current state has no entry for. */
+static enum lab_action wrong_state(struct lab_pop3 *p, const char *verb, struct buf *out)
+{
+	const struct pop3_command *other = find_command(verb, IN_AUTHORIZATION | IN_TRANSACTION);
+	if (state(p) == LAB_POP3_AUTHORIZATION) {
+		say(out, "-ERR Unknown command.");
+		if (p->core.secret_from == 0)
+			set_why(p, "%s", AFTER_REFUSED_AUTH);
+		else if (other && other->needs_login)
+			set_why(p, "%s works only after logging in (USER then PASS)", verb);
 		else
-			say(out, "-ERR [SYS/TEMP] Temporary authentication failure.");
-		set_why(p, "fault injected (454@%s): the server's %s failed for now; retry later",
-		        verb, !strcmp(verb, "STLS") ? "TLS" : "authentication service");
-		if (strcmp(verb, "USER"))
-			p->have_user = false;
-		return LAB_GO_ON;
-	default: *done = false; return LAB_GO_ON;
+			set_why(p, "'%s' is not a command before login", verb);
+		return bad_command(p, out);
 	}
-}
-
-static enum lab_action authorization(struct lab_pop3 *p, const char *verb, char *arg,
-                                     struct buf *out)
-{
-	if (!strcmp(verb, "CAPA")) {
-		capa(p, out);
-		return LAB_GO_ON;
-	}
-	if (!strcmp(verb, "USER")) {
-		if (!*arg) {
-			say(out, "-ERR No username given.");
-			set_why(p, "USER takes the user name");
-			return bad_command(p, out);
-		}
-		snprintf(p->user, sizeof(p->user), "%s", strlen(arg) < sizeof(p->user) ? arg : "");
-		p->have_user = true;
-		say(out, "+OK");
-		set_why(p,
-		        "user name noted; PASS comes next (the server does not say whether '%s' "
-		        "exists)",
-		        arg);
-		return LAB_GO_ON;
-	}
-	if (!strcmp(verb, "PASS")) {
-		if (!p->have_user) {
-			say(out, "-ERR No username given.");
-			set_why(p, "PASS must follow USER (after a failed PASS, send USER again)");
-			return bad_command(p, out);
-		}
-		const struct lab_user *who = NULL;
-		char user[LAB_NAME_MAX];
-		snprintf(user, sizeof(user), "%s", p->user);
-		enum lab_auth r = lab_auth_check(p->cfg->users, p->cfg->persona, user, arg, &who);
-		return lab_sasl_verdict(&p->sasl, r, who, user, "USER/PASS", out);
-	}
-	if (!strcmp(verb, "APOP")) {
-		size_t ulen = strcspn(arg, " ");
-		const char *digest = arg[ulen] ? arg + ulen + 1 : "";
-		if (!ulen || !*digest || ulen >= LAB_NAME_MAX) {
-			say(out, "-ERR Invalid APOP arguments.");
-			set_why(
-			    p, "APOP name digest: digest = hex(MD5(timestamp password)), timestamp "
-			       "from the greeting, <> included");
-			return bad_command(p, out);
-		}
-		char user[LAB_NAME_MAX];
-		memcpy(user, arg, ulen);
-		user[ulen] = '\0';
-		const struct lab_user *who = NULL;
-		enum lab_auth r =
-		    lab_auth_apop(p->cfg->users, p->cfg->persona, p->timestamp, user, digest, &who);
-		return lab_sasl_verdict(&p->sasl, r, who, user, "APOP", out);
-	}
-	if (!strcmp(verb, "AUTH"))
-		return cmd_auth(p, arg, out);
-	if (!strcmp(verb, "STLS")) {
-		if (p->tls) {
-			say(out, "-ERR TLS is already active.");
-			set_why(p, "this connection is already encrypted");
-			return bad_command(p, out);
-		}
-		if (!p->cfg->tls_available) {
-			say(out, "-ERR TLS support isn't enabled.");
-			set_why(p, "the lab has no certificate loaded");
-			return bad_command(p, out);
-		}
-		say(out, "+OK Begin TLS negotiation now.");
-		set_why(p, "TLS handshake next; anything pipelined after STLS is thrown away");
-		return LAB_STARTTLS;
-	}
-	if (!strcmp(verb, "QUIT")) {
-		say(out, "+OK Logging out");
-		set_why(p, "QUIT before login: nothing to update");
-		p->state = LAB_POP3_DONE;
-		return LAB_CLOSE;
-	}
-	say(out, "-ERR Unknown command.");
-	if (p->secret_from == 0)
-		set_why(p, "%s", AFTER_REFUSED_AUTH);
-	else if (!strcmp(verb, "STAT") || !strcmp(verb, "LIST") || !strcmp(verb, "RETR") ||
-	         !strcmp(verb, "UIDL") || !strcmp(verb, "TOP") || !strcmp(verb, "DELE"))
-		set_why(p, "%s works only after logging in (USER then PASS)", verb);
-	else
-		set_why(p, "'%s' is not a command before login", verb);
-	return bad_command(p, out);
-}
-
-static enum lab_action transaction(struct lab_pop3 *p, const char *verb, char *arg, struct buf *out)
-{
-	if (!strcmp(verb, "CAPA")) {
-		capa(p, out);
-		return LAB_GO_ON;
-	}
-	if (!strcmp(verb, "STAT")) {
-		size_t n = 0, total = 0;
-		for (size_t i = 0; i < p->drop.n; i++)
-			if (!p->drop.v[i].deleted)
-				n++, total += p->drop.v[i].octets;
-		say(out, "+OK %zu %zu", n, total);
-		set_why(p, "%zu message%s, %zu octets in all (deleted ones not counted)", n,
-		        n == 1 ? "" : "s", total);
-		return LAB_GO_ON;
-	}
-	if (!strcmp(verb, "LIST"))
-		return cmd_list_uidl(p, arg, false, out);
-	if (!strcmp(verb, "UIDL"))
-		return cmd_list_uidl(p, arg, true, out);
-	if (!strcmp(verb, "RETR"))
-		return cmd_retr_top(p, arg, false, out);
-	if (!strcmp(verb, "TOP"))
-		return cmd_retr_top(p, arg, true, out);
-	if (!strcmp(verb, "DELE")) {
-		size_t i;
-		if (!msg_number(p, arg, strlen(arg), &i, out))
-			return bad_command(p, out);
-		p->drop.v[i].deleted = true;
-		say(out, "+OK Marked to be deleted.");
-		set_why(
-		    p,
-		    "message %zu is only marked: it is removed at QUIT (UPDATE state), and RSET "
-		    "unmarks it",
-		    i + 1);
-		return LAB_GO_ON;
-	}
-	if (!strcmp(verb, "RSET")) {
-		for (size_t i = 0; i < p->drop.n; i++)
-			p->drop.v[i].deleted = false;
-		say(out, "+OK");
-		set_why(p, "every DELE of this session is undone");
-		return LAB_GO_ON;
-	}
-	if (!strcmp(verb, "NOOP")) {
-		say(out, "+OK");
-		set_why(p, "NOOP does nothing; the connection is alive");
-		return LAB_GO_ON;
-	}
-	if (!strcmp(verb, "QUIT"))
-		return cmd_quit_update(p, out);
-	if (p->secret_from == 0) { /* no echo of what may be a password */
+	if (p->core.secret_from == 0) { /* no echo of what may be a password */
 		say(out, "-ERR Unknown command.");
 		set_why(p, "%s", AFTER_REFUSED_AUTH);
 		return bad_command(p, out);
 	}
 	say(out, "-ERR Unknown command: %s", verb);
-	if (!strcmp(verb, "USER") || !strcmp(verb, "PASS") || !strcmp(verb, "STLS") ||
-	    !strcmp(verb, "AUTH") || !strcmp(verb, "APOP"))
+	if (other)
 		set_why(p, "already logged in: %s belongs to the AUTHORIZATION state", verb);
 	else
 		set_why(p, "'%s' is not a POP3 command", verb);
 	return bad_command(p, out);
 }
 
-static enum lab_action feed_line(struct lab_pop3 *p, const char *line, size_t n, unsigned flags,
+static enum lab_action dispatch(struct lab_pop3 *p, struct lab_line *l, struct buf *out)
+{
+	bool faulted;
+	enum lab_action a = lab_engine_inject(&p->core, l->verb, l->arg, out, &faulted);
+	if (faulted)
+		return a;
+	const struct pop3_command *c = NULL;
+	switch (state(p)) {
+	case LAB_POP3_AUTHORIZATION: c = find_command(l->verb, IN_AUTHORIZATION); break;
+	case LAB_POP3_TRANSACTION: c = find_command(l->verb, IN_TRANSACTION); break;
+	case LAB_POP3_DONE:
+	case LAB_POP3_STATES: return LAB_CLOSE;
+	}
+	return c ? c->proceed(p, l->arg, out) : wrong_state(p, l->verb, out);
+}
+
+/* 451 and 454 faults in Dovecot's words ([SYS/TEMP], RFC 3206). */
+static enum lab_action fault_451(void *owner, const char *verb, const char *arg, struct buf *out)
+{
+	struct lab_pop3 *p = owner;
+	(void)arg;
+	say(out, INTERNAL_ERROR);
+	set_why(p, "fault injected (451@%s): a temporary server error ([SYS/TEMP], RFC 3206)",
+	        verb);
+	return bad_command(p, out);
+}
+
+static enum lab_action fault_454(void *owner, const char *verb, struct buf *out)
+{
+	struct lab_pop3 *p = owner;
+	bool tls = !strcmp(verb, "STLS");
+	if (tls)
+		say(out, "-ERR [SYS/TEMP] TLS not available right now.");
+	else
+		say(out, "-ERR [SYS/TEMP] Temporary authentication failure.");
+	set_why(p, "fault injected (454@%s): the server's %s failed for now; retry later", verb,
+	        tls ? "TLS" : "authentication service");
+	if (strcmp(verb, "USER"))
+		p->have_user = false;
+	return LAB_GO_ON;
+}
+
+static enum lab_action feed_line(void *owner, const char *line, size_t n, unsigned flags,
                                  struct buf *out)
 {
-	if (p->state == LAB_POP3_DONE)
+	struct lab_pop3 *p = owner;
+	if (state(p) == LAB_POP3_DONE)
 		return LAB_CLOSE;
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX) {
-		lab_sasl_reset(&p->sasl);
+		lab_sasl_reset(&p->core.sasl);
 		say(out, "-ERR Input line too long.");
 		set_why(p, "a POP3 command line is short (RFC 2449: 255 octets)");
 		return bad_command(p, out);
 	}
-	if (p->sasl.step != LAB_SASL_NONE) {
-		p->secret_from = 0;
-		return lab_sasl_continue(&p->sasl, line, n, out);
-	}
+	if (p->core.sasl.step != LAB_SASL_NONE)
+		return lab_sasl_continue(&p->core.sasl, line, n, out);
 	/* Dovecot takes a bare LF: POP3 has no smuggling problem. */
-	char cmd[LAB_CMD_LINE_MAX + 1];
-	memcpy(cmd, line, n);
-	cmd[n] = '\0';
 	if (memchr(line, '\0', n) || n == 0) {
 		say(out, "-ERR Unknown command.");
 		set_why(p,
 		        n ? "a command line holds a NUL byte" : "an empty line is not a command");
 		return bad_command(p, out);
 	}
-	size_t vlen = strcspn(cmd, " ");
-	char verb[16];
-	if (vlen >= sizeof(verb))
-		vlen = sizeof(verb) - 1;
-	for (size_t i = 0; i < vlen; i++)
-		verb[i] = (char)toupper((unsigned char)cmd[i]);
-	verb[vlen] = '\0';
-	char *arg = cmd + strcspn(cmd, " ");
-	if (*arg == ' ')
-		arg++;
-	/* PASS keeps its spaces: a password may hold them. */
-	if (strcmp(verb, "PASS")) {
-		while (*arg == ' ')
-			arg++;
-		size_t alen = strlen(arg);
-		while (alen && arg[alen - 1] == ' ')
-			arg[--alen] = '\0';
-	}
-	struct lab_fault f = lab_faults_pick(p->cfg->faults, &p->rng, PROTO_POP3, verb);
-	p->delay_ms = f.delay_ms;
-	bool injected;
-	enum lab_action a = inject(p, f, verb, out, &injected);
-	if (!injected)
-		a = p->state == LAB_POP3_AUTHORIZATION ? authorization(p, verb, arg, out)
-		                                       : transaction(p, verb, arg, out);
-	if (!strcmp(verb, "PASS") || !strcmp(verb, "AUTH") || p->secret_from != NOT_SECRET)
-		OPENSSL_cleanse(cmd, sizeof(cmd));
+	struct lab_line l;
+	lab_line_split(&l, line, n);
+	if (strcmp(l.verb, "PASS")) /* PASS keeps its spaces: a password may hold them */
+		lab_line_trim(&l);
+	enum lab_action a = dispatch(p, &l, out);
+	lab_line_wipe(&l);
 	return a;
 }
+
+static bool in_text(const void *owner)
+{
+	(void)owner;
+	return false; /* POP3 receives no message text */
+}
+
+static bool is_refusal(const char *reply, size_t n)
+{
+	return n && reply[0] == '-';
+}
+
+enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n, unsigned flags,
+                              struct buf *out)
+{
+	return lab_engine_feed(&p->core, line, n, flags, out);
+}
+
+/* Dovecot's words for the shared engine core. */
+static const struct lab_engine_proto pop3_engine = {
+    .proto = PROTO_POP3,
+    .state_names = lab_pop3_state_names,
+    .nstates = LAB_POP3_STATES,
+    .error_limit = LAB_POP3_BAD_COMMANDS,
+    .too_many = "-ERR Too many bad commands.",
+    .too_many_why = "; %u bad commands: the lab hangs up, as Dovecot does",
+    .timeout = "-ERR Disconnected for inactivity.",
+    .timeout_why = "the client was silent too long; messages marked with DELE stay (no QUIT, "
+                   "no UPDATE state)",
+    .shutdown = "-ERR Server shutting down.",
+    .shutdown_why = "the lab is stopping; no deletion is applied",
+    .greet_drop_why = "fault injected (drop@CONNECT): closed before the greeting",
+    .greet_refused = "-ERR [SYS/TEMP] Service not available, closing connection.",
+    .greet_refused_why = "fault injected (%s@CONNECT): the server cannot serve now; try later",
+    .drop_why = "fault injected (drop@%s): the connection is cut without a reply",
+    .closing = "-ERR [SYS/TEMP] Service not available, closing connection.",
+    .closing_why = "fault injected (421@%s): the server gives up on the session; no deletion "
+                   "is applied",
+    .fault_451 = fault_451,
+    .fault_454 = fault_454,
+    .is_command = is_command,
+    .is_refusal = is_refusal,
+    .in_text = in_text,
+    .feed_line = feed_line,
+};
 
 /* ---- the dot-stuffer ---- */
 
@@ -714,47 +785,55 @@ bool lab_stuffer_finish(struct lab_stuffer *st, struct buf *out)
 	return buf_append(out, ".\r\n", 3);
 }
 
-static bool known_verb(const char *line, size_t n)
+/* ---- the server's view (engines.h) ---- */
+
+static struct lab_engine *ops_start(void *m, const struct lab_engine_start *st)
 {
-	static const char *const known[] = {
-	    "USER", "PASS", "APOP", "AUTH", "STLS", "CAPA", "QUIT", "STAT",
-	    "LIST", "RETR", "UIDL", "TOP",  "DELE", "RSET", "NOOP",
-	};
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (lab_line_verb_is(line, n, known[i]))
-			return true;
-	return false;
+	struct lab_pop3 *p = m;
+	lab_pop3_init(p, st->pop3, st->pop3_hooks, st->serial, st->tls);
+	p->core.trace = st->trace;
+	return &p->core;
 }
 
-enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n, unsigned flags,
-                              struct buf *out)
+static enum lab_action ops_greet(void *m, struct buf *out)
 {
-	size_t before = out->len;
-	begin_call(p);
-	/* The secret part by the line's kind, before any rule decides on it;
-	 * after a refused AUTH, a line that is no command may be its answer. */
-	bool is_auth = false, is_command = false;
-	if (p->sasl.step != LAB_SASL_NONE) {
-		p->secret_from = 0;
-	} else {
-		is_auth = lab_line_verb_is(line, n, "AUTH");
-		is_command = known_verb(line, n);
-		p->secret_from =
-		    p->auth_refused && !is_command ? 0 : lab_secret_offset(PROTO_POP3, line, n);
-	}
-	size_t secret_from = p->secret_from;
-	enum lab_action a = feed_line(p, line, n, flags, out);
-	p->secret_from = secret_from;
-	if (is_auth) /* "+ " started an exchange, "+OK" logged in or listed */
-		p->auth_refused =
-		    p->sasl.step == LAB_SASL_NONE && out->len > before && out->data[before] == '-';
-	else if (is_command)
-		p->auth_refused = false;
-	if (n && line[n - 1] == '\r' && out->len > before && (out->data[before] == '-')) {
-		size_t w = strlen(p->why);
-		snprintf(p->why + w, sizeof(p->why) - w, "%s",
-		         "; the line ended in CR CR LF: the client added a CR to a line that "
-		         "already had one (openssl s_client -crlf or nc -C fed CRLF text?)");
-	}
-	return a;
+	return lab_pop3_greet(m, out);
 }
+
+static enum lab_action ops_feed(void *m, const char *line, size_t n, unsigned flags,
+                                struct buf *out)
+{
+	return lab_pop3_feed(m, line, n, flags, out);
+}
+
+static void ops_tls_up(void *m, const char *desc, bool implicit)
+{
+	(void)desc;
+	if (!implicit)
+		lab_pop3_tls_started(m);
+}
+
+static const char *ops_hangup_why(const void *m)
+{
+	const struct lab_pop3 *p = m;
+	return state(p) == LAB_POP3_TRANSACTION
+	           ? "the client hung up without QUIT: no deletion applied"
+	           : "the client hung up";
+}
+
+static void ops_end(void *m)
+{
+	struct lab_pop3 *p = m;
+	lab_pop3_end(p);
+	OPENSSL_cleanse(p, sizeof(*p));
+}
+
+const struct lab_engine_ops lab_pop3_ops = {
+    .busy = "-ERR [SYS/TEMP] Too many connections.\r\n",
+    .start = ops_start,
+    .greet = ops_greet,
+    .feed = ops_feed,
+    .tls_up = ops_tls_up,
+    .hangup_why = ops_hangup_why,
+    .end = ops_end,
+};

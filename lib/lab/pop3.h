@@ -27,28 +27,27 @@ struct lab_pop3_config {
 	const struct lab_faults *faults;
 };
 
-enum lab_pop3_state { LAB_POP3_AUTHORIZATION, LAB_POP3_TRANSACTION, LAB_POP3_DONE };
+enum lab_pop3_state {
+	LAB_POP3_AUTHORIZATION,
+	LAB_POP3_TRANSACTION,
+	LAB_POP3_DONE, /* after QUIT */
+	LAB_POP3_STATES
+};
+extern const char *const lab_pop3_state_names[LAB_POP3_STATES];
 
 struct lab_pop3 {
+	struct lab_engine core; /* state, why, secret_from, delay_ms, sasl, bad commands */
 	const struct lab_pop3_config *cfg;
 	struct lab_pop3_hooks hooks;
-	struct lab_rng rng;
 	bool tls;
-	enum lab_pop3_state state;
 	char user[LAB_NAME_MAX]; /* after USER */
 	bool have_user;
-	struct lab_sasl sasl; /* the AUTH exchange */
-	char timestamp[128];  /* APOP: "<pid.clock.serial@host>" */
+	char timestamp[128]; /* APOP: "<pid.clock.serial@host>" */
 	const struct lab_user *auth;
 	struct lab_maildrop drop;
 	bool drop_open;
-	bool auth_refused; /* as in struct lab_smtp */
-	unsigned bad_commands;
 	unsigned auth_failures;
-	/* Outputs of the last call: */
-	char why[400];
-	size_t secret_from;
-	unsigned delay_ms;
+	/* Outputs of the last call, besides the core's: */
 	size_t send_index;    /* LAB_SEND_MESSAGE: index into drop.v */
 	long send_body_lines; /* TOP's line count; -1 for RETR */
 };
@@ -59,8 +58,6 @@ enum lab_action lab_pop3_greet(struct lab_pop3 *p, struct buf *out);
 enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n, unsigned flags,
                               struct buf *out);
 void lab_pop3_tls_started(struct lab_pop3 *p);
-void lab_pop3_timeout(struct lab_pop3 *p, struct buf *out);
-void lab_pop3_shutdown(struct lab_pop3 *p, struct buf *out);
 /* The connection is gone: unlock without the UPDATE state. */
 void lab_pop3_end(struct lab_pop3 *p);
 

@@ -72,6 +72,9 @@ void lab_sasl_bind(struct lab_sasl *x, const struct lab_sasl_proto *proto, void 
                    const struct lab_persona *persona);
 /* Ends an exchange and wipes its secrets. */
 void lab_sasl_reset(struct lab_sasl *x);
+/* Splits AUTH's argument in place: returns the mechanism; *ir gets what
+ * follows its spaces (maybe ""), or NULL when nothing follows it. */
+char *lab_sasl_split(char *arg, char **ir);
 /* AUTH mech [initial-response]: mech is upper-cased in place. */
 enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, struct buf *out);
 /* One answer line during an exchange (x->step != LAB_SASL_NONE). */

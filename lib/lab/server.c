@@ -24,7 +24,10 @@
 #include <openssl/ssl.h>
 
 #include "escape.h"
-#include "lab/lab.h"
+#include "lab/certs.h"
+#include "lab/engines.h"
+#include "lab/server.h"
+#include "lab/store.h"
 
 #define IN_MAX 16384      /* per connection: longest line read whole */
 #define OUT_MAX (1 << 20) /* hard bound on queued output */
@@ -42,7 +45,8 @@ struct conn {
 	int fd;
 	SSL *ssl;
 	enum lab_service svc;
-	enum proto proto;
+	const struct lab_engine_ops *ops; /* the protocol's engine */
+	struct lab_engine *core;          /* its shared part: why, delay, secret_from */
 	uint64_t serial;
 	char ip[64];
 	char label[96]; /* "#12 submission 127.0.0.1:5555" */
@@ -167,14 +171,9 @@ static void log_replies(struct conn *c, size_t from)
 	}
 }
 
-static const char *machine_why(struct conn *c)
-{
-	return c->proto == PROTO_SMTP ? c->m.smtp.why : c->m.pop3.why;
-}
-
 static void log_why(struct conn *c)
 {
-	const char *why = machine_why(c);
+	const char *why = c->core->why;
 	if (*why)
 		log_line(c->srv, c->label, "## ", why, strlen(why));
 }
@@ -265,14 +264,10 @@ static void hook_drop_close(void *ctx, struct lab_maildrop *drop)
 
 static void free_conn(struct conn *c)
 {
-	if (c->proto == PROTO_SMTP) {
-		if (c->spool_open)
-			lab_spool_abort(&c->spool);
-		lab_smtp_wipe(&c->m.smtp);
-	} else {
-		lab_pop3_end(&c->m.pop3);
-		OPENSSL_cleanse(&c->m.pop3, sizeof(c->m.pop3));
-	}
+	if (c->spool_open)
+		lab_spool_abort(&c->spool);
+	if (c->ops)
+		c->ops->end(&c->m);
 	if (c->msg_fd >= 0)
 		close(c->msg_fd);
 	if (c->ssl)
@@ -310,7 +305,7 @@ static void reap(struct lab_server *srv)
 
 static void start_reply_hold(struct conn *c)
 {
-	unsigned delay = c->proto == PROTO_SMTP ? c->m.smtp.delay_ms : c->m.pop3.delay_ms;
+	unsigned delay = c->core->delay_ms;
 	if (delay) {
 		c->hold_until = c->srv->now + delay;
 		c->srv->any_hold = true;
@@ -320,8 +315,7 @@ static void start_reply_hold(struct conn *c)
 static void greet(struct conn *c)
 {
 	size_t before = c->out.len;
-	enum lab_action a = c->proto == PROTO_SMTP ? lab_smtp_greet(&c->m.smtp, &c->out)
-	                                           : lab_pop3_greet(&c->m.pop3, &c->out);
+	enum lab_action a = c->ops->greet(&c->m, &c->out);
 	start_reply_hold(c);
 	log_replies(c, before);
 	log_why(c);
@@ -351,16 +345,10 @@ static void handshake(struct conn *c)
 		tls_desc(c->ssl, desc, sizeof(desc));
 		logf_conn(c, "TLS established: %s", desc);
 		c->last_line = c->srv->now;
-		if (lab_services[c->svc].implicit_tls) {
-			if (c->proto == PROTO_SMTP)
-				snprintf(c->m.smtp.tls_desc, sizeof(c->m.smtp.tls_desc), "%s",
-				         desc);
+		bool implicit = lab_services[c->svc].implicit_tls;
+		c->ops->tls_up(&c->m, desc, implicit);
+		if (implicit)
 			greet(c);
-		} else if (c->proto == PROTO_SMTP) {
-			lab_smtp_tls_started(&c->m.smtp, desc);
-		} else {
-			lab_pop3_tls_started(&c->m.pop3);
-		}
 		return;
 	}
 	int e = SSL_get_error(c->ssl, r);
@@ -526,14 +514,8 @@ static void start_message(struct conn *c)
 static void log_exchange(struct conn *c, const char *line, size_t n, size_t out_before,
                          enum lab_action a)
 {
-	size_t secret_from;
-	bool data_line = false;
-	if (c->proto == PROTO_SMTP) {
-		secret_from = c->m.smtp.secret_from;
-		data_line = c->m.smtp.data_line;
-	} else {
-		secret_from = c->m.pop3.secret_from;
-	}
+	size_t secret_from = c->core->secret_from;
+	bool data_line = c->core->data_line;
 	if (data_line && a == LAB_GO_ON && c->out.len == out_before)
 		return; /* message text: summarised at its end */
 	if (data_line)
@@ -556,11 +538,7 @@ static void log_exchange(struct conn *c, const char *line, size_t n, size_t out_
 static void feed_line(struct conn *c, const char *line, size_t n, unsigned flags)
 {
 	size_t before = c->out.len;
-	enum lab_action a;
-	if (c->proto == PROTO_SMTP)
-		a = lab_smtp_feed(&c->m.smtp, line, n, flags, &c->out);
-	else
-		a = lab_pop3_feed(&c->m.pop3, line, n, flags, &c->out);
+	enum lab_action a = c->ops->feed(&c->m, line, n, flags, &c->out);
 	start_reply_hold(c);
 	log_exchange(c, line, n, before, a);
 	switch (a) {
@@ -711,10 +689,7 @@ static void conn_run(struct conn *c)
 			drop_unfinished_line(c);
 		if (c->peer_closed && !c->waiting_delivery && c->in_start == c->in_end &&
 		    c->out_sent == c->out.len && c->msg_fd < 0) {
-			kill_conn(c,
-			          c->proto == PROTO_POP3 && c->m.pop3.state == LAB_POP3_TRANSACTION
-			              ? "the client hung up without QUIT: no deletion applied"
-			              : "the client hung up");
+			kill_conn(c, c->ops->hangup_why(&c->m));
 			return;
 		}
 		if (!progress)
@@ -725,15 +700,50 @@ static void conn_run(struct conn *c)
 
 /* ---- accepting ---- */
 
+/* The one place the server looks at which protocol a service speaks. */
+static const struct lab_engine_ops *engine_ops(enum proto p)
+{
+	switch (p) {
+	case PROTO_SMTP: return &lab_smtp_ops;
+	case PROTO_POP3: return &lab_pop3_ops;
+	}
+	return &lab_smtp_ops; /* not reached: the switch names every protocol */
+}
+
+/* An engine's state change, told to the lab's trace hook. */
+static void on_state(void *ctx, enum proto p, const char *from, const char *to, const char *why)
+{
+	struct conn *c = ctx;
+	const struct lab_server_config *cfg = &c->srv->cfg;
+	if (cfg->trace)
+		cfg->trace(cfg->trace_ctx, c->serial, p, from, to, why);
+}
+
+static void start_engine(struct conn *c, bool tls)
+{
+	struct lab_server *srv = c->srv;
+	struct lab_smtp_hooks sh = {c, hook_data_begin, hook_data_line, hook_data_abort};
+	struct lab_pop3_hooks ph = {c, hook_drop_open, hook_drop_commit, hook_drop_close};
+	struct lab_engine_start st = {
+	    .smtp = &srv->smtp_cfg[c->svc],
+	    .smtp_hooks = &sh,
+	    .pop3 = &srv->pop3_cfg[c->svc],
+	    .pop3_hooks = &ph,
+	    .client_ip = c->ip,
+	    .serial = c->serial,
+	    .tls = tls,
+	    .trace = {srv->cfg.trace ? on_state : NULL, c},
+	};
+	c->ops = engine_ops(lab_services[c->svc].proto);
+	c->core = c->ops->start(&c->m, &st);
+}
+
 static void refuse(struct lab_server *srv, int fd, enum lab_service svc)
 {
 	if (!lab_services[svc].implicit_tls) {
 		char msg[200];
-		int n =
-		    lab_services[svc].proto == PROTO_SMTP
-		        ? snprintf(msg, sizeof(msg), "421 4.7.0 %s Error: too many connections\r\n",
-		                   srv->smtp_cfg[svc].host)
-		        : snprintf(msg, sizeof(msg), "-ERR [SYS/TEMP] Too many connections.\r\n");
+		int n = snprintf(msg, sizeof(msg), engine_ops(lab_services[svc].proto)->busy,
+		                 srv->smtp_cfg[svc].host);
 		if (send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			(void)0; /* best effort */
 	}
@@ -785,7 +795,6 @@ static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
 		c->fd = fd;
 		c->msg_fd = -1;
 		c->svc = svc;
-		c->proto = lab_services[svc].proto;
 		c->serial = ++srv->serial;
 		c->opened = c->last_line = c->last_write = srv->now;
 		buf_init(&c->out, OUT_MAX);
@@ -804,15 +813,7 @@ static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
 		         ss.ss_family == AF_INET6 ? "[" : "", c->ip,
 		         ss.ss_family == AF_INET6 ? "]" : "", port);
 		bool tls = lab_services[svc].implicit_tls;
-		if (c->proto == PROTO_SMTP) {
-			struct lab_smtp_hooks h = {c, hook_data_begin, hook_data_line,
-			                           hook_data_abort};
-			lab_smtp_init(&c->m.smtp, &srv->smtp_cfg[svc], &h, c->ip, c->serial, tls);
-		} else {
-			struct lab_pop3_hooks h = {c, hook_drop_open, hook_drop_commit,
-			                           hook_drop_close};
-			lab_pop3_init(&c->m.pop3, &srv->pop3_cfg[svc], &h, c->serial, tls);
-		}
+		start_engine(c, tls);
 		c->slot = srv->nconns;
 		srv->conns[srv->nconns++] = c;
 		srv->stats.connections++;
@@ -937,10 +938,7 @@ static void timers(struct lab_server *srv)
 		if (srv->now - c->last_line > idle || slow_line) {
 			srv->stats.timeouts++;
 			size_t before = c->out.len;
-			if (c->proto == PROTO_SMTP)
-				lab_smtp_timeout(&c->m.smtp, &c->out);
-			else
-				lab_pop3_timeout(&c->m.pop3, &c->out);
+			lab_engine_timeout(c->core, &c->out);
 			logf_conn(c,
 			          slow_line ? "a line took more than %d s to arrive: timed out"
 			                    : "idle for more than %d s: timed out",
@@ -1178,10 +1176,7 @@ static void shutdown_all(struct lab_server *srv)
 			continue;
 		if (c->phase == PH_OPEN && !c->closing) {
 			size_t before = c->out.len;
-			if (c->proto == PROTO_SMTP)
-				lab_smtp_shutdown(&c->m.smtp, &c->out);
-			else
-				lab_pop3_shutdown(&c->m.pop3, &c->out);
+			lab_engine_shutdown(c->core, &c->out);
 			log_replies(c, before);
 			c->hold_until = 0;
 			flush_out(c);

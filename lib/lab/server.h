@@ -22,6 +22,12 @@ struct lab_server_config {
 	/* Called for every log line (no newline); may be NULL. */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
+	/* Called for every state change of a session's engine (serial: the
+	 * connection's number, from/to: state names, why: "250 to MAIL");
+	 * may be NULL. */
+	void (*trace)(void *ctx, uint64_t serial, enum proto p, const char *from, const char *to,
+	              const char *why);
+	void *trace_ctx;
 };
 
 struct lab_server;

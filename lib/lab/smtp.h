@@ -34,41 +34,38 @@ struct lab_smtp_config {
 	const struct lab_faults *faults;   /* NULL: none */
 };
 
+/* The states, in order; lab_smtp_state_names has their words. */
+enum lab_smtp_state {
+	LAB_SMTP_INIT,    /* greeted by the server; no EHLO/HELO yet (or since TLS) */
+	LAB_SMTP_READY,   /* EHLO or HELO seen */
+	LAB_SMTP_MAIL,    /* MAIL FROM accepted */
+	LAB_SMTP_RCPT,    /* a recipient accepted */
+	LAB_SMTP_DATA,    /* receiving the message text */
+	LAB_SMTP_DELIVER, /* the message ended: waiting for lab_smtp_delivered() */
+	LAB_SMTP_STATES
+};
+extern const char *const lab_smtp_state_names[LAB_SMTP_STATES];
+
 struct lab_smtp {
+	struct lab_engine core; /* state, why, secret_from, delay_ms, data_line, sasl */
 	const struct lab_smtp_config *cfg;
 	struct lab_smtp_hooks hooks;
-	struct lab_rng rng;
 	char client[96]; /* "unknown[127.0.0.1]", as Postfix names it */
 	char client_ip[64];
 	bool tls;
 	char tls_desc[96]; /* "TLSv1.3 with cipher ..." for the trace */
-	bool greeted;      /* EHLO or HELO seen (since TLS) */
 	bool esmtp;
 	char helo[256];
 	const struct lab_user *auth; /* the logged-in user, or NULL */
-	struct lab_sasl sasl;        /* the AUTH exchange */
-	bool auth_refused;           /* the last command was an AUTH that started no
-	                                exchange: lines that are no command may be
-	                                the answers it would have had (secret) */
-	bool in_mail;
 	char mail_from[LAB_ADDR_MAX];
 	bool rcpt_tried;
 	size_t nrcpt;
 	size_t rcpt[LAB_MAX_RCPTS]; /* indices into cfg->users->v */
 	char first_rcpt[LAB_ADDR_MAX];
-	bool in_data;
-	bool data_in_header;
 	size_t data_octets; /* as sent, CRLF counted */
 	size_t data_lines;
 	bool data_too_big, data_line_too_long, data_write_failed;
-	unsigned errors;
 	unsigned messages; /* accepted on this connection */
-	/* Outputs of the last call, for the caller: */
-	char why[400];      /* why the machine answered as it did */
-	size_t secret_from; /* the input line is secret from here on;
-	                       SIZE_MAX when it holds no secret */
-	unsigned delay_ms;  /* hold the reply this long (slow fault) */
-	bool data_line;     /* the input was message text */
 };
 
 /* client_ip: the peer's address as text; serial: the connection's number
@@ -87,9 +84,6 @@ void lab_smtp_tls_started(struct lab_smtp *s, const char *desc);
 /* After LAB_DELIVER: ok false means the store failed (451). */
 enum lab_action lab_smtp_delivered(struct lab_smtp *s, bool ok, const char *queue_id,
                                    struct buf *out);
-/* The client was idle too long / the lab stops. */
-void lab_smtp_timeout(struct lab_smtp *s, struct buf *out);
-void lab_smtp_shutdown(struct lab_smtp *s, struct buf *out);
 /* "Return-Path:" and "Received:" for the message being received. */
 bool lab_smtp_trace(const struct lab_smtp *s, const char *queue_id, time_t now, struct buf *out);
 void lab_smtp_wipe(struct lab_smtp *s);

@@ -120,7 +120,7 @@ static void greeting_capa_and_login(void **state)
 	assert_string_equal(cmd(f, "USER bob"), "+OK\r\n");
 	assert_string_equal(cmd(f, "PASS wrong-password"),
 	                    "-ERR [AUTH] Authentication failed.\r\n");
-	assert_int_equal(f->p.secret_from, 5);
+	assert_int_equal(f->p.core.secret_from, 5);
 	/* after a failure, USER again */
 	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR No username given.\r\n");
 	assert_string_equal(cmd(f, "USER nobody"), "+OK\r\n");
@@ -229,7 +229,7 @@ static void lock_and_store_failures(void **state)
 	cmd(f, "USER bob");
 	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR [SYS/TEMP] Internal error occurred. Refer "
 	                                           "to server log for more information.\r\n");
-	assert_int_equal(f->p.state, LAB_POP3_AUTHORIZATION);
+	assert_int_equal(f->p.core.state, LAB_POP3_AUTHORIZATION);
 	fx_free(f);
 }
 
@@ -250,14 +250,14 @@ static void apop_and_sasl(void **state)
 	assert_string_equal(cmd(f, "AUTH"), "+OK\r\nPLAIN\r\nLOGIN\r\nCRAM-MD5\r\n.\r\n");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAHdyb25nLXBhc3N3b3Jk"),
 	                    "-ERR [AUTH] Authentication failed.\r\n");
-	assert_int_equal(f->p.secret_from, strlen("AUTH PLAIN "));
+	assert_int_equal(f->p.core.secret_from, strlen("AUTH PLAIN "));
 	assert_string_equal(cmd(f, "AUTH PLAIN"), "+ \r\n");
 	assert_string_equal(cmd(f, "*"), "-ERR Authentication aborted by client.\r\n");
 	assert_string_equal(cmd(f, "AUTH X-UNKNOWN"),
 	                    "-ERR Unsupported authentication mechanism.\r\n");
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "+ VXNlcm5hbWU6\r\n");
 	assert_string_equal(cmd(f, "Ym9i"), "+ UGFzc3dvcmQ6\r\n");
-	assert_int_equal(f->p.secret_from, 0);
+	assert_int_equal(f->p.core.secret_from, 0);
 	assert_string_equal(cmd(f, "Ym9iLXB3"), "+OK Logged in.\r\n");
 	fx_free(f);
 
@@ -403,21 +403,21 @@ static void secrets_marked_on_every_refusal(void **state)
 	/* AUTH after login: refused as unknown in the TRANSACTION state */
 	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="),
 	                    "-ERR Unknown command: AUTH\r\n");
-	assert_int_equal(f->p.secret_from, plain);
+	assert_int_equal(f->p.core.secret_from, plain);
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "-ERR Unknown command: AUTH\r\n");
 	/* the answers that follow are not echoed and are secret */
 	assert_string_equal(cmd(f, "Ym9i"), "-ERR Unknown command.\r\n");
-	assert_int_equal(f->p.secret_from, 0);
-	assert_null(strstr(f->p.why, "Ym9i"));
+	assert_int_equal(f->p.core.secret_from, 0);
+	assert_null(strstr(f->p.core.why, "Ym9i"));
 	assert_string_equal(cmd(f, "Ym9iLXB3"), "-ERR Unknown command.\r\n");
-	assert_int_equal(f->p.secret_from, 0);
+	assert_int_equal(f->p.core.secret_from, 0);
 	/* a command ends that */
 	assert_string_equal(cmd(f, "NOOP"), "+OK\r\n");
 	assert_string_equal(cmd(f, "FOO"), "-ERR Unknown command: FOO\r\n");
-	assert_int_equal(f->p.secret_from, (size_t)-1);
+	assert_int_equal(f->p.core.secret_from, (size_t)-1);
 	/* PASS after login */
 	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR Unknown command: PASS\r\n");
-	assert_int_equal(f->p.secret_from, 5);
+	assert_int_equal(f->p.core.secret_from, 5);
 	fx_free(f);
 
 	/* lines too long: PASS, AUTH, and inside a SASL exchange */
@@ -425,28 +425,28 @@ static void secrets_marked_on_every_refusal(void **state)
 	char line[LAB_CMD_LINE_MAX + 100];
 	snprintf(line, sizeof(line), "PASS %0*d", LAB_CMD_LINE_MAX, 0);
 	assert_string_equal(cmd(f, line), "-ERR Input line too long.\r\n");
-	assert_int_equal(f->p.secret_from, 5);
+	assert_int_equal(f->p.core.secret_from, 5);
 	snprintf(line, sizeof(line), "AUTH PLAIN %0*d", LAB_CMD_LINE_MAX, 0);
 	assert_string_equal(cmd(f, line), "-ERR Input line too long.\r\n");
-	assert_int_equal(f->p.secret_from, plain);
+	assert_int_equal(f->p.core.secret_from, plain);
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "+ VXNlcm5hbWU6\r\n");
 	assert_string_equal(feed_flags(f, "Ym9i", LAB_LINE_TOO_LONG),
 	                    "-ERR Input line too long.\r\n");
-	assert_int_equal(f->p.secret_from, 0);
+	assert_int_equal(f->p.core.secret_from, 0);
 	/* APOP's digest */
 	cmd(f, "APOP bob 0123456789abcdef0123456789abcdef");
-	assert_int_equal(f->p.secret_from, strlen("APOP bob "));
+	assert_int_equal(f->p.core.secret_from, strlen("APOP bob "));
 	fx_free(f);
 
 	/* faults on AUTH and PASS */
 	f = fx_new(NULL, "454@AUTH,454@PASS", false);
 	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="),
 	                    "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
-	assert_int_equal(f->p.secret_from, plain);
+	assert_int_equal(f->p.core.secret_from, plain);
 	cmd(f, "USER bob");
 	assert_string_equal(cmd(f, "PASS bob-pw"),
 	                    "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
-	assert_int_equal(f->p.secret_from, 5);
+	assert_int_equal(f->p.core.secret_from, 5);
 	fx_free(f);
 }
 

@@ -168,10 +168,10 @@ static void auth_login_plain_cram(void **state)
 	/* LOGIN, wrong password */
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
 	assert_string_equal(cmd(f, "YWxpY2U="), "334 UGFzc3dvcmQ6\r\n");
-	assert_int_equal(f->s.secret_from, 0);
+	assert_int_equal(f->s.core.secret_from, 0);
 	assert_string_equal(cmd(f, "d3JvbmctcGFzc3dvcmQ="),
 	                    "535 5.7.8 Error: authentication failed: (reason unavailable)\r\n");
-	assert_non_null(strstr(f->s.why, "wrong password for alice"));
+	assert_non_null(strstr(f->s.core.why, "wrong password for alice"));
 	/* abort */
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
 	assert_string_equal(cmd(f, "*"), "501 5.7.0 Authentication aborted\r\n");
@@ -179,7 +179,7 @@ static void auth_login_plain_cram(void **state)
 	assert_string_equal(
 	    cmd(f, "AUTH PLAIN not*base64!"),
 	    "535 5.7.8 Error: authentication failed: Invalid base64 data in initial response\r\n");
-	assert_int_equal(f->s.secret_from, strlen("AUTH PLAIN "));
+	assert_int_equal(f->s.core.secret_from, strlen("AUTH PLAIN "));
 	/* PLAIN without an initial response: an empty 334 */
 	assert_string_equal(cmd(f, "AUTH PLAIN"), "334 \r\n");
 	assert_string_equal(cmd(f, "plain words"), "535 5.7.8 Error: authentication failed: "
@@ -228,7 +228,7 @@ static void sequence_and_syntax_errors(void **state)
 	                    "503 5.5.1 Error: send HELO/EHLO first\r\n");
 	assert_string_equal(cmd(f, "HELLO sohu.com"),
 	                    "500 5.5.2 Error: command not recognized\r\n");
-	assert_non_null(strstr(f->s.why, "HELO"));
+	assert_non_null(strstr(f->s.core.why, "HELO"));
 	cmd(f, "EHLO client.smtpsh.test");
 	assert_string_equal(cmd(f, "FOO"), "500 5.5.2 Error: command not recognized\r\n");
 	assert_string_equal(cmd(f, "EXPN bob"), "500 5.5.2 Error: command not recognized\r\n");
@@ -279,7 +279,7 @@ static void sequence_and_syntax_errors(void **state)
 	assert_string_equal(cmd(f, ""), "500 5.5.2 Error: bad syntax\r\n");
 	/* CR CR LF: a client that added its own CR to a CRLF line */
 	assert_string_equal(cmd(f, "QUIT\r"), "500 5.5.2 Error: command not recognized\r\n");
-	assert_non_null(strstr(f->s.why, "CR CR LF"));
+	assert_non_null(strstr(f->s.core.why, "CR CR LF"));
 	fx_free(f);
 }
 
@@ -349,7 +349,7 @@ static void data_dot_unstuffing(void **state)
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		assert_string_equal(cmd(f, lines[i]), "");
 		assert_int_equal(f->act, LAB_GO_ON);
-		assert_true(f->s.data_line);
+		assert_true(f->s.core.data_line);
 	}
 	assert_string_equal(cmd(f, "."), "");
 	assert_int_equal(f->act, LAB_DELIVER);
@@ -461,7 +461,7 @@ static void personas_refuse_the_password(void **state)
 	    "535 Login Fail. Please enter your authorization code to login. More "
 	    "information in "
 	    "http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256\r\n");
-	assert_non_null(strstr(f->s.why, "authorization code"));
+	assert_non_null(strstr(f->s.core.why, "authorization code"));
 	login(f, "alice", "alicecode1234567");
 	fx_free(f);
 
@@ -507,9 +507,9 @@ static void injected_faults(void **state)
 	assert_string_equal(cmd(f, "RCPT TO:<bob@localhost>"),
 	                    "451 4.3.0 <bob@localhost>: Temporary lookup failure\r\n");
 	assert_string_equal(cmd(f, "NOOP"), "250 2.0.0 Ok\r\n");
-	assert_int_equal(f->s.delay_ms, 250);
+	assert_int_equal(f->s.core.delay_ms, 250);
 	assert_string_equal(cmd(f, "RSET"), "250 2.0.0 Ok\r\n");
-	assert_int_equal(f->s.delay_ms, 0);
+	assert_int_equal(f->s.core.delay_ms, 0);
 	fx_free(f);
 
 	f = fx_new(PORT_SMTP, NULL, "421@MAIL");
@@ -564,9 +564,9 @@ static void secrets_are_marked(void **state)
 	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
 	cmd(f, "EHLO c");
 	cmd(f, "NOOP");
-	assert_int_equal(f->s.secret_from, (size_t)-1);
+	assert_int_equal(f->s.core.secret_from, (size_t)-1);
 	cmd(f, "auth   plain   AGFsaWNlAGFsaWNlLXB3");
-	assert_int_equal(f->s.secret_from, strlen("auth   plain   "));
+	assert_int_equal(f->s.core.secret_from, strlen("auth   plain   "));
 	fx_free(f);
 }
 
@@ -580,51 +580,51 @@ static void secrets_marked_on_every_refusal(void **state)
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
 	                    "530 5.7.0 Must issue a STARTTLS command first\r\n");
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	/* the AUTH LOGIN answers a student types after the 530 */
 	assert_string_equal(cmd(f, "AUTH LOGIN"),
 	                    "530 5.7.0 Must issue a STARTTLS command first\r\n");
 	assert_string_equal(cmd(f, "YWxpY2U="), "500 5.5.2 Error: command not recognized\r\n");
-	assert_int_equal(f->s.secret_from, 0);
-	assert_null(strstr(f->s.why, "YWxpY2U="));
+	assert_int_equal(f->s.core.secret_from, 0);
+	assert_null(strstr(f->s.core.why, "YWxpY2U="));
 	assert_string_equal(cmd(f, "YWxpY2UtcHc="), "500 5.5.2 Error: command not recognized\r\n");
-	assert_int_equal(f->s.secret_from, 0);
-	assert_null(strstr(f->s.why, "YWxpY2UtcHc="));
+	assert_int_equal(f->s.core.secret_from, 0);
+	assert_null(strstr(f->s.core.why, "YWxpY2UtcHc="));
 	/* a command ends that: a mistyped one is shown again */
 	cmd(f, "NOOP");
-	assert_int_equal(f->s.secret_from, (size_t)-1);
+	assert_int_equal(f->s.core.secret_from, (size_t)-1);
 	cmd(f, "HELLO x");
-	assert_int_equal(f->s.secret_from, (size_t)-1);
-	assert_non_null(strstr(f->s.why, "HELO"));
+	assert_int_equal(f->s.core.secret_from, (size_t)-1);
+	assert_non_null(strstr(f->s.core.why, "HELO"));
 	fx_free(f);
 
 	/* 503 before EHLO, 503 inside a transaction, bare LF, a line too long */
 	f = fx_new(PORT_SMTP, NULL, NULL);
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
 	                    "503 5.5.1 Error: send HELO/EHLO first\r\n");
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	cmd(f, "EHLO c");
 	cmd(f, "MAIL FROM:<alice@localhost>");
 	assert_string_equal(cmd(f, "AUTH LOGIN YWxpY2U="),
 	                    "503 5.5.1 Error: MAIL transaction in progress\r\n");
-	assert_int_equal(f->s.secret_from, strlen("AUTH LOGIN "));
+	assert_int_equal(f->s.core.secret_from, strlen("AUTH LOGIN "));
 	cmd(f, "YWxpY2UtcHc=");
-	assert_int_equal(f->s.secret_from, 0);
+	assert_int_equal(f->s.core.secret_from, 0);
 	cmd(f, "RSET");
 	assert_memory_equal(feed_flags(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3", LAB_LINE_BARE_LF),
 	                    "521 ", 4);
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	fx_free(f);
 	f = fx_new(PORT_SMTP, NULL, NULL);
 	cmd(f, "EHLO c");
 	char line[LAB_CMD_LINE_MAX + 100];
 	snprintf(line, sizeof(line), "AUTH PLAIN %0*d", LAB_CMD_LINE_MAX, 0);
 	assert_string_equal(cmd(f, line), "500 5.5.2 Error: line too long\r\n");
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	/* in a SASL exchange, a bare LF line is secret too */
 	cmd(f, "AUTH LOGIN");
 	assert_memory_equal(feed_flags(f, "YWxpY2U=", LAB_LINE_BARE_LF), "521 ", 4);
-	assert_int_equal(f->s.secret_from, 0);
+	assert_int_equal(f->s.core.secret_from, 0);
 	fx_free(f);
 
 	/* a fault on AUTH */
@@ -632,7 +632,7 @@ static void secrets_marked_on_every_refusal(void **state)
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
 	                    "454 4.7.0 Temporary authentication failure\r\n");
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	fx_free(f);
 
 	/* message text is not a secret, whatever it says */
@@ -644,7 +644,7 @@ static void secrets_marked_on_every_refusal(void **state)
 	cmd(f, "RCPT TO:<bob@localhost>");
 	cmd(f, "DATA");
 	cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3");
-	assert_int_equal(f->s.secret_from, (size_t)-1);
+	assert_int_equal(f->s.core.secret_from, (size_t)-1);
 	fx_free(f);
 }
 
