@@ -153,16 +153,18 @@ static int prepare(struct lab_setup *su, const struct lab_options *o, char *why,
 			return LAB_EXIT_USAGE;
 		}
 	}
-	char sub[300];
-	if (lab_faults_parse(&su->faults, o->faults, sub, sizeof(sub)) != SMTPSH_OK) {
-		snprintf(why, whyn, "--faults: %s", sub);
+	struct smtpsh_msg sub = {""};
+	if (lab_faults_parse(&su->faults, o->faults, &sub) != SMTPSH_OK) {
+		snprintf(why, whyn, "--faults: %s", sub.text);
 		return LAB_EXIT_USAGE;
 	}
 	su->have_faults = su->faults.n > 0;
-	enum smtpsh_err e = o->users_file ? lab_users_load(&su->users, o->users_file, why, whyn)
+	enum smtpsh_err e = o->users_file ? lab_users_load(&su->users, o->users_file, &sub)
 	                                  : lab_users_defaults(&su->users);
-	if (e != SMTPSH_OK)
+	if (e != SMTPSH_OK) {
+		snprintf(why, whyn, "%s", sub.text);
 		return LAB_EXIT_USAGE;
+	}
 	if (!make_dirs(su->dir)) {
 		snprintf(why, whyn, "cannot create %s: %s", su->dir, strerror(errno));
 		lab_users_free(&su->users);
@@ -210,7 +212,11 @@ static struct lab_server *start_server(struct lab_setup *su, char *why, size_t w
 	    .log = write_log,
 	    .log_ctx = su,
 	};
-	return lab_server_new(&cfg, why, whyn);
+	struct lab_server *srv;
+	struct smtpsh_msg msg = {""};
+	if (lab_server_new(&cfg, &srv, &msg) != SMTPSH_OK)
+		snprintf(why, whyn, "%s", msg.text);
+	return srv;
 }
 
 static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup *su, bool full)
@@ -383,9 +389,10 @@ int lab_main(int argc, char **argv)
 	    .log = write_log,
 	    .log_ctx = &su,
 	};
-	struct lab_server *srv = lab_server_new(&cfg, why, sizeof(why));
-	if (!srv) {
-		fprintf(stderr, "smtpsh lab: %s\n", why);
+	struct lab_server *srv;
+	struct smtpsh_msg msg = {""};
+	if (lab_server_new(&cfg, &srv, &msg) != SMTPSH_OK) {
+		fprintf(stderr, "smtpsh lab: %s\n", msg.text);
 		fclose(su.log);
 		lab_users_free(&su.users);
 		return LAB_EXIT_FAILED;

@@ -14,10 +14,14 @@ struct lab_tls_files {
 	bool created; /* made on this start */
 };
 /* Makes a lab CA and a server certificate (SANs 127.0.0.1, ::1,
- * localhost, lab.smtpsh.test) under dir unless valid ones are there. */
-enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *why, size_t whyn);
-/* A server SSL_CTX (returned as void * to keep OpenSSL out of this
- * header); NULL with why on failure. */
-void *lab_tls_server_ctx(const struct lab_tls_files *f, char *why, size_t whyn);
+ * localhost, lab.smtpsh.test) under dir unless valid ones are there.
+ * Returns SMTPSH_OK, SMTPSH_ETLS (OpenSSL could not make them) or
+ * SMTPSH_EIO (a file could not be written), with words in msg. */
+enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, struct smtpsh_msg *msg);
+/* A server SSL_CTX into *ctx (void * keeps OpenSSL out of this header).
+ * Returns SMTPSH_OK or SMTPSH_ETLS (the certificate does not load), with
+ * words in msg. */
+enum smtpsh_err lab_tls_server_ctx(const struct lab_tls_files *f, void **ctx,
+                                   struct smtpsh_msg *msg);
 
 #endif

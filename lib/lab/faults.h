@@ -60,8 +60,9 @@ struct lab_fault {
 	unsigned delay_ms;        /* the sum of the slow hits */
 };
 
-/* SMTPSH_EINVAL with a sentence in why.  An empty spec gives no rules. */
-enum smtpsh_err lab_faults_parse(struct lab_faults *f, const char *spec, char *why, size_t whyn);
+/* Returns SMTPSH_OK or SMTPSH_EINVAL with a sentence in msg.  An empty
+ * spec gives no rules. */
+enum smtpsh_err lab_faults_parse(struct lab_faults *f, const char *spec, struct smtpsh_msg *msg);
 /* The spec back in canonical form ("seed=7,451@RCPT:30%"). */
 void lab_faults_format(const struct lab_faults *f, char *out, size_t n);
 /* What to inject before answering verb (upper case) in protocol p. */

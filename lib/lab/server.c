@@ -975,13 +975,15 @@ static int next_timeout(struct lab_server *srv)
 
 /* ---- setup ---- */
 
-static int listen_one(int family, unsigned port, char *why, size_t whyn, const char *name)
+/* A listening socket on loopback into *out.  Returns SMTPSH_OK or
+ * SMTPSH_EIO with words in msg. */
+static enum smtpsh_err listen_one(int family, unsigned port, const char *name, int *out,
+                                  struct smtpsh_msg *msg)
 {
+	*out = -1;
 	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(why, whyn, "socket: %s", strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return smtpsh_fail(msg, SMTPSH_EIO, "socket: %s", strerror(errno));
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	struct sockaddr_storage ss;
@@ -1003,15 +1005,16 @@ static int listen_one(int family, unsigned port, char *why, size_t whyn, const c
 	}
 	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 4096) != 0) {
 		int e = errno;
-		snprintf(why, whyn, "cannot listen on %s port %u (%s): %s%s",
-		         family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(e),
-		         e == EADDRINUSE ? "; is another lab running? --port-base moves every port"
-		         : e == EACCES   ? "; ports below 1024 need root"
-		                         : "");
 		close(fd);
-		return -1;
+		return smtpsh_fail(
+		    msg, SMTPSH_EIO, "cannot listen on %s port %u (%s): %s%s",
+		    family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(e),
+		    e == EADDRINUSE ? "; is another lab running? --port-base moves every port"
+		    : e == EACCES   ? "; ports below 1024 need root"
+		                    : "");
 	}
-	return fd;
+	*out = fd;
+	return SMTPSH_OK;
 }
 
 static void raise_fd_limit(void)
@@ -1028,13 +1031,14 @@ static void raise_fd_limit(void)
 	}
 }
 
-struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why, size_t whyn)
+enum smtpsh_err lab_server_new(const struct lab_server_config *cfg, struct lab_server **out,
+                               struct smtpsh_msg *msg)
 {
+	*out = NULL;
 	struct lab_server *srv = calloc(1, sizeof(*srv));
-	if (!srv) {
-		snprintf(why, whyn, "out of memory");
-		return NULL;
-	}
+	if (!srv)
+		return smtpsh_fail(msg, SMTPSH_ENOMEM, "out of memory");
+	enum smtpsh_err e = SMTPSH_OK;
 	srv->cfg = *cfg;
 	if (!srv->cfg.port_base)
 		srv->cfg.port_base = LAB_DEFAULT_PORT_BASE;
@@ -1055,25 +1059,30 @@ struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why
 		srv->listen_fd[s][0] = srv->listen_fd[s][1] = -1;
 
 	if (srv->cfg.port_base < lab_port_base_min() || srv->cfg.port_base > lab_port_base_max()) {
-		snprintf(why, whyn,
-		         "--port-base must be between %u and %u (the POP3 port is base-415, "
-		         "POP3S base+470)",
-		         lab_port_base_min(), lab_port_base_max());
+		e = smtpsh_fail(msg, SMTPSH_EINVAL,
+		                "--port-base must be between %u and %u (the POP3 port is base-415, "
+		                "POP3S base+470)",
+		                lab_port_base_min(), lab_port_base_max());
 		goto fail;
 	}
-	if (lab_store_open(&srv->store, cfg->dir, why, whyn) != SMTPSH_OK)
+	e = lab_store_open(&srv->store, cfg->dir, msg);
+	if (e != SMTPSH_OK)
 		goto fail;
 	for (size_t i = 0; i < cfg->users->n; i++)
 		if (lab_store_add_user(&srv->store, cfg->users->v[i].name) != SMTPSH_OK) {
-			snprintf(why, whyn, "cannot create the mailbox of %s under %s/mail",
-			         cfg->users->v[i].name, cfg->dir);
+			e = smtpsh_fail(msg, SMTPSH_EIO,
+			                "cannot create the mailbox of %s under %s/mail",
+			                cfg->users->v[i].name, cfg->dir);
 			goto fail;
 		}
-	if (lab_tls_ensure(cfg->dir, &srv->tls, why, whyn) != SMTPSH_OK)
+	e = lab_tls_ensure(cfg->dir, &srv->tls, msg);
+	if (e != SMTPSH_OK)
 		goto fail;
-	srv->ssl_ctx = lab_tls_server_ctx(&srv->tls, why, whyn);
-	if (!srv->ssl_ctx)
+	void *ssl_ctx;
+	e = lab_tls_server_ctx(&srv->tls, &ssl_ctx, msg);
+	if (e != SMTPSH_OK)
 		goto fail;
+	srv->ssl_ctx = ssl_ctx;
 
 	const struct lab_persona *p = cfg->persona;
 	const char *host = p ? p->host : LAB_HOST;
@@ -1111,34 +1120,34 @@ struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why
 	raise_fd_limit();
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (srv->epfd < 0 || pipe2(srv->wake, O_NONBLOCK | O_CLOEXEC) != 0) {
-		snprintf(why, whyn, "epoll/pipe: %s", strerror(errno));
+		e = smtpsh_fail(msg, SMTPSH_EIO, "epoll/pipe: %s", strerror(errno));
 		goto fail;
 	}
 	struct epoll_event we = {.events = EPOLLIN, .data.u64 = TAG_WAKE};
 	epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->wake[0], &we);
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		srv->ports[s] = lab_service_port(srv->cfg.port_base, (enum lab_service)s);
-		srv->listen_fd[s][0] =
-		    listen_one(AF_INET, srv->ports[s], why, whyn, lab_services[s].name);
-		if (srv->listen_fd[s][0] < 0)
+		e = listen_one(AF_INET, srv->ports[s], lab_services[s].name, &srv->listen_fd[s][0],
+		               msg);
+		if (e != SMTPSH_OK)
 			goto fail;
-		char ignored[200];
-		if (cfg->ipv6)
-			srv->listen_fd[s][1] = listen_one(AF_INET6, srv->ports[s], ignored,
-			                                  sizeof(ignored), lab_services[s].name);
+		if (cfg->ipv6) /* best effort: ::1 may not exist */
+			listen_one(AF_INET6, srv->ports[s], lab_services[s].name,
+			           &srv->listen_fd[s][1], NULL);
 		for (int f = 0; f < 2; f++) {
 			if (srv->listen_fd[s][f] < 0)
 				continue;
-			struct epoll_event e = {.events = EPOLLIN,
-			                        .data.u64 = TAG_LISTEN + (unsigned)(s * 2 + f)};
-			epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->listen_fd[s][f], &e);
+			struct epoll_event ev = {.events = EPOLLIN,
+			                         .data.u64 = TAG_LISTEN + (unsigned)(s * 2 + f)};
+			epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->listen_fd[s][f], &ev);
 		}
 	}
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	return srv;
+	*out = srv;
+	return SMTPSH_OK;
 fail:
 	lab_server_free(srv);
-	return NULL;
+	return e;
 }
 
 const struct lab_tls_files *lab_server_tls(const struct lab_server *s)

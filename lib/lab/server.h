@@ -43,8 +43,12 @@ struct lab_stats {
 };
 
 /* Binds every port, makes or loads the certificate, opens the store.
- * NULL with a sentence in why. */
-struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why, size_t whyn);
+ * Returns SMTPSH_OK with the server in *out, or with *out NULL and words
+ * in msg: SMTPSH_ENOMEM, SMTPSH_EINVAL (port base out of range), SMTPSH_EIO
+ * (a port cannot be bound, the store or a mailbox cannot be made, no epoll)
+ * or SMTPSH_ETLS (the certificate cannot be made or loaded). */
+enum smtpsh_err lab_server_new(const struct lab_server_config *cfg, struct lab_server **out,
+                               struct smtpsh_msg *msg);
 const struct lab_tls_files *lab_server_tls(const struct lab_server *s);
 unsigned lab_server_port(const struct lab_server *s, enum lab_service svc);
 /* Runs until lab_server_stop().  SMTPSH_EIO when the loop itself fails. */

@@ -35,7 +35,9 @@ struct lab_store {
 	unsigned long delivered; /* messages committed since start */
 };
 
-enum smtpsh_err lab_store_open(struct lab_store *st, const char *dir, char *why, size_t whyn);
+/* Returns SMTPSH_OK, SMTPSH_EINVAL (the path is too long) or SMTPSH_EIO
+ * (the store cannot be made), with words in msg. */
+enum smtpsh_err lab_store_open(struct lab_store *st, const char *dir, struct smtpsh_msg *msg);
 /* Creates DIR/mail/USER/{tmp,new,cur}. */
 enum smtpsh_err lab_store_add_user(struct lab_store *st, const char *user);
 

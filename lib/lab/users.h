@@ -22,9 +22,12 @@ struct lab_users {
 enum smtpsh_err lab_users_defaults(struct lab_users *u);
 /* One "name:password[:authcode]" per line; '#' comments and blank lines
  * are skipped.  Names: letters, digits, '.', '-', '_' (they are mailbox
- * directories).  SMTPSH_EINVAL with the line and the reason in why. */
-enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, char *why, size_t whyn);
-enum smtpsh_err lab_users_load(struct lab_users *u, const char *path, char *why, size_t whyn);
+ * directories).  Returns SMTPSH_OK, SMTPSH_EINVAL (the line and the
+ * reason in msg) or SMTPSH_ENOMEM. */
+enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, struct smtpsh_msg *msg);
+/* The same from a file: also SMTPSH_EIO (unreadable) and SMTPSH_EINVAL
+ * (over 1 MiB); msg names the file. */
+enum smtpsh_err lab_users_load(struct lab_users *u, const char *path, struct smtpsh_msg *msg);
 void lab_users_free(struct lab_users *u); /* wipes the secrets */
 /* Case-insensitive, as Postfix's virtual mailbox lookups. */
 const struct lab_user *lab_users_find(const struct lab_users *u, const char *name);

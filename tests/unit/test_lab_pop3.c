@@ -64,8 +64,8 @@ static struct fx *fx_new(const char *persona, const char *faults, bool tls)
 {
 	struct fx *f = test_calloc(1, sizeof(*f));
 	assert_int_equal(lab_users_defaults(&f->users), SMTPSH_OK);
-	char why[200];
-	assert_int_equal(lab_faults_parse(&f->faults, faults, why, sizeof(why)), SMTPSH_OK);
+	struct smtpsh_msg why;
+	assert_int_equal(lab_faults_parse(&f->faults, faults, &why), SMTPSH_OK);
 	f->cfg.host = LAB_HOST;
 	f->cfg.greeting = "smtpsh lab POP3 ready.";
 	f->cfg.tls_available = true;
@@ -136,10 +136,10 @@ static void greeting_capa_and_login(void **state)
 
 	/* a password may hold spaces */
 	f = fx_new(NULL, NULL, false);
-	char why[100];
+	struct smtpsh_msg why;
 	lab_users_free(&f->users);
-	assert_int_equal(
-	    lab_users_parse(&f->users, "carol:p@ss w\xc3\xb6rd 42\n", why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_users_parse(&f->users, "carol:p@ss w\xc3\xb6rd 42\n", &why),
+	                 SMTPSH_OK);
 	cmd(f, "USER carol");
 	assert_string_equal(cmd(f, "PASS p@ss w\xc3\xb6rd 42"), "+OK Logged in.\r\n");
 	fx_free(f);

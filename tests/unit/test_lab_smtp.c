@@ -51,8 +51,8 @@ static struct fx *fx_new(enum port port, const char *persona, const char *faults
 {
 	struct fx *f = test_calloc(1, sizeof(*f));
 	assert_int_equal(lab_users_defaults(&f->users), SMTPSH_OK);
-	char why[200];
-	assert_int_equal(lab_faults_parse(&f->faults, faults, why, sizeof(why)), SMTPSH_OK);
+	struct smtpsh_msg why;
+	assert_int_equal(lab_faults_parse(&f->faults, faults, &why), SMTPSH_OK);
 	f->cfg.host = LAB_HOST;
 	f->cfg.greeting = LAB_HOST " ESMTP smtpsh lab";
 	f->cfg.tls_available = true;
