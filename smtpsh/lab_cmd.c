@@ -40,6 +40,7 @@ static void usage(FILE *f)
 	    f,
 	    "usage: smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME]\n"
 	    "                  [--faults SPEC] [--idle-timeout S] [--line-timeout S] [--quiet]\n"
+	    "                  [--trace]\n"
 	    "\n"
 	    "A practice mail server on 127.0.0.1 (and ::1): SMTP, submission, SMTPS, POP3\n"
 	    "and POP3S over one Maildir store, with its own certificate authority.\n"
@@ -57,6 +58,9 @@ static void usage(FILE *f)
 	    "  --line-timeout S seconds to finish a started line or TLS handshake (default 60)\n"
 	    "  --max-connections N  (default 4000)\n"
 	    "  --quiet          the annotated log only in DIR/lab.log, not on the terminal\n"
+	    "  --trace          print each session's state changes on standard error\n"
+	    "                   (-- trace: lab smtp #3: ready -> mail (250 to MAIL)); never "
+	    "logged\n"
 	    "\n"
 	    "Mail to user@localhost, user@smtpsh.test (and the persona's domain) is\n"
 	    "stored; the lab never sends mail anywhere else.  Ctrl-C stops it.\n",
@@ -200,6 +204,17 @@ static void write_log(void *ctx, const char *line)
 		printf("%s\n", line);
 }
 
+/* --trace: a session's state change on stderr, as the shell's --trace
+ * prints the client's; never in lab.log. */
+static void on_state(void *ctx, uint64_t serial, enum proto p, const char *from, const char *to,
+                     const char *why)
+{
+	(void)ctx;
+	fflush(stdout); /* keep the order of the log lines and the trace */
+	fprintf(stderr, "-- trace: lab %s #%llu: %s -> %s (%s)\n", proto_name(p),
+	        (unsigned long long)serial, from, to, why);
+}
+
 static struct lab_server *start_server(struct lab_setup *su, char *why, size_t whyn)
 {
 	struct lab_server_config cfg = {
@@ -291,7 +306,8 @@ int lab_main(int argc, char **argv)
 		OPT_IDLE,
 		OPT_LINE,
 		OPT_MAXCONN,
-		OPT_QUIET
+		OPT_QUIET,
+		OPT_TRACE
 	};
 	static const struct option opts[] = {
 	    {"dir", required_argument, NULL, OPT_DIR},
@@ -303,12 +319,13 @@ int lab_main(int argc, char **argv)
 	    {"line-timeout", required_argument, NULL, OPT_LINE},
 	    {"max-connections", required_argument, NULL, OPT_MAXCONN},
 	    {"quiet", no_argument, NULL, OPT_QUIET},
+	    {"trace", no_argument, NULL, OPT_TRACE},
 	    {"help", no_argument, NULL, 'h'},
 	    {0, 0, 0, 0},
 	};
 	struct lab_options o = {0};
 	long idle = 0, line = 0, maxconn = 0;
-	bool quiet = false;
+	bool quiet = false, trace = false;
 	optind = 0; /* glibc: start afresh even if main parsed already */
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -319,6 +336,7 @@ int lab_main(int argc, char **argv)
 		case OPT_PERSONA: o.persona = optarg; break;
 		case OPT_FAULTS: o.faults = optarg; break;
 		case OPT_QUIET: quiet = true; break;
+		case OPT_TRACE: trace = true; break;
 		case OPT_BASE: {
 			unsigned long v = strtoul(optarg, &end, 10);
 			if (!*optarg || *end || v < lab_port_base_min() ||
@@ -388,6 +406,7 @@ int lab_main(int argc, char **argv)
 	    .ipv6 = true,
 	    .log = write_log,
 	    .log_ctx = &su,
+	    .trace = trace ? on_state : NULL,
 	};
 	struct lab_server *srv;
 	struct smtpsh_msg msg = {""};

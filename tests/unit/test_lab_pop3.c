@@ -450,6 +450,33 @@ static void secrets_marked_on_every_refusal(void **state)
 	fx_free(f);
 }
 
+static void record_state(void *ctx, enum proto p, const char *from, const char *to, const char *why)
+{
+	char *last = ctx;
+	assert_int_equal(p, PROTO_POP3);
+	snprintf(last, 120, "%s -> %s (%s)", from, to, why);
+}
+
+static void state_changes_are_traced(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL, false);
+	char last[120] = "";
+	f->p.core.trace = (struct lab_trace){record_state, last};
+	login(f);
+	char want[120];
+	snprintf(want, sizeof(want), "%s -> %s (+OK to login)",
+	         lab_pop3_state_names[LAB_POP3_AUTHORIZATION],
+	         lab_pop3_state_names[LAB_POP3_TRANSACTION]);
+	assert_string_equal(last, want);
+	assert_int_equal(f->p.core.state, LAB_POP3_TRANSACTION);
+	cmd(f, "QUIT");
+	snprintf(want, sizeof(want), "%s -> %s (QUIT: UPDATE)",
+	         lab_pop3_state_names[LAB_POP3_TRANSACTION], lab_pop3_state_names[LAB_POP3_DONE]);
+	assert_string_equal(last, want);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +490,7 @@ int main(void)
 	    cmocka_unit_test(faults_and_limits),
 	    cmocka_unit_test(stuffer),
 	    cmocka_unit_test(secrets_marked_on_every_refusal),
+	    cmocka_unit_test(state_changes_are_traced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -675,6 +675,73 @@ static void helo_name_is_printable_in_the_trace(void **state)
 	fx_free(f);
 }
 
+/* What the trace hook was told, one transition per entry. */
+struct seen {
+	char lines[16][120];
+	size_t n;
+};
+
+static void record_state(void *ctx, enum proto p, const char *from, const char *to, const char *why)
+{
+	struct seen *seen = ctx;
+	assert_int_equal(p, PROTO_SMTP);
+	if (seen->n < 16)
+		snprintf(seen->lines[seen->n++], sizeof(seen->lines[0]), "%s -> %s (%s)", from, to,
+		         why);
+}
+
+static void state_changes_are_traced(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		enum lab_smtp_state from, to;
+		const char *why; /* NULL: no transition */
+	} steps[] = {
+	    {"NOOP", LAB_SMTP_INIT, LAB_SMTP_INIT, NULL},
+	    {"MAIL FROM:<a@b.c>", LAB_SMTP_INIT, LAB_SMTP_INIT, NULL}, /* refused: 503 */
+	    {"EHLO client.example", LAB_SMTP_INIT, LAB_SMTP_READY, "250 to EHLO"},
+	    {"MAIL FROM:<a@b.c>", LAB_SMTP_READY, LAB_SMTP_MAIL, "250 to MAIL"},
+	    {"RCPT TO:<nobody@localhost>", LAB_SMTP_MAIL, LAB_SMTP_MAIL, NULL}, /* 550 */
+	    {"RCPT TO:<bob@localhost>", LAB_SMTP_MAIL, LAB_SMTP_RCPT, "250 to RCPT"},
+	    {"RCPT TO:<alice@localhost>", LAB_SMTP_RCPT, LAB_SMTP_RCPT, NULL},
+	    {"DATA", LAB_SMTP_RCPT, LAB_SMTP_DATA, "354 to DATA"},
+	    {"Subject: x", LAB_SMTP_DATA, LAB_SMTP_DATA, NULL},
+	    {".", LAB_SMTP_DATA, LAB_SMTP_DELIVER, "end of DATA"},
+	};
+	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
+	struct seen seen = {0};
+	f->s.core.trace = (struct lab_trace){record_state, &seen};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		size_t before = seen.n;
+		assert_int_equal(f->s.core.state, steps[i].from);
+		cmd(f, steps[i].line);
+		assert_int_equal(f->s.core.state, steps[i].to);
+		if (!steps[i].why) {
+			assert_int_equal(seen.n, before);
+			continue;
+		}
+		assert_int_equal(seen.n, before + 1);
+		char want[120];
+		snprintf(want, sizeof(want), "%s -> %s (%s)", lab_smtp_state_names[steps[i].from],
+		         lab_smtp_state_names[steps[i].to], steps[i].why);
+		assert_string_equal(seen.lines[before], want);
+	}
+	/* The store's answer ends the transaction; RSET and TLS change state too. */
+	buf_clear(&f->out);
+	lab_smtp_delivered(&f->s, true, "ID1", &f->out);
+	assert_string_equal(seen.lines[seen.n - 1], "deliver -> ready (250 queued)");
+	cmd(f, "MAIL FROM:<>");
+	cmd(f, "RSET");
+	assert_string_equal(seen.lines[seen.n - 1], "mail -> ready (250 to RSET)");
+	lab_smtp_tls_started(&f->s, "TLSv1.3");
+	assert_string_equal(seen.lines[seen.n - 1], "ready -> init (TLS started)");
+	/* Every state has a name. */
+	for (int st = 0; st < LAB_SMTP_STATES; st++)
+		assert_true(lab_smtp_state_names[st] && *lab_smtp_state_names[st]);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +758,7 @@ int main(void)
 	    cmocka_unit_test(secrets_are_marked),
 	    cmocka_unit_test(secrets_marked_on_every_refusal),
 	    cmocka_unit_test(helo_name_is_printable_in_the_trace),
+	    cmocka_unit_test(state_changes_are_traced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
