@@ -127,11 +127,11 @@ enum lab_action lab_engine_error(struct lab_engine *e, struct buf *out)
 	return LAB_CLOSE;
 }
 
-enum lab_action lab_engine_greet_fault(struct lab_engine *e, struct buf *out, bool *done)
+enum lab_action lab_engine_greet(struct lab_engine *e, struct buf *out)
 {
+	lab_engine_begin_call(e);
 	struct lab_fault f = lab_faults_pick(e->faults, &e->rng, e->proto->proto, "CONNECT");
 	e->delay_ms = f.delay_ms;
-	*done = true;
 	switch (f.kind) {
 	case LAB_FAULT_DROP: set_why(e, "%s", e->proto->greet_drop_why); return LAB_DROP;
 	case LAB_FAULT_421:
@@ -143,8 +143,7 @@ enum lab_action lab_engine_greet_fault(struct lab_engine *e, struct buf *out, bo
 	case LAB_FAULT_NONE:
 	case LAB_FAULT_SLOW: break;
 	}
-	*done = false;
-	return LAB_GO_ON;
+	return e->proto->greeting(e->owner, out);
 }
 
 enum lab_action lab_engine_inject(struct lab_engine *e, const char *verb, const char *arg,

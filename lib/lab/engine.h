@@ -75,6 +75,8 @@ struct lab_engine_proto {
 	bool (*is_refusal)(const char *reply, size_t n);
 	/* Message text is being received: no command, no secret. */
 	bool (*in_text)(const void *owner);
+	/* The greeting when no fault stops it. */
+	enum lab_action (*greeting)(void *owner, struct buf *out);
 	/* The protocol's handling of one line. */
 	enum lab_action (*feed_line)(void *owner, const char *line, size_t n, unsigned flags,
 	                             struct buf *out);
@@ -112,8 +114,8 @@ void lab_engine_set_state(struct lab_engine *e, unsigned to, const char *why);
 const char *lab_engine_state_name(const struct lab_engine *e, unsigned state);
 /* Counts a protocol error; past the limit, says goodbye: LAB_CLOSE. */
 enum lab_action lab_engine_error(struct lab_engine *e, struct buf *out);
-/* The greeting's fault, if any: *done when it answered instead. */
-enum lab_action lab_engine_greet_fault(struct lab_engine *e, struct buf *out, bool *done);
+/* The server speaks first: the greeting, or the fault drawn for it. */
+enum lab_action lab_engine_greet(struct lab_engine *e, struct buf *out);
 /* Draws the fault for verb and answers it: *done when it did. */
 enum lab_action lab_engine_inject(struct lab_engine *e, const char *verb, const char *arg,
                                   struct buf *out, bool *done);

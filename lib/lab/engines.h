@@ -20,13 +20,12 @@ struct lab_engine_start {
 	struct lab_trace trace;
 };
 
+/* Greeting, lines, timeouts and shutdown go through the shared core
+ * (lab_engine_greet(), lab_engine_feed()...); the rest differs. */
 struct lab_engine_ops {
 	const char *busy; /* the whole reply (CRLF included) when the lab is full; %s: host */
 	/* Starts the engine in m; returns its shared core. */
 	struct lab_engine *(*start)(void *m, const struct lab_engine_start *st);
-	enum lab_action (*greet)(void *m, struct buf *out);
-	enum lab_action (*feed)(void *m, const char *line, size_t n, unsigned flags,
-	                        struct buf *out);
 	/* TLS is up: implicit (before the greeting) or after STARTTLS/STLS. */
 	void (*tls_up)(void *m, const char *desc, bool implicit);
 	/* Why the session ended when the client hung up without a goodbye. */

@@ -120,11 +120,12 @@ void lab_pop3_init(struct lab_pop3 *p, const struct lab_pop3_config *cfg,
 
 enum lab_action lab_pop3_greet(struct lab_pop3 *p, struct buf *out)
 {
-	lab_engine_begin_call(&p->core);
-	bool faulted;
-	enum lab_action a = lab_engine_greet_fault(&p->core, out, &faulted);
-	if (faulted)
-		return a;
+	return lab_engine_greet(&p->core, out);
+}
+
+static enum lab_action greeting(void *owner, struct buf *out)
+{
+	struct lab_pop3 *p = owner;
 	say(out, "+OK %s %s", p->cfg->greeting, p->timestamp);
 	set_why(p, "greeting; the <...> at its end is the APOP timestamp (RFC 1939 7); log in "
 	           "with USER/PASS, APOP or AUTH");
@@ -699,6 +700,7 @@ static const struct lab_engine_proto pop3_engine = {
     .is_command = is_command,
     .is_refusal = is_refusal,
     .in_text = in_text,
+    .greeting = greeting,
     .feed_line = feed_line,
 };
 
@@ -795,17 +797,6 @@ static struct lab_engine *ops_start(void *m, const struct lab_engine_start *st)
 	return &p->core;
 }
 
-static enum lab_action ops_greet(void *m, struct buf *out)
-{
-	return lab_pop3_greet(m, out);
-}
-
-static enum lab_action ops_feed(void *m, const char *line, size_t n, unsigned flags,
-                                struct buf *out)
-{
-	return lab_pop3_feed(m, line, n, flags, out);
-}
-
 static void ops_tls_up(void *m, const char *desc, bool implicit)
 {
 	(void)desc;
@@ -831,8 +822,6 @@ static void ops_end(void *m)
 const struct lab_engine_ops lab_pop3_ops = {
     .busy = "-ERR [SYS/TEMP] Too many connections.\r\n",
     .start = ops_start,
-    .greet = ops_greet,
-    .feed = ops_feed,
     .tls_up = ops_tls_up,
     .hangup_why = ops_hangup_why,
     .end = ops_end,

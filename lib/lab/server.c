@@ -315,7 +315,7 @@ static void start_reply_hold(struct conn *c)
 static void greet(struct conn *c)
 {
 	size_t before = c->out.len;
-	enum lab_action a = c->ops->greet(&c->m, &c->out);
+	enum lab_action a = lab_engine_greet(c->core, &c->out);
 	start_reply_hold(c);
 	log_replies(c, before);
 	log_why(c);
@@ -538,7 +538,7 @@ static void log_exchange(struct conn *c, const char *line, size_t n, size_t out_
 static void feed_line(struct conn *c, const char *line, size_t n, unsigned flags)
 {
 	size_t before = c->out.len;
-	enum lab_action a = c->ops->feed(&c->m, line, n, flags, &c->out);
+	enum lab_action a = lab_engine_feed(c->core, line, n, flags, &c->out);
 	start_reply_hold(c);
 	log_exchange(c, line, n, before, a);
 	switch (a) {

@@ -152,11 +152,12 @@ void lab_smtp_wipe(struct lab_smtp *s)
 
 enum lab_action lab_smtp_greet(struct lab_smtp *s, struct buf *out)
 {
-	lab_engine_begin_call(&s->core);
-	bool faulted;
-	enum lab_action a = lab_engine_greet_fault(&s->core, out, &faulted);
-	if (faulted)
-		return a;
+	return lab_engine_greet(&s->core, out);
+}
+
+static enum lab_action greeting(void *owner, struct buf *out)
+{
+	struct lab_smtp *s = owner;
 	say(out, "220 %s", s->cfg->greeting);
 	set_why(s, "greeting: the server speaks first; next the client says EHLO (or HELO)%s",
 	        s->core.delay_ms ? " [fault: slow greeting]" : "");
@@ -1073,6 +1074,7 @@ static const struct lab_engine_proto smtp_engine = {
     .is_command = is_command,
     .is_refusal = is_refusal,
     .in_text = in_text,
+    .greeting = greeting,
     .feed_line = feed_line,
 };
 
@@ -1084,17 +1086,6 @@ static struct lab_engine *ops_start(void *m, const struct lab_engine_start *st)
 	lab_smtp_init(s, st->smtp, st->smtp_hooks, st->client_ip, st->serial, st->tls);
 	s->core.trace = st->trace;
 	return &s->core;
-}
-
-static enum lab_action ops_greet(void *m, struct buf *out)
-{
-	return lab_smtp_greet(m, out);
-}
-
-static enum lab_action ops_feed(void *m, const char *line, size_t n, unsigned flags,
-                                struct buf *out)
-{
-	return lab_smtp_feed(m, line, n, flags, out);
 }
 
 static void ops_tls_up(void *m, const char *desc, bool implicit)
@@ -1120,8 +1111,6 @@ static void ops_end(void *m)
 const struct lab_engine_ops lab_smtp_ops = {
     .busy = "421 4.7.0 %s Error: too many connections\r\n",
     .start = ops_start,
-    .greet = ops_greet,
-    .feed = ops_feed,
     .tls_up = ops_tls_up,
     .hangup_why = ops_hangup_why,
     .end = ops_end,
