@@ -1031,6 +1031,43 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* Each service's engine configuration: names, greetings, what it requires. */
+static void configure_engines(struct lab_server *srv)
+{
+	const struct lab_persona *p = srv->cfg.persona;
+	const char *host = p ? p->host : LAB_HOST;
+	if (p)
+		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s", p->smtp_greeting);
+	else
+		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s ESMTP smtpsh lab",
+		         host);
+	snprintf(srv->pop3_greeting, sizeof(srv->pop3_greeting), "%s",
+	         p ? p->pop3_greeting : "smtpsh lab ready.");
+	for (int s = 0; s < LAB_SVC_COUNT; s++) {
+		const struct lab_service_info *info = &lab_services[s];
+		srv->smtp_cfg[s] = (struct lab_smtp_config){
+		    .host = host,
+		    .greeting = srv->smtp_greeting,
+		    .tls_available = true,
+		    .tls_required = info->tls_required,
+		    .auth_required = info->auth_required,
+		    .auth_in_cleartext = !info->tls_required && !info->auth_required,
+		    .max_size = srv->cfg.max_message,
+		    .users = srv->cfg.users,
+		    .persona = p,
+		    .faults = srv->cfg.faults,
+		};
+		srv->pop3_cfg[s] = (struct lab_pop3_config){
+		    .host = LAB_HOST,
+		    .greeting = srv->pop3_greeting,
+		    .tls_available = true,
+		    .users = srv->cfg.users,
+		    .persona = p,
+		    .faults = srv->cfg.faults,
+		};
+	}
+}
+
 enum smtpsh_err lab_server_new(const struct lab_server_config *cfg, struct lab_server **out,
                                struct smtpsh_msg *msg)
 {
@@ -1084,38 +1121,7 @@ enum smtpsh_err lab_server_new(const struct lab_server_config *cfg, struct lab_s
 		goto fail;
 	srv->ssl_ctx = ssl_ctx;
 
-	const struct lab_persona *p = cfg->persona;
-	const char *host = p ? p->host : LAB_HOST;
-	if (p)
-		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s", p->smtp_greeting);
-	else
-		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s ESMTP smtpsh lab",
-		         host);
-	snprintf(srv->pop3_greeting, sizeof(srv->pop3_greeting), "%s",
-	         p ? p->pop3_greeting : "smtpsh lab ready.");
-	for (int s = 0; s < LAB_SVC_COUNT; s++) {
-		const struct lab_service_info *info = &lab_services[s];
-		srv->smtp_cfg[s] = (struct lab_smtp_config){
-		    .host = host,
-		    .greeting = srv->smtp_greeting,
-		    .tls_available = true,
-		    .tls_required = info->tls_required,
-		    .auth_required = info->auth_required,
-		    .auth_in_cleartext = !info->tls_required && !info->auth_required,
-		    .max_size = srv->cfg.max_message,
-		    .users = cfg->users,
-		    .persona = p,
-		    .faults = srv->cfg.faults,
-		};
-		srv->pop3_cfg[s] = (struct lab_pop3_config){
-		    .host = LAB_HOST,
-		    .greeting = srv->pop3_greeting,
-		    .tls_available = true,
-		    .users = cfg->users,
-		    .persona = p,
-		    .faults = srv->cfg.faults,
-		};
-	}
+	configure_engines(srv);
 
 	raise_fd_limit();
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);

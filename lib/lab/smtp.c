@@ -327,8 +327,9 @@ static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct bu
 	return LAB_GO_ON;
 }
 
-static enum lab_action cmd_starttls(struct lab_smtp *s, const char *arg, struct buf *out)
+static enum lab_action cmd_starttls(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
+	const char *arg = l->arg;
 	if (*arg) {
 		say(out, "501 5.5.4 Syntax: STARTTLS");
 		set_why(s, "STARTTLS takes no argument");
@@ -380,8 +381,9 @@ static bool check_auth(struct lab_smtp *s, struct buf *out)
 	return true;
 }
 
-static enum lab_action cmd_auth(struct lab_smtp *s, char *arg, struct buf *out)
+static enum lab_action cmd_auth(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
+	char *arg = l->arg;
 	char *ir;
 	char *mech = lab_sasl_split(arg, &ir);
 	if (!*mech || (ir && (!*ir || strchr(ir, ' ')))) {
@@ -470,8 +472,9 @@ static bool check_mail(struct lab_smtp *s, struct buf *out)
 	return true;
 }
 
-static enum lab_action cmd_mail(struct lab_smtp *s, const char *arg, struct buf *out)
+static enum lab_action cmd_mail(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
+	const char *arg = l->arg;
 	char addr[LAB_ADDR_MAX];
 	const char *params = "";
 	if (!lab_smtp_parse_path(arg, "FROM:", addr, sizeof(addr), &params)) {
@@ -526,8 +529,9 @@ static bool check_rcpt(struct lab_smtp *s, struct buf *out)
 	return false;
 }
 
-static enum lab_action cmd_rcpt(struct lab_smtp *s, const char *arg, struct buf *out)
+static enum lab_action cmd_rcpt(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
+	const char *arg = l->arg;
 	char addr[LAB_ADDR_MAX];
 	const char *params = "";
 	if (!lab_smtp_parse_path(arg, "TO:", addr, sizeof(addr), &params)) {
@@ -616,8 +620,9 @@ static bool check_data(struct lab_smtp *s, struct buf *out)
 	return true;
 }
 
-static enum lab_action cmd_data(struct lab_smtp *s, const char *arg, struct buf *out)
+static enum lab_action cmd_data(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
+	const char *arg = l->arg;
 	if (*arg) {
 		say(out, "501 5.5.4 Syntax: DATA");
 		set_why(s, "DATA takes no argument; the message comes after the 354");
@@ -636,8 +641,9 @@ static enum lab_action cmd_data(struct lab_smtp *s, const char *arg, struct buf 
 	return LAB_GO_ON;
 }
 
-static enum lab_action cmd_vrfy(struct lab_smtp *s, const char *arg, struct buf *out)
+static enum lab_action cmd_vrfy(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
+	const char *arg = l->arg;
 	if (!*arg) {
 		say(out, "501 5.5.4 Syntax: VRFY address");
 		set_why(s, "VRFY takes a user name or address");
@@ -800,36 +806,6 @@ static enum lab_action cmd_helo(struct lab_smtp *s, struct lab_line *l, struct b
 	return greet_back(s, l->arg, out, false);
 }
 
-static enum lab_action cmd_starttls_line(struct lab_smtp *s, struct lab_line *l, struct buf *out)
-{
-	return cmd_starttls(s, l->arg, out);
-}
-
-static enum lab_action cmd_auth_line(struct lab_smtp *s, struct lab_line *l, struct buf *out)
-{
-	return cmd_auth(s, l->arg, out);
-}
-
-static enum lab_action cmd_mail_line(struct lab_smtp *s, struct lab_line *l, struct buf *out)
-{
-	return cmd_mail(s, l->arg, out);
-}
-
-static enum lab_action cmd_rcpt_line(struct lab_smtp *s, struct lab_line *l, struct buf *out)
-{
-	return cmd_rcpt(s, l->arg, out);
-}
-
-static enum lab_action cmd_data_line(struct lab_smtp *s, struct lab_line *l, struct buf *out)
-{
-	return cmd_data(s, l->arg, out);
-}
-
-static enum lab_action cmd_vrfy_line(struct lab_smtp *s, struct lab_line *l, struct buf *out)
-{
-	return cmd_vrfy(s, l->arg, out);
-}
-
 static enum lab_action cmd_rset(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
 	if (*l->arg) {
@@ -871,17 +847,12 @@ struct smtp_command {
 };
 
 static const struct smtp_command commands[] = {
-    {"EHLO", true, NULL, cmd_ehlo},
-    {"HELO", true, NULL, cmd_helo},
-    {"STARTTLS", true, NULL, cmd_starttls_line},
-    {"AUTH", false, check_auth, cmd_auth_line},
-    {"MAIL", false, check_mail, cmd_mail_line},
-    {"RCPT", false, check_rcpt, cmd_rcpt_line},
-    {"DATA", false, check_data, cmd_data_line},
-    {"RSET", true, NULL, cmd_rset},
-    {"NOOP", true, NULL, cmd_noop},
-    {"QUIT", true, NULL, cmd_quit},
-    {"VRFY", false, NULL, cmd_vrfy_line},
+    {"EHLO", true, NULL, cmd_ehlo},         {"HELO", true, NULL, cmd_helo},
+    {"STARTTLS", true, NULL, cmd_starttls}, {"AUTH", false, check_auth, cmd_auth},
+    {"MAIL", false, check_mail, cmd_mail},  {"RCPT", false, check_rcpt, cmd_rcpt},
+    {"DATA", false, check_data, cmd_data},  {"RSET", true, NULL, cmd_rset},
+    {"NOOP", true, NULL, cmd_noop},         {"QUIT", true, NULL, cmd_quit},
+    {"VRFY", false, NULL, cmd_vrfy},
 };
 
 static const struct smtp_command *find_command(const char *verb)
