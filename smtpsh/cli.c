@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lab.h"
+#include "lab/lab.h"
 
 #define SMTPSH_VERSION "0.1.0"
 
@@ -224,6 +224,10 @@ static const struct cli_option options[] = {
     {"quiet", 0, NULL, false, IN_LAB, NULL,
      "the annotated log only in DIR/lab.log, not on the terminal", SET_TRUE, FIELD(lab_opts.quiet),
      NULL, NULL},
+    {"trace", 0, NULL, false, IN_LAB, NULL,
+     "print each session's state changes on standard error\n"
+     "(-- trace: lab smtp #3: ready -> mail (250 to MAIL)); never logged",
+     SET_TRUE, FIELD(lab_opts.trace), NULL, NULL},
     {"help", 'h', NULL, false, IN_LAB, NULL, NULL, SHOW_HELP, 0, NULL, NULL},
 };
 
@@ -445,6 +449,7 @@ static void print_lab_help(FILE *f)
 {
 	fputs("usage: smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME]\n"
 	      "                  [--faults SPEC] [--idle-timeout S] [--line-timeout S] [--quiet]\n"
+	      "                  [--trace]\n"
 	      "\n"
 	      "A practice mail server on 127.0.0.1 (and ::1): SMTP, submission, SMTPS, POP3\n"
 	      "and POP3S over one Maildir store, with its own certificate authority.\n"

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 #include "lab_cmd.h"
 
 static struct lab_server *running; /* for the signal handler */
@@ -122,13 +122,12 @@ static enum smtpsh_err prepare(struct lab_setup *su, const struct lab_options *o
 			                   "unknown persona '%s': qq, 163, gmail or outlook",
 			                   o->persona);
 	}
-	char sub[300];
-	if (lab_faults_parse(&su->faults, o->faults, sub, sizeof(sub)) != SMTPSH_OK)
-		return smtpsh_fail(msg, SMTPSH_EINVAL, "--faults: %s", sub);
+	struct smtpsh_msg sub = {""};
+	if (lab_faults_parse(&su->faults, o->faults, &sub) != SMTPSH_OK)
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "--faults: %s", sub.text);
 	su->have_faults = su->faults.n > 0;
-	enum smtpsh_err e =
-	    o->users_file ? lab_users_load(&su->users, o->users_file, msg->text, sizeof(msg->text))
-	                  : lab_users_defaults(&su->users);
+	enum smtpsh_err e = o->users_file ? lab_users_load(&su->users, o->users_file, msg)
+	                                  : lab_users_defaults(&su->users);
 	if (e != SMTPSH_OK)
 		return SMTPSH_EINVAL;
 	if (!make_dirs(su->dir)) {
@@ -166,6 +165,17 @@ static void write_log(void *ctx, const char *line)
 		printf("%s\n", line);
 }
 
+/* --trace: a session's state change on stderr, as the shell's --trace
+ * prints the client's; never in lab.log. */
+static void on_state(void *ctx, uint64_t serial, enum proto p, const char *from, const char *to,
+                     const char *why)
+{
+	(void)ctx;
+	fflush(stdout); /* keep the order of the log lines and the trace */
+	fprintf(stderr, "-- trace: lab %s #%llu: %s -> %s (%s)\n", proto_name(p),
+	        (unsigned long long)serial, from, to, why);
+}
+
 static struct lab_server *start_server(struct lab_setup *su, char *why, size_t whyn)
 {
 	struct lab_server_config cfg = {
@@ -178,7 +188,11 @@ static struct lab_server *start_server(struct lab_setup *su, char *why, size_t w
 	    .log = write_log,
 	    .log_ctx = su,
 	};
-	return lab_server_new(&cfg, why, whyn);
+	struct lab_server *srv;
+	struct smtpsh_msg msg = {""};
+	if (lab_server_new(&cfg, &srv, &msg) != SMTPSH_OK)
+		snprintf(why, whyn, "%s", msg.text);
+	return srv;
 }
 
 static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup *su, bool full)
@@ -279,9 +293,10 @@ enum smtpsh_err lab_run(const struct lab_options *opts)
 	    .ipv6 = true,
 	    .log = write_log,
 	    .log_ctx = &su,
+	    .trace = o.trace ? on_state : NULL,
 	};
-	struct lab_server *srv = lab_server_new(&cfg, msg.text, sizeof(msg.text));
-	if (!srv) {
+	struct lab_server *srv;
+	if (lab_server_new(&cfg, &srv, &msg) != SMTPSH_OK) {
 		fprintf(stderr, "smtpsh lab: %s\n", msg.text);
 		fclose(su.log);
 		lab_users_free(&su.users);

@@ -19,6 +19,7 @@ struct lab_options {
 	long line_timeout_s;    /* 0: the server's default (foreground only) */
 	long max_connections;   /* 0: the server's default (foreground only) */
 	bool quiet;             /* the log only in DIR/lab.log (foreground only) */
+	bool trace;             /* state changes on stderr (foreground only) */
 };
 
 /* `smtpsh lab`: runs the lab in the foreground until a signal stops it,

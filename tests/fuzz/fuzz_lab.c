@@ -6,7 +6,7 @@
 #include <assert.h>
 #include <stdint.h>
 #include <string.h>
-#include "lab.h"
+#include "lab/lab.h"
 
 static bool begin(void *ctx, struct lab_smtp *s)
 {
@@ -36,8 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ready = true;
 	}
 	struct lab_faults faults;
-	char why[200];
-	lab_faults_parse(&faults, "seed=3,451@RCPT:30%,454@AUTH:20%", why, sizeof(why));
+	struct smtpsh_msg why;
+	lab_faults_parse(&faults, "seed=3,451@RCPT:30%,454@AUTH:20%", &why);
 	unsigned flavour = data[0] % 3;
 	struct lab_smtp_config cfg = {
 	    .host = "lab.smtpsh.test",

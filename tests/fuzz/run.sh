@@ -53,7 +53,7 @@ for src in "$root"/tests/fuzz/fuzz_*.c; do
 	extra=
 	# show's whole rendering path lives in smtpsh/
 	[ "$t" = fuzz_show ] && extra="$root/smtpsh/playback.c $root/smtpsh/render.c -I$root/smtpsh -lreadline"
-	$CC $flags -o "$out/$t" "$src" "$root"/lib/*.c $extra -lssl -lcrypto
+	$CC $flags -o "$out/$t" "$src" "$root"/lib/*.c "$root"/lib/lab/*.c $extra -lssl -lcrypto
 	seed_corpus "$t"
 	[ "$t" = fuzz_show ] && hostile_seeds "$t"
 	log=$out/$t.log

@@ -233,6 +233,21 @@ seq2=$(for i in 1 2 3 4 5 6 7 8; do swaks_send "$SUB" alice alice-pw | grep -c '
 stop_lab
 [ "$seq1" = "$seq2" ] && [[ $seq1 == *0* && $seq1 == *1* ]] && pass "faults: the same seed gives the same faults ($seq1)" || fail "seeded faults" "$seq1 vs $seq2"
 
+# ---- --trace: each session's state changes on stderr, never in lab.log ----
+start_lab --trace
+swaks --server 127.0.0.1 --port "$SMTP" --from a@example.org --to bob@localhost >/dev/null 2>&1
+curl -sS --cacert "$CA" "pop3s://127.0.0.1:$POP3S/" -u bob:bob-pw >/dev/null 2>&1
+stop_lab
+trace_ok=1
+for want in 'lab smtp #[0-9]*: init -> ready (250 to EHLO)' 'lab smtp #[0-9]*: ready -> mail (250 to MAIL)' \
+	'lab smtp #[0-9]*: mail -> rcpt (250 to RCPT)' 'lab smtp #[0-9]*: rcpt -> data (354 to DATA)' \
+	'lab smtp #[0-9]*: data -> deliver (end of DATA)' 'lab smtp #[0-9]*: deliver -> ready (250 queued)' \
+	'lab pop3 #[0-9]*: authorization -> transaction (+OK to login)'; do
+	grep -q "^-- trace: $want\$" "$dir/out.$runs" || { trace_ok=0; fail "--trace: no line '$want'" "$(grep -- '-- trace' "$dir/out.$runs" | head -8)"; }
+done
+[ "$trace_ok" = 1 ] && pass "--trace: each state change of a session, '-- trace: lab smtp #N: ready -> mail (250 to MAIL)'"
+grep -q -- '-- trace' "$dir/lab/lab.log" && fail "--trace lines reached lab.log" || pass "--trace: nothing of it in lab.log"
+
 # ---- smtpsh --lab: the lab in the background of the shell ----
 out=$(printf 'EHLO me\nQUIT\n' | XDG_DATA_HOME="$dir/xdg" timeout 60 "$SMTPSH" --lab --no-record --no-history 2>&1)
 sleep 0.5

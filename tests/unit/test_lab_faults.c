@@ -9,21 +9,21 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 
 static void parse_and_format(void **state)
 {
 	(void)state;
 	struct lab_faults f;
-	char why[200], out[300];
-	assert_int_equal(lab_faults_parse(&f, NULL, why, sizeof(why)), SMTPSH_OK);
+	struct smtpsh_msg why;
+	char out[300];
+	assert_int_equal(lab_faults_parse(&f, NULL, &why), SMTPSH_OK);
 	assert_int_equal(f.n, 0);
-	assert_int_equal(lab_faults_parse(&f, "", why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_faults_parse(&f, "", &why), SMTPSH_OK);
 	assert_int_equal(f.n, 0);
-	assert_int_equal(lab_faults_parse(&f,
-	                                  " seed=7, 451@rcpt:30% ,421:0.05,slow=1500@DATA,drop,454",
-	                                  why, sizeof(why)),
-	                 SMTPSH_OK);
+	assert_int_equal(
+	    lab_faults_parse(&f, " seed=7, 451@rcpt:30% ,421:0.05,slow=1500@DATA,drop,454", &why),
+	    SMTPSH_OK);
 	assert_int_equal(f.seed, 7);
 	assert_int_equal(f.n, 5);
 	assert_int_equal(f.rules[0].kind, LAB_FAULT_451);
@@ -38,9 +38,9 @@ static void parse_and_format(void **state)
 	assert_string_equal(out, "seed=7,451@RCPT:30.0%,421:5.0%,slow=1500@DATA,drop,454");
 	/* the canonical form parses to the same rules */
 	struct lab_faults g;
-	assert_int_equal(lab_faults_parse(&g, out, why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_faults_parse(&g, out, &why), SMTPSH_OK);
 	assert_memory_equal(&f, &g, sizeof(f));
-	assert_int_equal(lab_faults_parse(&f, "slow", why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_faults_parse(&f, "slow", &why), SMTPSH_OK);
 	assert_int_equal(f.rules[0].delay_ms, 3000);
 	assert_int_equal(f.seed, 1);
 }
@@ -66,10 +66,9 @@ static void refusals(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct lab_faults f;
-		char why[200] = "";
-		assert_int_equal(lab_faults_parse(&f, bad[i].spec, why, sizeof(why)),
-		                 SMTPSH_EINVAL);
-		assert_string_equal(why, bad[i].why);
+		struct smtpsh_msg why = {""};
+		assert_int_equal(lab_faults_parse(&f, bad[i].spec, &why), SMTPSH_EINVAL);
+		assert_string_equal(why.text, bad[i].why);
 	}
 }
 
@@ -77,28 +76,28 @@ static void targets(void **state)
 {
 	(void)state;
 	struct lab_faults f;
-	char why[100];
+	struct smtpsh_msg why;
 	struct lab_rng r;
 	lab_rng_seed(&r, 1, 1);
-	assert_int_equal(lab_faults_parse(&f, "451", why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_faults_parse(&f, "451", &why), SMTPSH_OK);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_SMTP, "RCPT").kind, LAB_FAULT_451);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_SMTP, "DOT").kind, LAB_FAULT_451);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_SMTP, "EHLO").kind, LAB_FAULT_NONE);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_POP3, "RETR").kind, LAB_FAULT_451);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_POP3, "USER").kind, LAB_FAULT_NONE);
-	assert_int_equal(lab_faults_parse(&f, "454", why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_faults_parse(&f, "454", &why), SMTPSH_OK);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_SMTP, "AUTH").kind, LAB_FAULT_454);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_SMTP, "STARTTLS").kind, LAB_FAULT_454);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_SMTP, "MAIL").kind, LAB_FAULT_NONE);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_POP3, "PASS").kind, LAB_FAULT_454);
-	assert_int_equal(lab_faults_parse(&f, "421,slow=10,slow=5@*", why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_faults_parse(&f, "421,slow=10,slow=5@*", &why), SMTPSH_OK);
 	struct lab_fault hit = lab_faults_pick(&f, &r, PROTO_SMTP, "NOOP");
 	assert_int_equal(hit.kind, LAB_FAULT_421);
 	assert_int_equal(hit.delay_ms, 15);
 	hit = lab_faults_pick(&f, &r, PROTO_SMTP, "CONNECT");
 	assert_int_equal(hit.kind, LAB_FAULT_NONE);
 	assert_int_equal(hit.delay_ms, 0);
-	assert_int_equal(lab_faults_parse(&f, "drop@CONNECT", why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_faults_parse(&f, "drop@CONNECT", &why), SMTPSH_OK);
 	assert_int_equal(lab_faults_pick(&f, &r, PROTO_POP3, "CONNECT").kind, LAB_FAULT_DROP);
 	assert_int_equal(lab_faults_pick(NULL, &r, PROTO_POP3, "CONNECT").kind, LAB_FAULT_NONE);
 }
@@ -107,8 +106,8 @@ static void seeded(void **state)
 {
 	(void)state;
 	struct lab_faults f;
-	char why[100];
-	assert_int_equal(lab_faults_parse(&f, "seed=99,451@RCPT:25%", why, sizeof(why)), SMTPSH_OK);
+	struct smtpsh_msg why;
+	assert_int_equal(lab_faults_parse(&f, "seed=99,451@RCPT:25%", &why), SMTPSH_OK);
 	unsigned hits[2] = {0, 0};
 	char seq[2][201];
 	for (int run = 0; run < 2; run++) {

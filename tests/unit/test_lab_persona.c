@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 #include "b64.h"
 #include "sasl.h"
 
@@ -88,10 +88,10 @@ static void users_file(void **state)
 {
 	(void)state;
 	struct lab_users u;
-	char why[200];
-	assert_int_equal(lab_users_parse(&u, "# lab users\n\ncarol:c-pw:c-code\r\n  dave:d:pw \n",
-	                                 why, sizeof(why)),
-	                 SMTPSH_OK);
+	struct smtpsh_msg why;
+	assert_int_equal(
+	    lab_users_parse(&u, "# lab users\n\ncarol:c-pw:c-code\r\n  dave:d:pw \n", &why),
+	    SMTPSH_OK);
 	assert_int_equal(u.n, 2);
 	assert_string_equal(u.v[0].name, "carol");
 	assert_string_equal(u.v[0].password, "c-pw");
@@ -112,12 +112,12 @@ static void users_file(void **state)
 	    {"# nothing\n", "no users (one name:password[:authcode] per line)"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		why[0] = '\0';
-		assert_int_equal(lab_users_parse(&u, bad[i].text, why, sizeof(why)), SMTPSH_EINVAL);
-		assert_string_equal(why, bad[i].why);
+		why.text[0] = '\0';
+		assert_int_equal(lab_users_parse(&u, bad[i].text, &why), SMTPSH_EINVAL);
+		assert_string_equal(why.text, bad[i].why);
 		assert_null(u.v);
 	}
-	assert_int_equal(lab_users_load(&u, "/nonexistent/users", why, sizeof(why)), SMTPSH_EIO);
+	assert_int_equal(lab_users_load(&u, "/nonexistent/users", &why), SMTPSH_EIO);
 }
 
 static void login_checks(void **state)

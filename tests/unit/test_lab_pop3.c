@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 #include "sasl.h"
 
 struct fx {
@@ -64,8 +64,8 @@ static struct fx *fx_new(const char *persona, const char *faults, bool tls)
 {
 	struct fx *f = test_calloc(1, sizeof(*f));
 	assert_int_equal(lab_users_defaults(&f->users), SMTPSH_OK);
-	char why[200];
-	assert_int_equal(lab_faults_parse(&f->faults, faults, why, sizeof(why)), SMTPSH_OK);
+	struct smtpsh_msg why;
+	assert_int_equal(lab_faults_parse(&f->faults, faults, &why), SMTPSH_OK);
 	f->cfg.host = LAB_HOST;
 	f->cfg.greeting = "smtpsh lab POP3 ready.";
 	f->cfg.tls_available = true;
@@ -120,7 +120,7 @@ static void greeting_capa_and_login(void **state)
 	assert_string_equal(cmd(f, "USER bob"), "+OK\r\n");
 	assert_string_equal(cmd(f, "PASS wrong-password"),
 	                    "-ERR [AUTH] Authentication failed.\r\n");
-	assert_int_equal(f->p.secret_from, 5);
+	assert_int_equal(f->p.core.secret_from, 5);
 	/* after a failure, USER again */
 	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR No username given.\r\n");
 	assert_string_equal(cmd(f, "USER nobody"), "+OK\r\n");
@@ -136,10 +136,10 @@ static void greeting_capa_and_login(void **state)
 
 	/* a password may hold spaces */
 	f = fx_new(NULL, NULL, false);
-	char why[100];
+	struct smtpsh_msg why;
 	lab_users_free(&f->users);
-	assert_int_equal(
-	    lab_users_parse(&f->users, "carol:p@ss w\xc3\xb6rd 42\n", why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_users_parse(&f->users, "carol:p@ss w\xc3\xb6rd 42\n", &why),
+	                 SMTPSH_OK);
 	cmd(f, "USER carol");
 	assert_string_equal(cmd(f, "PASS p@ss w\xc3\xb6rd 42"), "+OK Logged in.\r\n");
 	fx_free(f);
@@ -229,7 +229,7 @@ static void lock_and_store_failures(void **state)
 	cmd(f, "USER bob");
 	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR [SYS/TEMP] Internal error occurred. Refer "
 	                                           "to server log for more information.\r\n");
-	assert_int_equal(f->p.state, LAB_POP3_AUTHORIZATION);
+	assert_int_equal(f->p.core.state, LAB_POP3_AUTHORIZATION);
 	fx_free(f);
 }
 
@@ -250,14 +250,14 @@ static void apop_and_sasl(void **state)
 	assert_string_equal(cmd(f, "AUTH"), "+OK\r\nPLAIN\r\nLOGIN\r\nCRAM-MD5\r\n.\r\n");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAHdyb25nLXBhc3N3b3Jk"),
 	                    "-ERR [AUTH] Authentication failed.\r\n");
-	assert_int_equal(f->p.secret_from, strlen("AUTH PLAIN "));
+	assert_int_equal(f->p.core.secret_from, strlen("AUTH PLAIN "));
 	assert_string_equal(cmd(f, "AUTH PLAIN"), "+ \r\n");
 	assert_string_equal(cmd(f, "*"), "-ERR Authentication aborted by client.\r\n");
 	assert_string_equal(cmd(f, "AUTH X-UNKNOWN"),
 	                    "-ERR Unsupported authentication mechanism.\r\n");
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "+ VXNlcm5hbWU6\r\n");
 	assert_string_equal(cmd(f, "Ym9i"), "+ UGFzc3dvcmQ6\r\n");
-	assert_int_equal(f->p.secret_from, 0);
+	assert_int_equal(f->p.core.secret_from, 0);
 	assert_string_equal(cmd(f, "Ym9iLXB3"), "+OK Logged in.\r\n");
 	fx_free(f);
 
@@ -403,21 +403,21 @@ static void secrets_marked_on_every_refusal(void **state)
 	/* AUTH after login: refused as unknown in the TRANSACTION state */
 	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="),
 	                    "-ERR Unknown command: AUTH\r\n");
-	assert_int_equal(f->p.secret_from, plain);
+	assert_int_equal(f->p.core.secret_from, plain);
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "-ERR Unknown command: AUTH\r\n");
 	/* the answers that follow are not echoed and are secret */
 	assert_string_equal(cmd(f, "Ym9i"), "-ERR Unknown command.\r\n");
-	assert_int_equal(f->p.secret_from, 0);
-	assert_null(strstr(f->p.why, "Ym9i"));
+	assert_int_equal(f->p.core.secret_from, 0);
+	assert_null(strstr(f->p.core.why, "Ym9i"));
 	assert_string_equal(cmd(f, "Ym9iLXB3"), "-ERR Unknown command.\r\n");
-	assert_int_equal(f->p.secret_from, 0);
+	assert_int_equal(f->p.core.secret_from, 0);
 	/* a command ends that */
 	assert_string_equal(cmd(f, "NOOP"), "+OK\r\n");
 	assert_string_equal(cmd(f, "FOO"), "-ERR Unknown command: FOO\r\n");
-	assert_int_equal(f->p.secret_from, (size_t)-1);
+	assert_int_equal(f->p.core.secret_from, (size_t)-1);
 	/* PASS after login */
 	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR Unknown command: PASS\r\n");
-	assert_int_equal(f->p.secret_from, 5);
+	assert_int_equal(f->p.core.secret_from, 5);
 	fx_free(f);
 
 	/* lines too long: PASS, AUTH, and inside a SASL exchange */
@@ -425,28 +425,55 @@ static void secrets_marked_on_every_refusal(void **state)
 	char line[LAB_CMD_LINE_MAX + 100];
 	snprintf(line, sizeof(line), "PASS %0*d", LAB_CMD_LINE_MAX, 0);
 	assert_string_equal(cmd(f, line), "-ERR Input line too long.\r\n");
-	assert_int_equal(f->p.secret_from, 5);
+	assert_int_equal(f->p.core.secret_from, 5);
 	snprintf(line, sizeof(line), "AUTH PLAIN %0*d", LAB_CMD_LINE_MAX, 0);
 	assert_string_equal(cmd(f, line), "-ERR Input line too long.\r\n");
-	assert_int_equal(f->p.secret_from, plain);
+	assert_int_equal(f->p.core.secret_from, plain);
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "+ VXNlcm5hbWU6\r\n");
 	assert_string_equal(feed_flags(f, "Ym9i", LAB_LINE_TOO_LONG),
 	                    "-ERR Input line too long.\r\n");
-	assert_int_equal(f->p.secret_from, 0);
+	assert_int_equal(f->p.core.secret_from, 0);
 	/* APOP's digest */
 	cmd(f, "APOP bob 0123456789abcdef0123456789abcdef");
-	assert_int_equal(f->p.secret_from, strlen("APOP bob "));
+	assert_int_equal(f->p.core.secret_from, strlen("APOP bob "));
 	fx_free(f);
 
 	/* faults on AUTH and PASS */
 	f = fx_new(NULL, "454@AUTH,454@PASS", false);
 	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="),
 	                    "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
-	assert_int_equal(f->p.secret_from, plain);
+	assert_int_equal(f->p.core.secret_from, plain);
 	cmd(f, "USER bob");
 	assert_string_equal(cmd(f, "PASS bob-pw"),
 	                    "-ERR [SYS/TEMP] Temporary authentication failure.\r\n");
-	assert_int_equal(f->p.secret_from, 5);
+	assert_int_equal(f->p.core.secret_from, 5);
+	fx_free(f);
+}
+
+static void record_state(void *ctx, enum proto p, const char *from, const char *to, const char *why)
+{
+	char *last = ctx;
+	assert_int_equal(p, PROTO_POP3);
+	snprintf(last, 120, "%s -> %s (%s)", from, to, why);
+}
+
+static void state_changes_are_traced(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL, false);
+	char last[120] = "";
+	f->p.core.trace = (struct lab_trace){record_state, last};
+	login(f);
+	char want[120];
+	snprintf(want, sizeof(want), "%s -> %s (+OK to login)",
+	         lab_pop3_state_names[LAB_POP3_AUTHORIZATION],
+	         lab_pop3_state_names[LAB_POP3_TRANSACTION]);
+	assert_string_equal(last, want);
+	assert_int_equal(f->p.core.state, LAB_POP3_TRANSACTION);
+	cmd(f, "QUIT");
+	snprintf(want, sizeof(want), "%s -> %s (QUIT: UPDATE)",
+	         lab_pop3_state_names[LAB_POP3_TRANSACTION], lab_pop3_state_names[LAB_POP3_DONE]);
+	assert_string_equal(last, want);
 	fx_free(f);
 }
 
@@ -463,6 +490,7 @@ int main(void)
 	    cmocka_unit_test(faults_and_limits),
 	    cmocka_unit_test(stuffer),
 	    cmocka_unit_test(secrets_marked_on_every_refusal),
+	    cmocka_unit_test(state_changes_are_traced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 #include "sasl.h"
 
 struct fx {
@@ -51,8 +51,8 @@ static struct fx *fx_new(enum port port, const char *persona, const char *faults
 {
 	struct fx *f = test_calloc(1, sizeof(*f));
 	assert_int_equal(lab_users_defaults(&f->users), SMTPSH_OK);
-	char why[200];
-	assert_int_equal(lab_faults_parse(&f->faults, faults, why, sizeof(why)), SMTPSH_OK);
+	struct smtpsh_msg why;
+	assert_int_equal(lab_faults_parse(&f->faults, faults, &why), SMTPSH_OK);
 	f->cfg.host = LAB_HOST;
 	f->cfg.greeting = LAB_HOST " ESMTP smtpsh lab";
 	f->cfg.tls_available = true;
@@ -168,10 +168,10 @@ static void auth_login_plain_cram(void **state)
 	/* LOGIN, wrong password */
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
 	assert_string_equal(cmd(f, "YWxpY2U="), "334 UGFzc3dvcmQ6\r\n");
-	assert_int_equal(f->s.secret_from, 0);
+	assert_int_equal(f->s.core.secret_from, 0);
 	assert_string_equal(cmd(f, "d3JvbmctcGFzc3dvcmQ="),
 	                    "535 5.7.8 Error: authentication failed: (reason unavailable)\r\n");
-	assert_non_null(strstr(f->s.why, "wrong password for alice"));
+	assert_non_null(strstr(f->s.core.why, "wrong password for alice"));
 	/* abort */
 	assert_string_equal(cmd(f, "AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
 	assert_string_equal(cmd(f, "*"), "501 5.7.0 Authentication aborted\r\n");
@@ -179,7 +179,7 @@ static void auth_login_plain_cram(void **state)
 	assert_string_equal(
 	    cmd(f, "AUTH PLAIN not*base64!"),
 	    "535 5.7.8 Error: authentication failed: Invalid base64 data in initial response\r\n");
-	assert_int_equal(f->s.secret_from, strlen("AUTH PLAIN "));
+	assert_int_equal(f->s.core.secret_from, strlen("AUTH PLAIN "));
 	/* PLAIN without an initial response: an empty 334 */
 	assert_string_equal(cmd(f, "AUTH PLAIN"), "334 \r\n");
 	assert_string_equal(cmd(f, "plain words"), "535 5.7.8 Error: authentication failed: "
@@ -228,7 +228,7 @@ static void sequence_and_syntax_errors(void **state)
 	                    "503 5.5.1 Error: send HELO/EHLO first\r\n");
 	assert_string_equal(cmd(f, "HELLO sohu.com"),
 	                    "500 5.5.2 Error: command not recognized\r\n");
-	assert_non_null(strstr(f->s.why, "HELO"));
+	assert_non_null(strstr(f->s.core.why, "HELO"));
 	cmd(f, "EHLO client.smtpsh.test");
 	assert_string_equal(cmd(f, "FOO"), "500 5.5.2 Error: command not recognized\r\n");
 	assert_string_equal(cmd(f, "EXPN bob"), "500 5.5.2 Error: command not recognized\r\n");
@@ -279,7 +279,7 @@ static void sequence_and_syntax_errors(void **state)
 	assert_string_equal(cmd(f, ""), "500 5.5.2 Error: bad syntax\r\n");
 	/* CR CR LF: a client that added its own CR to a CRLF line */
 	assert_string_equal(cmd(f, "QUIT\r"), "500 5.5.2 Error: command not recognized\r\n");
-	assert_non_null(strstr(f->s.why, "CR CR LF"));
+	assert_non_null(strstr(f->s.core.why, "CR CR LF"));
 	fx_free(f);
 }
 
@@ -349,7 +349,7 @@ static void data_dot_unstuffing(void **state)
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		assert_string_equal(cmd(f, lines[i]), "");
 		assert_int_equal(f->act, LAB_GO_ON);
-		assert_true(f->s.data_line);
+		assert_true(f->s.core.data_line);
 	}
 	assert_string_equal(cmd(f, "."), "");
 	assert_int_equal(f->act, LAB_DELIVER);
@@ -461,7 +461,7 @@ static void personas_refuse_the_password(void **state)
 	    "535 Login Fail. Please enter your authorization code to login. More "
 	    "information in "
 	    "http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256\r\n");
-	assert_non_null(strstr(f->s.why, "authorization code"));
+	assert_non_null(strstr(f->s.core.why, "authorization code"));
 	login(f, "alice", "alicecode1234567");
 	fx_free(f);
 
@@ -507,9 +507,9 @@ static void injected_faults(void **state)
 	assert_string_equal(cmd(f, "RCPT TO:<bob@localhost>"),
 	                    "451 4.3.0 <bob@localhost>: Temporary lookup failure\r\n");
 	assert_string_equal(cmd(f, "NOOP"), "250 2.0.0 Ok\r\n");
-	assert_int_equal(f->s.delay_ms, 250);
+	assert_int_equal(f->s.core.delay_ms, 250);
 	assert_string_equal(cmd(f, "RSET"), "250 2.0.0 Ok\r\n");
-	assert_int_equal(f->s.delay_ms, 0);
+	assert_int_equal(f->s.core.delay_ms, 0);
 	fx_free(f);
 
 	f = fx_new(PORT_SMTP, NULL, "421@MAIL");
@@ -564,9 +564,9 @@ static void secrets_are_marked(void **state)
 	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
 	cmd(f, "EHLO c");
 	cmd(f, "NOOP");
-	assert_int_equal(f->s.secret_from, (size_t)-1);
+	assert_int_equal(f->s.core.secret_from, (size_t)-1);
 	cmd(f, "auth   plain   AGFsaWNlAGFsaWNlLXB3");
-	assert_int_equal(f->s.secret_from, strlen("auth   plain   "));
+	assert_int_equal(f->s.core.secret_from, strlen("auth   plain   "));
 	fx_free(f);
 }
 
@@ -580,51 +580,51 @@ static void secrets_marked_on_every_refusal(void **state)
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
 	                    "530 5.7.0 Must issue a STARTTLS command first\r\n");
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	/* the AUTH LOGIN answers a student types after the 530 */
 	assert_string_equal(cmd(f, "AUTH LOGIN"),
 	                    "530 5.7.0 Must issue a STARTTLS command first\r\n");
 	assert_string_equal(cmd(f, "YWxpY2U="), "500 5.5.2 Error: command not recognized\r\n");
-	assert_int_equal(f->s.secret_from, 0);
-	assert_null(strstr(f->s.why, "YWxpY2U="));
+	assert_int_equal(f->s.core.secret_from, 0);
+	assert_null(strstr(f->s.core.why, "YWxpY2U="));
 	assert_string_equal(cmd(f, "YWxpY2UtcHc="), "500 5.5.2 Error: command not recognized\r\n");
-	assert_int_equal(f->s.secret_from, 0);
-	assert_null(strstr(f->s.why, "YWxpY2UtcHc="));
+	assert_int_equal(f->s.core.secret_from, 0);
+	assert_null(strstr(f->s.core.why, "YWxpY2UtcHc="));
 	/* a command ends that: a mistyped one is shown again */
 	cmd(f, "NOOP");
-	assert_int_equal(f->s.secret_from, (size_t)-1);
+	assert_int_equal(f->s.core.secret_from, (size_t)-1);
 	cmd(f, "HELLO x");
-	assert_int_equal(f->s.secret_from, (size_t)-1);
-	assert_non_null(strstr(f->s.why, "HELO"));
+	assert_int_equal(f->s.core.secret_from, (size_t)-1);
+	assert_non_null(strstr(f->s.core.why, "HELO"));
 	fx_free(f);
 
 	/* 503 before EHLO, 503 inside a transaction, bare LF, a line too long */
 	f = fx_new(PORT_SMTP, NULL, NULL);
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
 	                    "503 5.5.1 Error: send HELO/EHLO first\r\n");
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	cmd(f, "EHLO c");
 	cmd(f, "MAIL FROM:<alice@localhost>");
 	assert_string_equal(cmd(f, "AUTH LOGIN YWxpY2U="),
 	                    "503 5.5.1 Error: MAIL transaction in progress\r\n");
-	assert_int_equal(f->s.secret_from, strlen("AUTH LOGIN "));
+	assert_int_equal(f->s.core.secret_from, strlen("AUTH LOGIN "));
 	cmd(f, "YWxpY2UtcHc=");
-	assert_int_equal(f->s.secret_from, 0);
+	assert_int_equal(f->s.core.secret_from, 0);
 	cmd(f, "RSET");
 	assert_memory_equal(feed_flags(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3", LAB_LINE_BARE_LF),
 	                    "521 ", 4);
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	fx_free(f);
 	f = fx_new(PORT_SMTP, NULL, NULL);
 	cmd(f, "EHLO c");
 	char line[LAB_CMD_LINE_MAX + 100];
 	snprintf(line, sizeof(line), "AUTH PLAIN %0*d", LAB_CMD_LINE_MAX, 0);
 	assert_string_equal(cmd(f, line), "500 5.5.2 Error: line too long\r\n");
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	/* in a SASL exchange, a bare LF line is secret too */
 	cmd(f, "AUTH LOGIN");
 	assert_memory_equal(feed_flags(f, "YWxpY2U=", LAB_LINE_BARE_LF), "521 ", 4);
-	assert_int_equal(f->s.secret_from, 0);
+	assert_int_equal(f->s.core.secret_from, 0);
 	fx_free(f);
 
 	/* a fault on AUTH */
@@ -632,7 +632,7 @@ static void secrets_marked_on_every_refusal(void **state)
 	cmd(f, "EHLO c");
 	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
 	                    "454 4.7.0 Temporary authentication failure\r\n");
-	assert_int_equal(f->s.secret_from, plain);
+	assert_int_equal(f->s.core.secret_from, plain);
 	fx_free(f);
 
 	/* message text is not a secret, whatever it says */
@@ -644,7 +644,7 @@ static void secrets_marked_on_every_refusal(void **state)
 	cmd(f, "RCPT TO:<bob@localhost>");
 	cmd(f, "DATA");
 	cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3");
-	assert_int_equal(f->s.secret_from, (size_t)-1);
+	assert_int_equal(f->s.core.secret_from, (size_t)-1);
 	fx_free(f);
 }
 
@@ -675,6 +675,73 @@ static void helo_name_is_printable_in_the_trace(void **state)
 	fx_free(f);
 }
 
+/* What the trace hook was told, one transition per entry. */
+struct seen {
+	char lines[16][120];
+	size_t n;
+};
+
+static void record_state(void *ctx, enum proto p, const char *from, const char *to, const char *why)
+{
+	struct seen *seen = ctx;
+	assert_int_equal(p, PROTO_SMTP);
+	if (seen->n < 16)
+		snprintf(seen->lines[seen->n++], sizeof(seen->lines[0]), "%s -> %s (%s)", from, to,
+		         why);
+}
+
+static void state_changes_are_traced(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		enum lab_smtp_state from, to;
+		const char *why; /* NULL: no transition */
+	} steps[] = {
+	    {"NOOP", LAB_SMTP_INIT, LAB_SMTP_INIT, NULL},
+	    {"MAIL FROM:<a@b.c>", LAB_SMTP_INIT, LAB_SMTP_INIT, NULL}, /* refused: 503 */
+	    {"EHLO client.example", LAB_SMTP_INIT, LAB_SMTP_READY, "250 to EHLO"},
+	    {"MAIL FROM:<a@b.c>", LAB_SMTP_READY, LAB_SMTP_MAIL, "250 to MAIL"},
+	    {"RCPT TO:<nobody@localhost>", LAB_SMTP_MAIL, LAB_SMTP_MAIL, NULL}, /* 550 */
+	    {"RCPT TO:<bob@localhost>", LAB_SMTP_MAIL, LAB_SMTP_RCPT, "250 to RCPT"},
+	    {"RCPT TO:<alice@localhost>", LAB_SMTP_RCPT, LAB_SMTP_RCPT, NULL},
+	    {"DATA", LAB_SMTP_RCPT, LAB_SMTP_DATA, "354 to DATA"},
+	    {"Subject: x", LAB_SMTP_DATA, LAB_SMTP_DATA, NULL},
+	    {".", LAB_SMTP_DATA, LAB_SMTP_DELIVER, "end of DATA"},
+	};
+	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
+	struct seen seen = {0};
+	f->s.core.trace = (struct lab_trace){record_state, &seen};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		size_t before = seen.n;
+		assert_int_equal(f->s.core.state, steps[i].from);
+		cmd(f, steps[i].line);
+		assert_int_equal(f->s.core.state, steps[i].to);
+		if (!steps[i].why) {
+			assert_int_equal(seen.n, before);
+			continue;
+		}
+		assert_int_equal(seen.n, before + 1);
+		char want[120];
+		snprintf(want, sizeof(want), "%s -> %s (%s)", lab_smtp_state_names[steps[i].from],
+		         lab_smtp_state_names[steps[i].to], steps[i].why);
+		assert_string_equal(seen.lines[before], want);
+	}
+	/* The store's answer ends the transaction; RSET and TLS change state too. */
+	buf_clear(&f->out);
+	lab_smtp_delivered(&f->s, true, "ID1", &f->out);
+	assert_string_equal(seen.lines[seen.n - 1], "deliver -> ready (250 queued)");
+	cmd(f, "MAIL FROM:<>");
+	cmd(f, "RSET");
+	assert_string_equal(seen.lines[seen.n - 1], "mail -> ready (250 to RSET)");
+	lab_smtp_tls_started(&f->s, "TLSv1.3");
+	assert_string_equal(seen.lines[seen.n - 1], "ready -> init (TLS started)");
+	/* Every state has a name. */
+	for (int st = 0; st < LAB_SMTP_STATES; st++)
+		assert_true(lab_smtp_state_names[st] && *lab_smtp_state_names[st]);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +758,7 @@ int main(void)
 	    cmocka_unit_test(secrets_are_marked),
 	    cmocka_unit_test(secrets_marked_on_every_refusal),
 	    cmocka_unit_test(helo_name_is_printable_in_the_trace),
+	    cmocka_unit_test(state_changes_are_traced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

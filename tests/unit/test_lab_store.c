@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 
 static char dir[256];
 
@@ -60,8 +60,9 @@ static void round_trip(void **state)
 {
 	(void)state;
 	struct lab_store st;
-	char why[200], id[64];
-	assert_int_equal(lab_store_open(&st, dir, why, sizeof(why)), SMTPSH_OK);
+	struct smtpsh_msg why;
+	char id[64];
+	assert_int_equal(lab_store_open(&st, dir, &why), SMTPSH_OK);
 	static const char *const both[] = {"alice", "bob"};
 	static const char *const bob[] = {"bob"};
 	deliver(&st, "Subject: one\n\nfirst\n", both, 2, id, sizeof(id));
@@ -105,7 +106,7 @@ static void round_trip(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	struct lab_store again;
-	assert_int_equal(lab_store_open(&again, dir, why, sizeof(why)), SMTPSH_OK);
+	assert_int_equal(lab_store_open(&again, dir, &why), SMTPSH_OK);
 	assert_int_equal(access(stale, F_OK), -1);
 	assert_int_equal(lab_store_maildrop_open(&again, "bob", &drop), LAB_DROP_OK);
 	assert_int_equal(drop.n, 1);
@@ -117,8 +118,8 @@ static void foreign_files_and_aborts(void **state)
 {
 	(void)state;
 	struct lab_store st;
-	char why[200];
-	assert_int_equal(lab_store_open(&st, dir, why, sizeof(why)), SMTPSH_OK);
+	struct smtpsh_msg why;
+	assert_int_equal(lab_store_open(&st, dir, &why), SMTPSH_OK);
 	assert_int_equal(lab_store_add_user(&st, "carol"), SMTPSH_OK);
 	/* a message dropped in by another tool: no ,W= in its name */
 	char path[400];

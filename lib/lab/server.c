@@ -24,7 +24,10 @@
 #include <openssl/ssl.h>
 
 #include "escape.h"
-#include "lab.h"
+#include "lab/certs.h"
+#include "lab/engines.h"
+#include "lab/server.h"
+#include "lab/store.h"
 
 #define IN_MAX 16384      /* per connection: longest line read whole */
 #define OUT_MAX (1 << 20) /* hard bound on queued output */
@@ -35,34 +38,6 @@
 #define TAG_LISTEN 0x1000u /* epoll data below this: not a connection */
 #define TAG_WAKE 0x0FFFu
 
-const struct lab_service_info lab_services[LAB_SVC_COUNT] = {
-    {"smtp", "smtp", PROTO_SMTP, 0, false, false, false,
-     "SMTP like port 25: STARTTLS offered, AUTH also in cleartext (teaching port)"},
-    {"submission", "smtp", PROTO_SMTP, 62, false, true, true,
-     "submission like port 587: STARTTLS first, then AUTH"},
-    {"smtps", "smtps", PROTO_SMTP, -60, true, false, true,
-     "SMTP over implicit TLS like port 465: AUTH required"},
-    {"pop3", "pop3", PROTO_POP3, -415, false, false, false,
-     "POP3 like port 110: STLS offered, login allowed in cleartext on loopback"},
-    {"pop3s", "pop3s", PROTO_POP3, 470, true, false, false, "POP3 over implicit TLS like port 995"},
-};
-
-unsigned lab_service_port(unsigned base, enum lab_service s)
-{
-	long p = (long)base + lab_services[s].offset;
-	return p >= 1 && p <= 65535 ? (unsigned)p : 0;
-}
-
-unsigned lab_port_base_min(void)
-{
-	return 1024 + 415;
-}
-
-unsigned lab_port_base_max(void)
-{
-	return 65535 - 470;
-}
-
 enum phase { PH_HANDSHAKE, PH_OPEN };
 
 struct conn {
@@ -70,7 +45,8 @@ struct conn {
 	int fd;
 	SSL *ssl;
 	enum lab_service svc;
-	enum proto proto;
+	const struct lab_engine_ops *ops; /* the protocol's engine */
+	struct lab_engine *core;          /* its shared part: why, delay, secret_from */
 	uint64_t serial;
 	char ip[64];
 	char label[96]; /* "#12 submission 127.0.0.1:5555" */
@@ -195,14 +171,9 @@ static void log_replies(struct conn *c, size_t from)
 	}
 }
 
-static const char *machine_why(struct conn *c)
-{
-	return c->proto == PROTO_SMTP ? c->m.smtp.why : c->m.pop3.why;
-}
-
 static void log_why(struct conn *c)
 {
-	const char *why = machine_why(c);
+	const char *why = c->core->why;
 	if (*why)
 		log_line(c->srv, c->label, "## ", why, strlen(why));
 }
@@ -293,14 +264,10 @@ static void hook_drop_close(void *ctx, struct lab_maildrop *drop)
 
 static void free_conn(struct conn *c)
 {
-	if (c->proto == PROTO_SMTP) {
-		if (c->spool_open)
-			lab_spool_abort(&c->spool);
-		lab_smtp_wipe(&c->m.smtp);
-	} else {
-		lab_pop3_end(&c->m.pop3);
-		OPENSSL_cleanse(&c->m.pop3, sizeof(c->m.pop3));
-	}
+	if (c->spool_open)
+		lab_spool_abort(&c->spool);
+	if (c->ops)
+		c->ops->end(&c->m);
 	if (c->msg_fd >= 0)
 		close(c->msg_fd);
 	if (c->ssl)
@@ -338,7 +305,7 @@ static void reap(struct lab_server *srv)
 
 static void start_reply_hold(struct conn *c)
 {
-	unsigned delay = c->proto == PROTO_SMTP ? c->m.smtp.delay_ms : c->m.pop3.delay_ms;
+	unsigned delay = c->core->delay_ms;
 	if (delay) {
 		c->hold_until = c->srv->now + delay;
 		c->srv->any_hold = true;
@@ -348,8 +315,7 @@ static void start_reply_hold(struct conn *c)
 static void greet(struct conn *c)
 {
 	size_t before = c->out.len;
-	enum lab_action a = c->proto == PROTO_SMTP ? lab_smtp_greet(&c->m.smtp, &c->out)
-	                                           : lab_pop3_greet(&c->m.pop3, &c->out);
+	enum lab_action a = lab_engine_greet(c->core, &c->out);
 	start_reply_hold(c);
 	log_replies(c, before);
 	log_why(c);
@@ -379,16 +345,10 @@ static void handshake(struct conn *c)
 		tls_desc(c->ssl, desc, sizeof(desc));
 		logf_conn(c, "TLS established: %s", desc);
 		c->last_line = c->srv->now;
-		if (lab_services[c->svc].implicit_tls) {
-			if (c->proto == PROTO_SMTP)
-				snprintf(c->m.smtp.tls_desc, sizeof(c->m.smtp.tls_desc), "%s",
-				         desc);
+		bool implicit = lab_services[c->svc].implicit_tls;
+		c->ops->tls_up(&c->m, desc, implicit);
+		if (implicit)
 			greet(c);
-		} else if (c->proto == PROTO_SMTP) {
-			lab_smtp_tls_started(&c->m.smtp, desc);
-		} else {
-			lab_pop3_tls_started(&c->m.pop3);
-		}
 		return;
 	}
 	int e = SSL_get_error(c->ssl, r);
@@ -554,14 +514,8 @@ static void start_message(struct conn *c)
 static void log_exchange(struct conn *c, const char *line, size_t n, size_t out_before,
                          enum lab_action a)
 {
-	size_t secret_from;
-	bool data_line = false;
-	if (c->proto == PROTO_SMTP) {
-		secret_from = c->m.smtp.secret_from;
-		data_line = c->m.smtp.data_line;
-	} else {
-		secret_from = c->m.pop3.secret_from;
-	}
+	size_t secret_from = c->core->secret_from;
+	bool data_line = c->core->data_line;
 	if (data_line && a == LAB_GO_ON && c->out.len == out_before)
 		return; /* message text: summarised at its end */
 	if (data_line)
@@ -584,11 +538,7 @@ static void log_exchange(struct conn *c, const char *line, size_t n, size_t out_
 static void feed_line(struct conn *c, const char *line, size_t n, unsigned flags)
 {
 	size_t before = c->out.len;
-	enum lab_action a;
-	if (c->proto == PROTO_SMTP)
-		a = lab_smtp_feed(&c->m.smtp, line, n, flags, &c->out);
-	else
-		a = lab_pop3_feed(&c->m.pop3, line, n, flags, &c->out);
+	enum lab_action a = lab_engine_feed(c->core, line, n, flags, &c->out);
 	start_reply_hold(c);
 	log_exchange(c, line, n, before, a);
 	switch (a) {
@@ -739,10 +689,7 @@ static void conn_run(struct conn *c)
 			drop_unfinished_line(c);
 		if (c->peer_closed && !c->waiting_delivery && c->in_start == c->in_end &&
 		    c->out_sent == c->out.len && c->msg_fd < 0) {
-			kill_conn(c,
-			          c->proto == PROTO_POP3 && c->m.pop3.state == LAB_POP3_TRANSACTION
-			              ? "the client hung up without QUIT: no deletion applied"
-			              : "the client hung up");
+			kill_conn(c, c->ops->hangup_why(&c->m));
 			return;
 		}
 		if (!progress)
@@ -753,15 +700,50 @@ static void conn_run(struct conn *c)
 
 /* ---- accepting ---- */
 
+/* The one place the server looks at which protocol a service speaks. */
+static const struct lab_engine_ops *engine_ops(enum proto p)
+{
+	switch (p) {
+	case PROTO_SMTP: return &lab_smtp_ops;
+	case PROTO_POP3: return &lab_pop3_ops;
+	}
+	return &lab_smtp_ops; /* not reached: the switch names every protocol */
+}
+
+/* An engine's state change, told to the lab's trace hook. */
+static void on_state(void *ctx, enum proto p, const char *from, const char *to, const char *why)
+{
+	struct conn *c = ctx;
+	const struct lab_server_config *cfg = &c->srv->cfg;
+	if (cfg->trace)
+		cfg->trace(cfg->trace_ctx, c->serial, p, from, to, why);
+}
+
+static void start_engine(struct conn *c, bool tls)
+{
+	struct lab_server *srv = c->srv;
+	struct lab_smtp_hooks sh = {c, hook_data_begin, hook_data_line, hook_data_abort};
+	struct lab_pop3_hooks ph = {c, hook_drop_open, hook_drop_commit, hook_drop_close};
+	struct lab_engine_start st = {
+	    .smtp = &srv->smtp_cfg[c->svc],
+	    .smtp_hooks = &sh,
+	    .pop3 = &srv->pop3_cfg[c->svc],
+	    .pop3_hooks = &ph,
+	    .client_ip = c->ip,
+	    .serial = c->serial,
+	    .tls = tls,
+	    .trace = {srv->cfg.trace ? on_state : NULL, c},
+	};
+	c->ops = engine_ops(lab_services[c->svc].proto);
+	c->core = c->ops->start(&c->m, &st);
+}
+
 static void refuse(struct lab_server *srv, int fd, enum lab_service svc)
 {
 	if (!lab_services[svc].implicit_tls) {
 		char msg[200];
-		int n =
-		    lab_services[svc].proto == PROTO_SMTP
-		        ? snprintf(msg, sizeof(msg), "421 4.7.0 %s Error: too many connections\r\n",
-		                   srv->smtp_cfg[svc].host)
-		        : snprintf(msg, sizeof(msg), "-ERR [SYS/TEMP] Too many connections.\r\n");
+		int n = snprintf(msg, sizeof(msg), engine_ops(lab_services[svc].proto)->busy,
+		                 srv->smtp_cfg[svc].host);
 		if (send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			(void)0; /* best effort */
 	}
@@ -813,7 +795,6 @@ static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
 		c->fd = fd;
 		c->msg_fd = -1;
 		c->svc = svc;
-		c->proto = lab_services[svc].proto;
 		c->serial = ++srv->serial;
 		c->opened = c->last_line = c->last_write = srv->now;
 		buf_init(&c->out, OUT_MAX);
@@ -832,15 +813,7 @@ static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
 		         ss.ss_family == AF_INET6 ? "[" : "", c->ip,
 		         ss.ss_family == AF_INET6 ? "]" : "", port);
 		bool tls = lab_services[svc].implicit_tls;
-		if (c->proto == PROTO_SMTP) {
-			struct lab_smtp_hooks h = {c, hook_data_begin, hook_data_line,
-			                           hook_data_abort};
-			lab_smtp_init(&c->m.smtp, &srv->smtp_cfg[svc], &h, c->ip, c->serial, tls);
-		} else {
-			struct lab_pop3_hooks h = {c, hook_drop_open, hook_drop_commit,
-			                           hook_drop_close};
-			lab_pop3_init(&c->m.pop3, &srv->pop3_cfg[svc], &h, c->serial, tls);
-		}
+		start_engine(c, tls);
 		c->slot = srv->nconns;
 		srv->conns[srv->nconns++] = c;
 		srv->stats.connections++;
@@ -965,10 +938,7 @@ static void timers(struct lab_server *srv)
 		if (srv->now - c->last_line > idle || slow_line) {
 			srv->stats.timeouts++;
 			size_t before = c->out.len;
-			if (c->proto == PROTO_SMTP)
-				lab_smtp_timeout(&c->m.smtp, &c->out);
-			else
-				lab_pop3_timeout(&c->m.pop3, &c->out);
+			lab_engine_timeout(c->core, &c->out);
 			logf_conn(c,
 			          slow_line ? "a line took more than %d s to arrive: timed out"
 			                    : "idle for more than %d s: timed out",
@@ -1005,13 +975,15 @@ static int next_timeout(struct lab_server *srv)
 
 /* ---- setup ---- */
 
-static int listen_one(int family, unsigned port, char *why, size_t whyn, const char *name)
+/* A listening socket on loopback into *out.  Returns SMTPSH_OK or
+ * SMTPSH_EIO with words in msg. */
+static enum smtpsh_err listen_one(int family, unsigned port, const char *name, int *out,
+                                  struct smtpsh_msg *msg)
 {
+	*out = -1;
 	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(why, whyn, "socket: %s", strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return smtpsh_fail(msg, SMTPSH_EIO, "socket: %s", strerror(errno));
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	struct sockaddr_storage ss;
@@ -1033,15 +1005,16 @@ static int listen_one(int family, unsigned port, char *why, size_t whyn, const c
 	}
 	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 4096) != 0) {
 		int e = errno;
-		snprintf(why, whyn, "cannot listen on %s port %u (%s): %s%s",
-		         family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(e),
-		         e == EADDRINUSE ? "; is another lab running? --port-base moves every port"
-		         : e == EACCES   ? "; ports below 1024 need root"
-		                         : "");
 		close(fd);
-		return -1;
+		return smtpsh_fail(
+		    msg, SMTPSH_EIO, "cannot listen on %s port %u (%s): %s%s",
+		    family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(e),
+		    e == EADDRINUSE ? "; is another lab running? --port-base moves every port"
+		    : e == EACCES   ? "; ports below 1024 need root"
+		                    : "");
 	}
-	return fd;
+	*out = fd;
+	return SMTPSH_OK;
 }
 
 static void raise_fd_limit(void)
@@ -1058,13 +1031,51 @@ static void raise_fd_limit(void)
 	}
 }
 
-struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why, size_t whyn)
+/* Each service's engine configuration: names, greetings, what it requires. */
+static void configure_engines(struct lab_server *srv)
 {
-	struct lab_server *srv = calloc(1, sizeof(*srv));
-	if (!srv) {
-		snprintf(why, whyn, "out of memory");
-		return NULL;
+	const struct lab_persona *p = srv->cfg.persona;
+	const char *host = p ? p->host : LAB_HOST;
+	if (p)
+		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s", p->smtp_greeting);
+	else
+		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s ESMTP smtpsh lab",
+		         host);
+	snprintf(srv->pop3_greeting, sizeof(srv->pop3_greeting), "%s",
+	         p ? p->pop3_greeting : "smtpsh lab ready.");
+	for (int s = 0; s < LAB_SVC_COUNT; s++) {
+		const struct lab_service_info *info = &lab_services[s];
+		srv->smtp_cfg[s] = (struct lab_smtp_config){
+		    .host = host,
+		    .greeting = srv->smtp_greeting,
+		    .tls_available = true,
+		    .tls_required = info->tls_required,
+		    .auth_required = info->auth_required,
+		    .auth_in_cleartext = !info->tls_required && !info->auth_required,
+		    .max_size = srv->cfg.max_message,
+		    .users = srv->cfg.users,
+		    .persona = p,
+		    .faults = srv->cfg.faults,
+		};
+		srv->pop3_cfg[s] = (struct lab_pop3_config){
+		    .host = LAB_HOST,
+		    .greeting = srv->pop3_greeting,
+		    .tls_available = true,
+		    .users = srv->cfg.users,
+		    .persona = p,
+		    .faults = srv->cfg.faults,
+		};
 	}
+}
+
+enum smtpsh_err lab_server_new(const struct lab_server_config *cfg, struct lab_server **out,
+                               struct smtpsh_msg *msg)
+{
+	*out = NULL;
+	struct lab_server *srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return smtpsh_fail(msg, SMTPSH_ENOMEM, "out of memory");
+	enum smtpsh_err e = SMTPSH_OK;
 	srv->cfg = *cfg;
 	if (!srv->cfg.port_base)
 		srv->cfg.port_base = LAB_DEFAULT_PORT_BASE;
@@ -1085,90 +1096,64 @@ struct lab_server *lab_server_new(const struct lab_server_config *cfg, char *why
 		srv->listen_fd[s][0] = srv->listen_fd[s][1] = -1;
 
 	if (srv->cfg.port_base < lab_port_base_min() || srv->cfg.port_base > lab_port_base_max()) {
-		snprintf(why, whyn,
-		         "--port-base must be between %u and %u (the POP3 port is base-415, "
-		         "POP3S base+470)",
-		         lab_port_base_min(), lab_port_base_max());
+		e = smtpsh_fail(msg, SMTPSH_EINVAL,
+		                "--port-base must be between %u and %u (the POP3 port is base-415, "
+		                "POP3S base+470)",
+		                lab_port_base_min(), lab_port_base_max());
 		goto fail;
 	}
-	if (lab_store_open(&srv->store, cfg->dir, why, whyn) != SMTPSH_OK)
+	e = lab_store_open(&srv->store, cfg->dir, msg);
+	if (e != SMTPSH_OK)
 		goto fail;
 	for (size_t i = 0; i < cfg->users->n; i++)
 		if (lab_store_add_user(&srv->store, cfg->users->v[i].name) != SMTPSH_OK) {
-			snprintf(why, whyn, "cannot create the mailbox of %s under %s/mail",
-			         cfg->users->v[i].name, cfg->dir);
+			e = smtpsh_fail(msg, SMTPSH_EIO,
+			                "cannot create the mailbox of %s under %s/mail",
+			                cfg->users->v[i].name, cfg->dir);
 			goto fail;
 		}
-	if (lab_tls_ensure(cfg->dir, &srv->tls, why, whyn) != SMTPSH_OK)
+	e = lab_tls_ensure(cfg->dir, &srv->tls, msg);
+	if (e != SMTPSH_OK)
 		goto fail;
-	srv->ssl_ctx = lab_tls_server_ctx(&srv->tls, why, whyn);
-	if (!srv->ssl_ctx)
+	void *ssl_ctx;
+	e = lab_tls_server_ctx(&srv->tls, &ssl_ctx, msg);
+	if (e != SMTPSH_OK)
 		goto fail;
+	srv->ssl_ctx = ssl_ctx;
 
-	const struct lab_persona *p = cfg->persona;
-	const char *host = p ? p->host : LAB_HOST;
-	if (p)
-		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s", p->smtp_greeting);
-	else
-		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s ESMTP smtpsh lab",
-		         host);
-	snprintf(srv->pop3_greeting, sizeof(srv->pop3_greeting), "%s",
-	         p ? p->pop3_greeting : "smtpsh lab ready.");
-	for (int s = 0; s < LAB_SVC_COUNT; s++) {
-		const struct lab_service_info *info = &lab_services[s];
-		srv->smtp_cfg[s] = (struct lab_smtp_config){
-		    .host = host,
-		    .greeting = srv->smtp_greeting,
-		    .tls_available = true,
-		    .tls_required = info->tls_required,
-		    .auth_required = info->auth_required,
-		    .auth_in_cleartext = !info->tls_required && !info->auth_required,
-		    .max_size = srv->cfg.max_message,
-		    .users = cfg->users,
-		    .persona = p,
-		    .faults = srv->cfg.faults,
-		};
-		srv->pop3_cfg[s] = (struct lab_pop3_config){
-		    .host = LAB_HOST,
-		    .greeting = srv->pop3_greeting,
-		    .tls_available = true,
-		    .users = cfg->users,
-		    .persona = p,
-		    .faults = srv->cfg.faults,
-		};
-	}
+	configure_engines(srv);
 
 	raise_fd_limit();
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (srv->epfd < 0 || pipe2(srv->wake, O_NONBLOCK | O_CLOEXEC) != 0) {
-		snprintf(why, whyn, "epoll/pipe: %s", strerror(errno));
+		e = smtpsh_fail(msg, SMTPSH_EIO, "epoll/pipe: %s", strerror(errno));
 		goto fail;
 	}
 	struct epoll_event we = {.events = EPOLLIN, .data.u64 = TAG_WAKE};
 	epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->wake[0], &we);
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		srv->ports[s] = lab_service_port(srv->cfg.port_base, (enum lab_service)s);
-		srv->listen_fd[s][0] =
-		    listen_one(AF_INET, srv->ports[s], why, whyn, lab_services[s].name);
-		if (srv->listen_fd[s][0] < 0)
+		e = listen_one(AF_INET, srv->ports[s], lab_services[s].name, &srv->listen_fd[s][0],
+		               msg);
+		if (e != SMTPSH_OK)
 			goto fail;
-		char ignored[200];
-		if (cfg->ipv6)
-			srv->listen_fd[s][1] = listen_one(AF_INET6, srv->ports[s], ignored,
-			                                  sizeof(ignored), lab_services[s].name);
+		if (cfg->ipv6) /* best effort: ::1 may not exist */
+			listen_one(AF_INET6, srv->ports[s], lab_services[s].name,
+			           &srv->listen_fd[s][1], NULL);
 		for (int f = 0; f < 2; f++) {
 			if (srv->listen_fd[s][f] < 0)
 				continue;
-			struct epoll_event e = {.events = EPOLLIN,
-			                        .data.u64 = TAG_LISTEN + (unsigned)(s * 2 + f)};
-			epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->listen_fd[s][f], &e);
+			struct epoll_event ev = {.events = EPOLLIN,
+			                         .data.u64 = TAG_LISTEN + (unsigned)(s * 2 + f)};
+			epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->listen_fd[s][f], &ev);
 		}
 	}
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	return srv;
+	*out = srv;
+	return SMTPSH_OK;
 fail:
 	lab_server_free(srv);
-	return NULL;
+	return e;
 }
 
 const struct lab_tls_files *lab_server_tls(const struct lab_server *s)
@@ -1206,10 +1191,7 @@ static void shutdown_all(struct lab_server *srv)
 			continue;
 		if (c->phase == PH_OPEN && !c->closing) {
 			size_t before = c->out.len;
-			if (c->proto == PROTO_SMTP)
-				lab_smtp_shutdown(&c->m.smtp, &c->out);
-			else
-				lab_pop3_shutdown(&c->m.pop3, &c->out);
+			lab_engine_shutdown(c->core, &c->out);
 			log_replies(c, before);
 			c->hold_until = 0;
 			flush_out(c);

@@ -16,7 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "lab.h"
+#include "lab/store.h"
 
 #define SPOOL_BLOCK 8192
 #define PATH_BUF 8400
@@ -50,12 +50,11 @@ static bool fsync_dir(const char *path)
 	return ok;
 }
 
-enum smtpsh_err lab_store_open(struct lab_store *st, const char *dir, char *why, size_t whyn)
+enum smtpsh_err lab_store_open(struct lab_store *st, const char *dir, struct smtpsh_msg *msg)
 {
 	memset(st, 0, sizeof(*st));
 	if (strlen(dir) > sizeof(st->dir) - 64) {
-		snprintf(why, whyn, "%s: the path is too long", dir);
-		return SMTPSH_EINVAL;
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "%s: the path is too long", dir);
 	}
 	snprintf(st->dir, sizeof(st->dir), "%s", dir);
 	char path[PATH_BUF];
@@ -65,9 +64,8 @@ enum smtpsh_err lab_store_open(struct lab_store *st, const char *dir, char *why,
 	ok = ok && make_dirs(path);
 	struct stat sb;
 	if (!ok || stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || access(path, W_OK) != 0) {
-		snprintf(why, whyn, "cannot create the mail store under %s: %s", dir,
-		         strerror(errno));
-		return SMTPSH_EIO;
+		return smtpsh_fail(msg, SMTPSH_EIO, "cannot create the mail store under %s: %s",
+		                   dir, strerror(errno));
 	}
 	/* Spool files left by a crash were never answered 250: the
 	 * client still holds them, so they go. */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lab.h"
+#include "lab/persona.h"
 
 #define QQ_HELP "http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256"
 #define OUTLOOK_HOST "LAB0001.outlook.office365.com"

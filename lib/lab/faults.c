@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lab.h"
+#include "lab/faults.h"
 
 #define SLOW_DEFAULT_MS 3000
 #define SLOW_MAX_MS 600000
@@ -116,7 +116,7 @@ static bool parse_item(struct lab_fault_rule *r, char *item, const char **reason
 	return true;
 }
 
-enum smtpsh_err lab_faults_parse(struct lab_faults *f, const char *spec, char *why, size_t whyn)
+enum smtpsh_err lab_faults_parse(struct lab_faults *f, const char *spec, struct smtpsh_msg *msg)
 {
 	memset(f, 0, sizeof(*f));
 	f->seed = 1;
@@ -124,8 +124,8 @@ enum smtpsh_err lab_faults_parse(struct lab_faults *f, const char *spec, char *w
 		return SMTPSH_OK;
 	char copy[1024];
 	if (strlen(spec) >= sizeof(copy)) {
-		snprintf(why, whyn, "the fault spec is longer than %zu bytes", sizeof(copy) - 1);
-		return SMTPSH_EINVAL;
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "the fault spec is longer than %zu bytes",
+		                   sizeof(copy) - 1);
 	}
 	strcpy(copy, spec);
 	char *save = NULL;
@@ -144,20 +144,19 @@ enum smtpsh_err lab_faults_parse(struct lab_faults *f, const char *spec, char *w
 			errno = 0;
 			unsigned long long seed = strtoull(item + 5, &end, 10);
 			if (end == item + 5 || *end || errno) {
-				snprintf(why, whyn, "'%s': seed=N takes a decimal number", shown);
-				return SMTPSH_EINVAL;
+				return smtpsh_fail(msg, SMTPSH_EINVAL,
+				                   "'%s': seed=N takes a decimal number", shown);
 			}
 			f->seed = seed;
 			continue;
 		}
 		if (f->n == LAB_FAULT_RULES) {
-			snprintf(why, whyn, "at most %d fault rules", LAB_FAULT_RULES);
-			return SMTPSH_EINVAL;
+			return smtpsh_fail(msg, SMTPSH_EINVAL, "at most %d fault rules",
+			                   LAB_FAULT_RULES);
 		}
 		const char *reason = NULL;
 		if (!parse_item(&f->rules[f->n], item, &reason)) {
-			snprintf(why, whyn, "'%s': %s", shown, reason);
-			return SMTPSH_EINVAL;
+			return smtpsh_fail(msg, SMTPSH_EINVAL, "'%s': %s", shown, reason);
 		}
 		f->n++;
 	}
@@ -183,22 +182,32 @@ void lab_faults_format(const struct lab_faults *f, char *out, size_t n)
 	}
 }
 
+/* The verbs 451 and 454 hit in protocol p when the rule names none. */
+static const char *default_verbs(bool is_451, enum proto p)
+{
+	switch (p) {
+	case PROTO_SMTP: return is_451 ? " MAIL RCPT DATA DOT " : " AUTH STARTTLS ";
+	case PROTO_POP3:
+		return is_451 ? " STAT LIST UIDL RETR TOP DELE " : " USER PASS APOP AUTH STLS ";
+	}
+	return "";
+}
+
 /* The verbs a kind hits when the rule names none. */
 static bool default_target(enum lab_fault_kind k, enum proto p, const char *verb)
 {
-	static const char *const smtp_451 = " MAIL RCPT DATA DOT ";
-	static const char *const smtp_454 = " AUTH STARTTLS ";
-	static const char *const pop3_451 = " STAT LIST UIDL RETR TOP DELE ";
-	static const char *const pop3_454 = " USER PASS APOP AUTH STLS ";
 	char key[24];
 	snprintf(key, sizeof(key), " %s ", verb);
 	switch (k) {
-	case LAB_FAULT_451: return strstr(p == PROTO_SMTP ? smtp_451 : pop3_451, key) != NULL;
-	case LAB_FAULT_454: return strstr(p == PROTO_SMTP ? smtp_454 : pop3_454, key) != NULL;
-	default:
-		/* any command; the greeting only when named */
-		return strcmp(verb, "CONNECT") != 0;
+	case LAB_FAULT_451:
+	case LAB_FAULT_454: return strstr(default_verbs(k == LAB_FAULT_451, p), key) != NULL;
+	case LAB_FAULT_NONE:
+	case LAB_FAULT_421:
+	case LAB_FAULT_DROP:
+	case LAB_FAULT_SLOW: break;
 	}
+	/* any command; the greeting only when named */
+	return strcmp(verb, "CONNECT") != 0;
 }
 
 static bool rule_applies(const struct lab_fault_rule *r, enum proto p, const char *verb)

@@ -15,37 +15,8 @@
 #include <openssl/rand.h>
 
 #include "b64.h"
-#include "lab.h"
-
-void lab_say_text(struct buf *out, const char *text)
-{
-	for (const char *p = text; *p;) {
-		size_t n = strcspn(p, "\n");
-		buf_append(out, p, n);
-		buf_append(out, "\r\n", 2);
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-}
-
-void lab_say(struct buf *out, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	lab_say_text(out, line);
-}
-
-void lab_note(char *why, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-}
+#include "lab/engine.h"
+#include "lab/sasl_server.h"
 
 #define set_why(x, ...) lab_note((x)->why, (x)->why_size, __VA_ARGS__)
 
@@ -157,6 +128,16 @@ static enum lab_action plain(struct lab_sasl *x, const struct buf *dec, struct b
 	const struct lab_user *who = NULL;
 	enum lab_auth r = lab_auth_check(x->users, x->persona, user, nul2 + 1, &who);
 	return lab_sasl_verdict(x, r, who, user, "AUTH PLAIN", out);
+}
+
+char *lab_sasl_split(char *arg, char **ir)
+{
+	size_t mlen = strcspn(arg, " ");
+	*ir = arg[mlen] ? arg + mlen + 1 : NULL;
+	arg[mlen] = '\0';
+	while (*ir && **ir == ' ')
+		(*ir)++;
+	return arg;
 }
 
 enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, struct buf *out)

@@ -12,7 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "b64.h"
-#include "lab.h"
+#include "lab/users.h"
 #include "sasl.h"
 
 static const struct lab_user default_users[] = {
@@ -121,7 +121,7 @@ static enum smtpsh_err parse_line(struct lab_user *out, const char *s, size_t n,
 	return SMTPSH_OK;
 }
 
-enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, char *why, size_t whyn)
+enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, struct smtpsh_msg *msg)
 {
 	u->v = NULL;
 	u->n = 0;
@@ -158,13 +158,12 @@ enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, char *why
 		}
 		const char *reason = NULL;
 		if (parse_line(&u->v[u->n], p + lead, len - lead, &reason) != SMTPSH_OK) {
-			snprintf(why, whyn, "line %u: %s", lineno, reason);
 			lab_users_free(u);
-			return SMTPSH_EINVAL;
+			return smtpsh_fail(msg, SMTPSH_EINVAL, "line %u: %s", lineno, reason);
 		}
 		if (lab_users_find(u, u->v[u->n].name)) {
-			snprintf(why, whyn, "line %u: user '%s' appears twice", lineno,
-			         u->v[u->n].name);
+			smtpsh_fail(msg, SMTPSH_EINVAL, "line %u: user '%s' appears twice", lineno,
+			            u->v[u->n].name);
 			lab_users_free(u);
 			return SMTPSH_EINVAL;
 		}
@@ -172,18 +171,17 @@ enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, char *why
 		p = next;
 	}
 	if (u->n == 0) {
-		snprintf(why, whyn, "no users (one name:password[:authcode] per line)");
-		return SMTPSH_EINVAL;
+		return smtpsh_fail(msg, SMTPSH_EINVAL,
+		                   "no users (one name:password[:authcode] per line)");
 	}
 	return SMTPSH_OK;
 }
 
-enum smtpsh_err lab_users_load(struct lab_users *u, const char *path, char *why, size_t whyn)
+enum smtpsh_err lab_users_load(struct lab_users *u, const char *path, struct smtpsh_msg *msg)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		snprintf(why, whyn, "%s: %s", path, strerror(errno));
-		return SMTPSH_EIO;
+		return smtpsh_fail(msg, SMTPSH_EIO, "%s: %s", path, strerror(errno));
 	}
 	struct buf text;
 	buf_init(&text, 1 << 20);
@@ -199,14 +197,13 @@ enum smtpsh_err lab_users_load(struct lab_users *u, const char *path, char *why,
 	fclose(f);
 	if (!ok) {
 		buf_free(&text);
-		snprintf(why, whyn, "%s: larger than 1 MiB", path);
-		return SMTPSH_EINVAL;
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "%s: larger than 1 MiB", path);
 	}
-	char sub[200] = "";
-	enum smtpsh_err e = lab_users_parse(u, text.data ? text.data : "", sub, sizeof(sub));
+	struct smtpsh_msg sub = {""};
+	enum smtpsh_err e = lab_users_parse(u, text.data ? text.data : "", &sub);
 	buf_free(&text);
 	if (e != SMTPSH_OK)
-		snprintf(why, whyn, "%s: %s", path, sub);
+		smtpsh_fail(msg, e, "%s: %s", path, sub.text);
 	return e;
 }
 

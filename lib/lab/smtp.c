@@ -11,27 +11,53 @@
 #include <strings.h>
 #include <openssl/crypto.h>
 
-#include "lab.h"
+#include "lab/engines.h"
 #include "utf8.h"
 
-#define NOT_SECRET ((size_t)-1)
-
-#define set_why(s, ...) lab_note((s)->why, sizeof((s)->why), __VA_ARGS__)
+#define set_why(s, ...) lab_note((s)->core.why, sizeof((s)->core.why), __VA_ARGS__)
 #define say lab_say
-#define say_text lab_say_text
+
+const char *const lab_smtp_state_names[LAB_SMTP_STATES] = {
+    [LAB_SMTP_INIT] = "init", [LAB_SMTP_READY] = "ready", [LAB_SMTP_MAIL] = "mail",
+    [LAB_SMTP_RCPT] = "rcpt", [LAB_SMTP_DATA] = "data",   [LAB_SMTP_DELIVER] = "deliver",
+};
+
+static const struct lab_engine_proto smtp_engine;
+
+static void set_state(struct lab_smtp *s, enum lab_smtp_state to, const char *why)
+{
+	lab_engine_set_state(&s->core, to, why);
+}
+
+static enum lab_smtp_state state(const struct lab_smtp *s)
+{
+	return (enum lab_smtp_state)s->core.state;
+}
+
+static bool greeted(const struct lab_smtp *s)
+{
+	return state(s) != LAB_SMTP_INIT;
+}
+
+/* A transaction is open from MAIL FROM until its end is answered. */
+static bool in_mail(const struct lab_smtp *s)
+{
+	switch (state(s)) {
+	case LAB_SMTP_INIT:
+	case LAB_SMTP_READY:
+	case LAB_SMTP_STATES: return false;
+	case LAB_SMTP_MAIL:
+	case LAB_SMTP_RCPT:
+	case LAB_SMTP_DATA:
+	case LAB_SMTP_DELIVER: return true;
+	}
+	return false;
+}
 
 /* Postfix counts protocol errors and hangs up at smtpd_hard_error_limit. */
 static enum lab_action error_reply(struct lab_smtp *s, struct buf *out)
 {
-	if (++s->errors < LAB_HARD_ERRORS)
-		return LAB_GO_ON;
-	say(out, "421 4.7.0 %s Error: too many errors", s->cfg->host);
-	size_t n = strlen(s->why);
-	snprintf(s->why + n, sizeof(s->why) - n,
-	         "; that was error %u: the lab hangs up, as Postfix "
-	         "does at smtpd_hard_error_limit",
-	         s->errors);
-	return LAB_CLOSE;
+	return lab_engine_error(&s->core, out);
 }
 
 static enum lab_action sasl_error(void *owner, struct buf *out)
@@ -89,14 +115,14 @@ static const struct lab_sasl_proto smtp_sasl = {
     .logged_in = sasl_logged_in,
 };
 
-static void reset_transaction(struct lab_smtp *s)
+static void reset_transaction(struct lab_smtp *s, const char *why)
 {
-	s->in_mail = false;
+	if (in_mail(s))
+		set_state(s, LAB_SMTP_READY, why);
 	s->mail_from[0] = '\0';
 	s->rcpt_tried = false;
 	s->nrcpt = 0;
 	s->first_rcpt[0] = '\0';
-	s->in_data = false;
 	s->data_octets = s->data_lines = 0;
 	s->data_too_big = s->data_line_too_long = s->data_write_failed = false;
 }
@@ -109,15 +135,14 @@ void lab_smtp_init(struct lab_smtp *s, const struct lab_smtp_config *cfg,
 	s->cfg = cfg;
 	if (hooks)
 		s->hooks = *hooks;
-	lab_rng_seed(&s->rng, cfg->faults ? cfg->faults->seed : 1, serial);
+	lab_engine_init(&s->core, &smtp_engine, s, cfg->host, cfg->faults, serial, LAB_SMTP_INIT);
 	snprintf(s->client_ip, sizeof(s->client_ip), "%s", client_ip);
 	snprintf(s->client, sizeof(s->client), "unknown[%s]", client_ip);
 	s->tls = tls;
 	if (tls)
 		snprintf(s->tls_desc, sizeof(s->tls_desc), "TLS");
-	s->secret_from = NOT_SECRET;
-	lab_sasl_bind(&s->sasl, &smtp_sasl, s, s->why, sizeof(s->why), cfg->host, cfg->users,
-	              cfg->persona);
+	lab_sasl_bind(&s->core.sasl, &smtp_sasl, s, s->core.why, sizeof(s->core.why), cfg->host,
+	              cfg->users, cfg->persona);
 }
 
 void lab_smtp_wipe(struct lab_smtp *s)
@@ -125,40 +150,17 @@ void lab_smtp_wipe(struct lab_smtp *s)
 	OPENSSL_cleanse(s, sizeof(*s));
 }
 
-static void begin_call(struct lab_smtp *s)
-{
-	s->why[0] = '\0';
-	s->secret_from = NOT_SECRET;
-	s->delay_ms = 0;
-	s->data_line = false;
-}
-
 enum lab_action lab_smtp_greet(struct lab_smtp *s, struct buf *out)
 {
-	begin_call(s);
-	struct lab_fault f = lab_faults_pick(s->cfg->faults, &s->rng, PROTO_SMTP, "CONNECT");
-	s->delay_ms = f.delay_ms;
-	switch (f.kind) {
-	case LAB_FAULT_DROP:
-		set_why(
-		    s,
-		    "fault injected (drop@CONNECT): the connection is closed before the greeting");
-		return LAB_DROP;
-	case LAB_FAULT_421:
-	case LAB_FAULT_451:
-	case LAB_FAULT_454:
-		say(out, "421 4.3.2 Service not available, closing transmission channel");
-		set_why(
-		    s,
-		    "fault injected (%s@CONNECT): a server that cannot serve now greets with 421 "
-		    "and hangs up; the client should retry later",
-		    lab_fault_name(f.kind));
-		return LAB_CLOSE;
-	default: break;
-	}
+	return lab_engine_greet(&s->core, out);
+}
+
+static enum lab_action greeting(void *owner, struct buf *out)
+{
+	struct lab_smtp *s = owner;
 	say(out, "220 %s", s->cfg->greeting);
 	set_why(s, "greeting: the server speaks first; next the client says EHLO (or HELO)%s",
-	        f.delay_ms ? " [fault: slow greeting]" : "");
+	        s->core.delay_ms ? " [fault: slow greeting]" : "");
 	return LAB_GO_ON;
 }
 
@@ -167,26 +169,12 @@ void lab_smtp_tls_started(struct lab_smtp *s, const char *desc)
 	/* RFC 3207 4.2: the server forgets everything it learnt before. */
 	s->tls = true;
 	snprintf(s->tls_desc, sizeof(s->tls_desc), "%s", desc ? desc : "TLS");
-	s->greeted = s->esmtp = false;
+	s->esmtp = false;
 	s->helo[0] = '\0';
 	s->auth = NULL;
-	lab_sasl_reset(&s->sasl);
-	reset_transaction(s);
-}
-
-void lab_smtp_timeout(struct lab_smtp *s, struct buf *out)
-{
-	begin_call(s);
-	say(out, "421 4.4.2 %s Error: timeout exceeded", s->cfg->host);
-	set_why(s, "the client was silent too long (or too slow to finish a line): a server does "
-	           "not wait for ever");
-}
-
-void lab_smtp_shutdown(struct lab_smtp *s, struct buf *out)
-{
-	begin_call(s);
-	say(out, "421 4.3.2 %s Service shutting down, closing transmission channel", s->cfg->host);
-	set_why(s, "the lab is stopping");
+	lab_sasl_reset(&s->core.sasl);
+	reset_transaction(s, "TLS started");
+	set_state(s, LAB_SMTP_INIT, "TLS started");
 }
 
 static bool auth_offered(const struct lab_smtp *s)
@@ -291,7 +279,7 @@ static void copy_printable(char *dst, size_t size, const char *src)
 	dst[o] = '\0';
 }
 
-static enum lab_action cmd_ehlo(struct lab_smtp *s, const char *arg, struct buf *out, bool esmtp)
+static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct buf *out, bool esmtp)
 {
 	if (!*arg) {
 		say(out, "501 Syntax: %s hostname", esmtp ? "EHLO" : "HELO");
@@ -299,8 +287,8 @@ static enum lab_action cmd_ehlo(struct lab_smtp *s, const char *arg, struct buf 
 		        esmtp ? "EHLO" : "HELO");
 		return error_reply(s, out);
 	}
-	reset_transaction(s);
-	s->greeted = true;
+	reset_transaction(s, esmtp ? "250 to EHLO" : "250 to HELO");
+	set_state(s, LAB_SMTP_READY, esmtp ? "250 to EHLO" : "250 to HELO");
 	s->esmtp = esmtp;
 	copy_printable(s->helo, sizeof(s->helo), arg);
 	if (!esmtp) {
@@ -339,8 +327,9 @@ static enum lab_action cmd_ehlo(struct lab_smtp *s, const char *arg, struct buf 
 	return LAB_GO_ON;
 }
 
-static enum lab_action cmd_starttls(struct lab_smtp *s, const char *arg, struct buf *out)
+static enum lab_action cmd_starttls(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
+	const char *arg = l->arg;
 	if (*arg) {
 		say(out, "501 5.5.4 Syntax: STARTTLS");
 		set_why(s, "STARTTLS takes no argument");
@@ -356,7 +345,7 @@ static enum lab_action cmd_starttls(struct lab_smtp *s, const char *arg, struct 
 		set_why(s, "the lab has no certificate loaded, so it cannot offer TLS");
 		return error_reply(s, out);
 	}
-	if (s->in_mail) {
+	if (in_mail(s)) {
 		say(out, "503 5.5.1 Error: MAIL transaction in progress");
 		set_why(s, "STARTTLS must come before MAIL FROM (RSET first)");
 		return error_reply(s, out);
@@ -367,53 +356,54 @@ static enum lab_action cmd_starttls(struct lab_smtp *s, const char *arg, struct 
 	return LAB_STARTTLS;
 }
 
-static enum lab_action cmd_auth(struct lab_smtp *s, char *arg, struct buf *out)
+static bool check_auth(struct lab_smtp *s, struct buf *out)
 {
-	if (!s->greeted) {
+	if (!greeted(s)) {
 		say(out, "503 5.5.1 Error: send HELO/EHLO first");
 		set_why(s, "AUTH before EHLO: the client has not learnt which mechanisms exist");
-		return error_reply(s, out);
+		return false;
 	}
 	if (!auth_offered(s)) {
 		say(out, "503 5.5.1 Error: authentication not enabled");
 		set_why(s, "AUTH is not offered on this connection (see the EHLO list)");
-		return error_reply(s, out);
+		return false;
 	}
 	if (s->auth) {
 		say(out, "503 5.5.1 Error: already authenticated");
 		set_why(s, "one AUTH per session: %s is already logged in", s->auth->name);
-		return error_reply(s, out);
+		return false;
 	}
-	if (s->in_mail) {
+	if (in_mail(s)) {
 		say(out, "503 5.5.1 Error: MAIL transaction in progress");
 		set_why(s, "AUTH must come before MAIL FROM");
-		return error_reply(s, out);
+		return false;
 	}
-	char *mech = arg;
-	size_t mlen = strcspn(mech, " ");
-	char *ir = mech[mlen] ? mech + mlen + 1 : NULL;
-	mech[mlen] = '\0';
-	while (ir && *ir == ' ')
-		ir++;
+	return true;
+}
+
+static enum lab_action cmd_auth(struct lab_smtp *s, struct lab_line *l, struct buf *out)
+{
+	char *arg = l->arg;
+	char *ir;
+	char *mech = lab_sasl_split(arg, &ir);
 	if (!*mech || (ir && (!*ir || strchr(ir, ' ')))) {
 		say(out, "501 5.5.4 Syntax: AUTH mechanism");
 		set_why(s, "AUTH takes a mechanism name and at most one initial response");
 		return error_reply(s, out);
 	}
-	return lab_sasl_start(&s->sasl, mech, ir, out);
+	return lab_sasl_start(&s->core.sasl, mech, ir, out);
 }
 
 static enum lab_action sasl_continue(struct lab_smtp *s, const char *line, size_t n, unsigned flags,
                                      struct buf *out)
 {
-	s->secret_from = 0;
 	if (flags & LAB_LINE_TOO_LONG) {
-		lab_sasl_reset(&s->sasl);
+		lab_sasl_reset(&s->core.sasl);
 		say(out, "500 5.5.2 Error: line too long");
 		set_why(s, "an AUTH response longer than the lab reads");
 		return error_reply(s, out);
 	}
-	return lab_sasl_continue(&s->sasl, line, n, out);
+	return lab_sasl_continue(&s->core.sasl, line, n, out);
 }
 
 /* MAIL FROM parameters (RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8,
@@ -466,19 +456,25 @@ static enum lab_action mail_params(struct lab_smtp *s, const char *params, struc
 	return LAB_GO_ON;
 }
 
-static enum lab_action cmd_mail(struct lab_smtp *s, const char *arg, struct buf *out)
+static bool check_mail(struct lab_smtp *s, struct buf *out)
 {
-	if (!s->greeted) {
+	if (!greeted(s)) {
 		say(out, "503 5.5.1 Error: send HELO/EHLO first");
 		set_why(s, "MAIL before HELO/EHLO: greet the server first");
-		return error_reply(s, out);
+		return false;
 	}
-	if (s->in_mail) {
+	if (in_mail(s)) {
 		say(out, "503 5.5.1 Error: nested MAIL command");
 		set_why(
 		    s, "a message is already started (MAIL FROM was accepted); RSET to start over");
-		return error_reply(s, out);
+		return false;
 	}
+	return true;
+}
+
+static enum lab_action cmd_mail(struct lab_smtp *s, struct lab_line *l, struct buf *out)
+{
+	const char *arg = l->arg;
 	char addr[LAB_ADDR_MAX];
 	const char *params = "";
 	if (!lab_smtp_parse_path(arg, "FROM:", addr, sizeof(addr), &params)) {
@@ -495,8 +491,8 @@ static enum lab_action cmd_mail(struct lab_smtp *s, const char *arg, struct buf 
 	enum lab_action a = mail_params(s, params, out, &refused);
 	if (refused)
 		return a;
-	reset_transaction(s);
-	s->in_mail = true;
+	reset_transaction(s, "250 to MAIL");
+	set_state(s, LAB_SMTP_MAIL, "250 to MAIL");
 	snprintf(s->mail_from, sizeof(s->mail_from), "%s", addr);
 	say(out, "250 2.1.0 Ok");
 	set_why(s, "sender <%s> accepted%s; next RCPT TO:<address> for each recipient", addr,
@@ -524,13 +520,18 @@ static bool local_user(const struct lab_smtp *s, const char *addr, bool *local, 
 	return true;
 }
 
-static enum lab_action cmd_rcpt(struct lab_smtp *s, const char *arg, struct buf *out)
+static bool check_rcpt(struct lab_smtp *s, struct buf *out)
 {
-	if (!s->in_mail) {
-		say(out, "503 5.5.1 Error: need MAIL command");
-		set_why(s, "RCPT before MAIL: say who sends (MAIL FROM:<address>) first");
-		return error_reply(s, out);
-	}
+	if (in_mail(s))
+		return true;
+	say(out, "503 5.5.1 Error: need MAIL command");
+	set_why(s, "RCPT before MAIL: say who sends (MAIL FROM:<address>) first");
+	return false;
+}
+
+static enum lab_action cmd_rcpt(struct lab_smtp *s, struct lab_line *l, struct buf *out)
+{
+	const char *arg = l->arg;
 	char addr[LAB_ADDR_MAX];
 	const char *params = "";
 	if (!lab_smtp_parse_path(arg, "TO:", addr, sizeof(addr), &params)) {
@@ -597,24 +598,31 @@ static enum lab_action cmd_rcpt(struct lab_smtp *s, const char *arg, struct buf 
 	if (s->nrcpt == 0)
 		snprintf(s->first_rcpt, sizeof(s->first_rcpt), "%s", addr);
 	s->rcpt[s->nrcpt++] = idx;
+	set_state(s, LAB_SMTP_RCPT, "250 to RCPT");
 	say(out, "250 2.1.5 Ok");
 	set_why(s, "<%s> is the lab user %s; more RCPT TO, or DATA", addr,
 	        s->cfg->users->v[idx].name);
 	return LAB_GO_ON;
 }
 
-static enum lab_action cmd_data(struct lab_smtp *s, const char *arg, struct buf *out)
+static bool check_data(struct lab_smtp *s, struct buf *out)
 {
-	if (!s->in_mail || (s->nrcpt == 0 && !s->rcpt_tried)) {
+	if (!in_mail(s) || (s->nrcpt == 0 && !s->rcpt_tried)) {
 		say(out, "503 5.5.1 Error: need RCPT command");
 		set_why(s, "DATA needs a sender (MAIL FROM) and at least one recipient (RCPT TO)");
-		return error_reply(s, out);
+		return false;
 	}
 	if (s->nrcpt == 0) {
 		say(out, "554 5.5.1 Error: no valid recipients");
 		set_why(s, "every RCPT TO was refused, so there is no one to deliver to");
-		return error_reply(s, out);
+		return false;
 	}
+	return true;
+}
+
+static enum lab_action cmd_data(struct lab_smtp *s, struct lab_line *l, struct buf *out)
+{
+	const char *arg = l->arg;
 	if (*arg) {
 		say(out, "501 5.5.4 Syntax: DATA");
 		set_why(s, "DATA takes no argument; the message comes after the 354");
@@ -625,7 +633,7 @@ static enum lab_action cmd_data(struct lab_smtp *s, const char *arg, struct buf 
 		set_why(s, "the lab could not open a spool file (disk full? permissions?)");
 		return error_reply(s, out);
 	}
-	s->in_data = true;
+	set_state(s, LAB_SMTP_DATA, "354 to DATA");
 	s->data_octets = s->data_lines = 0;
 	say(out, "354 End data with <CR><LF>.<CR><LF>");
 	set_why(s, "send the headers, an empty line, the body, then a line with only '.'; a body "
@@ -633,8 +641,9 @@ static enum lab_action cmd_data(struct lab_smtp *s, const char *arg, struct buf 
 	return LAB_GO_ON;
 }
 
-static enum lab_action cmd_vrfy(struct lab_smtp *s, const char *arg, struct buf *out)
+static enum lab_action cmd_vrfy(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
+	const char *arg = l->arg;
 	if (!*arg) {
 		say(out, "501 5.5.4 Syntax: VRFY address");
 		set_why(s, "VRFY takes a user name or address");
@@ -666,70 +675,51 @@ static enum lab_action cmd_vrfy(struct lab_smtp *s, const char *arg, struct buf 
 	return error_reply(s, out);
 }
 
-/* The fault texts for a command (RFC 5321 codes, Postfix's words). */
-static enum lab_action inject(struct lab_smtp *s, struct lab_fault f, const char *verb,
-                              const char *arg, struct buf *out, bool *done)
+/* 451 and 454 faults in Postfix's words (RFC 5321 codes). */
+static enum lab_action fault_451(void *owner, const char *verb, const char *arg, struct buf *out)
 {
-	*done = true;
-	switch (f.kind) {
-	case LAB_FAULT_DROP:
-		set_why(s,
-		        "fault injected (drop@%s): the connection is cut without a reply, as when "
-		        "a server crashes or a network path dies",
-		        verb);
-		return LAB_DROP;
-	case LAB_FAULT_421:
-		say(out, "421 4.3.2 Service not available, closing transmission channel");
-		set_why(s,
-		        "fault injected (421@%s): the server gives up on the session; the client "
-		        "must reconnect later",
-		        verb);
-		return LAB_CLOSE;
-	case LAB_FAULT_451: {
-		char addr[LAB_ADDR_MAX] = "";
-		if (!strcmp(verb, "MAIL") || !strcmp(verb, "RCPT"))
-			lab_smtp_parse_path(arg, !strcmp(verb, "MAIL") ? "FROM:" : "TO:", addr,
-			                    sizeof(addr), NULL);
-		if (!strcmp(verb, "DATA") || !strcmp(verb, "DOT"))
-			say(out, "451 4.3.0 Error: queue file write error");
-		else if (*addr)
-			say(out, "451 4.3.0 <%s>: Temporary lookup failure", addr);
-		else
-			say(out, "451 4.3.0 Error: temporary failure, try again later");
-		set_why(s,
-		        "fault injected (451@%s): a temporary local error; the same command may "
-		        "work later",
-		        verb);
-		break;
-	}
-	case LAB_FAULT_454:
-		if (!strcmp(verb, "STARTTLS"))
-			say(out, "454 4.7.0 TLS not available due to local problem");
-		else
-			say(out, "454 4.7.0 Temporary authentication failure");
-		set_why(s,
-		        "fault injected (454@%s): the server's %s failed for now; not the "
-		        "client's fault, retry later",
-		        verb, !strcmp(verb, "STARTTLS") ? "TLS" : "authentication service");
-		break;
-	default: *done = false; return LAB_GO_ON;
-	}
+	struct lab_smtp *s = owner;
+	char addr[LAB_ADDR_MAX] = "";
+	if (!strcmp(verb, "MAIL") || !strcmp(verb, "RCPT"))
+		lab_smtp_parse_path(arg, !strcmp(verb, "MAIL") ? "FROM:" : "TO:", addr,
+		                    sizeof(addr), NULL);
+	if (!strcmp(verb, "DATA") || !strcmp(verb, "DOT"))
+		say(out, "451 4.3.0 Error: queue file write error");
+	else if (*addr)
+		say(out, "451 4.3.0 <%s>: Temporary lookup failure", addr);
+	else
+		say(out, "451 4.3.0 Error: temporary failure, try again later");
+	set_why(s,
+	        "fault injected (451@%s): a temporary local error; the same command may work "
+	        "later",
+	        verb);
+	return error_reply(s, out);
+}
+
+static enum lab_action fault_454(void *owner, const char *verb, struct buf *out)
+{
+	struct lab_smtp *s = owner;
+	bool tls = !strcmp(verb, "STARTTLS");
+	if (tls)
+		say(out, "454 4.7.0 TLS not available due to local problem");
+	else
+		say(out, "454 4.7.0 Temporary authentication failure");
+	set_why(s,
+	        "fault injected (454@%s): the server's %s failed for now; not the client's "
+	        "fault, retry later",
+	        verb, tls ? "TLS" : "authentication service");
 	return error_reply(s, out);
 }
 
 static enum lab_action end_of_data(struct lab_smtp *s, struct buf *out)
 {
-	s->in_data = false;
-	struct lab_fault f = lab_faults_pick(s->cfg->faults, &s->rng, PROTO_SMTP, "DOT");
-	s->delay_ms = f.delay_ms;
-	bool refuse = s->data_too_big || s->data_line_too_long || s->data_write_failed ||
-	              f.kind != LAB_FAULT_NONE;
-	if (refuse && s->hooks.data_abort)
+	bool refuse = s->data_too_big || s->data_line_too_long || s->data_write_failed;
+	bool faulted;
+	enum lab_action a = lab_engine_inject(&s->core, "DOT", "", out, &faulted);
+	if ((refuse || faulted) && s->hooks.data_abort)
 		s->hooks.data_abort(s->hooks.ctx);
-	if (f.kind != LAB_FAULT_NONE) {
-		bool done;
-		enum lab_action a = inject(s, f, "DOT", "", out, &done);
-		reset_transaction(s);
+	if (faulted) {
+		reset_transaction(s, "fault at the end of DATA");
 		return a;
 	}
 	if (refuse) {
@@ -750,9 +740,10 @@ static enum lab_action end_of_data(struct lab_smtp *s, struct buf *out)
 			set_why(s,
 			        "the lab could not write the message to disk; nothing was stored");
 		}
-		reset_transaction(s);
+		reset_transaction(s, "message refused at its end");
 		return error_reply(s, out);
 	}
+	set_state(s, LAB_SMTP_DELIVER, "end of DATA");
 	set_why(s,
 	        "end of message: %zu lines, %zu octets; stored and synced to disk before the "
 	        "250",
@@ -763,7 +754,7 @@ static enum lab_action end_of_data(struct lab_smtp *s, struct buf *out)
 static enum lab_action data_line(struct lab_smtp *s, const char *line, size_t n, unsigned flags,
                                  struct buf *out)
 {
-	s->data_line = true;
+	s->core.data_line = true;
 	if (!(flags & LAB_LINE_TOO_LONG) && n == 1 && line[0] == '.')
 		return end_of_data(s, out);
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_TEXT_LINE_MAX)
@@ -784,7 +775,7 @@ enum lab_action lab_smtp_delivered(struct lab_smtp *s, bool ok, const char *queu
                                    struct buf *out)
 {
 	size_t lines = s->data_lines, octets = s->data_octets, nrcpt = s->nrcpt;
-	reset_transaction(s);
+	reset_transaction(s, ok ? "250 queued" : "451 not stored");
 	if (!ok) {
 		say(out, "451 4.3.0 Error: queue file write error");
 		set_why(s,
@@ -805,34 +796,134 @@ static const char *const not_implemented[] = {
     "BDAT", "ETRN", "TURN", "ATRN", "SEND", "SOML", "SAML",
 };
 
-/* Commands allowed before STARTTLS on the submission port. */
-static bool allowed_before_tls(const char *verb)
+static enum lab_action cmd_ehlo(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
-	return !strcmp(verb, "EHLO") || !strcmp(verb, "HELO") || !strcmp(verb, "STARTTLS") ||
-	       !strcmp(verb, "NOOP") || !strcmp(verb, "RSET") || !strcmp(verb, "QUIT");
+	return greet_back(s, l->arg, out, true);
 }
 
-static bool known_verb(const char *verb)
+static enum lab_action cmd_helo(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
-	static const char *const known[] = {
-	    "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT",
-	    "DATA", "RSET", "NOOP",     "QUIT", "VRFY",
-	};
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (!strcmp(verb, known[i]))
+	return greet_back(s, l->arg, out, false);
+}
+
+static enum lab_action cmd_rset(struct lab_smtp *s, struct lab_line *l, struct buf *out)
+{
+	if (*l->arg) {
+		say(out, "501 5.5.4 Syntax: RSET");
+		set_why(s, "RSET takes no argument");
+		return error_reply(s, out);
+	}
+	reset_transaction(s, "250 to RSET");
+	say(out, "250 2.0.0 Ok");
+	set_why(s, "the message in progress (if any) is forgotten; the session and login stay");
+	return LAB_GO_ON;
+}
+
+static enum lab_action cmd_noop(struct lab_smtp *s, struct lab_line *l, struct buf *out)
+{
+	(void)l;
+	say(out, "250 2.0.0 Ok");
+	set_why(s, "NOOP does nothing; it shows the connection is alive");
+	return LAB_GO_ON;
+}
+
+static enum lab_action cmd_quit(struct lab_smtp *s, struct lab_line *l, struct buf *out)
+{
+	(void)l;
+	say(out, "221 2.0.0 Bye");
+	set_why(s, "the session ends; %u message%s accepted on it", s->messages,
+	        s->messages == 1 ? "" : "s");
+	return LAB_CLOSE;
+}
+
+/* The commands, as OpenSMTPD's smtp_session.c has them: check refuses
+ * what the state does not allow (the reply and why written, the error
+ * counted by the caller); proceed does the command. */
+struct smtp_command {
+	const char *verb;
+	bool before_tls; /* allowed before STARTTLS on the submission port */
+	bool (*check)(struct lab_smtp *s, struct buf *out);
+	enum lab_action (*proceed)(struct lab_smtp *s, struct lab_line *l, struct buf *out);
+};
+
+static const struct smtp_command commands[] = {
+    {"EHLO", true, NULL, cmd_ehlo},         {"HELO", true, NULL, cmd_helo},
+    {"STARTTLS", true, NULL, cmd_starttls}, {"AUTH", false, check_auth, cmd_auth},
+    {"MAIL", false, check_mail, cmd_mail},  {"RCPT", false, check_rcpt, cmd_rcpt},
+    {"DATA", false, check_data, cmd_data},  {"RSET", true, NULL, cmd_rset},
+    {"NOOP", true, NULL, cmd_noop},         {"QUIT", true, NULL, cmd_quit},
+    {"VRFY", false, NULL, cmd_vrfy},
+};
+
+static const struct smtp_command *find_command(const char *verb)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(verb, commands[i].verb))
+			return &commands[i];
+	return NULL;
+}
+
+static bool is_command(const char *line, size_t n)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (lab_line_verb_is(line, n, commands[i].verb))
 			return true;
 	return false;
 }
 
-static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n, unsigned flags,
+static enum lab_action unknown_command(struct lab_smtp *s, const char *verb, struct buf *out)
+{
+	for (size_t i = 0; i < sizeof(not_implemented) / sizeof(not_implemented[0]); i++)
+		if (!strcmp(verb, not_implemented[i])) {
+			say(out, "502 5.5.1 Error: command not implemented");
+			set_why(s, "%s is an SMTP command the lab does not offer", verb);
+			return error_reply(s, out);
+		}
+	say(out, "500 5.5.2 Error: command not recognized");
+	if (s->core.secret_from == 0)
+		set_why(s, "not a command, right after an AUTH that was refused: if this was a "
+		           "base64 user name or password, the server did not take it as one (the "
+		           "log hides the line)");
+	else if (!strcmp(verb, "HELLO"))
+		set_why(s, "HELLO is not SMTP: the greeting is HELO (one L) or EHLO");
+	else
+		set_why(s, "'%s' is not a command this server knows", verb);
+	return error_reply(s, out);
+}
+
+/* One command line, split once: the table says whether and how. */
+static enum lab_action dispatch(struct lab_smtp *s, struct lab_line *l, struct buf *out)
+{
+	const struct smtp_command *c = find_command(l->verb);
+	if (!c)
+		return unknown_command(s, l->verb, out);
+	if (s->cfg->tls_required && !s->tls && !c->before_tls) {
+		say(out, "530 5.7.0 Must issue a STARTTLS command first");
+		set_why(s, "this is the submission port: encryption first (STARTTLS), then %s",
+		        l->verb);
+		return error_reply(s, out);
+	}
+	bool faulted;
+	enum lab_action a = lab_engine_inject(&s->core, l->verb, l->arg, out, &faulted);
+	if (faulted)
+		return a;
+	if (c->check && !c->check(s, out))
+		return error_reply(s, out);
+	return c->proceed(s, l, out);
+}
+
+static enum lab_action feed_line(void *owner, const char *line, size_t n, unsigned flags,
                                  struct buf *out)
 {
+	struct lab_smtp *s = owner;
 	if (flags & LAB_LINE_BARE_LF) {
 		/* Postfix 3.9 smtpd_forbid_bare_newline = reject, minus its
 		 * exemption for $mynetworks: on loopback too. */
-		if (s->in_data && s->hooks.data_abort)
-			s->hooks.data_abort(s->hooks.ctx);
-		s->in_data = false;
+		if (state(s) == LAB_SMTP_DATA) {
+			if (s->hooks.data_abort)
+				s->hooks.data_abort(s->hooks.ctx);
+			set_state(s, LAB_SMTP_RCPT, "bare LF in DATA");
+		}
 		say(out, "521 5.5.2 %s Error: bare <LF> received", s->cfg->host);
 		set_why(
 		    s,
@@ -841,9 +932,9 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 		    "CRLF");
 		return LAB_CLOSE;
 	}
-	if (s->in_data)
+	if (state(s) == LAB_SMTP_DATA)
 		return data_line(s, line, n, flags, out);
-	if (s->sasl.step != LAB_SASL_NONE)
+	if (s->core.sasl.step != LAB_SASL_NONE)
 		return sasl_continue(s, line, n, flags, out);
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX) {
 		say(out, "500 5.5.2 Error: line too long");
@@ -851,105 +942,19 @@ static enum lab_action feed_line(struct lab_smtp *s, const char *line, size_t n,
 		        LAB_CMD_LINE_MAX);
 		return error_reply(s, out);
 	}
-	char cmd[LAB_CMD_LINE_MAX + 1];
-	memcpy(cmd, line, n);
-	cmd[n] = '\0';
 	if (memchr(line, '\0', n) || n == 0) {
 		say(out, "500 5.5.2 Error: bad syntax");
 		set_why(s,
 		        n ? "a command line holds a NUL byte" : "an empty line is not a command");
 		return error_reply(s, out);
 	}
-	/* The verb is case-insensitive; the argument follows one space. */
-	size_t vlen = strcspn(cmd, " ");
-	char verb[16];
-	if (vlen >= sizeof(verb))
-		vlen = sizeof(verb) - 1;
-	for (size_t i = 0; i < vlen; i++)
-		verb[i] = (char)toupper((unsigned char)cmd[i]);
-	verb[vlen] = '\0';
-	size_t arg_off = strcspn(cmd, " ");
-	while (cmd[arg_off] == ' ')
-		arg_off++;
-	char *arg = cmd + arg_off;
-	size_t alen = strlen(arg);
-	while (alen && arg[alen - 1] == ' ')
-		arg[--alen] = '\0';
-
-	if (!known_verb(verb)) {
-		for (size_t i = 0; i < sizeof(not_implemented) / sizeof(not_implemented[0]); i++)
-			if (!strcmp(verb, not_implemented[i])) {
-				say(out, "502 5.5.1 Error: command not implemented");
-				set_why(s, "%s is an SMTP command the lab does not offer", verb);
-				return error_reply(s, out);
-			}
-		say(out, "500 5.5.2 Error: command not recognized");
-		if (s->secret_from == 0)
-			set_why(
-			    s,
-			    "not a command, right after an AUTH that was refused: if this was a "
-			    "base64 user name or password, the server did not take it as one (the "
-			    "log hides the line)");
-		else if (!strcmp(verb, "HELLO"))
-			set_why(s, "HELLO is not SMTP: the greeting is HELO (one L) or EHLO");
-		else
-			set_why(s, "'%s' is not a command this server knows", verb);
-		return error_reply(s, out);
-	}
-	if (s->cfg->tls_required && !s->tls && !allowed_before_tls(verb)) {
-		say(out, "530 5.7.0 Must issue a STARTTLS command first");
-		set_why(s, "this is the submission port: encryption first (STARTTLS), then %s",
-		        verb);
-		return error_reply(s, out);
-	}
-	struct lab_fault f = lab_faults_pick(s->cfg->faults, &s->rng, PROTO_SMTP, verb);
-	s->delay_ms = f.delay_ms;
-	bool injected;
-	enum lab_action fa = inject(s, f, verb, arg, out, &injected);
-	if (injected)
-		return fa;
-
-	if (!strcmp(verb, "EHLO"))
-		return cmd_ehlo(s, arg, out, true);
-	if (!strcmp(verb, "HELO"))
-		return cmd_ehlo(s, arg, out, false);
-	if (!strcmp(verb, "STARTTLS"))
-		return cmd_starttls(s, arg, out);
-	if (!strcmp(verb, "AUTH")) {
-		enum lab_action a = cmd_auth(s, arg, out);
-		OPENSSL_cleanse(cmd, sizeof(cmd));
-		return a;
-	}
-	if (!strcmp(verb, "MAIL"))
-		return cmd_mail(s, arg, out);
-	if (!strcmp(verb, "RCPT"))
-		return cmd_rcpt(s, arg, out);
-	if (!strcmp(verb, "DATA"))
-		return cmd_data(s, arg, out);
-	if (!strcmp(verb, "RSET")) {
-		if (*arg) {
-			say(out, "501 5.5.4 Syntax: RSET");
-			set_why(s, "RSET takes no argument");
-			return error_reply(s, out);
-		}
-		reset_transaction(s);
-		say(out, "250 2.0.0 Ok");
-		set_why(
-		    s, "the message in progress (if any) is forgotten; the session and login stay");
-		return LAB_GO_ON;
-	}
-	if (!strcmp(verb, "NOOP")) {
-		say(out, "250 2.0.0 Ok");
-		set_why(s, "NOOP does nothing; it shows the connection is alive");
-		return LAB_GO_ON;
-	}
-	if (!strcmp(verb, "VRFY"))
-		return cmd_vrfy(s, arg, out);
-	/* QUIT */
-	say(out, "221 2.0.0 Bye");
-	set_why(s, "the session ends; %u message%s accepted on it", s->messages,
-	        s->messages == 1 ? "" : "s");
-	return LAB_CLOSE;
+	/* The verb is case-insensitive; the argument follows the spaces. */
+	struct lab_line l;
+	lab_line_split(&l, line, n);
+	lab_line_trim(&l);
+	enum lab_action a = dispatch(s, &l, out);
+	lab_line_wipe(&l);
+	return a;
 }
 
 /* RFC 5322 date in UTC, without the locale's day and month names. */
@@ -994,53 +999,90 @@ bool lab_smtp_trace(const struct lab_smtp *s, const char *queue_id, time_t now, 
 	return ok && buf_printf(out, "; %s\n", date);
 }
 
-/* Marks the secret part of a line by its kind, before any rule decides
- * on it; remembers a refused AUTH, whose answers the client may still
- * send as lines of their own. */
-static void mark_secret(struct lab_smtp *s, const char *line, size_t n, bool *is_auth,
-                        bool *is_command)
+static bool in_text(const void *owner)
 {
-	*is_auth = *is_command = false;
-	if (s->in_data)
-		return;
-	if (s->sasl.step != LAB_SASL_NONE) {
-		s->secret_from = 0;
-		return;
-	}
-	char verb[16];
-	size_t vlen = 0;
-	for (; vlen < n && vlen < sizeof(verb) - 1 && line[vlen] != ' '; vlen++)
-		verb[vlen] = (char)toupper((unsigned char)line[vlen]);
-	verb[vlen] = '\0';
-	*is_auth = lab_line_verb_is(line, n, "AUTH");
-	*is_command = (vlen == n || line[vlen] == ' ') && known_verb(verb);
-	if (s->auth_refused && !*is_command)
-		s->secret_from = 0;
-	else
-		s->secret_from = lab_secret_offset(PROTO_SMTP, line, n);
+	const struct lab_smtp *s = owner;
+	return s->core.state == LAB_SMTP_DATA;
+}
+
+static bool is_refusal(const char *reply, size_t n)
+{
+	return n && (reply[0] == '4' || reply[0] == '5');
 }
 
 enum lab_action lab_smtp_feed(struct lab_smtp *s, const char *line, size_t n, unsigned flags,
                               struct buf *out)
 {
-	size_t before = out->len;
-	bool is_auth, is_command;
-	begin_call(s);
-	mark_secret(s, line, n, &is_auth, &is_command);
-	size_t secret_from = s->secret_from;
-	enum lab_action a = feed_line(s, line, n, flags, out);
-	s->secret_from = secret_from;
-	if (is_auth) /* neither an exchange started (334) nor a login (235) */
-		s->auth_refused = s->sasl.step == LAB_SASL_NONE &&
-		                  !(out->len > before && out->data[before] == '2');
-	else if (is_command)
-		s->auth_refused = false;
-	if (n && line[n - 1] == '\r' && !s->data_line && out->len > before &&
-	    (out->data[before] == '4' || out->data[before] == '5')) {
-		size_t w = strlen(s->why);
-		snprintf(s->why + w, sizeof(s->why) - w, "%s",
-		         "; the line ended in CR CR LF: the client added a CR to a line that "
-		         "already had one (openssl s_client -crlf or nc -C fed CRLF text?)");
-	}
-	return a;
+	return lab_engine_feed(&s->core, line, n, flags, out);
 }
+
+/* Postfix's words for the shared engine core. */
+static const struct lab_engine_proto smtp_engine = {
+    .proto = PROTO_SMTP,
+    .state_names = lab_smtp_state_names,
+    .nstates = LAB_SMTP_STATES,
+    .error_limit = LAB_HARD_ERRORS,
+    .too_many = "421 4.7.0 %s Error: too many errors",
+    .too_many_why = "; that was error %u: the lab hangs up, as Postfix does at "
+                    "smtpd_hard_error_limit",
+    .timeout = "421 4.4.2 %s Error: timeout exceeded",
+    .timeout_why = "the client was silent too long (or too slow to finish a line): a server "
+                   "does not wait for ever",
+    .shutdown = "421 4.3.2 %s Service shutting down, closing transmission channel",
+    .shutdown_why = "the lab is stopping",
+    .greet_drop_why = "fault injected (drop@CONNECT): the connection is closed before the "
+                      "greeting",
+    .greet_refused = "421 4.3.2 Service not available, closing transmission channel",
+    .greet_refused_why = "fault injected (%s@CONNECT): a server that cannot serve now greets "
+                         "with 421 and hangs up; the client should retry later",
+    .drop_why = "fault injected (drop@%s): the connection is cut without a reply, as when a "
+                "server crashes or a network path dies",
+    .closing = "421 4.3.2 Service not available, closing transmission channel",
+    .closing_why = "fault injected (421@%s): the server gives up on the session; the client "
+                   "must reconnect later",
+    .fault_451 = fault_451,
+    .fault_454 = fault_454,
+    .is_command = is_command,
+    .is_refusal = is_refusal,
+    .in_text = in_text,
+    .greeting = greeting,
+    .feed_line = feed_line,
+};
+
+/* ---- the server's view (engines.h) ---- */
+
+static struct lab_engine *ops_start(void *m, const struct lab_engine_start *st)
+{
+	struct lab_smtp *s = m;
+	lab_smtp_init(s, st->smtp, st->smtp_hooks, st->client_ip, st->serial, st->tls);
+	s->core.trace = st->trace;
+	return &s->core;
+}
+
+static void ops_tls_up(void *m, const char *desc, bool implicit)
+{
+	struct lab_smtp *s = m;
+	if (implicit) /* the greeting comes next: nothing to forget */
+		snprintf(s->tls_desc, sizeof(s->tls_desc), "%s", desc);
+	else
+		lab_smtp_tls_started(s, desc);
+}
+
+static const char *ops_hangup_why(const void *m)
+{
+	(void)m;
+	return "the client hung up";
+}
+
+static void ops_end(void *m)
+{
+	lab_smtp_wipe(m);
+}
+
+const struct lab_engine_ops lab_smtp_ops = {
+    .busy = "421 4.7.0 %s Error: too many connections\r\n",
+    .start = ops_start,
+    .tls_up = ops_tls_up,
+    .hangup_why = ops_hangup_why,
+    .end = ops_end,
+};

@@ -21,20 +21,21 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "lab.h"
+#include "lab/certs.h"
 
 #define CA_DAYS 3650
 #define SERVER_DAYS 825
 #define RENEW_BEFORE_S (7 * 86400)
 
-static void ossl_why(char *why, size_t whyn, const char *what)
+/* SMTPSH_ETLS with what and OpenSSL's first queued error. */
+static enum smtpsh_err ossl_fail(struct smtpsh_msg *msg, const char *what)
 {
 	char detail[256] = "";
 	unsigned long e = ERR_get_error();
 	if (e)
 		ERR_error_string_n(e, detail, sizeof(detail));
 	ERR_clear_error();
-	snprintf(why, whyn, "%s%s%s", what, *detail ? ": " : "", detail);
+	return smtpsh_fail(msg, SMTPSH_ETLS, "%s%s%s", what, *detail ? ": " : "", detail);
 }
 
 static EVP_PKEY *load_key(const char *path)
@@ -173,7 +174,7 @@ static void fingerprint(X509 *x, char *out, size_t n)
 		used += (size_t)snprintf(out + used, n - used, "%s%02X", i ? ":" : "", md[i]);
 }
 
-enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *why, size_t whyn)
+enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, struct smtpsh_msg *msg)
 {
 	memset(f, 0, sizeof(*f));
 	char ca_key_path[4200];
@@ -194,12 +195,13 @@ enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *w
 		ca_key = EVP_EC_gen("P-256");
 		ca = ca_key ? make_cert(ca_key, "smtpsh lab CA", NULL, NULL, CA_DAYS, true) : NULL;
 		if (!ca) {
-			ossl_why(why, whyn, "cannot make the lab CA");
+			result = ossl_fail(msg, "cannot make the lab CA");
 			goto out;
 		}
 		if (!write_pem(ca_key_path, ca_key, NULL, NULL) ||
 		    !write_pem(f->ca_cert, NULL, ca, NULL)) {
-			snprintf(why, whyn, "cannot write %s: %s", f->ca_cert, strerror(errno));
+			result = smtpsh_fail(msg, SMTPSH_EIO, "cannot write %s: %s", f->ca_cert,
+			                     strerror(errno));
 			goto out;
 		}
 		f->created = true;
@@ -215,11 +217,12 @@ enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, char *w
 		key = EVP_EC_gen("P-256");
 		cert = key ? make_cert(key, "localhost", ca, ca_key, SERVER_DAYS, false) : NULL;
 		if (!cert) {
-			ossl_why(why, whyn, "cannot make the lab's server certificate");
+			result = ossl_fail(msg, "cannot make the lab's server certificate");
 			goto out;
 		}
 		if (!write_pem(f->key, key, NULL, NULL) || !write_pem(f->cert, NULL, cert, ca)) {
-			snprintf(why, whyn, "cannot write %s: %s", f->cert, strerror(errno));
+			result = smtpsh_fail(msg, SMTPSH_EIO, "cannot write %s: %s", f->cert,
+			                     strerror(errno));
 			goto out;
 		}
 		f->created = true;
@@ -235,13 +238,13 @@ out:
 	return result;
 }
 
-void *lab_tls_server_ctx(const struct lab_tls_files *f, char *why, size_t whyn)
+enum smtpsh_err lab_tls_server_ctx(const struct lab_tls_files *f, void **out,
+                                   struct smtpsh_msg *msg)
 {
+	*out = NULL;
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-	if (!ctx) {
-		ossl_why(why, whyn, "SSL_CTX_new");
-		return NULL;
-	}
+	if (!ctx)
+		return ossl_fail(msg, "SSL_CTX_new");
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	/* Bounded memory per connection: buffers go back while idle. */
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
@@ -250,9 +253,10 @@ void *lab_tls_server_ctx(const struct lab_tls_files *f, char *why, size_t whyn)
 	if (SSL_CTX_use_certificate_chain_file(ctx, f->cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, f->key, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		ossl_why(why, whyn, "cannot load the lab's certificate");
+		enum smtpsh_err e = ossl_fail(msg, "cannot load the lab's certificate");
 		SSL_CTX_free(ctx);
-		return NULL;
+		return e;
 	}
-	return ctx;
+	*out = ctx;
+	return SMTPSH_OK;
 }

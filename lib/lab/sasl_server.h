@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The server-side SASL engine (sasl_server.c), shared by SMTP and POP3. */
+#ifndef SMTPSH_LAB_SASL_SERVER_H
+#define SMTPSH_LAB_SASL_SERVER_H
+
+#include "lab/users.h"
+
+enum lab_sasl_step {
+	LAB_SASL_NONE,
+	LAB_SASL_PLAIN,      /* waiting for the PLAIN response */
+	LAB_SASL_LOGIN_USER, /* waiting for the base64 user name */
+	LAB_SASL_LOGIN_PASS, /* waiting for the base64 password */
+	LAB_SASL_CRAM,       /* waiting for "user digest" */
+};
+
+/* How one protocol words the exchange: the server-side counterpart of
+ * the client's curl_sasl.c parameters.  Replies are whole lines; "why"
+ * parts are notes for the log. */
+struct lab_sasl_proto {
+	enum proto proto;          /* which persona texts */
+	const char *go_on;         /* "334 " / "+ ": the continuation */
+	const char *bad_initial;   /* the initial response is not base64 */
+	const char *bad_continued; /* an answer is not base64 */
+	const char *bad_continued_why;
+	bool nul_is_bad_base64; /* a NUL in any answer but PLAIN's */
+	const char *aborted;    /* the answer "*" */
+	const char *aborted_why;
+	bool abort_is_error;        /* "*" counts as an error */
+	const char *plain_asks_why; /* PLAIN without an initial response */
+	const char *plain_bad;      /* PLAIN: not authzid NUL user NUL pass */
+	const char *plain_bad_why;
+	bool authz_named;                             /* a refused authzid has its own words */
+	const char *refused;                          /* the generic refusal (no persona) */
+	const char *login_user_hint;                  /* after "Username:" */
+	const char *login_ir_pre, *login_ir_post;     /* user in the AUTH line */
+	const char *login_user_pre, *login_user_post; /* user as an answer */
+	bool login_user_checked;                      /* refuse an empty or overlong name */
+	const char *cram_ir;                          /* CRAM-MD5 with an initial response;
+	                                                 NULL: an unsupported mechanism */
+	const char *cram_ir_why;
+	const char *cram_why;
+	bool cram_bounded; /* a long CRAM answer is no answer */
+	const char *unsupported;
+	const char *unsupported_why_tail;
+	const char *no_user_tail; /* after "there is no user 'x'" */
+	const char *wrong_tail;   /* after "wrong password for x" */
+	/* The protocol's own parts: the error counter, what a login does
+	 * (SMTP: 235; POP3: open the maildrop), and what a refusal forgets
+	 * (checked: the credentials were checked, not malformed). */
+	enum lab_action (*error)(void *owner, struct buf *out);
+	enum lab_action (*logged_in)(void *owner, const struct lab_user *who, const char *how,
+	                             struct buf *out);
+	void (*failed)(void *owner, bool checked);
+};
+
+/* The state of one exchange, and what it answers to. */
+struct lab_sasl {
+	enum lab_sasl_step step;
+	char user[LAB_NAME_MAX]; /* LOGIN's user name */
+	char challenge[192];     /* CRAM-MD5 challenge as sent, base64 */
+	const struct lab_sasl_proto *proto;
+	void *owner;
+	char *why;
+	size_t why_size;
+	const char *host;
+	const struct lab_users *users;
+	const struct lab_persona *persona;
+};
+
+void lab_sasl_bind(struct lab_sasl *x, const struct lab_sasl_proto *proto, void *owner, char *why,
+                   size_t why_size, const char *host, const struct lab_users *users,
+                   const struct lab_persona *persona);
+/* Ends an exchange and wipes its secrets. */
+void lab_sasl_reset(struct lab_sasl *x);
+/* Splits AUTH's argument in place: returns the mechanism; *ir gets what
+ * follows its spaces (maybe ""), or NULL when nothing follows it. */
+char *lab_sasl_split(char *arg, char **ir);
+/* AUTH mech [initial-response]: mech is upper-cased in place. */
+enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, struct buf *out);
+/* One answer line during an exchange (x->step != LAB_SASL_NONE). */
+enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n, struct buf *out);
+/* The verdict on checked credentials; how: "AUTH PLAIN", "USER/PASS"... */
+enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const struct lab_user *who,
+                                 const char *user, const char *how, struct buf *out);
+
+#endif
