@@ -10,6 +10,7 @@ set -eu
 old=${1:?usage: compare.sh OLD_SMTPSH NEW_SMTPSH}
 new=${2:?usage: compare.sh OLD_SMTPSH NEW_SMTPSH}
 runs=${BENCH_RUNS:-11}
+root=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 pids=()
@@ -28,33 +29,11 @@ smtp-sink -u postfix "127.0.0.1:$sink" 1000 &
 pids+=($!)
 wait_port "$sink"
 
-cat >"$work/send.txt" <<'IN'
-EHLO bench.example
-MAIL FROM:<alice@localhost>
-RCPT TO:<bob@localhost>
-DATA
-Subject: bench
-
-hello
-.
-QUIT
-IN
-"$PY" - "$work/bulk.txt" "$work/big.txt" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    f.write("#smtpsh-transcript 1\n# protocol: smtp\nR: 220 x\nS: EHLO bench.example\nR: 250 x\n")
-    for i in range(1000):
-        f.write("S: MAIL FROM:<alice@localhost>\nR: 250 2.1.0 Ok\nS: RCPT TO:<bob@localhost>\nR: 250 2.1.5 Ok\n"
-                "S: DATA\nR: 354 go\nS: Subject: bulk %d\nS: \nS: %s\nS: .\nR: 250 2.0.0 Ok: queued as X\n" % (i, "x" * 60))
-    f.write("S: QUIT\nR: 221 bye\n")
-line = "R: " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.\n"
-block = "S: RETR 1\nR: +OK 75000 octets\n" + line * 1000 + "R: .\n"
-with open(sys.argv[2], "w") as f:
-    f.write("#smtpsh-transcript 1\n# protocol: pop3\nR: +OK ready\nS: USER bob\nR: +OK\n")
-    for _ in range(50 * 1024 * 1024 // len(block) + 1):
-        f.write(block)
-    f.write("S: QUIT\nR: +OK bye\n")
-PY
+# the client's part of a plain SMTP session, as typed
+printf '%s\n' 'EHLO bench.example' 'MAIL FROM:<alice@localhost>' 'RCPT TO:<bob@localhost>' DATA \
+	'Subject: bench' '' hello . QUIT >"$work/send.txt"
+"$PY" "$root/bench/bulk_transcript.py" smtp "$work/bulk.txt"
+"$PY" "$root/bench/bulk_transcript.py" pop3 "$work/big.txt" 50
 
 quit_once() { printf 'QUIT\n' | "$1" --no-record --no-history --color=never "127.0.0.1:$sink"; }
 send_once() { "$1" --no-record --no-history --color=never -f "$work/send.txt" "127.0.0.1:$sink"; }

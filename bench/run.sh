@@ -71,15 +71,7 @@ row "full session vs swaks" "$a" "$b" "$(ratio "$a" "$b")"
 
 echo
 echo "== 1000 messages in one session on port 25"
-"$PY" - "$work/bulk.txt" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    f.write("#smtpsh-transcript 1\n# protocol: smtp\nR: 220 x\nS: EHLO bench.example\nR: 250 x\n")
-    for i in range(1000):
-        f.write("S: MAIL FROM:<alice@localhost>\nR: 250 2.1.0 Ok\nS: RCPT TO:<bob@localhost>\nR: 250 2.1.5 Ok\n"
-                "S: DATA\nR: 354 go\nS: Subject: bulk %d\nS: \nS: %s\nS: .\nR: 250 2.0.0 Ok: queued as X\n" % (i, "x" * 60))
-    f.write("S: QUIT\nR: 221 bye\n")
-PY
+"$PY" "$root/bench/bulk_transcript.py" smtp "$work/bulk.txt"
 t0=$(date +%s%N)
 "$SMTPSH" --no-history --color=never replay --against 127.0.0.1:25 "$work/bulk.txt" >"$work/bulk.out" 2>&1 || { tail -3 "$work/bulk.out"; exit 1; }
 t1=$(date +%s%N)
