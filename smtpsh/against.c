@@ -69,25 +69,16 @@ static void on_live_reply(void *ctx, const struct reply *r)
 	push(&a->got, r, 0, a->sh->session.answering);
 }
 
-static const char *code_text(enum proto p, int code, char *buf, size_t n)
-{
-	if (p == PROTO_POP3)
-		return code == REPLY_POP3_OK ? "+OK" : code == REPLY_POP3_ERR ? "-ERR" : "+";
-	snprintf(buf, n, "%d", code);
-	return buf;
-}
-
 static void explain_side(struct against *a, const char *side, const struct summary *s)
 {
 	struct shell *sh = a->sh;
-	char cb[16], mb[512];
-	enum proto p = sh->session.proto;
-	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, s->verb)
-	                                      : annot_smtp(s->code, s->verb, mb, sizeof(mb));
+	const struct proto_handler *h = sh->session.handler;
+	char status[16], mb[512];
+	h->status_text(s->code, status, sizeof(status));
+	const char *meaning = h->annot_status(s->code, s->verb, mb, sizeof(mb));
 	/* both texts came from servers (one recorded, one live) */
 	char text[TEXT_SAFE_SIZE(sizeof(s->text))];
-	render_warning(sh, "  %s: %s%s%s %s", side, code_text(p, s->code, cb, sizeof(cb)),
-	               s->enhanced[0] ? " " : "", s->enhanced,
+	render_warning(sh, "  %s: %s%s%s %s", side, status, s->enhanced[0] ? " " : "", s->enhanced,
 	               text_safe_str(text, sizeof(text), s->text, strlen(s->text)));
 	render_note(sh, "%s: %s", side, meaning);
 }

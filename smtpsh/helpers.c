@@ -15,7 +15,7 @@
 #include "b64.h"
 #include "escape.h"
 #include "provider.h"
-#include "shell.h"
+#include "shell_proto.h"
 #include "text.h"
 
 struct helper {
@@ -245,25 +245,21 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 }
 
 /* status: the message being sent (SMTP) or the maildrop (POP3). */
-static void status_mail(struct shell *sh, const struct session *s)
+void status_mail_smtp(struct shell *sh, const struct session *s)
 {
-	switch (s->proto) {
-	case PROTO_SMTP:
-		render_info(
-		    sh,
-		    "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
-		    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
-		    : s->state == ST_SMTP_DATA                           ? "typing the text"
-		                                                         : "none open",
-		    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent,
-		    s->messages_sent == 1 ? "" : "s");
-		break;
-	case PROTO_POP3:
-		if (s->pop3_count >= 0)
-			render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
-			            s->pop3_count, s->pop3_octets);
-		break;
-	}
+	render_info(
+	    sh, "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
+	    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
+	    : s->state == ST_SMTP_DATA                           ? "typing the text"
+	                                                         : "none open",
+	    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent, s->messages_sent == 1 ? "" : "s");
+}
+
+void status_mail_pop3(struct shell *sh, const struct session *s)
+{
+	if (s->pop3_count >= 0)
+		render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
+		            s->pop3_count, s->pop3_octets);
 }
 
 static char *h_status(struct shell *sh, const char *args, size_t *len, bool *secret)
@@ -308,7 +304,7 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
 	            s->auth_user[0] ? ", user " : "",
 	            text_safe_str(q, sizeof(q), s->auth_user, strlen(s->auth_user)));
-	status_mail(sh, s);
+	shell_proto_get(s->proto)->status_mail(sh, s);
 	if (!s->caps_known) {
 		render_info(sh, "extensions: unknown (send %s)", s->handler->caps_verb);
 	} else {

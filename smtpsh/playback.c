@@ -21,11 +21,6 @@ struct playback {
 	unsigned errors_before;
 };
 
-static enum proto guess_proto(const struct transcript_item *it)
-{
-	return it->bytes.len && it->bytes.data[0] == '+' ? PROTO_POP3 : PROTO_SMTP;
-}
-
 /* Waits for Enter; false when the user wants to stop. */
 static bool pause_here(struct playback *pb)
 {
@@ -164,9 +159,10 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			continue;
 		}
 		if (!started) {
-			enum proto p = !strcasecmp(proto, "pop3")   ? PROTO_POP3
-			               : !strcasecmp(proto, "smtp") ? PROTO_SMTP
-			                                            : guess_proto(&it);
+			const struct proto_handler *named = proto_handler_by_name(proto);
+			enum proto p =
+			    named ? named->proto
+			          : proto_guess(it.bytes.data ? it.bytes.data : "", it.bytes.len);
 			sh->target.proto = p;
 			session_init(&sh->session, p, &hooks, 30000);
 			session_start_offline(&sh->session);
