@@ -36,6 +36,20 @@ enum proto proto_guess(const char *line, size_t n)
 	return proto_handlers[0]->proto;
 }
 
+bool proto_url_implicit_tls(const char *url)
+{
+	if (!url)
+		return false;
+	for (size_t i = 0; i < proto_handlers_len; i++)
+		for (size_t j = 0; j < proto_handlers[i]->nschemes; j++) {
+			const struct proto_scheme *sc = &proto_handlers[i]->schemes[j];
+			size_t n = strlen(sc->name);
+			if (sc->tls && !strncmp(url, sc->name, n) && url[n] == ':')
+				return true;
+		}
+	return false;
+}
+
 const char *proto_name(enum proto p)
 {
 	return proto_handler_get(p)->name;

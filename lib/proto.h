@@ -170,6 +170,10 @@ const struct proto_handler *proto_handler_by_name(const char *name);
 /* The protocol a transcript's first received line reads as: the first
  * handler whose looks_like() holds, else the first handler's. */
 enum proto proto_guess(const char *line, size_t n);
+/* Whether url starts with an implicit-TLS scheme and its colon
+ * ("smtps:", "pop3s:"), as a transcript's target header writes it
+ * (lower case).  url may be NULL. */
+bool proto_url_implicit_tls(const char *url);
 
 const char *proto_name(enum proto p);        /* "smtp" / "pop3" */
 const char *proto_state_name(enum pstate s); /* "rcpt", "trans", ... */

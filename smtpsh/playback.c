@@ -123,8 +123,7 @@ static void read_header(struct shell *sh, const struct transcript_item *it, char
 		buf_free(&safe);
 	}
 	if (!strcmp(it->key, "target")) {
-		const char *url = it->bytes.data ? it->bytes.data : "";
-		*implicit_tls = !strncmp(url, "smtps:", 6) || !strncmp(url, "pop3s:", 6);
+		*implicit_tls = proto_url_implicit_tls(it->bytes.data);
 		/* the host name drives provider diagnosis */
 		const char *h = strstr(it->bytes.data, "://");
 		h = h ? h + 3 : it->bytes.data;

@@ -368,8 +368,7 @@ static int serve_items(struct serve *sv, SSL_CTX *ctx, const char *path)
 		const char *b = it->bytes.data ? it->bytes.data : "";
 		int rc = EXIT_OK;
 		if (it->kind == TR_HEADER) {
-			if (!strcmp(it->key, "target") &&
-			    (!strncmp(b, "smtps:", 6) || !strncmp(b, "pop3s:", 6)) &&
+			if (!strcmp(it->key, "target") && proto_url_implicit_tls(b) &&
 			    !implicit_done) {
 				implicit_done = true;
 				rc = client_tls(

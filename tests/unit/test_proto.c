@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <cmocka.h>
@@ -311,6 +312,24 @@ static void guess_from_greeting(void **state)
 	assert_false(proto_pop3_handler.looks_like("220 x", 5));
 }
 
+/* A transcript's target header: implicit TLS by its scheme, as written. */
+static void url_implicit_tls(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < proto_handlers_len; i++)
+		for (size_t j = 0; j < proto_handlers[i]->nschemes; j++) {
+			const struct proto_scheme *sc = &proto_handlers[i]->schemes[j];
+			char url[64];
+			snprintf(url, sizeof(url), "%s://mx.example:1", sc->name);
+			assert_int_equal(proto_url_implicit_tls(url), sc->tls);
+			snprintf(url, sizeof(url), "%sx://mx.example", sc->name);
+			assert_false(proto_url_implicit_tls(url));
+		}
+	assert_false(proto_url_implicit_tls(NULL));
+	assert_false(proto_url_implicit_tls(""));
+	assert_false(proto_url_implicit_tls("mx.example:465"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +347,7 @@ int main(void)
 	    cmocka_unit_test(lookup_by_name_total),
 	    cmocka_unit_test(reply_severity_and_provider_code),
 	    cmocka_unit_test(guess_from_greeting),
+	    cmocka_unit_test(url_implicit_tls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
