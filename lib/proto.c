@@ -20,6 +20,36 @@ const struct proto_handler *proto_handler_get(enum proto p)
 	return &proto_smtp_handler; /* not an enum proto value */
 }
 
+const struct proto_handler *proto_handler_by_name(const char *name)
+{
+	for (size_t i = 0; i < proto_handlers_len; i++)
+		if (!strcasecmp(proto_handlers[i]->name, name))
+			return proto_handlers[i];
+	return NULL;
+}
+
+enum proto proto_guess(const char *line, size_t n)
+{
+	for (size_t i = 0; i < proto_handlers_len; i++)
+		if (proto_handlers[i]->looks_like(line, n))
+			return proto_handlers[i]->proto;
+	return proto_handlers[0]->proto;
+}
+
+bool proto_url_implicit_tls(const char *url)
+{
+	if (!url)
+		return false;
+	for (size_t i = 0; i < proto_handlers_len; i++)
+		for (size_t j = 0; j < proto_handlers[i]->nschemes; j++) {
+			const struct proto_scheme *sc = &proto_handlers[i]->schemes[j];
+			size_t n = strlen(sc->name);
+			if (sc->tls && !strncmp(url, sc->name, n) && url[n] == ':')
+				return true;
+		}
+	return false;
+}
+
 const char *proto_name(enum proto p)
 {
 	return proto_handler_get(p)->name;

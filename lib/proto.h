@@ -90,6 +90,15 @@ struct proto_scheme {
 	bool tls;         /* implicit TLS: the handler's tls_port */
 };
 
+/* How a reply reads to the person: the shell colours it by this. */
+enum reply_severity {
+	SEVERITY_NONE, /* not a status it knows */
+	SEVERITY_OK,   /* 2xx, +OK */
+	SEVERITY_MORE, /* 3xx, "+ ": go on */
+	SEVERITY_TEMP, /* 4xx: try again later */
+	SEVERITY_FAIL, /* 5xx, -ERR */
+};
+
 struct session;
 struct lab_engine;
 
@@ -121,6 +130,13 @@ struct proto_handler {
 	                 const char *why);
 	/* A reply's status as the person reads it: "250", "+OK". */
 	void (*status_text)(int code, char *out, size_t n);
+	enum reply_severity (*severity)(int code);
+	/* The code provider hints are keyed by (lib/provider.h): the SMTP
+	 * code; -1 for a POP3 -ERR, 0 for any other POP3 status. */
+	int (*provider_code)(int code);
+	/* Whether a transcript's first received line (the greeting) reads
+	 * as this protocol's: how show guesses when no header says. */
+	bool (*looks_like)(const char *line, size_t n);
 	int tls_go_ahead;          /* the code that answers CMD_STARTS_TLS with "go ahead" */
 	const char *tls_verb;      /* "STARTTLS": the command and its capability keyword */
 	const char *caps_verb;     /* "EHLO": the command that lists capabilities */
@@ -133,6 +149,8 @@ struct proto_handler {
 	 * one reply status answering verb. */
 	const char *(*annot_cap)(const char *text, char *buf, size_t bufsz);
 	const char *(*annot_status)(int code, const char *verb, char *buf, size_t bufsz);
+	/* The advice once STARTTLS/STLS has upgraded the connection. */
+	const char *annot_after_tls;
 
 	const struct lab_engine *lab; /* its practice server; filled by the lab (NULL) */
 };
@@ -146,6 +164,16 @@ extern const size_t proto_handlers_len;
 
 /* The handler of p.  Never NULL. */
 const struct proto_handler *proto_handler_get(enum proto p);
+
+/* The handler named name ("smtp", "POP3": case-insensitive), or NULL. */
+const struct proto_handler *proto_handler_by_name(const char *name);
+/* The protocol a transcript's first received line reads as: the first
+ * handler whose looks_like() holds, else the first handler's. */
+enum proto proto_guess(const char *line, size_t n);
+/* Whether url starts with an implicit-TLS scheme and its colon
+ * ("smtps:", "pop3s:"), as a transcript's target header writes it
+ * (lower case).  url may be NULL. */
+bool proto_url_implicit_tls(const char *url);
 
 const char *proto_name(enum proto p);        /* "smtp" / "pop3" */
 const char *proto_state_name(enum pstate s); /* "rcpt", "trans", ... */

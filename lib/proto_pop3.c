@@ -165,6 +165,25 @@ static void pop3_status_text(int code, char *out, size_t n)
 	                                   : "-ERR");
 }
 
+static enum reply_severity pop3_severity(int code)
+{
+	return code == REPLY_POP3_OK     ? SEVERITY_OK
+	       : code == REPLY_POP3_ERR  ? SEVERITY_FAIL
+	       : code == REPLY_POP3_CONT ? SEVERITY_MORE
+	                                 : SEVERITY_NONE;
+}
+
+static int pop3_provider_code(int code)
+{
+	return code == REPLY_POP3_ERR ? -1 : 0;
+}
+
+/* A greeting is "+OK ..."; "+" is all show ever looked at. */
+static bool pop3_looks_like(const char *line, size_t n)
+{
+	return n && line[0] == '+';
+}
+
 static const char *pop3_annot_status(int code, const char *verb, char *buf, size_t bufsz)
 {
 	(void)buf, (void)bufsz;
@@ -190,6 +209,9 @@ const struct proto_handler proto_pop3_handler = {
     .on_line = pop3_on_line,
     .on_reply = pop3_on_reply,
     .status_text = pop3_status_text,
+    .severity = pop3_severity,
+    .provider_code = pop3_provider_code,
+    .looks_like = pop3_looks_like,
     .tls_go_ahead = REPLY_POP3_OK,
     .tls_verb = "STLS",
     .caps_verb = "CAPA",
@@ -197,5 +219,7 @@ const struct proto_handler proto_pop3_handler = {
     .auth_cap = NULL,
     .annot_cap = annot_capa,
     .annot_status = pop3_annot_status,
+    .annot_after_tls = "next: send CAPA again (RFC 2595): the capabilities learned before "
+                       "TLS are forgotten",
     .lab = NULL,
 };

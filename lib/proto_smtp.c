@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SMTP (RFC 5321, 3207, 4954) as a handler: commands, sequence rules,
  * states, and what each reply does to the session. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -176,6 +177,29 @@ static void smtp_status_text(int code, char *out, size_t n)
 	snprintf(out, n, "%03d", code);
 }
 
+static enum reply_severity smtp_severity(int code)
+{
+	switch (code / 100) {
+	case 2: return SEVERITY_OK;
+	case 3: return SEVERITY_MORE;
+	case 4: return SEVERITY_TEMP;
+	case 5: return SEVERITY_FAIL;
+	}
+	return SEVERITY_NONE;
+}
+
+static int smtp_provider_code(int code)
+{
+	return code;
+}
+
+/* A greeting starts with its three-digit code. */
+static bool smtp_looks_like(const char *line, size_t n)
+{
+	return n >= 3 && isdigit((unsigned char)line[0]) && isdigit((unsigned char)line[1]) &&
+	       isdigit((unsigned char)line[2]);
+}
+
 static const char *smtp_annot_status(int code, const char *verb, char *buf, size_t bufsz)
 {
 	return annot_smtp(code, verb, buf, bufsz);
@@ -200,6 +224,9 @@ const struct proto_handler proto_smtp_handler = {
     .on_line = smtp_on_line,
     .on_reply = smtp_on_reply,
     .status_text = smtp_status_text,
+    .severity = smtp_severity,
+    .provider_code = smtp_provider_code,
+    .looks_like = smtp_looks_like,
     .tls_go_ahead = 220,
     .tls_verb = "STARTTLS",
     .caps_verb = "EHLO",
@@ -207,5 +234,7 @@ const struct proto_handler proto_smtp_handler = {
     .auth_cap = "AUTH",
     .annot_cap = annot_ehlo,
     .annot_status = smtp_annot_status,
+    .annot_after_tls = "next: send EHLO again (RFC 3207): what the server said before TLS is "
+                       "forgotten, its AUTH list may change now",
     .lab = NULL,
 };

@@ -32,6 +32,7 @@ struct fifo {
 
 struct against {
 	struct shell *sh;
+	struct playback_source src;
 	struct session expected; /* offline: reads the recorded side */
 	struct fifo want, got;
 	unsigned long lineno; /* current transcript line */
@@ -69,25 +70,16 @@ static void on_live_reply(void *ctx, const struct reply *r)
 	push(&a->got, r, 0, a->sh->session.answering);
 }
 
-static const char *code_text(enum proto p, int code, char *buf, size_t n)
-{
-	if (p == PROTO_POP3)
-		return code == REPLY_POP3_OK ? "+OK" : code == REPLY_POP3_ERR ? "-ERR" : "+";
-	snprintf(buf, n, "%d", code);
-	return buf;
-}
-
 static void explain_side(struct against *a, const char *side, const struct summary *s)
 {
 	struct shell *sh = a->sh;
-	char cb[16], mb[512];
-	enum proto p = sh->session.proto;
-	const char *meaning = p == PROTO_POP3 ? annot_pop3(s->code, s->verb)
-	                                      : annot_smtp(s->code, s->verb, mb, sizeof(mb));
+	const struct proto_handler *h = sh->session.handler;
+	char status[16], mb[512];
+	h->status_text(s->code, status, sizeof(status));
+	const char *meaning = h->annot_status(s->code, s->verb, mb, sizeof(mb));
 	/* both texts came from servers (one recorded, one live) */
 	char text[TEXT_SAFE_SIZE(sizeof(s->text))];
-	render_warning(sh, "  %s: %s%s%s %s", side, code_text(p, s->code, cb, sizeof(cb)),
-	               s->enhanced[0] ? " " : "", s->enhanced,
+	render_warning(sh, "  %s: %s%s%s %s", side, status, s->enhanced[0] ? " " : "", s->enhanced,
 	               text_safe_str(text, sizeof(text), s->text, strlen(s->text)));
 	render_note(sh, "%s: %s", side, meaning);
 }
@@ -192,103 +184,123 @@ static char *unredact(struct against *a, const char *shown)
 	return line;
 }
 
+/* Opens the transcript, reads the masks and starts the offline session
+ * that reads the recorded side.  EXIT_OK, or EXIT_USAGE after saying why. */
+static int against_start(struct against *a, const char *path, char **masks, int nmasks)
+{
+	if (!playback_source_open(&a->src, path, "smtpsh"))
+		return EXIT_USAGE;
+	mask_init(&a->mask);
+	for (int i = 0; i < nmasks; i++) {
+		struct smtpsh_msg err;
+		if (mask_add(&a->mask, masks[i], &err) != SMTPSH_OK) {
+			fprintf(stderr, "smtpsh: %s\n", err.text);
+			mask_free(&a->mask);
+			playback_source_close(&a->src);
+			return EXIT_USAGE;
+		}
+	}
+	struct session_hooks eh = {.ctx = a, .reply = on_expected_reply};
+	session_init(&a->expected, a->sh->session.proto, &eh, 1000);
+	session_start_offline(&a->expected);
+	struct session_hooks live = {.ctx = a, .reply = on_live_reply};
+	session_subscribe(&a->sh->session, &live);
+	return EXIT_OK;
+}
+
+/* A recorded S: line: once the live replies so far match, it goes to
+ * both sessions (a redacted one with its secret to the live server).
+ * False when the run stops here; *rc says why when it is not a
+ * divergence. */
+static bool send_recorded(struct against *a, int *rc)
+{
+	struct shell *sh = a->sh;
+	const struct transcript_item *it = &a->src.it;
+	if (!settle(a))
+		return false;
+	if (!session_connected(&sh->session)) {
+		render_warning(
+		    sh, "diverged: the server closed the connection before transcript line %lu",
+		    a->lineno);
+		a->diverged = true;
+		return false;
+	}
+	const char *line = it->bytes.data ? it->bytes.data : "";
+	size_t len = it->bytes.len;
+	bool data = a->expected.state == ST_SMTP_DATA;
+	if (data && len > 1 && line[0] == '.')
+		line++, len--; /* recorded stuffed; the session stuffs again */
+	session_send(&a->expected, line, len, it->redacted ? SEND_REDACTED : 0);
+	char *real = it->redacted ? unredact(a, line) : NULL;
+	if (it->redacted && !real) {
+		*rc = EXIT_USAGE;
+		return false;
+	}
+	if (session_send(&sh->session, real ? real : line, real ? strlen(real) : len,
+	                 real ? SEND_SECRET : 0) != SMTPSH_OK)
+		render_warning(sh, "%s", sh->session.err);
+	if (real) {
+		OPENSSL_cleanse(real, strlen(real));
+		free(real);
+	}
+	return true;
+}
+
+/* The verdict line, and everything against_start() opened closed. */
+static int against_finish(struct against *a, int rc)
+{
+	struct shell *sh = a->sh;
+	if (rc == EXIT_OK && !a->diverged) {
+		session_feed_eof(&a->expected);
+		settle(a);
+	}
+	if (a->diverged)
+		rc = EXIT_DIVERGED;
+	if (rc == EXIT_OK)
+		render_event(sh, "replay matched: %u repl%s as recorded%s", a->matched,
+		             a->matched == 1 ? "y" : "ies",
+		             a->exact ? " (text compared, masked)" : " (codes compared)");
+	else if (rc == EXIT_DIVERGED)
+		render_event(sh, "replay diverged after %u matching repl%s", a->matched,
+		             a->matched == 1 ? "y" : "ies");
+	session_close(&sh->session);
+	session_free(&a->expected);
+	mask_free(&a->mask);
+	playback_source_close(&a->src);
+	session_unsubscribe(&sh->session, a);
+	return rc;
+}
+
 int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks)
 {
-	FILE *f = playback_open(path, "smtpsh");
-	if (!f)
-		return EXIT_USAGE;
+	/* static: two sessions and two reply queues are too big for a stack */
 	static struct against a;
 	memset(&a, 0, sizeof(a));
 	a.sh = sh;
 	a.exact = exact;
-	mask_init(&a.mask);
-	for (int i = 0; i < nmasks; i++) {
-		struct smtpsh_msg err;
-		if (mask_add(&a.mask, masks[i], &err) != SMTPSH_OK) {
-			fprintf(stderr, "smtpsh: %s\n", err.text);
-			if (f != stdin)
-				fclose(f);
-			return EXIT_USAGE;
-		}
-	}
-	struct session_hooks eh = {.ctx = &a, .reply = on_expected_reply};
-	session_init(&a.expected, sh->session.proto, &eh, 1000);
-	session_start_offline(&a.expected);
-	struct session_hooks live = {.ctx = &a, .reply = on_live_reply};
-	session_subscribe(&sh->session, &live);
-
-	struct transcript_reader r;
-	struct transcript_item it;
-	transcript_reader_init(&r, f);
-	transcript_item_init(&it);
-	int rc = EXIT_OK;
+	int rc = against_start(&a, path, masks, nmasks);
+	if (rc != EXIT_OK)
+		return rc;
 	for (;;) {
-		enum smtpsh_err e = transcript_next(&r, &it);
-		a.lineno = r.lineno;
+		enum smtpsh_err e = transcript_next(&a.src.r, &a.src.it);
+		a.lineno = a.src.r.lineno;
 		if (e == SMTPSH_ECLOSED)
 			break;
 		if (e != SMTPSH_OK) {
-			render_warning(sh, "%s: %s", path, r.err);
+			render_warning(sh, "%s: %s", path, a.src.r.err);
 			rc = EXIT_USAGE;
 			break;
 		}
-		if (it.kind == TR_RECEIVED) {
-			session_feed(&a.expected, it.bytes.data ? it.bytes.data : "", it.bytes.len);
-			session_feed(&a.expected, it.ending, strlen(it.ending));
+		const struct transcript_item *it = &a.src.it;
+		if (it->kind == TR_RECEIVED) {
+			session_feed(&a.expected, it->bytes.data ? it->bytes.data : "",
+			             it->bytes.len);
+			session_feed(&a.expected, it->ending, strlen(it->ending));
 			if (session_tls_due(&a.expected))
 				session_start_tls(&a.expected);
-		} else if (it.kind == TR_SENT) {
-			if (!settle(&a))
-				break;
-			if (!session_connected(&sh->session)) {
-				render_warning(sh,
-				               "diverged: the server closed the connection before "
-				               "transcript line %lu",
-				               a.lineno);
-				a.diverged = true;
-				break;
-			}
-			const char *line = it.bytes.data ? it.bytes.data : "";
-			size_t len = it.bytes.len;
-			bool data = a.expected.state == ST_SMTP_DATA;
-			if (data && len > 1 && line[0] == '.')
-				line++, len--; /* recorded stuffed; the session stuffs again */
-			session_send(&a.expected, line, len, it.redacted ? SEND_REDACTED : 0);
-			char *real = it.redacted ? unredact(&a, line) : NULL;
-			if (it.redacted && !real) {
-				rc = EXIT_USAGE;
-				break;
-			}
-			if (session_send(&sh->session, real ? real : line,
-			                 real ? strlen(real) : len,
-			                 real ? SEND_SECRET : 0) != SMTPSH_OK)
-				render_warning(sh, "%s", sh->session.err);
-			if (real) {
-				OPENSSL_cleanse(real, strlen(real));
-				free(real);
-			}
+		} else if (it->kind == TR_SENT && !send_recorded(&a, &rc)) {
+			break;
 		}
 	}
-	if (rc == EXIT_OK && !a.diverged) {
-		session_feed_eof(&a.expected);
-		settle(&a);
-	}
-	if (a.diverged)
-		rc = EXIT_DIVERGED;
-	if (rc == EXIT_OK)
-		render_event(sh, "replay matched: %u repl%s as recorded%s", a.matched,
-		             a.matched == 1 ? "y" : "ies",
-		             exact ? " (text compared, masked)" : " (codes compared)");
-	else if (rc == EXIT_DIVERGED)
-		render_event(sh, "replay diverged after %u matching repl%s", a.matched,
-		             a.matched == 1 ? "y" : "ies");
-	session_close(&sh->session);
-	session_free(&a.expected);
-	mask_free(&a.mask);
-	transcript_item_free(&it);
-	transcript_reader_free(&r);
-	if (f != stdin)
-		fclose(f);
-	session_unsubscribe(&sh->session, &a);
-	return rc;
+	return against_finish(&a, rc);
 }

@@ -15,7 +15,7 @@
 #include "b64.h"
 #include "escape.h"
 #include "provider.h"
-#include "shell.h"
+#include "shell_proto.h"
 #include "text.h"
 
 struct helper {
@@ -156,60 +156,46 @@ static bool is_esc(const char *s)
 	return annot_esc_lookup(s, &e);
 }
 
-static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *secret)
+/* explain 550: the general meaning and each command-specific one. */
+static void explain_smtp_code(struct shell *sh, int code)
 {
-	(void)len, (void)secret;
-	char a[64] = "", b[64] = "";
 	char buf[512];
-	int n = sscanf(args, "%63s %63s", a, b);
-	if (n < 1) {
-		render_warning(
-		    sh, "usage: explain CODE [X.Y.Z] | X.Y.Z | +OK | -ERR | [RESP-CODE] | KEYWORD");
-		return NULL;
-	}
+	render_info(sh, "%d: %s", code, annot_smtp(code, NULL, buf, sizeof(buf)));
+	for (size_t i = 0; i < annot_smtp_codes_len; i++)
+		if (annot_smtp_codes[i].code == code && annot_smtp_codes[i].context)
+			render_info(sh, "  after %s: %s",
+			            *annot_smtp_codes[i].context ? annot_smtp_codes[i].context
+			                                         : "connecting (greeting)",
+			            annot_smtp_codes[i].meaning);
+}
+
+/* explain 5.7.1: class, subject and detail. */
+static void explain_esc_code(struct shell *sh, const char *esc)
+{
+	struct annot_esc e;
+	annot_esc_lookup(esc, &e);
+	render_info(sh, "%s: %s", esc, e.klass_meaning);
+	render_info(sh, "  X.%d: %s", e.subject,
+	            e.subject_meaning ? e.subject_meaning : "unregistered subject");
+	render_info(sh, "  X.%d.%d: %s%s%s%s", e.subject, e.detail,
+	            e.detail_meaning ? e.detail_meaning
+	                             : "not in the IANA registry (a vendor's own code)",
+	            e.source ? " (" : "", e.source ? e.source : "", e.source ? ")" : "");
+}
+
+/* explain WORD [PARAM]: every table that knows the word (response code,
+ * extension, capability, mechanism, command).  Whether one did. */
+static bool explain_keyword(struct shell *sh, const char *a, const char *b)
+{
 	bool done = false;
-	if (strlen(a) == 3 && isdigit((unsigned char)a[0]) && isdigit((unsigned char)a[1]) &&
-	    isdigit((unsigned char)a[2])) {
-		int code = atoi(a);
-		render_info(sh, "%d: %s", code, annot_smtp(code, NULL, buf, sizeof(buf)));
-		for (size_t i = 0; i < annot_smtp_codes_len; i++)
-			if (annot_smtp_codes[i].code == code && annot_smtp_codes[i].context)
-				render_info(sh, "  after %s: %s",
-				            *annot_smtp_codes[i].context
-				                ? annot_smtp_codes[i].context
-				                : "connecting (greeting)",
-				            annot_smtp_codes[i].meaning);
-		done = true;
-		memmove(a, b, sizeof(a));
-		b[0] = '\0';
-	}
-	if (a[0] && is_esc(a)) {
-		struct annot_esc e;
-		annot_esc_lookup(a, &e);
-		render_info(sh, "%s: %s", a, e.klass_meaning);
-		render_info(sh, "  X.%d: %s", e.subject,
-		            e.subject_meaning ? e.subject_meaning : "unregistered subject");
-		render_info(sh, "  X.%d.%d: %s%s%s%s", e.subject, e.detail,
-		            e.detail_meaning ? e.detail_meaning
-		                             : "not in the IANA registry (a vendor's own code)",
-		            e.source ? " (" : "", e.source ? e.source : "", e.source ? ")" : "");
-		return NULL;
-	}
-	if (done || !a[0])
-		return NULL;
-	if (!strcasecmp(a, "+OK") || !strcasecmp(a, "-ERR")) {
-		int st = a[0] == '+' ? REPLY_POP3_OK : REPLY_POP3_ERR;
-		render_info(sh, "%s: %s", a, annot_pop3(st, b[0] ? b : ""));
-		return NULL;
-	}
 	char key[64];
 	snprintf(key, sizeof(key), "%s", a[0] == '[' ? a + 1 : a);
 	key[strcspn(key, "]")] = '\0';
 	const char *m;
 	if ((m = annot_pop3_resp_code(key)))
 		render_info(sh, "[%s] (POP3 response code): %s", key, m), done = true;
+	char buf[512], out[512];
 	snprintf(buf, sizeof(buf), "%s%s%s", a, b[0] ? " " : "", b);
-	char out[512];
 	if ((m = annot_ehlo(buf, out, sizeof(out))))
 		render_info(sh, "%s (SMTP extension): %s", a, m), done = true;
 	if ((m = annot_capa(buf, out, sizeof(out))))
@@ -223,7 +209,13 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 			            c->syntax, c->help),
 			    done = true;
 	}
-	/* "explain qq", "explain gmail": the provider table */
+	return done;
+}
+
+/* "explain qq", "explain gmail": the provider table.  Whether one matched. */
+static bool explain_provider_named(struct shell *sh, const char *a)
+{
+	bool done = false;
 	for (size_t i = 0; i < providers_len; i++) {
 		if (!strcasestr(providers[i].name, a))
 			continue;
@@ -239,31 +231,61 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 				            provider_hints[j].source);
 		done = true;
 	}
+	return done;
+}
+
+static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)len, (void)secret;
+	char a[64] = "", b[64] = "";
+	int n = sscanf(args, "%63s %63s", a, b);
+	if (n < 1) {
+		render_warning(
+		    sh, "usage: explain CODE [X.Y.Z] | X.Y.Z | +OK | -ERR | [RESP-CODE] | KEYWORD");
+		return NULL;
+	}
+	bool done = false;
+	if (strlen(a) == 3 && isdigit((unsigned char)a[0]) && isdigit((unsigned char)a[1]) &&
+	    isdigit((unsigned char)a[2])) {
+		explain_smtp_code(sh, atoi(a));
+		done = true;
+		memmove(a, b, sizeof(a)); /* explain 550 5.7.1: then the X.Y.Z */
+		b[0] = '\0';
+	}
+	if (a[0] && is_esc(a)) {
+		explain_esc_code(sh, a);
+		return NULL;
+	}
+	if (done || !a[0])
+		return NULL;
+	if (!strcasecmp(a, "+OK") || !strcasecmp(a, "-ERR")) {
+		int st = a[0] == '+' ? REPLY_POP3_OK : REPLY_POP3_ERR;
+		render_info(sh, "%s: %s", a, annot_pop3(st, b[0] ? b : ""));
+		return NULL;
+	}
+	done = explain_keyword(sh, a, b);
+	done |= explain_provider_named(sh, a);
 	if (!done)
 		render_warning(sh, "explain: nothing known about '%s'", a);
 	return NULL;
 }
 
 /* status: the message being sent (SMTP) or the maildrop (POP3). */
-static void status_mail(struct shell *sh, const struct session *s)
+void status_mail_smtp(struct shell *sh, const struct session *s)
 {
-	switch (s->proto) {
-	case PROTO_SMTP:
-		render_info(
-		    sh,
-		    "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
-		    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
-		    : s->state == ST_SMTP_DATA                           ? "typing the text"
-		                                                         : "none open",
-		    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent,
-		    s->messages_sent == 1 ? "" : "s");
-		break;
-	case PROTO_POP3:
-		if (s->pop3_count >= 0)
-			render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
-			            s->pop3_count, s->pop3_octets);
-		break;
-	}
+	render_info(
+	    sh, "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
+	    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
+	    : s->state == ST_SMTP_DATA                           ? "typing the text"
+	                                                         : "none open",
+	    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent, s->messages_sent == 1 ? "" : "s");
+}
+
+void status_mail_pop3(struct shell *sh, const struct session *s)
+{
+	if (s->pop3_count >= 0)
+		render_info(sh, "maildrop:   %ld messages, %ld octets (at the last STAT)",
+		            s->pop3_count, s->pop3_octets);
 }
 
 static char *h_status(struct shell *sh, const char *args, size_t *len, bool *secret)
@@ -308,7 +330,7 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
 	            s->auth_user[0] ? ", user " : "",
 	            text_safe_str(q, sizeof(q), s->auth_user, strlen(s->auth_user)));
-	status_mail(sh, s);
+	shell_proto_get(s->proto)->status_mail(sh, s);
 	if (!s->caps_known) {
 		render_info(sh, "extensions: unknown (send %s)", s->handler->caps_verb);
 	} else {

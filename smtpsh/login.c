@@ -16,7 +16,7 @@
 
 #include "b64.h"
 #include "sasl.h"
-#include "shell.h"
+#include "shell_proto.h"
 
 static void wipe_free(char *s)
 {
@@ -95,8 +95,8 @@ static int last_code(struct shell *sh)
 	return sh->last_reply_code;
 }
 
-static void smtp_login(struct shell *sh, const char *user, const char *mech, const char *pass,
-                       const char *token)
+void login_smtp(struct shell *sh, const char *user, const char *mech, const char *pass,
+                const char *token)
 {
 	struct session *s = &sh->session;
 	struct buf msg, line;
@@ -130,8 +130,10 @@ static void smtp_login(struct shell *sh, const char *user, const char *mech, con
 	buf_free(&line);
 }
 
-static void pop3_login(struct shell *sh, const char *user, const char *pass)
+void login_pop3(struct shell *sh, const char *user, const char *mech, const char *pass,
+                const char *token)
 {
+	(void)mech, (void)token; /* POP3 logs in with its own commands */
 	struct session *s = &sh->session;
 	struct buf line;
 	buf_init(&line, 0);
@@ -159,7 +161,7 @@ static void pop3_login(struct shell *sh, const char *user, const char *pass)
 
 /* SMTP: the best mechanism the EHLO reply offers, into *mech; false (and
  * said why) when login cannot start now. */
-static bool smtp_mech(struct shell *sh, const char *token, const char **mech)
+bool login_ready_smtp(struct shell *sh, const char *token, const char **mech)
 {
 	const struct session *s = &sh->session;
 	if (s->state != ST_SMTP_READY) {
@@ -189,6 +191,18 @@ static bool smtp_mech(struct shell *sh, const char *token, const char **mech)
 	return true;
 }
 
+/* POP3: USER/PASS or APOP, in the AUTHORIZATION state only. */
+bool login_ready_pop3(struct shell *sh, const char *token, const char **mech)
+{
+	(void)token;
+	*mech = NULL;
+	if (sh->session.state != ST_POP3_AUTH) {
+		render_warning(sh, "login: only possible in the AUTHORIZATION state");
+		return false;
+	}
+	return true;
+}
+
 void login_run(struct shell *sh, const char *args)
 {
 	struct session *s = &sh->session;
@@ -201,19 +215,10 @@ void login_run(struct shell *sh, const char *args)
 		return;
 	}
 	const char *token = getenv("SMTPSH_OAUTH_TOKEN");
+	const struct shell_proto *sp = shell_proto_get(s->proto);
 	const char *mech = NULL;
-	switch (s->proto) {
-	case PROTO_SMTP:
-		if (!smtp_mech(sh, token, &mech))
-			return;
-		break;
-	case PROTO_POP3:
-		if (s->state != ST_POP3_AUTH) {
-			render_warning(sh, "login: only possible in the AUTHORIZATION state");
-			return;
-		}
-		break;
-	}
+	if (!sp->login_ready(sh, token, &mech))
+		return;
 	/* CRAM-MD5 and APOP (a POP3 greeting's timestamp) keep it off the wire */
 	if (!s->tls && !(mech && !strcmp(mech, "CRAM-MD5")) && !s->apop_stamp[0])
 		render_warning(sh, "login: this connection is not encrypted: the password crosses "
@@ -238,10 +243,7 @@ void login_run(struct shell *sh, const char *args)
 			return;
 		}
 	}
-	switch (s->proto) {
-	case PROTO_SMTP: smtp_login(sh, user, mech, pass, token); break;
-	case PROTO_POP3: pop3_login(sh, user, pass); break;
-	}
+	sp->login(sh, user, mech, pass, token);
 	wipe_free(pass);
 	free(user);
 }

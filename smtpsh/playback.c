@@ -21,11 +21,6 @@ struct playback {
 	unsigned errors_before;
 };
 
-static enum proto guess_proto(const struct transcript_item *it)
-{
-	return it->bytes.len && it->bytes.data[0] == '+' ? PROTO_POP3 : PROTO_SMTP;
-}
-
 /* Waits for Enter; false when the user wants to stop. */
 static bool pause_here(struct playback *pb)
 {
@@ -83,6 +78,24 @@ FILE *playback_open(const char *path, const char *who)
 	return f;
 }
 
+bool playback_source_open(struct playback_source *src, const char *path, const char *who)
+{
+	src->f = playback_open(path, who);
+	if (!src->f)
+		return false;
+	transcript_reader_init(&src->r, src->f);
+	transcript_item_init(&src->it);
+	return true;
+}
+
+void playback_source_close(struct playback_source *src)
+{
+	transcript_item_free(&src->it);
+	transcript_reader_free(&src->r);
+	if (src->f != stdin)
+		fclose(src->f);
+}
+
 int playback_run(struct shell *sh, const char *path, bool step)
 {
 	FILE *f = playback_open(path, "smtpsh");
@@ -92,6 +105,79 @@ int playback_run(struct shell *sh, const char *path, bool step)
 	if (f != stdin)
 		fclose(f);
 	return rc;
+}
+
+/* A header line: the protocol into proto[], the target's scheme into
+ * *implicit_tls and its host into sh->target.host; target and start
+ * time shown. */
+static void read_header(struct shell *sh, const struct transcript_item *it, char *proto,
+                        size_t proto_size, bool *implicit_tls)
+{
+	if (!strcmp(it->key, "protocol"))
+		snprintf(proto, proto_size, "%s", it->bytes.data);
+	else if (!strcmp(it->key, "target") || !strcmp(it->key, "started")) {
+		struct buf safe;
+		buf_init(&safe, TEXT_SAFE_SIZE(it->bytes.len));
+		text_safe(&safe, it->bytes.data ? it->bytes.data : "", it->bytes.len);
+		render_note(sh, "%s: %s", it->key, safe.data ? safe.data : "");
+		buf_free(&safe);
+	}
+	if (!strcmp(it->key, "target")) {
+		*implicit_tls = proto_url_implicit_tls(it->bytes.data);
+		/* the host name drives provider diagnosis */
+		const char *h = strstr(it->bytes.data, "://");
+		h = h ? h + 3 : it->bytes.data;
+		size_t n = strcspn(h, h[0] == '[' ? "]" : ":/");
+		snprintf(sh->target.host, sizeof(sh->target.host), "%.*s",
+		         (int)n - (h[0] == '[' ? 1 : 0), h + (h[0] == '['));
+	}
+}
+
+/* The offline session, at the first S:/R:/event line: the protocol the
+ * header names, or the one the first line reads as. */
+static void start_session(struct shell *sh, const struct session_hooks *hooks, const char *proto,
+                          const struct transcript_item *it, bool implicit_tls)
+{
+	const struct proto_handler *named = proto_handler_by_name(proto);
+	enum proto p =
+	    named ? named->proto : proto_guess(it->bytes.data ? it->bytes.data : "", it->bytes.len);
+	sh->target.proto = p;
+	session_init(&sh->session, p, hooks, 30000);
+	session_start_offline(&sh->session);
+	/* notes depend on it ("send STARTTLS" is no advice then) */
+	sh->session.tls = implicit_tls;
+}
+
+/* A recorded S: line through the session, judged as if typed. */
+static void play_sent(struct shell *sh, const struct transcript_item *it)
+{
+	struct session *s = &sh->session;
+	const char *warn = s->state == ST_SMTP_DATA
+	                       ? NULL
+	                       : session_check(s, it->bytes.data ? it->bytes.data : "");
+	if (warn)
+		render_warning(sh, "%s", warn);
+	const char *line = it->bytes.data ? it->bytes.data : "";
+	size_t len = it->bytes.len;
+	/* A data line was recorded as sent on the wire, stuffed: give the
+	 * session the typed form back. */
+	if (s->state == ST_SMTP_DATA && len > 1 && line[0] == '.')
+		line++, len--;
+	if (session_send(s, line, len, it->redacted ? SEND_REDACTED : 0) != SMTPSH_OK)
+		render_warning(sh, "line %lu: %s", it->lineno, s->err);
+}
+
+/* A recorded R: line into the session.  False when the person stops the
+ * replay at the pause after a finished exchange. */
+static bool play_received(struct playback *pb, const struct transcript_item *it)
+{
+	struct session *s = &pb->sh->session;
+	unsigned before = s->npending;
+	session_feed(s, it->bytes.data ? it->bytes.data : "", it->bytes.len);
+	session_feed(s, it->ending, strlen(it->ending));
+	if (session_tls_due(s))
+		session_start_tls(s);
+	return !(pb->step && before > s->npending && !s->npending && !pause_here(pb));
 }
 
 int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
@@ -141,69 +227,19 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			continue;
 		}
 		if (it.kind == TR_HEADER) {
-			if (!strcmp(it.key, "protocol"))
-				snprintf(proto, sizeof(proto), "%s", it.bytes.data);
-			else if (!strcmp(it.key, "target") || !strcmp(it.key, "started")) {
-				struct buf safe;
-				buf_init(&safe, TEXT_SAFE_SIZE(it.bytes.len));
-				text_safe(&safe, it.bytes.data ? it.bytes.data : "", it.bytes.len);
-				render_note(sh, "%s: %s", it.key, safe.data ? safe.data : "");
-				buf_free(&safe);
-			}
-			if (!strcmp(it.key, "target")) {
-				const char *url = it.bytes.data ? it.bytes.data : "";
-				implicit_tls =
-				    !strncmp(url, "smtps:", 6) || !strncmp(url, "pop3s:", 6);
-				/* the host name drives provider diagnosis */
-				const char *h = strstr(it.bytes.data, "://");
-				h = h ? h + 3 : it.bytes.data;
-				size_t n = strcspn(h, h[0] == '[' ? "]" : ":/");
-				snprintf(sh->target.host, sizeof(sh->target.host), "%.*s",
-				         (int)n - (h[0] == '[' ? 1 : 0), h + (h[0] == '['));
-			}
+			read_header(sh, &it, proto, sizeof(proto), &implicit_tls);
 			continue;
 		}
 		if (!started) {
-			enum proto p = !strcasecmp(proto, "pop3")   ? PROTO_POP3
-			               : !strcasecmp(proto, "smtp") ? PROTO_SMTP
-			                                            : guess_proto(&it);
-			sh->target.proto = p;
-			session_init(&sh->session, p, &hooks, 30000);
-			session_start_offline(&sh->session);
-			/* notes depend on it ("send STARTTLS" is no advice then) */
-			sh->session.tls = implicit_tls;
+			start_session(sh, &hooks, proto, &it, implicit_tls);
 			started = true;
 		}
-		struct session *s = &sh->session;
 		switch (it.kind) {
-		case TR_SENT: {
-			const char *warn =
-			    s->state == ST_SMTP_DATA
-			        ? NULL
-			        : session_check(s, it.bytes.data ? it.bytes.data : "");
-			if (warn)
-				render_warning(sh, "%s", warn);
-			const char *line = it.bytes.data ? it.bytes.data : "";
-			size_t len = it.bytes.len;
-			/* A data line was recorded as sent on the wire, stuffed:
-			 * give the session the typed form back. */
-			if (s->state == ST_SMTP_DATA && len > 1 && line[0] == '.')
-				line++, len--;
-			if (session_send(s, line, len, it.redacted ? SEND_REDACTED : 0) !=
-			    SMTPSH_OK)
-				render_warning(sh, "line %lu: %s", it.lineno, s->err);
-			break;
-		}
-		case TR_RECEIVED: {
-			unsigned before = s->npending;
-			session_feed(s, it.bytes.data ? it.bytes.data : "", it.bytes.len);
-			session_feed(s, it.ending, strlen(it.ending));
-			if (session_tls_due(s))
-				session_start_tls(s);
-			if (pb.step && before > s->npending && !s->npending && !pause_here(&pb))
+		case TR_SENT: play_sent(sh, &it); break;
+		case TR_RECEIVED:
+			if (!play_received(&pb, &it))
 				goto out;
 			break;
-		}
 		case TR_EVENT: play_event(&pb, &it); break;
 		case TR_COMMENT: narrate(sh, &it); break;
 		case TR_HEADER: break;

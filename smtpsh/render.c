@@ -12,7 +12,7 @@
 #include "annot.h"
 #include "b64.h"
 #include "provider.h"
-#include "shell.h"
+#include "shell_proto.h"
 #include "text.h"
 
 /* The only colour codes in smtpsh: one per tone. */
@@ -120,21 +120,15 @@ RENDER_KIND(render_note, "   # ", TONE_NOTE)
 /* Local output (helpers): plain text, no prefix. */
 RENDER_KIND(render_info, "", TONE_PLAIN)
 
-static enum render_tone code_tone(enum proto p, int code)
+/* A reply's colour: its severity, which its protocol's handler knows. */
+static enum render_tone code_tone(const struct session *s, int code)
 {
-	switch (p) {
-	case PROTO_POP3:
-		return code == REPLY_POP3_OK     ? TONE_OK
-		       : code == REPLY_POP3_ERR  ? TONE_FAIL
-		       : code == REPLY_POP3_CONT ? TONE_MORE
-		                                 : TONE_PLAIN;
-	case PROTO_SMTP: break;
-	}
-	switch (code / 100) {
-	case 2: return TONE_OK;
-	case 3: return TONE_MORE;
-	case 4: return TONE_TEMP;
-	case 5: return TONE_FAIL;
+	switch (s->handler->severity(code)) {
+	case SEVERITY_NONE: return TONE_PLAIN;
+	case SEVERITY_OK: return TONE_OK;
+	case SEVERITY_MORE: return TONE_MORE;
+	case SEVERITY_TEMP: return TONE_TEMP;
+	case SEVERITY_FAIL: return TONE_FAIL;
 	}
 	return TONE_PLAIN;
 }
@@ -164,7 +158,7 @@ static void on_line(void *ctx, const struct reply_line *l)
 	struct shell *sh = ctx;
 	enum render_tone tone = (l->flags & LINE_BODY)
 	                            ? (l->flags & LINE_BODY_END ? TONE_OK : TONE_PLAIN)
-	                            : code_tone(sh->session.proto, l->code);
+	                            : code_tone(&sh->session, l->code);
 	render_begin(sh);
 	render_line(sh, tone, "R: ", l->raw, l->raw_len);
 	sh->notes |= l->flags;
@@ -238,7 +232,7 @@ static void explain_challenge(struct shell *sh, const struct reply *r)
  * authorization code, not the password"). */
 static void explain_provider(struct shell *sh, const struct reply *r, const char *verb)
 {
-	int code = sh->session.proto == PROTO_POP3 ? (r->code == REPLY_POP3_ERR ? -1 : 0) : r->code;
+	int code = sh->session.handler->provider_code(r->code);
 	if (code == 0 || !verb)
 		return;
 	char text[REPLY_TEXT_MAX + 80];
@@ -253,7 +247,7 @@ static void explain_provider(struct shell *sh, const struct reply *r, const char
 	render_note(sh, "(source: %s)", h->source);
 }
 
-static void explain_smtp(struct shell *sh, const struct reply *r, const struct session_pending *p)
+void render_explain_smtp(struct shell *sh, const struct reply *r, const struct session_pending *p)
 {
 	char buf[512];
 	const char *verb = p ? p->verb : NULL;
@@ -270,7 +264,7 @@ static void explain_smtp(struct shell *sh, const struct reply *r, const struct s
 	if (p && p->warn[0] && r->code >= 400)
 		render_note(sh, "%s%s", p->auth_unoffered ? "" : "out of order: ", p->warn);
 	if (p && p->unknown && p->verb[0] && (r->code == 500 || r->code == 502 || r->code < 400)) {
-		const char *sug = proto_suggest(PROTO_SMTP, p->verb);
+		const char *sug = proto_suggest(sh->session.proto, p->verb);
 		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
 		render_note(sh, "%s is not an SMTP command%s%s%s%s",
 		            text_safe_str(q, sizeof(q), p->verb, strlen(p->verb)),
@@ -290,13 +284,12 @@ static void explain_smtp(struct shell *sh, const struct reply *r, const struct s
 	explain_provider(sh, r, verb);
 }
 
-static void explain_pop3(struct shell *sh, const struct reply *r, const struct session_pending *p)
+void render_explain_pop3(struct shell *sh, const struct reply *r, const struct session_pending *p)
 {
 	const struct session *s = &sh->session;
 	const char *verb = p ? p->verb : NULL;
-	const char *status = r->code == REPLY_POP3_OK    ? "+OK"
-	                     : r->code == REPLY_POP3_ERR ? "-ERR"
-	                                                 : "+";
+	char status[8];
+	s->handler->status_text(r->code, status, sizeof(status));
 	render_note(sh, "%s: %s", status, annot_pop3(r->code, verb ? verb : ""));
 	if (r->resp_code[0]) {
 		const char *m = annot_pop3_resp_code(r->resp_code);
@@ -310,7 +303,7 @@ static void explain_pop3(struct shell *sh, const struct reply *r, const struct s
 	if (p && p->warn[0] && r->code == REPLY_POP3_ERR)
 		render_note(sh, "out of order: %s", p->warn);
 	if (p && p->unknown && r->code == REPLY_POP3_ERR) {
-		const char *sug = proto_suggest(PROTO_POP3, p->verb);
+		const char *sug = proto_suggest(s->proto, p->verb);
 		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
 		render_note(sh, "%s is not a POP3 command%s%s%s",
 		            text_safe_str(q, sizeof(q), p->verb, strlen(p->verb)),
@@ -377,10 +370,7 @@ static void on_reply(void *ctx, const struct reply *r)
 	sh->last_reply_code = r->code;
 	snprintf(sh->last_reply_text, sizeof(sh->last_reply_text), "%s", r->text);
 	render_begin(sh);
-	if (sh->session.proto == PROTO_SMTP)
-		explain_smtp(sh, r, p);
-	else
-		explain_pop3(sh, r, p);
+	shell_proto_get(sh->session.proto)->explain(sh, r, p);
 	explain_line_flags(sh);
 	render_end(sh);
 }
@@ -428,16 +418,7 @@ static void show_tls(struct shell *sh, const struct session_event *ev)
 		render_warning(sh, "INSECURE: %s; going on only because of --insecure", verdict);
 	if (!ev->starttls)
 		return;
-	switch (ev->proto) {
-	case PROTO_SMTP:
-		render_note(sh, "next: send EHLO again (RFC 3207): what the server said "
-		                "before TLS is forgotten, its AUTH list may change now");
-		break;
-	case PROTO_POP3:
-		render_note(sh, "next: send CAPA again (RFC 2595): the capabilities "
-		                "learned before TLS are forgotten");
-		break;
-	}
+	render_note(sh, "%s", proto_handler_get(ev->proto)->annot_after_tls);
 }
 
 static void on_event(void *ctx, const struct session_event *ev)

@@ -134,8 +134,7 @@ static void show(struct shell *sh, const char *prefix, const char *p, size_t n, 
 struct serve {
 	struct shell *sh;
 	struct peer peer;
-	struct transcript_reader r;
-	struct transcript_item it;
+	struct playback_source src;
 	bool pushed_back; /* it holds an item to handle again */
 	struct mask mask;
 	struct buf line; /* the client's last line */
@@ -144,14 +143,14 @@ struct serve {
 	unsigned matched, mismatches;
 };
 
-/* The next transcript item into sv->it (or the one pushed back). */
+/* The next transcript item into sv->src.it (or the one pushed back). */
 static enum smtpsh_err next_item(struct serve *sv)
 {
 	if (sv->pushed_back) {
 		sv->pushed_back = false;
 		return SMTPSH_OK;
 	}
-	return transcript_next(&sv->r, &sv->it);
+	return transcript_next(&sv->src.r, &sv->src.it);
 }
 
 static void stray(struct serve *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -171,19 +170,20 @@ static void stray(struct serve *sv, const char *fmt, ...)
  * the client's timeout. */
 static void client_ended_early(struct serve *sv)
 {
-	unsigned long from = sv->it.lineno;
+	unsigned long from = sv->src.it.lineno;
 	unsigned skipped = 1;
 	for (;;) {
 		/* the end or a bad line: the main loop reads on and sees it */
-		if (transcript_next(&sv->r, &sv->it) != SMTPSH_OK)
+		if (transcript_next(&sv->src.r, &sv->src.it) != SMTPSH_OK)
 			break;
-		if (sv->it.kind == TR_SENT && sv->it.bytes.len == 1 && sv->it.bytes.data[0] == '.')
+		if (sv->src.it.kind == TR_SENT && sv->src.it.bytes.len == 1 &&
+		    sv->src.it.bytes.data[0] == '.')
 			break;
-		if (sv->it.kind == TR_RECEIVED) {
+		if (sv->src.it.kind == TR_RECEIVED) {
 			sv->pushed_back = true; /* a transcript with no "." */
 			break;
 		}
-		if (sv->it.kind == TR_SENT)
+		if (sv->src.it.kind == TR_SENT)
 			skipped++;
 	}
 	sv->in_data = false;
@@ -193,17 +193,17 @@ static void client_ended_early(struct serve *sv)
 	      skipped, skipped == 1 ? "" : "s", from);
 }
 
-/* Says why the client's next line did not come, S: line in sv->it. */
+/* Says why the client's next line did not come, S: line in sv->src.it. */
 static void lost(struct serve *sv, enum io got)
 {
 	struct buf want;
-	buf_init(&want, TEXT_SAFE_SIZE(sv->it.bytes.len));
-	text_safe(&want, sv->it.bytes.data ? sv->it.bytes.data : "", sv->it.bytes.len);
+	buf_init(&want, TEXT_SAFE_SIZE(sv->src.it.bytes.len));
+	text_safe(&want, sv->src.it.bytes.data ? sv->src.it.bytes.data : "", sv->src.it.bytes.len);
 	render_warning(sv->sh, "%s at transcript line %lu (expected S: %s)",
 	               got == IO_TIMEOUT ? "the client went silent"
 	               : got == IO_LONG  ? "the client sent a line over 64 KiB"
 	                                 : "the client hung up",
-	               sv->it.lineno, want.data ? want.data : "");
+	               sv->src.it.lineno, want.data ? want.data : "");
 	buf_free(&want);
 }
 
@@ -227,16 +227,16 @@ static enum io client_goes_on(struct serve *sv)
 	stray(sv,
 	      "the client's message has %u line%s more than the transcript's (which ends at line "
 	      "%lu)",
-	      extra, extra == 1 ? "" : "s", sv->it.lineno);
+	      extra, extra == 1 ? "" : "s", sv->src.it.lineno);
 	return IO_OK;
 }
 
-/* The client's next line against the recorded S: line in sv->it. */
+/* The client's next line against the recorded S: line in sv->src.it. */
 static enum io expect_line(struct serve *sv)
 {
 	struct shell *sh = sv->sh;
-	const char *b = sv->it.bytes.data ? sv->it.bytes.data : "";
-	size_t bn = sv->it.bytes.len;
+	const char *b = sv->src.it.bytes.data ? sv->src.it.bytes.data : "";
+	size_t bn = sv->src.it.bytes.len;
 	enum io got = peer_read_line(&sv->peer, &sv->line);
 	if (got != IO_OK) {
 		lost(sv, got);
@@ -255,7 +255,7 @@ static enum io expect_line(struct serve *sv)
 	buf_init(&note, 1024);
 	unsigned flags =
 	    (sv->exact ? TRANSCRIPT_MATCH_EXACT : 0) | (sv->in_data ? TRANSCRIPT_MATCH_DATA : 0);
-	bool ok = sv->it.redacted ||
+	bool ok = sv->src.it.redacted ||
 	          transcript_match_sent(&sv->mask, b, bn, l, sv->line.len, flags, &note);
 	show(sh, "S: ", l, sv->line.len, ok);
 	if (ok) {
@@ -272,7 +272,7 @@ static enum io expect_line(struct serve *sv)
 		struct buf want;
 		buf_init(&want, TEXT_SAFE_SIZE(bn));
 		text_safe(&want, b, bn);
-		stray(sv, "transcript line %lu expected: %s", sv->it.lineno,
+		stray(sv, "transcript line %lu expected: %s", sv->src.it.lineno,
 		      want.data ? want.data : "");
 		buf_free(&want);
 	}
@@ -282,41 +282,132 @@ static enum io expect_line(struct serve *sv)
 	return IO_OK;
 }
 
+/* Opens the transcript and reads its first item now: a file that cannot
+ * be read is refused before a client is kept waiting for it.  EXIT_OK, or
+ * EXIT_USAGE after saying why (then nothing is left open). */
+static int serve_open(struct serve *sv, const char *path)
+{
+	if (!playback_source_open(&sv->src, path, "smtpsh serve"))
+		return EXIT_USAGE;
+	enum smtpsh_err first = transcript_next(&sv->src.r, &sv->src.it);
+	if (first == SMTPSH_EIO || first == SMTPSH_ECLOSED) {
+		fprintf(stderr, "smtpsh serve: transcript '%s': %s\n", path,
+		        first == SMTPSH_EIO ? sv->src.r.err : "it is empty");
+		playback_source_close(&sv->src);
+		return EXIT_USAGE;
+	}
+	sv->pushed_back = true;
+	return EXIT_OK;
+}
+
+/* The TLS context for --cert/--key into *ctx (NULL without --cert).
+ * EXIT_OK, or EXIT_USAGE after saying why. */
+static int load_cert(const char *cert, const char *key, SSL_CTX **ctx)
+{
+	*ctx = NULL;
+	if (!cert)
+		return EXIT_OK;
+	*ctx = SSL_CTX_new(TLS_server_method());
+	if (!*ctx || SSL_CTX_use_certificate_chain_file(*ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(*ctx, key ? key : cert, SSL_FILETYPE_PEM) != 1) {
+		fprintf(stderr, "smtpsh serve: cannot load the certificate %s / key %s\n", cert,
+		        key ? key : cert);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* The transcript starts TLS (implicit, or STARTTLS): the handshake with
+ * the client.  no_cert: the warning when serve has no certificate.
+ * EXIT_OK, EXIT_USAGE or EXIT_PROTOCOL. */
+static int client_tls(struct serve *sv, SSL_CTX *ctx, const char *no_cert)
+{
+	if (!ctx) {
+		render_warning(sv->sh, "%s", no_cert);
+		return EXIT_USAGE;
+	}
+	return peer_tls(&sv->peer, ctx, sv->sh) ? EXIT_OK : EXIT_PROTOCOL;
+}
+
+/* A recorded R: line to the client.  EXIT_OK or EXIT_PROTOCOL. */
+static int send_received(struct serve *sv)
+{
+	const struct transcript_item *it = &sv->src.it;
+	const char *b = it->bytes.data ? it->bytes.data : "";
+	show(sv->sh, "R: ", b, it->bytes.len, true);
+	enum io w = peer_write(&sv->peer, b, it->bytes.len);
+	if (w == IO_OK)
+		w = peer_write(&sv->peer, it->ending, strlen(it->ending));
+	if (w != IO_OK) {
+		render_warning(sv->sh,
+		               w == IO_TIMEOUT ? "the client stopped reading: transcript line %lu "
+		                                 "could not be sent within --timeout"
+		                               : "the client hung up before transcript line %lu",
+		               it->lineno);
+		return EXIT_PROTOCOL;
+	}
+	/* a 354 opens the message: its lines end with "." */
+	if (it->bytes.len >= 3 && !memcmp(b, "354", 3))
+		sv->in_data = true;
+	return EXIT_OK;
+}
+
+/* The transcript, item by item, with the client connected. */
+static int serve_items(struct serve *sv, SSL_CTX *ctx, const char *path)
+{
+	bool implicit_done = false;
+	for (;;) {
+		enum smtpsh_err e = next_item(sv);
+		if (e == SMTPSH_ECLOSED)
+			return EXIT_OK;
+		if (e != SMTPSH_OK) {
+			render_warning(sv->sh, "%s: %s", path, sv->src.r.err);
+			return EXIT_USAGE;
+		}
+		const struct transcript_item *it = &sv->src.it;
+		const char *b = it->bytes.data ? it->bytes.data : "";
+		int rc = EXIT_OK;
+		if (it->kind == TR_HEADER) {
+			if (!strcmp(it->key, "target") && proto_url_implicit_tls(b) &&
+			    !implicit_done) {
+				implicit_done = true;
+				rc = client_tls(
+				    sv, ctx,
+				    "this transcript starts with implicit TLS: give --cert "
+				    "FILE (and --key FILE)");
+			}
+		} else if (it->kind == TR_RECEIVED) {
+			rc = send_received(sv);
+		} else if (it->kind == TR_EVENT && it->event == TRANSCRIPT_EV_TLS_STARTTLS) {
+			char no_cert[120];
+			snprintf(
+			    no_cert, sizeof(no_cert),
+			    "transcript line %lu starts TLS: give --cert FILE (and --key FILE)",
+			    it->lineno);
+			rc = client_tls(sv, ctx, no_cert);
+		} else if (it->kind == TR_SENT) {
+			rc = expect_line(sv) == IO_OK ? EXIT_OK : EXIT_PROTOCOL;
+		}
+		if (rc != EXIT_OK)
+			return rc;
+	}
+}
+
 int serve_run(struct shell *sh, const char *path, unsigned port, const char *cert, const char *key,
               bool exact)
 {
-	FILE *f = playback_open(path, "smtpsh serve");
-	if (!f)
-		return EXIT_USAGE;
 	static struct serve sv;
 	memset(&sv, 0, sizeof(sv));
 	sv.sh = sh;
 	sv.exact = exact;
-	transcript_reader_init(&sv.r, f);
-	transcript_item_init(&sv.it);
-	/* Read the first item now: a file that cannot be read is refused
-	 * before a client is kept waiting for it. */
-	enum smtpsh_err first = transcript_next(&sv.r, &sv.it);
-	int rc = EXIT_OK;
+	int rc = serve_open(&sv, path);
+	if (rc != EXIT_OK)
+		return rc;
 	SSL_CTX *ctx = NULL;
 	int ls = -1;
-	if (first == SMTPSH_EIO || first == SMTPSH_ECLOSED) {
-		fprintf(stderr, "smtpsh serve: transcript '%s': %s\n", path,
-		        first == SMTPSH_EIO ? sv.r.err : "it is empty");
-		rc = EXIT_USAGE;
+	rc = load_cert(cert, key, &ctx);
+	if (rc != EXIT_OK)
 		goto done;
-	}
-	sv.pushed_back = true;
-	if (cert) {
-		ctx = SSL_CTX_new(TLS_server_method());
-		if (!ctx || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
-		    SSL_CTX_use_PrivateKey_file(ctx, key ? key : cert, SSL_FILETYPE_PEM) != 1) {
-			fprintf(stderr, "smtpsh serve: cannot load the certificate %s / key %s\n",
-			        cert, key ? key : cert);
-			rc = EXIT_USAGE;
-			goto done;
-		}
-	}
 	ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -348,74 +439,7 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	render_event(sh, "client connected");
 	mask_init(&sv.mask);
 	buf_init(&sv.line, 0);
-	bool implicit_done = false;
-	for (;;) {
-		enum smtpsh_err e = next_item(&sv);
-		if (e == SMTPSH_ECLOSED)
-			break;
-		if (e != SMTPSH_OK) {
-			render_warning(sh, "%s: %s", path, sv.r.err);
-			rc = EXIT_USAGE;
-			break;
-		}
-		const struct transcript_item *it = &sv.it;
-		const char *b = it->bytes.data ? it->bytes.data : "";
-		if (it->kind == TR_HEADER) {
-			if (!strcmp(it->key, "target") &&
-			    (!strncmp(b, "smtps:", 6) || !strncmp(b, "pop3s:", 6)) &&
-			    !implicit_done) {
-				implicit_done = true;
-				if (!ctx) {
-					render_warning(sh,
-					               "this transcript starts with implicit TLS: "
-					               "give --cert FILE (and --key FILE)");
-					rc = EXIT_USAGE;
-					break;
-				}
-				if (!peer_tls(&sv.peer, ctx, sh)) {
-					rc = EXIT_PROTOCOL;
-					break;
-				}
-			}
-		} else if (it->kind == TR_RECEIVED) {
-			show(sh, "R: ", b, it->bytes.len, true);
-			enum io w = peer_write(&sv.peer, b, it->bytes.len);
-			if (w == IO_OK)
-				w = peer_write(&sv.peer, it->ending, strlen(it->ending));
-			if (w != IO_OK) {
-				render_warning(
-				    sh,
-				    w == IO_TIMEOUT
-				        ? "the client stopped reading: transcript line %lu could "
-				          "not be sent within --timeout"
-				        : "the client hung up before transcript line %lu",
-				    it->lineno);
-				rc = EXIT_PROTOCOL;
-				break;
-			}
-			/* a 354 opens the message: its lines end with "." */
-			if (it->bytes.len >= 3 && !memcmp(b, "354", 3))
-				sv.in_data = true;
-		} else if (it->kind == TR_EVENT && it->event == TRANSCRIPT_EV_TLS_STARTTLS) {
-			if (!ctx) {
-				render_warning(sh,
-				               "transcript line %lu starts TLS: give --cert FILE "
-				               "(and --key FILE)",
-				               it->lineno);
-				rc = EXIT_USAGE;
-				break;
-			}
-			if (!peer_tls(&sv.peer, ctx, sh)) {
-				rc = EXIT_PROTOCOL;
-				break;
-			}
-		} else if (it->kind == TR_SENT) {
-			if (expect_line(&sv) != IO_OK) {
-				rc = EXIT_PROTOCOL;
-				break;
-			}
-		}
-	}
+	rc = serve_items(&sv, ctx, path);
 	if (rc == EXIT_OK && sv.mismatches)
 		rc = EXIT_DIVERGED;
 	render_event(sh, "client %s the transcript: %u line%s matched, %u differed",
@@ -429,9 +453,6 @@ done:
 		close(ls);
 	if (ctx)
 		SSL_CTX_free(ctx);
-	transcript_item_free(&sv.it);
-	transcript_reader_free(&sv.r);
-	if (f != stdin)
-		fclose(f);
+	playback_source_close(&sv.src);
 	return rc;
 }

@@ -100,6 +100,17 @@ bool state_dir(char *out, size_t n, const char *sub);
 /* playback.c: opens a transcript to read ("-": standard input); NULL after
  * saying why on stderr, after "who: ". */
 FILE *playback_open(const char *path, const char *who);
+/* playback.c: a transcript being read, item by item. */
+struct playback_source {
+	FILE *f;
+	struct transcript_reader r;
+	struct transcript_item it; /* the current item */
+};
+/* Opens path as playback_open() does and starts reading; false after
+ * saying why.  playback_source_close() ends it. */
+bool playback_source_open(struct playback_source *src, const char *path, const char *who);
+/* Frees the reader and the item; closes the file unless it is stdin. */
+void playback_source_close(struct playback_source *src);
 /* playback.c: `show` (step false) and `replay` (step true) */
 int playback_run(struct shell *sh, const char *path, bool step);
 /* The same on an open transcript (path names it in messages); f is left

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <cmocka.h>
@@ -42,6 +43,11 @@ static void handler_lookup_total(void **state)
 		assert_non_null(h->status_text);
 		assert_non_null(h->annot_cap);
 		assert_non_null(h->annot_status);
+		assert_non_null(h->severity);
+		assert_non_null(h->provider_code);
+		assert_non_null(h->looks_like);
+		assert_non_null(h->annot_after_tls);
+		assert_true(strstr(h->annot_after_tls, h->caps_verb) != NULL);
 		assert_non_null(h->tls_verb);
 		assert_non_null(h->caps_verb);
 		assert_true(h->ncmds > 0 && h->nstates > 0 && h->nschemes > 0);
@@ -242,15 +248,106 @@ static void state_names_unique(void **state)
 			                        proto_state_name((enum pstate)b));
 }
 
+/* proto_handler_by_name finds every handler by its name, in any case,
+ * and nothing else. */
+static void lookup_by_name_total(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < proto_handlers_len; i++) {
+		const struct proto_handler *h = proto_handlers[i];
+		assert_ptr_equal(proto_handler_by_name(h->name), h);
+		assert_ptr_equal(proto_handler_by_name(h->title), h);
+	}
+	assert_null(proto_handler_by_name(""));
+	assert_null(proto_handler_by_name("imap"));
+	assert_null(proto_handler_by_name("smtps"));
+}
+
+/* Each status reads with the severity the shell colours it by, and the
+ * code provider hints are keyed by. */
+static void reply_severity_and_provider_code(void **state)
+{
+	(void)state;
+	const struct proto_handler *smtp = &proto_smtp_handler, *pop3 = &proto_pop3_handler;
+	static const struct {
+		int code;
+		enum reply_severity severity;
+	} smtp_rows[] = {{220, SEVERITY_OK},   {250, SEVERITY_OK},   {334, SEVERITY_MORE},
+	                 {354, SEVERITY_MORE}, {421, SEVERITY_TEMP}, {451, SEVERITY_TEMP},
+	                 {535, SEVERITY_FAIL}, {554, SEVERITY_FAIL}};
+	for (size_t i = 0; i < sizeof(smtp_rows) / sizeof(smtp_rows[0]); i++) {
+		assert_int_equal(smtp->severity(smtp_rows[i].code), smtp_rows[i].severity);
+		assert_int_equal(smtp->provider_code(smtp_rows[i].code), smtp_rows[i].code);
+	}
+	assert_int_equal(pop3->severity(REPLY_POP3_OK), SEVERITY_OK);
+	assert_int_equal(pop3->severity(REPLY_POP3_ERR), SEVERITY_FAIL);
+	assert_int_equal(pop3->severity(REPLY_POP3_CONT), SEVERITY_MORE);
+	assert_int_equal(pop3->provider_code(REPLY_POP3_ERR), -1);
+	assert_int_equal(pop3->provider_code(REPLY_POP3_OK), 0);
+	assert_int_equal(pop3->provider_code(REPLY_POP3_CONT), 0);
+}
+
+/* show's guess from a transcript's first received line: a '+' is POP3,
+ * anything else SMTP (the first handler). */
+static void guess_from_greeting(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		enum proto proto;
+	} rows[] = {
+	    {"220 mx.example ESMTP", PROTO_SMTP},
+	    {"+OK POP3 ready", PROTO_POP3},
+	    {"+", PROTO_POP3},
+	    {"-ERR busy", PROTO_SMTP},
+	    {"", PROTO_SMTP},
+	    {"hello", PROTO_SMTP},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(proto_guess(rows[i].line, strlen(rows[i].line)), rows[i].proto);
+	/* each handler claims its own greeting */
+	assert_true(proto_smtp_handler.looks_like("220 x", 5));
+	assert_false(proto_smtp_handler.looks_like("+OK", 3));
+	assert_true(proto_pop3_handler.looks_like("+OK", 3));
+	assert_false(proto_pop3_handler.looks_like("220 x", 5));
+}
+
+/* A transcript's target header: implicit TLS by its scheme, as written. */
+static void url_implicit_tls(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < proto_handlers_len; i++)
+		for (size_t j = 0; j < proto_handlers[i]->nschemes; j++) {
+			const struct proto_scheme *sc = &proto_handlers[i]->schemes[j];
+			char url[64];
+			snprintf(url, sizeof(url), "%s://mx.example:1", sc->name);
+			assert_int_equal(proto_url_implicit_tls(url), sc->tls);
+			snprintf(url, sizeof(url), "%sx://mx.example", sc->name);
+			assert_false(proto_url_implicit_tls(url));
+		}
+	assert_false(proto_url_implicit_tls(NULL));
+	assert_false(proto_url_implicit_tls(""));
+	assert_false(proto_url_implicit_tls("mx.example:465"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(table_has_no_duplicates),  cmocka_unit_test(table_covers_rfc_commands),
-	    cmocka_unit_test(multiline_flags),          cmocka_unit_test(split),
-	    cmocka_unit_test(sequence_rules),           cmocka_unit_test(suggestions),
-	    cmocka_unit_test(state_names_unique),       cmocka_unit_test(handler_lookup_total),
-	    cmocka_unit_test(every_command_has_a_rule), cmocka_unit_test(every_state_named),
+	    cmocka_unit_test(table_has_no_duplicates),
+	    cmocka_unit_test(table_covers_rfc_commands),
+	    cmocka_unit_test(multiline_flags),
+	    cmocka_unit_test(split),
+	    cmocka_unit_test(sequence_rules),
+	    cmocka_unit_test(suggestions),
+	    cmocka_unit_test(state_names_unique),
+	    cmocka_unit_test(handler_lookup_total),
+	    cmocka_unit_test(every_command_has_a_rule),
+	    cmocka_unit_test(every_state_named),
 	    cmocka_unit_test(schemes_and_ports_unique),
+	    cmocka_unit_test(lookup_by_name_total),
+	    cmocka_unit_test(reply_severity_and_provider_code),
+	    cmocka_unit_test(guess_from_greeting),
+	    cmocka_unit_test(url_implicit_tls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
