@@ -233,10 +233,11 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 			break;
 		}
 		if (it.kind == TR_RECEIVED) {
-			session_feed(&a.expected, it.bytes.data ? it.bytes.data : "", it.bytes.len);
-			session_feed(&a.expected, it.ending, strlen(it.ending));
+			session_feed(&a.expected, it.bytes.data ? it.bytes.data : "", it.bytes.len,
+			             NULL);
+			session_feed(&a.expected, it.ending, strlen(it.ending), NULL);
 			if (session_tls_due(&a.expected))
-				session_start_tls(&a.expected);
+				session_start_tls(&a.expected, NULL);
 		} else if (it.kind == TR_SENT) {
 			if (!settle(&a))
 				break;
@@ -253,16 +254,17 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 			bool data = a.expected.state == ST_SMTP_DATA;
 			if (data && len > 1 && line[0] == '.')
 				line++, len--; /* recorded stuffed; the session stuffs again */
-			session_send(&a.expected, line, len, it.redacted ? SEND_REDACTED : 0);
+			session_send(&a.expected, line, len, it.redacted ? SEND_REDACTED : 0, NULL);
 			char *real = it.redacted ? unredact(&a, line) : NULL;
 			if (it.redacted && !real) {
 				rc = EXIT_USAGE;
 				break;
 			}
+			struct smtpsh_msg why;
 			if (session_send(&sh->session, real ? real : line,
-			                 real ? strlen(real) : len,
-			                 real ? SEND_SECRET : 0) != SMTPSH_OK)
-				render_warning(sh, "%s", sh->session.err);
+			                 real ? strlen(real) : len, real ? SEND_SECRET : 0,
+			                 &why) != SMTPSH_OK)
+				render_warning(sh, "%s", why.text);
 			if (real) {
 				OPENSSL_cleanse(real, strlen(real));
 				free(real);

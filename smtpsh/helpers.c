@@ -347,9 +347,10 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 	session_init(&sh->session, sh->target.proto, NULL, sh->timeout_s * 1000);
 	sh->session.subs = subs;
 	sh->session.tls_opts = o;
+	struct smtpsh_msg why;
 	if (session_connect(&sh->session, sh->target.host, sh->target.port, sh->family,
-	                    sh->target.tls) != SMTPSH_OK)
-		render_warning(sh, "cannot connect: %s", sh->session.err);
+	                    sh->target.tls, &why) != SMTPSH_OK)
+		render_warning(sh, "cannot connect: %s", why.text);
 	return NULL;
 }
 

@@ -189,17 +189,18 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			 * give the session the typed form back. */
 			if (s->state == ST_SMTP_DATA && len > 1 && line[0] == '.')
 				line++, len--;
-			if (session_send(s, line, len, it.redacted ? SEND_REDACTED : 0) !=
+			struct smtpsh_msg why;
+			if (session_send(s, line, len, it.redacted ? SEND_REDACTED : 0, &why) !=
 			    SMTPSH_OK)
-				render_warning(sh, "line %lu: %s", it.lineno, s->err);
+				render_warning(sh, "line %lu: %s", it.lineno, why.text);
 			break;
 		}
 		case TR_RECEIVED: {
 			unsigned before = s->npending;
-			session_feed(s, it.bytes.data ? it.bytes.data : "", it.bytes.len);
-			session_feed(s, it.ending, strlen(it.ending));
+			session_feed(s, it.bytes.data ? it.bytes.data : "", it.bytes.len, NULL);
+			session_feed(s, it.ending, strlen(it.ending), NULL);
 			if (session_tls_due(s))
-				session_start_tls(s);
+				session_start_tls(s, NULL);
 			if (pb.step && before > s->npending && !s->npending && !pause_here(&pb))
 				goto out;
 			break;

@@ -131,7 +131,7 @@ static int teardown(void **state)
 static void server_says(struct fixture *f, const char *text)
 {
 	assert_int_equal(write(f->server, text, strlen(text)), (ssize_t)strlen(text));
-	while (session_pump(&f->s, 50) == SMTPSH_OK)
+	while (session_pump(&f->s, 50, NULL) == SMTPSH_OK)
 		;
 }
 
@@ -147,7 +147,7 @@ static void server_hears(struct fixture *f, const char *expect)
 
 static void send_line(struct fixture *f, const char *line)
 {
-	assert_int_equal(session_send(&f->s, line, strlen(line), 0), SMTPSH_OK);
+	assert_int_equal(session_send(&f->s, line, strlen(line), 0, NULL), SMTPSH_OK);
 }
 
 static void smtp_full_transaction(void **state)
@@ -199,7 +199,7 @@ static void smtp_full_transaction(void **state)
 	assert_int_equal(f->s.state, ST_CLOSED);
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED);
+	assert_int_equal(session_pump(&f->s, 100, NULL), SMTPSH_ECLOSED);
 	assert_int_equal(f->s.protocol_errors, 0);
 	assert_int_equal(f->seen.events[(f->seen.nevents - 1) % 4], SESSION_EV_CLOSED_BY_PEER);
 }
@@ -260,7 +260,8 @@ static void smtp_transitions_traced(void **state)
 	server_says(f, "221 2.0.0 Bye\r\n");
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED); /* already closed: no change */
+	assert_int_equal(session_pump(&f->s, 100, NULL),
+	                 SMTPSH_ECLOSED); /* already closed: no change */
 	static const char *const all[] = {
 	    "smtp: greeting -> init (220 greeting)", "smtp: init -> ready (250 to EHLO)",
 	    "smtp: ready -> mail (250 to MAIL)",     "smtp: mail -> rcpt (250 to RCPT)",
@@ -280,7 +281,7 @@ static void smtp_lost_connection_traced(void **state)
 	send_line(f, "EHLO me");
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED);
+	assert_int_equal(session_pump(&f->s, 100, NULL), SMTPSH_ECLOSED);
 	static const char *const want[] = {
 	    "smtp: greeting -> init (220 greeting)",
 	    "smtp: init -> closed (connection closed)",
@@ -414,12 +415,12 @@ static void smtp_close_mid_reply(void **state)
 	server_says(f, "250-mx\r\n");
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED);
+	assert_int_equal(session_pump(&f->s, 100, NULL), SMTPSH_ECLOSED);
 	assert_true(f->seen.errors >= 1);
 	assert_int_equal(f->seen.last_err, SMTPSH_ECLOSED);
 	assert_true(f->s.protocol_errors > 0);
 	assert_false(session_connected(&f->s));
-	assert_int_equal(session_send(&f->s, "NOOP", 4, 0), SMTPSH_ESTATE);
+	assert_int_equal(session_send(&f->s, "NOOP", 4, 0, NULL), SMTPSH_ESTATE);
 }
 
 static void smtp_malformed_reply_keeps_state(void **state)
@@ -433,7 +434,7 @@ static void smtp_malformed_reply_keeps_state(void **state)
 	assert_int_equal(f->seen.errors, 1);
 	assert_int_equal(f->s.npending, 0);
 	assert_int_equal(f->s.state, ST_SMTP_READY);
-	assert_int_equal(session_send(&f->s, "A\r\nB", 4, 0), SMTPSH_EINVAL);
+	assert_int_equal(session_send(&f->s, "A\r\nB", 4, 0, NULL), SMTPSH_EINVAL);
 }
 
 static void pop3_login_list_retr(void **state)
@@ -551,7 +552,7 @@ static void smtp_write_timeout_closes_the_connection(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	enum smtpsh_err e = SMTPSH_OK;
 	for (int i = 0; i < 100000 && e == SMTPSH_OK; i++) /* the server reads none */
-		e = session_send(&f->s, line, sizeof(line), 0);
+		e = session_send(&f->s, line, sizeof(line), 0, NULL);
 	assert_int_equal(e, SMTPSH_ETIMEOUT);
 	assert_true(elapsed_ms(&t0) < 1500);
 	assert_false(session_connected(&f->s));
@@ -560,7 +561,7 @@ static void smtp_write_timeout_closes_the_connection(void **state)
 	assert_int_equal(f->seen.errors, 1);
 	assert_int_equal(f->seen.last_err, SMTPSH_ETIMEOUT);
 	assert_true(f->s.protocol_errors > 0);
-	assert_int_equal(session_send(&f->s, ".", 1, 0), SMTPSH_ESTATE);
+	assert_int_equal(session_send(&f->s, ".", 1, 0, NULL), SMTPSH_ESTATE);
 }
 
 /* The TLS upgrade is a step the caller's loop takes: the go-ahead only
@@ -582,7 +583,7 @@ static const struct tls_case tls_cases[] = {
 
 static void feed(struct session *s, const char *text)
 {
-	session_feed(s, text, strlen(text));
+	session_feed(s, text, strlen(text), NULL);
 }
 
 static void tls_upgrade_is_a_step(void **state)
@@ -598,9 +599,10 @@ static void tls_upgrade_is_a_step(void **state)
 		current = &s;
 		session_start_offline(&s);
 		feed(&s, c->greeting);
-		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0), SMTPSH_OK);
+		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0, NULL), SMTPSH_OK);
 		feed(&s, c->hello_reply);
-		assert_int_equal(session_send(&s, c->starttls, strlen(c->starttls), 0), SMTPSH_OK);
+		assert_int_equal(session_send(&s, c->starttls, strlen(c->starttls), 0, NULL),
+		                 SMTPSH_OK);
 		int replies = seen.replies;
 		enum pstate before = s.state;
 		/* the go-ahead, and a line injected after it in the same bytes */
@@ -610,17 +612,18 @@ static void tls_upgrade_is_a_step(void **state)
 		assert_false(s.tls);
 		assert_int_equal(s.state, before);
 		assert_int_equal(seen.replies, replies + 1); /* the go-ahead, not the injection */
-		assert_int_equal(session_pump(&s, 0), SMTPSH_ESTATE);
-		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0), SMTPSH_ESTATE);
+		assert_int_equal(session_pump(&s, 0, NULL), SMTPSH_ESTATE);
+		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0, NULL),
+		                 SMTPSH_ESTATE);
 
-		assert_int_equal(session_start_tls(&s), SMTPSH_OK);
+		assert_int_equal(session_start_tls(&s, NULL), SMTPSH_OK);
 		assert_false(session_tls_due(&s));
 		assert_true(s.tls);
 		assert_int_equal(s.state, c->after);
 		assert_false(s.caps_known); /* forgotten with TLS */
 		if (c->why)
 			assert_string_equal(seen.transitions[(seen.ntransitions - 1) % 16], c->why);
-		assert_int_equal(session_start_tls(&s), SMTPSH_ESTATE); /* once */
+		assert_int_equal(session_start_tls(&s, NULL), SMTPSH_ESTATE); /* once */
 		assert_int_equal(seen.replies, replies + 1);
 		session_free(&s);
 	}
@@ -641,7 +644,7 @@ static void smtp_tls_go_ahead_live(void **state)
 	assert_int_equal(f->seen.replies, replies + 1);
 	assert_int_equal(f->seen.last_code, 220);
 	assert_false(f->s.tls);
-	assert_int_equal(session_pump(&f->s, 0), SMTPSH_ESTATE);
+	assert_int_equal(session_pump(&f->s, 0, NULL), SMTPSH_ESTATE);
 }
 
 int main(void)
