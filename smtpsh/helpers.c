@@ -107,7 +107,7 @@ static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret
 	}
 	size_t bad = 0;
 	char *out = NULL;
-	if (!unescape_append(&raw, args, strlen(args), &bad)) {
+	if (unescape_append(&raw, args, strlen(args), &bad, NULL) != SMTPSH_OK) {
 		render_warning(sh,
 		               "b64: bad escape at position %zu (use \\0 for NUL, \\\\ for a "
 		               "backslash); nothing sent",
