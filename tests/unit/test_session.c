@@ -30,6 +30,7 @@ struct seen {
 	unsigned long last_msgno;
 	int errors;
 	enum smtpsh_err last_err;
+	char last_error[SMTPSH_MSG_SIZE]; /* the error hook's sentence */
 	enum session_event_kind events[4];
 	int nevents;
 	char transitions[16][96]; /* "smtp: from -> to (why)", as the hook saw them */
@@ -61,9 +62,10 @@ static void h_reply(void *ctx, const struct reply *r)
 static void h_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
 {
 	struct seen *w = ctx;
-	(void)msg, (void)l;
+	(void)l;
 	w->errors++;
 	w->last_err = e;
+	snprintf(w->last_error, sizeof(w->last_error), "%s", msg);
 }
 
 static void h_event(void *ctx, const struct session_event *ev)
@@ -647,6 +649,59 @@ static void smtp_tls_go_ahead_live(void **state)
 	assert_int_equal(session_pump(&f->s, 0, NULL), SMTPSH_ESTATE);
 }
 
+/* A refused call says why in msg; NULL is accepted everywhere. */
+static void refusals_say_why(void **state)
+{
+	struct fixture *f = *state;
+	struct smtpsh_msg why;
+	server_says(f, "220 mx\r\n");
+	assert_int_equal(session_send(&f->s, "A\rB", 3, 0, &why), SMTPSH_EINVAL);
+	assert_string_equal(why.text,
+	                    "a line cannot contain CR or LF (the shell adds CRLF itself)");
+	assert_int_equal(session_start_tls(&f->s, &why), SMTPSH_ESTATE);
+	assert_string_equal(why.text, "no TLS upgrade is due");
+	assert_int_equal(session_start_tls(&f->s, NULL), SMTPSH_ESTATE);
+	assert_int_equal(session_pump(&f->s, 0, &why), SMTPSH_ETIMEOUT);
+	assert_true(why.text[0] != '\0');
+	session_close(&f->s);
+	assert_int_equal(session_send(&f->s, "NOOP", 4, 0, &why), SMTPSH_ESTATE);
+	assert_string_equal(why.text, "not connected");
+	assert_int_equal(session_pump(&f->s, 0, &why), SMTPSH_ECLOSED);
+	assert_string_equal(why.text, "not connected");
+	assert_int_equal(f->seen.errors, 0); /* refusals are no connection errors */
+}
+
+/* A failure that ends the connection tells the error hooks and the
+ * caller the same sentence. */
+static void lost_connection_said_twice(void **state)
+{
+	struct fixture *f = *state;
+	struct smtpsh_msg why;
+	close(f->server);
+	f->server = open("/dev/null", O_RDONLY);
+	assert_int_equal(session_pump(&f->s, 100, &why), SMTPSH_ECLOSED);
+	assert_string_equal(why.text,
+	                    "the server closed the connection while a reply (the greeting) was "
+	                    "awaited");
+	assert_string_equal(f->seen.last_error, why.text);
+}
+
+static void write_failure_said_twice(void **state)
+{
+	struct fixture *f = *state;
+	struct smtpsh_msg why;
+	server_says(f, "220 mx\r\n");
+	close(f->server);
+	f->server = open("/dev/null", O_RDONLY);
+	assert_int_equal(session_send(&f->s, "NOOP", 4, 0, &why), SMTPSH_ECLOSED);
+	assert_non_null(strstr(why.text, "write to "));
+	assert_non_null(
+	    strstr(why.text, ": connection closed (the line may have gone out cut short)"));
+	assert_string_equal(f->seen.last_error, why.text);
+	assert_int_equal(f->seen.errors, 1);
+	assert_false(session_connected(&f->s));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +725,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(smtp_tls_go_ahead_live, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(smtp_auth_not_offered, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(pop3_message_number, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(refusals_say_why, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(lost_connection_said_twice, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(write_failure_said_twice, setup_smtp, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
