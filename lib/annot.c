@@ -494,6 +494,25 @@ static size_t split_keyword(const char *text, const char **params)
 	return n;
 }
 
+/* The keyword a capability line starts with, looked up in table, or NULL
+ * (also for no text); *params is what follows it.  With eq_ends,
+ * "AUTH=LOGIN PLAIN" has the keyword "AUTH=" and the rest as params. */
+static const struct annot_keyword *keyword_line(const struct annot_keyword *table, size_t len,
+                                                bool eq_ends, const char *text, const char **params)
+{
+	if (!text)
+		return NULL;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	size_t n = split_keyword(text, params);
+	const char *eq = eq_ends ? memchr(text, '=', n) : NULL;
+	if (eq) {
+		n = (size_t)(eq - text) + 1;
+		*params = text + n;
+	}
+	return keyword_find(table, len, text, n);
+}
+
 /* One word of a space-separated list: its length; *s moves past it. */
 static size_t next_word(const char **s, const char **word)
 {
@@ -546,6 +565,16 @@ static void out_size(struct out *o, unsigned long long bytes)
 		out_printf(o, " (%.1f MB)", (double)bytes / (1024.0 * 1024.0));
 	else if (bytes >= 1024)
 		out_printf(o, " (%.1f KB)", (double)bytes / 1024.0);
+}
+
+/* The keyword's meaning, and its parameters (server text) if any. */
+static const char *out_meaning(struct out *o, const struct annot_keyword *k, const char *params)
+{
+	if (!*params)
+		return k->meaning;
+	out_printf(o, "%s; parameters: ", k->meaning);
+	out_untrusted(o, params, strlen(params));
+	return out_finish(o);
 }
 
 static void out_duration(struct out *o, unsigned long long seconds)
@@ -615,24 +644,11 @@ const size_t annot_ehlo_keywords_len = sizeof(annot_ehlo_keywords) / sizeof(anno
 
 const char *annot_ehlo(const char *text, char *buf, size_t bufsz)
 {
-	if (!text)
-		return NULL;
-	while (*text == ' ' || *text == '\t')
-		text++;
 	const char *params;
-	size_t n = split_keyword(text, &params);
-	/* "AUTH=LOGIN PLAIN": the keyword is "AUTH=", the rest mechanisms. */
-	const char *eq = memchr(text, '=', n);
-	if (eq) {
-		n = (size_t)(eq - text) + 1;
-		params = text + n;
-	}
 	const struct annot_keyword *k =
-	    keyword_find(annot_ehlo_keywords, annot_ehlo_keywords_len, text, n);
-	if (!k)
-		return NULL;
-	if (!buf || bufsz == 0)
-		return k->meaning;
+	    keyword_line(annot_ehlo_keywords, annot_ehlo_keywords_len, true, text, &params);
+	if (!k || !buf || bufsz == 0)
+		return k ? k->meaning : NULL;
 	struct out o;
 	out_init(&o, buf, bufsz);
 	if (!strcasecmp(k->keyword, "SIZE")) {
@@ -664,11 +680,7 @@ const char *annot_ehlo(const char *text, char *buf, size_t bufsz)
 			out_printf(&o, ", but no mechanism is listed");
 		return out_finish(&o);
 	}
-	if (!*params)
-		return k->meaning;
-	out_printf(&o, "%s; parameters: ", k->meaning);
-	out_untrusted(&o, params, strlen(params));
-	return out_finish(&o);
+	return out_meaning(&o, k, params);
 }
 
 /* ---- POP3 CAPA tags ------------------------------------------------------ */
@@ -696,17 +708,11 @@ const size_t annot_capa_tags_len = sizeof(annot_capa_tags) / sizeof(annot_capa_t
 
 const char *annot_capa(const char *text, char *buf, size_t bufsz)
 {
-	if (!text)
-		return NULL;
-	while (*text == ' ' || *text == '\t')
-		text++;
 	const char *params;
-	size_t n = split_keyword(text, &params);
-	const struct annot_keyword *k = keyword_find(annot_capa_tags, annot_capa_tags_len, text, n);
-	if (!k)
-		return NULL;
-	if (!buf || bufsz == 0)
-		return k->meaning;
+	const struct annot_keyword *k =
+	    keyword_line(annot_capa_tags, annot_capa_tags_len, false, text, &params);
+	if (!k || !buf || bufsz == 0)
+		return k ? k->meaning : NULL;
 	struct out o;
 	out_init(&o, buf, bufsz);
 	const char *word;
@@ -752,11 +758,7 @@ const char *annot_capa(const char *text, char *buf, size_t bufsz)
 		out_untrusted(&o, params, strlen(params));
 		return out_finish(&o);
 	}
-	if (!*params)
-		return k->meaning;
-	out_printf(&o, "%s; parameters: ", k->meaning);
-	out_untrusted(&o, params, strlen(params));
-	return out_finish(&o);
+	return out_meaning(&o, k, params);
 }
 
 /* ---- POP3 response codes ---------------------------------------------- */

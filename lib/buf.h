@@ -19,7 +19,9 @@ void buf_init(struct buf *b, size_t max);
 void buf_free(struct buf *b);
 void buf_clear(struct buf *b); /* len = 0, keeps memory */
 /* Returns false (and appends nothing) on allocation failure or when
- * len would pass max. */
+ * len would pass max.  A predicate ("it fitted"), not an enum smtpsh_err:
+ * there is one way to fail and no words to give (docs/architecture.md,
+ * "Errors"). */
 bool buf_append(struct buf *b, const void *p, size_t n);
 bool buf_append_str(struct buf *b, const char *s);
 bool buf_append_char(struct buf *b, char c);

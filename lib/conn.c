@@ -25,6 +25,16 @@ bool conn_is_open(const struct conn *c)
 	return c->fd >= 0;
 }
 
+static enum smtpsh_err not_open(struct smtpsh_msg *msg)
+{
+	return smtpsh_fail(msg, SMTPSH_ECLOSED, "not connected");
+}
+
+static enum smtpsh_err closed_by_peer(struct smtpsh_msg *msg)
+{
+	return smtpsh_fail(msg, SMTPSH_ECLOSED, "the server closed the connection");
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -33,22 +43,21 @@ static long long now_ms(void)
 }
 
 /* Non-blocking connect bounded by timeout_ms. */
-static enum smtpsh_err connect_one(struct conn *c, const struct addrinfo *ai, int timeout_ms)
+static enum smtpsh_err connect_one(struct conn *c, const struct addrinfo *ai, int timeout_ms,
+                                   struct smtpsh_msg *msg)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-	if (fd < 0) {
-		snprintf(c->err, sizeof(c->err), "cannot create a socket: %s", strerror(errno));
-		return SMTPSH_EIO;
-	}
+	if (fd < 0)
+		return smtpsh_fail(msg, SMTPSH_EIO, "cannot create a socket: %s", strerror(errno));
 	int fl = fcntl(fd, F_GETFL);
 	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		goto connected;
 	if (errno != EINPROGRESS) {
-		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s", c->addr,
-		         c->port, strerror(errno));
+		enum smtpsh_err e = smtpsh_fail(msg, SMTPSH_EIO, "cannot connect to %s port %u: %s",
+		                                c->addr, c->port, strerror(errno));
 		close(fd);
-		return SMTPSH_EIO;
+		return e;
 	}
 	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 	int n;
@@ -56,21 +65,20 @@ static enum smtpsh_err connect_one(struct conn *c, const struct addrinfo *ai, in
 		n = poll(&pfd, 1, timeout_ms);
 	while (n < 0 && errno == EINTR);
 	if (n == 0) {
-		snprintf(c->err, sizeof(c->err),
-		         "no answer from %s port %u within %d s (connect timeout)", c->addr,
-		         c->port, timeout_ms / 1000);
 		close(fd);
-		return SMTPSH_ETIMEOUT;
+		return smtpsh_fail(msg, SMTPSH_ETIMEOUT,
+		                   "no answer from %s port %u within %d s (connect timeout)",
+		                   c->addr, c->port, timeout_ms / 1000);
 	}
 	int soerr = 0;
 	socklen_t len = sizeof(soerr);
 	getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
 	if (n < 0 || soerr) {
 		int e = n < 0 ? errno : soerr;
-		snprintf(c->err, sizeof(c->err), "cannot connect to %s port %u: %s%s", c->addr,
-		         c->port, strerror(e), e == ECONNREFUSED ? " (nothing listens there)" : "");
 		close(fd);
-		return SMTPSH_EIO;
+		return smtpsh_fail(msg, SMTPSH_EIO, "cannot connect to %s port %u: %s%s", c->addr,
+		                   c->port, strerror(e),
+		                   e == ECONNREFUSED ? " (nothing listens there)" : "");
 	}
 connected:;
 	int one = 1;
@@ -81,7 +89,7 @@ connected:;
 }
 
 enum smtpsh_err conn_connect(struct conn *c, const char *host, unsigned port, int family,
-                             int timeout_ms)
+                             int timeout_ms, struct smtpsh_msg *msg)
 {
 	struct addrinfo hints = {0}, *res = NULL;
 	char portstr[16];
@@ -91,15 +99,14 @@ enum smtpsh_err conn_connect(struct conn *c, const char *host, unsigned port, in
 	snprintf(c->host, sizeof(c->host), "%s", host);
 	c->port = port;
 	int rc = getaddrinfo(host, portstr, &hints, &res);
-	if (rc != 0) {
-		snprintf(c->err, sizeof(c->err), "cannot resolve '%s'%s: %s", host,
-		         family == AF_INET    ? " (IPv4)"
-		         : family == AF_INET6 ? " (IPv6)"
-		                              : "",
-		         rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-		return SMTPSH_EINVAL;
-	}
+	if (rc != 0)
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "cannot resolve '%s'%s: %s", host,
+		                   family == AF_INET    ? " (IPv4)"
+		                   : family == AF_INET6 ? " (IPv6)"
+		                                        : "",
+		                   rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 	enum smtpsh_err e = SMTPSH_EIO;
+	bool tried = false;
 	long long deadline = now_ms() + timeout_ms;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 		void *a = ai->ai_family == AF_INET6
@@ -109,18 +116,25 @@ enum smtpsh_err conn_connect(struct conn *c, const char *host, unsigned port, in
 		long long left = deadline - now_ms();
 		if (left <= 0)
 			break;
-		e = connect_one(c, ai, (int)left);
+		tried = true;
+		e = connect_one(c, ai, (int)left, msg);
 		if (e == SMTPSH_OK)
 			break;
 	}
 	freeaddrinfo(res);
+	if (!tried) /* resolving used up the time */
+		return smtpsh_fail(
+		    msg, SMTPSH_EIO,
+		    "cannot connect to %s port %u: the connect timeout ran out while "
+		    "resolving",
+		    host, port);
 	return e;
 }
 
-enum smtpsh_err conn_wait_readable(struct conn *c, int timeout_ms)
+enum smtpsh_err conn_wait_readable(struct conn *c, int timeout_ms, struct smtpsh_msg *msg)
 {
 	if (c->fd < 0)
-		return SMTPSH_ECLOSED;
+		return not_open(msg);
 	if (conn_pending(c))
 		return SMTPSH_OK;
 	struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
@@ -128,11 +142,12 @@ enum smtpsh_err conn_wait_readable(struct conn *c, int timeout_ms)
 	do
 		n = poll(&pfd, 1, timeout_ms);
 	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		snprintf(c->err, sizeof(c->err), "poll: %s", strerror(errno));
-		return SMTPSH_EIO;
-	}
-	return n == 0 ? SMTPSH_ETIMEOUT : SMTPSH_OK;
+	if (n < 0)
+		return smtpsh_fail(msg, SMTPSH_EIO, "poll: %s", strerror(errno));
+	if (n == 0)
+		return smtpsh_fail(msg, SMTPSH_ETIMEOUT, "nothing arrived within %d ms",
+		                   timeout_ms);
+	return SMTPSH_OK;
 }
 
 /* Acknowledge at once what arrives: a server whose Nagle holds its reply
@@ -149,11 +164,11 @@ bool conn_pending(const struct conn *c)
 	return c->ssl && SSL_pending(c->ssl) > 0;
 }
 
-enum smtpsh_err conn_read(struct conn *c, void *p, size_t n, size_t *got)
+enum smtpsh_err conn_read(struct conn *c, void *p, size_t n, size_t *got, struct smtpsh_msg *msg)
 {
 	*got = 0;
 	if (c->fd < 0)
-		return SMTPSH_ECLOSED;
+		return not_open(msg);
 	if (c->ssl) {
 		size_t r = 0;
 		ERR_clear_error();
@@ -166,17 +181,15 @@ enum smtpsh_err conn_read(struct conn *c, void *p, size_t n, size_t *got)
 		if (se == SSL_ERROR_WANT_READ || se == SSL_ERROR_WANT_WRITE)
 			return SMTPSH_OK;
 		if (se == SSL_ERROR_ZERO_RETURN)
-			return SMTPSH_ECLOSED;
-		if (se == SSL_ERROR_SYSCALL && errno == 0) {
-			snprintf(c->err, sizeof(c->err),
-			         "the server closed the connection without a TLS close_notify");
-			return SMTPSH_ECLOSED;
-		}
-		snprintf(c->err, sizeof(c->err), "TLS read failed: %s",
-		         ERR_reason_error_string(ERR_peek_last_error())
-		             ? ERR_reason_error_string(ERR_peek_last_error())
-		             : strerror(errno));
-		return SMTPSH_ETLS;
+			return closed_by_peer(msg);
+		if (se == SSL_ERROR_SYSCALL && errno == 0)
+			return smtpsh_fail(
+			    msg, SMTPSH_ECLOSED,
+			    "the server closed the connection without a TLS close_notify");
+		return smtpsh_fail(msg, SMTPSH_ETLS, "TLS read failed: %s",
+		                   ERR_reason_error_string(ERR_peek_last_error())
+		                       ? ERR_reason_error_string(ERR_peek_last_error())
+		                       : strerror(errno));
 	}
 	ssize_t r;
 	quickack(c);
@@ -188,19 +201,19 @@ enum smtpsh_err conn_read(struct conn *c, void *p, size_t n, size_t *got)
 		return SMTPSH_OK;
 	}
 	if (r == 0)
-		return SMTPSH_ECLOSED;
+		return closed_by_peer(msg);
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
 		return SMTPSH_OK;
-	snprintf(c->err, sizeof(c->err), "read from %s port %u: %s", c->addr, c->port,
-	         strerror(errno));
-	return errno == ECONNRESET ? SMTPSH_ECLOSED : SMTPSH_EIO;
+	return smtpsh_fail(msg, errno == ECONNRESET ? SMTPSH_ECLOSED : SMTPSH_EIO,
+	                   "read from %s port %u: %s", c->addr, c->port, strerror(errno));
 }
 
-enum smtpsh_err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms)
+enum smtpsh_err conn_write(struct conn *c, const void *p, size_t n, int timeout_ms,
+                           struct smtpsh_msg *msg)
 {
 	const char *s = p;
 	if (c->fd < 0)
-		return SMTPSH_ECLOSED;
+		return not_open(msg);
 	/* One deadline for the whole buffer: a server that takes a byte now
 	 * and then must not stretch a line's write without end. */
 	long long deadline = now_ms() + timeout_ms;
@@ -214,10 +227,8 @@ enum smtpsh_err conn_write(struct conn *c, const void *p, size_t n, int timeout_
 				w = (ssize_t)done;
 			} else {
 				int se = SSL_get_error(c->ssl, 0);
-				if (se != SSL_ERROR_WANT_WRITE && se != SSL_ERROR_WANT_READ) {
-					snprintf(c->err, sizeof(c->err), "TLS write failed");
-					return SMTPSH_ETLS;
-				}
+				if (se != SSL_ERROR_WANT_WRITE && se != SSL_ERROR_WANT_READ)
+					return smtpsh_fail(msg, SMTPSH_ETLS, "TLS write failed");
 				if (se == SSL_ERROR_WANT_READ)
 					wait_for = POLLIN;
 				w = -1;
@@ -239,22 +250,18 @@ enum smtpsh_err conn_write(struct conn *c, const void *p, size_t n, int timeout_
 			int r = left > 0 ? poll(&pfd, 1, (int)left) : 0;
 			if (r < 0 && errno == EINTR)
 				continue;
-			if (r < 0) {
-				snprintf(c->err, sizeof(c->err), "poll: %s", strerror(errno));
-				return SMTPSH_EIO;
-			}
-			if (r == 0) {
-				snprintf(c->err, sizeof(c->err),
-				         "the server stopped reading: %zu bytes still unsent after "
-				         "%d s (write timeout)",
-				         n, timeout_ms / 1000);
-				return SMTPSH_ETIMEOUT;
-			}
+			if (r < 0)
+				return smtpsh_fail(msg, SMTPSH_EIO, "poll: %s", strerror(errno));
+			if (r == 0)
+				return smtpsh_fail(msg, SMTPSH_ETIMEOUT,
+				                   "the server stopped reading: %zu bytes still "
+				                   "unsent after %d s (write timeout)",
+				                   n, timeout_ms / 1000);
 			continue;
 		}
-		snprintf(c->err, sizeof(c->err), "write to %s port %u: %s", c->addr, c->port,
-		         strerror(errno));
-		return (errno == EPIPE || errno == ECONNRESET) ? SMTPSH_ECLOSED : SMTPSH_EIO;
+		return smtpsh_fail(
+		    msg, (errno == EPIPE || errno == ECONNRESET) ? SMTPSH_ECLOSED : SMTPSH_EIO,
+		    "write to %s port %u: %s", c->addr, c->port, strerror(errno));
 	}
 	return SMTPSH_OK;
 }

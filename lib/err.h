@@ -23,9 +23,12 @@ enum smtpsh_err {
 	SMTPSH_ESTATE,   /* operation not possible in the current state */
 };
 
+/* Room for a sentence that quotes a host name or a certificate name. */
+#define SMTPSH_MSG_SIZE 512
+
 /* Words for the person about the last failure: one line, no newline. */
 struct smtpsh_msg {
-	char text[400];
+	char text[SMTPSH_MSG_SIZE];
 };
 
 /* A short lower-case name for the category ("timeout"). */

@@ -97,7 +97,14 @@ static size_t unescape_one(const char *s, size_t n, size_t i, char *v)
 	}
 }
 
-bool unescape_append(struct buf *out, const char *s, size_t n, size_t *bad_at)
+static enum smtpsh_err no_room(size_t at, size_t *bad_at, struct smtpsh_msg *msg)
+{
+	*bad_at = at;
+	return smtpsh_fail(msg, SMTPSH_ENOMEM, "no room for the bytes from offset %zu on", at);
+}
+
+enum smtpsh_err unescape_append(struct buf *out, const char *s, size_t n, size_t *bad_at,
+                                struct smtpsh_msg *msg)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -105,20 +112,23 @@ bool unescape_append(struct buf *out, const char *s, size_t n, size_t *bad_at)
 			/* the run up to the next backslash, in one piece */
 			const char *bs = memchr(s + i, '\\', n - i);
 			size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
-			if (!buf_append(out, s + i, run)) {
-				*bad_at = i;
-				return false;
-			}
+			if (!buf_append(out, s + i, run))
+				return no_room(i, bad_at, msg);
 			i += run;
 			continue;
 		}
 		char v = 0;
 		size_t len = unescape_one(s, n, i, &v);
-		if (!len || !buf_append_char(out, v)) {
+		if (!len) {
 			*bad_at = i;
-			return false;
+			return smtpsh_fail(msg, SMTPSH_EINVAL,
+			                   "bad escape at offset %zu (\\\\, \\r, \\n, \\t, \\0 or "
+			                   "\\xHH)",
+			                   i);
 		}
+		if (!buf_append_char(out, v))
+			return no_room(i, bad_at, msg);
 		i += len;
 	}
-	return true;
+	return SMTPSH_OK;
 }

@@ -12,14 +12,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "buf.h"
+#include "err.h"
 
 /* Returns false when out reached its max; out then holds a prefix of the
  * escaped text, cut between two escapes, never inside one. */
 bool escape_append(struct buf *out, const void *p, size_t n);
-/* The inverse.  Returns false on a malformed escape (unknown letter,
- * truncated or non-hex \\x, trailing lone backslash) and sets *bad_at to
- * its offset in s; out may then hold a partial result.  Also false when
- * out reached its max (*bad_at is then where the bytes stopped fitting). */
-bool unescape_append(struct buf *out, const char *s, size_t n, size_t *bad_at);
+/* The inverse.  On a failure *bad_at is the offset in s where it stopped
+ * (callers word it as a column or a position of their own), msg (may be
+ * NULL) says what went wrong, and out may hold a partial result.  Errors:
+ * SMTPSH_EINVAL (a malformed escape: unknown letter, truncated or non-hex
+ * \\x, trailing lone backslash), SMTPSH_ENOMEM (out reached its max). */
+enum smtpsh_err unescape_append(struct buf *out, const char *s, size_t n, size_t *bad_at,
+                                struct smtpsh_msg *msg);
 
 #endif

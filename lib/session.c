@@ -83,14 +83,21 @@ bool session_connected(const struct session *s)
 	return conn_is_open(&s->conn) || (s->offline && s->state != ST_CLOSED);
 }
 
-void session_start_offline(struct session *s)
+/* Connected (or a transcript opened): the greeting is the first reply
+ * awaited. */
+static void await_greeting(struct session *s, const char *why)
 {
-	s->offline = true;
-	session_set_state(s, ST_GREETING, "transcript opened");
+	session_set_state(s, ST_GREETING, why);
 	s->connected_at = s->last_rx = s->last_tx = time(NULL);
 	s->npending = 1;
 	memset(&s->pending[0], 0, sizeof(s->pending[0]));
 	reply_parser_reset(&s->parser);
+}
+
+void session_start_offline(struct session *s)
+{
+	s->offline = true;
+	await_greeting(s, "transcript opened");
 }
 
 bool session_awaiting(const struct session *s)
@@ -104,16 +111,21 @@ static void emit_event(struct session *s, struct session_event ev)
 	NOTIFY(s, event, &ev);
 }
 
-static void emit_error(struct session *s, enum smtpsh_err e, const struct reply_line *l,
-                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void emit_error(struct session *s, enum smtpsh_err e, const struct reply_line *l,
-                       const char *fmt, ...)
+/* Tells the subscribers' error hooks, and the caller through msg (may
+ * be NULL), the same sentence; returns e. */
+static enum smtpsh_err emit_error(struct session *s, struct smtpsh_msg *msg, enum smtpsh_err e,
+                                  const struct reply_line *l, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static enum smtpsh_err emit_error(struct session *s, struct smtpsh_msg *msg, enum smtpsh_err e,
+                                  const struct reply_line *l, const char *fmt, ...)
 {
+	struct smtpsh_msg said;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	vsnprintf(said.text, sizeof(said.text), fmt, ap);
 	va_end(ap);
-	NOTIFY(s, error, e, s->err, l);
+	NOTIFY(s, error, e, said.text, l);
+	return smtpsh_fail(msg, e, "%s", said.text);
 }
 
 void session_forget_caps(struct session *s)
@@ -227,30 +239,22 @@ void session_classify(const struct session *s, struct cmdline *c)
 }
 
 enum smtpsh_err session_connect(struct session *s, const char *host, unsigned port, int family,
-                                bool implicit_tls)
+                                bool implicit_tls, struct smtpsh_msg *msg)
 {
-	enum smtpsh_err e = conn_connect(&s->conn, host, port, family, s->timeout_ms);
-	if (e != SMTPSH_OK) {
-		snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
+	enum smtpsh_err e = conn_connect(&s->conn, host, port, family, s->timeout_ms, msg);
+	if (e != SMTPSH_OK)
 		return e;
-	}
 	if (implicit_tls) {
-		e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms);
+		struct smtpsh_msg why;
+		e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms, &why);
 		if (e != SMTPSH_OK) {
-			snprintf(s->err, sizeof(s->err), "%s", s->conn.err);
-			if (s->tls_info.advice[0])
-				snprintf(s->err + strlen(s->err), sizeof(s->err) - strlen(s->err),
-				         "; %s", s->tls_info.advice);
 			conn_close(&s->conn);
-			return e;
+			return smtpsh_fail(msg, e, "%s%s%s", why.text,
+			                   s->tls_info.advice[0] ? "; " : "", s->tls_info.advice);
 		}
 		s->tls = true;
 	}
-	session_set_state(s, ST_GREETING, "connected");
-	s->connected_at = s->last_rx = s->last_tx = time(NULL);
-	s->npending = 1;
-	memset(&s->pending[0], 0, sizeof(s->pending[0]));
-	reply_parser_reset(&s->parser);
+	await_greeting(s, "connected");
 	emit_event(s, (struct session_event){.kind = SESSION_EV_CONNECTED,
 	                                     .addr = s->conn.addr,
 	                                     .host = host,
@@ -299,7 +303,8 @@ static void set_expectation(struct session *s)
  * anything sent after it would be spliced onto that part (in DATA, into
  * a message the server could then accept).  The connection is closed and
  * the hooks told, once. */
-static void write_failed(struct session *s, enum smtpsh_err e)
+static enum smtpsh_err write_failed(struct session *s, enum smtpsh_err e, const char *why,
+                                    struct smtpsh_msg *msg)
 {
 	bool data = s->state == ST_SMTP_DATA;
 	s->protocol_errors++;
@@ -307,12 +312,13 @@ static void write_failed(struct session *s, enum smtpsh_err e)
 	conn_close(&s->conn);
 	session_set_state(s, ST_CLOSED, "write failed");
 	s->tls = false;
-	emit_error(s, e, NULL, "%s: connection closed%s", s->conn.err,
-	           data ? ", the message abandoned unfinished (no \".\" was sent)"
-	                : " (the line may have gone out cut short)");
+	return emit_error(s, msg, e, NULL, "%s: connection closed%s", why,
+	                  data ? ", the message abandoned unfinished (no \".\" was sent)"
+	                       : " (the line may have gone out cut short)");
 }
 
-static enum smtpsh_err write_line(struct session *s, const char *wire, size_t len)
+static enum smtpsh_err write_line(struct session *s, const char *wire, size_t len,
+                                  struct smtpsh_msg *msg)
 {
 	if (s->offline)
 		return SMTPSH_OK;
@@ -320,20 +326,20 @@ static enum smtpsh_err write_line(struct session *s, const char *wire, size_t le
 	buf_init(&b, len + 3);
 	if (!buf_append(&b, wire, len) || !buf_append(&b, "\r\n", 2)) {
 		buf_free(&b);
-		return SMTPSH_ENOMEM;
+		return smtpsh_fail(msg, SMTPSH_ENOMEM, "out of memory");
 	}
-	enum smtpsh_err e = conn_write(&s->conn, b.data, b.len, s->timeout_ms);
+	struct smtpsh_msg why;
+	enum smtpsh_err e = conn_write(&s->conn, b.data, b.len, s->timeout_ms, &why);
 	OPENSSL_cleanse(b.data, b.len); /* the line may be a secret */
 	buf_free(&b);
 	if (e != SMTPSH_OK)
-		write_failed(s, e);
-	else
-		s->last_tx = time(NULL);
-	return e;
+		return write_failed(s, e, why.text, msg);
+	s->last_tx = time(NULL);
+	return SMTPSH_OK;
 }
 
 static enum smtpsh_err send_data_line(struct session *s, const char *line, size_t len,
-                                      unsigned flags)
+                                      unsigned flags, struct smtpsh_msg *msg)
 {
 	struct session_sent sent = {0};
 	struct buf wire;
@@ -345,7 +351,7 @@ static enum smtpsh_err send_data_line(struct session *s, const char *line, size_
 		sent.stuffed = true;
 	}
 	buf_append(&wire, line, len);
-	enum smtpsh_err e = write_line(s, wire.data ? wire.data : "", wire.len);
+	enum smtpsh_err e = write_line(s, wire.data ? wire.data : "", wire.len, msg);
 	if (e == SMTPSH_OK) {
 		if (end) {
 			struct session_pending *p = push_pending(s);
@@ -374,33 +380,27 @@ static enum smtpsh_err send_data_line(struct session *s, const char *line, size_
 	return e;
 }
 
-/* Whether a line may be sent now; s->err says why not. */
-static enum smtpsh_err may_send(struct session *s, const char *line, size_t len)
+/* Whether a line may be sent now; msg says why not. */
+static enum smtpsh_err may_send(const struct session *s, const char *line, size_t len,
+                                struct smtpsh_msg *msg)
 {
-	if (!session_connected(s)) {
-		snprintf(s->err, sizeof(s->err), "not connected");
-		return SMTPSH_ESTATE;
-	}
-	if (memchr(line, '\r', len) || memchr(line, '\n', len)) {
-		snprintf(s->err, sizeof(s->err),
-		         "a line cannot contain CR or LF (the shell adds CRLF itself)");
-		return SMTPSH_EINVAL;
-	}
-	if (s->tls_due) {
-		snprintf(s->err, sizeof(s->err), "the TLS handshake comes first");
-		return SMTPSH_ESTATE;
-	}
-	if (s->npending >= SESSION_MAX_PENDING) {
-		snprintf(s->err, sizeof(s->err),
-		         "%d commands are still waiting for replies; wait for the server",
-		         SESSION_MAX_PENDING);
-		return SMTPSH_ESTATE;
-	}
+	if (!session_connected(s))
+		return smtpsh_fail(msg, SMTPSH_ESTATE, "not connected");
+	if (memchr(line, '\r', len) || memchr(line, '\n', len))
+		return smtpsh_fail(msg, SMTPSH_EINVAL,
+		                   "a line cannot contain CR or LF (the shell adds CRLF itself)");
+	if (s->tls_due)
+		return smtpsh_fail(msg, SMTPSH_ESTATE, "the TLS handshake comes first");
+	if (s->npending >= SESSION_MAX_PENDING)
+		return smtpsh_fail(msg, SMTPSH_ESTATE,
+		                   "%d commands are still waiting for replies; wait for the server",
+		                   SESSION_MAX_PENDING);
 	return SMTPSH_OK;
 }
 
 /* A command line (not message text), parsed, with its secrecy judged. */
-static enum smtpsh_err send_command(struct session *s, const struct cmdline *c, unsigned flags)
+static enum smtpsh_err send_command(struct session *s, const struct cmdline *c, unsigned flags,
+                                    struct smtpsh_msg *msg)
 {
 	const char *line = c->wire;
 	size_t len = strlen(line);
@@ -455,7 +455,7 @@ static enum smtpsh_err send_command(struct session *s, const struct cmdline *c, 
 	if (s->npending == 1)
 		set_expectation(s);
 
-	enum smtpsh_err e = write_line(s, line, len);
+	enum smtpsh_err e = write_line(s, line, len, msg);
 	if (e != SMTPSH_OK) {
 		if (conn_is_open(&s->conn))
 			s->npending--; /* nothing went out (no memory) */
@@ -480,34 +480,36 @@ static enum smtpsh_err send_command(struct session *s, const struct cmdline *c, 
 	return e;
 }
 
-enum smtpsh_err session_send_cmdline(struct session *s, const struct cmdline *c, unsigned flags)
+enum smtpsh_err session_send_cmdline(struct session *s, const struct cmdline *c, unsigned flags,
+                                     struct smtpsh_msg *msg)
 {
 	size_t len = strlen(c->wire);
-	enum smtpsh_err e = may_send(s, c->wire, len);
+	enum smtpsh_err e = may_send(s, c->wire, len, msg);
 	if (e != SMTPSH_OK)
 		return e;
 	if (s->state == ST_SMTP_DATA)
-		return send_data_line(s, c->wire, len, flags);
-	return send_command(s, c, flags);
+		return send_data_line(s, c->wire, len, flags, msg);
+	return send_command(s, c, flags, msg);
 }
 
-enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags)
+enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags,
+                             struct smtpsh_msg *msg)
 {
-	enum smtpsh_err e = may_send(s, line, len);
+	enum smtpsh_err e = may_send(s, line, len, msg);
 	if (e != SMTPSH_OK)
 		return e;
 	if (s->state == ST_SMTP_DATA)
-		return send_data_line(s, line, len, flags);
+		return send_data_line(s, line, len, flags, msg);
 	/* A C string copy: verbs and rules work on strings. */
 	char *copy = malloc(len + 1);
 	if (!copy)
-		return SMTPSH_ENOMEM;
+		return smtpsh_fail(msg, SMTPSH_ENOMEM, "out of memory");
 	memcpy(copy, line, len);
 	copy[len] = '\0';
 	struct cmdline c;
 	cmdline_parse(&c, copy);
 	session_classify(s, &c);
-	e = send_command(s, &c, flags);
+	e = send_command(s, &c, flags, msg);
 	OPENSSL_cleanse(copy, len);
 	free(copy);
 	return e;
@@ -573,10 +575,10 @@ bool session_tls_due(const struct session *s)
 /* Whatever the server sent after its go-ahead and before our ClientHello
  * cannot be part of TLS: it is an injection attempt (CVE-2011-0411 class)
  * and is thrown away, never read as a reply inside the TLS session. */
-enum smtpsh_err session_start_tls(struct session *s)
+enum smtpsh_err session_start_tls(struct session *s, struct smtpsh_msg *msg)
 {
 	if (!s->tls_due)
-		return smtpsh_fail(NULL, SMTPSH_ESTATE, "no TLS upgrade is due");
+		return smtpsh_fail(msg, SMTPSH_ESTATE, "no TLS upgrade is due");
 	s->tls_due = false;
 	if (s->offline) {
 		/* A recorded session: the handshake happened back then; the
@@ -592,10 +594,11 @@ enum smtpsh_err session_start_tls(struct session *s)
 		injected += (size_t)n;
 	reply_parser_reset(&s->parser);
 	s->npending = 0;
-	enum smtpsh_err e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms);
+	struct smtpsh_msg why;
+	enum smtpsh_err e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms, &why);
 	if (e != SMTPSH_OK) {
 		s->protocol_errors++;
-		emit_error(s, e, NULL, "%s%s%s", s->conn.err, s->tls_info.advice[0] ? "; " : "",
+		emit_error(s, msg, e, NULL, "%s%s%s", why.text, s->tls_info.advice[0] ? "; " : "",
 		           s->tls_info.advice);
 		conn_close(&s->conn);
 		session_set_state(s, ST_CLOSED, "TLS handshake failed");
@@ -676,51 +679,60 @@ static void drain(struct session *s)
 				s->npending--;
 				set_expectation(s);
 			}
-			emit_error(s, ev.err, ev.line.raw_len ? &ev.line : NULL, "%s", ev.error);
+			emit_error(s, NULL, ev.err, ev.line.raw_len ? &ev.line : NULL, "%s",
+			           ev.error);
 			break;
 		}
 	}
 }
 
-void session_feed(struct session *s, const void *p, size_t n)
+enum smtpsh_err session_feed(struct session *s, const void *p, size_t n, struct smtpsh_msg *msg)
 {
 	const char *c = p;
 	while (n > 0) {
 		size_t k = n < REPLY_MAX_FEED ? n : REPLY_MAX_FEED;
 		if (reply_parser_feed(&s->parser, c, k) != SMTPSH_OK)
-			return;
+			return smtpsh_fail(msg, SMTPSH_ENOMEM, "out of memory");
 		drain(s);
 		c += k;
 		n -= k;
 	}
+	return SMTPSH_OK;
 }
 
-static void lost_connection(struct session *s, enum smtpsh_err e);
+static void lost_connection(struct session *s, enum smtpsh_err e, const char *why,
+                            struct smtpsh_msg *msg);
 
 void session_feed_eof(struct session *s)
 {
-	lost_connection(s, SMTPSH_ECLOSED);
+	lost_connection(s, SMTPSH_ECLOSED, NULL, NULL);
 }
 
-static void lost_connection(struct session *s, enum smtpsh_err e)
+/* The connection ended: e is SMTPSH_ECLOSED for a close by the server,
+ * else the read error that why words.  msg (may be NULL) gets the
+ * sentence the error hooks got, or that the server closed it. */
+static void lost_connection(struct session *s, enum smtpsh_err e, const char *why,
+                            struct smtpsh_msg *msg)
 {
 	reply_parser_eof(&s->parser);
 	drain(s);
 	bool expected = s->quit_sent || s->state == ST_CLOSED;
 	if (e == SMTPSH_ECLOSED && expected) {
+		smtpsh_fail(msg, e, "the server closed the connection");
 		emit_event(s, (struct session_event){.kind = SESSION_EV_CLOSED_BY_PEER});
 	} else if (e == SMTPSH_ECLOSED) {
 		s->protocol_errors++;
 		if (s->npending)
-			emit_error(s, SMTPSH_ECLOSED, NULL,
+			emit_error(s, msg, SMTPSH_ECLOSED, NULL,
 			           "the server closed the connection while a reply%s%s was awaited",
 			           s->pending[0].verb[0] ? " to " : " (the greeting)",
 			           s->pending[0].verb);
 		else
-			emit_error(s, SMTPSH_ECLOSED, NULL, "the server closed the connection");
+			emit_error(s, msg, SMTPSH_ECLOSED, NULL,
+			           "the server closed the connection");
 	} else {
 		s->protocol_errors++;
-		emit_error(s, e, NULL, "%s", s->conn.err);
+		emit_error(s, msg, e, NULL, "%s", why);
 	}
 	s->npending = 0;
 	s->tls_due = false;
@@ -730,30 +742,29 @@ static void lost_connection(struct session *s, enum smtpsh_err e)
 	s->tls = false;
 }
 
-enum smtpsh_err session_pump(struct session *s, int timeout_ms)
+enum smtpsh_err session_pump(struct session *s, int timeout_ms, struct smtpsh_msg *msg)
 {
 	if (!session_connected(s))
-		return SMTPSH_ECLOSED;
+		return smtpsh_fail(msg, SMTPSH_ECLOSED, "not connected");
 	if (s->tls_due) /* what follows the go-ahead is read after the handshake */
-		return smtpsh_fail(NULL, SMTPSH_ESTATE, "the TLS upgrade is due first");
-	enum smtpsh_err e = conn_wait_readable(&s->conn, timeout_ms);
+		return smtpsh_fail(msg, SMTPSH_ESTATE, "the TLS upgrade is due first");
+	enum smtpsh_err e = conn_wait_readable(&s->conn, timeout_ms, msg);
 	if (e != SMTPSH_OK)
 		return e;
 	char chunk[16384];
 	/* Read once, plus whatever TLS already decrypted. */
 	do {
 		size_t got = 0;
-		e = conn_read(&s->conn, chunk, sizeof(chunk), &got);
+		struct smtpsh_msg why;
+		e = conn_read(&s->conn, chunk, sizeof(chunk), &got, &why);
 		if (e != SMTPSH_OK) {
-			lost_connection(s, e);
+			lost_connection(s, e, why.text, msg);
 			return SMTPSH_ECLOSED;
 		}
 		if (got == 0)
 			break;
-		if (reply_parser_feed(&s->parser, chunk, got) != SMTPSH_OK) {
-			snprintf(s->err, sizeof(s->err), "out of memory");
-			return SMTPSH_ENOMEM;
-		}
+		if (reply_parser_feed(&s->parser, chunk, got) != SMTPSH_OK)
+			return smtpsh_fail(msg, SMTPSH_ENOMEM, "out of memory");
 		drain(s);
 	} while (!s->tls_due && conn_pending(&s->conn));
 	return SMTPSH_OK;

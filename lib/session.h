@@ -154,7 +154,6 @@ struct session {
 	int timeout_ms; /* reply and write timeout */
 	bool offline;   /* replaying a transcript: nothing is
 	                   written, bytes come from session_feed() */
-	char err[512];  /* one sentence after a failure */
 
 	/* The last SESSION_MAX_TRANSITIONS state changes (a ring). */
 	struct session_transition transitions[SESSION_MAX_TRANSITIONS];
@@ -177,11 +176,20 @@ enum smtpsh_err session_subscribe(struct session *s, const struct session_hooks 
 void session_unsubscribe(struct session *s, const void *ctx);
 void session_free(struct session *s);
 
+/* Errors: every function below that can fail writes one sentence into
+ * its msg (may be NULL) on failure.  A failure that ends the connection
+ * (a write cut short, the server hanging up, a TLS handshake after
+ * STARTTLS) is also told to the subscribers' error hooks, in the same
+ * words; so are errors met while replies are delivered (a malformed
+ * reply), which are no failure of the call that read them.  The session
+ * keeps no "last error": nothing shows one later. */
+
 /* Connects (with TLS first when implicit_tls) and queues the greeting as
  * the first awaited reply.  Errors: those of conn_connect() and
- * tls_start(); s->err says what happened. */
+ * tls_start() (then msg carries the TLS advice too, and the connection is
+ * closed). */
 enum smtpsh_err session_connect(struct session *s, const char *host, unsigned port, int family,
-                                bool implicit_tls);
+                                bool implicit_tls, struct smtpsh_msg *msg);
 
 /* Sends one line (CRLF added).  In DATA state the line is message data
  * (dot-stuffed; a lone "." ends the message).  Errors: SMTPSH_ESTATE (not
@@ -189,15 +197,19 @@ enum smtpsh_err session_connect(struct session *s, const char *host, unsigned po
  * LF), SMTPSH_ENOMEM, and the write errors of conn_write(): after those the
  * connection is closed (a line cut short cannot be taken back) and the
  * error hook has been told. */
-enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags);
+enum smtpsh_err session_send(struct session *s, const char *line, size_t len, unsigned flags,
+                             struct smtpsh_msg *msg);
 /* The same for a line parsed once (cmdline_parse and session_classify):
  * c->wire is sent, c->is_secret redacts it. */
-enum smtpsh_err session_send_cmdline(struct session *s, const struct cmdline *c, unsigned flags);
+enum smtpsh_err session_send_cmdline(struct session *s, const struct cmdline *c, unsigned flags,
+                                     struct smtpsh_msg *msg);
 
 /* Reads what arrives within timeout_ms and delivers it to the hooks.
- * SMTPSH_ETIMEOUT when nothing came, SMTPSH_ECLOSED when the connection is
- * gone, SMTPSH_ESTATE (nothing read) while a TLS upgrade is due. */
-enum smtpsh_err session_pump(struct session *s, int timeout_ms);
+ * Errors: SMTPSH_ETIMEOUT when nothing came, SMTPSH_ECLOSED when the
+ * connection is gone (or went now: the hooks were told unless the server
+ * closed after QUIT), SMTPSH_ESTATE (nothing read) while a TLS upgrade is
+ * due, SMTPSH_EIO (poll failed), SMTPSH_ENOMEM. */
+enum smtpsh_err session_pump(struct session *s, int timeout_ms, struct smtpsh_msg *msg);
 
 /* The reply to STARTTLS / STLS said go ahead: the reader stops there and
  * the loop that pumps (or feeds) must call session_start_tls() before it
@@ -207,8 +219,8 @@ bool session_tls_due(const struct session *s);
  * Bytes the server sent after its go-ahead are discarded and reported to
  * the tls hook as injected.  Errors: SMTPSH_ESTATE (no upgrade due), and
  * those of tls_start(): then the connection is closed and the error hook
- * has been told. */
-enum smtpsh_err session_start_tls(struct session *s);
+ * has been told (msg gets the same sentence, with the TLS advice). */
+enum smtpsh_err session_start_tls(struct session *s, struct smtpsh_msg *msg);
 
 /* Replies still owed for the commands sent (and the greeting). */
 size_t session_replies_owed(const struct session *s);
@@ -222,7 +234,9 @@ void session_count_error(struct session *s);
 /* Offline sessions (show, replay): starts as if connected, awaiting the
  * greeting; bytes received are handed in with session_feed(). */
 void session_start_offline(struct session *s);
-void session_feed(struct session *s, const void *p, size_t n);
+/* Errors: SMTPSH_ENOMEM (the reply reader could not take the bytes).  A
+ * malformed reply is told to the error hooks, not returned. */
+enum smtpsh_err session_feed(struct session *s, const void *p, size_t n, struct smtpsh_msg *msg);
 /* The recorded connection ended. */
 void session_feed_eof(struct session *s);
 

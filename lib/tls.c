@@ -142,7 +142,7 @@ static void describe_failure(long v, const struct conn *c, struct tls_info *in)
 		    "use --cafile FILE with the CA that issued it, or --insecure to go on anyway");
 }
 
-static enum smtpsh_err handshake(struct conn *c, int timeout_ms)
+static enum smtpsh_err handshake(struct conn *c, int timeout_ms, struct smtpsh_msg *msg)
 {
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -159,53 +159,46 @@ static enum smtpsh_err handshake(struct conn *c, int timeout_ms)
 			ev = POLLOUT;
 		else {
 			unsigned long e = ERR_peek_last_error();
+			enum smtpsh_err code =
+			    se == SSL_ERROR_SYSCALL ? SMTPSH_ECLOSED : SMTPSH_ETLS;
 			if (se == SSL_ERROR_SYSCALL || se == SSL_ERROR_ZERO_RETURN ||
 			    (!e && se == SSL_ERROR_SSL))
-				snprintf(c->err, sizeof(c->err),
-				         "the server hung up during the TLS handshake");
-			else {
-				char reason[200];
-				ERR_error_string_n(e, reason, sizeof(reason));
-				snprintf(c->err, sizeof(c->err), "TLS handshake failed: %s%s",
-				         reason,
-				         ERR_GET_REASON(e) == SSL_R_WRONG_VERSION_NUMBER
-				             ? " (the server did not answer in TLS: is this a "
-				               "plaintext port?)"
-				             : "");
-			}
-			return se == SSL_ERROR_SYSCALL ? SMTPSH_ECLOSED : SMTPSH_ETLS;
+				return smtpsh_fail(msg, code,
+				                   "the server hung up during the TLS handshake");
+			char reason[200];
+			ERR_error_string_n(e, reason, sizeof(reason));
+			return smtpsh_fail(msg, code, "TLS handshake failed: %s%s", reason,
+			                   ERR_GET_REASON(e) == SSL_R_WRONG_VERSION_NUMBER
+			                       ? " (the server did not answer in TLS: is this a "
+			                         "plaintext port?)"
+			                       : "");
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		long spent = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-		if (spent >= timeout_ms) {
-			snprintf(c->err, sizeof(c->err),
-			         "the TLS handshake did not finish within %d s", timeout_ms / 1000);
-			return SMTPSH_ETIMEOUT;
-		}
+		if (spent >= timeout_ms)
+			return smtpsh_fail(msg, SMTPSH_ETIMEOUT,
+			                   "the TLS handshake did not finish within %d s",
+			                   timeout_ms / 1000);
 		struct pollfd p = {.fd = c->fd, .events = ev};
 		poll(&p, 1, (int)(timeout_ms - spent));
 	}
 }
 
 enum smtpsh_err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *info,
-                          int timeout_ms)
+                          int timeout_ms, struct smtpsh_msg *msg)
 {
 	memset(info, 0, sizeof(*info));
 	c->ctx = SSL_CTX_new(TLS_client_method());
-	if (!c->ctx) {
-		snprintf(c->err, sizeof(c->err), "cannot create a TLS context");
-		return SMTPSH_ETLS;
-	}
+	if (!c->ctx)
+		return smtpsh_fail(msg, SMTPSH_ETLS, "cannot create a TLS context");
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	/* Many servers close after QUIT without a close_notify; a cut in
 	 * the middle of a reply is still caught by the reply reader. */
 	SSL_CTX_set_options(c->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if (o->cafile || o->capath) {
-		if (!SSL_CTX_load_verify_locations(c->ctx, o->cafile, o->capath)) {
-			snprintf(c->err, sizeof(c->err), "cannot load CA certificates from %s",
-			         o->cafile ? o->cafile : o->capath);
-			return SMTPSH_ETLS;
-		}
+		if (!SSL_CTX_load_verify_locations(c->ctx, o->cafile, o->capath))
+			return smtpsh_fail(msg, SMTPSH_ETLS, "cannot load CA certificates from %s",
+			                   o->cafile ? o->cafile : o->capath);
 	} else {
 		SSL_CTX_set_default_verify_paths(c->ctx);
 	}
@@ -213,10 +206,8 @@ enum smtpsh_err tls_start(struct conn *c, const struct tls_opts *o, struct tls_i
 	 * nothing is sent before that check. */
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
 	c->ssl = SSL_new(c->ctx);
-	if (!c->ssl || !SSL_set_fd(c->ssl, c->fd)) {
-		snprintf(c->err, sizeof(c->err), "cannot create a TLS session");
-		return SMTPSH_ETLS;
-	}
+	if (!c->ssl || !SSL_set_fd(c->ssl, c->fd))
+		return smtpsh_fail(msg, SMTPSH_ETLS, "cannot create a TLS session");
 	unsigned char ip[16];
 	bool is_ip = inet_pton(AF_INET, c->host, ip) == 1 || inet_pton(AF_INET6, c->host, ip) == 1;
 	X509_VERIFY_PARAM *param = SSL_get0_param(c->ssl);
@@ -227,7 +218,7 @@ enum smtpsh_err tls_start(struct conn *c, const struct tls_opts *o, struct tls_i
 		X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 		X509_VERIFY_PARAM_set1_host(param, c->host, 0);
 	}
-	enum smtpsh_err e = handshake(c, timeout_ms);
+	enum smtpsh_err e = handshake(c, timeout_ms, msg);
 	if (e != SMTPSH_OK)
 		return e;
 	snprintf(info->version, sizeof(info->version), "%s", SSL_get_version(c->ssl));
@@ -258,9 +249,7 @@ enum smtpsh_err tls_start(struct conn *c, const struct tls_opts *o, struct tls_i
 			describe_failure(v, c, info);
 		X509_free(cert);
 	}
-	if (!info->verified && !o->insecure) {
-		snprintf(c->err, sizeof(c->err), "%s", info->verdict);
-		return SMTPSH_ETLS;
-	}
+	if (!info->verified && !o->insecure)
+		return smtpsh_fail(msg, SMTPSH_ETLS, "%s", info->verdict);
 	return SMTPSH_OK;
 }

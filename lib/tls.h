@@ -31,8 +31,11 @@ struct tls_info {
 /* Runs the handshake on c (which must have no unread bytes buffered
  * anywhere).  On a verification failure without insecure, the
  * connection is left open but SMTPSH_ETLS is returned and info->verdict says
- * why; the caller closes it.  Errors: SMTPSH_ETLS, SMTPSH_ETIMEOUT, SMTPSH_ECLOSED. */
+ * why (msg too); the caller closes it.  A failure writes one sentence
+ * into msg (may be NULL); info->advice may say what would let the user
+ * proceed.  Errors: SMTPSH_ETLS, SMTPSH_ETIMEOUT, SMTPSH_ECLOSED (the
+ * server hung up during the handshake). */
 enum smtpsh_err tls_start(struct conn *c, const struct tls_opts *o, struct tls_info *info,
-                          int timeout_ms);
+                          int timeout_ms, struct smtpsh_msg *msg);
 
 #endif

@@ -375,7 +375,8 @@ enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_i
 			const char *t = s + 2 + (s[2] == ' ');
 			size_t bad_at;
 			it->kind = TR_EVENT;
-			if (!unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at))
+			if (unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at, NULL) !=
+			    SMTPSH_OK)
 				return bad(r, "bad escape at column %zu",
 				           (size_t)(t - s) + bad_at + 1);
 			it->event = transcript_event_parse(it->bytes.data ? it->bytes.data : "",
@@ -405,7 +406,7 @@ enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_i
 		if (n > 2 && *t == ' ')
 			t++;
 		size_t bad_at;
-		if (!unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at))
+		if (unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at, NULL) != SMTPSH_OK)
 			return bad(r, "bad escape at column %zu", (size_t)(t - s) + bad_at + 1);
 		it->kind = client ? TR_SENT : TR_RECEIVED;
 		it->redacted = mark == '*';

@@ -230,15 +230,16 @@ static bool send_recorded(struct against *a, int *rc)
 	bool data = a->expected.state == ST_SMTP_DATA;
 	if (data && len > 1 && line[0] == '.')
 		line++, len--; /* recorded stuffed; the session stuffs again */
-	session_send(&a->expected, line, len, it->redacted ? SEND_REDACTED : 0);
+	session_send(&a->expected, line, len, it->redacted ? SEND_REDACTED : 0, NULL);
 	char *real = it->redacted ? unredact(a, line) : NULL;
 	if (it->redacted && !real) {
 		*rc = EXIT_USAGE;
 		return false;
 	}
+	struct smtpsh_msg why;
 	if (session_send(&sh->session, real ? real : line, real ? strlen(real) : len,
-	                 real ? SEND_SECRET : 0) != SMTPSH_OK)
-		render_warning(sh, "%s", sh->session.err);
+	                 real ? SEND_SECRET : 0, &why) != SMTPSH_OK)
+		render_warning(sh, "%s", why.text);
 	if (real) {
 		OPENSSL_cleanse(real, strlen(real));
 		free(real);
@@ -294,10 +295,10 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 		const struct transcript_item *it = &a.src.it;
 		if (it->kind == TR_RECEIVED) {
 			session_feed(&a.expected, it->bytes.data ? it->bytes.data : "",
-			             it->bytes.len);
-			session_feed(&a.expected, it->ending, strlen(it->ending));
+			             it->bytes.len, NULL);
+			session_feed(&a.expected, it->ending, strlen(it->ending), NULL);
 			if (session_tls_due(&a.expected))
-				session_start_tls(&a.expected);
+				session_start_tls(&a.expected, NULL);
 		} else if (it->kind == TR_SENT && !send_recorded(&a, &rc)) {
 			break;
 		}

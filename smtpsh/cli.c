@@ -825,16 +825,16 @@ static int connect_and_run(struct cli_options *o)
 	recorder_attach(&sh->recorder, &sh->session);
 	session_subscribe(&sh->session, &hooks);
 	sh->session.tls_opts = o->tls;
+	struct smtpsh_msg why;
 	enum smtpsh_err e = session_connect(&sh->session, sh->target.host, sh->target.port,
-	                                    sh->family, sh->target.tls);
+	                                    sh->family, sh->target.tls, &why);
 	if (e != SMTPSH_OK) {
 		if (e == SMTPSH_ETLS || e == SMTPSH_ECLOSED)
 			fprintf(stderr, "smtpsh: TLS with %s port %u failed: %s\n", sh->target.host,
-			        sh->target.port, sh->session.err);
+			        sh->target.port, why.text);
 		else
-			fprintf(stderr, "smtpsh: %s\n", sh->session.err);
-		transcript_event(&sh->rec, TRANSCRIPT_EV_ERROR, "cannot connect: %s",
-		                 sh->session.err);
+			fprintf(stderr, "smtpsh: %s\n", why.text);
+		transcript_event(&sh->rec, TRANSCRIPT_EV_ERROR, "cannot connect: %s", why.text);
 		transcript_close(&sh->rec);
 		session_free(&sh->session);
 		return cli_exit_status(CLI_STAGE_CONNECT, e);

@@ -107,7 +107,7 @@ static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret
 	}
 	size_t bad = 0;
 	char *out = NULL;
-	if (!unescape_append(&raw, args, strlen(args), &bad)) {
+	if (unescape_append(&raw, args, strlen(args), &bad, NULL) != SMTPSH_OK) {
 		render_warning(sh,
 		               "b64: bad escape at position %zu (use \\0 for NUL, \\\\ for a "
 		               "backslash); nothing sent",
@@ -369,9 +369,10 @@ static char *h_connect(struct shell *sh, const char *args, size_t *len, bool *se
 	session_init(&sh->session, sh->target.proto, NULL, sh->timeout_s * 1000);
 	sh->session.subs = subs;
 	sh->session.tls_opts = o;
+	struct smtpsh_msg why;
 	if (session_connect(&sh->session, sh->target.host, sh->target.port, sh->family,
-	                    sh->target.tls) != SMTPSH_OK)
-		render_warning(sh, "cannot connect: %s", sh->session.err);
+	                    sh->target.tls, &why) != SMTPSH_OK)
+		render_warning(sh, "cannot connect: %s", why.text);
 	return NULL;
 }
 

@@ -73,9 +73,11 @@ static char *get_password(struct shell *sh)
  * gone or the server went silent. */
 static bool step(struct shell *sh, const char *line, bool secret)
 {
-	if (session_send(&sh->session, line, strlen(line), secret ? SEND_SECRET : 0) != SMTPSH_OK) {
+	struct smtpsh_msg why;
+	if (session_send(&sh->session, line, strlen(line), secret ? SEND_SECRET : 0, &why) !=
+	    SMTPSH_OK) {
 		if (session_connected(&sh->session)) /* else the session said why */
-			render_warning(sh, "login: %s", sh->session.err);
+			render_warning(sh, "login: %s", why.text);
 		return false;
 	}
 	return wait_replies(sh) == SMTPSH_OK && session_connected(&sh->session);

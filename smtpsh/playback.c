@@ -163,8 +163,9 @@ static void play_sent(struct shell *sh, const struct transcript_item *it)
 	 * session the typed form back. */
 	if (s->state == ST_SMTP_DATA && len > 1 && line[0] == '.')
 		line++, len--;
-	if (session_send(s, line, len, it->redacted ? SEND_REDACTED : 0) != SMTPSH_OK)
-		render_warning(sh, "line %lu: %s", it->lineno, s->err);
+	struct smtpsh_msg why;
+	if (session_send(s, line, len, it->redacted ? SEND_REDACTED : 0, &why) != SMTPSH_OK)
+		render_warning(sh, "line %lu: %s", it->lineno, why.text);
 }
 
 /* A recorded R: line into the session.  False when the person stops the
@@ -173,10 +174,10 @@ static bool play_received(struct playback *pb, const struct transcript_item *it)
 {
 	struct session *s = &pb->sh->session;
 	unsigned before = s->npending;
-	session_feed(s, it->bytes.data ? it->bytes.data : "", it->bytes.len);
-	session_feed(s, it->ending, strlen(it->ending));
+	session_feed(s, it->bytes.data ? it->bytes.data : "", it->bytes.len, NULL);
+	session_feed(s, it->ending, strlen(it->ending), NULL);
 	if (session_tls_due(s))
-		session_start_tls(s);
+		session_start_tls(s, NULL);
 	return !(pb->step && before > s->npending && !s->npending && !pause_here(pb));
 }
 

@@ -383,7 +383,7 @@ static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const struct
 		render_line(sh, TONE_FAIL, "R: ", l->raw, l->raw_len);
 	(void)e;
 	/* msg may quote a verb from a transcript or the server's bytes */
-	char q[TEXT_SAFE_SIZE(sizeof(sh->session.err))];
+	char q[TEXT_SAFE_SIZE(SMTPSH_MSG_SIZE)];
 	render_warning(sh, "%s", text_safe_str(q, sizeof(q), msg, strlen(msg)));
 	sh->notes = 0;
 	render_end(sh);

@@ -214,11 +214,12 @@ static bool send_line(struct shell *sh, struct cmdline *c, unsigned flags)
 			session_count_error(s);
 		return true;
 	}
-	if (session_send_cmdline(s, c, flags) == SMTPSH_OK)
+	struct smtpsh_msg why;
+	if (session_send_cmdline(s, c, flags, &why) == SMTPSH_OK)
 		return true;
 	if (!session_connected(s)) /* a lost connection was reported by the session */
 		return false;
-	render_warning(sh, "%s", s->err);
+	render_warning(sh, "%s", why.text);
 	return true;
 }
 
@@ -285,7 +286,8 @@ static bool upgrade_first(struct shell *sh)
 	}
 	if (wait_replies(sh) != SMTPSH_OK || !session_connected(s))
 		return false;
-	if (session_send(s, hello, strlen(hello), 0) != SMTPSH_OK || wait_replies(sh) != SMTPSH_OK)
+	if (session_send(s, hello, strlen(hello), 0, NULL) != SMTPSH_OK ||
+	    wait_replies(sh) != SMTPSH_OK)
 		return false;
 	const char *cmd = h->tls_verb;
 	if (!session_cap(s, cmd)) {
@@ -294,7 +296,8 @@ static bool upgrade_first(struct shell *sh)
 		    cmd);
 		return false;
 	}
-	if (session_send(s, cmd, strlen(cmd), 0) != SMTPSH_OK || wait_replies(sh) != SMTPSH_OK)
+	if (session_send(s, cmd, strlen(cmd), 0, NULL) != SMTPSH_OK ||
+	    wait_replies(sh) != SMTPSH_OK)
 		return false;
 	if (!s->tls) {
 		if (session_connected(s))
@@ -304,7 +307,8 @@ static bool upgrade_first(struct shell *sh)
 			    cmd);
 		return false;
 	}
-	if (session_send(s, hello, strlen(hello), 0) != SMTPSH_OK || wait_replies(sh) != SMTPSH_OK)
+	if (session_send(s, hello, strlen(hello), 0, NULL) != SMTPSH_OK ||
+	    wait_replies(sh) != SMTPSH_OK)
 		return false;
 	return true;
 }

@@ -53,7 +53,7 @@ static short ssl_wants(int e)
 
 static enum io peer_write(struct peer *p, const char *s, size_t n)
 {
-	enum smtpsh_err e = conn_write(&p->conn, s, n, p->timeout_ms);
+	enum smtpsh_err e = conn_write(&p->conn, s, n, p->timeout_ms, NULL);
 	return e == SMTPSH_OK ? IO_OK : e == SMTPSH_ETIMEOUT ? IO_TIMEOUT : IO_CLOSED;
 }
 
@@ -73,11 +73,11 @@ static enum io peer_read_line(struct peer *p, struct buf *line)
 		if (p->have >= sizeof(p->in) - 1)
 			return IO_LONG;
 		size_t got = 0;
-		if (conn_read(&p->conn, p->in + p->have, sizeof(p->in) - 1 - p->have, &got) !=
+		if (conn_read(&p->conn, p->in + p->have, sizeof(p->in) - 1 - p->have, &got, NULL) !=
 		    SMTPSH_OK)
 			return IO_CLOSED;
 		if (!got) {
-			enum smtpsh_err e = conn_wait_readable(&p->conn, p->timeout_ms);
+			enum smtpsh_err e = conn_wait_readable(&p->conn, p->timeout_ms, NULL);
 			if (e != SMTPSH_OK)
 				return e == SMTPSH_ETIMEOUT ? IO_TIMEOUT : IO_CLOSED;
 		}

@@ -32,9 +32,9 @@ bool wait_take_sigint(void)
 enum smtpsh_err wait_step(struct shell *sh, int timeout_ms)
 {
 	struct session *s = &sh->session;
-	enum smtpsh_err e = session_pump(s, timeout_ms);
+	enum smtpsh_err e = session_pump(s, timeout_ms, NULL);
 	if (session_tls_due(s))
-		session_start_tls(s); /* a failure closes the session, which says why */
+		session_start_tls(s, NULL); /* a failure closes the session, which says why */
 	return e;
 }
 

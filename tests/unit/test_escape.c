@@ -101,7 +101,7 @@ static void round_trip_random(void **state)
 		assert_true(escape_append(&e, in, n));
 		assert_safe(&e);
 		size_t bad = 0;
-		assert_true(unescape_append(&d, str(&e), e.len, &bad));
+		assert_int_equal(unescape_append(&d, str(&e), e.len, &bad, NULL), SMTPSH_OK);
 		assert_int_equal(d.len, n);
 		assert_memory_equal(str(&d), in, n);
 		buf_free(&e);
@@ -135,7 +135,7 @@ static void every_byte_alone(void **state)
 		assert_true(escape_append(&e, &in, 1));
 		assert_string_equal(e.data, want);
 		size_t bad = 0;
-		assert_true(unescape_append(&d, e.data, e.len, &bad));
+		assert_int_equal(unescape_append(&d, e.data, e.len, &bad, NULL), SMTPSH_OK);
 		assert_int_equal(d.len, 1);
 		assert_int_equal((unsigned char)d.data[0], c);
 		buf_free(&e);
@@ -198,7 +198,8 @@ static void unescape_forms(void **state)
 		struct buf d;
 		size_t bad = 99;
 		buf_init(&d, 0);
-		assert_true(unescape_append(&d, cases[i].in, strlen(cases[i].in), &bad));
+		assert_int_equal(unescape_append(&d, cases[i].in, strlen(cases[i].in), &bad, NULL),
+		                 SMTPSH_OK);
 		assert_int_equal(d.len, cases[i].n);
 		assert_memory_equal(str(&d), cases[i].out, cases[i].n);
 		buf_free(&d);
@@ -220,7 +221,7 @@ static void malformed_escapes(void **state)
 		struct buf d;
 		size_t at = 99;
 		buf_init(&d, 0);
-		if (unescape_append(&d, bad[i].s, strlen(bad[i].s), &at))
+		if (unescape_append(&d, bad[i].s, strlen(bad[i].s), &at, NULL) != SMTPSH_EINVAL)
 			fail_msg("'%s' was accepted", bad[i].s);
 		if (at != bad[i].at)
 			fail_msg("'%s': bad_at %zu, want %zu", bad[i].s, at, bad[i].at);
@@ -230,8 +231,14 @@ static void malformed_escapes(void **state)
 	struct buf d;
 	size_t at = 99;
 	buf_init(&d, 0);
-	assert_false(unescape_append(&d, "a\\x41", 4, &at));
+	assert_int_equal(unescape_append(&d, "a\\x41", 4, &at, NULL), SMTPSH_EINVAL);
 	assert_int_equal(at, 1);
+	buf_free(&d);
+	/* the words, when asked for, name the same offset */
+	struct smtpsh_msg why;
+	buf_init(&d, 0);
+	assert_int_equal(unescape_append(&d, "ab\\q", 4, &at, &why), SMTPSH_EINVAL);
+	assert_non_null(strstr(why.text, "bad escape at offset 2"));
 	buf_free(&d);
 }
 
@@ -262,9 +269,14 @@ static void bounded(void **state)
 	struct buf d;
 	size_t at = 99;
 	buf_init(&d, 3);
-	assert_false(unescape_append(&d, "ab\\x41\\x42", 10, &at));
+	assert_int_equal(unescape_append(&d, "ab\\x41\\x42", 10, &at, NULL), SMTPSH_ENOMEM);
 	assert_int_equal(d.len, 3);
 	assert_int_equal(at, 6);
+	buf_free(&d);
+	struct smtpsh_msg why;
+	buf_init(&d, 3);
+	assert_int_equal(unescape_append(&d, "ab\\x41\\x42", 10, &at, &why), SMTPSH_ENOMEM);
+	assert_non_null(strstr(why.text, "offset 6"));
 	buf_free(&d);
 }
 

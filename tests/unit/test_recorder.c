@@ -55,9 +55,9 @@ static void two_subscribers(void **state)
 	session_init(&s, PROTO_SMTP, &ha, 1000);
 	assert_int_equal(session_subscribe(&s, &hb), SMTPSH_OK);
 	session_start_offline(&s);
-	session_feed(&s, "220 hi\r\n", 8);
-	assert_int_equal(session_send(&s, "QUIT", 4, 0), SMTPSH_OK);
-	session_feed(&s, "221 bye\r\n", 9);
+	session_feed(&s, "220 hi\r\n", 8, NULL);
+	assert_int_equal(session_send(&s, "QUIT", 4, 0, NULL), SMTPSH_OK);
+	session_feed(&s, "221 bye\r\n", 9, NULL);
 	session_feed_eof(&s);
 	assert_int_equal(a.nlines, 2);
 	assert_int_equal(a.nreplies, 2);
@@ -72,7 +72,7 @@ static void two_subscribers(void **state)
 	session_subscribe(&s, &hb);
 	session_unsubscribe(&s, &a);
 	session_start_offline(&s);
-	session_feed(&s, "220 again\r\n", 11);
+	session_feed(&s, "220 again\r\n", 11, NULL);
 	assert_int_equal(a.nlines, 2);
 	assert_int_equal(b.nlines, 3);
 	session_free(&s);

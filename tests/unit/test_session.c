@@ -30,6 +30,7 @@ struct seen {
 	unsigned long last_msgno;
 	int errors;
 	enum smtpsh_err last_err;
+	char last_error[SMTPSH_MSG_SIZE]; /* the error hook's sentence */
 	enum session_event_kind events[4];
 	int nevents;
 	char transitions[16][96]; /* "smtp: from -> to (why)", as the hook saw them */
@@ -61,9 +62,10 @@ static void h_reply(void *ctx, const struct reply *r)
 static void h_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
 {
 	struct seen *w = ctx;
-	(void)msg, (void)l;
+	(void)l;
 	w->errors++;
 	w->last_err = e;
+	snprintf(w->last_error, sizeof(w->last_error), "%s", msg);
 }
 
 static void h_event(void *ctx, const struct session_event *ev)
@@ -131,7 +133,7 @@ static int teardown(void **state)
 static void server_says(struct fixture *f, const char *text)
 {
 	assert_int_equal(write(f->server, text, strlen(text)), (ssize_t)strlen(text));
-	while (session_pump(&f->s, 50) == SMTPSH_OK)
+	while (session_pump(&f->s, 50, NULL) == SMTPSH_OK)
 		;
 }
 
@@ -147,7 +149,7 @@ static void server_hears(struct fixture *f, const char *expect)
 
 static void send_line(struct fixture *f, const char *line)
 {
-	assert_int_equal(session_send(&f->s, line, strlen(line), 0), SMTPSH_OK);
+	assert_int_equal(session_send(&f->s, line, strlen(line), 0, NULL), SMTPSH_OK);
 }
 
 static void smtp_full_transaction(void **state)
@@ -199,7 +201,7 @@ static void smtp_full_transaction(void **state)
 	assert_int_equal(f->s.state, ST_CLOSED);
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED);
+	assert_int_equal(session_pump(&f->s, 100, NULL), SMTPSH_ECLOSED);
 	assert_int_equal(f->s.protocol_errors, 0);
 	assert_int_equal(f->seen.events[(f->seen.nevents - 1) % 4], SESSION_EV_CLOSED_BY_PEER);
 }
@@ -260,7 +262,8 @@ static void smtp_transitions_traced(void **state)
 	server_says(f, "221 2.0.0 Bye\r\n");
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED); /* already closed: no change */
+	assert_int_equal(session_pump(&f->s, 100, NULL),
+	                 SMTPSH_ECLOSED); /* already closed: no change */
 	static const char *const all[] = {
 	    "smtp: greeting -> init (220 greeting)", "smtp: init -> ready (250 to EHLO)",
 	    "smtp: ready -> mail (250 to MAIL)",     "smtp: mail -> rcpt (250 to RCPT)",
@@ -280,7 +283,7 @@ static void smtp_lost_connection_traced(void **state)
 	send_line(f, "EHLO me");
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED);
+	assert_int_equal(session_pump(&f->s, 100, NULL), SMTPSH_ECLOSED);
 	static const char *const want[] = {
 	    "smtp: greeting -> init (220 greeting)",
 	    "smtp: init -> closed (connection closed)",
@@ -414,12 +417,12 @@ static void smtp_close_mid_reply(void **state)
 	server_says(f, "250-mx\r\n");
 	close(f->server);
 	f->server = open("/dev/null", O_RDONLY);
-	assert_int_equal(session_pump(&f->s, 100), SMTPSH_ECLOSED);
+	assert_int_equal(session_pump(&f->s, 100, NULL), SMTPSH_ECLOSED);
 	assert_true(f->seen.errors >= 1);
 	assert_int_equal(f->seen.last_err, SMTPSH_ECLOSED);
 	assert_true(f->s.protocol_errors > 0);
 	assert_false(session_connected(&f->s));
-	assert_int_equal(session_send(&f->s, "NOOP", 4, 0), SMTPSH_ESTATE);
+	assert_int_equal(session_send(&f->s, "NOOP", 4, 0, NULL), SMTPSH_ESTATE);
 }
 
 static void smtp_malformed_reply_keeps_state(void **state)
@@ -433,7 +436,7 @@ static void smtp_malformed_reply_keeps_state(void **state)
 	assert_int_equal(f->seen.errors, 1);
 	assert_int_equal(f->s.npending, 0);
 	assert_int_equal(f->s.state, ST_SMTP_READY);
-	assert_int_equal(session_send(&f->s, "A\r\nB", 4, 0), SMTPSH_EINVAL);
+	assert_int_equal(session_send(&f->s, "A\r\nB", 4, 0, NULL), SMTPSH_EINVAL);
 }
 
 static void pop3_login_list_retr(void **state)
@@ -551,7 +554,7 @@ static void smtp_write_timeout_closes_the_connection(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	enum smtpsh_err e = SMTPSH_OK;
 	for (int i = 0; i < 100000 && e == SMTPSH_OK; i++) /* the server reads none */
-		e = session_send(&f->s, line, sizeof(line), 0);
+		e = session_send(&f->s, line, sizeof(line), 0, NULL);
 	assert_int_equal(e, SMTPSH_ETIMEOUT);
 	assert_true(elapsed_ms(&t0) < 1500);
 	assert_false(session_connected(&f->s));
@@ -560,7 +563,7 @@ static void smtp_write_timeout_closes_the_connection(void **state)
 	assert_int_equal(f->seen.errors, 1);
 	assert_int_equal(f->seen.last_err, SMTPSH_ETIMEOUT);
 	assert_true(f->s.protocol_errors > 0);
-	assert_int_equal(session_send(&f->s, ".", 1, 0), SMTPSH_ESTATE);
+	assert_int_equal(session_send(&f->s, ".", 1, 0, NULL), SMTPSH_ESTATE);
 }
 
 /* The TLS upgrade is a step the caller's loop takes: the go-ahead only
@@ -582,7 +585,7 @@ static const struct tls_case tls_cases[] = {
 
 static void feed(struct session *s, const char *text)
 {
-	session_feed(s, text, strlen(text));
+	session_feed(s, text, strlen(text), NULL);
 }
 
 static void tls_upgrade_is_a_step(void **state)
@@ -598,9 +601,10 @@ static void tls_upgrade_is_a_step(void **state)
 		current = &s;
 		session_start_offline(&s);
 		feed(&s, c->greeting);
-		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0), SMTPSH_OK);
+		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0, NULL), SMTPSH_OK);
 		feed(&s, c->hello_reply);
-		assert_int_equal(session_send(&s, c->starttls, strlen(c->starttls), 0), SMTPSH_OK);
+		assert_int_equal(session_send(&s, c->starttls, strlen(c->starttls), 0, NULL),
+		                 SMTPSH_OK);
 		int replies = seen.replies;
 		enum pstate before = s.state;
 		/* the go-ahead, and a line injected after it in the same bytes */
@@ -610,17 +614,18 @@ static void tls_upgrade_is_a_step(void **state)
 		assert_false(s.tls);
 		assert_int_equal(s.state, before);
 		assert_int_equal(seen.replies, replies + 1); /* the go-ahead, not the injection */
-		assert_int_equal(session_pump(&s, 0), SMTPSH_ESTATE);
-		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0), SMTPSH_ESTATE);
+		assert_int_equal(session_pump(&s, 0, NULL), SMTPSH_ESTATE);
+		assert_int_equal(session_send(&s, c->hello, strlen(c->hello), 0, NULL),
+		                 SMTPSH_ESTATE);
 
-		assert_int_equal(session_start_tls(&s), SMTPSH_OK);
+		assert_int_equal(session_start_tls(&s, NULL), SMTPSH_OK);
 		assert_false(session_tls_due(&s));
 		assert_true(s.tls);
 		assert_int_equal(s.state, c->after);
 		assert_false(s.caps_known); /* forgotten with TLS */
 		if (c->why)
 			assert_string_equal(seen.transitions[(seen.ntransitions - 1) % 16], c->why);
-		assert_int_equal(session_start_tls(&s), SMTPSH_ESTATE); /* once */
+		assert_int_equal(session_start_tls(&s, NULL), SMTPSH_ESTATE); /* once */
 		assert_int_equal(seen.replies, replies + 1);
 		session_free(&s);
 	}
@@ -641,7 +646,60 @@ static void smtp_tls_go_ahead_live(void **state)
 	assert_int_equal(f->seen.replies, replies + 1);
 	assert_int_equal(f->seen.last_code, 220);
 	assert_false(f->s.tls);
-	assert_int_equal(session_pump(&f->s, 0), SMTPSH_ESTATE);
+	assert_int_equal(session_pump(&f->s, 0, NULL), SMTPSH_ESTATE);
+}
+
+/* A refused call says why in msg; NULL is accepted everywhere. */
+static void refusals_say_why(void **state)
+{
+	struct fixture *f = *state;
+	struct smtpsh_msg why;
+	server_says(f, "220 mx\r\n");
+	assert_int_equal(session_send(&f->s, "A\rB", 3, 0, &why), SMTPSH_EINVAL);
+	assert_string_equal(why.text,
+	                    "a line cannot contain CR or LF (the shell adds CRLF itself)");
+	assert_int_equal(session_start_tls(&f->s, &why), SMTPSH_ESTATE);
+	assert_string_equal(why.text, "no TLS upgrade is due");
+	assert_int_equal(session_start_tls(&f->s, NULL), SMTPSH_ESTATE);
+	assert_int_equal(session_pump(&f->s, 0, &why), SMTPSH_ETIMEOUT);
+	assert_true(why.text[0] != '\0');
+	session_close(&f->s);
+	assert_int_equal(session_send(&f->s, "NOOP", 4, 0, &why), SMTPSH_ESTATE);
+	assert_string_equal(why.text, "not connected");
+	assert_int_equal(session_pump(&f->s, 0, &why), SMTPSH_ECLOSED);
+	assert_string_equal(why.text, "not connected");
+	assert_int_equal(f->seen.errors, 0); /* refusals are no connection errors */
+}
+
+/* A failure that ends the connection tells the error hooks and the
+ * caller the same sentence. */
+static void lost_connection_said_twice(void **state)
+{
+	struct fixture *f = *state;
+	struct smtpsh_msg why;
+	close(f->server);
+	f->server = open("/dev/null", O_RDONLY);
+	assert_int_equal(session_pump(&f->s, 100, &why), SMTPSH_ECLOSED);
+	assert_string_equal(why.text,
+	                    "the server closed the connection while a reply (the greeting) was "
+	                    "awaited");
+	assert_string_equal(f->seen.last_error, why.text);
+}
+
+static void write_failure_said_twice(void **state)
+{
+	struct fixture *f = *state;
+	struct smtpsh_msg why;
+	server_says(f, "220 mx\r\n");
+	close(f->server);
+	f->server = open("/dev/null", O_RDONLY);
+	assert_int_equal(session_send(&f->s, "NOOP", 4, 0, &why), SMTPSH_ECLOSED);
+	assert_non_null(strstr(why.text, "write to "));
+	assert_non_null(
+	    strstr(why.text, ": connection closed (the line may have gone out cut short)"));
+	assert_string_equal(f->seen.last_error, why.text);
+	assert_int_equal(f->seen.errors, 1);
+	assert_false(session_connected(&f->s));
 }
 
 int main(void)
@@ -667,6 +725,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(smtp_tls_go_ahead_live, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(smtp_auth_not_offered, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(pop3_message_number, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(refusals_say_why, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(lost_connection_said_twice, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(write_failure_said_twice, setup_smtp, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
