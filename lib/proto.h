@@ -91,7 +91,7 @@ struct proto_scheme {
 };
 
 struct session;
-struct lab_engine;
+struct lab_engine_ops;
 
 struct proto_handler {
 	enum proto proto;
@@ -134,7 +134,7 @@ struct proto_handler {
 	const char *(*annot_cap)(const char *text, char *buf, size_t bufsz);
 	const char *(*annot_status)(int code, const char *verb, char *buf, size_t bufsz);
 
-	const struct lab_engine *lab; /* its practice server; filled by the lab (NULL) */
+	const struct lab_engine_ops *lab; /* its practice server's engine (lib/lab/engines.h) */
 };
 
 extern const struct proto_handler proto_smtp_handler;

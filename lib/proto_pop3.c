@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "annot.h"
+#include "lab/engines.h"
 #include "proto.h"
 #include "session_machine.h"
 
@@ -197,5 +198,5 @@ const struct proto_handler proto_pop3_handler = {
     .auth_cap = NULL,
     .annot_cap = annot_capa,
     .annot_status = pop3_annot_status,
-    .lab = NULL,
+    .lab = &lab_pop3_ops,
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "annot.h"
+#include "lab/engines.h"
 #include "proto.h"
 #include "session_machine.h"
 
@@ -207,5 +208,5 @@ const struct proto_handler proto_smtp_handler = {
     .auth_cap = "AUTH",
     .annot_cap = annot_ehlo,
     .annot_status = smtp_annot_status,
-    .lab = NULL,
+    .lab = &lab_smtp_ops,
 };

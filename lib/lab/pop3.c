@@ -70,6 +70,12 @@ static void sasl_failed(void *owner, bool checked)
 	p->auth_failures++;
 }
 
+/* The persona's refusal of a login: its POP3 texts. */
+static const char *persona_refusal(const struct lab_persona *per, enum lab_auth r)
+{
+	return r == LAB_AUTH_NEEDS_CODE ? per->pop3_needs_code : per->pop3_bad;
+}
+
 /* AUTH as Dovecot words it (RFC 5034, 3206 response codes). */
 static const struct lab_sasl_proto pop3_sasl = {
     .proto = PROTO_POP3,
@@ -98,6 +104,7 @@ static const struct lab_sasl_proto pop3_sasl = {
     .error = sasl_error,
     .logged_in = sasl_logged_in,
     .failed = sasl_failed,
+    .persona_refusal = persona_refusal,
 };
 
 void lab_pop3_init(struct lab_pop3 *p, const struct lab_pop3_config *cfg,
@@ -675,6 +682,13 @@ enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n, un
 	return lab_engine_feed(&p->core, line, n, flags, out);
 }
 
+/* AUTH mechanism [initial-response], PASS password, APOP name digest */
+static const struct lab_secret_verb pop3_secret_verbs[] = {
+    {"AUTH", 2},
+    {"PASS", LAB_SECRET_REST},
+    {"APOP", 2},
+};
+
 /* Dovecot's words for the shared engine core. */
 static const struct lab_engine_proto pop3_engine = {
     .proto = PROTO_POP3,
@@ -697,6 +711,8 @@ static const struct lab_engine_proto pop3_engine = {
                    "is applied",
     .fault_451 = fault_451,
     .fault_454 = fault_454,
+    .secret_verbs = pop3_secret_verbs,
+    .nsecret_verbs = sizeof(pop3_secret_verbs) / sizeof(pop3_secret_verbs[0]),
     .is_command = is_command,
     .is_refusal = is_refusal,
     .in_text = in_text,
@@ -821,6 +837,8 @@ static void ops_end(void *m)
 
 const struct lab_engine_ops lab_pop3_ops = {
     .busy = "-ERR [SYS/TEMP] Too many connections.\r\n",
+    .fault_451_verbs = " STAT LIST UIDL RETR TOP DELE ",
+    .fault_454_verbs = " USER PASS APOP AUTH STLS ",
     .start = ops_start,
     .tls_up = ops_tls_up,
     .hangup_why = ops_hangup_why,

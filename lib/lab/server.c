@@ -700,14 +700,10 @@ static void conn_run(struct conn *c)
 
 /* ---- accepting ---- */
 
-/* The one place the server looks at which protocol a service speaks. */
+/* The engine of the protocol a service speaks: its handler's lab slot. */
 static const struct lab_engine_ops *engine_ops(enum proto p)
 {
-	switch (p) {
-	case PROTO_SMTP: return &lab_smtp_ops;
-	case PROTO_POP3: return &lab_pop3_ops;
-	}
-	return &lab_smtp_ops; /* not reached: the switch names every protocol */
+	return proto_handler_get(p)->lab;
 }
 
 /* An engine's state change, told to the lab's trace hook. */
