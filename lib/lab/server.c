@@ -28,6 +28,7 @@
 #include "lab/engines.h"
 #include "lab/server.h"
 #include "lab/store.h"
+#include "listen.h"
 
 #define IN_MAX 16384      /* per connection: longest line read whole */
 #define OUT_MAX (1 << 20) /* hard bound on queued output */
@@ -976,41 +977,18 @@ static int next_timeout(struct lab_server *srv)
 static enum smtpsh_err listen_one(int family, unsigned port, const char *name, int *out,
                                   struct smtpsh_msg *msg)
 {
-	*out = -1;
-	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return smtpsh_fail(msg, SMTPSH_EIO, "socket: %s", strerror(errno));
-	int one = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_storage ss;
-	memset(&ss, 0, sizeof(ss));
-	socklen_t sl;
-	if (family == AF_INET6) {
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-		a->sin6_family = AF_INET6;
-		a->sin6_addr = in6addr_loopback;
-		a->sin6_port = htons((uint16_t)port);
-		sl = sizeof(*a);
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-		a->sin_family = AF_INET;
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		a->sin_port = htons((uint16_t)port);
-		sl = sizeof(*a);
-	}
-	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 4096) != 0) {
-		int e = errno;
-		close(fd);
-		return smtpsh_fail(
-		    msg, SMTPSH_EIO, "cannot listen on %s port %u (%s): %s%s",
-		    family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(e),
-		    e == EADDRINUSE ? "; is another lab running? --port-base moves every port"
-		    : e == EACCES   ? "; ports below 1024 need root"
-		                    : "");
-	}
-	*out = fd;
-	return SMTPSH_OK;
+	const struct listen_spec spec = {family, port, 4096, true};
+	struct listen_socket ls;
+	enum smtpsh_err e = listen_loopback(&spec, &ls, msg);
+	*out = ls.fd;
+	if (e == SMTPSH_OK || !ls.opened)
+		return e; /* "socket: ..." */
+	return smtpsh_fail(
+	    msg, e, "cannot listen on %s port %u (%s): %s%s",
+	    family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(ls.errnum),
+	    ls.errnum == EADDRINUSE ? "; is another lab running? --port-base moves every port"
+	    : ls.errnum == EACCES   ? "; ports below 1024 need root"
+	                            : "");
 }
 
 static void raise_fd_limit(void)
