@@ -28,6 +28,7 @@
 #include "lab/engines.h"
 #include "lab/server.h"
 #include "lab/store.h"
+#include "lab/stuffer.h"
 #include "listen.h"
 
 #define IN_MAX 16384      /* per connection: longest line read whole */
