@@ -136,27 +136,34 @@ static void log_line(struct lab_server *srv, const char *label, const char *tag,
 	buf_free(&b);
 }
 
+/* One formatted log line, cut at 1023 bytes. */
+static void vlog_line(struct lab_server *srv, const char *label, const char *tag, const char *fmt,
+                      va_list ap) __attribute__((format(printf, 4, 0)));
+static void vlog_line(struct lab_server *srv, const char *label, const char *tag, const char *fmt,
+                      va_list ap)
+{
+	char text[1024];
+	vsnprintf(text, sizeof(text), fmt, ap);
+	log_line(srv, label, tag, text, strlen(text));
+}
+
 static void logf_srv(struct lab_server *srv, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void logf_srv(struct lab_server *srv, const char *fmt, ...)
 {
-	char text[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	vlog_line(srv, "lab", "", fmt, ap);
 	va_end(ap);
-	log_line(srv, "lab", "", text, strlen(text));
 }
 
 static void logf_conn(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logf_conn(struct conn *c, const char *fmt, ...)
 {
-	char text[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	vlog_line(c->srv, c->label, "== ", fmt, ap);
 	va_end(ap);
-	log_line(c->srv, c->label, "== ", text, strlen(text));
 }
 
 /* The reply lines appended since out[from], one log line each. */
