@@ -100,7 +100,7 @@ enum reply_severity {
 };
 
 struct session;
-struct lab_engine;
+struct lab_engine_ops;
 
 struct proto_handler {
 	enum proto proto;
@@ -152,7 +152,7 @@ struct proto_handler {
 	/* The advice once STARTTLS/STLS has upgraded the connection. */
 	const char *annot_after_tls;
 
-	const struct lab_engine *lab; /* its practice server; filled by the lab (NULL) */
+	const struct lab_engine_ops *lab; /* its practice server's engine (lib/lab/engines.h) */
 };
 
 extern const struct proto_handler proto_smtp_handler;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "annot.h"
+#include "lab/engines.h"
 #include "proto.h"
 #include "session_machine.h"
 
@@ -221,5 +222,5 @@ const struct proto_handler proto_pop3_handler = {
     .annot_status = pop3_annot_status,
     .annot_after_tls = "next: send CAPA again (RFC 2595): the capabilities learned before "
                        "TLS are forgotten",
-    .lab = NULL,
+    .lab = &lab_pop3_ops,
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "annot.h"
+#include "lab/engines.h"
 #include "proto.h"
 #include "session_machine.h"
 
@@ -236,5 +237,5 @@ const struct proto_handler proto_smtp_handler = {
     .annot_status = smtp_annot_status,
     .annot_after_tls = "next: send EHLO again (RFC 3207): what the server said before TLS is "
                        "forgotten, its AUTH list may change now",
-    .lab = NULL,
+    .lab = &lab_smtp_ops,
 };

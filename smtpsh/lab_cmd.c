@@ -20,6 +20,7 @@
 
 #include "lab/lab.h"
 #include "lab_cmd.h"
+#include "listen.h"
 
 static struct lab_server *running; /* for the signal handler */
 
@@ -64,17 +65,11 @@ static bool ports_free(unsigned base)
 {
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		unsigned port = lab_service_port(base, (enum lab_service)s);
-		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
+		const struct listen_spec spec = {AF_INET, port, 0, false};
+		struct listen_socket ls;
+		if (listen_loopback(&spec, &ls, NULL) != SMTPSH_OK)
 			return false;
-		int one = 1;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		bool ok = bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-		close(fd);
-		if (!ok)
-			return false;
+		close(ls.fd);
 	}
 	return true;
 }

@@ -23,6 +23,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "listen.h"
 #include "mask.h"
 #include "shell.h"
 #include "text.h"
@@ -408,22 +409,17 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	rc = load_cert(cert, key, &ctx);
 	if (rc != EXIT_OK)
 		goto done;
-	ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int one = 1;
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t sl = sizeof(sa);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(ls, 4) != 0 ||
-	    getsockname(ls, (struct sockaddr *)&sa, &sl) != 0) {
+	const struct listen_spec spec = {AF_INET, port, 4, false};
+	struct listen_socket lsock;
+	if (listen_loopback(&spec, &lsock, NULL) != SMTPSH_OK) {
 		fprintf(stderr, "smtpsh serve: cannot listen on 127.0.0.1 port %u: %s\n", port,
-		        strerror(errno));
+		        strerror(lsock.errnum));
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	ls = lsock.fd;
 	/* The first line says where: scripts read the port from it. */
-	fprintf(sh->out, "-- serving %s on 127.0.0.1 port %u (one client)\n", path,
-	        ntohs(sa.sin_port));
+	fprintf(sh->out, "-- serving %s on 127.0.0.1 port %u (one client)\n", path, lsock.port);
 	fflush(sh->out);
 	sv.peer.timeout_ms = sh->timeout_s * 1000;
 	sv.peer.conn.fd = accept4(ls, NULL, NULL, SOCK_CLOEXEC);

@@ -38,24 +38,36 @@ static enum smtpsh_err ossl_fail(struct smtpsh_msg *msg, const char *what)
 	return smtpsh_fail(msg, SMTPSH_ETLS, "%s%s%s", what, *detail ? ": " : "", detail);
 }
 
-static EVP_PKEY *load_key(const char *path)
+/* The first PEM object that read finds in the file at path; NULL when
+ * the file cannot be opened or holds none. */
+static void *load_pem(const char *path, void *(*read)(FILE *f))
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return NULL;
-	EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	void *obj = read(f);
 	fclose(f);
-	return k;
+	return obj;
+}
+
+static void *read_key(FILE *f)
+{
+	return PEM_read_PrivateKey(f, NULL, NULL, NULL);
+}
+
+static void *read_cert(FILE *f)
+{
+	return PEM_read_X509(f, NULL, NULL, NULL);
+}
+
+static EVP_PKEY *load_key(const char *path)
+{
+	return load_pem(path, read_key);
 }
 
 static X509 *load_cert(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	return x;
+	return load_pem(path, read_cert);
 }
 
 /* Valid now and for a while yet. */

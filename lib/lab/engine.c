@@ -200,7 +200,9 @@ enum lab_action lab_engine_feed(struct lab_engine *e, const char *line, size_t n
 		is_auth = lab_line_verb_is(line, n, "AUTH");
 		is_command = p->is_command(line, n);
 		e->secret_from =
-		    e->auth_refused && !is_command ? 0 : lab_secret_offset(p->proto, line, n);
+		    e->auth_refused && !is_command
+		        ? 0
+		        : lab_secret_offset(p->secret_verbs, p->nsecret_verbs, line, n);
 	}
 	size_t secret_from = e->secret_from;
 	enum lab_action a = p->feed_line(e->owner, line, n, flags, out);

@@ -69,6 +69,9 @@ struct lab_engine_proto {
 	enum lab_action (*fault_451)(void *owner, const char *verb, const char *arg,
 	                             struct buf *out);
 	enum lab_action (*fault_454)(void *owner, const char *verb, struct buf *out);
+	/* The commands that carry a secret, marked before any rule decides. */
+	const struct lab_secret_verb *secret_verbs;
+	size_t nsecret_verbs;
 	/* Whether the line's first word is a command of the protocol. */
 	bool (*is_command)(const char *line, size_t n);
 	/* Whether a reply says no (4xx/5xx, -ERR). */

@@ -24,6 +24,9 @@ struct lab_engine_start {
  * (lab_engine_greet(), lab_engine_feed()...); the rest differs. */
 struct lab_engine_ops {
 	const char *busy; /* the whole reply (CRLF included) when the lab is full; %s: host */
+	/* The verbs 451@ and 454@ hit when a fault rule names none, each
+	 * between spaces: " MAIL RCPT ". */
+	const char *fault_451_verbs, *fault_454_verbs;
 	/* Starts the engine in m; returns its shared core. */
 	struct lab_engine *(*start)(void *m, const struct lab_engine_start *st);
 	/* TLS is up: implicit (before the greeting) or after STARTTLS/STLS. */

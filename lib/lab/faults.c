@@ -8,7 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lab/engines.h"
 #include "lab/faults.h"
+#include "proto.h"
 
 #define SLOW_DEFAULT_MS 3000
 #define SLOW_MAX_MS 600000
@@ -182,15 +184,12 @@ void lab_faults_format(const struct lab_faults *f, char *out, size_t n)
 	}
 }
 
-/* The verbs 451 and 454 hit in protocol p when the rule names none. */
+/* The verbs 451 and 454 hit in protocol p when the rule names none:
+ * the protocol's lab engine says. */
 static const char *default_verbs(bool is_451, enum proto p)
 {
-	switch (p) {
-	case PROTO_SMTP: return is_451 ? " MAIL RCPT DATA DOT " : " AUTH STARTTLS ";
-	case PROTO_POP3:
-		return is_451 ? " STAT LIST UIDL RETR TOP DELE " : " USER PASS APOP AUTH STLS ";
-	}
-	return "";
+	const struct lab_engine_ops *lab = proto_handler_get(p)->lab;
+	return is_451 ? lab->fault_451_verbs : lab->fault_454_verbs;
 }
 
 /* The verbs a kind hits when the rule names none. */

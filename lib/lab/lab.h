@@ -13,6 +13,7 @@
 #include "lab/server.h"
 #include "lab/smtp.h"
 #include "lab/store.h"
+#include "lab/stuffer.h"
 #include "lab/users.h"
 
 #endif

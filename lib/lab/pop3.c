@@ -70,6 +70,12 @@ static void sasl_failed(void *owner, bool checked)
 	p->auth_failures++;
 }
 
+/* The persona's refusal of a login: its POP3 texts. */
+static const char *persona_refusal(const struct lab_persona *per, enum lab_auth r)
+{
+	return r == LAB_AUTH_NEEDS_CODE ? per->pop3_needs_code : per->pop3_bad;
+}
+
 /* AUTH as Dovecot words it (RFC 5034, 3206 response codes). */
 static const struct lab_sasl_proto pop3_sasl = {
     .proto = PROTO_POP3,
@@ -98,6 +104,7 @@ static const struct lab_sasl_proto pop3_sasl = {
     .error = sasl_error,
     .logged_in = sasl_logged_in,
     .failed = sasl_failed,
+    .persona_refusal = persona_refusal,
 };
 
 void lab_pop3_init(struct lab_pop3 *p, const struct lab_pop3_config *cfg,
@@ -675,6 +682,13 @@ enum lab_action lab_pop3_feed(struct lab_pop3 *p, const char *line, size_t n, un
 	return lab_engine_feed(&p->core, line, n, flags, out);
 }
 
+/* AUTH mechanism [initial-response], PASS password, APOP name digest */
+static const struct lab_secret_verb pop3_secret_verbs[] = {
+    {"AUTH", 2},
+    {"PASS", LAB_SECRET_REST},
+    {"APOP", 2},
+};
+
 /* Dovecot's words for the shared engine core. */
 static const struct lab_engine_proto pop3_engine = {
     .proto = PROTO_POP3,
@@ -697,95 +711,14 @@ static const struct lab_engine_proto pop3_engine = {
                    "is applied",
     .fault_451 = fault_451,
     .fault_454 = fault_454,
+    .secret_verbs = pop3_secret_verbs,
+    .nsecret_verbs = sizeof(pop3_secret_verbs) / sizeof(pop3_secret_verbs[0]),
     .is_command = is_command,
     .is_refusal = is_refusal,
     .in_text = in_text,
     .greeting = greeting,
     .feed_line = feed_line,
 };
-
-/* ---- the dot-stuffer ---- */
-
-void lab_stuffer_init(struct lab_stuffer *st, long body_lines)
-{
-	memset(st, 0, sizeof(*st));
-	st->body_lines = body_lines;
-	st->at_line_start = true;
-	st->line_empty = true;
-}
-
-static bool end_line(struct lab_stuffer *st, struct buf *out)
-{
-	if (!buf_append(out, "\r\n", 2))
-		return false;
-	if (!st->in_body) {
-		if (st->line_empty)
-			st->in_body = true; /* the blank line after the headers */
-	} else if (st->body_lines > 0) {
-		st->body_lines--;
-	}
-	if (st->in_body && st->body_lines == 0)
-		st->done = true;
-	st->at_line_start = st->line_empty = true;
-	return true;
-}
-
-static bool content(struct lab_stuffer *st, const char *p, size_t n, struct buf *out)
-{
-	if (n == 0)
-		return true;
-	if (st->at_line_start && p[0] == '.' && !buf_append_char(out, '.'))
-		return false; /* dot-stuffing (RFC 1939 3) */
-	st->at_line_start = st->line_empty = false;
-	return buf_append(out, p, n);
-}
-
-bool lab_stuffer_feed(struct lab_stuffer *st, const char *p, size_t n, struct buf *out)
-{
-	size_t i = 0;
-	while (i < n && !st->done) {
-		if (st->pending_cr) {
-			st->pending_cr = false;
-			if (p[i] == '\n') {
-				i++;
-				if (!end_line(st, out))
-					return false;
-				continue;
-			}
-			if (!content(st, "\r", 1, out)) /* a CR inside a line stays */
-				return false;
-		}
-		size_t run = i;
-		while (run < n && p[run] != '\n' && p[run] != '\r')
-			run++;
-		if (!content(st, p + i, run - i, out))
-			return false;
-		i = run;
-		if (i == n)
-			break;
-		if (p[i] == '\r') {
-			st->pending_cr = true;
-			i++;
-		} else {
-			i++;
-			if (!end_line(st, out))
-				return false;
-		}
-	}
-	return true;
-}
-
-bool lab_stuffer_finish(struct lab_stuffer *st, struct buf *out)
-{
-	if (st->pending_cr && !st->done) {
-		st->pending_cr = false;
-		if (!content(st, "\r", 1, out))
-			return false;
-	}
-	if (!st->at_line_start && !buf_append(out, "\r\n", 2))
-		return false;
-	return buf_append(out, ".\r\n", 3);
-}
 
 /* ---- the server's view (engines.h) ---- */
 
@@ -821,6 +754,8 @@ static void ops_end(void *m)
 
 const struct lab_engine_ops lab_pop3_ops = {
     .busy = "-ERR [SYS/TEMP] Too many connections.\r\n",
+    .fault_451_verbs = " STAT LIST UIDL RETR TOP DELE ",
+    .fault_454_verbs = " USER PASS APOP AUTH STLS ",
     .start = ops_start,
     .tls_up = ops_tls_up,
     .hangup_why = ops_hangup_why,

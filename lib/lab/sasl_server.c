@@ -80,20 +80,19 @@ enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const stru
 {
 	const struct lab_sasl_proto *pr = x->proto;
 	const struct lab_persona *per = x->persona;
-	bool smtp = pr->proto == PROTO_SMTP;
 	lab_sasl_reset(x);
 	if (r == LAB_AUTH_OK)
 		return pr->logged_in(x->owner, who, how, out);
 	failed(x, true);
 	if (r == LAB_AUTH_NEEDS_CODE) {
-		lab_say_text(out, smtp ? per->smtp_needs_code : per->pop3_needs_code);
+		lab_say_text(out, pr->persona_refusal(per, r));
 		set_why(x,
 		        "%s: %s sent the account password, but %s (--persona %s) logs in only "
 		        "with the authorization code: %s",
 		        how, user, per->provider, per->name, per->rule);
 		return count_error(x, out);
 	}
-	lab_say_text(out, per ? (smtp ? per->smtp_bad : per->pop3_bad) : pr->refused);
+	lab_say_text(out, per ? pr->persona_refusal(per, r) : pr->refused);
 	if (!lab_users_find(x->users, user))
 		set_why(x, "%s: there is no user '%s'%s", how, user, pr->no_user_tail);
 	else

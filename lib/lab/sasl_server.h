@@ -17,7 +17,7 @@ enum lab_sasl_step {
  * the client's curl_sasl.c parameters.  Replies are whole lines; "why"
  * parts are notes for the log. */
 struct lab_sasl_proto {
-	enum proto proto;          /* which persona texts */
+	enum proto proto;          /* whose words these are */
 	const char *go_on;         /* "334 " / "+ ": the continuation */
 	const char *bad_initial;   /* the initial response is not base64 */
 	const char *bad_continued; /* an answer is not base64 */
@@ -51,6 +51,9 @@ struct lab_sasl_proto {
 	enum lab_action (*logged_in)(void *owner, const struct lab_user *who, const char *how,
 	                             struct buf *out);
 	void (*failed)(void *owner, bool checked);
+	/* The persona's refusal in this protocol: r is LAB_AUTH_BAD or
+	 * LAB_AUTH_NEEDS_CODE.  Called only with a persona. */
+	const char *(*persona_refusal)(const struct lab_persona *per, enum lab_auth r);
 };
 
 /* The state of one exchange, and what it answers to. */

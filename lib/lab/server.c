@@ -28,6 +28,8 @@
 #include "lab/engines.h"
 #include "lab/server.h"
 #include "lab/store.h"
+#include "lab/stuffer.h"
+#include "listen.h"
 
 #define IN_MAX 16384      /* per connection: longest line read whole */
 #define OUT_MAX (1 << 20) /* hard bound on queued output */
@@ -134,27 +136,34 @@ static void log_line(struct lab_server *srv, const char *label, const char *tag,
 	buf_free(&b);
 }
 
+/* One formatted log line, cut at 1023 bytes. */
+static void vlog_line(struct lab_server *srv, const char *label, const char *tag, const char *fmt,
+                      va_list ap) __attribute__((format(printf, 4, 0)));
+static void vlog_line(struct lab_server *srv, const char *label, const char *tag, const char *fmt,
+                      va_list ap)
+{
+	char text[1024];
+	vsnprintf(text, sizeof(text), fmt, ap);
+	log_line(srv, label, tag, text, strlen(text));
+}
+
 static void logf_srv(struct lab_server *srv, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void logf_srv(struct lab_server *srv, const char *fmt, ...)
 {
-	char text[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	vlog_line(srv, "lab", "", fmt, ap);
 	va_end(ap);
-	log_line(srv, "lab", "", text, strlen(text));
 }
 
 static void logf_conn(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logf_conn(struct conn *c, const char *fmt, ...)
 {
-	char text[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	vlog_line(c->srv, c->label, "== ", fmt, ap);
 	va_end(ap);
-	log_line(c->srv, c->label, "== ", text, strlen(text));
 }
 
 /* The reply lines appended since out[from], one log line each. */
@@ -700,14 +709,10 @@ static void conn_run(struct conn *c)
 
 /* ---- accepting ---- */
 
-/* The one place the server looks at which protocol a service speaks. */
+/* The engine of the protocol a service speaks: its handler's lab slot. */
 static const struct lab_engine_ops *engine_ops(enum proto p)
 {
-	switch (p) {
-	case PROTO_SMTP: return &lab_smtp_ops;
-	case PROTO_POP3: return &lab_pop3_ops;
-	}
-	return &lab_smtp_ops; /* not reached: the switch names every protocol */
+	return proto_handler_get(p)->lab;
 }
 
 /* An engine's state change, told to the lab's trace hook. */
@@ -751,6 +756,95 @@ static void refuse(struct lab_server *srv, int fd, enum lab_service svc)
 	srv->stats.refused++;
 }
 
+/* Out of descriptors: the spare one is given back for a moment, to
+ * accept a waiting client and say no to it. */
+static void refuse_without_fds(struct lab_server *srv, enum lab_service svc, int lfd)
+{
+	if (srv->spare_fd < 0)
+		return;
+	close(srv->spare_fd);
+	int fd = accept(lfd, NULL, NULL);
+	if (fd >= 0)
+		refuse(srv, fd, svc);
+	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	logf_srv(srv, "out of file descriptors: a connection was refused");
+}
+
+/* A zeroed connection with room for it in srv->conns; NULL when memory
+ * is short. */
+static struct conn *conn_alloc(struct lab_server *srv)
+{
+	if (srv->nconns == srv->cap) {
+		size_t ncap = srv->cap ? srv->cap * 2 : 256;
+		struct conn **v = realloc(srv->conns, ncap * sizeof(*v));
+		if (!v)
+			return NULL;
+		srv->conns = v;
+		srv->cap = ncap;
+	}
+	return calloc(1, sizeof(struct conn));
+}
+
+/* The client's address into c->ip, and the log's label for it:
+ * "#3 smtp 127.0.0.1:40000". */
+static void name_peer(struct conn *c, const struct sockaddr_storage *ss)
+{
+	bool v6 = ss->ss_family == AF_INET6;
+	unsigned port = 0;
+	if (v6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &a->sin6_addr, c->ip, sizeof(c->ip));
+		port = ntohs(a->sin6_port);
+	} else {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &a->sin_addr, c->ip, sizeof(c->ip));
+		port = ntohs(a->sin_port);
+	}
+	snprintf(c->label, sizeof(c->label), "#%llu %s %s%s%s:%u", (unsigned long long)c->serial,
+	         lab_services[c->svc].name, v6 ? "[" : "", c->ip, v6 ? "]" : "", port);
+}
+
+/* Makes c the connection on fd: its engine starts, it joins the loop, and
+ * the greeting (or the implicit TLS handshake) goes first. */
+static void open_conn(struct lab_server *srv, struct conn *c, int fd, enum lab_service svc,
+                      const struct sockaddr_storage *ss)
+{
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->srv = srv;
+	c->fd = fd;
+	c->msg_fd = -1;
+	c->svc = svc;
+	c->serial = ++srv->serial;
+	c->opened = c->last_line = c->last_write = srv->now;
+	buf_init(&c->out, OUT_MAX);
+	name_peer(c, ss);
+	bool tls = lab_services[svc].implicit_tls;
+	start_engine(c, tls);
+	c->slot = srv->nconns;
+	srv->conns[srv->nconns++] = c;
+	srv->stats.connections++;
+	if (++srv->stats.open > srv->stats.peak)
+		srv->stats.peak = srv->stats.open;
+	c->events = EPOLLIN;
+	struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) != 0) {
+		kill_conn(c, "epoll_ctl failed");
+		return;
+	}
+	logf_conn(c, "connected to %s (port %u)%s", lab_services[svc].name, srv->ports[svc],
+	          tls ? ": TLS handshake first" : "");
+	c->phase = PH_OPEN;
+	if (tls) {
+		if (!begin_tls(c))
+			return;
+	} else {
+		greet(c);
+	}
+	conn_run(c);
+}
+
+/* The clients waiting on a listening socket, up to 256 a turn. */
 static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
 {
 	for (int i = 0; i < 256; i++) {
@@ -758,83 +852,15 @@ static void accept_on(struct lab_server *srv, enum lab_service svc, int lfd)
 		socklen_t sl = sizeof(ss);
 		int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if ((errno == EMFILE || errno == ENFILE) && srv->spare_fd >= 0) {
-				/* out of descriptors: take one back to say no */
-				close(srv->spare_fd);
-				fd = accept(lfd, NULL, NULL);
-				if (fd >= 0)
-					refuse(srv, fd, svc);
-				srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-				logf_srv(srv, "out of file descriptors: a connection was refused");
-			}
+			if (errno == EMFILE || errno == ENFILE)
+				refuse_without_fds(srv, svc, lfd);
 			return;
 		}
-		if (srv->nconns >= srv->cfg.max_connections) {
+		struct conn *c = srv->nconns < srv->cfg.max_connections ? conn_alloc(srv) : NULL;
+		if (!c)
 			refuse(srv, fd, svc);
-			continue;
-		}
-		struct conn *c = calloc(1, sizeof(*c));
-		if (c && srv->nconns == srv->cap) {
-			size_t ncap = srv->cap ? srv->cap * 2 : 256;
-			struct conn **v = realloc(srv->conns, ncap * sizeof(*v));
-			if (v) {
-				srv->conns = v;
-				srv->cap = ncap;
-			} else {
-				free(c);
-				c = NULL;
-			}
-		}
-		if (!c) {
-			refuse(srv, fd, svc);
-			continue;
-		}
-		int one = 1;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		c->srv = srv;
-		c->fd = fd;
-		c->msg_fd = -1;
-		c->svc = svc;
-		c->serial = ++srv->serial;
-		c->opened = c->last_line = c->last_write = srv->now;
-		buf_init(&c->out, OUT_MAX);
-		unsigned port = 0;
-		if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-			inet_ntop(AF_INET6, &a->sin6_addr, c->ip, sizeof(c->ip));
-			port = ntohs(a->sin6_port);
-		} else {
-			struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-			inet_ntop(AF_INET, &a->sin_addr, c->ip, sizeof(c->ip));
-			port = ntohs(a->sin_port);
-		}
-		snprintf(c->label, sizeof(c->label), "#%llu %s %s%s%s:%u",
-		         (unsigned long long)c->serial, lab_services[svc].name,
-		         ss.ss_family == AF_INET6 ? "[" : "", c->ip,
-		         ss.ss_family == AF_INET6 ? "]" : "", port);
-		bool tls = lab_services[svc].implicit_tls;
-		start_engine(c, tls);
-		c->slot = srv->nconns;
-		srv->conns[srv->nconns++] = c;
-		srv->stats.connections++;
-		if (++srv->stats.open > srv->stats.peak)
-			srv->stats.peak = srv->stats.open;
-		c->events = EPOLLIN;
-		struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
-		if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) != 0) {
-			kill_conn(c, "epoll_ctl failed");
-			continue;
-		}
-		logf_conn(c, "connected to %s (port %u)%s", lab_services[svc].name, srv->ports[svc],
-		          tls ? ": TLS handshake first" : "");
-		c->phase = PH_OPEN;
-		if (tls) {
-			if (!begin_tls(c))
-				continue;
-		} else {
-			greet(c);
-		}
-		conn_run(c);
+		else
+			open_conn(srv, c, fd, svc, &ss);
 	}
 }
 
@@ -980,41 +1006,18 @@ static int next_timeout(struct lab_server *srv)
 static enum smtpsh_err listen_one(int family, unsigned port, const char *name, int *out,
                                   struct smtpsh_msg *msg)
 {
-	*out = -1;
-	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return smtpsh_fail(msg, SMTPSH_EIO, "socket: %s", strerror(errno));
-	int one = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_storage ss;
-	memset(&ss, 0, sizeof(ss));
-	socklen_t sl;
-	if (family == AF_INET6) {
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-		a->sin6_family = AF_INET6;
-		a->sin6_addr = in6addr_loopback;
-		a->sin6_port = htons((uint16_t)port);
-		sl = sizeof(*a);
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-		a->sin_family = AF_INET;
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		a->sin_port = htons((uint16_t)port);
-		sl = sizeof(*a);
-	}
-	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 4096) != 0) {
-		int e = errno;
-		close(fd);
-		return smtpsh_fail(
-		    msg, SMTPSH_EIO, "cannot listen on %s port %u (%s): %s%s",
-		    family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(e),
-		    e == EADDRINUSE ? "; is another lab running? --port-base moves every port"
-		    : e == EACCES   ? "; ports below 1024 need root"
-		                    : "");
-	}
-	*out = fd;
-	return SMTPSH_OK;
+	const struct listen_spec spec = {family, port, 4096, true};
+	struct listen_socket ls;
+	enum smtpsh_err e = listen_loopback(&spec, &ls, msg);
+	*out = ls.fd;
+	if (e == SMTPSH_OK || !ls.opened)
+		return e; /* "socket: ..." */
+	return smtpsh_fail(
+	    msg, e, "cannot listen on %s port %u (%s): %s%s",
+	    family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(ls.errnum),
+	    ls.errnum == EADDRINUSE ? "; is another lab running? --port-base moves every port"
+	    : ls.errnum == EACCES   ? "; ports below 1024 need root"
+	                            : "");
 }
 
 static void raise_fd_limit(void)
@@ -1068,76 +1071,70 @@ static void configure_engines(struct lab_server *srv)
 	}
 }
 
-enum smtpsh_err lab_server_new(const struct lab_server_config *cfg, struct lab_server **out,
-                               struct smtpsh_msg *msg)
+/* The configuration's zeros become the lab's defaults. */
+static void apply_defaults(struct lab_server_config *cfg)
 {
-	*out = NULL;
-	struct lab_server *srv = calloc(1, sizeof(*srv));
-	if (!srv)
-		return smtpsh_fail(msg, SMTPSH_ENOMEM, "out of memory");
-	enum smtpsh_err e = SMTPSH_OK;
-	srv->cfg = *cfg;
-	if (!srv->cfg.port_base)
-		srv->cfg.port_base = LAB_DEFAULT_PORT_BASE;
-	if (!srv->cfg.max_message)
-		srv->cfg.max_message = LAB_MAX_MESSAGE;
-	if (!srv->cfg.max_connections)
-		srv->cfg.max_connections = 4000;
-	if (srv->cfg.idle_timeout_s <= 0)
-		srv->cfg.idle_timeout_s = 300;
-	if (srv->cfg.line_timeout_s <= 0)
-		srv->cfg.line_timeout_s = 60;
-	if (!srv->cfg.faults || srv->cfg.faults->n == 0)
-		srv->cfg.faults = NULL;
-	srv->epfd = -1;
-	srv->wake[0] = srv->wake[1] = -1;
-	srv->spare_fd = -1;
-	for (int s = 0; s < LAB_SVC_COUNT; s++)
-		srv->listen_fd[s][0] = srv->listen_fd[s][1] = -1;
+	if (!cfg->port_base)
+		cfg->port_base = LAB_DEFAULT_PORT_BASE;
+	if (!cfg->max_message)
+		cfg->max_message = LAB_MAX_MESSAGE;
+	if (!cfg->max_connections)
+		cfg->max_connections = 4000;
+	if (cfg->idle_timeout_s <= 0)
+		cfg->idle_timeout_s = 300;
+	if (cfg->line_timeout_s <= 0)
+		cfg->line_timeout_s = 60;
+	if (!cfg->faults || cfg->faults->n == 0)
+		cfg->faults = NULL;
+}
 
-	if (srv->cfg.port_base < lab_port_base_min() || srv->cfg.port_base > lab_port_base_max()) {
-		e = smtpsh_fail(msg, SMTPSH_EINVAL,
-		                "--port-base must be between %u and %u (the POP3 port is base-415, "
-		                "POP3S base+470)",
-		                lab_port_base_min(), lab_port_base_max());
-		goto fail;
-	}
-	e = lab_store_open(&srv->store, cfg->dir, msg);
+/* The store and a mailbox for every user.  Returns SMTPSH_OK, or
+ * lab_store_open()'s codes, or SMTPSH_EIO. */
+static enum smtpsh_err open_store(struct lab_server *srv, struct smtpsh_msg *msg)
+{
+	const struct lab_server_config *cfg = &srv->cfg;
+	enum smtpsh_err e = lab_store_open(&srv->store, cfg->dir, msg);
 	if (e != SMTPSH_OK)
-		goto fail;
+		return e;
 	for (size_t i = 0; i < cfg->users->n; i++)
-		if (lab_store_add_user(&srv->store, cfg->users->v[i].name) != SMTPSH_OK) {
-			e = smtpsh_fail(msg, SMTPSH_EIO,
-			                "cannot create the mailbox of %s under %s/mail",
-			                cfg->users->v[i].name, cfg->dir);
-			goto fail;
-		}
-	e = lab_tls_ensure(cfg->dir, &srv->tls, msg);
+		if (lab_store_add_user(&srv->store, cfg->users->v[i].name) != SMTPSH_OK)
+			return smtpsh_fail(msg, SMTPSH_EIO,
+			                   "cannot create the mailbox of %s under %s/mail",
+			                   cfg->users->v[i].name, cfg->dir);
+	return SMTPSH_OK;
+}
+
+/* The certificates (made when missing or stale) and the TLS context.
+ * Returns SMTPSH_OK or the codes of lab_tls_ensure()/lab_tls_server_ctx(). */
+static enum smtpsh_err open_tls(struct lab_server *srv, struct smtpsh_msg *msg)
+{
+	enum smtpsh_err e = lab_tls_ensure(srv->cfg.dir, &srv->tls, msg);
 	if (e != SMTPSH_OK)
-		goto fail;
+		return e;
 	void *ssl_ctx;
 	e = lab_tls_server_ctx(&srv->tls, &ssl_ctx, msg);
-	if (e != SMTPSH_OK)
-		goto fail;
-	srv->ssl_ctx = ssl_ctx;
+	if (e == SMTPSH_OK)
+		srv->ssl_ctx = ssl_ctx;
+	return e;
+}
 
-	configure_engines(srv);
-
-	raise_fd_limit();
+/* The event loop's epoll set and wake pipe, and every service's port
+ * (127.0.0.1, and [::1] when asked and there).  Returns SMTPSH_OK or
+ * SMTPSH_EIO. */
+static enum smtpsh_err open_ports(struct lab_server *srv, struct smtpsh_msg *msg)
+{
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (srv->epfd < 0 || pipe2(srv->wake, O_NONBLOCK | O_CLOEXEC) != 0) {
-		e = smtpsh_fail(msg, SMTPSH_EIO, "epoll/pipe: %s", strerror(errno));
-		goto fail;
-	}
+	if (srv->epfd < 0 || pipe2(srv->wake, O_NONBLOCK | O_CLOEXEC) != 0)
+		return smtpsh_fail(msg, SMTPSH_EIO, "epoll/pipe: %s", strerror(errno));
 	struct epoll_event we = {.events = EPOLLIN, .data.u64 = TAG_WAKE};
 	epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->wake[0], &we);
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		srv->ports[s] = lab_service_port(srv->cfg.port_base, (enum lab_service)s);
-		e = listen_one(AF_INET, srv->ports[s], lab_services[s].name, &srv->listen_fd[s][0],
-		               msg);
+		enum smtpsh_err e = listen_one(AF_INET, srv->ports[s], lab_services[s].name,
+		                               &srv->listen_fd[s][0], msg);
 		if (e != SMTPSH_OK)
-			goto fail;
-		if (cfg->ipv6) /* best effort: ::1 may not exist */
+			return e;
+		if (srv->cfg.ipv6) /* best effort: ::1 may not exist */
 			listen_one(AF_INET6, srv->ports[s], lab_services[s].name,
 			           &srv->listen_fd[s][1], NULL);
 		for (int f = 0; f < 2; f++) {
@@ -1148,12 +1145,48 @@ enum smtpsh_err lab_server_new(const struct lab_server_config *cfg, struct lab_s
 			epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->listen_fd[s][f], &ev);
 		}
 	}
+	return SMTPSH_OK;
+}
+
+enum smtpsh_err lab_server_new(const struct lab_server_config *cfg, struct lab_server **out,
+                               struct smtpsh_msg *msg)
+{
+	*out = NULL;
+	struct lab_server *srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return smtpsh_fail(msg, SMTPSH_ENOMEM, "out of memory");
+	srv->cfg = *cfg;
+	apply_defaults(&srv->cfg);
+	srv->epfd = -1;
+	srv->wake[0] = srv->wake[1] = -1;
+	srv->spare_fd = -1;
+	for (int s = 0; s < LAB_SVC_COUNT; s++)
+		srv->listen_fd[s][0] = srv->listen_fd[s][1] = -1;
+
+	enum smtpsh_err e = SMTPSH_OK;
+	if (srv->cfg.port_base < lab_port_base_min() || srv->cfg.port_base > lab_port_base_max())
+		e = smtpsh_fail(msg, SMTPSH_EINVAL,
+		                "--port-base must be between %u and %u (the POP3 port is base-415, "
+		                "POP3S base+470)",
+		                lab_port_base_min(), lab_port_base_max());
+	if (e == SMTPSH_OK)
+		e = open_store(srv, msg);
+	if (e == SMTPSH_OK)
+		e = open_tls(srv, msg);
+	if (e != SMTPSH_OK) {
+		lab_server_free(srv);
+		return e;
+	}
+	configure_engines(srv);
+	raise_fd_limit();
+	e = open_ports(srv, msg);
+	if (e != SMTPSH_OK) {
+		lab_server_free(srv);
+		return e;
+	}
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	*out = srv;
 	return SMTPSH_OK;
-fail:
-	lab_server_free(srv);
-	return e;
 }
 
 const struct lab_tls_files *lab_server_tls(const struct lab_server *s)

@@ -76,6 +76,12 @@ static enum lab_action sasl_logged_in(void *owner, const struct lab_user *who, c
 	return LAB_GO_ON;
 }
 
+/* The persona's refusal of a login: its SMTP texts. */
+static const char *persona_refusal(const struct lab_persona *per, enum lab_auth r)
+{
+	return r == LAB_AUTH_NEEDS_CODE ? per->smtp_needs_code : per->smtp_bad;
+}
+
 /* AUTH as Postfix words it (RFC 4954). */
 static const struct lab_sasl_proto smtp_sasl = {
     .proto = PROTO_SMTP,
@@ -113,6 +119,7 @@ static const struct lab_sasl_proto smtp_sasl = {
     .wrong_tail = " (the server does not say which part was wrong)",
     .error = sasl_error,
     .logged_in = sasl_logged_in,
+    .persona_refusal = persona_refusal,
 };
 
 static void reset_transaction(struct lab_smtp *s, const char *why)
@@ -1016,6 +1023,9 @@ enum lab_action lab_smtp_feed(struct lab_smtp *s, const char *line, size_t n, un
 	return lab_engine_feed(&s->core, line, n, flags, out);
 }
 
+/* AUTH mechanism [initial-response] */
+static const struct lab_secret_verb smtp_secret_verbs[] = {{"AUTH", 2}};
+
 /* Postfix's words for the shared engine core. */
 static const struct lab_engine_proto smtp_engine = {
     .proto = PROTO_SMTP,
@@ -1042,6 +1052,8 @@ static const struct lab_engine_proto smtp_engine = {
                    "must reconnect later",
     .fault_451 = fault_451,
     .fault_454 = fault_454,
+    .secret_verbs = smtp_secret_verbs,
+    .nsecret_verbs = sizeof(smtp_secret_verbs) / sizeof(smtp_secret_verbs[0]),
     .is_command = is_command,
     .is_refusal = is_refusal,
     .in_text = in_text,
@@ -1081,6 +1093,8 @@ static void ops_end(void *m)
 
 const struct lab_engine_ops lab_smtp_ops = {
     .busy = "421 4.7.0 %s Error: too many connections\r\n",
+    .fault_451_verbs = " MAIL RCPT DATA DOT ",
+    .fault_454_verbs = " AUTH STARTTLS ",
     .start = ops_start,
     .tls_up = ops_tls_up,
     .hangup_why = ops_hangup_why,

@@ -60,16 +60,18 @@ static size_t word_offset(const char *line, size_t n, int skip)
 	return i;
 }
 
-size_t lab_secret_offset(enum proto p, const char *line, size_t n)
+size_t lab_secret_offset(const struct lab_secret_verb *verbs, size_t nverbs, const char *line,
+                         size_t n)
 {
-	size_t off = SIZE_MAX;
-	if (lab_line_verb_is(line, n, "AUTH"))
-		off = word_offset(line, n, 2); /* AUTH mechanism [initial-response] */
-	else if (p == PROTO_POP3 && lab_line_verb_is(line, n, "PASS"))
-		off = 5; /* the password may begin with or hold spaces */
-	else if (p == PROTO_POP3 && lab_line_verb_is(line, n, "APOP"))
-		off = word_offset(line, n, 2); /* APOP name digest */
-	return off < n ? off : SIZE_MAX;
+	for (size_t i = 0; i < nverbs; i++) {
+		const struct lab_secret_verb *v = &verbs[i];
+		if (!lab_line_verb_is(line, n, v->verb))
+			continue;
+		size_t off = v->word == LAB_SECRET_REST ? strlen(v->verb) + 1
+		                                        : word_offset(line, n, (int)v->word);
+		return off < n ? off : SIZE_MAX;
+	}
+	return SIZE_MAX;
 }
 
 /* User names become directory names: keep them tame. */

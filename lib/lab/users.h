@@ -42,12 +42,20 @@ enum lab_auth {
  * the result is OK.  Without a persona only the password logs in. */
 enum lab_auth lab_auth_check(const struct lab_users *u, const struct lab_persona *p,
                              const char *user, const char *secret, const struct lab_user **who);
+/* A command that carries a secret, and the word it starts at. */
+struct lab_secret_verb {
+	const char *verb;
+	unsigned word; /* 2: "AUTH mechanism response"; LAB_SECRET_REST: all
+	                  after "VERB " (a password may begin with a space) */
+};
+#define LAB_SECRET_REST 0u
+
 /* Where the secret part of a command line starts, judged by the command's
- * kind alone, before any state or rule decides on it (so a refusal --
- * 530, 503, a fault, a bare LF, a line too long -- never logs it): the
- * response after "AUTH mechanism", and in POP3 the argument of PASS and
- * the digest of APOP.  SIZE_MAX when the line holds none. */
-size_t lab_secret_offset(enum proto p, const char *line, size_t n);
+ * kind alone (one of the protocol's n secret verbs), before any state or
+ * rule decides on it (so a refusal -- 530, 503, a fault, a bare LF, a line
+ * too long -- never logs it).  SIZE_MAX when the line holds none. */
+size_t lab_secret_offset(const struct lab_secret_verb *verbs, size_t nverbs, const char *line,
+                         size_t n);
 /* Whether the line's first word (up to a space, any case) is verb. */
 bool lab_line_verb_is(const char *line, size_t n, const char *verb);
 
