@@ -32,8 +32,8 @@ wait_port "$sink"
 # the client's part of a plain SMTP session, as typed
 printf '%s\n' 'EHLO bench.example' 'MAIL FROM:<alice@localhost>' 'RCPT TO:<bob@localhost>' DATA \
 	'Subject: bench' '' hello . QUIT >"$work/send.txt"
-"$PY" "$root/bench/bulk_transcript.py" smtp "$work/bulk.txt"
-"$PY" "$root/bench/bulk_transcript.py" pop3 "$work/big.txt" 50
+"$PY" "$root/tests/integration/bulk_transcript.py" smtp "$work/bulk.txt"
+"$PY" "$root/tests/integration/bulk_transcript.py" pop3 "$work/big.txt" 50
 
 quit_once() { printf 'QUIT\n' | "$1" --no-record --no-history --color=never "127.0.0.1:$sink"; }
 send_once() { "$1" --no-record --no-history --color=never -f "$work/send.txt" "127.0.0.1:$sink"; }

@@ -71,7 +71,7 @@ row "full session vs swaks" "$a" "$b" "$(ratio "$a" "$b")"
 
 echo
 echo "== 1000 messages in one session on port 25"
-"$PY" "$root/bench/bulk_transcript.py" smtp "$work/bulk.txt"
+"$PY" "$root/tests/integration/bulk_transcript.py" smtp "$work/bulk.txt"
 t0=$(date +%s%N)
 "$SMTPSH" --no-history --color=never replay --against 127.0.0.1:25 "$work/bulk.txt" >"$work/bulk.out" 2>&1 || { tail -3 "$work/bulk.out"; exit 1; }
 t1=$(date +%s%N)

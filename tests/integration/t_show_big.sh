@@ -10,17 +10,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 mb=100
 [ "${SMTPSH_SAN:-}" = 1 ] && mb=20
-"$PY" - "$dir/big.txt" "$mb" <<'PY'
-import sys
-path, mb = sys.argv[1], int(sys.argv[2])
-line = "R: " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.\n"
-block = "S: RETR 1\nR: +OK 75000 octets\n" + line * 1000 + "R: ..stuffed\nR: .\n"
-with open(path, "w") as f:
-    f.write("#smtpsh-transcript 1\n# protocol: pop3\nR: +OK ready\nS: USER bob\nR: +OK\nS* PASS [secret, 3 bytes]\nR: +OK\n")
-    for _ in range(mb * 1024 * 1024 // len(block) + 1):
-        f.write(block)
-    f.write("S: QUIT\nR: +OK bye\n")
-PY
+"$PY" "$(dirname "$0")/bulk_transcript.py" pop3 "$dir/big.txt" "$mb"
 size=$(stat -c %s "$dir/big.txt")
 start=$(date +%s.%N)
 /usr/bin/time -f %M -o "$dir/rss" "$SMTPSH" show --color=never "$dir/big.txt" >"$dir/out"

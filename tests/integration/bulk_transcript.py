@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Writes the transcripts the benchmarks replay and show.
+"""Writes the big transcripts that t_show_big.sh and the benchmarks (bench/) show and replay.
 
 bulk_transcript.py smtp FILE: one SMTP session sending 1000 messages to bob.
 bulk_transcript.py pop3 FILE MB: a POP3 session of about MB megabytes of RETR bodies."""
@@ -19,9 +19,10 @@ def smtp(path):
 
 def pop3(path, mb):
     line = "R: " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.\n"
-    block = "S: RETR 1\nR: +OK 75000 octets\n" + line * 1000 + "R: .\n"
+    block = "S: RETR 1\nR: +OK 75000 octets\n" + line * 1000 + "R: ..stuffed\nR: .\n"
     with open(path, "w") as f:
-        f.write("#smtpsh-transcript 1\n# protocol: pop3\nR: +OK ready\nS: USER bob\nR: +OK\n")
+        f.write("#smtpsh-transcript 1\n# protocol: pop3\nR: +OK ready\nS: USER bob\nR: +OK\n"
+                "S* PASS [secret, 3 bytes]\nR: +OK\n")
         for _ in range(mb * 1024 * 1024 // len(block) + 1):
             f.write(block)
         f.write("S: QUIT\nR: +OK bye\n")
