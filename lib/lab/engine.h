@@ -122,6 +122,15 @@ enum lab_action lab_engine_greet(struct lab_engine *e, struct buf *out);
 /* Draws the fault for verb and answers it: *done when it did. */
 enum lab_action lab_engine_inject(struct lab_engine *e, const char *verb, const char *arg,
                                   struct buf *out, bool *done);
+/* One answer in one call: reply is the text as sent ('\n' between the
+ * lines of a multi-line reply), why the format of its reason for the log.
+ * lab_answer returns LAB_GO_ON; lab_refuse also counts the refusal as a
+ * protocol error (lab_engine_error): LAB_GO_ON, or LAB_CLOSE past the
+ * limit. */
+enum lab_action lab_answer(struct lab_engine *e, struct buf *out, const char *reply,
+                           const char *why, ...) __attribute__((format(printf, 4, 5)));
+enum lab_action lab_refuse(struct lab_engine *e, struct buf *out, const char *reply,
+                           const char *why, ...) __attribute__((format(printf, 4, 5)));
 /* The client idled too long / the lab stops. */
 void lab_engine_timeout(struct lab_engine *e, struct buf *out);
 void lab_engine_shutdown(struct lab_engine *e, struct buf *out);
