@@ -167,33 +167,15 @@ enum lab_action lab_engine_inject(struct lab_engine *e, const char *verb, const 
 	return LAB_GO_ON;
 }
 
-static void answer_v(struct lab_engine *e, struct buf *out, const char *reply, const char *why,
-                     va_list ap) __attribute__((format(printf, 4, 0)));
-static void answer_v(struct lab_engine *e, struct buf *out, const char *reply, const char *why,
-                     va_list ap)
+enum lab_action lab_reply(struct lab_engine *e, struct buf *out, bool refusal, const char *reply,
+                          const char *why, ...)
 {
 	lab_say_text(out, reply);
+	va_list ap;
+	va_start(ap, why);
 	vsnprintf(e->why, sizeof(e->why), why, ap);
-}
-
-enum lab_action lab_answer(struct lab_engine *e, struct buf *out, const char *reply,
-                           const char *why, ...)
-{
-	va_list ap;
-	va_start(ap, why);
-	answer_v(e, out, reply, why, ap);
 	va_end(ap);
-	return LAB_GO_ON;
-}
-
-enum lab_action lab_refuse(struct lab_engine *e, struct buf *out, const char *reply,
-                           const char *why, ...)
-{
-	va_list ap;
-	va_start(ap, why);
-	answer_v(e, out, reply, why, ap);
-	va_end(ap);
-	return lab_engine_error(e, out);
+	return refusal ? lab_engine_error(e, out) : LAB_GO_ON;
 }
 
 void lab_engine_timeout(struct lab_engine *e, struct buf *out)
