@@ -466,19 +466,58 @@ static bool check_mail(struct lab_smtp *s, struct buf *out)
 	return true;
 }
 
+/* The path of MAIL FROM: or RCPT TO:, in Postfix's words for each. */
+struct path_words {
+	const char *keyword; /* "FROM:" */
+	const char *syntax;  /* the reply when the path does not parse */
+	const char *syntax_why;
+	const char *bad_address; /* the reply when it holds no address */
+	bool null_ok;            /* <> is the null sender */
+	bool parsed_is_tried;    /* a parsed path counts as a recipient tried */
+};
+
+static const struct path_words mail_path = {
+    .keyword = "FROM:",
+    .syntax = "501 5.5.4 Syntax: MAIL FROM:<address>",
+    .syntax_why = "the sender goes in angle brackets right after FROM:",
+    .bad_address = "501 5.1.7 Bad sender address syntax",
+    .null_ok = true,
+};
+
+static const struct path_words rcpt_path = {
+    .keyword = "TO:",
+    .syntax = "501 5.5.4 Syntax: RCPT TO:<address>",
+    .syntax_why = "the recipient goes in angle brackets right after TO:",
+    .bad_address = "501 5.1.3 Bad recipient address syntax",
+    .parsed_is_tried = true,
+};
+
+/* Reads the path in arg into addr (LAB_ADDR_MAX bytes) and *params;
+ * *refused when it is refused, with the reply written and counted. */
+static enum lab_action take_path(struct lab_smtp *s, const struct path_words *w, const char *arg,
+                                 char *addr, const char **params, struct buf *out, bool *refused)
+{
+	*refused = true;
+	if (!lab_smtp_parse_path(arg, w->keyword, addr, LAB_ADDR_MAX, params))
+		return lab_refuse(&s->core, out, w->syntax, "%s", w->syntax_why);
+	if (w->parsed_is_tried)
+		s->rcpt_tried = true;
+	if ((*addr || !w->null_ok) && !addr_syntax_ok(addr))
+		return lab_refuse(&s->core, out, w->bad_address,
+		                  "'%s' is not an address (local-part@domain)", addr);
+	*refused = false;
+	return LAB_GO_ON;
+}
+
 static enum lab_action cmd_mail(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
-	const char *arg = l->arg;
 	char addr[LAB_ADDR_MAX];
 	const char *params = "";
-	if (!lab_smtp_parse_path(arg, "FROM:", addr, sizeof(addr), &params))
-		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: MAIL FROM:<address>",
-		                  "the sender goes in angle brackets right after FROM:");
-	if (*addr && !addr_syntax_ok(addr))
-		return lab_refuse(&s->core, out, "501 5.1.7 Bad sender address syntax",
-		                  "'%s' is not an address (local-part@domain)", addr);
 	bool refused;
-	enum lab_action a = mail_params(s, params, out, &refused);
+	enum lab_action a = take_path(s, &mail_path, l->arg, addr, &params, out, &refused);
+	if (refused)
+		return a;
+	a = mail_params(s, params, out, &refused);
 	if (refused)
 		return a;
 	reset_transaction(s, "250 to MAIL");
@@ -520,16 +559,12 @@ static bool check_rcpt(struct lab_smtp *s, struct buf *out)
 
 static enum lab_action cmd_rcpt(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
-	const char *arg = l->arg;
 	char addr[LAB_ADDR_MAX];
 	const char *params = "";
-	if (!lab_smtp_parse_path(arg, "TO:", addr, sizeof(addr), &params))
-		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: RCPT TO:<address>",
-		                  "the recipient goes in angle brackets right after TO:");
-	s->rcpt_tried = true;
-	if (!*addr || !addr_syntax_ok(addr))
-		return lab_refuse(&s->core, out, "501 5.1.3 Bad recipient address syntax",
-		                  "'%s' is not an address (local-part@domain)", addr);
+	bool refused;
+	enum lab_action a = take_path(s, &rcpt_path, l->arg, addr, &params, out, &refused);
+	if (refused)
+		return a;
 	if (*params) {
 		say(out, "555 5.5.4 Unsupported option: %.*s", (int)strcspn(params, " "), params);
 		set_why(s, "the lab takes no RCPT TO parameters (no DSN)");
