@@ -186,6 +186,54 @@ static void fingerprint(X509 *x, char *out, size_t n)
 		used += (size_t)snprintf(out + used, n - used, "%s%02X", i ? ":" : "", md[i]);
 }
 
+/* One key and certificate: the CA's (no issuer, self-signed) or the
+ * server's (issued by the CA, sent with it as its chain). */
+struct pair_spec {
+	const char *key_path, *cert_path;
+	const char *cn;
+	X509 *issuer; /* NULL: the CA */
+	EVP_PKEY *issuer_key;
+	const char *make_failed; /* words when OpenSSL cannot make it */
+};
+
+/* Whether a loaded pair can serve: unexpired, the key its own and, for
+ * the server, signed by the CA and naming 127.0.0.1. */
+static bool pair_valid(const struct pair_spec *sp, EVP_PKEY *key, X509 *cert)
+{
+	if (!key || !cert || !fresh(cert) || X509_check_private_key(cert, key) != 1)
+		return false;
+	return !sp->issuer || (X509_verify(cert, X509_get0_pubkey(sp->issuer)) == 1 &&
+	                       X509_check_ip_asc(cert, "127.0.0.1", 0) == 1);
+}
+
+/* Loads the pair, or makes and writes a new one (*made).  *key and *cert
+ * are the caller's to free, also on failure.  Returns SMTPSH_OK,
+ * SMTPSH_ETLS or SMTPSH_EIO, with words in msg. */
+static enum smtpsh_err load_or_make(const struct pair_spec *sp, EVP_PKEY **key, X509 **cert,
+                                    bool *made, struct smtpsh_msg *msg)
+{
+	*key = load_key(sp->key_path);
+	*cert = load_cert(sp->cert_path);
+	if (pair_valid(sp, *key, *cert))
+		return SMTPSH_OK;
+	EVP_PKEY_free(*key);
+	X509_free(*cert);
+	ERR_clear_error();
+	bool ca = !sp->issuer;
+	*key = EVP_EC_gen("P-256");
+	*cert = *key ? make_cert(*key, sp->cn, sp->issuer, sp->issuer_key,
+	                         ca ? CA_DAYS : SERVER_DAYS, ca)
+	             : NULL;
+	if (!*cert)
+		return ossl_fail(msg, sp->make_failed);
+	if (!write_pem(sp->key_path, *key, NULL, NULL) ||
+	    !write_pem(sp->cert_path, NULL, *cert, sp->issuer))
+		return smtpsh_fail(msg, SMTPSH_EIO, "cannot write %s: %s", sp->cert_path,
+		                   strerror(errno));
+	*made = true;
+	return SMTPSH_OK;
+}
+
 enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, struct smtpsh_msg *msg)
 {
 	memset(f, 0, sizeof(*f));
@@ -195,54 +243,21 @@ enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, struct 
 	snprintf(f->cert, sizeof(f->cert), "%s/server.pem", dir);
 	snprintf(f->key, sizeof(f->key), "%s/server.key", dir);
 
-	enum smtpsh_err result = SMTPSH_ETLS;
-	EVP_PKEY *ca_key = load_key(ca_key_path);
-	X509 *ca = load_cert(f->ca_cert);
-	EVP_PKEY *key = NULL;
-	X509 *cert = NULL;
-	if (!ca || !ca_key || !fresh(ca) || X509_check_private_key(ca, ca_key) != 1) {
-		X509_free(ca);
-		EVP_PKEY_free(ca_key);
-		ERR_clear_error();
-		ca_key = EVP_EC_gen("P-256");
-		ca = ca_key ? make_cert(ca_key, "smtpsh lab CA", NULL, NULL, CA_DAYS, true) : NULL;
-		if (!ca) {
-			result = ossl_fail(msg, "cannot make the lab CA");
-			goto out;
-		}
-		if (!write_pem(ca_key_path, ca_key, NULL, NULL) ||
-		    !write_pem(f->ca_cert, NULL, ca, NULL)) {
-			result = smtpsh_fail(msg, SMTPSH_EIO, "cannot write %s: %s", f->ca_cert,
-			                     strerror(errno));
-			goto out;
-		}
-		f->created = true;
+	EVP_PKEY *ca_key = NULL, *key = NULL;
+	X509 *ca = NULL, *cert = NULL;
+	const struct pair_spec ca_spec = {ca_key_path, f->ca_cert, "smtpsh lab CA",
+	                                  NULL,        NULL,       "cannot make the lab CA"};
+	enum smtpsh_err result = load_or_make(&ca_spec, &ca_key, &ca, &f->created, msg);
+	if (result == SMTPSH_OK) {
+		const struct pair_spec server_spec = {
+		    f->key, f->cert, "localhost",
+		    ca,     ca_key,  "cannot make the lab's server certificate"};
+		result = load_or_make(&server_spec, &key, &cert, &f->created, msg);
 	}
-	key = load_key(f->key);
-	cert = load_cert(f->cert);
-	EVP_PKEY *ca_pub = X509_get0_pubkey(ca);
-	if (!key || !cert || !fresh(cert) || X509_check_private_key(cert, key) != 1 ||
-	    X509_verify(cert, ca_pub) != 1 || X509_check_ip_asc(cert, "127.0.0.1", 0) != 1) {
-		EVP_PKEY_free(key);
-		X509_free(cert);
-		ERR_clear_error();
-		key = EVP_EC_gen("P-256");
-		cert = key ? make_cert(key, "localhost", ca, ca_key, SERVER_DAYS, false) : NULL;
-		if (!cert) {
-			result = ossl_fail(msg, "cannot make the lab's server certificate");
-			goto out;
-		}
-		if (!write_pem(f->key, key, NULL, NULL) || !write_pem(f->cert, NULL, cert, ca)) {
-			result = smtpsh_fail(msg, SMTPSH_EIO, "cannot write %s: %s", f->cert,
-			                     strerror(errno));
-			goto out;
-		}
-		f->created = true;
+	if (result == SMTPSH_OK) {
+		fingerprint(ca, f->ca_sha256, sizeof(f->ca_sha256));
+		fingerprint(cert, f->sha256, sizeof(f->sha256));
 	}
-	fingerprint(ca, f->ca_sha256, sizeof(f->ca_sha256));
-	fingerprint(cert, f->sha256, sizeof(f->sha256));
-	result = SMTPSH_OK;
-out:
 	EVP_PKEY_free(ca_key);
 	X509_free(ca);
 	EVP_PKEY_free(key);

@@ -167,6 +167,17 @@ enum lab_action lab_engine_inject(struct lab_engine *e, const char *verb, const 
 	return LAB_GO_ON;
 }
 
+enum lab_action lab_reply(struct lab_engine *e, struct buf *out, bool refusal, const char *reply,
+                          const char *why, ...)
+{
+	lab_say_text(out, reply);
+	va_list ap;
+	va_start(ap, why);
+	vsnprintf(e->why, sizeof(e->why), why, ap);
+	va_end(ap);
+	return refusal ? lab_engine_error(e, out) : LAB_GO_ON;
+}
+
 void lab_engine_timeout(struct lab_engine *e, struct buf *out)
 {
 	lab_engine_begin_call(e);

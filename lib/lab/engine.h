@@ -122,6 +122,14 @@ enum lab_action lab_engine_greet(struct lab_engine *e, struct buf *out);
 /* Draws the fault for verb and answers it: *done when it did. */
 enum lab_action lab_engine_inject(struct lab_engine *e, const char *verb, const char *arg,
                                   struct buf *out, bool *done);
+/* One answer in one call: reply is the text as sent ('\n' between the
+ * lines of a multi-line reply), why the format of its reason for the log.
+ * A refusal also counts as a protocol error (lab_engine_error).  Returns
+ * LAB_GO_ON, or LAB_CLOSE when a refusal passes the error limit. */
+enum lab_action lab_reply(struct lab_engine *e, struct buf *out, bool refusal, const char *reply,
+                          const char *why, ...) __attribute__((format(printf, 5, 6)));
+#define lab_answer(e, out, ...) lab_reply((e), (out), false, __VA_ARGS__)
+#define lab_refuse(e, out, ...) lab_reply((e), (out), true, __VA_ARGS__)
 /* The client idled too long / the lab stops. */
 void lab_engine_timeout(struct lab_engine *e, struct buf *out);
 void lab_engine_shutdown(struct lab_engine *e, struct buf *out);

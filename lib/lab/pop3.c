@@ -208,12 +208,11 @@ static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
 	size_t total = 0;
 	for (size_t i = 0; i < p->drop.n; i++)
 		total += p->drop.v[i].octets;
-	say(out, "+OK Logged in.");
-	set_why(p,
-	        "%s: %s logged in; the mailbox is locked for this session: %zu message%s, %zu "
-	        "octets",
-	        how, who->name, p->drop.n, p->drop.n == 1 ? "" : "s", total);
-	return LAB_GO_ON;
+	return lab_answer(
+	    &p->core, out, "+OK Logged in.",
+	    "%s: %s logged in; the mailbox is locked for this session: %zu message%s, %zu "
+	    "octets",
+	    how, who->name, p->drop.n, p->drop.n == 1 ? "" : "s", total);
 }
 
 /* Parses a message number the way Dovecot words its refusals.  Returns
@@ -237,8 +236,8 @@ static bool msg_number(struct lab_pop3 *p, const char *tok, size_t toklen, size_
 		return false;
 	}
 	if (p->drop.v[n - 1].deleted) {
-		say(out, "-ERR Message is deleted.");
-		set_why(p, "message %lu is marked deleted in this session (RSET would undo it)", n);
+		lab_answer(&p->core, out, "-ERR Message is deleted.",
+		           "message %lu is marked deleted in this session (RSET would undo it)", n);
 		return false;
 	}
 	*idx = n - 1;
@@ -256,26 +255,21 @@ static enum lab_action cmd_capa(struct lab_pop3 *p, char *arg, struct buf *out)
 
 static enum lab_action cmd_user(struct lab_pop3 *p, char *arg, struct buf *out)
 {
-	if (!*arg) {
-		say(out, "-ERR No username given.");
-		set_why(p, "USER takes the user name");
-		return bad_command(p, out);
-	}
+	if (!*arg)
+		return lab_refuse(&p->core, out, "-ERR No username given.",
+		                  "USER takes the user name");
 	snprintf(p->user, sizeof(p->user), "%s", strlen(arg) < sizeof(p->user) ? arg : "");
 	p->have_user = true;
-	say(out, "+OK");
-	set_why(p, "user name noted; PASS comes next (the server does not say whether '%s' exists)",
-	        arg);
-	return LAB_GO_ON;
+	return lab_answer(
+	    &p->core, out, "+OK",
+	    "user name noted; PASS comes next (the server does not say whether '%s' exists)", arg);
 }
 
 static enum lab_action cmd_pass(struct lab_pop3 *p, char *arg, struct buf *out)
 {
-	if (!p->have_user) {
-		say(out, "-ERR No username given.");
-		set_why(p, "PASS must follow USER (after a failed PASS, send USER again)");
-		return bad_command(p, out);
-	}
+	if (!p->have_user)
+		return lab_refuse(&p->core, out, "-ERR No username given.",
+		                  "PASS must follow USER (after a failed PASS, send USER again)");
 	const struct lab_user *who = NULL;
 	char user[LAB_NAME_MAX];
 	snprintf(user, sizeof(user), "%s", p->user);
@@ -287,13 +281,11 @@ static enum lab_action cmd_apop(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	size_t ulen = strcspn(arg, " ");
 	const char *digest = arg[ulen] ? arg + ulen + 1 : "";
-	if (!ulen || !*digest || ulen >= LAB_NAME_MAX) {
-		say(out, "-ERR Invalid APOP arguments.");
-		set_why(p,
-		        "APOP name digest: digest = hex(MD5(timestamp password)), timestamp from "
-		        "the greeting, <> included");
-		return bad_command(p, out);
-	}
+	if (!ulen || !*digest || ulen >= LAB_NAME_MAX)
+		return lab_refuse(
+		    &p->core, out, "-ERR Invalid APOP arguments.",
+		    "APOP name digest: digest = hex(MD5(timestamp password)), timestamp from "
+		    "the greeting, <> included");
 	char user[LAB_NAME_MAX];
 	memcpy(user, arg, ulen);
 	user[ulen] = '\0';
@@ -306,13 +298,8 @@ static enum lab_action cmd_apop(struct lab_pop3 *p, char *arg, struct buf *out)
 static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	if (!*arg) {
-		say(out, "+OK");
-		say(out, "PLAIN");
-		say(out, "LOGIN");
-		say(out, "CRAM-MD5");
-		say(out, ".");
-		set_why(p, "AUTH without a mechanism lists the SASL mechanisms");
-		return LAB_GO_ON;
+		return lab_answer(&p->core, out, "+OK\nPLAIN\nLOGIN\nCRAM-MD5\n.",
+		                  "AUTH without a mechanism lists the SASL mechanisms");
 	}
 	char *ir;
 	char *mech = lab_sasl_split(arg, &ir);
@@ -324,16 +311,12 @@ static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
 static enum lab_action cmd_stls(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	(void)arg;
-	if (p->tls) {
-		say(out, "-ERR TLS is already active.");
-		set_why(p, "this connection is already encrypted");
-		return bad_command(p, out);
-	}
-	if (!p->cfg->tls_available) {
-		say(out, "-ERR TLS support isn't enabled.");
-		set_why(p, "the lab has no certificate loaded");
-		return bad_command(p, out);
-	}
+	if (p->tls)
+		return lab_refuse(&p->core, out, "-ERR TLS is already active.",
+		                  "this connection is already encrypted");
+	if (!p->cfg->tls_available)
+		return lab_refuse(&p->core, out, "-ERR TLS support isn't enabled.",
+		                  "the lab has no certificate loaded");
 	say(out, "+OK Begin TLS negotiation now.");
 	set_why(p, "TLS handshake next; anything pipelined after STLS is thrown away");
 	return LAB_STARTTLS;
@@ -393,10 +376,9 @@ static enum lab_action list_uidl(struct lab_pop3 *p, const char *arg, bool uidl,
 		else
 			say(out, "%zu %zu", i + 1, p->drop.v[i].octets);
 	}
-	say(out, ".");
-	set_why(p, uidl ? "number and unique id of each message, then '.'"
-	                : "number and size of each message, then '.'");
-	return LAB_GO_ON;
+	return lab_answer(&p->core, out, ".",
+	                  uidl ? "number and unique id of each message, then '.'"
+	                       : "number and size of each message, then '.'");
 }
 
 static enum lab_action cmd_list(struct lab_pop3 *p, char *arg, struct buf *out)
@@ -420,12 +402,11 @@ static enum lab_action retr_top(struct lab_pop3 *p, const char *arg, bool top, s
 		const char *n = arg + toklen;
 		while (*n == ' ')
 			n++;
-		if (!*n) {
-			say(out, "-ERR Noise after message number: ");
-			set_why(p, "TOP takes a message number and a line count: TOP 1 0 gives the "
-			           "headers only");
-			return bad_command(p, out);
-		}
+		if (!*n)
+			return lab_refuse(
+			    &p->core, out, "-ERR Noise after message number: ",
+			    "TOP takes a message number and a line count: TOP 1 0 gives the "
+			    "headers only");
 		char *end;
 		unsigned long v = strtoul(n, &end, 10);
 		if (!isdigit((unsigned char)*n) || *end || v > 100000000UL) {
@@ -472,12 +453,11 @@ static enum lab_action cmd_dele(struct lab_pop3 *p, char *arg, struct buf *out)
 	if (!msg_number(p, arg, strlen(arg), &i, out))
 		return bad_command(p, out);
 	p->drop.v[i].deleted = true;
-	say(out, "+OK Marked to be deleted.");
-	set_why(p,
-	        "message %zu is only marked: it is removed at QUIT (UPDATE state), and RSET "
-	        "unmarks it",
-	        i + 1);
-	return LAB_GO_ON;
+	return lab_answer(
+	    &p->core, out, "+OK Marked to be deleted.",
+	    "message %zu is only marked: it is removed at QUIT (UPDATE state), and RSET "
+	    "unmarks it",
+	    i + 1);
 }
 
 static enum lab_action cmd_rset(struct lab_pop3 *p, char *arg, struct buf *out)
@@ -485,17 +465,13 @@ static enum lab_action cmd_rset(struct lab_pop3 *p, char *arg, struct buf *out)
 	(void)arg;
 	for (size_t i = 0; i < p->drop.n; i++)
 		p->drop.v[i].deleted = false;
-	say(out, "+OK");
-	set_why(p, "every DELE of this session is undone");
-	return LAB_GO_ON;
+	return lab_answer(&p->core, out, "+OK", "every DELE of this session is undone");
 }
 
 static enum lab_action cmd_noop(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	(void)arg;
-	say(out, "+OK");
-	set_why(p, "NOOP does nothing; the connection is alive");
-	return LAB_GO_ON;
+	return lab_answer(&p->core, out, "+OK", "NOOP does nothing; the connection is alive");
 }
 
 static enum lab_action cmd_quit_update(struct lab_pop3 *p, char *arg, struct buf *out)
@@ -581,9 +557,7 @@ static enum lab_action wrong_state(struct lab_pop3 *p, const char *verb, struct 
 		return bad_command(p, out);
 	}
 	if (p->core.secret_from == 0) { /* no echo of what may be a password */
-		say(out, "-ERR Unknown command.");
-		set_why(p, "%s", AFTER_REFUSED_AUTH);
-		return bad_command(p, out);
+		return lab_refuse(&p->core, out, "-ERR Unknown command.", "%s", AFTER_REFUSED_AUTH);
 	}
 	say(out, "-ERR Unknown command: %s", verb);
 	if (other)
@@ -614,10 +588,9 @@ static enum lab_action fault_451(void *owner, const char *verb, const char *arg,
 {
 	struct lab_pop3 *p = owner;
 	(void)arg;
-	say(out, INTERNAL_ERROR);
-	set_why(p, "fault injected (451@%s): a temporary server error ([SYS/TEMP], RFC 3206)",
-	        verb);
-	return bad_command(p, out);
+	return lab_refuse(
+	    &p->core, out, INTERNAL_ERROR,
+	    "fault injected (451@%s): a temporary server error ([SYS/TEMP], RFC 3206)", verb);
 }
 
 static enum lab_action fault_454(void *owner, const char *verb, struct buf *out)
@@ -643,19 +616,16 @@ static enum lab_action feed_line(void *owner, const char *line, size_t n, unsign
 		return LAB_CLOSE;
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX) {
 		lab_sasl_reset(&p->core.sasl);
-		say(out, "-ERR Input line too long.");
-		set_why(p, "a POP3 command line is short (RFC 2449: 255 octets)");
-		return bad_command(p, out);
+		return lab_refuse(&p->core, out, "-ERR Input line too long.",
+		                  "a POP3 command line is short (RFC 2449: 255 octets)");
 	}
 	if (p->core.sasl.step != LAB_SASL_NONE)
 		return lab_sasl_continue(&p->core.sasl, line, n, out);
 	/* Dovecot takes a bare LF: POP3 has no smuggling problem. */
-	if (memchr(line, '\0', n) || n == 0) {
-		say(out, "-ERR Unknown command.");
-		set_why(p,
-		        n ? "a command line holds a NUL byte" : "an empty line is not a command");
-		return bad_command(p, out);
-	}
+	if (memchr(line, '\0', n) || n == 0)
+		return lab_refuse(&p->core, out, "-ERR Unknown command.",
+		                  n ? "a command line holds a NUL byte"
+		                    : "an empty line is not a command");
 	struct lab_line l;
 	lab_line_split(&l, line, n);
 	if (strcmp(l.verb, "PASS")) /* PASS keeps its spaces: a password may hold them */

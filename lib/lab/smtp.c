@@ -70,10 +70,9 @@ static enum lab_action sasl_logged_in(void *owner, const struct lab_user *who, c
 {
 	struct lab_smtp *s = owner;
 	s->auth = who;
-	say(out, "235 2.7.0 Authentication successful");
-	set_why(s, "%s: %s logged in%s", how, who->name,
-	        s->cfg->persona ? " with the authorization code, as the persona wants" : "");
-	return LAB_GO_ON;
+	return lab_answer(
+	    &s->core, out, "235 2.7.0 Authentication successful", "%s: %s logged in%s", how,
+	    who->name, s->cfg->persona ? " with the authorization code, as the persona wants" : "");
 }
 
 /* The persona's refusal of a login: its SMTP texts. */
@@ -337,26 +336,18 @@ static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct bu
 static enum lab_action cmd_starttls(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
 	const char *arg = l->arg;
-	if (*arg) {
-		say(out, "501 5.5.4 Syntax: STARTTLS");
-		set_why(s, "STARTTLS takes no argument");
-		return error_reply(s, out);
-	}
-	if (s->tls) {
-		say(out, "554 5.5.1 Error: TLS already active");
-		set_why(s, "this connection is already encrypted");
-		return error_reply(s, out);
-	}
-	if (!s->cfg->tls_available) {
-		say(out, "502 5.5.1 Error: command not implemented");
-		set_why(s, "the lab has no certificate loaded, so it cannot offer TLS");
-		return error_reply(s, out);
-	}
-	if (in_mail(s)) {
-		say(out, "503 5.5.1 Error: MAIL transaction in progress");
-		set_why(s, "STARTTLS must come before MAIL FROM (RSET first)");
-		return error_reply(s, out);
-	}
+	if (*arg)
+		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: STARTTLS",
+		                  "STARTTLS takes no argument");
+	if (s->tls)
+		return lab_refuse(&s->core, out, "554 5.5.1 Error: TLS already active",
+		                  "this connection is already encrypted");
+	if (!s->cfg->tls_available)
+		return lab_refuse(&s->core, out, "502 5.5.1 Error: command not implemented",
+		                  "the lab has no certificate loaded, so it cannot offer TLS");
+	if (in_mail(s))
+		return lab_refuse(&s->core, out, "503 5.5.1 Error: MAIL transaction in progress",
+		                  "STARTTLS must come before MAIL FROM (RSET first)");
 	say(out, "220 2.0.0 Ready to start TLS");
 	set_why(s, "TLS handshake next; bytes the client pipelined after STARTTLS are thrown "
 	           "away (they were sent in clear), and the client must EHLO again");
@@ -366,23 +357,23 @@ static enum lab_action cmd_starttls(struct lab_smtp *s, struct lab_line *l, stru
 static bool check_auth(struct lab_smtp *s, struct buf *out)
 {
 	if (!greeted(s)) {
-		say(out, "503 5.5.1 Error: send HELO/EHLO first");
-		set_why(s, "AUTH before EHLO: the client has not learnt which mechanisms exist");
+		lab_answer(&s->core, out, "503 5.5.1 Error: send HELO/EHLO first",
+		           "AUTH before EHLO: the client has not learnt which mechanisms exist");
 		return false;
 	}
 	if (!auth_offered(s)) {
-		say(out, "503 5.5.1 Error: authentication not enabled");
-		set_why(s, "AUTH is not offered on this connection (see the EHLO list)");
+		lab_answer(&s->core, out, "503 5.5.1 Error: authentication not enabled",
+		           "AUTH is not offered on this connection (see the EHLO list)");
 		return false;
 	}
 	if (s->auth) {
-		say(out, "503 5.5.1 Error: already authenticated");
-		set_why(s, "one AUTH per session: %s is already logged in", s->auth->name);
+		lab_answer(&s->core, out, "503 5.5.1 Error: already authenticated",
+		           "one AUTH per session: %s is already logged in", s->auth->name);
 		return false;
 	}
 	if (in_mail(s)) {
-		say(out, "503 5.5.1 Error: MAIL transaction in progress");
-		set_why(s, "AUTH must come before MAIL FROM");
+		lab_answer(&s->core, out, "503 5.5.1 Error: MAIL transaction in progress",
+		           "AUTH must come before MAIL FROM");
 		return false;
 	}
 	return true;
@@ -393,11 +384,9 @@ static enum lab_action cmd_auth(struct lab_smtp *s, struct lab_line *l, struct b
 	char *arg = l->arg;
 	char *ir;
 	char *mech = lab_sasl_split(arg, &ir);
-	if (!*mech || (ir && (!*ir || strchr(ir, ' ')))) {
-		say(out, "501 5.5.4 Syntax: AUTH mechanism");
-		set_why(s, "AUTH takes a mechanism name and at most one initial response");
-		return error_reply(s, out);
-	}
+	if (!*mech || (ir && (!*ir || strchr(ir, ' '))))
+		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: AUTH mechanism",
+		                  "AUTH takes a mechanism name and at most one initial response");
 	return lab_sasl_start(&s->core.sasl, mech, ir, out);
 }
 
@@ -406,9 +395,8 @@ static enum lab_action sasl_continue(struct lab_smtp *s, const char *line, size_
 {
 	if (flags & LAB_LINE_TOO_LONG) {
 		lab_sasl_reset(&s->core.sasl);
-		say(out, "500 5.5.2 Error: line too long");
-		set_why(s, "an AUTH response longer than the lab reads");
-		return error_reply(s, out);
+		return lab_refuse(&s->core, out, "500 5.5.2 Error: line too long",
+		                  "an AUTH response longer than the lab reads");
 	}
 	return lab_sasl_continue(&s->core.sasl, line, n, out);
 }
@@ -429,11 +417,10 @@ static enum lab_action mail_params(struct lab_smtp *s, const char *params, struc
 		if (klen == 4 && !strncasecmp(t, "SIZE", 4)) {
 			char *end;
 			unsigned long long v = strtoull(val, &end, 10);
-			if (!*val || *end || !isdigit((unsigned char)*val)) {
-				say(out, "501 5.5.4 Bad message size syntax");
-				set_why(s, "SIZE=n takes a number of octets");
-				return error_reply(s, out);
-			}
+			if (!*val || *end || !isdigit((unsigned char)*val))
+				return lab_refuse(&s->core, out,
+				                  "501 5.5.4 Bad message size syntax",
+				                  "SIZE=n takes a number of octets");
 			if (v > s->cfg->max_size) {
 				say(out, "552 5.3.4 Message size exceeds fixed limit");
 				set_why(
@@ -466,8 +453,8 @@ static enum lab_action mail_params(struct lab_smtp *s, const char *params, struc
 static bool check_mail(struct lab_smtp *s, struct buf *out)
 {
 	if (!greeted(s)) {
-		say(out, "503 5.5.1 Error: send HELO/EHLO first");
-		set_why(s, "MAIL before HELO/EHLO: greet the server first");
+		lab_answer(&s->core, out, "503 5.5.1 Error: send HELO/EHLO first",
+		           "MAIL before HELO/EHLO: greet the server first");
 		return false;
 	}
 	if (in_mail(s)) {
@@ -479,32 +466,66 @@ static bool check_mail(struct lab_smtp *s, struct buf *out)
 	return true;
 }
 
+/* The path of MAIL FROM: or RCPT TO:, in Postfix's words for each. */
+struct path_words {
+	const char *keyword; /* "FROM:" */
+	const char *syntax;  /* the reply when the path does not parse */
+	const char *syntax_why;
+	const char *bad_address; /* the reply when it holds no address */
+	bool null_ok;            /* <> is the null sender */
+	bool parsed_is_tried;    /* a parsed path counts as a recipient tried */
+};
+
+static const struct path_words mail_path = {
+    .keyword = "FROM:",
+    .syntax = "501 5.5.4 Syntax: MAIL FROM:<address>",
+    .syntax_why = "the sender goes in angle brackets right after FROM:",
+    .bad_address = "501 5.1.7 Bad sender address syntax",
+    .null_ok = true,
+};
+
+static const struct path_words rcpt_path = {
+    .keyword = "TO:",
+    .syntax = "501 5.5.4 Syntax: RCPT TO:<address>",
+    .syntax_why = "the recipient goes in angle brackets right after TO:",
+    .bad_address = "501 5.1.3 Bad recipient address syntax",
+    .parsed_is_tried = true,
+};
+
+/* Reads the path in arg into addr (LAB_ADDR_MAX bytes) and *params;
+ * *refused when it is refused, with the reply written and counted. */
+static enum lab_action take_path(struct lab_smtp *s, const struct path_words *w, const char *arg,
+                                 char *addr, const char **params, struct buf *out, bool *refused)
+{
+	*refused = true;
+	if (!lab_smtp_parse_path(arg, w->keyword, addr, LAB_ADDR_MAX, params))
+		return lab_refuse(&s->core, out, w->syntax, "%s", w->syntax_why);
+	if (w->parsed_is_tried)
+		s->rcpt_tried = true;
+	if ((*addr || !w->null_ok) && !addr_syntax_ok(addr))
+		return lab_refuse(&s->core, out, w->bad_address,
+		                  "'%s' is not an address (local-part@domain)", addr);
+	*refused = false;
+	return LAB_GO_ON;
+}
+
 static enum lab_action cmd_mail(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
-	const char *arg = l->arg;
 	char addr[LAB_ADDR_MAX];
 	const char *params = "";
-	if (!lab_smtp_parse_path(arg, "FROM:", addr, sizeof(addr), &params)) {
-		say(out, "501 5.5.4 Syntax: MAIL FROM:<address>");
-		set_why(s, "the sender goes in angle brackets right after FROM:");
-		return error_reply(s, out);
-	}
-	if (*addr && !addr_syntax_ok(addr)) {
-		say(out, "501 5.1.7 Bad sender address syntax");
-		set_why(s, "'%s' is not an address (local-part@domain)", addr);
-		return error_reply(s, out);
-	}
 	bool refused;
-	enum lab_action a = mail_params(s, params, out, &refused);
+	enum lab_action a = take_path(s, &mail_path, l->arg, addr, &params, out, &refused);
+	if (refused)
+		return a;
+	a = mail_params(s, params, out, &refused);
 	if (refused)
 		return a;
 	reset_transaction(s, "250 to MAIL");
 	set_state(s, LAB_SMTP_MAIL, "250 to MAIL");
 	snprintf(s->mail_from, sizeof(s->mail_from), "%s", addr);
-	say(out, "250 2.1.0 Ok");
-	set_why(s, "sender <%s> accepted%s; next RCPT TO:<address> for each recipient", addr,
-	        *addr ? "" : " (the null sender, used by bounces)");
-	return LAB_GO_ON;
+	return lab_answer(&s->core, out, "250 2.1.0 Ok",
+	                  "sender <%s> accepted%s; next RCPT TO:<address> for each recipient", addr,
+	                  *addr ? "" : " (the null sender, used by bounces)");
 }
 
 /* Whether addr is a lab user; *idx gets its index.  *local tells whether
@@ -531,27 +552,19 @@ static bool check_rcpt(struct lab_smtp *s, struct buf *out)
 {
 	if (in_mail(s))
 		return true;
-	say(out, "503 5.5.1 Error: need MAIL command");
-	set_why(s, "RCPT before MAIL: say who sends (MAIL FROM:<address>) first");
+	lab_answer(&s->core, out, "503 5.5.1 Error: need MAIL command",
+	           "RCPT before MAIL: say who sends (MAIL FROM:<address>) first");
 	return false;
 }
 
 static enum lab_action cmd_rcpt(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
-	const char *arg = l->arg;
 	char addr[LAB_ADDR_MAX];
 	const char *params = "";
-	if (!lab_smtp_parse_path(arg, "TO:", addr, sizeof(addr), &params)) {
-		say(out, "501 5.5.4 Syntax: RCPT TO:<address>");
-		set_why(s, "the recipient goes in angle brackets right after TO:");
-		return error_reply(s, out);
-	}
-	s->rcpt_tried = true;
-	if (!*addr || !addr_syntax_ok(addr)) {
-		say(out, "501 5.1.3 Bad recipient address syntax");
-		set_why(s, "'%s' is not an address (local-part@domain)", addr);
-		return error_reply(s, out);
-	}
+	bool refused;
+	enum lab_action a = take_path(s, &rcpt_path, l->arg, addr, &params, out, &refused);
+	if (refused)
+		return a;
 	if (*params) {
 		say(out, "555 5.5.4 Unsupported option: %.*s", (int)strcspn(params, " "), params);
 		set_why(s, "the lab takes no RCPT TO parameters (no DSN)");
@@ -591,37 +604,32 @@ static enum lab_action cmd_rcpt(struct lab_smtp *s, struct lab_line *l, struct b
 		return error_reply(s, out);
 	}
 	for (size_t i = 0; i < s->nrcpt; i++)
-		if (s->rcpt[i] == idx) {
-			say(out, "250 2.1.5 Ok");
-			set_why(s, "%s is already a recipient: one copy will be stored",
-			        s->cfg->users->v[idx].name);
-			return LAB_GO_ON;
-		}
-	if (s->nrcpt == LAB_MAX_RCPTS) {
-		say(out, "452 4.5.3 Error: too many recipients");
-		set_why(s, "the lab takes %d recipients per message", LAB_MAX_RCPTS);
-		return error_reply(s, out);
-	}
+		if (s->rcpt[i] == idx)
+			return lab_answer(&s->core, out, "250 2.1.5 Ok",
+			                  "%s is already a recipient: one copy will be stored",
+			                  s->cfg->users->v[idx].name);
+	if (s->nrcpt == LAB_MAX_RCPTS)
+		return lab_refuse(&s->core, out, "452 4.5.3 Error: too many recipients",
+		                  "the lab takes %d recipients per message", LAB_MAX_RCPTS);
 	if (s->nrcpt == 0)
 		snprintf(s->first_rcpt, sizeof(s->first_rcpt), "%s", addr);
 	s->rcpt[s->nrcpt++] = idx;
 	set_state(s, LAB_SMTP_RCPT, "250 to RCPT");
-	say(out, "250 2.1.5 Ok");
-	set_why(s, "<%s> is the lab user %s; more RCPT TO, or DATA", addr,
-	        s->cfg->users->v[idx].name);
-	return LAB_GO_ON;
+	return lab_answer(&s->core, out, "250 2.1.5 Ok",
+	                  "<%s> is the lab user %s; more RCPT TO, or DATA", addr,
+	                  s->cfg->users->v[idx].name);
 }
 
 static bool check_data(struct lab_smtp *s, struct buf *out)
 {
 	if (!in_mail(s) || (s->nrcpt == 0 && !s->rcpt_tried)) {
-		say(out, "503 5.5.1 Error: need RCPT command");
-		set_why(s, "DATA needs a sender (MAIL FROM) and at least one recipient (RCPT TO)");
+		lab_answer(&s->core, out, "503 5.5.1 Error: need RCPT command",
+		           "DATA needs a sender (MAIL FROM) and at least one recipient (RCPT TO)");
 		return false;
 	}
 	if (s->nrcpt == 0) {
-		say(out, "554 5.5.1 Error: no valid recipients");
-		set_why(s, "every RCPT TO was refused, so there is no one to deliver to");
+		lab_answer(&s->core, out, "554 5.5.1 Error: no valid recipients",
+		           "every RCPT TO was refused, so there is no one to deliver to");
 		return false;
 	}
 	return true;
@@ -630,32 +638,26 @@ static bool check_data(struct lab_smtp *s, struct buf *out)
 static enum lab_action cmd_data(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
 	const char *arg = l->arg;
-	if (*arg) {
-		say(out, "501 5.5.4 Syntax: DATA");
-		set_why(s, "DATA takes no argument; the message comes after the 354");
-		return error_reply(s, out);
-	}
-	if (s->hooks.data_begin && !s->hooks.data_begin(s->hooks.ctx, s)) {
-		say(out, "451 4.3.0 Error: queue file write error");
-		set_why(s, "the lab could not open a spool file (disk full? permissions?)");
-		return error_reply(s, out);
-	}
+	if (*arg)
+		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: DATA",
+		                  "DATA takes no argument; the message comes after the 354");
+	if (s->hooks.data_begin && !s->hooks.data_begin(s->hooks.ctx, s))
+		return lab_refuse(&s->core, out, "451 4.3.0 Error: queue file write error",
+		                  "the lab could not open a spool file (disk full? permissions?)");
 	set_state(s, LAB_SMTP_DATA, "354 to DATA");
 	s->data_octets = s->data_lines = 0;
-	say(out, "354 End data with <CR><LF>.<CR><LF>");
-	set_why(s, "send the headers, an empty line, the body, then a line with only '.'; a body "
-	           "line starting with '.' is sent with one more '.' in front");
-	return LAB_GO_ON;
+	return lab_answer(
+	    &s->core, out, "354 End data with <CR><LF>.<CR><LF>",
+	    "send the headers, an empty line, the body, then a line with only '.'; a body "
+	    "line starting with '.' is sent with one more '.' in front");
 }
 
 static enum lab_action cmd_vrfy(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
 	const char *arg = l->arg;
-	if (!*arg) {
-		say(out, "501 5.5.4 Syntax: VRFY address");
-		set_why(s, "VRFY takes a user name or address");
-		return error_reply(s, out);
-	}
+	if (!*arg)
+		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: VRFY address",
+		                  "VRFY takes a user name or address");
 	char addr[LAB_ADDR_MAX];
 	const char *a = arg;
 	size_t n = strlen(a);
@@ -707,15 +709,13 @@ static enum lab_action fault_454(void *owner, const char *verb, struct buf *out)
 {
 	struct lab_smtp *s = owner;
 	bool tls = !strcmp(verb, "STARTTLS");
-	if (tls)
-		say(out, "454 4.7.0 TLS not available due to local problem");
-	else
-		say(out, "454 4.7.0 Temporary authentication failure");
-	set_why(s,
-	        "fault injected (454@%s): the server's %s failed for now; not the client's "
-	        "fault, retry later",
-	        verb, tls ? "TLS" : "authentication service");
-	return error_reply(s, out);
+	return lab_refuse(
+	    &s->core, out,
+	    tls ? "454 4.7.0 TLS not available due to local problem"
+	        : "454 4.7.0 Temporary authentication failure",
+	    "fault injected (454@%s): the server's %s failed for now; not the client's "
+	    "fault, retry later",
+	    verb, tls ? "TLS" : "authentication service");
 }
 
 static enum lab_action end_of_data(struct lab_smtp *s, struct buf *out)
@@ -783,13 +783,11 @@ enum lab_action lab_smtp_delivered(struct lab_smtp *s, bool ok, const char *queu
 {
 	size_t lines = s->data_lines, octets = s->data_octets, nrcpt = s->nrcpt;
 	reset_transaction(s, ok ? "250 queued" : "451 not stored");
-	if (!ok) {
-		say(out, "451 4.3.0 Error: queue file write error");
-		set_why(s,
-		        "the lab could not store the message safely, so it does not say 250: the "
-		        "client keeps it and retries");
-		return error_reply(s, out);
-	}
+	if (!ok)
+		return lab_refuse(
+		    &s->core, out, "451 4.3.0 Error: queue file write error",
+		    "the lab could not store the message safely, so it does not say 250: the "
+		    "client keeps it and retries");
 	s->messages++;
 	say(out, "250 2.0.0 Ok: queued as %s", queue_id);
 	set_why(s,
@@ -815,23 +813,20 @@ static enum lab_action cmd_helo(struct lab_smtp *s, struct lab_line *l, struct b
 
 static enum lab_action cmd_rset(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
-	if (*l->arg) {
-		say(out, "501 5.5.4 Syntax: RSET");
-		set_why(s, "RSET takes no argument");
-		return error_reply(s, out);
-	}
+	if (*l->arg)
+		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: RSET",
+		                  "RSET takes no argument");
 	reset_transaction(s, "250 to RSET");
-	say(out, "250 2.0.0 Ok");
-	set_why(s, "the message in progress (if any) is forgotten; the session and login stay");
-	return LAB_GO_ON;
+	return lab_answer(
+	    &s->core, out, "250 2.0.0 Ok",
+	    "the message in progress (if any) is forgotten; the session and login stay");
 }
 
 static enum lab_action cmd_noop(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
 	(void)l;
-	say(out, "250 2.0.0 Ok");
-	set_why(s, "NOOP does nothing; it shows the connection is alive");
-	return LAB_GO_ON;
+	return lab_answer(&s->core, out, "250 2.0.0 Ok",
+	                  "NOOP does nothing; it shows the connection is alive");
 }
 
 static enum lab_action cmd_quit(struct lab_smtp *s, struct lab_line *l, struct buf *out)
@@ -881,11 +876,9 @@ static bool is_command(const char *line, size_t n)
 static enum lab_action unknown_command(struct lab_smtp *s, const char *verb, struct buf *out)
 {
 	for (size_t i = 0; i < sizeof(not_implemented) / sizeof(not_implemented[0]); i++)
-		if (!strcmp(verb, not_implemented[i])) {
-			say(out, "502 5.5.1 Error: command not implemented");
-			set_why(s, "%s is an SMTP command the lab does not offer", verb);
-			return error_reply(s, out);
-		}
+		if (!strcmp(verb, not_implemented[i]))
+			return lab_refuse(&s->core, out, "502 5.5.1 Error: command not implemented",
+			                  "%s is an SMTP command the lab does not offer", verb);
 	say(out, "500 5.5.2 Error: command not recognized");
 	if (s->core.secret_from == 0)
 		set_why(s, "not a command, right after an AUTH that was refused: if this was a "
@@ -904,12 +897,10 @@ static enum lab_action dispatch(struct lab_smtp *s, struct lab_line *l, struct b
 	const struct smtp_command *c = find_command(l->verb);
 	if (!c)
 		return unknown_command(s, l->verb, out);
-	if (s->cfg->tls_required && !s->tls && !c->before_tls) {
-		say(out, "530 5.7.0 Must issue a STARTTLS command first");
-		set_why(s, "this is the submission port: encryption first (STARTTLS), then %s",
-		        l->verb);
-		return error_reply(s, out);
-	}
+	if (s->cfg->tls_required && !s->tls && !c->before_tls)
+		return lab_refuse(
+		    &s->core, out, "530 5.7.0 Must issue a STARTTLS command first",
+		    "this is the submission port: encryption first (STARTTLS), then %s", l->verb);
 	bool faulted;
 	enum lab_action a = lab_engine_inject(&s->core, l->verb, l->arg, out, &faulted);
 	if (faulted)
@@ -943,18 +934,14 @@ static enum lab_action feed_line(void *owner, const char *line, size_t n, unsign
 		return data_line(s, line, n, flags, out);
 	if (s->core.sasl.step != LAB_SASL_NONE)
 		return sasl_continue(s, line, n, flags, out);
-	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX) {
-		say(out, "500 5.5.2 Error: line too long");
-		set_why(s, "a command line may hold %d octets here (RFC 5321 says 512)",
-		        LAB_CMD_LINE_MAX);
-		return error_reply(s, out);
-	}
-	if (memchr(line, '\0', n) || n == 0) {
-		say(out, "500 5.5.2 Error: bad syntax");
-		set_why(s,
-		        n ? "a command line holds a NUL byte" : "an empty line is not a command");
-		return error_reply(s, out);
-	}
+	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX)
+		return lab_refuse(&s->core, out, "500 5.5.2 Error: line too long",
+		                  "a command line may hold %d octets here (RFC 5321 says 512)",
+		                  LAB_CMD_LINE_MAX);
+	if (memchr(line, '\0', n) || n == 0)
+		return lab_refuse(&s->core, out, "500 5.5.2 Error: bad syntax",
+		                  n ? "a command line holds a NUL byte"
+		                    : "an empty line is not a command");
 	/* The verb is case-insensitive; the argument follows the spaces. */
 	struct lab_line l;
 	lab_line_split(&l, line, n);
