@@ -15,13 +15,14 @@
 
 /* The header, once the file is open. */
 static enum smtpsh_err start(struct transcript_writer *w, int fd, const char *target,
-                             const char *proto, bool timestamps, const char *path, char *errbuf,
-                             size_t errsz)
+                             const char *proto, bool timestamps, const char *path,
+                             struct smtpsh_msg *msg)
 {
 	if (!(w->f = fdopen(fd, "w"))) {
-		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, strerror(errno));
+		int why = errno;
 		close(fd);
-		return SMTPSH_EIO;
+		return smtpsh_fail(msg, SMTPSH_EIO, "cannot write transcript %s: %s", path,
+		                   strerror(why));
 	}
 	buf_init(&w->line, TRANSCRIPT_MAX_LINE);
 	w->timestamps = timestamps;
@@ -40,7 +41,7 @@ static enum smtpsh_err start(struct transcript_writer *w, int fd, const char *ta
 }
 
 enum smtpsh_err transcript_open(struct transcript_writer *w, const char *path, const char *target,
-                                const char *proto, bool timestamps, char *errbuf, size_t errsz)
+                                const char *proto, bool timestamps, struct smtpsh_msg *msg)
 {
 	memset(w, 0, sizeof(*w));
 	/* Never through a link planted at the path, never into a device, a
@@ -52,23 +53,21 @@ enum smtpsh_err transcript_open(struct transcript_writer *w, const char *path, c
 		e = smtpsh_fail(&why, SMTPSH_EIO, "%s", strerror(errno));
 		close(fd);
 	}
-	if (e != SMTPSH_OK) {
-		snprintf(errbuf, errsz, "cannot write transcript %s: %s", path, why.text);
-		return SMTPSH_EIO;
-	}
-	return start(w, fd, target, proto, timestamps, path, errbuf, errsz);
+	if (e != SMTPSH_OK)
+		return smtpsh_fail(msg, SMTPSH_EIO, "cannot write transcript %s: %s", path,
+		                   why.text);
+	return start(w, fd, target, proto, timestamps, path, msg);
 }
 
 enum smtpsh_err transcript_create(struct transcript_writer *w, const char *path, const char *target,
-                                  const char *proto, bool timestamps, char *errbuf, size_t errsz)
+                                  const char *proto, bool timestamps, struct smtpsh_msg *msg)
 {
 	memset(w, 0, sizeof(*w));
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(errbuf, errsz, "cannot create transcript %s: %s", path, strerror(errno));
-		return SMTPSH_EIO;
-	}
-	return start(w, fd, target, proto, timestamps, path, errbuf, errsz);
+	if (fd < 0)
+		return smtpsh_fail(msg, SMTPSH_EIO, "cannot create transcript %s: %s", path,
+		                   strerror(errno));
+	return start(w, fd, target, proto, timestamps, path, msg);
 }
 
 static void stamp(struct transcript_writer *w)
@@ -173,24 +172,27 @@ void transcript_close(struct transcript_writer *w)
 	buf_free(&w->line);
 }
 
-FILE *transcript_fopen(const char *path, char *errbuf, size_t errsz)
+enum smtpsh_err transcript_fopen(const char *path, FILE **f, struct smtpsh_msg *msg)
 {
-	if (!strcmp(path, "-"))
-		return stdin;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(errbuf, errsz, "cannot open transcript '%s': %s", path, strerror(errno));
-		return NULL;
+	*f = NULL;
+	if (!strcmp(path, "-")) {
+		*f = stdin;
+		return SMTPSH_OK;
 	}
+	FILE *opened = fopen(path, "r");
+	if (!opened)
+		return smtpsh_fail(msg, SMTPSH_EIO, "cannot open transcript '%s': %s", path,
+		                   strerror(errno));
 	/* fopen takes a directory; reading it would fail at the first
 	 * line, and `serve` would only learn that once a client came. */
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(errbuf, errsz, "cannot read transcript '%s': it is a directory", path);
-		fclose(f);
-		return NULL;
+	if (fstat(fileno(opened), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(opened);
+		return smtpsh_fail(msg, SMTPSH_EIO,
+		                   "cannot read transcript '%s': it is a directory", path);
 	}
-	return f;
+	*f = opened;
+	return SMTPSH_OK;
 }
 
 void transcript_reader_init(struct transcript_reader *r, FILE *f)
@@ -221,7 +223,7 @@ enum line_read {
 	LINE_READ,     /* a line is in r->raw */
 	LINE_TOO_LONG, /* a line past TRANSCRIPT_MAX_LINE was skipped whole */
 	LINE_EOF,
-	LINE_FAILED, /* a read error, or no line end for far too long: r->err */
+	LINE_FAILED, /* a read error, or no line end for far too long: msg */
 };
 
 /* Appends what fits of p[0..n) to r->raw; counts what does not. */
@@ -237,7 +239,7 @@ static void keep(struct transcript_reader *r, const char *p, size_t n, size_t *d
  * there and glue the next one on).  An over-long line is skipped to its
  * end, but not for ever: a file with no line end in TRANSCRIPT_MAX_SKIP
  * bytes (/dev/zero, a disk image) is not a transcript. */
-static enum line_read read_line(struct transcript_reader *r)
+static enum line_read read_line(struct transcript_reader *r, struct smtpsh_msg *msg)
 {
 	buf_clear(&r->raw);
 	char stage[8192];
@@ -255,17 +257,18 @@ static enum line_read read_line(struct transcript_reader *r)
 			keep(r, stage, k, &dropped);
 			k = 0;
 			if (dropped > TRANSCRIPT_MAX_SKIP) {
-				snprintf(r->err, sizeof(r->err),
-				         "line %lu: no line end in the first %d MiB: this is not a "
-				         "transcript",
-				         r->lineno + 1, TRANSCRIPT_MAX_SKIP >> 20);
+				smtpsh_fail(
+				    msg, SMTPSH_EIO,
+				    "line %lu: no line end in the first %d MiB: this is not a "
+				    "transcript",
+				    r->lineno + 1, TRANSCRIPT_MAX_SKIP >> 20);
 				return LINE_FAILED;
 			}
 		}
 	}
 	if (!end && ferror(r->f)) {
-		snprintf(r->err, sizeof(r->err), "cannot read line %lu: %s", r->lineno + 1,
-		         strerror(errno));
+		smtpsh_fail(msg, SMTPSH_EIO, "cannot read line %lu: %s", r->lineno + 1,
+		            strerror(errno));
 		return LINE_FAILED;
 	}
 	keep(r, stage, k, &dropped);
@@ -280,153 +283,217 @@ static enum line_read read_line(struct transcript_reader *r)
 	return LINE_READ;
 }
 
-static enum smtpsh_err bad(struct transcript_reader *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static enum smtpsh_err bad(struct transcript_reader *r, const char *fmt, ...)
+/* The next line of the file into r->raw: SMTPSH_OK, or the code and words
+ * transcript_next() gives for it.  A read failure is kept in
+ * r->sticky_err and r->sticky_msg. */
+static enum smtpsh_err next_line(struct transcript_reader *r, struct smtpsh_msg *msg)
 {
+	switch (read_line(r, &r->sticky_msg)) {
+	case LINE_READ: return SMTPSH_OK;
+	case LINE_EOF: return SMTPSH_ECLOSED;
+	case LINE_TOO_LONG:
+		return smtpsh_fail(msg, SMTPSH_ENOMEM, "line %lu: longer than %d bytes: skipped",
+		                   r->lineno, TRANSCRIPT_MAX_LINE);
+	case LINE_FAILED:
+		r->sticky_err = SMTPSH_EIO;
+		return smtpsh_fail(msg, r->sticky_err, "%s", r->sticky_msg.text);
+	}
+	return SMTPSH_EIO;
+}
+
+/* A malformed line: SMTPSH_EINVAL with "line N: " and the words in msg. */
+static enum smtpsh_err bad(const struct transcript_reader *r, struct smtpsh_msg *msg,
+                           const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static enum smtpsh_err bad(const struct transcript_reader *r, struct smtpsh_msg *msg,
+                           const char *fmt, ...)
+{
+	if (!msg)
+		return SMTPSH_EINVAL;
 	va_list ap;
-	int n = snprintf(r->err, sizeof(r->err), "line %lu: ", r->lineno);
+	int n = snprintf(msg->text, sizeof(msg->text), "line %lu: ", r->lineno);
 	va_start(ap, fmt);
-	vsnprintf(r->err + n, sizeof(r->err) - (size_t)n, fmt, ap);
+	vsnprintf(msg->text + n, sizeof(msg->text) - (size_t)n, fmt, ap);
 	va_end(ap);
 	return SMTPSH_EINVAL;
 }
 
 /* A line that starts with nothing we know; its first bytes are quoted
  * escaped, since a transcript may come from anywhere. */
-static enum smtpsh_err bad_start(struct transcript_reader *r, const char *s, size_t n)
+static enum smtpsh_err bad_start(const struct transcript_reader *r, const char *s, size_t n,
+                                 struct smtpsh_msg *msg)
 {
 	struct buf q;
 	buf_init(&q, 64);
 	escape_append(&q, s, n < 10 ? n : 10);
-	enum smtpsh_err e = bad(r, "expected S:, R:, -- or #, not '%s'", q.data ? q.data : "");
+	enum smtpsh_err e = bad(r, msg, "expected S:, R:, -- or #, not '%s'", q.data ? q.data : "");
 	buf_free(&q);
 	return e;
 }
 
-enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_item *it)
+/* it as a fresh item of the current line. */
+static void reset_item(const struct transcript_reader *r, struct transcript_item *it)
+{
+	buf_clear(&it->bytes);
+	it->ending = "\r\n";
+	it->redacted = false;
+	it->event = TRANSCRIPT_EV_OTHER;
+	it->detail = 0;
+	it->at = -1;
+	it->lineno = r->lineno;
+}
+
+/* A "#" line s[0..n): a header item ("# key: value" before the body), a
+ * comment item, or nothing (false: the magic line, "##"); the convention
+ * line tells who S: is. */
+static bool hash_line(struct transcript_reader *r, struct transcript_item *it, const char *s,
+                      size_t n)
+{
+	if (memmem(s, n, "S: server", 9) || memmem(s, n, "S: the server", 13) ||
+	    memmem(s, n, "C: client", 9))
+		r->rfc5321 = true;
+	static const char *const keys[] = {"convention", "target", "protocol", "started"};
+	const char *colon = memchr(s, ':', n);
+	size_t klen = colon && colon - s >= 2 ? (size_t)(colon - s - 2) : 0;
+	for (size_t k = 0; !r->in_body && colon && s[1] == ' ' && k < 4; k++) {
+		if (klen != strlen(keys[k]) || strncmp(s + 2, keys[k], klen))
+			continue;
+		snprintf(it->key, sizeof(it->key), "%s", keys[k]);
+		const char *v = colon + 1 + (colon[1] == ' ');
+		buf_append(&it->bytes, v, (size_t)(s + n - v));
+		it->kind = TR_HEADER;
+		return true;
+	}
+	if (s[1] == '#' || (n >= strlen(TRANSCRIPT_MAGIC) &&
+	                    !strncmp(s, TRANSCRIPT_MAGIC, strlen(TRANSCRIPT_MAGIC))))
+		return false;
+	const char *text = s + 1 + (s[1] == ' ');
+	buf_append(&it->bytes, text, (size_t)(s + n - text));
+	it->kind = TR_COMMENT;
+	return true;
+}
+
+/* "@SECONDS " in front of *s: into it->at, and *s, *n past it. */
+static enum smtpsh_err take_timestamp(const struct transcript_reader *r, struct transcript_item *it,
+                                      char **s, size_t *n, struct smtpsh_msg *msg)
+{
+	char *end;
+	it->at = strtod(*s + 1, &end);
+	if (end == *s + 1 || *end != ' ')
+		return bad(r, msg, "a timestamp is written @SECONDS followed by a space");
+	*n -= (size_t)(end + 1 - *s);
+	*s = end + 1;
+	return SMTPSH_OK;
+}
+
+/* Unescapes text[0..s+n) (text within the line s) into it->bytes. */
+static enum smtpsh_err unescape_rest(const struct transcript_reader *r, struct transcript_item *it,
+                                     const char *s, size_t n, const char *text,
+                                     struct smtpsh_msg *msg)
+{
+	size_t bad_at;
+	if (unescape_append(&it->bytes, text, (size_t)(s + n - text), &bad_at, NULL) != SMTPSH_OK)
+		return bad(r, msg, "bad escape at column %zu", (size_t)(text - s) + bad_at + 1);
+	return SMTPSH_OK;
+}
+
+/* A "-- " (or "== ") event line. */
+static enum smtpsh_err event_line(const struct transcript_reader *r, struct transcript_item *it,
+                                  const char *s, size_t n, struct smtpsh_msg *msg)
+{
+	it->kind = TR_EVENT;
+	enum smtpsh_err e = unescape_rest(r, it, s, n, s + 2 + (s[2] == ' '), msg);
+	if (e != SMTPSH_OK)
+		return e;
+	it->event = transcript_event_parse(it->bytes.data ? it->bytes.data : "", it->bytes.len,
+	                                   &it->detail);
+	return SMTPSH_OK;
+}
+
+/* Whether side is the client's letter in this transcript's convention;
+ * a "C" line in a transcript of ours switches it to RFC 5321 style. */
+static enum smtpsh_err which_side(struct transcript_reader *r, const char *s, size_t n,
+                                  bool *client, struct smtpsh_msg *msg)
+{
+	char side = s[0];
+	*client = r->rfc5321 ? side == 'C' : side == 'S';
+	if (r->rfc5321 ? (side == 'C' || side == 'S') : (side == 'S' || side == 'R'))
+		return SMTPSH_OK;
+	if (side != 'C' || r->rfc5321)
+		return bad_start(r, s, n, msg);
+	/* A capture in RFC 5321 style: from here on S: is the server. */
+	r->rfc5321 = true;
+	*client = true;
+	return SMTPSH_OK;
+}
+
+/* An exact line ("R="): its line end is part of the escaped content. */
+static void take_exact_ending(struct transcript_item *it)
+{
+	struct buf *b = &it->bytes;
+	if (b->len >= 2 && b->data[b->len - 2] == '\r' && b->data[b->len - 1] == '\n') {
+		it->ending = "\r\n";
+		b->len -= 2;
+	} else if (b->len >= 1 && b->data[b->len - 1] == '\n') {
+		it->ending = "\n";
+		b->len -= 1;
+	} else {
+		it->ending = "";
+	}
+	if (b->data) /* "R=" alone: nothing was allocated */
+		b->data[b->len] = '\0';
+}
+
+/* A line of the conversation: "S: ", "R: ", "S* " (redacted), "R= "
+ * (exact), or their RFC 5321 forms. */
+static enum smtpsh_err side_line(struct transcript_reader *r, struct transcript_item *it,
+                                 const char *s, size_t n, struct smtpsh_msg *msg)
+{
+	char mark = n > 1 ? s[1] : '\0';
+	if (mark != ':' && mark != '=' && mark != '*')
+		return bad_start(r, s, n, msg);
+	bool client;
+	enum smtpsh_err e = which_side(r, s, n, &client, msg);
+	if (e != SMTPSH_OK)
+		return e;
+	const char *t = s + 2;
+	/* seed 002 writes "R:220 ..." with no space */
+	if (n > 2 && *t == ' ')
+		t++;
+	if ((e = unescape_rest(r, it, s, n, t, msg)) != SMTPSH_OK)
+		return e;
+	it->kind = client ? TR_SENT : TR_RECEIVED;
+	it->redacted = mark == '*';
+	if (mark == '=')
+		take_exact_ending(it);
+	return SMTPSH_OK;
+}
+
+enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_item *it,
+                                struct smtpsh_msg *msg)
 {
 	for (;;) {
-		if (r->failed)
-			return SMTPSH_EIO;
-		enum line_read got = read_line(r);
-		if (got == LINE_EOF)
-			return SMTPSH_ECLOSED;
-		if (got == LINE_FAILED) {
-			r->failed = true;
-			return SMTPSH_EIO;
-		}
-		if (got == LINE_TOO_LONG) {
-			snprintf(r->err, sizeof(r->err), "line %lu: longer than %d bytes: skipped",
-			         r->lineno, TRANSCRIPT_MAX_LINE);
-			return SMTPSH_ENOMEM;
-		}
+		if (r->sticky_err != SMTPSH_OK)
+			return smtpsh_fail(msg, r->sticky_err, "%s", r->sticky_msg.text);
+		enum smtpsh_err e = next_line(r, msg);
+		if (e != SMTPSH_OK)
+			return e;
 		/* Lengths, not C strings: a raw NUL is part of the line. */
 		char *s = r->raw.data ? r->raw.data : (char *)"";
 		size_t n = r->raw.len;
-		buf_clear(&it->bytes);
-		it->ending = "\r\n";
-		it->redacted = false;
-		it->event = TRANSCRIPT_EV_OTHER;
-		it->detail = 0;
-		it->at = -1;
-		it->lineno = r->lineno;
+		reset_item(r, it);
 		if (n == 0)
 			continue;
 		if (s[0] == '#') {
-			/* "# key: value" header lines become items; the
-			 * convention line tells who S: is. */
-			if (memmem(s, n, "S: server", 9) || memmem(s, n, "S: the server", 13) ||
-			    memmem(s, n, "C: client", 9))
-				r->rfc5321 = true;
-			static const char *const keys[] = {"convention", "target", "protocol",
-			                                   "started"};
-			const char *colon = memchr(s, ':', n);
-			size_t klen = colon && colon - s >= 2 ? (size_t)(colon - s - 2) : 0;
-			for (size_t k = 0; !r->in_body && colon && s[1] == ' ' && k < 4; k++) {
-				if (klen != strlen(keys[k]) || strncmp(s + 2, keys[k], klen))
-					continue;
-				snprintf(it->key, sizeof(it->key), "%s", keys[k]);
-				const char *v = colon + 1 + (colon[1] == ' ');
-				buf_append(&it->bytes, v, (size_t)(s + n - v));
-				it->kind = TR_HEADER;
+			if (hash_line(r, it, s, n))
 				return SMTPSH_OK;
-			}
-			if (s[1] == '#' ||
-			    (n >= strlen(TRANSCRIPT_MAGIC) &&
-			     !strncmp(s, TRANSCRIPT_MAGIC, strlen(TRANSCRIPT_MAGIC))))
-				continue;
-			const char *text = s + 1 + (s[1] == ' ');
-			buf_append(&it->bytes, text, (size_t)(s + n - text));
-			it->kind = TR_COMMENT;
-			return SMTPSH_OK;
+			continue;
 		}
-		if (s[0] == '@') {
-			char *end;
-			it->at = strtod(s + 1, &end);
-			if (end == s + 1 || *end != ' ')
-				return bad(r,
-				           "a timestamp is written @SECONDS followed by a space");
-			n -= (size_t)(end + 1 - s);
-			s = end + 1;
-		}
+		if (s[0] == '@' && (e = take_timestamp(r, it, &s, &n, msg)) != SMTPSH_OK)
+			return e;
 		r->in_body = true;
-		if (n >= 2 && (!strncmp(s, "--", 2) || !strncmp(s, "==", 2))) {
-			const char *t = s + 2 + (s[2] == ' ');
-			size_t bad_at;
-			it->kind = TR_EVENT;
-			if (unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at, NULL) !=
-			    SMTPSH_OK)
-				return bad(r, "bad escape at column %zu",
-				           (size_t)(t - s) + bad_at + 1);
-			it->event = transcript_event_parse(it->bytes.data ? it->bytes.data : "",
-			                                   it->bytes.len, &it->detail);
-			return SMTPSH_OK;
-		}
-		char side = s[0], mark = n > 1 ? s[1] : '\0';
-		if (mark != ':' && mark != '=' && mark != '*')
-			return bad_start(r, s, n);
-		bool client;
-		if (r->rfc5321)
-			client = side == 'C';
-		else
-			client = side == 'S';
-		if (r->rfc5321 ? (side != 'C' && side != 'S') : (side != 'S' && side != 'R')) {
-			if (side == 'C' && !r->rfc5321) {
-				/* A capture in RFC 5321 style: from here on S: is
-				 * the server. */
-				r->rfc5321 = true;
-				client = true;
-			} else {
-				return bad_start(r, s, n);
-			}
-		}
-		const char *t = s + 2;
-		/* seed 002 writes "R:220 ..." with no space */
-		if (n > 2 && *t == ' ')
-			t++;
-		size_t bad_at;
-		if (unescape_append(&it->bytes, t, (size_t)(s + n - t), &bad_at, NULL) != SMTPSH_OK)
-			return bad(r, "bad escape at column %zu", (size_t)(t - s) + bad_at + 1);
-		it->kind = client ? TR_SENT : TR_RECEIVED;
-		it->redacted = mark == '*';
-		if (mark == '=') {
-			/* exact bytes: the line end is part of the content */
-			struct buf *b = &it->bytes;
-			if (b->len >= 2 && b->data[b->len - 2] == '\r' &&
-			    b->data[b->len - 1] == '\n') {
-				it->ending = "\r\n";
-				b->len -= 2;
-			} else if (b->len >= 1 && b->data[b->len - 1] == '\n') {
-				it->ending = "\n";
-				b->len -= 1;
-			} else {
-				it->ending = "";
-			}
-			if (b->data) /* "R=" alone: nothing was allocated */
-				b->data[b->len] = '\0';
-		}
-		return SMTPSH_OK;
+		if (n >= 2 && (!strncmp(s, "--", 2) || !strncmp(s, "==", 2)))
+			return event_line(r, it, s, n, msg);
+		return side_line(r, it, s, n, msg);
 	}
 }
 

@@ -53,13 +53,13 @@ struct transcript_writer {
  * proto "smtp"/"pop3".  The file is 0600 (transcripts may hold addresses
  * and mail) even when it existed; a symbolic link at path is not
  * followed, and a path that is not a regular file of ours is refused.
- * Errors: SMTPSH_EIO (errbuf says why). */
+ * Errors: SMTPSH_EIO ("cannot write transcript PATH: why" in msg). */
 enum smtpsh_err transcript_open(struct transcript_writer *w, const char *path, const char *target,
-                                const char *proto, bool timestamps, char *errbuf, size_t errsz);
+                                const char *proto, bool timestamps, struct smtpsh_msg *msg);
 /* The same for a new file that must not exist yet (O_EXCL): the default
  * transcripts under the state directory.  Errors: SMTPSH_EIO. */
 enum smtpsh_err transcript_create(struct transcript_writer *w, const char *path, const char *target,
-                                  const char *proto, bool timestamps, char *errbuf, size_t errsz);
+                                  const char *proto, bool timestamps, struct smtpsh_msg *msg);
 /* A line the client sent (without CRLF).  When redacted, shown replaces
  * the bytes and the line is marked as redacted. */
 void transcript_sent(struct transcript_writer *w, const char *bytes, size_t len, bool redacted);
@@ -98,24 +98,33 @@ struct transcript_reader {
 	unsigned long lineno;
 	bool rfc5321; /* S: is the server, C: the client */
 	bool in_body; /* an S:/R:/-- line was seen: no more header */
-	bool failed;  /* a read error: no more items */
 	struct buf raw;
-	char err[256];
+	/* Sticky: once the file cannot be read, SMTPSH_EIO here and its words
+	 * in sticky_msg; every later transcript_next() gives both again (serve
+	 * meets the failure in one step and words it in another).
+	 * SMTPSH_OK while the file reads. */
+	enum smtpsh_err sticky_err;
+	struct smtpsh_msg sticky_msg;
 };
 
-/* Opens path ("-": standard input) for reading a transcript; NULL with a
- * sentence in errbuf when it cannot be opened or is a directory. */
-FILE *transcript_fopen(const char *path, char *errbuf, size_t errsz);
+/* Opens path ("-": standard input) for reading a transcript into *f.
+ * Errors: SMTPSH_EIO when it cannot be opened or is a directory (msg:
+ * "cannot open transcript 'PATH': why"). */
+enum smtpsh_err transcript_fopen(const char *path, FILE **f, struct smtpsh_msg *msg);
 void transcript_reader_init(struct transcript_reader *r, FILE *f);
 void transcript_item_init(struct transcript_item *it);
 void transcript_item_free(struct transcript_item *it);
-/* Next item; SMTPSH_ECLOSED at end of file, SMTPSH_EINVAL for a malformed line
- * (r->err: "line 12: ..."; reading may go on with the next line),
- * SMTPSH_ENOMEM for a line past TRANSCRIPT_MAX_LINE (skipped; reading may go
- * on), SMTPSH_EIO when the file cannot be read (a read error, a directory,
- * no line end within TRANSCRIPT_MAX_SKIP bytes): r->err says which, and
- * every later call fails the same way.  A NUL byte in a line is kept. */
-enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_item *it);
+/* Next item into it.  A NUL byte in a line is kept.  Codes:
+ * SMTPSH_ECLOSED at end of file (msg untouched);
+ * SMTPSH_EINVAL for a malformed line (msg: "line 12: ..."; reading may go
+ * on with the next line);
+ * SMTPSH_ENOMEM for a line past TRANSCRIPT_MAX_LINE (skipped; reading may
+ * go on);
+ * SMTPSH_EIO when the file cannot be read (a read error, a directory, no
+ * line end within TRANSCRIPT_MAX_SKIP bytes): msg says which, and every
+ * later call fails the same way (r->sticky_err, r->sticky_msg). */
+enum smtpsh_err transcript_next(struct transcript_reader *r, struct transcript_item *it,
+                                struct smtpsh_msg *msg);
 void transcript_reader_free(struct transcript_reader *r);
 
 struct mask;

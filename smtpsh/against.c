@@ -283,12 +283,13 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 	if (rc != EXIT_OK)
 		return rc;
 	for (;;) {
-		enum smtpsh_err e = transcript_next(&a.src.r, &a.src.it);
+		struct smtpsh_msg why;
+		enum smtpsh_err e = transcript_next(&a.src.r, &a.src.it, &why);
 		a.lineno = a.src.r.lineno;
 		if (e == SMTPSH_ECLOSED)
 			break;
 		if (e != SMTPSH_OK) {
-			render_warning(sh, "%s: %s", path, a.src.r.err);
+			render_warning(sh, "%s: %s", path, why.text);
 			rc = EXIT_USAGE;
 			break;
 		}

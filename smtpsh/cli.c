@@ -799,11 +799,11 @@ static enum smtpsh_err start_recording(struct cli_options *o)
 	snprintf(target, sizeof(target), "%s%s://%s%s%s:%u", proto_name(sh->target.proto),
 	         sh->target.tls ? "s" : "", v6 ? "[" : "", sh->target.host, v6 ? "]" : "",
 	         sh->target.port);
-	char why[300];
-	if ((o->record ? transcript_open
-	               : transcript_create)(&sh->rec, path, target, proto_name(sh->target.proto),
-	                                    o->timestamps, why, sizeof(why)) != SMTPSH_OK) {
-		fprintf(stderr, "smtpsh: %s\n", why);
+	struct smtpsh_msg why;
+	if ((o->record ? transcript_open : transcript_create)(&sh->rec, path, target,
+	                                                      proto_name(sh->target.proto),
+	                                                      o->timestamps, &why) != SMTPSH_OK) {
+		fprintf(stderr, "smtpsh: %s\n", why.text);
 		return o->record ? SMTPSH_EINVAL : SMTPSH_OK;
 	}
 	if (o->record || sh->interactive)

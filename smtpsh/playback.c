@@ -71,10 +71,10 @@ static void narrate(struct shell *sh, const struct transcript_item *it)
 
 FILE *playback_open(const char *path, const char *who)
 {
-	char why[300];
-	FILE *f = transcript_fopen(path, why, sizeof(why));
-	if (!f)
-		fprintf(stderr, "%s: %s\n", who, why);
+	struct smtpsh_msg why;
+	FILE *f;
+	if (transcript_fopen(path, &f, &why) != SMTPSH_OK)
+		fprintf(stderr, "%s: %s\n", who, why.text);
 	return f;
 }
 
@@ -201,19 +201,20 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 	unsigned bad = 0;
 	int rc = EXIT_OK;
 	for (;;) {
-		enum smtpsh_err e = transcript_next(&r, &it);
+		struct smtpsh_msg why;
+		enum smtpsh_err e = transcript_next(&r, &it, &why);
 		if (e == SMTPSH_ECLOSED)
 			break;
 		if (e == SMTPSH_EIO) {
 			/* not a transcript after all: same as one that cannot
 			 * be opened (a directory, a read error, /dev/zero) */
 			fflush(sh->out);
-			fprintf(stderr, "smtpsh: transcript '%s': %s\n", path, r.err);
+			fprintf(stderr, "smtpsh: transcript '%s': %s\n", path, why.text);
 			rc = EXIT_USAGE;
 			break;
 		}
 		if (e != SMTPSH_OK) {
-			render_warning(sh, "%s: %s", path, r.err);
+			render_warning(sh, "%s: %s", path, why.text);
 			if (++bad >= 20) {
 				render_warning(
 				    sh, "%s: too many malformed lines: is this a transcript?",

@@ -145,13 +145,13 @@ struct serve {
 };
 
 /* The next transcript item into sv->src.it (or the one pushed back). */
-static enum smtpsh_err next_item(struct serve *sv)
+static enum smtpsh_err next_item(struct serve *sv, struct smtpsh_msg *msg)
 {
 	if (sv->pushed_back) {
 		sv->pushed_back = false;
 		return SMTPSH_OK;
 	}
-	return transcript_next(&sv->src.r, &sv->src.it);
+	return transcript_next(&sv->src.r, &sv->src.it, msg);
 }
 
 static void stray(struct serve *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -175,7 +175,7 @@ static void client_ended_early(struct serve *sv)
 	unsigned skipped = 1;
 	for (;;) {
 		/* the end or a bad line: the main loop reads on and sees it */
-		if (transcript_next(&sv->src.r, &sv->src.it) != SMTPSH_OK)
+		if (transcript_next(&sv->src.r, &sv->src.it, NULL) != SMTPSH_OK)
 			break;
 		if (sv->src.it.kind == TR_SENT && sv->src.it.bytes.len == 1 &&
 		    sv->src.it.bytes.data[0] == '.')
@@ -290,10 +290,11 @@ static int serve_open(struct serve *sv, const char *path)
 {
 	if (!playback_source_open(&sv->src, path, "smtpsh serve"))
 		return EXIT_USAGE;
-	enum smtpsh_err first = transcript_next(&sv->src.r, &sv->src.it);
+	struct smtpsh_msg why;
+	enum smtpsh_err first = transcript_next(&sv->src.r, &sv->src.it, &why);
 	if (first == SMTPSH_EIO || first == SMTPSH_ECLOSED) {
 		fprintf(stderr, "smtpsh serve: transcript '%s': %s\n", path,
-		        first == SMTPSH_EIO ? sv->src.r.err : "it is empty");
+		        first == SMTPSH_EIO ? why.text : "it is empty");
 		playback_source_close(&sv->src);
 		return EXIT_USAGE;
 	}
@@ -358,11 +359,12 @@ static int serve_items(struct serve *sv, SSL_CTX *ctx, const char *path)
 {
 	bool implicit_done = false;
 	for (;;) {
-		enum smtpsh_err e = next_item(sv);
+		struct smtpsh_msg why;
+		enum smtpsh_err e = next_item(sv, &why);
 		if (e == SMTPSH_ECLOSED)
 			return EXIT_OK;
 		if (e != SMTPSH_OK) {
-			render_warning(sv->sh, "%s: %s", path, sv->src.r.err);
+			render_warning(sv->sh, "%s: %s", path, why.text);
 			return EXIT_USAGE;
 		}
 		const struct transcript_item *it = &sv->src.it;

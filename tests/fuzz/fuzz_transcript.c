@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			transcript_reader_init(&r, f);
 			transcript_item_init(&it);
 			enum smtpsh_err e;
-			while ((e = transcript_next(&r, &it)) != SMTPSH_ECLOSED) {
+			while ((e = transcript_next(&r, &it, NULL)) != SMTPSH_ECLOSED) {
 				assert(e != SMTPSH_OK || it.bytes.len <= TRANSCRIPT_MAX_LINE);
 				/* an event's token is what the table writes for it */
 				const char *token = transcript_event_token(it.event);

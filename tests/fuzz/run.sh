@@ -52,7 +52,7 @@ for src in "$root"/tests/fuzz/fuzz_*.c; do
 	fi
 	extra=
 	# show's whole rendering path lives in smtpsh/
-	[ "$t" = fuzz_show ] && extra="$root/smtpsh/playback.c $root/smtpsh/render.c -I$root/smtpsh -lreadline"
+	[ "$t" = fuzz_show ] && extra="$root/smtpsh/playback.c $root/smtpsh/render.c $root/smtpsh/shell_proto.c $root/smtpsh/helpers.c $root/smtpsh/login.c $root/smtpsh/input.c $root/smtpsh/wait.c -I$root/smtpsh -lreadline"
 	$CC $flags -o "$out/$t" "$src" "$root"/lib/*.c "$root"/lib/lab/*.c $extra -lssl -lcrypto
 	seed_corpus "$t"
 	[ "$t" = fuzz_show ] && hostile_seeds "$t"

@@ -49,10 +49,8 @@ static void random_round_trip(void **state)
 	srand(20261123);
 	static const char *const endings[] = {"\r\n", "\n", ""};
 	struct transcript_writer w;
-	char err[200];
-	assert_int_equal(
-	    transcript_open(&w, path, "smtp://127.0.0.1:25", "smtp", true, err, sizeof(err)),
-	    SMTPSH_OK);
+	assert_int_equal(transcript_open(&w, path, "smtp://127.0.0.1:25", "smtp", true, NULL),
+	                 SMTPSH_OK);
 	for (size_t i = 0; i < 2000; i++) {
 		struct line *l = &lines[i];
 		l->sent = rand() % 2;
@@ -88,7 +86,7 @@ static void random_round_trip(void **state)
 	transcript_item_init(&it);
 	size_t i = 0;
 	enum smtpsh_err e;
-	while ((e = transcript_next(&r, &it)) == SMTPSH_OK) {
+	while ((e = transcript_next(&r, &it, NULL)) == SMTPSH_OK) {
 		if (it.kind == TR_HEADER || it.kind == TR_EVENT)
 			continue;
 		assert_true(i < 2000);
@@ -125,16 +123,16 @@ static void seed_style(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_RECEIVED);
 	assert_string_equal(it.bytes.data, "220 sina.com Simple Mail Transfer Service Ready");
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_SENT);
 	assert_string_equal(it.bytes.data, "HELLO sohu.com");
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_string_equal(it.bytes.data, "MAIL FROM:<langrui@sohu.com>");
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -153,18 +151,18 @@ static void rfc5321_capture_style(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_COMMENT); /* the convention line */
 	assert_true(r.rfc5321);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_EVENT);
 	assert_string_equal(it.bytes.data, "connect 127.0.0.1 port 25 (smtp)");
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_RECEIVED);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_SENT);
 	assert_string_equal(it.bytes.data, "EHLO client.smtpsh.test");
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -185,25 +183,28 @@ static void redaction_and_errors(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	struct smtpsh_msg why;
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_HEADER);
 	assert_string_equal(it.key, "protocol");
 	assert_string_equal(it.bytes.data, "pop3");
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_true(it.redacted);
 	assert_string_equal(it.bytes.data, "PASS [secret, 10 bytes]");
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_EINVAL);
-	assert_non_null(strstr(r.err, "line 4"));
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_EINVAL);
-	assert_non_null(strstr(r.err, "line 5"));
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_EINVAL);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, &why), SMTPSH_EINVAL);
+	assert_string_equal(why.text, "line 4: expected S:, R:, -- or #, not 'X: what is'");
+	assert_int_equal(transcript_next(&r, &it, &why), SMTPSH_EINVAL);
+	assert_string_equal(why.text, "line 5: bad escape at column 15");
+	assert_int_equal(transcript_next(&r, &it, &why), SMTPSH_EINVAL);
+	assert_string_equal(why.text,
+	                    "line 6: a timestamp is written @SECONDS followed by a space");
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_string_equal(it.ending, "");
 	assert_string_equal(it.bytes.data, "no line end");
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_string_equal(it.ending, "\n");
 	assert_string_equal(it.bytes.data, "bare lf");
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -222,9 +223,13 @@ static void overlong_line_is_bounded(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_ENOMEM);
+	struct smtpsh_msg why;
+	assert_int_equal(transcript_next(&r, &it, &why), SMTPSH_ENOMEM);
+	char want[64];
+	snprintf(want, sizeof(want), "line 1: longer than %d bytes: skipped", TRANSCRIPT_MAX_LINE);
+	assert_string_equal(why.text, want);
 	assert_true(r.raw.cap <= 2 * TRANSCRIPT_MAX_LINE + 64);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_string_equal(it.bytes.data, "ok");
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
@@ -243,11 +248,11 @@ static void empty_exact_line(void **state)
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+		assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 		assert_int_equal(it.bytes.len, 0);
 		assert_string_equal(it.ending, "");
 	}
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -266,23 +271,23 @@ static void nul_in_a_line(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_RECEIVED);
 	assert_int_equal(it.bytes.len, 12);
 	assert_memory_equal(it.bytes.data, "220 a\0b rest", 12);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_SENT);
 	assert_string_equal(it.bytes.data, "QUIT");
 	assert_int_equal(it.lineno, 2);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_COMMENT);
 	assert_int_equal(it.bytes.len, 3);
 	assert_memory_equal(it.bytes.data, "x\0y", 3);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_OK);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
 	assert_int_equal(it.kind, TR_EVENT);
 	assert_int_equal(it.bytes.len, 5);
 	assert_memory_equal(it.bytes.data, "ev\0nt", 5);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_ECLOSED);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_ECLOSED);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -293,11 +298,18 @@ static void nul_in_a_line(void **state)
 static void unreadable_files(void **state)
 {
 	(void)state;
-	char why[300] = "";
-	assert_null(transcript_fopen("/", why, sizeof(why)));
-	assert_non_null(strstr(why, "directory"));
-	assert_null(transcript_fopen("/nonexistent/x", why, sizeof(why)));
-	assert_non_null(strstr(why, "No such file"));
+	struct smtpsh_msg why;
+	FILE *opened = stdout;
+	assert_int_equal(transcript_fopen("/", &opened, &why), SMTPSH_EIO);
+	assert_null(opened);
+	assert_string_equal(why.text, "cannot read transcript '/': it is a directory");
+	assert_int_equal(transcript_fopen("/nonexistent/x", &opened, &why), SMTPSH_EIO);
+	assert_null(opened);
+	assert_string_equal(why.text,
+	                    "cannot open transcript '/nonexistent/x': No such file or directory");
+	assert_int_equal(transcript_fopen("/", &opened, NULL), SMTPSH_EIO);
+	assert_int_equal(transcript_fopen("-", &opened, NULL), SMTPSH_OK);
+	assert_ptr_equal(opened, stdin);
 
 	/* fopen itself takes a directory: the reader says so too */
 	FILE *f = fopen("/", "r");
@@ -306,9 +318,14 @@ static void unreadable_files(void **state)
 	struct transcript_item it;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_EIO);
-	assert_non_null(strstr(r.err, "Is a directory"));
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_EIO);
+	assert_int_equal(transcript_next(&r, &it, &why), SMTPSH_EIO);
+	assert_string_equal(why.text, "cannot read line 1: Is a directory");
+	/* sticky: the same code and words again, with or without a msg */
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_EIO);
+	memset(&why, 0, sizeof(why));
+	assert_int_equal(transcript_next(&r, &it, &why), SMTPSH_EIO);
+	assert_string_equal(why.text, "cannot read line 1: Is a directory");
+	assert_int_equal(r.sticky_err, SMTPSH_EIO);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -317,11 +334,12 @@ static void unreadable_files(void **state)
 	assert_non_null(f);
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_EIO);
-	assert_non_null(strstr(r.err, "not a transcript"));
+	assert_int_equal(transcript_next(&r, &it, &why), SMTPSH_EIO);
+	assert_string_equal(why.text, "line 1: no line end in the first 16 MiB: this is not a "
+	                              "transcript");
 	assert_true(r.raw.cap <= 2 * TRANSCRIPT_MAX_LINE + 64);
 	assert_true(ftell(f) <= TRANSCRIPT_MAX_SKIP + 2 * TRANSCRIPT_MAX_LINE);
-	assert_int_equal(transcript_next(&r, &it), SMTPSH_EIO);
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_EIO);
 	transcript_item_free(&it);
 	transcript_reader_free(&r);
 	fclose(f);
@@ -433,10 +451,10 @@ static void files_are_ours_and_private(void **state)
 	assert_int_equal(symlink(victim, link), 0);
 
 	struct transcript_writer w;
-	char err[300];
-	assert_int_equal(transcript_open(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)),
-	                 SMTPSH_EIO);
-	assert_non_null(strstr(err, "symbolic link"));
+	struct smtpsh_msg why;
+	assert_int_equal(transcript_open(&w, link, "smtp://h:25", "smtp", false, &why), SMTPSH_EIO);
+	assert_non_null(strstr(why.text, "symbolic link"));
+	assert_non_null(strstr(why.text, "cannot write transcript "));
 	struct stat st;
 	assert_int_equal(stat(victim, &st), 0);
 	assert_int_equal(st.st_size, 9);
@@ -447,24 +465,26 @@ static void files_are_ours_and_private(void **state)
 	fputs("an older transcript, readable by all\n", f);
 	fclose(f);
 	assert_int_equal(chmod(old, 0644), 0);
-	assert_int_equal(transcript_open(&w, old, "smtp://h:25", "smtp", false, err, sizeof(err)),
-	                 SMTPSH_OK);
+	assert_int_equal(transcript_open(&w, old, "smtp://h:25", "smtp", false, &why), SMTPSH_OK);
 	transcript_close(&w);
 	assert_int_equal(stat(old, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(
-	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)),
-	    SMTPSH_OK);
+	assert_int_equal(transcript_create(&w, fresh, "smtp://h:25", "smtp", false, &why),
+	                 SMTPSH_OK);
 	transcript_close(&w);
 	assert_int_equal(stat(fresh, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(
-	    transcript_create(&w, fresh, "smtp://h:25", "smtp", false, err, sizeof(err)),
-	    SMTPSH_EIO);
-	assert_int_equal(
-	    transcript_create(&w, link, "smtp://h:25", "smtp", false, err, sizeof(err)),
-	    SMTPSH_EIO);
+	assert_int_equal(transcript_create(&w, fresh, "smtp://h:25", "smtp", false, &why),
+	                 SMTPSH_EIO);
+	char want[128];
+	snprintf(want, sizeof(want), "cannot create transcript %s: File exists", fresh);
+	assert_string_equal(why.text, want);
+	assert_int_equal(transcript_create(&w, fresh, "smtp://h:25", "smtp", false, NULL),
+	                 SMTPSH_EIO);
+	assert_int_equal(transcript_open(&w, link, "smtp://h:25", "smtp", false, NULL), SMTPSH_EIO);
+	assert_int_equal(transcript_create(&w, link, "smtp://h:25", "smtp", false, &why),
+	                 SMTPSH_EIO);
 
 	unlink(victim), unlink(link), unlink(old), unlink(fresh);
 	rmdir(dir);
