@@ -14,6 +14,7 @@
 #include "annot.h"
 #include "b64.h"
 #include "escape.h"
+#include "headers.h"
 #include "provider.h"
 #include "shell_proto.h"
 #include "text.h"
@@ -39,12 +40,14 @@ static char *h_login(struct shell *sh, const char *args, size_t *len, bool *secr
 static const struct helper helpers[] = {
     {"help", "/help  (or ?)", "this list; HELP without the slash goes to the server", h_help},
     {"b64", "b64 TEXT | b64",
-     "send base64(TEXT) as the next line (\\0 for NUL, \\\\ for \\); alone: ask without echo, send "
-     "as a secret",
+     "send base64(TEXT) as the answer to a challenge (334, \"+ \") (\\0 for NUL, \\\\ for \\); "
+     "alone: ask without echo, send as a secret; with no challenge pending it asks first",
      h_b64},
     {"unb64", "unb64 BASE64", "decode base64 and show it (nothing is sent)", h_unb64},
-    {"explain", "explain CODE [X.Y.Z] | X.Y.Z | KEYWORD",
-     "explain a reply code, enhanced code, extension or POP3 response code, offline", h_explain},
+    {"explain", "explain CODE [X.Y.Z] | X.Y.Z | KEYWORD | HEADER[: VALUE]",
+     "explain a reply code, enhanced code, extension, POP3 response code, message header "
+     "(Received, DKIM-Signature, ARC-*...) or MIME value (multipart/related, base64), offline",
+     h_explain},
     {"login", "login [USER]",
      "log in with the best mechanism offered; asks for the password without echo (scripts: "
      "SMTPSH_PASSWORD or --password-file)",
@@ -86,8 +89,37 @@ static char *h_help(struct shell *sh, const char *args, size_t *len, bool *secre
 	for (size_t i = 0; i < h->ncmds; i++)
 		render_info(sh, "  %-40s %s", h->cmds[i].syntax, h->cmds[i].help);
 	render_info(sh, "Tab completes the commands that make sense now. After 354 every line is "
-	                "message text until a lone '.'.");
+	                "message text until a lone '.'; there /NAME still runs a helper (/help, "
+	                "/status) and \\/TEXT sends a line that starts with '/'.");
 	return NULL;
+}
+
+/* b64's output answers a server challenge (334, POP3's "+ ") or becomes a
+ * line of the message after 354.  Anywhere else it would go as a
+ * command, which a person who typed `b64 张三` most likely meant to see
+ * locally: a terminal asks, a script is told how to send it and sends
+ * nothing.  A secret's base64 is never shown. */
+static bool b64_meant_to_send(struct shell *sh, const char *enc, bool secret)
+{
+	const struct session *s = &sh->session;
+	if (s->state == ST_SASL || s->state == ST_SMTP_DATA || !session_connected(s))
+		return true;
+	const char *why = "b64: no server challenge (334, or \"+ \" in POP3) is pending, so the "
+	                  "base64 would go to the server as a command";
+	if (!secret)
+		render_info(sh, "%s  (base64, not sent)", enc);
+	if (!sh->interactive) {
+		render_warning(sh, "%s: not sent%s%s", why,
+		               secret ? "" : "; to send it anyway, type \\", secret ? "" : enc);
+		return false;
+	}
+	render_warning(sh, "%s", why);
+	char *answer = input_question(sh, "send it as a command anyway? [y/N] ");
+	bool yes = answer && (answer[0] == 'y' || answer[0] == 'Y');
+	free(answer);
+	if (!yes)
+		render_note(sh, "not sent");
+	return yes;
 }
 
 static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret)
@@ -114,6 +146,8 @@ static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret
 		               bad + 1);
 	} else if (b64_encode(&enc, raw.data ? raw.data : "", raw.len) != SMTPSH_OK) {
 		render_warning(sh, "b64: out of memory");
+	} else if (!b64_meant_to_send(sh, enc.data ? enc.data : "", *secret)) {
+		/* said why; nothing goes out */
 	} else {
 		out = malloc(enc.len + 1);
 		if (out) {
@@ -234,14 +268,92 @@ static bool explain_provider_named(struct shell *sh, const char *a)
 	return done;
 }
 
+static void explain_header_entry(struct shell *sh, const struct header_info *h)
+{
+	static const struct {
+		enum header_writer bit;
+		const char *who;
+	} writers[] = {
+	    {HEADER_BY_AUTHOR, "the author's mail client"},
+	    {HEADER_BY_SUBMISSION, "the submission server"},
+	    {HEADER_BY_RELAY, "each relay"},
+	    {HEADER_BY_DELIVERY, "the delivering server"},
+	    {HEADER_BY_LIST, "a mailing list"},
+	};
+	char who[160] = "";
+	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		if (h->writers & writers[i].bit)
+			snprintf(who + strlen(who), sizeof(who) - strlen(who), "%s%s",
+			         *who ? ", " : "", writers[i].who);
+	render_info(sh, "%s (message header, %s): %s", h->name, h->rfc, h->what);
+	render_info(sh, "  written by: %s", who);
+	render_info(sh, "  check: %s", h->check);
+}
+
+/* The value of a header as pasted: its first word without a trailing ';'
+ * (Content-Type: multipart/mixed; boundary=...), and a word about
+ * encoded words.  value is a copy the function may cut. */
+static void explain_header_value(struct shell *sh, const char *value)
+{
+	size_t n = strcspn(value, "; \t");
+	const struct header_value_info *v = header_value_find(value, n);
+	if (v)
+		render_info(sh, "%.*s (%s value, %s): %s", (int)n, value, v->header, v->rfc,
+		            v->what);
+	if (strstr(value, "=?") && strstr(value, "?="))
+		render_info(sh,
+		            "  =?charset?B?...?= or =?charset?Q?...?= is an RFC 2047 encoded "
+		            "word: text that is not ASCII in a header; B is base64 (unb64 shows "
+		            "its bytes), Q is like quoted-printable with '_' for a space");
+}
+
+/* explain Subject, explain Subject:, a pasted "Subject: =?UTF-8?B?...?=",
+ * explain ARC-*, explain multipart/related.  Whether one matched. */
+static bool explain_header(struct shell *sh, const char *args)
+{
+	size_t n = strcspn(args, ": \t");
+	bool colon = args[n] == ':';
+	if (n > 1 && args[n - 1] == '*') { /* ARC-*: every header of that prefix */
+		bool any = false;
+		for (size_t i = 0; i < header_infos_len; i++)
+			if (!strncasecmp(header_infos[i].name, args, n - 1))
+				explain_header_entry(sh, &header_infos[i]), any = true;
+		return any;
+	}
+	const struct header_info *h = header_find(args, n);
+	if (h) {
+		explain_header_entry(sh, h);
+		if (colon) {
+			const char *value = args + n + 1;
+			value += strspn(value, " \t");
+			explain_header_value(sh, value);
+		}
+		return true;
+	}
+	const struct header_value_info *v = header_value_find(args, strcspn(args, "; \t"));
+	if (v) {
+		explain_header_value(sh, args);
+		return true;
+	}
+	const struct header_info *near = colon ? header_nearest(args, n) : NULL;
+	if (near) {
+		render_info(sh, "%.*s: not a header smtpsh knows; did you mean %s?", (int)n, args,
+		            near->name);
+		explain_header_entry(sh, near);
+		return true;
+	}
+	return false;
+}
+
 static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *secret)
 {
 	(void)len, (void)secret;
 	char a[64] = "", b[64] = "";
 	int n = sscanf(args, "%63s %63s", a, b);
 	if (n < 1) {
-		render_warning(
-		    sh, "usage: explain CODE [X.Y.Z] | X.Y.Z | +OK | -ERR | [RESP-CODE] | KEYWORD");
+		render_warning(sh,
+		               "usage: explain CODE [X.Y.Z] | X.Y.Z | +OK | -ERR | [RESP-CODE] | "
+		               "KEYWORD | HEADER[: VALUE] | TYPE/SUBTYPE");
 		return NULL;
 	}
 	bool done = false;
@@ -265,6 +377,7 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 	}
 	done = explain_keyword(sh, a, b);
 	done |= explain_provider_named(sh, a);
+	done |= explain_header(sh, args);
 	if (!done)
 		render_warning(sh, "explain: nothing known about '%s'", a);
 	return NULL;

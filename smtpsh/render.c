@@ -466,3 +466,67 @@ void render_init_hooks(struct shell *sh, struct session_hooks *h)
 	                            .event = on_event,
 	                            .state = sh->trace ? on_state : NULL};
 }
+
+static bool is_named(const struct header_info *h, const char *name)
+{
+	return h && !strcmp(h->name, name);
+}
+
+void render_data_warnings(struct shell *sh, const struct data_warning *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct data_warning *d = &w[i];
+		switch (d->kind) {
+		case DATA_WARN_NOT_A_HEADER:
+			render_warning(
+			    sh,
+			    "line %lu is no header (no \"Name:\" at its start): from here "
+			    "on it is the body; did the body start without the blank line "
+			    "after the headers?",
+			    d->line);
+			break;
+		case DATA_WARN_NAME_TYPO:
+			render_warning(sh,
+			               "line %lu: \"%s:\" is no header smtpsh knows; did you mean "
+			               "\"%s:\"?%s",
+			               d->line, d->name, d->known->name,
+			               is_named(d->known, "Date") || is_named(d->known, "From")
+			                   ? " (RFC 5322 wants a Date and a From in every message)"
+			                   : "");
+			break;
+		case DATA_WARN_NO_DATE:
+			render_warning(sh,
+			               "the headers ended without Date: RFC 5322 wants one, e.g. "
+			               "\"Date: Mon, 30 Nov 2026 23:46:59 +0800\"");
+			break;
+		case DATA_WARN_NO_FROM:
+			render_warning(sh,
+			               "the headers ended without From: RFC 5322 wants one, e.g. "
+			               "\"From: Name <you@example.org>\"");
+			break;
+		case DATA_WARN_HEADER_8BIT:
+			render_warning(
+			    sh,
+			    "line %lu: %s holds text that is not ASCII: write it as an RFC "
+			    "2047 encoded word (=?UTF-8?B?...?=, b64 makes the base64), or "
+			    "servers and readers may mangle it",
+			    d->line, d->name);
+			break;
+		case DATA_WARN_BODY_8BIT:
+			render_warning(
+			    sh,
+			    "line %lu: 8-bit text (not ASCII) in the body, but MAIL FROM did "
+			    "not say BODY=8BITMIME (RFC 6152): add it, or encode the text "
+			    "(Content-Transfer-Encoding: base64 or quoted-printable)",
+			    d->line);
+			break;
+		case DATA_WARN_LINE_TOO_LONG:
+			render_warning(
+			    sh,
+			    "line %lu is %zu octets long: RFC 5322 allows %d before CRLF; "
+			    "servers may cut or refuse it",
+			    d->line, d->octets, DATA_LINE_MAX);
+			break;
+		}
+	}
+}

@@ -223,6 +223,57 @@ static bool send_line(struct shell *sh, struct cmdline *c, unsigned flags)
 	return true;
 }
 
+/* Whether word names a helper, with or without its slash. */
+static bool names_helper(const char *word, size_t n)
+{
+	const char *name;
+	bool slash;
+	for (size_t i = 0; (name = helpers_name(i, &slash)); i++)
+		if (strlen(name) == n && !strncasecmp(name, word, n))
+			return true;
+	return false;
+}
+
+/* One line of the message after 354: checked, sent, then its warnings.
+ * A leading '/' word that names a helper runs the helper (what it gives
+ * is the line); "\/TEXT" sends "/TEXT"; everything else is text as typed.
+ * False when sending lost the connection. */
+static bool run_data_line(struct shell *sh, const char *line)
+{
+	struct cmdline typed, produced;
+	char *out = NULL;
+	size_t out_len = 0;
+	bool secret = false;
+	const char *text = line;
+	if (line[0] == '\\' && line[1] == '/') {
+		text = line + 1;
+	} else if (line[0] == '/') {
+		cmdline_parse_typed(&typed, line, NULL);
+		if (names_helper(typed.word, typed.word_len)) {
+			out = helpers_run(sh, &typed, &out_len, &secret);
+			if (!out)
+				return true;
+			text = out;
+		}
+	}
+	if (!sh->data_checking) {
+		data_check_init(&sh->data_check, sh->mail_8bitmime);
+		sh->data_checking = true;
+	}
+	struct data_warning w[DATA_CHECK_MAX_WARNINGS];
+	size_t nw = data_check_line(&sh->data_check, text, strlen(text), w);
+	cmdline_parse(&produced, text);
+	bool kept = send_line(sh, &produced, secret ? SEND_SECRET : 0);
+	render_data_warnings(sh, w, nw);
+	if (sh->data_check.ended)
+		sh->data_checking = false;
+	if (out) {
+		OPENSSL_cleanse(out, out_len);
+		free(out);
+	}
+	return kept;
+}
+
 /* Runs one typed or scripted line, parsed once here: every later step
  * (helpers, history, the sequence rules, secrecy, the send) reads the
  * record.  False when sending it lost the connection (the session has
@@ -231,10 +282,9 @@ static bool run_line(struct shell *sh, const char *line)
 {
 	struct session *s = &sh->session;
 	struct cmdline typed;
-	if (s->state == ST_SMTP_DATA && session_connected(s)) {
-		cmdline_parse(&typed, line); /* message text: no helpers, no rules */
-		return send_line(sh, &typed, 0);
-	}
+	if (s->state == ST_SMTP_DATA && session_connected(s))
+		return run_data_line(sh, line); /* message text: no rules */
+	sh->data_checking = false;
 	cmdline_parse_typed(&typed, line, helpers_bare);
 	struct cmdline produced, *send = &typed;
 	char *out = NULL;
@@ -246,8 +296,11 @@ static bool run_line(struct shell *sh, const char *line)
 			cmdline_parse(&produced, out);
 		send = out ? &produced : NULL;
 	}
-	if (send)
+	if (send) {
 		session_classify(s, send);
+		if (!strcmp(send->verb, "MAIL")) /* what the DATA checker expects of the body */
+			sh->mail_8bitmime = strcasestr(send->arg, "BODY=8BITMIME") != NULL;
+	}
 	/* The history keeps what was typed unless the line it sends is a
 	 * secret: judged on that line, so that \PASS x, /send PASS x and
 	 * b64 TEXT answering "Password:" stay out as PASS x does. */

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "data_check.h"
 #include "recorder.h"
 #include "session.h"
 #include "target.h"
@@ -48,6 +49,10 @@ struct shell {
 	struct recorder recorder;     /* writes rec, a session subscriber */
 	bool show_secrets;            /* --show-secrets: secrets on screen and on record */
 	bool trace;                   /* --trace: state changes on stderr */
+	/* DATA mode: the message being typed, checked line by line */
+	bool mail_8bitmime; /* the last MAIL FROM said BODY=8BITMIME */
+	bool data_checking; /* data_check holds the current message */
+	struct data_check data_check;
 };
 
 /* render.c: everything that reaches the screen about the session */
@@ -73,6 +78,8 @@ enum render_tone {
 	TONE_WARN,   /* warnings */
 	TONE_STRONG, /* a lesson's narration */
 };
+/* The DATA mode checker's warnings, in words, as warning lines. */
+void render_data_warnings(struct shell *sh, const struct data_warning *w, size_t n);
 /* prefix, then untrusted bytes made safe (text_safe()), in tone, and a
  * newline. */
 void render_line(struct shell *sh, enum render_tone tone, const char *prefix, const char *p,
