@@ -108,7 +108,7 @@ verdict() {
 printf '%-21s %4s %8s  %-6s %s\n' scenario exit "peak KB" result "first !! message"
 
 # ---- the control: a server that behaves ------------------------------------
-session normal 'EHLO me\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\nDATA\nSubject: hi\n\nhello\n.\nQUIT\n'
+session normal 'EHLO me\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\nDATA\nFrom: a@example.org\nDate: Mon, 30 Nov 2026 23:46:59 +0800\nSubject: hi\n\nhello\n.\nQUIT\n'
 want_rc 0
 has '^R: 250 2.0.0 Ok: queued as 4HOSTILE'
 has '^R: 221 2.0.0 Bye'
@@ -306,7 +306,8 @@ verdict
 "$PY" -c '
 import sys
 w = sys.stdout.write
-w("EHLO me\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\nDATA\nSubject: big\n\n")
+w("EHLO me\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\nDATA\nFrom: a@example.org\n")
+w("Date: Mon, 30 Nov 2026 23:46:59 +0800\nSubject: big\n\n")
 for i in range(20000):
     w("line %05d %s\n" % (i, "x" * 480))
 w(".\nQUIT\n")' >big_message
