@@ -4,7 +4,8 @@
 # scenario: the prompt shows protocol and state, Tab completes, `b64` alone
 # reads the password without echo and keeps it out of the screen and the
 # history file (mode 0600), R: lines are coloured on a tty (and not with
-# --color=never), /help lists the helpers.  Needs no system service.
+# --color=never), /help lists the helpers, b64 with no challenge pending
+# asks before sending.  Needs no system service.
 set -eu
 : "${SMTPSH:?SMTPSH must name the smtpsh binary}"
 PY=${PYTHON:-/usr/bin/python3} # not PATH's: a pyenv shim may shadow it
@@ -87,6 +88,14 @@ start_shell "$SMTPSH" --timeout 10 "smtp://127.0.0.1:$(head -1 "$work/port")"
 expect '^smtp:init> ?$' "prompt after the greeting is smtp:init>"
 type_line 'EHLO me'
 expect '^smtp:ready> ?$' "prompt after EHLO is smtp:ready>"
+
+# (f) b64 with no challenge pending shows its base64 and asks; "n" sends nothing
+type_line 'b64 hello'
+expect '^aGVsbG8=' "b64 at the ready prompt shows its base64"
+expect '\[y/N\] ?$' "b64 at the ready prompt asks before sending"
+type_line 'n'
+expect '^smtp:ready> ?$' "the prompt is back after no"
+if grep -q 'aGVsbG8=' "$work/wire"; then fail "b64 hello reached the server after no"; else ok "b64 hello not sent"; fi
 
 # (c) Tab completes the commands that make sense in this state
 type_keys 'MA'
