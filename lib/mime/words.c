@@ -101,6 +101,11 @@ static enum smtpsh_err word_decode(struct buf *out, const struct word *w, struct
 	return err;
 }
 
+static bool is_delimiter(char c)
+{
+	return c == '(' || c == ')' || c == '"';
+}
+
 enum smtpsh_err mime_words_decode(struct buf *out, const char *value, size_t n,
                                   struct mime_words_seen *seen)
 {
@@ -132,10 +137,16 @@ enum smtpsh_err mime_words_decode(struct buf *out, const char *value, size_t n,
 			i = ws + w.len;
 			continue;
 		}
-		/* ordinary text up to the next whitespace run */
+		/* ordinary text up to the next whitespace or delimiter; a word
+		 * in a comment is one (RFC 2047 5(2)), and one in a quoted
+		 * string is read too, as Python and most mail readers do */
 		size_t e = ws;
-		while (e < n && value[e] != ' ' && value[e] != '\t')
+		if (e < n && is_delimiter(value[e]))
 			e++;
+		else
+			while (e < n && value[e] != ' ' && value[e] != '\t' &&
+			       !is_delimiter(value[e]))
+				e++;
 		if (e == ws) /* trailing whitespace */
 			e = n;
 		if (!buf_append(out, value + i, e - i))
