@@ -60,6 +60,7 @@ void mime_tree_init(struct mime_tree *t)
 {
 	memset(t, 0, sizeof(*t));
 	buf_init(&t->header, MIME_HEADER_MAX);
+	buf_init(&t->line, MIME_LINE_HELD);
 	t->current = -1;
 	t->in_headers = true;
 }
@@ -70,6 +71,7 @@ void mime_tree_free(struct mime_tree *t)
 		buf_free(&t->parts[i].headers);
 	free(t->parts);
 	buf_free(&t->header);
+	buf_free(&t->line);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -162,15 +164,8 @@ static void read_params(struct mime_tree *t, struct mime_params *out, const char
 		note(t, MIME_UNKNOWN_CHARSET, "in a parameter");
 }
 
-/* The header unfolded so far, into the part. */
-static void end_header(struct mime_tree *t)
+static void read_header(struct mime_tree *t, struct mime_part *p, const char *h, size_t n)
 {
-	struct mime_part *p = current(t);
-	const char *h = t->header.data;
-	size_t n = t->header.len;
-	buf_clear(&t->header);
-	if (!p || !n)
-		return;
 	const char *colon = memchr(h, ':', n);
 	size_t nl = (size_t)(colon - h);
 	const char *v = colon + 1;
@@ -188,6 +183,17 @@ static void end_header(struct mime_tree *t)
 		copy_lower(p->cte, sizeof(p->cte), v, vl);
 	else if (nl == 10 && !strncasecmp(h, "content-id", nl) && !p->content_id[0])
 		snprintf(p->content_id, sizeof(p->content_id), "%.*s", (int)vl, v);
+}
+
+/* The header unfolded so far, into the part. */
+static void end_header(struct mime_tree *t)
+{
+	struct mime_part *p = current(t);
+	const char *h = t->header.data;
+	size_t n = t->header.len;
+	if (p && n)
+		read_header(t, p, h, n);
+	buf_clear(&t->header);
 }
 
 static void count_size(void *ctx, const char *p, size_t n)
@@ -385,10 +391,60 @@ void mime_tree_line(struct mime_tree *t, const char *line, size_t n)
 		body_line(t, line, n);
 }
 
+/* More of a line whose start was read already: it goes on where that
+ * start went (a header, or the body through its decoder). */
+static void long_line_rest(struct mime_tree *t, const char *s, size_t n)
+{
+	if (n && s[n - 1] == '\n')
+		n--;
+	if (n && s[n - 1] == '\r')
+		n--;
+	if (t->in_headers) {
+		if (t->header.len && !buf_append(&t->header, s, n))
+			note(t, MIME_HEADER_CUT, NULL);
+	} else if (t->decoding)
+		mime_decoder_feed(&t->decoder, s, n);
+}
+
+static void held_line(struct mime_tree *t)
+{
+	const char *s = t->line.data ? t->line.data : "";
+	if (t->line_is_long)
+		long_line_rest(t, s, t->line.len);
+	else
+		mime_tree_line(t, s, t->line.len);
+	buf_clear(&t->line);
+}
+
+void mime_tree_feed(struct mime_tree *t, const char *p, size_t n)
+{
+	while (n) {
+		const char *nl = memchr(p, '\n', n);
+		size_t take = nl ? (size_t)(nl - p) + 1 : n;
+		size_t room = MIME_LINE_HELD - t->line.len;
+		if (take > room)
+			take = room;
+		if (!buf_append(&t->line, p, take)) {
+			note(t, MIME_TOO_MANY_PARTS, "no memory");
+			return;
+		}
+		p += take, n -= take;
+		if (t->line.data[t->line.len - 1] == '\n') {
+			held_line(t);
+			t->line_is_long = false;
+		} else if (t->line.len == MIME_LINE_HELD) {
+			held_line(t);
+			t->line_is_long = true;
+		}
+	}
+}
+
 void mime_tree_finish(struct mime_tree *t)
 {
 	if (t->finished)
 		return;
+	if (t->line.len)
+		held_line(t);
 	if (!t->line_no)
 		start_part(t, -1, 0);
 	if (t->in_headers)

@@ -20,7 +20,8 @@
 #define MIME_HEADER_MAX (64 * 1024)   /* one unfolded header */
 #define MIME_HEADERS_KEPT (16 * 1024) /* a part's decoded headers */
 #define MIME_PROBLEMS_MAX 64
-#define MIME_LINE_MAX 998 /* RFC 5322 2.1.1, CRLF not counted */
+#define MIME_LINE_MAX 998          /* RFC 5322 2.1.1, CRLF not counted */
+#define MIME_LINE_HELD (64 * 1024) /* mime_tree_feed: a longer line passes in pieces */
 
 enum mime_problem_kind {
 	MIME_NO_BOUNDARY,      /* multipart without a boundary parameter */
@@ -89,6 +90,8 @@ struct mime_tree {
 	bool decoding;     /* the current part's body goes through decoder */
 	bool newline_owed; /* the last body line's break, unless a boundary follows */
 	bool finished;
+	struct buf line;   /* mime_tree_feed: the line not yet ended */
+	bool line_is_long; /* its first MIME_LINE_HELD bytes were read already */
 };
 
 void mime_tree_init(struct mime_tree *t);
@@ -96,6 +99,10 @@ void mime_tree_free(struct mime_tree *t);
 
 /* One line of the message, without or with its "\n" or "\r\n". */
 void mime_tree_line(struct mime_tree *t, const char *line, size_t n);
+/* Any chunk of the message: split into lines here.  A line longer than
+ * MIME_LINE_HELD is read in pieces, the rest of it going on into the
+ * header or body it belongs to. */
+void mime_tree_feed(struct mime_tree *t, const char *p, size_t n);
 /* The end of the message: open parts closed, problems noted. */
 void mime_tree_finish(struct mime_tree *t);
 
