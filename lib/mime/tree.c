@@ -233,22 +233,28 @@ static void end_headers(struct mime_tree *t)
 	struct mime_part *p = current(t);
 	if (!p)
 		return;
-	if (!strchr(p->type.value, '/')) /* RFC 2045 5.2: an invalid type is text/plain */
-		mime_params_parse(&p->type, "text/plain", 10);
+	if (!strchr(p->type.value, '/')) { /* RFC 2045 5.2: an invalid type is the default */
+		static const char def[] = "text/plain; charset=us-ascii";
+		mime_params_parse(&p->type, def, sizeof(def) - 1);
+	}
 	bool multipart = !strncmp(p->type.value, "multipart/", 10);
-	bool message = !strcmp(p->type.value, "message/rfc822") && cte_of(p) == MIME_CTE_IDENTITY;
+	/* a message inside, headers first (external-body: the phantom's, RFC 2046 5.2.3) */
+	bool message =
+	    (!strcmp(p->type.value, "message/rfc822") || !strcmp(p->type.value, "message/global") ||
+	     !strcmp(p->type.value, "message/external-body")) &&
+	    cte_of(p) == MIME_CTE_IDENTITY;
 	const char *boundary = mime_params_get(&p->type, "boundary");
 	if (multipart && !boundary)
 		note(t, MIME_NO_BOUNDARY, p->type.value);
 	if ((multipart && boundary) || message) {
-		if (t->depth == MIME_DEPTH_MAX) {
+		if (t->depth == MIME_DEPTH_MAX)
 			note(t, MIME_TOO_DEEP, NULL);
-		} else {
-			push(t, p, message ? "" : boundary);
-			if (message)
-				start_part(t, t->current, p->depth + 1);
+		else if (message) {
+			push(t, p, "");
+			start_part(t, t->current, p->depth + 1);
 			return;
-		}
+		} else /* the preamble counts as the part's text until a boundary comes */
+			push(t, p, boundary);
 	}
 	mime_decoder_init(&t->decoder, cte_of(p), count_size, t);
 	t->decoding = true;
@@ -295,6 +301,8 @@ static void pop_to(struct mime_tree *t, size_t depth)
 		t->depth--;
 		if (t->stack[t->depth].boundary[0] && !t->stack[t->depth].closed) {
 			t->current = t->stack[t->depth].part;
+			/* never divided: one part, its text as it was (Python reads it so) */
+			t->parts[t->current].container = t->stack[t->depth].boundary_seen;
 			note(t,
 			     t->stack[t->depth].boundary_seen ? MIME_UNTERMINATED
 			                                      : MIME_BOUNDARY_MISSING,
@@ -309,8 +317,10 @@ static void boundary_line(struct mime_tree *t, size_t k, bool close)
 		end_headers(t);
 	finish_body(t);
 	pop_to(t, k + 1);
-	t->stack[k].boundary_seen = true;
 	t->current = t->stack[k].part;
+	if (!t->stack[k].boundary_seen)
+		t->parts[t->current].size = 0; /* that was a preamble, not its text */
+	t->stack[k].boundary_seen = true;
 	if (close)
 		t->stack[k].closed = true;
 	else if (!t->stack[k].closed)
@@ -449,9 +459,11 @@ void mime_tree_finish(struct mime_tree *t)
 		start_part(t, -1, 0);
 	if (t->in_headers)
 		end_headers(t);
-	if (t->decoding && t->newline_owed && t->depth == 0)
-		mime_decoder_feed(&t->decoder, "\n",
-		                  1); /* the message's last line break is its own */
+	bool in_a_part = false; /* between boundaries, the last line break is the boundary's */
+	for (size_t k = 0; k < t->depth; k++)
+		in_a_part |= t->stack[k].boundary_seen;
+	if (t->decoding && t->newline_owed && !in_a_part)
+		mime_decoder_feed(&t->decoder, "\n", 1);
 	finish_body(t);
 	pop_to(t, 0);
 	t->finished = true;
