@@ -320,8 +320,8 @@ static const struct cli_command commands[] = {
                    "smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] [--timeout S]",
                    "which transcript?", false},
     [CMD_MIME] = {"mime", "smtpsh mime [--json] FILE",
-                  "a message file's MIME tree, its encoded\n"
-                  "words decoded and its problems (- : standard input)",
+                  "a message's MIME tree, encoded words\n"
+                  "decoded, its problems (--json: for scripts)",
                   IN_MIME, "smtpsh mime", run_mime, true, "smtpsh mime [--json] FILE",
                   "which message? (a file, or - for standard input)", true},
     [CMD_AGAINST] = {NULL,
