@@ -26,17 +26,31 @@ static int b64_value(char c)
 	return -1;
 }
 
-/* The bytes of a group of quad characters (2, 3 or 4) out. */
-static void b64_flush(struct mime_decoder *d)
+/* Decoded bytes gathered here and given to the sink once per feed. */
+struct b64_out {
+	char bytes[768];
+	size_t n;
+};
+
+static void out_flush(struct mime_decoder *d, struct b64_out *o)
 {
-	char out[3];
+	if (o->n)
+		d->sink(d->ctx, o->bytes, o->n);
+	o->n = 0;
+}
+
+/* The bytes of a group of quad characters (2, 3 or 4) out. */
+static void b64_group(struct mime_decoder *d, struct b64_out *o)
+{
 	size_t n = d->quad == 4 ? 3 : d->quad == 3 ? 2 : d->quad == 2 ? 1 : 0;
 	unsigned long acc = d->acc << (6 * (4 - d->quad));
-	out[0] = (char)(acc >> 16);
-	out[1] = (char)(acc >> 8);
-	out[2] = (char)acc;
-	if (n)
-		d->sink(d->ctx, out, n);
+	if (o->n + 3 > sizeof(o->bytes))
+		out_flush(d, o);
+	char *b = o->bytes + o->n;
+	b[0] = (char)(acc >> 16);
+	b[1] = (char)(acc >> 8);
+	b[2] = (char)acc;
+	o->n += n;
 	if (d->quad == 1)
 		d->truncated = true;
 	d->quad = 0;
@@ -45,6 +59,7 @@ static void b64_flush(struct mime_decoder *d)
 
 static void b64_feed(struct mime_decoder *d, const char *p, size_t n)
 {
+	struct b64_out o = {.n = 0};
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
 		if (c == '\r' || c == '\n' || c == ' ' || c == '\t')
@@ -60,7 +75,7 @@ static void b64_feed(struct mime_decoder *d, const char *p, size_t n)
 				continue;
 			}
 			if (d->quad + ++d->pads >= 4) {
-				b64_flush(d);
+				b64_group(d, &o);
 				d->ended = true;
 			}
 			continue;
@@ -71,8 +86,9 @@ static void b64_feed(struct mime_decoder *d, const char *p, size_t n)
 		}
 		d->acc = (d->acc << 6) | (unsigned long)v;
 		if (++d->quad == 4)
-			b64_flush(d);
+			b64_group(d, &o);
 	}
+	out_flush(d, &o);
 }
 
 static int hex_value(char c)
@@ -177,8 +193,11 @@ void mime_decoder_finish(struct mime_decoder *d)
 	switch (d->cte) {
 	case MIME_CTE_IDENTITY: return;
 	case MIME_CTE_BASE64:
-		if (d->quad)
-			b64_flush(d);
+		if (d->quad) {
+			struct b64_out o = {.n = 0};
+			b64_group(d, &o);
+			out_flush(d, &o);
+		}
 		return;
 	case MIME_CTE_QP:
 		if (d->qp_state == QP_EQUALS || d->qp_state == QP_HEX) {
