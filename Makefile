@@ -34,7 +34,7 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(SANFLAGS) $(SSL_CFLAGS) -Ilib $(C
 LIBS := $(SSL_LIBS)
 LDFLAGS += $(SANFLAGS)
 
-LIB_SRC := $(wildcard lib/*.c lib/lab/*.c)
+LIB_SRC := $(wildcard lib/*.c lib/lab/*.c lib/mime/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 APP_SRC := $(wildcard smtpsh/*.c)
 APP_OBJ := $(APP_SRC:%.c=$(B)/obj/%.o)
@@ -102,7 +102,7 @@ install: $(B)/smtpsh
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/smtpsh $(DESTDIR)$(PREFIX)/share/man/man1/smtpsh.1
 
-FORMAT_SRC = lib/*.[ch] lib/lab/*.[ch] smtpsh/*.[ch] tests/unit/*.c tests/fuzz/*.c
+FORMAT_SRC = lib/*.[ch] lib/lab/*.[ch] lib/mime/*.[ch] smtpsh/*.[ch] tests/unit/*.c tests/fuzz/*.c
 # Twice: clang-format 14 settles some braced initialisers only on its
 # second pass; after that a pass changes nothing (format-check holds it).
 format:

@@ -28,6 +28,7 @@ enum {
 	IN_PLAYBACK = 1 << 1, /* show, replay */
 	IN_SERVE = 1 << 2,
 	IN_LAB = 1 << 3,
+	IN_MIME = 1 << 4,
 };
 
 enum cli_kind {
@@ -188,6 +189,8 @@ static const struct cli_option options[] = {
     {"version", 'V', NULL, false, IN_SHELL, NULL, "version", SHOW_VERSION, 0, NULL, NULL},
     /* show, replay */
     {"all", 0, NULL, false, IN_PLAYBACK, NULL, NULL, SET_CALL, 0, set_all_exchanges, NULL},
+    /* mime */
+    {"json", 0, NULL, false, IN_MIME, NULL, NULL, SET_TRUE, FIELD(mime_json), NULL, NULL},
     /* serve */
     {"port", 0, "N", false, IN_SERVE, NULL, NULL, SET_NUMBER, FIELD(port), NULL, &port_range},
     {"cert", 0, "F", false, IN_SERVE, NULL, NULL, SET_TEXT, FIELD(cert), NULL, NULL},
@@ -272,8 +275,9 @@ static int run_shell(struct cli_options *o);
 static int run_lab(struct cli_options *o);
 static int run_playback(struct cli_options *o);
 static int run_serve(struct cli_options *o);
+static int run_mime(struct cli_options *o);
 
-enum { CMD_SHELL, CMD_SHELL_LAB, CMD_LAB, CMD_SHOW, CMD_REPLAY, CMD_SERVE, CMD_AGAINST };
+enum { CMD_SHELL, CMD_SHELL_LAB, CMD_LAB, CMD_SHOW, CMD_REPLAY, CMD_SERVE, CMD_MIME, CMD_AGAINST };
 
 struct cli_command {
 	const char *word;     /* argv[1] naming it; NULL: no word of its own */
@@ -315,6 +319,11 @@ static const struct cli_command commands[] = {
                    IN_SERVE, "smtpsh serve", run_serve, true,
                    "smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] [--timeout S]",
                    "which transcript?", false},
+    [CMD_MIME] = {"mime", "smtpsh mime [--json] FILE",
+                  "a message's MIME tree, encoded words\n"
+                  "decoded, its problems (--json: for scripts)",
+                  IN_MIME, "smtpsh mime", run_mime, true, "smtpsh mime [--json] FILE",
+                  "which message? (a file, or - for standard input)", true},
     [CMD_AGAINST] = {NULL,
                      "smtpsh replay --against TARGET [--exact] [--mask REGEX]... [options] FILE",
                      "send FILE's S: lines to a live server and\n"
@@ -640,6 +649,12 @@ static int run_serve(struct cli_options *o)
 	o->sh.color = pick_color("auto", isatty(STDOUT_FILENO));
 	o->sh.timeout_s = (int)o->timeout_s;
 	return serve_run(&o->sh, o->operands[0], (unsigned)o->port, o->cert, o->key, o->exact);
+}
+
+/* `smtpsh mime [--json] FILE` */
+static int run_mime(struct cli_options *o)
+{
+	return mime_cmd_run(o->operands[0], o->mime_json);
 }
 
 /* `smtpsh lab [options]`: the lab in the foreground */

@@ -27,6 +27,7 @@ struct cli_options {
 	bool against;                /* the form `smtpsh replay --against URL FILE` */
 	const char *against_url;
 	bool exact;
+	bool mime_json; /* smtpsh mime --json */
 	char *masks[MASK_MAX];
 	int nmasks;
 	bool step;        /* replay: one exchange at a time (--all: false) */

@@ -104,6 +104,9 @@ const char *helpers_name(size_t i, bool *needs_slash);
  * with mode 0700; false when there is no home to put it in. */
 bool state_dir(char *out, size_t n, const char *sub);
 
+/* mime_cmd.c: `smtpsh mime FILE|- [--json]`; 0, or 2 for an unreadable file */
+int mime_cmd_run(const char *path, bool json);
+
 /* playback.c: opens a transcript to read ("-": standard input); NULL after
  * saying why on stderr, after "who: ". */
 FILE *playback_open(const char *path, const char *who);

@@ -32,6 +32,11 @@ seed_corpus() {
 		fuzz_lab) { printf '\000'; sed -n 's/^S: //p' "$f"; } >"$dir/seed$i" ;;
 		esac
 	done
+	# messages: Python's email test corpus (libpython3.11-testsuite)
+	[ "$t" = fuzz_mime ] && for f in /usr/lib/python3.11/test/test_email/data/msg_*.txt; do
+		[ -f "$f" ] && cp "$f" "$dir/$(basename "$f")"
+	done
+	return 0
 }
 
 # show's hostile seeds: escapes, C1, bidi, NUL in every kind of line
@@ -53,7 +58,7 @@ for src in "$root"/tests/fuzz/fuzz_*.c; do
 	extra=
 	# show's whole rendering path lives in smtpsh/
 	[ "$t" = fuzz_show ] && extra="$root/smtpsh/playback.c $root/smtpsh/render.c $root/smtpsh/shell_proto.c $root/smtpsh/helpers.c $root/smtpsh/login.c $root/smtpsh/input.c $root/smtpsh/wait.c -I$root/smtpsh -lreadline"
-	$CC $flags -o "$out/$t" "$src" "$root"/lib/*.c "$root"/lib/lab/*.c $extra -lssl -lcrypto
+	$CC $flags -o "$out/$t" "$src" "$root"/lib/*.c "$root"/lib/lab/*.c "$root"/lib/mime/*.c $extra -lssl -lcrypto
 	seed_corpus "$t"
 	[ "$t" = fuzz_show ] && hostile_seeds "$t"
 	log=$out/$t.log
