@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "utf8.h"
+#include "hex.h"
 
 static const char hexdigit[] = "0123456789abcdef";
 
@@ -61,17 +62,6 @@ bool escape_append(struct buf *out, const void *p, size_t n)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes the escape at s[i] == '\\' into *v; returns its length, or 0
  * when it is malformed. */
 static size_t unescape_one(const char *s, size_t n, size_t i, char *v)
@@ -86,7 +76,7 @@ static size_t unescape_one(const char *s, size_t n, size_t i, char *v)
 	case '0': *v = '\0'; return 2;
 	case 'x':
 		if (i + 3 < n) {
-			int h = hexval(s[i + 2]), l = hexval(s[i + 3]);
+			int h = hex_value(s[i + 2]), l = hex_value(s[i + 3]);
 			if (h >= 0 && l >= 0) {
 				*v = (char)(h * 16 + l);
 				return 4;

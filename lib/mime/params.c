@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "mime/charset.h"
 #include "mime/words.h"
+#include "hex.h"
 
 /* Raw name=value pieces before RFC 2231 sections are put together. */
 #define RAW_MAX 64
@@ -142,14 +143,6 @@ static size_t read_raw(struct cursor *c, struct raw_param *raw, unsigned *proble
 			*problems |= MIME_PARAMS_CUT;
 	}
 	return n;
-}
-
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = (char)(ch | 0x20);
-	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
 /* %XX undone (RFC 2231 section 4) */

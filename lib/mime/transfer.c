@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "mime/transfer.h"
+#include "hex.h"
 
 #include <string.h>
 
@@ -89,17 +90,6 @@ static void b64_feed(struct mime_decoder *d, const char *p, size_t n)
 			b64_group(d, &o);
 	}
 	out_flush(d, &o);
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 enum { QP_TEXT, QP_EQUALS, QP_HEX, QP_SOFT };

@@ -6,6 +6,7 @@
 
 #include "b64.h"
 #include "mime/charset.h"
+#include "hex.h"
 
 /* An encoded word is at most 75 octets (RFC 2047 section 2); longer ones
  * are read too, as mailers write them, up to this. */
@@ -41,17 +42,6 @@ static bool word_at(const char *p, size_t n, struct word *w)
 	w->text_len = e - t;
 	w->len = e + 2;
 	return true;
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* RFC 2047 4.2: "_" is a space, "=XX" an octet. */
