@@ -196,12 +196,21 @@ static void end_header(struct mime_tree *t)
 	buf_clear(&t->header);
 }
 
+void mime_tree_observe(struct mime_tree *t, mime_part_sink sink, void *ctx)
+{
+	t->observer = sink;
+	t->observer_ctx = ctx;
+}
+
 static void count_size(void *ctx, const char *p, size_t n)
 {
-	(void)p;
 	struct mime_tree *t = ctx;
-	if (t->current >= 0)
-		t->parts[t->current].size += n;
+	if (t->current < 0)
+		return;
+	struct mime_part *part = &t->parts[t->current];
+	part->size += n;
+	if (t->observer && !part->container)
+		t->observer(t->observer_ctx, (size_t)t->current, p, n);
 }
 
 static enum mime_cte cte_of(const struct mime_part *p)

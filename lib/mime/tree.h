@@ -67,6 +67,11 @@ struct mime_part {
 	bool container;          /* multipart/ or message/rfc822 with children */
 };
 
+/* Sees the decoded body bytes of every part that is not a container, as
+ * they stream by (part is its index in the tree): for showing a text
+ * part or saving one.  Never called for parts past MIME_PARTS_MAX. */
+typedef void (*mime_part_sink)(void *ctx, size_t part, const char *p, size_t n);
+
 struct mime_tree {
 	struct mime_part *parts;
 	size_t n_parts;
@@ -90,12 +95,16 @@ struct mime_tree {
 	bool decoding;     /* the current part's body goes through decoder */
 	bool newline_owed; /* the last body line's break, unless a boundary follows */
 	bool finished;
+	mime_part_sink observer; /* NULL, or set with mime_tree_observe() */
+	void *observer_ctx;
 	struct buf line;   /* mime_tree_feed: the line not yet ended */
 	bool line_is_long; /* its first MIME_LINE_HELD bytes were read already */
 };
 
 void mime_tree_init(struct mime_tree *t);
 void mime_tree_free(struct mime_tree *t);
+/* After init, before the first line: sink sees each part's decoded body. */
+void mime_tree_observe(struct mime_tree *t, mime_part_sink sink, void *ctx);
 
 /* One line of the message, without or with its "\n" or "\r\n". */
 void mime_tree_line(struct mime_tree *t, const char *line, size_t n);

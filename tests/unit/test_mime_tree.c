@@ -210,13 +210,52 @@ static void decoded_headers(void **state)
 	done(t);
 }
 
+/* What an observer is given: each leaf part's decoded bytes, by index. */
+struct seen_bodies {
+	char body[4][64];
+	size_t len[4];
+};
+
+static void keep_body(void *ctx, size_t part, const char *p, size_t n)
+{
+	struct seen_bodies *s = ctx;
+	assert_true(part < 4);
+	assert_true(s->len[part] + n < sizeof(s->body[part]));
+	memcpy(s->body[part] + s->len[part], p, n);
+	s->len[part] += n;
+}
+
+static void observed_bodies(void **state)
+{
+	(void)state;
+	static const char m[] = "Content-Type: multipart/mixed; boundary=b\n\npreamble\n--b\n"
+	                        "Content-Transfer-Encoding: base64\n\n5byg5LiJ\n--b\n"
+	                        "Content-Transfer-Encoding: quoted-printable\n\na=3Db=\nc\n--b--\n";
+	for (size_t chunk = 1; chunk <= sizeof(m); chunk += sizeof(m) - 2) {
+		struct seen_bodies seen = {0};
+		struct mime_tree t;
+		mime_tree_init(&t);
+		mime_tree_observe(&t, keep_body, &seen);
+		for (size_t i = 0; i < sizeof(m) - 1; i += chunk)
+			mime_tree_feed(&t, m + i,
+			               i + chunk > sizeof(m) - 1 ? sizeof(m) - 1 - i : chunk);
+		mime_tree_finish(&t);
+		assert_int_equal(seen.len[0], 0); /* the multipart's preamble is not a body */
+		assert_int_equal(seen.len[1], 6);
+		assert_memory_equal(seen.body[1], "\xe5\xbc\xa0\xe4\xb8\x89", 6);
+		assert_int_equal(seen.len[2], 4); /* the last break is the boundary's */
+		assert_memory_equal(seen.body[2], "a=bc", 4);
+		mime_tree_free(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(whole),           cmocka_unit_test(byte_by_byte),
 	    cmocka_unit_test(in_sevens),       cmocka_unit_test(nesting_bound),
 	    cmocka_unit_test(parts_bound),     cmocka_unit_test(one_huge_line),
-	    cmocka_unit_test(decoded_headers),
+	    cmocka_unit_test(decoded_headers), cmocka_unit_test(observed_bodies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
