@@ -8,120 +8,31 @@
 #include <string.h>
 
 #include "mime/tree.h"
+#include "mime_view.h"
 #include "shell.h"
-#include "text.h"
 #include "utf8.h"
 
-/* What each multipart kind means, for someone reading the tree. */
-static const struct {
-	const char *type, *words;
-} kinds[] = {
-    {"multipart/mixed", "mixed: the body and its attachments, one after the other"},
-    {"multipart/alternative", "alternative: the same content in several forms, the last preferred"},
-    {"multipart/related", "related: an HTML body and the images it references by cid:"},
-    {"multipart/signed", "signed: the content, then its signature"},
-    {"multipart/encrypted", "encrypted: control information, then the encrypted content"},
-    {"multipart/digest", "digest: a collection of messages"},
-    {"multipart/report", "report: a delivery or read report for a message"},
-    {"message/rfc822", "a whole message inside this one"},
-};
-
-static const char *kind_words(const char *type)
+static void put_stdout_line(void *ctx, const char *line)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(kinds[i].type, type))
-			return kinds[i].words;
-	return NULL;
+	FILE *out = ctx;
+	fputs(line, out);
+	fputc('\n', out);
 }
 
-/* Untrusted text shown safely (lib/text.c), up to a screenful. */
-static void put_safe(FILE *out, const char *s)
+/* The text view: the same printer (mime_view.c) as the notes after a RETR. */
+static void print_text(FILE *out, const struct mime_tree *t, const struct mime_excerpts *x)
 {
-	char safe[TEXT_SAFE_SIZE(1024)];
-	size_t n = strlen(s);
-	fputs(text_safe_str(safe, sizeof(safe), s, n > 1024 ? 1024 : n), out);
-	if (n > 1024)
-		fprintf(out, "... (%zu more bytes)", n - 1024);
-}
-
-static void put_part_line(FILE *out, const struct mime_tree *t, size_t i)
-{
-	const struct mime_part *p = &t->parts[i];
-	fprintf(out, "%*s#%zu ", (int)(2 * p->depth), "", i);
-	put_safe(out, p->type.value);
-	const char *charset = mime_params_get(&p->type, "charset");
-	if (charset) {
-		fputs("; charset=", out);
-		put_safe(out, charset);
-	}
-	if (p->cte[0]) {
-		fputs(", ", out);
-		put_safe(out, p->cte);
-	}
-	if (p->disposition.value[0]) {
-		fputs(", ", out);
-		put_safe(out, p->disposition.value);
-	}
-	const char *file = mime_params_get(&p->disposition, "filename");
-	if (!file)
-		file = mime_params_get(&p->type, "name");
-	if (file) {
-		fputs(" \"", out);
-		put_safe(out, file);
-		fputs("\"", out);
-	}
-	if (p->content_id[0]) {
-		fputs(", Content-ID ", out);
-		put_safe(out, p->content_id);
-	}
-	const char *words = kind_words(p->type.value);
-	if (p->container)
-		fprintf(out, "  (%s)\n", words ? words : "parts inside");
-	else
-		fprintf(out, ", %llu bytes decoded\n", p->size);
-}
-
-static void print_text(FILE *out, const struct mime_tree *t)
-{
-	bool any = false;
-	for (size_t i = 0; i < t->n_parts; i++) {
-		size_t pos = 0;
-		const char *name, *value;
-		bool had;
-		while (mime_header_next(&t->parts[i], &pos, &name, &value, &had)) {
-			if (!had)
-				continue;
-			if (!any)
-				fputs("decoded headers (RFC 2047 encoded words):\n", out);
-			any = true;
-			fprintf(out, "  #%zu ", i);
-			put_safe(out, name);
-			fputs(": ", out);
-			put_safe(out, value);
-			fputc('\n', out);
-		}
-	}
-	fputs(any ? "\ntree:\n" : "tree:\n", out);
-	for (size_t i = 0; i < t->n_parts; i++)
-		put_part_line(out, t, i);
-	if (t->parts_seen > t->n_parts)
-		fprintf(out, "  ... %llu more parts not kept\n", t->parts_seen - t->n_parts);
-	if (!t->problems_seen)
-		return;
-	fprintf(out, "\nproblems (%llu):\n", t->problems_seen);
-	for (size_t i = 0; i < t->n_problems; i++) {
-		const struct mime_problem *pr = &t->problems[i];
-		fprintf(out, "  #%u, line %lu: %s", pr->part, pr->line,
-		        mime_problem_words(pr->kind));
-		if (pr->detail[0]) {
-			fputs(" (", out);
-			put_safe(out, pr->detail);
-			fputs(")", out);
-		}
+	const struct mime_view v = {.put = put_stdout_line, .ctx = out};
+	if (mime_view_headers(&v, t, 0, t->n_parts))
 		fputc('\n', out);
+	mime_view_tree(&v, t);
+	if (x->n) {
+		fputc('\n', out);
+		mime_view_texts(&v, x);
 	}
-	if (t->problems_seen > t->n_problems)
-		fprintf(out, "  ... %llu more\n", t->problems_seen - t->n_problems);
+	if (t->problems_seen)
+		fputc('\n', out);
+	mime_view_problems(&v, t);
 }
 
 /* A JSON string: UTF-8 kept, control characters \u00XX, bytes that are
@@ -236,7 +147,11 @@ int mime_cmd_run(const char *path, bool json)
 		return 2;
 	}
 	static struct mime_tree t; /* 40 KB of problems and stack: off the stack */
+	static struct mime_excerpts x;
 	mime_tree_init(&t);
+	mime_excerpts_init(&x, &t);
+	if (!json)
+		mime_tree_observe(&t, mime_excerpts_sink, &x);
 	char chunk[64 * 1024];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
@@ -254,7 +169,7 @@ int mime_cmd_run(const char *path, bool json)
 	if (json)
 		print_json(stdout, &t);
 	else
-		print_text(stdout, &t);
+		print_text(stdout, &t, &x);
 	mime_tree_free(&t);
 	return 0;
 }
