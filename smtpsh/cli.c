@@ -856,6 +856,7 @@ static int connect_and_run(struct cli_options *o)
 	}
 	int rc = o->against ? against_run(sh, o->operands[0], o->exact, o->masks, o->nmasks)
 	                    : repl_run(sh);
+	message_notes_free(sh);
 	session_free(&sh->session);
 	transcript_close(&sh->rec);
 	if (sh->script && sh->script != stdin)

@@ -53,6 +53,10 @@ static const struct helper helpers[] = {
      "SMTPSH_PASSWORD or --password-file)",
      h_login},
     {"status", "status", "connection, TLS, login, transaction and capabilities", h_status},
+    {"save", "save [N] [FILE]",
+     "POP3: write the last retrieved message (RETR) to FILE, or its part #N decoded; the "
+     "name defaults to message-N.eml or the part's file name (its base name only)",
+     message_notes_save},
     {"send", "/send LINE  (or \\LINE)",
      "send LINE exactly as typed, even if it looks like a helper", h_send},
     {"connect", "/connect [TARGET]",

@@ -250,6 +250,7 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 	if (!started && rc == EXIT_OK)
 		render_warning(sh, "%s: no S: or R: lines: nothing to show", path);
 out:
+	message_notes_free(sh);
 	if (started)
 		session_free(&sh->session);
 	transcript_item_free(&it);

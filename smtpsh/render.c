@@ -167,6 +167,7 @@ static void on_line(void *ctx, const struct reply_line *l)
 	if (l->flags & LINE_TRUNCATED)
 		render_warning(sh, "that line was %zu bytes long: only the first %zu are shown",
 		               l->full_len, l->raw_len);
+	message_notes_line(sh, l);
 	render_end(sh);
 }
 
@@ -330,14 +331,15 @@ void render_explain_pop3(struct shell *sh, const struct reply *r, const struct s
 		render_note(sh, "%lu unique id%s", s->body_items, s->body_items == 1 ? "" : "s");
 	else if (!strcmp(verb, "CAPA"))
 		explain_caps(sh);
-	else if (!strcmp(verb, "RETR") || !strcmp(verb, "TOP"))
+	else if (!strcmp(verb, "RETR") || !strcmp(verb, "TOP")) {
 		render_note(sh, "%s: %zu lines, %zu octets%s",
 		            !strcmp(verb, "TOP") ? "headers and top lines" : "message",
 		            r->body_lines, r->body_octets,
 		            sh->stuffed_lines ? " (dot-stuffed lines shown as sent; the message "
 		                                "holds them with one dot less)"
 		                              : "");
-	else
+		message_notes_show(sh);
+	} else
 		render_note(sh, "%zu lines, %zu octets", r->body_lines, r->body_octets);
 }
 
@@ -386,6 +388,7 @@ static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const struct
 	char q[TEXT_SAFE_SIZE(SMTPSH_MSG_SIZE)];
 	render_warning(sh, "%s", text_safe_str(q, sizeof(q), msg, strlen(msg)));
 	sh->notes = 0;
+	message_notes_abandon(sh);
 	render_end(sh);
 }
 

@@ -53,6 +53,9 @@ struct shell {
 	bool mail_8bitmime; /* the last MAIL FROM said BODY=8BITMIME */
 	bool data_checking; /* data_check holds the current message */
 	struct data_check data_check;
+	/* POP3: the message a RETR or TOP is retrieving, and the last one
+	 * (message_notes.c); NULL until the first */
+	struct message_notes *message;
 };
 
 /* render.c: everything that reaches the screen about the session */
@@ -99,6 +102,18 @@ char *helpers_run(struct shell *sh, const struct cmdline *c, size_t *send_len, b
 /* For completion: the i-th helper name (with its '/' when slash is set),
  * NULL past the end. */
 const char *helpers_name(size_t i, bool *needs_slash);
+
+/* message_notes.c: a RETR or TOP message read as it streams */
+/* Every received line (render.c's line hook): body lines of a RETR or
+ * TOP answer go through the MIME tree and the spool. */
+void message_notes_line(struct shell *sh, const struct reply_line *l);
+/* The reply was abandoned (an error): the message being read is dropped. */
+void message_notes_abandon(struct shell *sh);
+/* After the final ".": the tree, text excerpts and problems as notes. */
+void message_notes_show(struct shell *sh);
+/* The save helper: `save [N] [FILE]`. */
+char *message_notes_save(struct shell *sh, const char *args, size_t *len, bool *secret);
+void message_notes_free(struct shell *sh);
 
 /* paths.c: $XDG_STATE_HOME/smtpsh/SUB (or ~/.local/state/...), created
  * with mode 0700; false when there is no home to put it in. */
