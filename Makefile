@@ -93,6 +93,7 @@ fuzz:
 
 bench: $(B)/smtpsh
 	@SMTPSH=$(abspath $(B)/smtpsh) sh bench/run.sh
+	@SMTPSH=$(abspath $(B)/smtpsh) bash bench/mime.sh
 
 install: $(B)/smtpsh
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "mime/tree.h"
 #include "mime_view.h"
 #include "shell.h"
@@ -74,7 +76,55 @@ static void put_json_params(FILE *out, const struct mime_params *ps)
 	fputc('}', out);
 }
 
-static void put_json_part(FILE *out, const struct mime_tree *t, size_t i)
+/* --json: the SHA-256 of each leaf part's decoded body, computed while it
+ * streams by (one context per kept part, created at its first bytes), so
+ * a script can compare payloads without smtpsh keeping any. */
+struct part_hashes {
+	EVP_MD_CTX *ctx[MIME_PARTS_MAX];
+	bool failed; /* no memory for a context: no hash is shown */
+};
+
+static EVP_MD_CTX *hash_start(struct part_hashes *h, size_t part)
+{
+	if (!h->ctx[part] && !h->failed) {
+		h->ctx[part] = EVP_MD_CTX_new();
+		if (!h->ctx[part] || !EVP_DigestInit_ex(h->ctx[part], EVP_sha256(), NULL))
+			h->failed = true;
+	}
+	return h->failed ? NULL : h->ctx[part];
+}
+
+static void hash_bytes(void *ctx, size_t part, const char *p, size_t n)
+{
+	struct part_hashes *h = ctx;
+	EVP_MD_CTX *c = hash_start(h, part);
+	if (c && !EVP_DigestUpdate(c, p, n))
+		h->failed = true;
+}
+
+static void hashes_free(struct part_hashes *h)
+{
+	for (size_t i = 0; i < MIME_PARTS_MAX; i++)
+		EVP_MD_CTX_free(h->ctx[i]);
+}
+
+/* The part's SHA-256 in hex, or null (a container, or no hash to give). */
+static void put_json_sha256(FILE *out, struct part_hashes *h, size_t part)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	EVP_MD_CTX *c = hash_start(h, part); /* a part with no bytes: the empty hash */
+	if (!c || !EVP_DigestFinal_ex(c, md, &len)) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (unsigned k = 0; k < len; k++)
+		fprintf(out, "%02x", md[k]);
+	fputc('"', out);
+}
+
+static void put_json_part(FILE *out, const struct mime_tree *t, struct part_hashes *h, size_t i)
 {
 	const struct mime_part *p = &t->parts[i];
 	fputs("{\"type\":", out);
@@ -103,9 +153,14 @@ static void put_json_part(FILE *out, const struct mime_tree *t, size_t i)
 	}
 	fputs("]", out);
 	if (p->container)
-		fputs(",\"size\":null", out);
-	else
-		fprintf(out, ",\"size\":%llu", p->size);
+		fputs(",\"size\":null,\"sha256\":null", out);
+	else {
+		fprintf(out, ",\"size\":%llu,\"sha256\":", p->size);
+		if (p->size && !h->ctx[i]) /* a multipart never divided: its text was not seen */
+			fputs("null", out);
+		else
+			put_json_sha256(out, h, i);
+	}
 	fputs(",\"children\":[", out);
 	first = true;
 	for (size_t c = i + 1; c < t->n_parts; c++)
@@ -113,16 +168,16 @@ static void put_json_part(FILE *out, const struct mime_tree *t, size_t i)
 			if (!first)
 				fputc(',', out);
 			first = false;
-			put_json_part(out, t, c);
+			put_json_part(out, t, h, c);
 		}
 	fputs("]}", out);
 }
 
-static void print_json(FILE *out, const struct mime_tree *t)
+static void print_json(FILE *out, const struct mime_tree *t, struct part_hashes *h)
 {
 	fputs("{\"message\":", out);
 	if (t->n_parts)
-		put_json_part(out, t, 0);
+		put_json_part(out, t, h, 0);
 	else
 		fputs("null", out);
 	fprintf(out, ",\"parts_seen\":%llu,\"problems\":[", t->parts_seen);
@@ -148,9 +203,12 @@ int mime_cmd_run(const char *path, bool json)
 	}
 	static struct mime_tree t; /* 40 KB of problems and stack: off the stack */
 	static struct mime_excerpts x;
+	static struct part_hashes hashes;
 	mime_tree_init(&t);
 	mime_excerpts_init(&x, &t);
-	if (!json)
+	if (json) /* only then: hashing would slow the plain path */
+		mime_tree_observe(&t, hash_bytes, &hashes);
+	else
 		mime_tree_observe(&t, mime_excerpts_sink, &x);
 	char chunk[64 * 1024];
 	size_t n;
@@ -163,13 +221,15 @@ int mime_cmd_run(const char *path, bool json)
 	if (failed) {
 		fprintf(stderr, "smtpsh mime: cannot read %s: %s\n", path, strerror(err));
 		mime_tree_free(&t);
+		hashes_free(&hashes);
 		return 2;
 	}
 	mime_tree_finish(&t);
 	if (json)
-		print_json(stdout, &t);
+		print_json(stdout, &t, &hashes);
 	else
 		print_text(stdout, &t, &x);
 	mime_tree_free(&t);
+	hashes_free(&hashes);
 	return 0;
 }

@@ -339,8 +339,8 @@ static void boundary_line(struct mime_tree *t, size_t k, bool close)
 static void body_line(struct mime_tree *t, const char *s, size_t n)
 {
 	if (!t->decoding)
-		return; /* a preamble or an epilogue */
-	if (t->newline_owed)
+		return;                                           /* a preamble or an epilogue */
+	if (t->newline_owed && t->decoder.cte != MIME_CTE_BASE64) /* base64 skips it anyway */
 		mime_decoder_feed(&t->decoder, "\n", 1);
 	mime_decoder_feed(&t->decoder, s, n);
 	t->newline_owed = true;
@@ -440,6 +440,11 @@ void mime_tree_feed(struct mime_tree *t, const char *p, size_t n)
 	while (n) {
 		const char *nl = memchr(p, '\n', n);
 		size_t take = nl ? (size_t)(nl - p) + 1 : n;
+		if (nl && !t->line.len && take <= MIME_LINE_HELD) {
+			mime_tree_line(t, p, take); /* a whole line in the chunk: read in place */
+			p += take, n -= take;
+			continue;
+		}
 		size_t room = MIME_LINE_HELD - t->line.len;
 		if (take > room)
 			take = room;

@@ -105,6 +105,59 @@ static void long_whitespace_run(void **state)
 	buf_free(&out);
 }
 
+struct decoded {
+	struct buf out;
+	unsigned long long garbage;
+	bool truncated;
+};
+
+static void decode_b64(struct decoded *r, const char *in, size_t n, size_t chunk)
+{
+	buf_init(&r->out, 0);
+	struct mime_decoder d;
+	mime_decoder_init(&d, MIME_CTE_BASE64, collect, &r->out);
+	for (size_t at = 0; at < n; at += chunk)
+		mime_decoder_feed(&d, in + at, n - at < chunk ? n - at : chunk);
+	mime_decoder_finish(&d);
+	r->garbage = d.garbage;
+	r->truncated = d.truncated;
+}
+
+/* Every byte value inside a group: read whole (four at a time where it
+ * can) and byte by byte (never four at a time) it decodes the same, and
+ * a byte of RFC 2045's alphabet (Table 1) has its value there. */
+static void every_byte_in_a_group(void **state)
+{
+	(void)state;
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (int c = 0; c < 256; c++) {
+		char in[] = "QUJDQU?EQUJD"; /* "ABC", then "A" + c + "D"..., then "ABC" */
+		in[6] = (char)c;
+		struct decoded whole_feed, one_by_one;
+		decode_b64(&whole_feed, in, sizeof(in) - 1, sizeof(in));
+		decode_b64(&one_by_one, in, sizeof(in) - 1, 1);
+		assert_int_equal(whole_feed.out.len, one_by_one.out.len);
+		assert_memory_equal(whole_feed.out.data, one_by_one.out.data, whole_feed.out.len);
+		assert_int_equal(whole_feed.garbage, one_by_one.garbage);
+		assert_int_equal(whole_feed.truncated, one_by_one.truncated);
+		const char *at = c ? strchr(alphabet, c) : NULL;
+		if (at) { /* "QU" c "E": bytes 'A', then U's low bits and c, then c's low bits and E
+			     (4) */
+			unsigned v = (unsigned)(at - alphabet);
+			assert_int_equal(whole_feed.out.len, 9);
+			assert_int_equal((unsigned char)whole_feed.out.data[4], 0x40 | v >> 2);
+			assert_int_equal((unsigned char)whole_feed.out.data[5], (v & 3) << 6 | 4);
+			assert_int_equal(whole_feed.garbage, 0);
+		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			assert_int_equal(whole_feed.garbage, 0);
+		else if (c != '=')
+			assert_int_equal(whole_feed.garbage, 1);
+		buf_free(&whole_feed.out);
+		buf_free(&one_by_one.out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +165,7 @@ int main(void)
 	    cmocka_unit_test(byte_by_byte),
 	    cmocka_unit_test(in_threes),
 	    cmocka_unit_test(long_whitespace_run),
+	    cmocka_unit_test(every_byte_in_a_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
