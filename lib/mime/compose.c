@@ -45,12 +45,9 @@ void compose_observe(struct compose *c, const char *line, size_t n)
 const char *compose_multipart_name(enum compose_multipart kind)
 {
 	switch (kind) {
-	case COMPOSE_MIXED:
-		return "mixed";
-	case COMPOSE_ALTERNATIVE:
-		return "alternative";
-	case COMPOSE_RELATED:
-		return "related";
+	case COMPOSE_MIXED: return "mixed";
+	case COMPOSE_ALTERNATIVE: return "alternative";
+	case COMPOSE_RELATED: return "related";
 	}
 	return "mixed";
 }
@@ -58,12 +55,9 @@ const char *compose_multipart_name(enum compose_multipart kind)
 const char *compose_cte_name(enum compose_cte cte)
 {
 	switch (cte) {
-	case COMPOSE_7BIT:
-		return "7bit";
-	case COMPOSE_QP:
-		return "quoted-printable";
-	case COMPOSE_BASE64:
-		return "base64";
+	case COMPOSE_7BIT: return "7bit";
+	case COMPOSE_QP: return "quoted-printable";
+	case COMPOSE_BASE64: return "base64";
 	}
 	return "7bit";
 }
@@ -274,11 +268,13 @@ enum smtpsh_err compose_msgid(struct compose *c, const char *host, struct buf *o
 {
 	done_reset(done);
 	if (c->in_body)
-		return smtpsh_fail(msg, SMTPSH_ESTATE,
-		                   "the header block is over (a blank line was sent): Message-ID now "
-		                   "would be body text");
-	if (!*host || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
-	                  strlen(host))
+		return smtpsh_fail(
+		    msg, SMTPSH_ESTATE,
+		    "the header block is over (a blank line was sent): Message-ID now "
+		    "would be body text");
+	if (!*host ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+	        strlen(host))
 		return smtpsh_fail(msg, SMTPSH_EINVAL, "a Message-ID needs a host name after '@'");
 	char id[2 * 16 + 1];
 	if (!random_hex(id, 16))
@@ -305,8 +301,7 @@ static bool fresh_boundary(char out[COMPOSE_BOUNDARY_SIZE])
 
 /* Where a part can go; the top level takes one when the header block is
  * still open and holds no Content-Type. */
-static enum smtpsh_err part_place(const struct compose *c, const char *what,
-                                  struct smtpsh_msg *msg)
+static enum smtpsh_err part_place(const struct compose *c, const char *what, struct smtpsh_msg *msg)
 {
 	if (c->closed)
 		return smtpsh_fail(msg, SMTPSH_ESTATE,
@@ -320,10 +315,11 @@ static enum smtpsh_err part_place(const struct compose *c, const char *what,
 		                   "%s needs /multipart before the blank line",
 		                   what);
 	if (c->in_body)
-		return smtpsh_fail(msg, SMTPSH_ESTATE,
-		                   "the header block is over (a blank line was sent): %s at the top "
-		                   "writes Content-Type, a header, so it goes before the blank line",
-		                   what);
+		return smtpsh_fail(
+		    msg, SMTPSH_ESTATE,
+		    "the header block is over (a blank line was sent): %s at the top "
+		    "writes Content-Type, a header, so it goes before the blank line",
+		    what);
 	return SMTPSH_OK;
 }
 
@@ -390,7 +386,8 @@ enum smtpsh_err compose_end(struct compose *c, struct buf *out, struct compose_d
 {
 	done_reset(done);
 	if (c->depth == 0)
-		return smtpsh_fail(msg, SMTPSH_ESTATE, "no multipart is open: /multipart opens one");
+		return smtpsh_fail(msg, SMTPSH_ESTATE,
+		                   "no multipart is open: /multipart opens one");
 	size_t mark = out->len;
 	TRY(buf_printf(out, "--%s--\n", c->boundary[c->depth - 1]));
 	c->depth--;
@@ -419,7 +416,8 @@ static enum compose_cte text_cte(const char *p, size_t n)
 			qp++;
 			continue;
 		}
-		bool ok = (ch >= 32 && ch < 127) || ch == '\t' || (ch == '\r' && i + 1 < n && p[i + 1] == '\n');
+		bool ok = (ch >= 32 && ch < 127) || ch == '\t' ||
+		          (ch == '\r' && i + 1 < n && p[i + 1] == '\n');
 		if (!ok || ++line > TEXT_7BIT_LINE_MAX)
 			plain = false;
 		qp += (ch >= 33 && ch <= 126 && ch != '=') || ch == ' ' ? 1 : 3;
@@ -485,15 +483,9 @@ enum smtpsh_err compose_text(struct compose *c, const char *subtype, const char 
 	TRY(buf_printf(out, "Content-Transfer-Encoding: %s\n", compose_cte_name(done->cte)));
 	TRY(part_headers_end(c, done, out));
 	switch (done->cte) {
-	case COMPOSE_7BIT:
-		TRY(append_7bit(out, text, n));
-		break;
-	case COMPOSE_QP:
-		TRY(mime_encode_qp(out, text, n) == SMTPSH_OK);
-		break;
-	case COMPOSE_BASE64:
-		TRY(append_text_base64(out, text, n) == SMTPSH_OK);
-		break;
+	case COMPOSE_7BIT: TRY(append_7bit(out, text, n)); break;
+	case COMPOSE_QP: TRY(mime_encode_qp(out, text, n) == SMTPSH_OK); break;
+	case COMPOSE_BASE64: TRY(append_text_base64(out, text, n) == SMTPSH_OK); break;
 	}
 	snprintf(done->type, sizeof(done->type), "text/%s", subtype);
 	done->depth = c->depth;
@@ -530,12 +522,13 @@ enum smtpsh_err compose_attach(struct compose *c, const char *filename, const ch
 		                   what);
 	}
 	if (!*filename || strchr(filename, '/'))
-		return smtpsh_fail(msg, SMTPSH_EINVAL, "a file name here is a base name, without '/'");
+		return smtpsh_fail(msg, SMTPSH_EINVAL,
+		                   "a file name here is a base name, without '/'");
 	if (!type)
 		type = compose_guess_type(filename, data, n);
 	if (!valid_type(type))
-		return smtpsh_fail(msg, SMTPSH_EINVAL, "'%.60s' is not a content type (type/subtype)",
-		                   type);
+		return smtpsh_fail(msg, SMTPSH_EINVAL,
+		                   "'%.60s' is not a content type (type/subtype)", type);
 	if (cid && (!*cid || strpbrk(cid, "<> \t\"") || !mime_is_ascii(cid, strlen(cid))))
 		return smtpsh_fail(msg, SMTPSH_EINVAL,
 		                   "a Content-ID is ASCII without spaces or <>, like img1@example");
@@ -547,7 +540,8 @@ enum smtpsh_err compose_attach(struct compose *c, const char *filename, const ch
 	if (e == SMTPSH_EINVAL) {
 		out->len = mark;
 		out->data[mark] = '\0';
-		return smtpsh_fail(msg, e, "the file name is not UTF-8 or holds a control character");
+		return smtpsh_fail(msg, e,
+		                   "the file name is not UTF-8 or holds a control character");
 	}
 	TRY(e == SMTPSH_OK);
 	TRY(buf_printf(out, "\nContent-Transfer-Encoding: base64\nContent-Disposition: %s;\n ",
@@ -575,9 +569,12 @@ static const struct {
 	size_t len;
 	const char *type;
 } magics[] = {
-    {"\x89PNG\r\n\x1a\n", 8, "image/png"}, {"\xff\xd8\xff", 3, "image/jpeg"},
-    {"GIF87a", 6, "image/gif"},            {"GIF89a", 6, "image/gif"},
-    {"%PDF-", 5, "application/pdf"},       {"PK\x03\x04", 4, "application/zip"},
+    {"\x89PNG\r\n\x1a\n", 8, "image/png"},
+    {"\xff\xd8\xff", 3, "image/jpeg"},
+    {"GIF87a", 6, "image/gif"},
+    {"GIF89a", 6, "image/gif"},
+    {"%PDF-", 5, "application/pdf"},
+    {"PK\x03\x04", 4, "application/zip"},
 };
 
 static const struct {

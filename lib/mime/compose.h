@@ -36,13 +36,13 @@ enum compose_cte { COMPOSE_7BIT, COMPOSE_QP, COMPOSE_BASE64 };
 struct compose_done {
 	bool word_encoded; /* /header: the value holds encoded words */
 	enum mime_word_encoding word;
-	enum compose_cte cte;      /* /text, /attach, /inline */
-	bool wrote_headers;        /* the part went in at the top: headers and blank line */
-	bool filename_rfc2231;     /* /attach: a non-ASCII file name */
-	char type[128];            /* the part's or multipart's content type */
+	enum compose_cte cte;  /* /text, /attach, /inline */
+	bool wrote_headers;    /* the part went in at the top: headers and blank line */
+	bool filename_rfc2231; /* /attach: a non-ASCII file name */
+	char type[128];        /* the part's or multipart's content type */
 	char boundary[COMPOSE_BOUNDARY_SIZE];
-	size_t depth;              /* multiparts open afterwards */
-	size_t lines;              /* lines produced */
+	size_t depth; /* multiparts open afterwards */
+	size_t lines; /* lines produced */
 };
 
 void compose_init(struct compose *c);

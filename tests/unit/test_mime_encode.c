@@ -57,13 +57,13 @@ static const struct {
 	const char *want; /* NULL: only the round trip and the rules */
 } qp_cases[] = {
     {"plain text", "plain text\n"},
-    {"a=b", "a=3Db\n"},                               /* rule 1: '=' itself */
-    {"trailing space ", "trailing space=20\n"},       /* rule 3 */
-    {"tab\t\nnext", "tab=09\nnext\n"},                /* rule 3 before a hard break */
-    {"in between\tok", "in between\tok\n"},           /* rule 3: kept inside a line */
-    {"line1\r\nline2\r\n", "line1\nline2\n"},          /* rule 4: CRLF is a hard break */
-    {"bare\rcr", "bare=0Dcr\n"},                     /* a lone CR is data */
-    {"caf\xc3\xa9", "caf=C3=A9\n"},                     /* rule 2: 8-bit */
+    {"a=b", "a=3Db\n"},                         /* rule 1: '=' itself */
+    {"trailing space ", "trailing space=20\n"}, /* rule 3 */
+    {"tab\t\nnext", "tab=09\nnext\n"},          /* rule 3 before a hard break */
+    {"in between\tok", "in between\tok\n"},     /* rule 3: kept inside a line */
+    {"line1\r\nline2\r\n", "line1\nline2\n"},   /* rule 4: CRLF is a hard break */
+    {"bare\rcr", "bare=0Dcr\n"},                /* a lone CR is data */
+    {"caf\xc3\xa9", "caf=C3=A9\n"},             /* rule 2: 8-bit */
     {"\x7f\x01", "=7F=01\n"},
     {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
      "xxxxxxxxxx",
@@ -239,16 +239,17 @@ static void test_fold(void **state)
 	     "a subject long enough that it has to be folded at least once to keep each line "
 	     "within seventy-eight characters as RFC 5322 asks",
 	     2},
-	    {"X-Long", "averyveryveryveryveryveryveryveryveryveryveryveryveryveryveryveryveryveryvery"
-	               "longword",
+	    {"X-Long",
+	     "averyveryveryveryveryveryveryveryveryveryveryveryveryveryveryveryveryveryvery"
+	     "longword",
 	     1}, /* no whitespace: no fold possible */
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		struct buf out;
 		buf_init(&out, 0);
-		assert_int_equal(mime_fold_header(&out, cases[i].name, cases[i].value,
-		                                  strlen(cases[i].value)),
-		                 SMTPSH_OK);
+		assert_int_equal(
+		    mime_fold_header(&out, cases[i].name, cases[i].value, strlen(cases[i].value)),
+		    SMTPSH_OK);
 		unsigned lines = 0;
 		for (size_t k = 0; k < out.len; k++)
 			lines += out.data[k] == '\n';
@@ -275,14 +276,15 @@ static void test_params(void **state)
 	    {"report.pdf", false, 0},
 	    {"a \"quoted\" \\ name.txt", false, 0},
 	    {"\xe6\xb5\x8b\xe8\xaf\x95.txt", true, 1}, /* 测试.txt */
-	    {ZH ZH ZH ZH ".docx", true, 7}, /* 4 characters (36) a section */
+	    {ZH ZH ZH ZH ".docx", true, 7},            /* 4 characters (36) a section */
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		struct buf out;
 		buf_init(&out, 0);
 		buf_append_str(&out, "attachment; ");
 		bool ext;
-		assert_int_equal(mime_encode_param(&out, "filename", cases[i].value, &ext), SMTPSH_OK);
+		assert_int_equal(mime_encode_param(&out, "filename", cases[i].value, &ext),
+		                 SMTPSH_OK);
 		assert_int_equal(ext, cases[i].extended);
 		unsigned sections = 0;
 		for (const char *p = out.data; (p = strstr(p, "filename*")); p++)
@@ -314,12 +316,9 @@ static void test_params(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_qp),
-	    cmocka_unit_test(test_base64),
-	    cmocka_unit_test(test_words),
-	    cmocka_unit_test(test_words_first_room_and_bad_utf8),
-	    cmocka_unit_test(test_fold),
-	    cmocka_unit_test(test_params),
+	    cmocka_unit_test(test_qp),    cmocka_unit_test(test_base64),
+	    cmocka_unit_test(test_words), cmocka_unit_test(test_words_first_room_and_bad_utf8),
+	    cmocka_unit_test(test_fold),  cmocka_unit_test(test_params),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
