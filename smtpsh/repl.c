@@ -246,13 +246,21 @@ void repl_data_begin(struct shell *sh)
 bool repl_send_data_line(struct shell *sh, const char *text, size_t len, bool secret)
 {
 	repl_data_begin(sh);
+	char *line = strndup(text, len); /* a helper's line is a piece of its buffer */
+	if (!line) {
+		render_warning(sh, "out of memory: the line was not sent");
+		return true;
+	}
 	struct cmdline produced;
 	struct data_warning w[DATA_CHECK_MAX_WARNINGS];
-	size_t nw = data_check_line(&sh->data_check, text, len, w);
-	compose_observe(&sh->compose, text, len);
-	cmdline_parse(&produced, text);
+	size_t nw = data_check_line(&sh->data_check, line, len, w);
+	compose_observe(&sh->compose, line, len);
+	cmdline_parse(&produced, line);
 	bool kept = send_line(sh, &produced, secret ? SEND_SECRET : 0);
 	render_data_warnings(sh, w, nw);
+	if (secret)
+		OPENSSL_cleanse(line, len);
+	free(line);
 	if (sh->data_check.ended)
 		sh->data_checking = false;
 	return kept;

@@ -444,7 +444,7 @@ static bool append_7bit(struct buf *out, const char *p, size_t n)
 }
 
 /* Text is base64'd in its canonical form: CRLF line breaks (RFC 2045
- * 6.8). */
+ * 6.8), the last line ended too. */
 static enum smtpsh_err append_text_base64(struct buf *out, const char *p, size_t n)
 {
 	struct buf crlf;
@@ -455,6 +455,9 @@ static enum smtpsh_err append_text_base64(struct buf *out, const char *p, size_t
 		if ((lf && !buf_append_char(&crlf, '\r')) || !buf_append_char(&crlf, p[i]))
 			e = SMTPSH_ENOMEM;
 	}
+	/* its last line ends as in 7bit and quoted-printable */
+	if (e == SMTPSH_OK && n && p[n - 1] != '\n' && !buf_append(&crlf, "\r\n", 2))
+		e = SMTPSH_ENOMEM;
 	if (e == SMTPSH_OK)
 		e = mime_encode_base64(out, crlf.data ? crlf.data : "", crlf.len);
 	buf_free(&crlf);
