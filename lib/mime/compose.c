@@ -110,6 +110,10 @@ static void non_ascii_span(const char *p, size_t n, size_t *from, size_t *to)
 				first = i;
 			last = i + 1;
 		}
+	if (first == n) { /* all ASCII: nothing to encode */
+		*from = *to = 0;
+		return;
+	}
 	while (first > 0 && !is_wsp(p[first - 1]))
 		first--;
 	while (last < n && !is_wsp(p[last]))
