@@ -15,6 +15,7 @@
 #include "b64.h"
 #include "escape.h"
 #include "headers.h"
+#include "mime/words.h"
 #include "provider.h"
 #include "shell_proto.h"
 #include "text.h"
@@ -25,6 +26,7 @@ struct helper {
 	const char *help;
 	/* Returns a line to send (malloc'd) or NULL. */
 	char *(*run)(struct shell *sh, const char *args, size_t *len, bool *secret);
+	bool slash_only; /* a bare word of that name is a line for the server */
 };
 
 static char *h_help(struct shell *sh, const char *args, size_t *len, bool *secret);
@@ -38,33 +40,57 @@ static char *h_exit(struct shell *sh, const char *args, size_t *len, bool *secre
 static char *h_login(struct shell *sh, const char *args, size_t *len, bool *secret);
 
 static const struct helper helpers[] = {
-    {"help", "/help  (or ?)", "this list; HELP without the slash goes to the server", h_help},
+    {"help", "/help  (or ?)", "this list; HELP without the slash goes to the server", h_help,
+     false},
     {"b64", "b64 TEXT | b64",
      "send base64(TEXT) as the answer to a challenge (334, \"+ \") (\\0 for NUL, \\\\ for \\); "
      "alone: ask without echo, send as a secret; with no challenge pending it asks first",
-     h_b64},
-    {"unb64", "unb64 BASE64", "decode base64 and show it (nothing is sent)", h_unb64},
+     h_b64, false},
+    {"unb64", "unb64 BASE64", "decode base64 and show it (nothing is sent)", h_unb64, false},
     {"explain", "explain CODE [X.Y.Z] | X.Y.Z | KEYWORD | HEADER[: VALUE]",
      "explain a reply code, enhanced code, extension, POP3 response code, message header "
      "(Received, DKIM-Signature, ARC-*...) or MIME value (multipart/related, base64), offline",
-     h_explain},
+     h_explain, false},
+    {"enc", "enc b64|qp|word TEXT",
+     "encode TEXT as base64, quoted-printable or an RFC 2047 encoded word (nothing is sent)",
+     compose_h_enc, false},
+    {"dec", "dec TEXT",
+     "decode encoded words, base64 or quoted-printable and say which (nothing is sent)",
+     compose_h_dec, false},
+    {"header", "/header NAME VALUE", "DATA mode: a header, encoded when not ASCII, folded at 78",
+     compose_h_header, true},
+    {"date", "/date", "DATA mode: a Date header for now (RFC 5322 form)", compose_h_date, true},
+    {"msgid", "/msgid", "DATA mode: a Message-ID header <random@host>", compose_h_msgid, true},
+    {"multipart", "/multipart mixed|alternative|related",
+     "DATA mode: start a multipart with a fresh boundary (/end closes it)", compose_h_multipart,
+     true},
+    {"end", "/end", "DATA mode: close the innermost multipart", compose_h_end, true},
+    {"text", "/text [plain|html] TEXT|@FILE",
+     "DATA mode: a UTF-8 text part, 7bit, quoted-printable or base64 as the text needs",
+     compose_h_text, true},
+    {"attach", "/attach FILE [TYPE]",
+     "DATA mode: FILE as a base64 attachment (type guessed from its bytes and name)",
+     compose_h_attach, true},
+    {"inline", "/inline FILE CID",
+     "DATA mode: an image part with Content-ID <CID> for multipart/related (cid:CID)",
+     compose_h_inline, true},
     {"login", "login [USER]",
      "log in with the best mechanism offered; asks for the password without echo (scripts: "
      "SMTPSH_PASSWORD or --password-file)",
-     h_login},
-    {"status", "status", "connection, TLS, login, transaction and capabilities", h_status},
+     h_login, false},
+    {"status", "status", "connection, TLS, login, transaction and capabilities", h_status, false},
     {"save", "save [N] [FILE]",
      "POP3: write the last retrieved message (RETR) to FILE, or its part #N decoded; the "
      "name defaults to message-N.eml or the part's file name (its base name only)",
-     message_notes_save},
+     message_notes_save, false},
     {"send", "/send LINE  (or \\LINE)",
-     "send LINE exactly as typed, even if it looks like a helper", h_send},
+     "send LINE exactly as typed, even if it looks like a helper", h_send, true},
     {"connect", "/connect [TARGET]",
      "connect again (after a hang-up), or to another server: /connect pop3://127.0.0.1:110",
-     h_connect},
+     h_connect, true},
     {"exit", "/exit  (or Ctrl-D)", "leave smtpsh (QUIT is sent to the server, /exit is not)",
-     h_exit},
-    {"quit", "/quit", "same as /exit", h_exit},
+     h_exit, true},
+    {"quit", "/quit", "same as /exit", h_exit, true},
 };
 #define NHELPERS (sizeof(helpers) / sizeof(helpers[0]))
 
@@ -74,9 +100,7 @@ const char *helpers_name(size_t i, bool *needs_slash)
 		return NULL;
 	/* A helper whose name is a protocol verb in either protocol, or
 	 * one that only makes sense with a slash, needs the slash. */
-	*needs_slash = proto_find_any(helpers[i].name) || !strcmp(helpers[i].name, "send") ||
-	               !strcmp(helpers[i].name, "connect") || !strcmp(helpers[i].name, "exit") ||
-	               !strcmp(helpers[i].name, "quit");
+	*needs_slash = proto_find_any(helpers[i].name) || helpers[i].slash_only;
 	return helpers[i].name;
 }
 
@@ -294,6 +318,26 @@ static void explain_header_entry(struct shell *sh, const struct header_info *h)
 	render_info(sh, "  check: %s", h->check);
 }
 
+/* A pasted value's encoded words, decoded (lib/mime/words.c) and shown
+ * safely: they may carry any bytes. */
+static void explain_header_words(struct shell *sh, const char *value)
+{
+	struct buf dec, shown;
+	buf_init(&dec, 64 * 1024);
+	buf_init(&shown, 0);
+	struct mime_words_seen seen = {0};
+	mime_words_decode(&dec, value, strlen(value), &seen);
+	if (seen.decoded) {
+		text_safe(&shown, dec.data ? dec.data : "", dec.len);
+		render_info(sh, "  decoded: %s", shown.data ? shown.data : "");
+	}
+	if (seen.kept)
+		render_info(sh, "  %u encoded word(s) left as they were: %s", seen.kept,
+		            seen.why.text);
+	buf_free(&dec);
+	buf_free(&shown);
+}
+
 /* The value of a header as pasted: its first word without a trailing ';'
  * (Content-Type: multipart/mixed; boundary=...), and a word about
  * encoded words.  value is a copy the function may cut. */
@@ -309,6 +353,7 @@ static void explain_header_value(struct shell *sh, const char *value)
 		            "  =?charset?B?...?= or =?charset?Q?...?= is an RFC 2047 encoded "
 		            "word: text that is not ASCII in a header; B is base64 (unb64 shows "
 		            "its bytes), Q is like quoted-printable with '_' for a space");
+	explain_header_words(sh, value);
 }
 
 /* explain Subject, explain Subject:, a pasted "Subject: =?UTF-8?B?...?=",

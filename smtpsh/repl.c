@@ -234,13 +234,46 @@ static bool names_helper(const char *word, size_t n)
 	return false;
 }
 
+void repl_data_begin(struct shell *sh)
+{
+	if (sh->data_checking)
+		return;
+	data_check_init(&sh->data_check, sh->mail_8bitmime);
+	compose_init(&sh->compose);
+	sh->data_checking = true;
+}
+
+bool repl_send_data_line(struct shell *sh, const char *text, size_t len, bool secret)
+{
+	repl_data_begin(sh);
+	char *line = strndup(text, len); /* a helper's line is a piece of its buffer */
+	if (!line) {
+		render_warning(sh, "out of memory: the line was not sent");
+		return true;
+	}
+	struct cmdline produced;
+	struct data_warning w[DATA_CHECK_MAX_WARNINGS];
+	size_t nw = data_check_line(&sh->data_check, line, len, w);
+	compose_observe(&sh->compose, line, len);
+	cmdline_parse(&produced, line);
+	bool kept = send_line(sh, &produced, secret ? SEND_SECRET : 0);
+	render_data_warnings(sh, w, nw);
+	if (secret)
+		OPENSSL_cleanse(line, len);
+	free(line);
+	if (sh->data_check.ended)
+		sh->data_checking = false;
+	return kept;
+}
+
 /* One line of the message after 354: checked, sent, then its warnings.
  * A leading '/' word that names a helper runs the helper (what it gives
- * is the line); "\/TEXT" sends "/TEXT"; everything else is text as typed.
- * False when sending lost the connection. */
+ * is the line; the typing helpers send their lines themselves); "\/TEXT"
+ * sends "/TEXT"; everything else is text as typed.  False when sending
+ * lost the connection. */
 static bool run_data_line(struct shell *sh, const char *line)
 {
-	struct cmdline typed, produced;
+	struct cmdline typed;
 	char *out = NULL;
 	size_t out_len = 0;
 	bool secret = false;
@@ -250,23 +283,14 @@ static bool run_data_line(struct shell *sh, const char *line)
 	} else if (line[0] == '/') {
 		cmdline_parse_typed(&typed, line, NULL);
 		if (names_helper(typed.word, typed.word_len)) {
+			repl_data_begin(sh);
 			out = helpers_run(sh, &typed, &out_len, &secret);
 			if (!out)
-				return true;
+				return session_connected(&sh->session);
 			text = out;
 		}
 	}
-	if (!sh->data_checking) {
-		data_check_init(&sh->data_check, sh->mail_8bitmime);
-		sh->data_checking = true;
-	}
-	struct data_warning w[DATA_CHECK_MAX_WARNINGS];
-	size_t nw = data_check_line(&sh->data_check, text, strlen(text), w);
-	cmdline_parse(&produced, text);
-	bool kept = send_line(sh, &produced, secret ? SEND_SECRET : 0);
-	render_data_warnings(sh, w, nw);
-	if (sh->data_check.ended)
-		sh->data_checking = false;
+	bool kept = repl_send_data_line(sh, text, strlen(text), secret);
 	if (out) {
 		OPENSSL_cleanse(out, out_len);
 		free(out);

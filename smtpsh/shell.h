@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "data_check.h"
+#include "mime/compose.h"
 #include "recorder.h"
 #include "session.h"
 #include "target.h"
@@ -56,6 +57,7 @@ struct shell {
 	/* POP3: the message a RETR or TOP is retrieving, and the last one
 	 * (message_notes.c); NULL until the first */
 	struct message_notes *message;
+	struct compose compose; /* what the typing helpers (/header, /text...) know */
 };
 
 /* render.c: everything that reaches the screen about the session */
@@ -154,6 +156,24 @@ void login_run(struct shell *sh, const char *args);
 
 /* repl.c */
 int repl_run(struct shell *sh);
+/* DATA mode: a new message's checker and composer, unless one is open. */
+void repl_data_begin(struct shell *sh);
+/* One line of the message (no CRLF) checked, observed by the composer,
+ * sent as an S: line, then its warnings; false when sending lost the
+ * connection. */
+bool repl_send_data_line(struct shell *sh, const char *text, size_t len, bool secret);
+
+/* compose_helpers.c: enc, dec and the DATA-mode typing helpers */
+char *compose_h_enc(struct shell *sh, const char *args, size_t *len, bool *secret);
+char *compose_h_dec(struct shell *sh, const char *args, size_t *len, bool *secret);
+char *compose_h_header(struct shell *sh, const char *args, size_t *len, bool *secret);
+char *compose_h_date(struct shell *sh, const char *args, size_t *len, bool *secret);
+char *compose_h_msgid(struct shell *sh, const char *args, size_t *len, bool *secret);
+char *compose_h_multipart(struct shell *sh, const char *args, size_t *len, bool *secret);
+char *compose_h_end(struct shell *sh, const char *args, size_t *len, bool *secret);
+char *compose_h_text(struct shell *sh, const char *args, size_t *len, bool *secret);
+char *compose_h_attach(struct shell *sh, const char *args, size_t *len, bool *secret);
+char *compose_h_inline(struct shell *sh, const char *args, size_t *len, bool *secret);
 
 /* input.c: lines from the person, bounded as reply lines are */
 #define SHELL_MAX_LINE REPLY_MAX_LINE
