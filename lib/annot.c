@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "headers.h"
 #include "reply.h"
 #include "text.h"
 
@@ -239,6 +240,14 @@ const char *annot_smtp(int code, const char *verb, char *buf, size_t bufsz)
 		}
 	}
 	return general ? general : smtp_by_digits(code, buf, bufsz);
+}
+
+bool annot_smtp_registered(int code)
+{
+	for (size_t i = 0; i < annot_smtp_codes_len; i++)
+		if (annot_smtp_codes[i].code == code)
+			return true;
+	return false;
 }
 
 /* ---- Enhanced status codes -------------------------------------------- */
@@ -799,7 +808,9 @@ const char *annot_pop3_resp_code(const char *code)
 /* RFC 1939 unless marked.  Entries with verb NULL are the fallback. */
 const struct annot_pop3_status annot_pop3_statuses[] = {
     {NULL, REPLY_POP3_OK, "success"},
-    {NULL, REPLY_POP3_ERR, "the command failed: the text says why"},
+    {NULL, REPLY_POP3_ERR,
+     "the command failed: the text says why; the connection stays open (some servers hang up "
+     "after a failed USER/PASS)"},
     {NULL, REPLY_POP3_CONT,
      "the server waits for a base64 line (SASL), or \"*\" to cancel (RFC 5034)"},
 
@@ -947,4 +958,109 @@ const char *annot_pop3_scan_check(const char *verb, unsigned long msgno, const c
 		return buf;
 	}
 	return NULL;
+}
+
+/* ---- Mail ports ----------------------------------------------------------- */
+
+const struct annot_port annot_ports[] = {
+    {25, "port 25: SMTP between mail servers (relay, RFC 5321); many networks block it for "
+         "clients, who submit on 587 or 465"},
+    {465, "port 465: mail submission over implicit TLS (submissions, RFC 8314): TLS from the "
+          "first byte, then AUTH; smtps:// in smtpsh"},
+    {587, "port 587: mail submission (RFC 6409): plain text at first, STARTTLS, then AUTH"},
+    {110, "port 110: POP3 (RFC 1939): plain text at first, STLS before logging in (RFC 2595)"},
+    {995, "port 995: POP3 over implicit TLS (pop3s, RFC 8314); pop3s:// in smtpsh"},
+    {143, "port 143: IMAP (RFC 9051), which smtpsh does not speak; STARTTLS before LOGIN"},
+    {993, "port 993: IMAP over implicit TLS (imaps, RFC 8314), which smtpsh does not speak"},
+};
+const size_t annot_ports_len = sizeof(annot_ports) / sizeof(annot_ports[0]);
+
+const char *annot_port(unsigned port)
+{
+	for (size_t i = 0; i < annot_ports_len; i++)
+		if (annot_ports[i].port == port)
+			return annot_ports[i].meaning;
+	return NULL;
+}
+
+/* ---- What a reply is, beyond its code -------------------------------------- */
+
+const char *annot_ehlo_not_extension(const char *line, const char *greeting)
+{
+	size_t n = strlen(line);
+	while (n && line[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return "an empty line: no extension";
+	if (n == 2 && !strncasecmp(line, "OK", 2))
+		return "not an extension: a plain \"OK\" some servers (QQ Mail) put on the last "
+		       "line";
+	/* a line of several words found whole in the greeting repeats it */
+	if (greeting && memchr(line, ' ', n) && n <= strlen(greeting)) {
+		for (const char *g = greeting; (g = strchr(g, line[0])); g++)
+			if (!strncmp(g, line, n))
+				return "not an extension: the server repeats its greeting's words "
+				       "here";
+	}
+	return NULL;
+}
+
+/* Whether text holds word as a word of its own (case-insensitive). */
+static bool has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = text; (p = strcasestr(p, word)); p++) {
+		bool start = p == text || !isalnum((unsigned char)p[-1]);
+		if (start && !isalnum((unsigned char)p[n]))
+			return true;
+	}
+	return false;
+}
+
+enum { FIRST_EHLO = 1, FIRST_TLS = 2, FIRST_AUTH = 4 };
+
+/* One whole sentence per combination (gettext takes them whole). */
+static const char *const first_sentences[8] = {
+    [FIRST_EHLO] = "the server says what must come first: EHLO",
+    [FIRST_TLS] = "the server says what must come first: STARTTLS (then EHLO again)",
+    [FIRST_AUTH] = "the server says what must come first: log in with AUTH (after EHLO)",
+    [FIRST_EHLO | FIRST_TLS] = "the server says what must come first: EHLO, then STARTTLS",
+    [FIRST_EHLO | FIRST_AUTH] = "the server says what must come first: EHLO, then log in with "
+                                "AUTH; only then MAIL FROM",
+    [FIRST_TLS | FIRST_AUTH] = "the server says what must come first: STARTTLS, EHLO again, "
+                               "then log in with AUTH",
+    [FIRST_EHLO | FIRST_TLS | FIRST_AUTH] = "the server says what must come first: EHLO, "
+                                            "STARTTLS, EHLO again, then log in with AUTH",
+};
+
+const char *annot_smtp_first(int code, const char *text)
+{
+	if ((code != 503 && code != 530) || !text)
+		return NULL;
+	unsigned need = 0;
+	if (has_word(text, "EHLO") || has_word(text, "HELO"))
+		need |= FIRST_EHLO;
+	if (has_word(text, "STARTTLS") || has_word(text, "TLS") || has_word(text, "SSL") ||
+	    strcasestr(text, "encrypt"))
+		need |= FIRST_TLS;
+	if (has_word(text, "AUTH") || strcasestr(text, "authenticat") || has_word(text, "login"))
+		need |= FIRST_AUTH;
+	return first_sentences[need];
+}
+
+bool annot_smtp_header_hangup(const char *verb, int code)
+{
+	if ((code != 221 && code != 421) || !verb || !*verb)
+		return false;
+	size_t n = strlen(verb);
+	if (verb[n - 1] == ':')
+		n--;
+	else if (!header_find(verb, n))
+		return false;
+	/* a header name: printable ASCII but no space or colon (RFC 5322
+	 * §2.2) */
+	for (size_t i = 0; i < n; i++)
+		if (verb[i] <= ' ' || verb[i] > '~' || verb[i] == ':')
+			return false;
+	return n > 0;
 }

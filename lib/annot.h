@@ -26,6 +26,8 @@ extern const size_t annot_smtp_codes_len;
  * general meaning, then to an explanation built from the first and
  * second digit, written into buf.  Never returns NULL. */
 const char *annot_smtp(int code, const char *verb, char *buf, size_t bufsz);
+/* Whether code has a row of its own in annot_smtp_codes. */
+bool annot_smtp_registered(int code);
 
 /* --- Enhanced status codes (RFC 3463, RFC 3886, RFC 4954, RFC 5248
  * IANA registry, ...) -------------------------------------------------- */
@@ -105,5 +107,35 @@ const char *annot_sasl_mech(const char *mech);
 /* Added: the table annot_sasl_mech() looks up (upper-case names). */
 extern const struct annot_keyword annot_sasl_mechs[];
 extern const size_t annot_sasl_mechs_len;
+
+/* --- Mail ports ---------------------------------------------------------- */
+/* "explain 587" is a port, not a reply code: the ports a mail client
+ * meets (IANA service names; RFC 8314 for the implicit-TLS ones). */
+struct annot_port {
+	unsigned port;
+	const char *meaning;
+};
+extern const struct annot_port annot_ports[];
+extern const size_t annot_ports_len;
+/* The meaning of a mail port, or NULL when it is none of them. */
+const char *annot_port(unsigned port);
+
+/* --- What a reply is, beyond its code ------------------------------------ */
+/* An EHLO line after the first that is no extension: QQ Mail repeats its
+ * greeting's words ("XMail Esmtp QQ Mail Server.") and ends with "250 OK".
+ * greeting: the greeting's text (NULL when unknown).  A sentence saying
+ * what the line is, or NULL when it reads as an extension keyword. */
+const char *annot_ehlo_not_extension(const char *line, const char *greeting);
+
+/* What a 503 or 530 refusal asks to come first, read from its text
+ * ("need EHLO and AUTH first", "Must issue a STARTTLS command first"): a
+ * sentence, or NULL when the code is another or the text names nothing. */
+const char *annot_smtp_first(int code, const char *text);
+
+/* Whether `code` answering the unknown `verb` is a server hanging up on
+ * message text sent as commands: a header name ("FROM:", "Subject:")
+ * answered by 221 or 421 (Postfix: "221 2.7.0 Error: I can break rules,
+ * too. Goodbye.", smtpd(8) smtpd_forbidden_commands). */
+bool annot_smtp_header_hangup(const char *verb, int code);
 
 #endif

@@ -141,28 +141,43 @@ const char *proto_check(const struct proto_ctx *ctx, const char *verb, bool has_
 	return NULL;
 }
 
-/* Levenshtein distance, small strings only (verbs). */
+/* Optimal string alignment distance (Levenshtein plus the swap of two
+ * neighbours, which is how fingers mistype: REST for RSET), verbs only. */
 static size_t edit_distance(const char *a, const char *b)
 {
+	enum { MAX = 30 };
 	size_t la = strlen(a), lb = strlen(b);
-	size_t row[32];
-	if (la > 30 || lb > 30)
+	if (la > MAX || lb > MAX)
 		return 99;
+	size_t d[MAX + 1][MAX + 1];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
 		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t sub = prev + (toupper((unsigned char)a[i - 1]) !=
-			                     toupper((unsigned char)b[j - 1]));
-			size_t best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
-			row[j] = sub < best ? sub : best;
-			prev = cur;
+			int ca = toupper((unsigned char)a[i - 1]),
+			    cb = toupper((unsigned char)b[j - 1]);
+			size_t best = d[i - 1][j - 1] + (ca != cb);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ca == toupper((unsigned char)b[j - 2]) &&
+			    toupper((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-	}
-	return row[lb];
+	return d[la][lb];
+}
+
+/* Same first and last letters: a mistyped word keeps its ends more often
+ * than its middle. */
+static bool same_ends(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	return la && lb && toupper((unsigned char)a[0]) == toupper((unsigned char)b[0]) &&
+	       toupper((unsigned char)a[la - 1]) == toupper((unsigned char)b[lb - 1]);
 }
 
 const char *proto_suggest(enum proto p, const char *verb)
@@ -170,12 +185,24 @@ const char *proto_suggest(enum proto p, const char *verb)
 	const struct proto_handler *h = proto_handler_get(p);
 	const char *best = NULL;
 	size_t best_d = 3;
+	bool best_ends = false;
 	for (size_t i = 0; i < h->ncmds; i++) {
 		size_t d = edit_distance(verb, h->cmds[i].verb);
-		if (d < best_d) {
+		bool ends = same_ends(verb, h->cmds[i].verb);
+		if (d < best_d || (d == best_d && best && ends && !best_ends)) {
 			best_d = d;
 			best = h->cmds[i].verb;
+			best_ends = ends;
 		}
 	}
 	return best;
+}
+
+const struct proto_cmd *proto_find_historical(enum proto p, const char *verb)
+{
+	const struct proto_handler *h = proto_handler_get(p);
+	for (size_t i = 0; i < h->nhistorical; i++)
+		if (strcasecmp(h->historical[i].verb, verb) == 0)
+			return &h->historical[i];
+	return NULL;
 }

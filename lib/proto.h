@@ -120,6 +120,11 @@ struct proto_handler {
 	size_t ncmds;
 	const struct proto_rule *rules; /* the sequence rules */
 	size_t nrules;
+	/* Commands of older RFCs that servers no longer offer (RFC 821's
+	 * TURN): not in cmds, so neither completed nor sent as known, but
+	 * named for what they are when typed or explained. */
+	const struct proto_cmd *historical;
+	size_t nhistorical;
 
 	/* The session after one line of a reply (capabilities, listings),
 	 * and after a whole reply (the state machine).  verb: what the
@@ -193,8 +198,14 @@ const char *proto_split(const char *line, char *verb, size_t vsz);
  * is first with MAIL FROM:<address>").  Unknown verbs are not judged. */
 const char *proto_check(const struct proto_ctx *ctx, const char *verb, bool has_arg);
 
-/* The closest known verb to an unknown one ("HELLO" -> "HELO"), or NULL
- * when nothing is close. */
+/* The closest known verb to an unknown one ("HELLO" -> "HELO", "REST"
+ * -> "RSET"), or NULL when nothing is close.  Typos are weighed by edit
+ * distance counting a swap of two neighbours as one edit; on a tie, the
+ * verb with the same first and last letters wins. */
 const char *proto_suggest(enum proto p, const char *verb);
+
+/* The historical command verb names in p ("TURN": help says what it did
+ * and where it went), or NULL. */
+const struct proto_cmd *proto_find_historical(enum proto p, const char *verb);
 
 #endif

@@ -10,6 +10,13 @@
 #include "proto.h"
 #include "session_machine.h"
 
+/* Commands of earlier POP3 RFCs that RFC 1939 no longer has. */
+static const struct proto_cmd pop3_historical[] = {
+    {"RPOP", 0, "RPOP <name>",
+     "RFC 1081: log in trusting the client's privileged port (like rlogin); dropped by RFC 1460"},
+    {"LAST", 0, "LAST", "RFC 1460: the highest message number accessed; dropped by RFC 1725"},
+};
+
 static const struct proto_cmd pop3_cmds[] = {
     {"USER", CMD_NAMES_USER, "USER <name>", "give your user name (then PASS)"},
     {"PASS", CMD_SECRET_ARG, "PASS <password>", "give your password, in clear text"},
@@ -207,6 +214,8 @@ const struct proto_handler proto_pop3_handler = {
     .ncmds = sizeof(pop3_cmds) / sizeof(pop3_cmds[0]),
     .rules = pop3_rules,
     .nrules = sizeof(pop3_rules) / sizeof(pop3_rules[0]),
+    .historical = pop3_historical,
+    .nhistorical = sizeof(pop3_historical) / sizeof(pop3_historical[0]),
     .on_line = pop3_on_line,
     .on_reply = pop3_on_reply,
     .status_text = pop3_status_text,

@@ -33,6 +33,20 @@ static const struct proto_cmd smtp_cmds[] = {
     {"ETRN", 0, "ETRN <domain>", "ask the server to flush its queue for a domain (RFC 1985)"},
 };
 
+/* RFC 821 §3.5, §4.1.1 (seed 000 lists them); RFC 2821 §F dropped them.
+ * Help says what each did. */
+static const struct proto_cmd smtp_historical[] = {
+    {"SEND", 0, "SEND FROM:<address>",
+     "RFC 821: deliver to the user's terminal instead of the mailbox; dropped by RFC 2821"},
+    {"SOML", 0, "SOML FROM:<address>",
+     "RFC 821: Send Or Mail (terminal if logged in, else mailbox); dropped by RFC 2821"},
+    {"SAML", 0, "SAML FROM:<address>",
+     "RFC 821: Send And Mail (terminal and mailbox); dropped by RFC 2821"},
+    {"TURN", 0, "TURN",
+     "RFC 821: swap the roles of client and server; unsafe without authentication, dropped by "
+     "RFC 2821 (ATRN, RFC 2645, replaced it)"},
+};
+
 #define INIT PSTATE_BIT(ST_SMTP_INIT)
 #define READY PSTATE_BIT(ST_SMTP_READY)
 #define IN_TXN (PSTATE_BIT(ST_SMTP_MAIL) | PSTATE_BIT(ST_SMTP_RCPT))
@@ -222,6 +236,8 @@ const struct proto_handler proto_smtp_handler = {
     .ncmds = sizeof(smtp_cmds) / sizeof(smtp_cmds[0]),
     .rules = smtp_rules,
     .nrules = sizeof(smtp_rules) / sizeof(smtp_rules[0]),
+    .historical = smtp_historical,
+    .nhistorical = sizeof(smtp_historical) / sizeof(smtp_historical[0]),
     .on_line = smtp_on_line,
     .on_reply = smtp_on_reply,
     .status_text = smtp_status_text,

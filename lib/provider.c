@@ -180,7 +180,7 @@ const struct provider_hint provider_hints[] = {
     {NULL,
      -1,
      "USER PASS",
-     {"plaintext authentication disallowed", "[auth]"},
+     {"plaintext authentication disallowed", "non-secure", "stls"},
      "the server refuses a clear-text login on an unencrypted connection: send STLS first (or "
      "connect with pop3s:// on 995)",
      "RFC 2595 §4 / RFC 3206",
@@ -248,13 +248,40 @@ static bool verb_listed(const char *verbs, const char *verb)
 	return false;
 }
 
-static bool class_matches(int want, int code)
+/* The verbs that log in, in any protocol: a provider's login refusal
+ * means the same at SMTP's AUTH and POP3's USER/PASS/AUTH. */
+static bool is_login_verb(const char *verb)
+{
+	return verb && (!strcasecmp(verb, "AUTH") || !strcasecmp(verb, "USER") ||
+	                !strcasecmp(verb, "PASS") || !strcasecmp(verb, "APOP"));
+}
+
+static bool class_matches(int want, int code, const char *verb)
 {
 	if (want == 0)
 		return code == -1 || code >= 400;
 	if (want == -1)
 		return code == -1;
+	/* a keyed SMTP login row ("application-specific") also reads a POP3
+	 * login's -ERR: Gmail says the same words at both */
+	if (code == -1 && want == 5 && is_login_verb(verb))
+		return true;
 	return code / 100 == want;
+}
+
+/* Whether a refusal is about encryption, not the secret: a keyless
+ * provider row (the credential advice) must not answer it (163's "530
+ * Must issue a STARTTLS command first" is no authorization-code matter). */
+static bool refusal_about_tls(int code, const char *text)
+{
+	static const char *const words[] = {"starttls",  "stls",    "tls",       "ssl",
+	                                    "plaintext", "encrypt", "non-secure"};
+	if (code == 538)
+		return true;
+	for (size_t i = 0; text && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(text, words[i]))
+			return true;
+	return false;
 }
 
 const struct provider_hint *provider_diagnose(const char *host, const char *banner,
@@ -270,11 +297,17 @@ const struct provider_hint *provider_diagnose(const char *host, const char *bann
 		const struct provider_hint *h = &provider_hints[i];
 		if (h->provider && (!p || strcmp(h->provider, p->name)))
 			continue;
-		if (!class_matches(h->code_class, code) || !verb_listed(h->verbs, verb))
+		bool keyed = h->words[0] != NULL, hit = !keyed;
+		if (!class_matches(h->code_class, code, verb))
+			continue;
+		/* a row keyed to AUTH reads a POP3 login's refusal too */
+		if (!verb_listed(h->verbs, verb) &&
+		    !(code == -1 && keyed && is_login_verb(verb) && verb_listed(h->verbs, "AUTH")))
+			continue;
+		if (!keyed && refusal_about_tls(code, text))
 			continue;
 		if ((h->when == PROVIDER_PLAINTEXT && tls) || (h->when == PROVIDER_TLS && !tls))
 			continue;
-		bool keyed = h->words[0] != NULL, hit = !keyed;
 		for (size_t j = 0; j < 4 && h->words[j] && text; j++)
 			if (strcasestr(text, h->words[j]))
 				hit = true;

@@ -12,6 +12,7 @@
 #include "b64.h"
 #include "cmdline.h"
 #include "session_machine.h"
+#include "text.h"
 
 void session_init(struct session *s, enum proto p, const struct session_hooks *hooks,
                   int timeout_ms)
@@ -92,6 +93,7 @@ static void await_greeting(struct session *s, const char *why)
 	s->npending = 1;
 	memset(&s->pending[0], 0, sizeof(s->pending[0]));
 	reply_parser_reset(&s->parser);
+	s->cleartext_told = false;
 }
 
 void session_start_offline(struct session *s)
@@ -398,6 +400,36 @@ static enum smtpsh_err may_send(const struct session *s, const char *line, size_
 	return SMTPSH_OK;
 }
 
+/* Whether an answer to a SASL challenge is base64, as RFC 4954 §4 wants.
+ * LOGIN's answers are a name and a password: base64 that decodes to
+ * control bytes ("bob" is valid base64) was a name typed as it is. */
+static bool sasl_answer_is_b64(const struct session *s, const char *a, size_t n)
+{
+	struct buf dec;
+	buf_init(&dec, n);
+	bool ok = b64_decode(&dec, a, n) == SMTPSH_OK;
+	if (ok && mech_is(s, "LOGIN") && dec.len) {
+		ok = text_is_utf8(dec.data, dec.len);
+		for (size_t i = 0; ok && i < dec.len; i++)
+			ok = (unsigned char)dec.data[i] >= ' ' && dec.data[i] != 0x7f;
+	}
+	buf_free(&dec);
+	return ok;
+}
+
+/* What a sent line of credentials tells the notes: whether the exchange
+ * has had an answer that is no base64, and whether credentials went out
+ * without TLS (flagged on the connection's first such line only). */
+static void judge_credentials(struct session *s, struct session_pending *p, const char *answer,
+                              bool credentials)
+{
+	if (answer && strcmp(answer, "*") && !sasl_answer_is_b64(s, answer, strlen(answer)))
+		s->sasl_saw_not_b64 = true;
+	p->sasl_not_b64 = s->sasl_saw_not_b64;
+	if (credentials && !s->tls && !s->cleartext_told)
+		p->cleartext_secret = s->cleartext_told = true;
+}
+
 /* A command line (not message text), parsed, with its secrecy judged. */
 static enum smtpsh_err send_command(struct session *s, const struct cmdline *c, unsigned flags,
                                     struct smtpsh_msg *msg)
@@ -410,6 +442,9 @@ static enum smtpsh_err send_command(struct session *s, const struct cmdline *c, 
 		p = push_pending(s);
 		strcpy(p->verb, "AUTH");
 		p->has_arg = true;
+		/* a transcript's redacted secret is no answer to judge */
+		judge_credentials(s, p, flags & SEND_REDACTED ? NULL : line,
+		                  strcmp(line, "*") != 0);
 		s->sasl_step++;
 	} else {
 		const char *verb = c->verb, *args = c->arg;
@@ -442,11 +477,18 @@ static enum smtpsh_err send_command(struct session *s, const struct cmdline *c, 
 			s->sasl_step = strchr(args, ' ') ? 1 : 0;
 			s->sasl_challenge[0] = '\0';
 			s->sasl_challenge_len = 0;
+			s->sasl_saw_not_b64 = false;
+			const char *initial = strchr(args, ' ');
+			judge_credentials(s, p,
+			                  initial && !(flags & SEND_REDACTED) ? initial + 1 : NULL,
+			                  initial && (mech_is(s, "PLAIN") || mech_is(s, "LOGIN")));
 			if (mech_is(s, "PLAIN") || mech_is(s, "LOGIN")) {
 				/* Remember the user for `status`. */
 				s->auth_user[0] = '\0';
 			}
 		}
+		if (cmd && (cmd->flags & CMD_SECRET_ARG) && *args)
+			judge_credentials(s, p, NULL, true);
 		if (cmd && (cmd->flags & CMD_QUIT))
 			s->quit_sent = true;
 		if (cmd && (cmd->flags & CMD_NAMES_USER))

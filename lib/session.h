@@ -97,6 +97,12 @@ struct session_pending {
 	bool unknown;        /* verb not in the protocol table */
 	bool auth_unoffered; /* SMTP AUTH sent though EHLO listed no AUTH */
 	bool has_msgno;      /* POP3: the argument is a message number */
+	/* a line of this AUTH exchange, up to this one, was not base64
+	 * (a user name typed as it is after 334 "Username:") */
+	bool sasl_not_b64;
+	/* this line carried a password, or base64 credentials, without TLS:
+	 * the first such line of the connection only (say it once) */
+	bool cleartext_secret;
 	unsigned long msgno;
 };
 
@@ -137,6 +143,8 @@ struct session {
 	char sasl_challenge[256]; /* last challenge decoded, raw (may hold NULs) */
 	size_t sasl_challenge_len;
 	bool sasl_challenge_b64ok;
+	bool sasl_saw_not_b64; /* an answer of this exchange was not base64 */
+	bool cleartext_told;   /* a cleartext_secret line went out on this connection */
 
 	/* Transaction / mailbox counters */
 	unsigned rcpts;               /* accepted in the current message */

@@ -270,6 +270,11 @@ static bool explain_keyword(struct shell *sh, const char *a, const char *b)
 			render_info(sh, "%s (%s command): %s — %s", a, proto_handlers[i]->title,
 			            c->syntax, c->help),
 			    done = true;
+		if ((c = proto_find_historical(proto_handlers[i]->proto, a)))
+			render_info(
+			    sh, "%s (historical %s command, servers no longer offer it): %s — %s",
+			    a, proto_handlers[i]->title, c->syntax, c->help),
+			    done = true;
 	}
 	return done;
 }
@@ -406,6 +411,13 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 		return NULL;
 	}
 	bool done = false;
+	/* explain 587: a port, unless it is also a registered reply code */
+	const char *port =
+	    a[strspn(a, "0123456789")] == '\0' ? annot_port((unsigned)atoi(a)) : NULL;
+	if (port && !annot_smtp_registered(atoi(a))) {
+		render_info(sh, "%s is a port, not a reply code: %s", a, port);
+		return NULL;
+	}
 	if (strlen(a) == 3 && isdigit((unsigned char)a[0]) && isdigit((unsigned char)a[1]) &&
 	    isdigit((unsigned char)a[2])) {
 		explain_smtp_code(sh, atoi(a));
@@ -421,7 +433,15 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 		return NULL;
 	if (!strcasecmp(a, "+OK") || !strcasecmp(a, "-ERR")) {
 		int st = a[0] == '+' ? REPLY_POP3_OK : REPLY_POP3_ERR;
-		render_info(sh, "%s: %s", a, annot_pop3(st, b[0] ? b : ""));
+		/* with no command named: the general meaning, then each one's */
+		render_info(sh, "%s: %s", a, annot_pop3(st, b[0] ? b : NULL));
+		for (size_t i = 0; !b[0] && i < annot_pop3_statuses_len; i++)
+			if (annot_pop3_statuses[i].status == st && annot_pop3_statuses[i].verb)
+				render_info(sh, "  after %s: %s",
+				            *annot_pop3_statuses[i].verb
+				                ? annot_pop3_statuses[i].verb
+				                : "connecting (greeting)",
+				            annot_pop3_statuses[i].meaning);
 		return NULL;
 	}
 	done = explain_keyword(sh, a, b);

@@ -61,26 +61,34 @@ void render_end(struct shell *sh)
 	}
 }
 
-/* Untrusted bytes through the one sanitiser onto out. */
-static void put_safe(struct shell *sh, const char *p, size_t n)
+/* Untrusted bytes through the one sanitiser onto out; text_safe()'s
+ * flags (TEXT_FROM_GB18030...). */
+static unsigned put_safe(struct shell *sh, const char *p, size_t n)
 {
 	struct buf b;
 	buf_init(&b, TEXT_SAFE_SIZE(n));
-	if (text_safe(&b, p, n) & TEXT_FROM_GB18030)
-		sh->gb18030_lines++;
+	unsigned flags = text_safe(&b, p, n);
 	if (b.len)
 		fwrite(b.data, 1, b.len, sh->out);
 	buf_free(&b);
+	return flags;
+}
+
+static unsigned put_line(struct shell *sh, enum render_tone tone, const char *prefix, const char *p,
+                         size_t n)
+{
+	paint(sh, tone);
+	fputs(prefix, sh->out);
+	unsigned flags = put_safe(sh, p, n);
+	unpaint(sh, tone);
+	fputc('\n', sh->out);
+	return flags;
 }
 
 void render_line(struct shell *sh, enum render_tone tone, const char *prefix, const char *p,
                  size_t n)
 {
-	paint(sh, tone);
-	fputs(prefix, sh->out);
-	put_safe(sh, p, n);
-	unpaint(sh, tone);
-	fputc('\n', sh->out);
+	put_line(sh, tone, prefix, p, n);
 }
 
 void render_prompt(struct shell *sh, const char *fmt, ...)
@@ -160,7 +168,10 @@ static void on_line(void *ctx, const struct reply_line *l)
 	                            ? (l->flags & LINE_BODY_END ? TONE_OK : TONE_PLAIN)
 	                            : code_tone(&sh->session, l->code);
 	render_begin(sh);
-	render_line(sh, tone, "R: ", l->raw, l->raw_len);
+	/* only the server's lines: the note is about its text, not the
+	 * message the person typed */
+	if (put_line(sh, tone, "R: ", l->raw, l->raw_len) & TEXT_FROM_GB18030)
+		sh->gb18030_lines++;
 	sh->notes |= l->flags;
 	if (l->flags & LINE_UNSTUFFED)
 		sh->stuffed_lines++;
@@ -198,8 +209,15 @@ static void explain_caps(struct shell *sh)
 		const char *m = s->handler->annot_cap(s->caps[i], buf, sizeof(buf));
 		char kw[TEXT_SAFE_SIZE(SESSION_CAP_LEN)];
 		text_safe_str(kw, sizeof(kw), s->caps[i], strcspn(s->caps[i], " ="));
+		const char *stray = m ? NULL : annot_ehlo_not_extension(s->caps[i], s->banner);
+		char line[TEXT_SAFE_SIZE(SESSION_CAP_LEN)];
 		if (m)
 			render_note(sh, "%s: %s", kw, m);
+		else if (stray)
+			render_note(
+			    sh, "\"%s\": %s",
+			    text_safe_str(line, sizeof(line), s->caps[i], strlen(s->caps[i])),
+			    stray);
 		else
 			render_note(sh, "%s: an extension smtpsh does not know", kw);
 	}
@@ -248,6 +266,25 @@ static void explain_provider(struct shell *sh, const struct reply *r, const char
 	render_note(sh, "(source: %s)", h->source);
 }
 
+/* What the credentials sent in this exchange tell: an answer after a
+ * challenge that was no base64, a secret sent without TLS (once). */
+static void explain_credentials(struct shell *sh, const struct reply *r,
+                                const struct session_pending *p)
+{
+	if (!p)
+		return;
+	if (p->cleartext_secret)
+		render_note(sh,
+		            "no TLS on this connection: base64 is an encoding, not encryption; "
+		            "anyone on the path can decode what you just sent (use STARTTLS/STLS, "
+		            "or smtps:// / pop3s://)");
+	if (p->sasl_not_b64 && sh->session.handler->severity(r->code) == SEVERITY_FAIL)
+		render_note(sh,
+		            "an answer to the server's challenge was not base64: each answer must "
+		            "be encoded; type b64 NAME to send it encoded (b64 alone asks for the "
+		            "password without echo)");
+}
+
 void render_explain_smtp(struct shell *sh, const struct reply *r, const struct session_pending *p)
 {
 	char buf[512];
@@ -264,7 +301,21 @@ void render_explain_smtp(struct shell *sh, const struct reply *r, const struct s
 		                           : "");
 	if (p && p->warn[0] && r->code >= 400)
 		render_note(sh, "%s%s", p->auth_unoffered ? "" : "out of order: ", p->warn);
-	if (p && p->unknown && p->verb[0] && (r->code == 500 || r->code == 502 || r->code < 400)) {
+	const struct proto_cmd *old_cmd =
+	    p && p->unknown ? proto_find_historical(sh->session.proto, p->verb) : NULL;
+	if (old_cmd) {
+		render_note(sh, "%s is a historical command servers no longer offer: %s",
+		            old_cmd->verb, old_cmd->help);
+	} else if (p && p->unknown && annot_smtp_header_hangup(p->verb, r->code)) {
+		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
+		render_note(
+		    sh,
+		    "the server hung up because \"%s\" is a message header sent as a command: the "
+		    "message was never in DATA mode (DATA needs an accepted RCPT and a 354 first; "
+		    "Postfix: smtpd_forbidden_commands)",
+		    text_safe_str(q, sizeof(q), p->verb, strlen(p->verb)));
+	} else if (p && p->unknown && p->verb[0] &&
+	           (r->code == 500 || r->code == 502 || (r->code < 400 && r->code != 221))) {
 		const char *sug = proto_suggest(sh->session.proto, p->verb);
 		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
 		render_note(sh, "%s is not an SMTP command%s%s%s%s",
@@ -280,9 +331,14 @@ void render_explain_smtp(struct shell *sh, const struct reply *r, const struct s
 		render_note(sh, "server name: %s", text_safe_str(q, sizeof(q), name, strlen(name)));
 		explain_caps(sh);
 	}
+	const char *first = annot_smtp_first(r->code, r->text);
+	if (first)
+		render_note(sh, "%s", first);
 	if (r->code == 334)
 		explain_challenge(sh, r);
-	explain_provider(sh, r, verb);
+	explain_credentials(sh, r, p);
+	if (!(p && p->sasl_not_b64 && r->code >= 500))
+		explain_provider(sh, r, verb);
 }
 
 void render_explain_pop3(struct shell *sh, const struct reply *r, const struct session_pending *p)
@@ -303,7 +359,12 @@ void render_explain_pop3(struct shell *sh, const struct reply *r, const struct s
 		render_note(sh, "unsolicited: the server sent this without a command");
 	if (p && p->warn[0] && r->code == REPLY_POP3_ERR)
 		render_note(sh, "out of order: %s", p->warn);
-	if (p && p->unknown && r->code == REPLY_POP3_ERR) {
+	const struct proto_cmd *old_cmd =
+	    p && p->unknown ? proto_find_historical(s->proto, p->verb) : NULL;
+	if (old_cmd)
+		render_note(sh, "%s is a historical command servers no longer offer: %s",
+		            old_cmd->verb, old_cmd->help);
+	else if (p && p->unknown && r->code == REPLY_POP3_ERR) {
 		const char *sug = proto_suggest(s->proto, p->verb);
 		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
 		render_note(sh, "%s is not a POP3 command%s%s%s",
@@ -317,7 +378,9 @@ void render_explain_pop3(struct shell *sh, const struct reply *r, const struct s
 	}
 	if (r->code == REPLY_POP3_CONT)
 		explain_challenge(sh, r);
-	explain_provider(sh, r, verb);
+	explain_credentials(sh, r, p);
+	if (!(p && p->sasl_not_b64 && r->code == REPLY_POP3_ERR))
+		explain_provider(sh, r, verb);
 	char why[200];
 	if (p && p->has_msgno && r->code == REPLY_POP3_OK && !r->has_body &&
 	    annot_pop3_scan_check(p->verb, p->msgno, r->text, why, sizeof(why)))

@@ -664,6 +664,93 @@ static void smtp_538_meaning(void **state)
 	assert_non_null(strstr(annot_smtp(538, "AUTH", buf, sizeof(buf)), "encrypted"));
 }
 
+/* Issue 12.4, one row per wrong note a student met: what the reply is
+ * beyond its code. */
+static void seed_replies(void **state)
+{
+	(void)state;
+	/* what a 503/530 asks to come first: want NULL means no sentence;
+	 * has/hasnt: words the sentence must and must not hold */
+	static const struct {
+		int code;
+		const char *text, *has, *hasnt;
+	} firsts[] = {
+	    {503, "Error: need EHLO and AUTH first !", "AUTH", "STARTTLS"},
+	    {530, "Must issue a STARTTLS command first", "STARTTLS", "AUTH"},
+	    {530, "5.7.0 Authentication required", "AUTH", "STARTTLS"},
+	    {503, "5.5.1 Error: send HELO/EHLO first", "EHLO", "AUTH"},
+	    {530, "5.7.0 Must issue a STARTTLS command first, then authenticate", "STARTTLS", NULL},
+	    {503, "5.5.1 Error: nested MAIL command", NULL, NULL},
+	    {550, "need EHLO and AUTH first", NULL, NULL},
+	};
+	for (size_t i = 0; i < LEN(firsts); i++) {
+		const char *m = annot_smtp_first(firsts[i].code, firsts[i].text);
+		if (!firsts[i].has) {
+			if (m)
+				fail_msg("first %zu: wanted nothing, got '%s'", i, m);
+			continue;
+		}
+		if (!m || !strstr(m, firsts[i].has) ||
+		    (firsts[i].hasnt && strstr(m, firsts[i].hasnt)))
+			fail_msg("first %zu: '%s' gave '%s'", i, firsts[i].text, m ? m : "(null)");
+		check_meaning("first", m);
+	}
+	/* QQ's EHLO: greeting words and "OK" are no extensions; real
+	 * keywords and unknown ones are left to the keyword table */
+	static const char greeting[] =
+	    "newxmesmtplogicsvrszb1-0.qq.com XMail Esmtp QQ Mail Server.";
+	static const struct {
+		const char *line, *greeting;
+		bool stray;
+	} lines[] = {
+	    {"XMail Esmtp QQ Mail Server.", greeting, true},
+	    {"OK", greeting, true},
+	    {"ok", NULL, true},
+	    {"MAILCOMPRESS", greeting, false},
+	    {"XMail", greeting, false}, /* one word: could be an extension */
+	    {"SIZE 73400320", greeting, false},
+	    {"Esmtp QQ", NULL, false},
+	};
+	for (size_t i = 0; i < LEN(lines); i++) {
+		const char *m = annot_ehlo_not_extension(lines[i].line, lines[i].greeting);
+		if ((m != NULL) != lines[i].stray)
+			fail_msg("ehlo line %zu '%s': %s", i, lines[i].line, m ? m : "(null)");
+		if (m)
+			check_meaning("ehlo line", m);
+	}
+	/* ports: every mail port named as a port; a reply code is none */
+	static const unsigned ports[] = {25, 465, 587, 110, 995, 143, 993};
+	for (size_t i = 0; i < LEN(ports); i++) {
+		const char *m = annot_port(ports[i]);
+		char num[16];
+		snprintf(num, sizeof(num), "port %u", ports[i]);
+		assert_non_null(m);
+		assert_non_null(strstr(m, num));
+		assert_false(annot_smtp_registered((int)ports[i]));
+		check_meaning("port", m);
+	}
+	assert_null(annot_port(250));
+	assert_true(annot_smtp_registered(250));
+	/* Postfix hangs up on header lines sent as commands */
+	static const struct {
+		const char *verb;
+		int code;
+		bool hangup;
+	} verbs[] = {
+	    {"FROM:", 221, true},   {"SUBJECT:", 221, true}, {"X-MAILER:", 421, true},
+	    {"SUBJECT", 221, true}, {"FROM:", 502, false},   {"HELLO", 221, false},
+	    {"FROM:", 250, false},  {":", 221, false},       {"", 221, false},
+	};
+	for (size_t i = 0; i < LEN(verbs); i++)
+		if (annot_smtp_header_hangup(verbs[i].verb, verbs[i].code) != verbs[i].hangup)
+			fail_msg("hangup %zu: %s %d", i, verbs[i].verb, verbs[i].code);
+	/* -ERR with no command named: not "closes the connection"; the
+	 * greeting's -ERR still does */
+	assert_null(strstr(annot_pop3(REPLY_POP3_ERR, NULL), "closes"));
+	assert_non_null(strstr(annot_pop3(REPLY_POP3_ERR, NULL), "stays open"));
+	assert_non_null(strstr(annot_pop3(REPLY_POP3_ERR, ""), "closes"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +773,7 @@ int main(void)
 	    cmocka_unit_test(sasl_mechs),
 	    cmocka_unit_test(pop3_scan_answers),
 	    cmocka_unit_test(smtp_538_meaning),
+	    cmocka_unit_test(seed_replies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -233,10 +233,57 @@ static void sequence_rules(void **state)
 static void suggestions(void **state)
 {
 	(void)state;
-	assert_string_equal(proto_suggest(PROTO_SMTP, "HELLO"), "HELO");
-	assert_string_equal(proto_suggest(PROTO_SMTP, "RCTP"), "RCPT");
-	assert_string_equal(proto_suggest(PROTO_POP3, "RETRR"), "RETR");
-	assert_null(proto_suggest(PROTO_SMTP, "XYZZYPLUGH"));
+	static const struct {
+		enum proto p;
+		const char *typed, *want; /* want NULL: nothing close */
+	} rows[] = {
+	    {PROTO_SMTP, "HELLO", "HELO"},
+	    {PROTO_SMTP, "RCTP", "RCPT"},
+	    {PROTO_POP3, "RETRR", "RETR"},
+	    {PROTO_SMTP, "XYZZYPLUGH", NULL},
+	    /* seed 002's typo: a swap of two letters is one edit, so RSET
+	     * (one swap) beats RCPT (two substitutions) */
+	    {PROTO_SMTP, "REST", "RSET"},
+	    {PROTO_SMTP, "rest", "RSET"},
+	    {PROTO_SMTP, "QIUT", "QUIT"},
+	    {PROTO_SMTP, "EHOL", "EHLO"},
+	    {PROTO_SMTP, "DTAA", "DATA"},
+	    {PROTO_POP3, "STTA", "STAT"},
+	    {PROTO_POP3, "RTER", "RETR"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *got = proto_suggest(rows[i].p, rows[i].typed);
+		if (!rows[i].want ? got != NULL : !got || strcmp(got, rows[i].want))
+			fail_msg("row %zu: %s suggests '%s', wanted '%s'", i, rows[i].typed,
+			         got ? got : "(none)", rows[i].want ? rows[i].want : "(none)");
+	}
+}
+
+/* RFC 821's SEND, SOML, SAML, TURN (seed 000) and POP3's RPOP, LAST are
+ * historical: named by the table, never offered as commands. */
+static void historical_commands(void **state)
+{
+	(void)state;
+	static const struct {
+		enum proto p;
+		const char *verb;
+	} rows[] = {{PROTO_SMTP, "SEND"}, {PROTO_SMTP, "SOML"}, {PROTO_SMTP, "SAML"},
+	            {PROTO_SMTP, "TURN"}, {PROTO_SMTP, "turn"}, {PROTO_POP3, "RPOP"},
+	            {PROTO_POP3, "LAST"}};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct proto_cmd *c = proto_find_historical(rows[i].p, rows[i].verb);
+		assert_non_null(c);
+		assert_true(strcasecmp(c->verb, rows[i].verb) == 0);
+		assert_non_null(strstr(c->help, "RFC "));
+		assert_null(proto_find(rows[i].p, rows[i].verb));
+	}
+	assert_null(proto_find_historical(PROTO_SMTP, "RSET"));
+	assert_null(proto_find_historical(PROTO_POP3, "TURN"));
+	/* no verb is both current and historical */
+	for (size_t h = 0; h < proto_handlers_len; h++)
+		for (size_t i = 0; i < proto_handlers[h]->nhistorical; i++)
+			assert_null(proto_find(proto_handlers[h]->proto,
+			                       proto_handlers[h]->historical[i].verb));
 }
 
 static void state_names_unique(void **state)
@@ -339,6 +386,7 @@ int main(void)
 	    cmocka_unit_test(split),
 	    cmocka_unit_test(sequence_rules),
 	    cmocka_unit_test(suggestions),
+	    cmocka_unit_test(historical_commands),
 	    cmocka_unit_test(state_names_unique),
 	    cmocka_unit_test(handler_lookup_total),
 	    cmocka_unit_test(every_command_has_a_rule),

@@ -117,6 +117,25 @@ static const struct dcase cases[] = {
      true},
     {"127.0.0.2", "", "PASS", -1,
      "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "", true},
+    /* issue 12.4: Gmail's POP3 refusal is about an app password, not STLS */
+    {"pop.gmail.com", "", "PASS", -1,
+     "Application-specific password required: https://support.google.com/accounts/answer/185833 "
+     "[AUTH]",
+     "app password", false},
+    /* [AUTH] says the credentials are at fault (RFC 3206), not TLS */
+    {"127.0.0.1", "", "PASS", -1, "Authentication failed. [AUTH]", "user name or password is wrong",
+     false},
+    /* 163's STARTTLS refusal: TLS advice, not the authorization password */
+    {"smtp.163.com", "", "AUTH", 530, "Must issue a STARTTLS command first", "send STARTTLS",
+     false},
+    {"smtp.163.com", "", "AUTH", 530, "5.7.0 Must issue a STARTTLS command first", "send STARTTLS",
+     false},
+    {"pop.163.com", "", "PASS", -1,
+     "Plaintext authentication disallowed on non-secure (SSL/TLS) connections. [AUTH]", "STLS",
+     false},
+    /* and its password refusal still gets the authorization password */
+    {"pop.163.com", "", "PASS", -1, "authentication failed [AUTH]", "authorization password",
+     false},
 };
 
 static void diagnose(void **state)

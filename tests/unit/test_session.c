@@ -342,6 +342,70 @@ static void smtp_auth_login_secrets(void **state)
 	assert_string_equal(f->seen.last_verb, "AUTH");
 }
 
+/* The pending record of the line just sent. */
+static const struct session_pending *just_sent(const struct fixture *f)
+{
+	return &f->s.pending[f->s.npending - 1];
+}
+
+/* Issue 12.4: a name typed as it is after 334 (not base64) is remembered
+ * through the exchange; credentials without TLS are flagged once. */
+static void smtp_auth_answers_judged(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *answer;
+		bool not_b64;
+	} rows[] = {
+	    {"alice@example.com", true}, /* '@' is no base64 */
+	    {"alice", true},             /* 5 characters: impossible length */
+	    {"bob", true},               /* base64, but decodes to control bytes */
+	    {"YWxpY2U=", false},
+	    {"YWxpY2U", false}, /* padding left off */
+	};
+	server_says(f, "220 mx\r\n");
+	send_line(f, "EHLO me");
+	server_says(f, "250-mx\r\n250 AUTH LOGIN PLAIN\r\n");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		send_line(f, "AUTH LOGIN");
+		assert_int_equal(just_sent(f)->cleartext_secret, false);
+		server_says(f, "334 VXNlcm5hbWU6\r\n");
+		send_line(f, rows[i].answer);
+		if (just_sent(f)->sasl_not_b64 != rows[i].not_b64)
+			fail_msg("row %zu: '%s' judged %s", i, rows[i].answer,
+			         rows[i].not_b64 ? "base64" : "not base64");
+		/* the first credential line of the connection is flagged */
+		assert_int_equal(just_sent(f)->cleartext_secret, i == 0);
+		server_says(f, "334 UGFzc3dvcmQ6\r\n");
+		send_line(f, "c2VjcmV0");
+		/* the exchange remembers a bad answer until it ends */
+		assert_int_equal(just_sent(f)->sasl_not_b64, rows[i].not_b64);
+		assert_false(just_sent(f)->cleartext_secret);
+		server_says(f, "535 5.7.8 Error: authentication failed\r\n");
+	}
+	/* a new AUTH starts with a clean slate */
+	send_line(f, "AUTH PLAIN AGFsaWNlAHNlY3JldA==");
+	assert_false(just_sent(f)->sasl_not_b64);
+	server_says(f, "535 5.7.8 Error: authentication failed\r\n");
+}
+
+static void pop3_pass_cleartext_once(void **state)
+{
+	struct fixture *f = *state;
+	server_says(f, "+OK ready\r\n");
+	send_line(f, "USER alice");
+	assert_false(just_sent(f)->cleartext_secret);
+	server_says(f, "+OK\r\n");
+	send_line(f, "PASS secret");
+	assert_true(just_sent(f)->cleartext_secret);
+	server_says(f, "-ERR [AUTH] Authentication failed.\r\n");
+	send_line(f, "USER alice");
+	server_says(f, "+OK\r\n");
+	send_line(f, "PASS secret");
+	assert_false(just_sent(f)->cleartext_secret);
+	server_says(f, "-ERR [AUTH] Authentication failed.\r\n");
+}
+
 static void smtp_auth_plain_initial_response_redacted(void **state)
 {
 	struct fixture *f = *state;
@@ -709,6 +773,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(smtp_transitions_traced, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(smtp_lost_connection_traced, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(pop3_login_traced, setup_pop3, teardown),
+	    cmocka_unit_test_setup_teardown(smtp_auth_answers_judged, setup_smtp, teardown),
+	    cmocka_unit_test_setup_teardown(pop3_pass_cleartext_once, setup_pop3, teardown),
 	    cmocka_unit_test_setup_teardown(smtp_auth_login_secrets, setup_smtp, teardown),
 	    cmocka_unit_test_setup_teardown(smtp_auth_plain_initial_response_redacted, setup_smtp,
 	                                    teardown),
