@@ -21,15 +21,6 @@ const struct provider providers[] = {
 };
 const size_t providers_len = sizeof(providers) / sizeof(providers[0]);
 
-#define QQ_HELP "https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256"
-#define NETEASE_HELP "https://help.mail.163.com/ (FAQ: 客户端授权密码)"
-#define GMAIL_APP "https://support.google.com/accounts/answer/185833"
-#define MS_SMTP_AUTH                                                                               \
-	"https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/"              \
-	"authenticated-client-smtp-submission"
-#define YAHOO_APP "https://help.yahoo.com/kb/SLN15241.html"
-#define ICLOUD_APP "https://support.apple.com/en-us/102654"
-
 const struct provider_hint provider_hints[] = {
     {"QQ Mail",
      5,
@@ -38,7 +29,7 @@ const struct provider_hint provider_hints[] = {
      "QQ Mail refuses the QQ password here: turn on POP3/SMTP in QQ Mail's settings (Account), "
      "generate an authorization code (授权码) and log in with it as the password; on port 587 say "
      "STARTTLS first (or use smtps:// on 465)",
-     QQ_HELP,
+     PROVIDER_QQ_HELP,
      PROVIDER_ANY},
     {"QQ Mail",
      0,
@@ -46,14 +37,14 @@ const struct provider_hint provider_hints[] = {
      {0},
      "QQ Mail logins need the authorization code (授权码) from QQ Mail's settings, not the QQ "
      "password, and POP3/SMTP must be turned on there",
-     QQ_HELP,
+     PROVIDER_QQ_HELP,
      PROVIDER_ANY},
     {"QQ Mail",
      5,
      "AUTH MAIL",
      {"starttls", "ssl", "tls"},
      "QQ Mail wants an encrypted connection before login: STARTTLS on 587, or smtps:// on 465",
-     QQ_HELP,
+     PROVIDER_QQ_HELP,
      PROVIDER_PLAINTEXT},
     {"NetEase 163/126",
      0,
@@ -61,7 +52,7 @@ const struct provider_hint provider_hints[] = {
      {0},
      "NetEase (163/126/yeah) logins need the client authorization password (客户端授权密码): turn "
      "on POP3/SMTP/IMAP in the mailbox settings and use the code it gives, not the web password",
-     NETEASE_HELP,
+     PROVIDER_NETEASE_HELP,
      PROVIDER_ANY},
     {"NetEase 163/126",
      5,
@@ -77,7 +68,7 @@ const struct provider_hint provider_hints[] = {
      {"5.7.9", "invalidsecondfactor", "application-specific"},
      "Gmail: 2-Step Verification is on, so the account password is refused: create an app password "
      "(Google Account > Security > App passwords) and log in with it",
-     GMAIL_APP,
+     PROVIDER_GMAIL_APP,
      PROVIDER_ANY},
     {"Gmail",
      5,
@@ -85,7 +76,7 @@ const struct provider_hint provider_hints[] = {
      {"badcredentials", "5.7.8", "not accepted"},
      "Gmail: wrong user or password; the user is the full address, and with 2-Step Verification "
      "only an app password works",
-     GMAIL_APP,
+     PROVIDER_GMAIL_APP,
      PROVIDER_ANY},
     {"Gmail",
      5,
@@ -109,7 +100,7 @@ const struct provider_hint provider_hints[] = {
      "Outlook / Office 365: SMTP AUTH with a password is switched off for this tenant or mailbox: "
      "an administrator must enable 'Authenticated SMTP' for the mailbox, or the client must log in "
      "with OAuth2 (XOAUTH2)",
-     MS_SMTP_AUTH,
+     PROVIDER_MS_SMTP_AUTH,
      PROVIDER_ANY},
     {"Outlook / Office 365",
      5,
@@ -118,7 +109,7 @@ const struct provider_hint provider_hints[] = {
      "Outlook / Office 365: the credentials were refused: wrong password, multi-factor "
      "authentication on the account (use an app password or OAuth2), or security defaults blocking "
      "basic authentication",
-     MS_SMTP_AUTH,
+     PROVIDER_MS_SMTP_AUTH,
      PROVIDER_ANY},
     {"Outlook / Office 365",
      5,
@@ -135,7 +126,7 @@ const struct provider_hint provider_hints[] = {
      {0},
      "Yahoo Mail refuses account passwords in mail clients: generate an app password (Account "
      "Security > Generate app password) and log in with it",
-     YAHOO_APP,
+     PROVIDER_YAHOO_APP,
      PROVIDER_ANY},
     {"iCloud Mail",
      0,
@@ -143,7 +134,7 @@ const struct provider_hint provider_hints[] = {
      {0},
      "iCloud Mail needs an app-specific password (appleid.apple.com > Sign-In and Security) and "
      "the user name is the full address; SMTP is smtp.mail.me.com on 587 with STARTTLS",
-     ICLOUD_APP,
+     PROVIDER_ICLOUD_APP,
      PROVIDER_ANY},
     {NULL,
      4,

@@ -10,6 +10,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The providers' help pages, one source for the hints here and for the
+ * lab's personas (lab/persona.c). */
+#define PROVIDER_QQ_HELP "https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256"
+#define PROVIDER_NETEASE_HELP "https://help.mail.163.com/ (FAQ: 客户端授权密码)"
+#define PROVIDER_GMAIL_APP "https://support.google.com/accounts/answer/185833"
+#define PROVIDER_MS_SMTP_AUTH                                                                      \
+	"https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/"              \
+	"authenticated-client-smtp-submission"
+#define PROVIDER_YAHOO_APP "https://help.yahoo.com/kb/SLN15241.html"
+#define PROVIDER_ICLOUD_APP "https://support.apple.com/en-us/102654"
+
 struct provider {
 	const char *name;
 	/* host name suffixes ("qq.com" matches smtp.qq.com) */

@@ -180,8 +180,9 @@ static const struct cli_option options[] = {
     {"lab", 0, NULL, false, IN_SHELL, NULL, "start the built-in practice server and connect to it",
      SET_TRUE, FIELD(lab), NULL, NULL},
     {"persona", 0, "NAME", false, IN_SHELL, NULL,
-     "with --lab: behave like qq, 163, gmail or outlook", SET_TEXT, FIELD(lab_opts.persona), NULL,
-     NULL},
+     "with --lab: behave like qq, 163, gmail, outlook, yahoo or icloud (NAME:smtp-off, :pop3-off, "
+     ":tenant-auth-off)",
+     SET_TEXT, FIELD(lab_opts.persona), NULL, NULL},
     {"against", 0, "URL", false, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(against_url), NULL, NULL},
     {"exact", 0, NULL, false, IN_SHELL | IN_SERVE, NULL, NULL, SET_TRUE, FIELD(exact), NULL, NULL},
     {"mask", 0, "REGEX", false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_mask, NULL},

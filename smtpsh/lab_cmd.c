@@ -91,6 +91,7 @@ struct lab_setup {
 	char log_path[4200];
 	struct lab_users users;
 	const struct lab_persona *persona;
+	struct lab_persona_run run; /* persona, flag, locks */
 	struct lab_faults faults;
 	bool have_faults;
 	unsigned port_base;
@@ -110,14 +111,10 @@ static enum smtpsh_err prepare(struct lab_setup *su, const struct lab_options *o
 	else if (!default_dir(su->dir, sizeof(su->dir)))
 		return smtpsh_fail(msg, SMTPSH_EINVAL,
 		                   "no HOME or XDG_DATA_HOME to keep the lab in: give --dir DIR");
-	if (o->persona && *o->persona && strcmp(o->persona, "none")) {
-		su->persona = lab_persona_find(o->persona);
-		if (!su->persona)
-			return smtpsh_fail(msg, SMTPSH_EINVAL,
-			                   "unknown persona '%s': qq, 163, gmail or outlook",
-			                   o->persona);
-	}
 	struct smtpsh_msg sub = {""};
+	if (lab_persona_parse(&su->run, o->persona, &sub) != SMTPSH_OK)
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "--persona: %s", sub.text);
+	su->persona = su->run.row;
 	if (lab_faults_parse(&su->faults, o->faults, &sub) != SMTPSH_OK)
 		return smtpsh_fail(msg, SMTPSH_EINVAL, "--faults: %s", sub.text);
 	su->have_faults = su->faults.n > 0;
@@ -178,6 +175,7 @@ static struct lab_server *start_server(struct lab_setup *su, char *why, size_t w
 	    .port_base = su->port_base,
 	    .users = &su->users,
 	    .persona = su->persona,
+	    .persona_run = &su->run,
 	    .faults = su->have_faults ? &su->faults : NULL,
 	    .ipv6 = true,
 	    .log = write_log,
@@ -199,16 +197,26 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 		         lab_server_port(srv, (enum lab_service)s));
 		fprintf(f, "%-24s %-11s %s\n", url, lab_services[s].name, lab_services[s].summary);
 	}
-	fprintf(f, "\nusers (name, password, authorization code)%s:\n",
-	        su->persona ? "" : "; without --persona the password logs in");
-	for (size_t i = 0; i < su->users.n; i++)
-		fprintf(f, "  %-8s %-12s %s\n", su->users.v[i].name, su->users.v[i].password,
-		        su->users.v[i].authcode[0] ? su->users.v[i].authcode : "-");
+	const struct lab_persona *per = su->persona;
+	if (per)
+		fprintf(f, "\nusers (address, password, %s)%s; the password is refused:\n",
+		        per->secret_name, per->number_login ? ", account number" : "");
+	else
+		fprintf(f, "\nusers (name, password, authorization code); without --persona the "
+		           "password logs in:\n");
+	for (size_t i = 0; i < su->users.n; i++) {
+		const struct lab_user *w = &su->users.v[i];
+		char addr[LAB_ADDR_MAX];
+		lab_user_address(w, per ? per->domain : NULL, addr, sizeof(addr));
+		fprintf(f, "  %-18s %-12s %-18s %s\n", addr, w->password,
+		        w->authcode[0] ? w->authcode : "-",
+		        per && per->number_login && w->number[0] ? w->number : "");
+	}
 	fprintf(f, "mail for NAME@localhost or NAME@smtpsh.test%s%s is stored in %s/mail/NAME/\n",
-	        su->persona ? " or NAME@" : "", su->persona ? su->persona->domain : "", su->dir);
-	if (su->persona)
-		fprintf(f, "persona %s (%s): %s\n", su->persona->name, su->persona->provider,
-		        su->persona->rule);
+	        per ? " or NAME@" : "", per ? per->domain : "", su->dir);
+	if (per)
+		fprintf(f, "persona %s%s%s (%s): %s\n", per->name, su->run.flag ? ":" : "",
+		        lab_persona_flag_names[su->run.flag], per->provider, per->rule);
 	if (su->have_faults) {
 		char spec[600];
 		lab_faults_format(&su->faults, spec, sizeof(spec));
@@ -221,8 +229,15 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	if (!full)
 		return;
 	const char *pw = su->persona ? su->users.v[0].authcode : su->users.v[0].password;
-	const char *u = su->users.v[0].name;
-	const char *to = su->users.n > 1 ? su->users.v[1].name : u;
+	/* With a persona the user names are addresses (the provider's rule). */
+	char ua[LAB_ADDR_MAX], toa[LAB_ADDR_MAX];
+	lab_user_address(&su->users.v[0], per ? per->domain : NULL, ua, sizeof(ua));
+	lab_user_address(&su->users.v[su->users.n > 1], per ? per->domain : NULL, toa, sizeof(toa));
+	const char *u = ua;
+	const char *to = toa;
+	char fa[LAB_ADDR_MAX + 16], ta[LAB_ADDR_MAX + 16]; /* envelope addresses */
+	snprintf(fa, sizeof(fa), "%s%s", ua, per ? "" : "@localhost");
+	snprintf(ta, sizeof(ta), "%s%s", toa, per ? "" : "@localhost");
 	const char *topw = su->persona ? su->users.v[su->users.n > 1].authcode
 	                               : su->users.v[su->users.n > 1].password;
 	unsigned smtp = lab_server_port(srv, LAB_SVC_SMTP),
@@ -230,21 +245,20 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	unsigned pop3 = lab_server_port(srv, LAB_SVC_POP3),
 	         pop3s = lab_server_port(srv, LAB_SVC_POP3S);
 	fprintf(f, "\ntry this:\n");
-	fprintf(
-	    f,
-	    "  smtpsh smtp://127.0.0.1:%u         type EHLO me, AUTH LOGIN, MAIL "
-	    "FROM:<%s@localhost>,\n"
-	    "                                       RCPT TO:<%s@localhost>, DATA, ..., '.', QUIT\n",
-	    smtp, u, to);
+	fprintf(f,
+	        "  smtpsh smtp://127.0.0.1:%u         type EHLO me, AUTH LOGIN, MAIL "
+	        "FROM:<%s>,\n"
+	        "                                       RCPT TO:<%s>, DATA, ..., '.', QUIT\n",
+	        smtp, fa, ta);
 	fprintf(f, "  smtpsh --cafile %s smtp://127.0.0.1:%u   then: starttls\n", tls->ca_cert,
 	        sub);
 	fprintf(f, "  smtpsh pop3://127.0.0.1:%u         USER %s, PASS %s, LIST, RETR 1, QUIT\n",
 	        pop3, to, topw);
 	fprintf(f,
 	        "  swaks --server 127.0.0.1:%u --tls --tls-verify --tls-ca-path %s \\\n"
-	        "        --auth LOGIN --auth-user %s --auth-password %s --from %s@localhost --to "
-	        "%s@localhost\n",
-	        sub, tls->ca_cert, u, pw, u, to);
+	        "        --auth LOGIN --auth-user %s --auth-password %s --from %s --to "
+	        "%s\n",
+	        sub, tls->ca_cert, u, pw, fa, ta);
 	fprintf(f, "  curl --cacert %s pop3s://127.0.0.1:%u/1 -u %s:%s\n", tls->ca_cert, pop3s, to,
 	        topw);
 	fprintf(f, "log (what arrived, what was answered and why): %s; Ctrl-C stops the lab\n\n",
@@ -281,6 +295,7 @@ enum smtpsh_err lab_run(const struct lab_options *opts)
 	    .port_base = o.port_base,
 	    .users = &su.users,
 	    .persona = su.persona,
+	    .persona_run = &su.run,
 	    .faults = su.have_faults ? &su.faults : NULL,
 	    .max_connections = (unsigned)o.max_connections,
 	    .idle_timeout_s = (int)o.idle_timeout_s,

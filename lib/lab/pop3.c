@@ -73,7 +73,7 @@ static void sasl_failed(void *owner, bool checked)
 /* The persona's refusal of a login: its POP3 texts. */
 static const char *persona_refusal(const struct lab_persona *per, enum lab_auth r)
 {
-	return r == LAB_AUTH_NEEDS_CODE ? per->pop3_needs_code : per->pop3_bad;
+	return r == LAB_AUTH_NEEDS_CODE ? per->pop3_needs_code.text : per->pop3_bad.text;
 }
 
 /* AUTH as Dovecot words it (RFC 5034, 3206 response codes). */
@@ -119,7 +119,7 @@ void lab_pop3_init(struct lab_pop3 *p, const struct lab_pop3_config *cfg,
 	                LAB_POP3_AUTHORIZATION);
 	p->tls = tls;
 	lab_sasl_bind(&p->core.sasl, &pop3_sasl, p, p->core.why, sizeof(p->core.why), cfg->host,
-	              cfg->users, cfg->persona);
+	              cfg->users, cfg->persona, cfg->persona_run);
 	/* RFC 1939 7: process-ID.clock@hostname; the serial keeps it unique. */
 	snprintf(p->timestamp, sizeof(p->timestamp), "<%ld.%lld.%llu@%s>", (long)getpid(),
 	         (long long)time(NULL), (unsigned long long)serial, cfg->host);
@@ -157,6 +157,14 @@ void lab_pop3_end(struct lab_pop3 *p)
 
 static void capa(struct lab_pop3 *p, struct buf *out)
 {
+	const struct lab_persona *per = p->cfg->persona;
+	if (per && per->capa.text) {
+		say(out, "+OK Capability list follows");
+		lab_say_text(out, per->capa.text);
+		say(out, ".");
+		set_why(p, "%s's capabilities", per->provider);
+		return;
+	}
 	say(out, "+OK");
 	say(out, "CAPA");
 	say(out, "TOP");

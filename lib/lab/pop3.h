@@ -24,6 +24,7 @@ struct lab_pop3_config {
 	bool tls_available;
 	const struct lab_users *users;
 	const struct lab_persona *persona;
+	struct lab_persona_run *persona_run; /* flag and locks; NULL: none */
 	const struct lab_faults *faults;
 };
 

@@ -22,7 +22,7 @@
 
 void lab_sasl_bind(struct lab_sasl *x, const struct lab_sasl_proto *proto, void *owner, char *why,
                    size_t why_size, const char *host, const struct lab_users *users,
-                   const struct lab_persona *persona)
+                   const struct lab_persona *persona, struct lab_persona_run *run)
 {
 	lab_sasl_reset(x);
 	x->proto = proto;
@@ -32,6 +32,7 @@ void lab_sasl_bind(struct lab_sasl *x, const struct lab_sasl_proto *proto, void 
 	x->host = host;
 	x->users = users;
 	x->persona = persona;
+	x->run = run;
 }
 
 void lab_sasl_reset(struct lab_sasl *x)
@@ -75,29 +76,79 @@ static void make_challenge(struct lab_sasl *x)
 	buf_free(&b);
 }
 
+static const char *locked_text(const struct lab_persona *per, enum proto proto)
+{
+	const struct lab_said *s = proto == PROTO_SMTP ? &per->smtp_locked : &per->pop3_locked;
+	return s->text;
+}
+
+/* The log's reason for a refused login, persona or not. */
+static void refusal_why(struct lab_sasl *x, enum lab_auth r, const struct lab_user *acct,
+                        const char *user, const char *how, const char *tail)
+{
+	const struct lab_persona *per = x->persona;
+	const struct lab_user *bare = per && !acct ? lab_users_find(x->users, user) : NULL;
+	if (r == LAB_AUTH_NEEDS_CODE)
+		set_why(x, "%s: %s sent the account password; %s wants the %s (--persona %s: %s)%s",
+		        how, user, per->provider, per->secret_name, per->name, per->rule, tail);
+	else if (bare)
+		set_why(x, "%s: '%s' is not an address: %s wants the full address (%s@%s)%s", how,
+		        user, per->provider, bare->name, per->domain, tail);
+	else if (!acct && !lab_users_find(x->users, user))
+		set_why(x, "%s: there is no user '%s'%s%s", how, user, x->proto->no_user_tail,
+		        tail);
+	else
+		set_why(x, "%s: wrong %s for %s%s%s", how, per ? per->secret_name : "password",
+		        user, x->proto->wrong_tail, tail);
+}
+
 enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const struct lab_user *who,
                                  const char *user, const char *how, struct buf *out)
 {
 	const struct lab_sasl_proto *pr = x->proto;
 	const struct lab_persona *per = x->persona;
+	struct lab_persona_run *run = x->run;
 	lab_sasl_reset(x);
-	if (r == LAB_AUTH_OK)
-		return pr->logged_in(x->owner, who, how, out);
-	failed(x, true);
-	if (r == LAB_AUTH_NEEDS_CODE) {
-		lab_say_text(out, pr->persona_refusal(per, r));
+	time_t now = time(NULL);
+	const struct lab_user *acct = per ? lab_users_lookup(x->users, per, user) : NULL;
+	char addr[LAB_ADDR_MAX] = "";
+	if (acct)
+		lab_user_address(acct, per->domain, addr, sizeof(addr));
+	if (acct && lab_persona_locked(run, addr, now)) {
+		failed(x, true);
+		const char *t = locked_text(per, pr->proto);
+		lab_say_text(out, t ? t : pr->persona_refusal(per, LAB_AUTH_BAD));
 		set_why(x,
-		        "%s: %s sent the account password, but %s (--persona %s) logs in only "
-		        "with the authorization code: %s",
-		        how, user, per->provider, per->name, per->rule);
+		        "%s: %s is locked after %u failed logins: %s refuses it for %u minutes "
+		        "whatever the secret",
+		        how, addr, per->lock_after, per->provider, per->lock_minutes);
 		return count_error(x, out);
 	}
+	if (r == LAB_AUTH_OK) {
+		const struct lab_said *off =
+		    run ? lab_persona_flag_refusal(per, run->flag, pr->proto) : NULL;
+		if (off) {
+			failed(x, true);
+			lab_say_text(out, off->text);
+			set_why(x,
+			        "%s: %s sent the right %s, but this account has '%s' (--persona "
+			        "%s:%s): the provider refuses every login to this service",
+			        how, addr, per->secret_name, lab_persona_flag_names[run->flag],
+			        per->name, lab_persona_flag_names[run->flag]);
+			return count_error(x, out);
+		}
+		if (acct)
+			lab_persona_succeeded(run, addr);
+		return pr->logged_in(x->owner, who, how, out);
+	}
+	failed(x, true);
+	char tail[160] = "";
+	if (acct && lab_persona_failed(run, addr, now))
+		snprintf(tail, sizeof(tail),
+		         "; that was failure %u: the account is now locked for %u minutes",
+		         per->lock_after, per->lock_minutes);
 	lab_say_text(out, per ? pr->persona_refusal(per, r) : pr->refused);
-	if (!lab_users_find(x->users, user))
-		set_why(x, "%s: there is no user '%s'%s", how, user, pr->no_user_tail);
-	else
-		set_why(x, "%s: wrong %s for %s%s", how, per ? "authorization code" : "password",
-		        user, pr->wrong_tail);
+	refusal_why(x, r, acct, user, how, tail);
 	return count_error(x, out);
 }
 

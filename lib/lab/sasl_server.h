@@ -68,11 +68,12 @@ struct lab_sasl {
 	const char *host;
 	const struct lab_users *users;
 	const struct lab_persona *persona;
+	struct lab_persona_run *run; /* its flag and locks; NULL: neither */
 };
 
 void lab_sasl_bind(struct lab_sasl *x, const struct lab_sasl_proto *proto, void *owner, char *why,
                    size_t why_size, const char *host, const struct lab_users *users,
-                   const struct lab_persona *persona);
+                   const struct lab_persona *persona, struct lab_persona_run *run);
 /* Ends an exchange and wipes its secrets. */
 void lab_sasl_reset(struct lab_sasl *x);
 /* Splits AUTH's argument in place: returns the mechanism; *ir gets what
@@ -82,7 +83,9 @@ char *lab_sasl_split(char *arg, char **ir);
 enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, struct buf *out);
 /* One answer line during an exchange (x->step != LAB_SASL_NONE). */
 enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n, struct buf *out);
-/* The verdict on checked credentials; how: "AUTH PLAIN", "USER/PASS"... */
+/* The verdict on checked credentials; how: "AUTH PLAIN", "USER/PASS"...
+ * With a persona run, a locked account, an account whose service is
+ * switched off and the lock after too many failures are decided here. */
 enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const struct lab_user *who,
                                  const char *user, const char *how, struct buf *out);
 

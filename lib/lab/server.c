@@ -1040,12 +1040,13 @@ static void configure_engines(struct lab_server *srv)
 	const struct lab_persona *p = srv->cfg.persona;
 	const char *host = p ? p->host : LAB_HOST;
 	if (p)
-		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s", p->smtp_greeting);
+		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s",
+		         p->smtp_greeting.text);
 	else
 		snprintf(srv->smtp_greeting, sizeof(srv->smtp_greeting), "%s ESMTP smtpsh lab",
 		         host);
 	snprintf(srv->pop3_greeting, sizeof(srv->pop3_greeting), "%s",
-	         p ? p->pop3_greeting : "smtpsh lab ready.");
+	         p ? p->pop3_greeting.text : "smtpsh lab ready.");
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		const struct lab_service_info *info = &lab_services[s];
 		srv->smtp_cfg[s] = (struct lab_smtp_config){
@@ -1058,6 +1059,7 @@ static void configure_engines(struct lab_server *srv)
 		    .max_size = srv->cfg.max_message,
 		    .users = srv->cfg.users,
 		    .persona = p,
+		    .persona_run = srv->cfg.persona_run,
 		    .faults = srv->cfg.faults,
 		};
 		srv->pop3_cfg[s] = (struct lab_pop3_config){
@@ -1066,6 +1068,7 @@ static void configure_engines(struct lab_server *srv)
 		    .tls_available = true,
 		    .users = srv->cfg.users,
 		    .persona = p,
+		    .persona_run = srv->cfg.persona_run,
 		    .faults = srv->cfg.faults,
 		};
 	}

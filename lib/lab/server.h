@@ -13,12 +13,13 @@ struct lab_server_config {
 	unsigned port_base; /* 0: LAB_DEFAULT_PORT_BASE */
 	const struct lab_users *users;
 	const struct lab_persona *persona;
-	const struct lab_faults *faults; /* NULL or no rules: none */
-	size_t max_message;              /* 0: LAB_MAX_MESSAGE */
-	unsigned max_connections;        /* 0: 4000 */
-	int idle_timeout_s;              /* 0: 300 (Postfix smtpd_timeout) */
-	int line_timeout_s;              /* a started line must end within; 0: 60 */
-	bool ipv6;                       /* also listen on ::1 when it exists */
+	struct lab_persona_run *persona_run; /* its flag and locks; NULL: none */
+	const struct lab_faults *faults;     /* NULL or no rules: none */
+	size_t max_message;                  /* 0: LAB_MAX_MESSAGE */
+	unsigned max_connections;            /* 0: 4000 */
+	int idle_timeout_s;                  /* 0: 300 (Postfix smtpd_timeout) */
+	int line_timeout_s;                  /* a started line must end within; 0: 60 */
+	bool ipv6;                           /* also listen on ::1 when it exists */
 	/* Called for every log line (no newline); may be NULL. */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;

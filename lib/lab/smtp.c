@@ -78,7 +78,7 @@ static enum lab_action sasl_logged_in(void *owner, const struct lab_user *who, c
 /* The persona's refusal of a login: its SMTP texts. */
 static const char *persona_refusal(const struct lab_persona *per, enum lab_auth r)
 {
-	return r == LAB_AUTH_NEEDS_CODE ? per->smtp_needs_code : per->smtp_bad;
+	return r == LAB_AUTH_NEEDS_CODE ? per->smtp_needs_code.text : per->smtp_bad.text;
 }
 
 /* AUTH as Postfix words it (RFC 4954). */
@@ -148,7 +148,7 @@ void lab_smtp_init(struct lab_smtp *s, const struct lab_smtp_config *cfg,
 	if (tls)
 		snprintf(s->tls_desc, sizeof(s->tls_desc), "TLS");
 	lab_sasl_bind(&s->core.sasl, &smtp_sasl, s, s->core.why, sizeof(s->core.why), cfg->host,
-	              cfg->users, cfg->persona);
+	              cfg->users, cfg->persona, cfg->persona_run);
 }
 
 void lab_smtp_wipe(struct lab_smtp *s)
@@ -183,9 +183,40 @@ void lab_smtp_tls_started(struct lab_smtp *s, const char *desc)
 	set_state(s, LAB_SMTP_INIT, "TLS started");
 }
 
+/* The persona's refusal of AUTH before STARTTLS, or NULL. */
+static const char *auth_needs_tls(const struct lab_smtp *s)
+{
+	const struct lab_persona *p = s->cfg->persona;
+	return p && !s->tls ? p->auth_needs_tls.text : NULL;
+}
+
 static bool auth_offered(const struct lab_smtp *s)
 {
-	return s->tls || (s->cfg->auth_in_cleartext && !s->cfg->tls_required);
+	return s->tls || (s->cfg->auth_in_cleartext && !s->cfg->tls_required && !auth_needs_tls(s));
+}
+
+/* The persona's EHLO lines after the host line: STARTTLS only before TLS,
+ * AUTH only where it is offered. */
+static void persona_ehlo(const struct lab_smtp *s, const char *lines, bool starttls, bool auth,
+                         struct buf *out)
+{
+	say(out, "250-%s", s->cfg->host);
+	const char *last = NULL;
+	size_t last_n = 0;
+	for (const char *p = lines; *p;) {
+		size_t n = strcspn(p, "\n");
+		bool is_tls = n == 8 && !strncmp(p, "STARTTLS", 8);
+		bool is_auth = n >= 4 && !strncmp(p, "AUTH", 4);
+		if ((!is_tls || starttls) && (!is_auth || auth)) {
+			if (last)
+				say(out, "250-%.*s", (int)last_n, last);
+			last = p;
+			last_n = n;
+		}
+		p += n + (p[n] == '\n');
+	}
+	if (last)
+		say(out, "250 %.*s", (int)last_n, last);
 }
 
 /* ---- addresses ---- */
@@ -306,6 +337,13 @@ static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct bu
 	}
 	bool starttls = !s->tls && s->cfg->tls_available;
 	bool auth = auth_offered(s);
+	const struct lab_persona *per = s->cfg->persona;
+	if (per && per->ehlo.text) {
+		persona_ehlo(s, per->ehlo.text, starttls, auth, out);
+		set_why(s, "EHLO answered with %s's extensions%s", per->provider,
+		        auth ? "" : "; AUTH is listed only after STARTTLS");
+		return LAB_GO_ON;
+	}
 	say(out, "250-%s", s->cfg->host);
 	say(out, "250-PIPELINING");
 	say(out, "250-SIZE %zu", s->cfg->max_size);
@@ -359,6 +397,12 @@ static bool check_auth(struct lab_smtp *s, struct buf *out)
 	if (!greeted(s)) {
 		lab_answer(&s->core, out, "503 5.5.1 Error: send HELO/EHLO first",
 		           "AUTH before EHLO: the client has not learnt which mechanisms exist");
+		return false;
+	}
+	if (!auth_offered(s) && auth_needs_tls(s)) {
+		lab_refuse(&s->core, out, auth_needs_tls(s),
+		           "%s refuses AUTH before STARTTLS: the password would cross in clear",
+		           s->cfg->persona->provider);
 		return false;
 	}
 	if (!auth_offered(s)) {
@@ -520,6 +564,15 @@ static enum lab_action cmd_mail(struct lab_smtp *s, struct lab_line *l, struct b
 	a = mail_params(s, params, out, &refused);
 	if (refused)
 		return a;
+	const struct lab_persona *per = s->cfg->persona;
+	if (per && s->auth && per->sender_mismatch.text &&
+	    lab_users_lookup(s->cfg->users, per, addr) != s->auth) {
+		char own[LAB_ADDR_MAX];
+		lab_user_address(s->auth, per->domain, own, sizeof(own));
+		return lab_refuse(&s->core, out, per->sender_mismatch.text,
+		                  "%s lets %s send only as %s, not as <%s>", per->provider, own,
+		                  own, addr);
+	}
 	reset_transaction(s, "250 to MAIL");
 	set_state(s, LAB_SMTP_MAIL, "250 to MAIL");
 	snprintf(s->mail_from, sizeof(s->mail_from), "%s", addr);
@@ -541,7 +594,10 @@ static bool local_user(const struct lab_smtp *s, const char *addr, bool *local, 
 	char name[LAB_NAME_MAX];
 	memcpy(name, addr, llen);
 	name[llen] = '\0';
-	const struct lab_user *u = lab_users_find(s->cfg->users, name);
+	const struct lab_user *u =
+	    s->cfg->persona ? lab_users_lookup(s->cfg->users, s->cfg->persona, addr) : NULL;
+	if (!u)
+		u = lab_users_find(s->cfg->users, name);
 	if (!u)
 		return false;
 	*idx = (size_t)(u - s->cfg->users->v);

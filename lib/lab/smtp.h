@@ -30,8 +30,9 @@ struct lab_smtp_config {
 	bool auth_in_cleartext; /* offer AUTH before TLS */
 	size_t max_size;
 	const struct lab_users *users;
-	const struct lab_persona *persona; /* NULL: none */
-	const struct lab_faults *faults;   /* NULL: none */
+	const struct lab_persona *persona;   /* NULL: none */
+	struct lab_persona_run *persona_run; /* flag and locks; NULL: none */
+	const struct lab_faults *faults;     /* NULL: none */
 };
 
 /* The states, in order; lab_smtp_state_names has their words. */

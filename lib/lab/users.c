@@ -16,8 +16,8 @@
 #include "sasl.h"
 
 static const struct lab_user default_users[] = {
-    {"alice", "alice-pw", "alicecode1234567"},
-    {"bob", "bob-pw", "bobcode123456789"},
+    {"alice", "alice-pw", "alicecode1234567", "10001"},
+    {"bob", "bob-pw", "bobcode123456789", "10002"},
 };
 
 void lab_users_free(struct lab_users *u)
@@ -74,16 +74,29 @@ size_t lab_secret_offset(const struct lab_secret_verb *verbs, size_t nverbs, con
 	return SIZE_MAX;
 }
 
-/* User names become directory names: keep them tame. */
+/* User names become directory names: keep them tame.  One '@' inside
+ * makes an address. */
 static bool name_ok(const char *s, size_t n)
 {
-	if (n == 0 || n >= LAB_NAME_MAX || s[0] == '.')
+	if (n == 0 || n >= LAB_NAME_MAX || s[0] == '.' || s[0] == '@' || s[n - 1] == '@')
 		return false;
+	unsigned ats = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!isalnum(c) && c != '.' && c != '-' && c != '_')
+		ats += c == '@';
+		if (!isalnum(c) && c != '.' && c != '-' && c != '_' && c != '@')
 			return false;
 	}
+	return ats <= 1;
+}
+
+static bool number_ok(const char *s, size_t n, size_t max)
+{
+	if (n >= max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
 	return true;
 }
 
@@ -92,7 +105,7 @@ static enum smtpsh_err parse_line(struct lab_user *out, const char *s, size_t n,
 {
 	const char *c1 = memchr(s, ':', n);
 	if (!c1) {
-		*reason = "expected name:password[:authcode]";
+		*reason = "expected name:password[:authcode[:number]]";
 		return SMTPSH_EINVAL;
 	}
 	size_t name_len = (size_t)(c1 - s);
@@ -102,15 +115,26 @@ static enum smtpsh_err parse_line(struct lab_user *out, const char *s, size_t n,
 	size_t pw_len = c2 ? (size_t)(c2 - pw) : rest;
 	const char *code = c2 ? c2 + 1 : "";
 	size_t code_len = c2 ? rest - pw_len - 1 : 0;
+	const char *c3 = memchr(code, ':', code_len);
+	const char *number = c3 ? c3 + 1 : "";
+	size_t number_len = c3 ? code_len - (size_t)(c3 - code) - 1 : 0;
+	if (c3)
+		code_len = (size_t)(c3 - code);
 	if (!name_ok(s, name_len)) {
-		*reason = "a user name is 1-63 letters, digits, '.', '-' or '_'";
+		*reason =
+		    "a user name is 1-63 letters, digits, '.', '-' or '_', or such an address "
+		    "(one '@')";
+		return SMTPSH_EINVAL;
+	}
+	if (!number_ok(number, number_len, sizeof(out->number))) {
+		*reason = "an account number is up to 15 digits";
 		return SMTPSH_EINVAL;
 	}
 	if (pw_len == 0 || pw_len >= LAB_SECRET_MAX || code_len >= LAB_SECRET_MAX) {
 		*reason = "a password (and an authcode) is 1-127 bytes";
 		return SMTPSH_EINVAL;
 	}
-	if (memchr(code, ':', code_len)) {
+	if (memchr(number, ':', number_len)) {
 		*reason = "too many ':' (a password cannot hold one here)";
 		return SMTPSH_EINVAL;
 	}
@@ -120,6 +144,8 @@ static enum smtpsh_err parse_line(struct lab_user *out, const char *s, size_t n,
 	out->password[pw_len] = '\0';
 	memcpy(out->authcode, code, code_len);
 	out->authcode[code_len] = '\0';
+	memcpy(out->number, number, number_len);
+	out->number[number_len] = '\0';
 	return SMTPSH_OK;
 }
 
@@ -217,6 +243,46 @@ const struct lab_user *lab_users_find(const struct lab_users *u, const char *nam
 	return NULL;
 }
 
+static const struct lab_user *find_number(const struct lab_users *u, const char *number, size_t n)
+{
+	for (size_t i = 0; i < u->n; i++)
+		if (u->v[i].number[0] && strlen(u->v[i].number) == n &&
+		    !strncmp(u->v[i].number, number, n))
+			return &u->v[i];
+	return NULL;
+}
+
+const struct lab_user *lab_users_lookup(const struct lab_users *u, const struct lab_persona *p,
+                                        const char *name)
+{
+	if (!p)
+		return lab_users_find(u, name);
+	const char *at = strrchr(name, '@');
+	if (!at) /* the provider wants the address; QQ also its number */
+		return p->number_login ? find_number(u, name, strlen(name)) : NULL;
+	const struct lab_user *w = lab_users_find(u, name);
+	if (w || strcasecmp(at + 1, p->domain))
+		return w;
+	size_t llen = (size_t)(at - name);
+	if (p->number_login && (w = find_number(u, name, llen)))
+		return w;
+	char local[LAB_NAME_MAX];
+	if (llen >= sizeof(local))
+		return NULL;
+	memcpy(local, name, llen);
+	local[llen] = '\0';
+	w = lab_users_find(u, local);
+	return w && !strchr(w->name, '@') ? w : NULL;
+}
+
+void lab_user_address(const struct lab_user *who, const char *domain, char *out, size_t n)
+{
+	if (strchr(who->name, '@') || !domain)
+		snprintf(out, n, "%s", who->name);
+	else
+		snprintf(out, n, "%s@%s", who->name, domain);
+}
+
 static bool secret_equal(const char *a, const char *b)
 {
 	size_t n = strlen(a);
@@ -226,20 +292,20 @@ static bool secret_equal(const char *a, const char *b)
 /* The secret that logs in, and the one that gets the persona's refusal. */
 static const char *accepted_secret(const struct lab_user *who, const struct lab_persona *p)
 {
-	if (p && p->code_only)
+	if (p)
 		return who->authcode[0] ? who->authcode : NULL;
 	return who->password;
 }
 
 static const char *refused_secret(const struct lab_user *who, const struct lab_persona *p)
 {
-	return p && p->code_only ? who->password : NULL;
+	return p ? who->password : NULL;
 }
 
 enum lab_auth lab_auth_check(const struct lab_users *u, const struct lab_persona *p,
                              const char *user, const char *secret, const struct lab_user **who)
 {
-	const struct lab_user *w = lab_users_find(u, user);
+	const struct lab_user *w = lab_users_lookup(u, p, user);
 	*who = NULL;
 	if (!w)
 		return LAB_AUTH_BAD;
@@ -281,7 +347,7 @@ enum lab_auth lab_auth_cram(const struct lab_users *u, const struct lab_persona 
 	char user[LAB_NAME_MAX];
 	memcpy(user, response, (size_t)(sp - response));
 	user[sp - response] = '\0';
-	const struct lab_user *w = lab_users_find(u, user);
+	const struct lab_user *w = lab_users_lookup(u, p, user);
 	if (!w)
 		return LAB_AUTH_BAD;
 	/* The digest is over the name as the client typed it. */
@@ -312,7 +378,7 @@ enum lab_auth lab_auth_apop(const struct lab_users *u, const struct lab_persona 
                             const struct lab_user **who)
 {
 	*who = NULL;
-	const struct lab_user *w = lab_users_find(u, user);
+	const struct lab_user *w = lab_users_lookup(u, p, user);
 	if (!w)
 		return LAB_AUTH_BAD;
 	const char *good = accepted_secret(w, p);

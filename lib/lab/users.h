@@ -11,6 +11,7 @@ struct lab_user {
 	char name[LAB_NAME_MAX];
 	char password[LAB_SECRET_MAX];
 	char authcode[LAB_SECRET_MAX]; /* "" when none */
+	char number[16];               /* the account number (QQ number); "" when none */
 };
 
 struct lab_users {
@@ -18,11 +19,12 @@ struct lab_users {
 	size_t n;
 };
 
-/* alice:alice-pw:alicecode1234567 and bob:bob-pw:bobcode123456789. */
+/* alice:alice-pw:alicecode1234567:10001 and bob:bob-pw:bobcode123456789:10002. */
 enum smtpsh_err lab_users_defaults(struct lab_users *u);
-/* One "name:password[:authcode]" per line; '#' comments and blank lines
- * are skipped.  Names: letters, digits, '.', '-', '_' (they are mailbox
- * directories).  Returns SMTPSH_OK, SMTPSH_EINVAL (the line and the
+/* One "name:password[:authcode[:number]]" per line; '#' comments and
+ * blank lines are skipped.  Names: letters, digits, '.', '-', '_' and one
+ * '@' inside (an address: alice@qq.com); they are mailbox directories.
+ * number: digits (a QQ number).  Returns SMTPSH_OK, SMTPSH_EINVAL (the line and the
  * reason in msg) or SMTPSH_ENOMEM. */
 enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, struct smtpsh_msg *msg);
 /* The same from a file: also SMTPSH_EIO (unreadable) and SMTPSH_EINVAL
@@ -31,6 +33,16 @@ enum smtpsh_err lab_users_load(struct lab_users *u, const char *path, struct smt
 void lab_users_free(struct lab_users *u); /* wipes the secrets */
 /* Case-insensitive, as Postfix's virtual mailbox lookups. */
 const struct lab_user *lab_users_find(const struct lab_users *u, const char *name);
+/* The account a login name or address means.  Without a persona: the
+ * name as given (lab_users_find).  With one, as its provider does: the
+ * full address (a user "alice" is alice@DOMAIN, a user
+ * "alice@DOMAIN" too), and where the persona says so the account number
+ * alone or @DOMAIN.  A bare "alice" is no account there. */
+const struct lab_user *lab_users_lookup(const struct lab_users *u, const struct lab_persona *p,
+                                        const char *name);
+/* The account's address: its name when it holds '@', else name@domain
+ * (domain NULL: the name). */
+void lab_user_address(const struct lab_user *who, const char *domain, char *out, size_t n);
 
 enum lab_auth {
 	LAB_AUTH_OK,

@@ -72,7 +72,7 @@ static struct fx *fx_new(const char *persona, const char *faults, bool tls)
 	f->cfg.users = &f->users;
 	f->cfg.persona = lab_persona_find(persona);
 	if (f->cfg.persona) /* the server takes the greeting from the persona */
-		f->cfg.greeting = f->cfg.persona->pop3_greeting;
+		f->cfg.greeting = f->cfg.persona->pop3_greeting.text;
 	f->cfg.faults = faults ? &f->faults : NULL;
 	buf_init(&f->out, 1 << 16);
 	struct lab_pop3_hooks h = {f, fake_open, fake_commit, fake_close};
@@ -302,15 +302,15 @@ static void personas(void **state)
 	(void)state;
 	struct fx *f = fx_new("qq", NULL, false);
 	assert_memory_equal(f->out.data, "+OK XMail POP3 Server", 21);
-	cmd(f, "USER alice");
+	cmd(f, "USER alice@qq.com");
 	assert_memory_equal(cmd(f, "PASS alice-pw"),
 	                    "-ERR Login fail. Please enter your authorization code", 53);
-	cmd(f, "USER alice");
+	cmd(f, "USER 10001");
 	assert_string_equal(cmd(f, "PASS alicecode1234567"), "+OK Logged in.\r\n");
 	fx_free(f);
 
 	f = fx_new("gmail", NULL, false);
-	cmd(f, "USER bob");
+	cmd(f, "USER bob@gmail.com");
 	assert_memory_equal(cmd(f, "PASS bob-pw"),
 	                    "-ERR [AUTH] Application-specific password required", 50);
 	fx_free(f);

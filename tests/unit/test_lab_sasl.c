@@ -84,7 +84,8 @@ static int setup(void **state)
 {
 	struct fx *f = test_calloc(1, sizeof(*f));
 	assert_int_equal(lab_users_defaults(&f->users), SMTPSH_OK);
-	lab_sasl_bind(&f->x, &toy, &f->o, f->o.why, sizeof(f->o.why), "lab.test", &f->users, NULL);
+	lab_sasl_bind(&f->x, &toy, &f->o, f->o.why, sizeof(f->o.why), "lab.test", &f->users, NULL,
+	              NULL);
 	buf_init(&f->out, 1 << 12);
 	*state = f;
 	return 0;

@@ -16,6 +16,7 @@ struct fx {
 	struct lab_users users;
 	struct lab_faults faults;
 	struct lab_smtp_config cfg;
+	struct lab_persona_run run;
 	struct lab_smtp s;
 	struct buf out;
 	struct buf body;
@@ -61,7 +62,9 @@ static struct fx *fx_new(enum port port, const char *persona, const char *faults
 	f->cfg.auth_in_cleartext = port == PORT_SMTP;
 	f->cfg.max_size = 10240000;
 	f->cfg.users = &f->users;
-	f->cfg.persona = lab_persona_find(persona);
+	assert_int_equal(lab_persona_parse(&f->run, persona, &why), SMTPSH_OK);
+	f->cfg.persona = f->run.row;
+	f->cfg.persona_run = &f->run;
 	f->cfg.faults = faults ? &f->faults : NULL;
 	buf_init(&f->out, 1 << 16);
 	buf_init(&f->body, 1 << 24);
@@ -451,49 +454,159 @@ static void hard_error_limit(void **state)
 	fx_free(f);
 }
 
-static void personas_refuse_the_password(void **state)
+static const char *auth_plain(struct fx *f, const char *user, const char *secret)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	assert_int_equal(sasl_plain(&b, NULL, user, secret), SMTPSH_OK);
+	char line[400];
+	snprintf(line, sizeof(line), "AUTH PLAIN %s", b.data);
+	buf_free(&b);
+	return cmd(f, line);
+}
+
+/* The persona's text for a case, with the CRLFs the wire has. */
+static void assert_said_reply(const char *got, const char *text)
+{
+	char want[1024];
+	size_t o = 0;
+	for (const char *p = text; *p && o + 3 < sizeof(want); p++) {
+		if (*p == '\n')
+			want[o++] = '\r';
+		want[o++] = *p;
+	}
+	want[o++] = '\r';
+	want[o++] = '\n';
+	want[o] = '\0';
+	assert_string_equal(got, want);
+}
+
+enum pcase { RIGHT_CODE, PASSWORD, WRONG_CODE, UNKNOWN, BARE_NAME, SERVICE_OFF, SENDER };
+
+/* Every persona x case over implicit TLS: the reply is the row's text,
+ * and the session is logged in only when it should be. */
+static void personas_refuse_the_provider_way(void **state)
 {
 	(void)state;
+	static const struct {
+		const char *spec;
+		enum pcase c;
+	} rows[] = {
+	    {"qq", RIGHT_CODE},
+	    {"qq", PASSWORD},
+	    {"qq", WRONG_CODE},
+	    {"qq", UNKNOWN},
+	    {"qq", BARE_NAME},
+	    {"qq", SENDER},
+	    {"qq:smtp-off", SERVICE_OFF},
+	    {"163", RIGHT_CODE},
+	    {"163", PASSWORD},
+	    {"163", SENDER},
+	    {"163:smtp-off", SERVICE_OFF},
+	    {"gmail", RIGHT_CODE},
+	    {"gmail", PASSWORD},
+	    {"gmail", WRONG_CODE},
+	    {"gmail", SENDER},
+	    {"outlook", RIGHT_CODE},
+	    {"outlook", PASSWORD},
+	    {"outlook", WRONG_CODE},
+	    {"outlook", SENDER},
+	    {"outlook:tenant-auth-off", SERVICE_OFF},
+	    {"yahoo", RIGHT_CODE},
+	    {"yahoo", PASSWORD},
+	    {"yahoo", WRONG_CODE},
+	    {"icloud", RIGHT_CODE},
+	    {"icloud", PASSWORD},
+	    {"icloud", UNKNOWN},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct fx *f = fx_new(PORT_SMTPS, rows[i].spec, NULL);
+		const struct lab_persona *p = f->run.row;
+		char user[80], other[80];
+		snprintf(user, sizeof(user), "alice@%s", p->domain);
+		snprintf(other, sizeof(other), "bob@%s", p->domain);
+		cmd(f, "EHLO c");
+		const char *got;
+		switch (rows[i].c) {
+		case RIGHT_CODE:
+		case SENDER:
+			assert_string_equal(auth_plain(f, user, "alicecode1234567"),
+			                    "235 2.7.0 Authentication successful\r\n");
+			assert_ptr_equal(f->s.auth, &f->users.v[0]);
+			char mail[120];
+			snprintf(mail, sizeof(mail), "MAIL FROM:<%s>",
+			         rows[i].c == SENDER ? other : user);
+			got = cmd(f, mail);
+			if (rows[i].c == SENDER && p->sender_mismatch.text)
+				assert_said_reply(got, p->sender_mismatch.text);
+			else
+				assert_string_equal(got, "250 2.1.0 Ok\r\n");
+			break;
+		case PASSWORD:
+			assert_said_reply(auth_plain(f, user, "alice-pw"), p->smtp_needs_code.text);
+			assert_null(f->s.auth);
+			break;
+		case WRONG_CODE:
+			assert_said_reply(auth_plain(f, user, "bobcode123456789"),
+			                  p->smtp_bad.text);
+			assert_null(f->s.auth);
+			break;
+		case UNKNOWN:
+			snprintf(user, sizeof(user), "mallory@%s", p->domain);
+			assert_said_reply(auth_plain(f, user, "alicecode1234567"),
+			                  p->smtp_bad.text);
+			assert_non_null(strstr(f->s.core.why, "there is no user"));
+			break;
+		case BARE_NAME:
+			assert_said_reply(auth_plain(f, "alice", "alicecode1234567"),
+			                  p->smtp_bad.text);
+			assert_non_null(strstr(f->s.core.why, "wants the full address (alice@"));
+			break;
+		case SERVICE_OFF:
+			assert_said_reply(
+			    auth_plain(f, user, "alicecode1234567"),
+			    lab_persona_flag_refusal(p, f->run.flag, PROTO_SMTP)->text);
+			assert_null(f->s.auth);
+			break;
+		}
+		fx_free(f);
+	}
+}
+
+static void persona_ehlo_and_tls_rules(void **state)
+{
+	(void)state;
+	/* QQ: its EHLO list; AUTH refused before STARTTLS, not listed */
 	struct fx *f = fx_new(PORT_SMTP, "qq", NULL);
-	cmd(f, "EHLO c");
-	assert_string_equal(
-	    cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-	    "535 Login Fail. Please enter your authorization code to login. More "
-	    "information in "
-	    "http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256\r\n");
-	assert_non_null(strstr(f->s.core.why, "authorization code"));
-	login(f, "alice", "alicecode1234567");
+	assert_string_equal(cmd(f, "EHLO c"), "250-" LAB_HOST "\r\n250-PIPELINING\r\n"
+	                                      "250-SIZE 73400320\r\n250-STARTTLS\r\n"
+	                                      "250-MAILCOMPRESS\r\n250 8BITMIME\r\n");
+	assert_string_equal(auth_plain(f, "alice@qq.com", "alicecode1234567"),
+	                    "530 Must issue a STARTTLS command first.\r\n");
 	fx_free(f);
-
-	f = fx_new(PORT_SMTP, "gmail", NULL);
-	cmd(f, "EHLO c");
-	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-	                    "534-5.7.9 Application-specific password required. Learn more at\r\n"
-	                    "534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor "
-	                    "lab0123 - gsmtp\r\n");
-	assert_memory_equal(cmd(f, "AUTH PLAIN AGFsaWNlAHdyb25n"),
-	                    "535-5.7.8 Username and Password", 31);
+	/* after TLS: AUTH listed, STARTTLS not */
+	f = fx_new(PORT_SMTPS, "gmail", NULL);
+	assert_string_equal(cmd(f, "EHLO c"),
+	                    "250-" LAB_HOST "\r\n250-SIZE 35882577\r\n250-8BITMIME\r\n"
+	                    "250-AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH\r\n"
+	                    "250-ENHANCEDSTATUSCODES\r\n250-PIPELINING\r\n250-CHUNKING\r\n"
+	                    "250 SMTPUTF8\r\n");
+	/* the lock: lock_after failures, then the locked text even for the code */
+	for (unsigned k = 0; k < f->run.row->lock_after; k++)
+		assert_said_reply(auth_plain(f, "alice@gmail.com", "wrong"),
+		                  f->run.row->smtp_bad.text);
+	assert_non_null(strstr(f->s.core.why, "now locked"));
+	/* locked: the right app password gets the lock-out text */
+	assert_said_reply(auth_plain(f, "alice@gmail.com", "alicecode1234567"),
+	                  f->run.row->smtp_locked.text);
+	assert_null(f->s.auth);
+	assert_true(lab_persona_locked(&f->run, "alice@gmail.com", time(NULL)));
+	/* the QQ number logs in as alice */
 	fx_free(f);
-
-	f = fx_new(PORT_SMTP, "outlook", NULL);
+	f = fx_new(PORT_SMTPS, "qq", NULL);
 	cmd(f, "EHLO c");
-	assert_memory_equal(
-	    cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
-	    "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.", 73);
-	fx_free(f);
-
-	f = fx_new(PORT_SMTP, "163", NULL);
-	cmd(f, "EHLO c");
-	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2ItcHc="),
-	                    "535 Error: authentication failed\r\n");
-	login(f, "bob", "bobcode123456789");
-	fx_free(f);
-
-	/* without a persona the authcode is not a password */
-	f = fx_new(PORT_SMTP, NULL, NULL);
-	cmd(f, "EHLO c");
-	assert_string_equal(cmd(f, "AUTH PLAIN AGJvYgBib2Jjb2RlMTIzNDU2Nzg5"),
-	                    "535 5.7.8 Error: authentication failed: (reason unavailable)\r\n");
+	login(f, "10001", "alicecode1234567");
+	assert_string_equal(cmd(f, "MAIL FROM:<alice@qq.com>"), "250 2.1.0 Ok\r\n");
 	fx_free(f);
 }
 
@@ -753,7 +866,8 @@ int main(void)
 	    cmocka_unit_test(data_dot_unstuffing),
 	    cmocka_unit_test(bare_lf_and_long_lines),
 	    cmocka_unit_test(hard_error_limit),
-	    cmocka_unit_test(personas_refuse_the_password),
+	    cmocka_unit_test(personas_refuse_the_provider_way),
+	    cmocka_unit_test(persona_ehlo_and_tls_rules),
 	    cmocka_unit_test(injected_faults),
 	    cmocka_unit_test(secrets_are_marked),
 	    cmocka_unit_test(secrets_marked_on_every_refusal),
