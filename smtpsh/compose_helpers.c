@@ -160,13 +160,39 @@ static bool in_data(struct shell *sh, const char *helper)
 	return true;
 }
 
-/* Sends the composer's lines one by one as typed DATA lines. */
+/* Sends the composer's lines one by one as typed DATA lines.  Of a long
+ * body (the lines after the first blank line) only the first and last
+ * BODY_SHOWN_EACH_END lines are echoed on screen: every line is still
+ * sent, checked and recorded. */
+#define BODY_SHOWN_EACH_END 3
 static void send_lines(struct shell *sh, const struct buf *lines)
 {
 	const char *p = lines->data ? lines->data : "";
+	size_t body_start = 0, body_lines = 0;
+	for (size_t i = 0; i < lines->len; i += strcspn(p + i, "\n") + 1) {
+		if (body_start)
+			body_lines++;
+		else if (p[i] == '\n')
+			body_start = i + 1;
+	}
+	size_t nth = 0;
+	sh->sent_hidden = 0;
 	for (size_t i = 0; i < lines->len;) {
 		size_t k = strcspn(p + i, "\n");
-		if (!repl_send_data_line(sh, p + i, k, false))
+		if (body_start && i >= body_start) {
+			nth++;
+			sh->hide_sent =
+			    nth > BODY_SHOWN_EACH_END && nth + BODY_SHOWN_EACH_END <= body_lines;
+			if (!sh->hide_sent && sh->sent_hidden) {
+				render_note(sh, "... %lu more lines of the body sent, not shown%s",
+				            sh->sent_hidden,
+				            sh->rec.f ? " (the transcript has every one)" : "");
+				sh->sent_hidden = 0;
+			}
+		}
+		bool kept = repl_send_data_line(sh, p + i, k, false);
+		sh->hide_sent = false;
+		if (!kept)
 			return;
 		i += k + 1;
 	}

@@ -145,6 +145,10 @@ static void on_sent(void *ctx, const struct session_sent *s)
 {
 	struct shell *sh = ctx;
 	bool hide = s->secret && !sh->show_secrets;
+	if (sh->hide_sent) { /* an attachment's middle: counted, said once after */
+		sh->sent_hidden++;
+		return;
+	}
 	const char *text = hide ? s->shown : s->wire;
 	size_t len = hide ? s->shown_len : s->wire_len;
 	render_line(sh, TONE_SENT, "S: ", text, len);

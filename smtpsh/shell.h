@@ -58,6 +58,10 @@ struct shell {
 	 * (message_notes.c); NULL until the first */
 	struct message_notes *message;
 	struct compose compose; /* what the typing helpers (/header, /text...) know */
+	/* /attach: base64 lines sent but not echoed as S: lines (a 25 MB file
+	 * is 450,000 of them); the transcript still gets every one */
+	bool hide_sent;
+	unsigned long sent_hidden;
 };
 
 /* render.c: everything that reaches the screen about the session */

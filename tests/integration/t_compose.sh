@@ -82,6 +82,13 @@ long=$(awk '/^S: / && length($0) > 81' "$out" | grep -v '^S: [A-Za-z0-9+/=]*$')
 [ -z "$long" ] && pass "every header line sent within 78 characters" || fail "long lines" "$long"
 
 "$PY" "$CHECK" retr "$POP3" bob bob-pw 2 "$dir/multi.eml" || fail "multipart: RETR over POP3"
+# 50,000 random bytes are 660 base64 lines: all sent, a few echoed
+shown=$(grep -c '^S: [A-Za-z0-9+/]\{76\}$' "$out")
+inmsg=$(grep -c '^[A-Za-z0-9+/]\{76\}.$' "$dir/multi.eml")
+hidden=$(sed -n 's/^ *# \.\.\. \([0-9]*\) more lines of the body sent, not shown.*/\1/p' "$out" | head -1)
+[ "$shown" -le 8 ] && [ "$inmsg" -ge 650 ] && [ -n "$hidden" ] && [ "$hidden" -ge 640 ] &&
+	pass "an attachment's base64: $shown lines echoed, $hidden said, $inmsg in the message" ||
+	fail "attachment echo: $shown shown, $hidden said, $inmsg in the message" "$(grep -n 'more lines' "$out")"
 got=$("$PY" "$CHECK" header "$dir/multi.eml" Subject)
 [ "$got" = "$subject" ] && pass "multipart: Python decodes the long Chinese Subject whole" ||
 	fail "multipart: Subject" "$got"
