@@ -277,7 +277,10 @@ static void explain_credentials(struct shell *sh, const struct reply *r,
 {
 	if (!p)
 		return;
-	if (p->cleartext_secret)
+	if (p->cleartext_secret && !strcmp(p->verb, "PASS"))
+		render_note(sh, "no TLS on this connection: PASS sends the password as plain text; "
+		                "anyone on the path can read it (use STLS, or pop3s://)");
+	else if (p->cleartext_secret)
 		render_note(sh,
 		            "no TLS on this connection: base64 is an encoding, not encryption; "
 		            "anyone on the path can decode what you just sent (use STARTTLS/STLS, "

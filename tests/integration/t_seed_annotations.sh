@@ -51,12 +51,13 @@ current=cleartext-pass-pop3
 transcript t4.txt pop3 pop3://127.0.0.1:110 'R: +OK ready' 'S: USER alice' 'R: +OK' \
 	'S* PASS [secret, 6 bytes]' 'R: -ERR [AUTH] Authentication failed.'
 show t4.txt
-has 'not encryption'
+has 'PASS sends the password as plain text'
+lacks 'base64'
 lacks 'send STLS first'
 current=pass-over-tls
 sed 's|^# target: pop3://127.0.0.1:110|# target: pop3s://127.0.0.1:995|' t4.txt >t4s.txt
 show t4s.txt
-lacks 'not encryption'
+lacks 'not encryption|plain text'
 
 current=header-as-command
 transcript t5.txt smtp smtp://127.0.0.1:25 'R: 220 mx ESMTP Postfix' 'S: EHLO me' 'R: 250 mx' \
