@@ -160,10 +160,11 @@ static bool in_data(struct shell *sh, const char *helper)
 	return true;
 }
 
-/* Sends the composer's lines one by one as typed DATA lines.  Of a long
- * body (the lines after the first blank line) only the first and last
- * BODY_SHOWN_EACH_END lines are echoed on screen: every line is still
- * sent, checked and recorded. */
+/* Sends the composer's lines one by one as typed DATA lines.  A body (the
+ * lines after the first blank line) longer than BODY_ECHOED_WHOLE lines
+ * has only its first and last BODY_SHOWN_EACH_END lines echoed on screen:
+ * every line is still sent, checked and recorded. */
+#define BODY_ECHOED_WHOLE 24
 #define BODY_SHOWN_EACH_END 3
 static void send_lines(struct shell *sh, const struct buf *lines)
 {
@@ -181,8 +182,9 @@ static void send_lines(struct shell *sh, const struct buf *lines)
 		size_t k = strcspn(p + i, "\n");
 		if (body_start && i >= body_start) {
 			nth++;
-			sh->hide_sent =
-			    nth > BODY_SHOWN_EACH_END && nth + BODY_SHOWN_EACH_END <= body_lines;
+			sh->hide_sent = body_lines > BODY_ECHOED_WHOLE &&
+			                nth > BODY_SHOWN_EACH_END &&
+			                nth + BODY_SHOWN_EACH_END <= body_lines;
 			if (!sh->hide_sent && sh->sent_hidden) {
 				render_note(sh, "... %lu more lines of the body sent, not shown%s",
 				            sh->sent_hidden,
