@@ -172,8 +172,19 @@ secret_for() { # USER KIND
 	esac
 }
 
+# The first line of each provider's EHLO reply, as its captures show it
+# (docs/providers.md names them); a glob, so [ and ] are escaped.
+declare -A ehlo_host=([qq]='250-newxmesmtplogicsvrsza9.qq.com' [163]='250-mail'
+	[gmail]='250-smtp.gmail.com at your service, \[127.0.0.1\]'
+	[outlook]='250-*.outlook.office365.com Hello \[127.0.0.1\]'
+	[yahoo]='250-smtp.mail.yahoo.com' [icloud]='250-smtp.mail.me.com')
+
 for p in qq 163 gmail outlook yahoo icloud; do
 	start_persona "$p"
+	first=$(smtp_session "alice@$domain" "${code[alice]}" | after EHLO | sed -n 's/^R: //p' | head -1)
+	# shellcheck disable=SC2053
+	[[ $first == ${ehlo_host[$p]} ]] && pass "smtp $p: EHLO's host line '$first'" ||
+		fail "smtp $p: EHLO's host line" "wanted '${ehlo_host[$p]}', got '$first'"
 	lab_reasons >/dev/null
 	for row in "${smtp_rows[@]}"; do
 		IFS='|' read -r rp case user kind extra want words reason hint <<<"$row"
