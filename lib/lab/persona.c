@@ -182,9 +182,11 @@ const struct lab_persona lab_personas[] = {
         .smtp_bad = {"535 5.7.3 Authentication unsuccessful [" OUTLOOK_HOST "]",
                      "https://github.com/mageplaza/magento-2-smtp/issues/108"},
         .pop3_needs_code = {"-ERR Logon failure: unknown user name or bad password.",
-                            NOT_FOUND "Exchange's POP3 refusal as widely reported"},
+                            "https://github.com/pulb/mailnag/issues/200 (outlook.com with an "
+                            "app password, 2025)"},
         .pop3_bad = {"-ERR Logon failure: unknown user name or bad password.",
-                     NOT_FOUND "Exchange's POP3 refusal as widely reported"},
+                     "https://github.com/mattnenterprise/rust-pop3/issues/17 (Microsoft "
+                     "Exchange POP3, Wireshark)"},
         .sender_mismatch = {"550 5.7.60 SMTP; Client does not have permissions to send as this "
                             "sender",
                             "https://learn.microsoft.com/exchange/mail-flow-best-practices/"
