@@ -41,9 +41,11 @@ const struct lab_persona lab_personas[] = {
                           "https://github.com/midoks/imail/wiki/SMTP (telnet smtp.qq.com 25)"},
         .pop3_greeting = {"XMail POP3 Server v1.0 Service Ready(XMail v1.0)",
                           "telnet pop.qq.com 110 captures in published SMTP/POP3 tutorials"},
-        .ehlo = {"PIPELINING\nSIZE 73400320\nSTARTTLS\nAUTH LOGIN PLAIN XOAUTH XOAUTH2\n"
-                 "AUTH=LOGIN\nMAILCOMPRESS\n8BITMIME",
-                 "telnet smtp.qq.com captures in published tutorials (EHLO list)"},
+        .ehlo = {"newxmesmtplogicsvrsza9.qq.com\nPIPELINING\nSIZE 73400320\nSTARTTLS\n"
+                 "AUTH LOGIN PLAIN XOAUTH XOAUTH2\nAUTH=LOGIN\nMAILCOMPRESS\n8BITMIME",
+                 "host line: https://github.com/midoks/imail/wiki/SMTP (telnet smtp.qq.com 25: "
+                 "250-newxmesmtplogicsvrsza9.qq.com, there followed by the client's address and "
+                 "a session number); list: telnet smtp.qq.com captures in published tutorials"},
         .auth_needs_tls = {"530 Must issue a STARTTLS command first.",
                            "smtplib debug capture of AUTH PLAIN before STARTTLS at "
                            "smtp.qq.com:25 (published tutorial)"},
@@ -80,10 +82,11 @@ const struct lab_persona lab_personas[] = {
         .pop3_greeting = {"Welcome to coremail Mail Pop3 Server (163coms)",
                           NOT_FOUND "kept from the lab's first persona"},
         .ehlo =
-            {"PIPELINING\nAUTH LOGIN PLAIN XOAUTH2\nAUTH=LOGIN PLAIN XOAUTH2\n"
+            {"mail\nPIPELINING\nAUTH LOGIN PLAIN XOAUTH2\nAUTH=LOGIN PLAIN XOAUTH2\n"
              "coremail 1Uxr2xKj7kG0xkI17xGrU7I0s8FY2U3Uj8Cz28x1UUUUU7Ic2I0Y2UFJbpo8UCa0xDrUUUUj\n"
              "STARTTLS\nID\n8BITMIME",
-             "curl -v capture of smtp.126.com:25 (EHLO list, 2020s)"},
+             "curl -v capture of smtp.126.com:25 (EHLO list, 2020s); host line 250-mail: "
+             "https://hunterpro.net/archives/282 (telnet smtp.126.com 25)"},
         .auth_needs_tls = {NULL, "captures show AUTH LOGIN accepted in clear on port 25"},
         .capa = {NULL, NOT_FOUND "the lab's own CAPA"},
         .smtp_needs_code =
@@ -116,10 +119,12 @@ const struct lab_persona lab_personas[] = {
                           "published smtp.gmail.com transcripts (220 ... - gsmtp)"},
         .pop3_greeting = {"Gpop ready for requests from 127.0.0.1 lab0123",
                           NOT_FOUND "kept from the lab's first persona"},
-        .ehlo = {"SIZE 35882577\n8BITMIME\nSTARTTLS\n"
+        .ehlo = {"smtp.gmail.com at your service, [127.0.0.1]\nSIZE 35882577\n8BITMIME\nSTARTTLS\n"
                  "AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH\n"
                  "ENHANCEDSTATUSCODES\nPIPELINING\nCHUNKING\nSMTPUTF8",
-                 "nodemailer's info.ehlo and openssl s_client captures of smtp.gmail.com:587"},
+                 "nodemailer's info.ehlo and openssl s_client captures of smtp.gmail.com:587; "
+                 "host line as in http://ehlo.me/2008/11/23/ehlo-is-back/ (250-mx.google.com at "
+                 "your service, [client address])"},
         .auth_needs_tls = {"530 5.7.0 Must issue a STARTTLS command first. " GMAIL_TAG,
                            NOT_FOUND "Gmail's widely reported reply to AUTH before STARTTLS"},
         .capa = {"USER\nRESP-CODES\nEXPIRE 0\nLOGIN-DELAY 300\nTOP\nUIDL\nX-GOOGLE-RICO\n"
@@ -163,9 +168,12 @@ const struct lab_persona lab_personas[] = {
                           "https://github.com/simonrob/email-oauth2-proxy/issues/232"},
         .pop3_greeting = {"The Microsoft Exchange POP3 service is ready.",
                           NOT_FOUND "Exchange's POP3 greeting"},
-        .ehlo = {"SIZE 157286400\nPIPELINING\nDSN\nENHANCEDSTATUSCODES\nSTARTTLS\n"
-                 "AUTH LOGIN XOAUTH2\n8BITMIME\nBINARYMIME\nCHUNKING\nSMTPUTF8",
-                 NOT_FOUND "smtp.office365.com's EHLO as widely published"},
+        .ehlo =
+            {OUTLOOK_HOST
+             " Hello [127.0.0.1]\nSIZE 157286400\nPIPELINING\nDSN\nENHANCEDSTATUSCODES\nSTARTTLS\n"
+             "AUTH LOGIN XOAUTH2\n8BITMIME\nBINARYMIME\nCHUNKING\nSMTPUTF8",
+             NOT_FOUND "smtp.office365.com's EHLO as widely published (host line: "
+                       "Exchange's 'HOST Hello [client address]')"},
         .auth_needs_tls = {NULL, NOT_FOUND "Exchange Online's reply to AUTH before STARTTLS"},
         .capa = {NULL, NOT_FOUND "the lab's own CAPA"},
         .smtp_needs_code = {"535 5.7.139 Authentication unsuccessful, basic authentication is "
@@ -174,9 +182,11 @@ const struct lab_persona lab_personas[] = {
         .smtp_bad = {"535 5.7.3 Authentication unsuccessful [" OUTLOOK_HOST "]",
                      "https://github.com/mageplaza/magento-2-smtp/issues/108"},
         .pop3_needs_code = {"-ERR Logon failure: unknown user name or bad password.",
-                            NOT_FOUND "Exchange's POP3 refusal as widely reported"},
+                            "https://github.com/pulb/mailnag/issues/200 (outlook.com with an "
+                            "app password, 2025)"},
         .pop3_bad = {"-ERR Logon failure: unknown user name or bad password.",
-                     NOT_FOUND "Exchange's POP3 refusal as widely reported"},
+                     "https://github.com/mattnenterprise/rust-pop3/issues/17 (Microsoft "
+                     "Exchange POP3, Wireshark)"},
         .sender_mismatch = {"550 5.7.60 SMTP; Client does not have permissions to send as this "
                             "sender",
                             "https://learn.microsoft.com/exchange/mail-flow-best-practices/"
@@ -204,8 +214,9 @@ const struct lab_persona lab_personas[] = {
         .smtp_greeting = {"smtp.mail.yahoo.com ESMTP ready",
                           "https://github.com/PHPMailer/PHPMailer/issues/1287"},
         .pop3_greeting = {"smtpsh lab ready.", NOT_FOUND "the lab's own greeting"},
-        .ehlo = {"PIPELINING\nSIZE 41697280\nSTARTTLS\n8BITMIME\n"
+        .ehlo = {"smtp.mail.yahoo.com\nPIPELINING\nSIZE 41697280\nSTARTTLS\n8BITMIME\n"
                  "AUTH PLAIN LOGIN XOAUTH2 XYMCOOKIE OAUTHBEARER",
+                 "https://github.com/zetacomponents/Mail/pull/37 (250-smtp.mail.yahoo.com), "
                  "https://github.com/PHPMailer/PHPMailer/issues/1287 (STARTTLS: port "
                  "587, " PROVIDER_YAHOO_APP ")"},
         .auth_needs_tls = {NULL, NOT_FOUND "the lab offers AUTH in clear on its port 25"},
@@ -240,11 +251,11 @@ const struct lab_persona lab_personas[] = {
         .smtp_greeting = {"smtp.mail.me.com ESMTP", NOT_FOUND "the host name and ESMTP only"},
         .pop3_greeting = {"smtpsh lab ready.",
                           "iCloud Mail has no POP3 (IMAP only); the lab's own greeting"},
-        .ehlo = {"PIPELINING\nSIZE 28319744\nETRN\nSTARTTLS\n"
+        .ehlo = {"smtp.mail.me.com\nPIPELINING\nSIZE 28319744\nETRN\nSTARTTLS\n"
                  "AUTH LOGIN PLAIN ATOKEN ATOKEN2 WSTOKEN WETOKEN XOAUTH2\n"
                  "ENHANCEDSTATUSCODES\n8BITMIME\nDSN\nSMTPUTF8",
                  "a published EHLO capture of smtp.mail.me.com:587 (STARTTLS: " PROVIDER_ICLOUD_APP
-                 ")"},
+                 "); " NOT_FOUND "the host line: the service's name"},
         .auth_needs_tls = {NULL, NOT_FOUND "the lab offers AUTH in clear on its port 25"},
         .capa = {NULL, "iCloud Mail has no POP3"},
         .smtp_needs_code = {"535 5.7.8 Authentication credentials invalid",

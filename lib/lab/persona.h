@@ -35,7 +35,8 @@ struct lab_persona {
 	bool number_login;             /* the account number (QQ number) is a user name too */
 	struct lab_said smtp_greeting; /* the 220 line's text after "220 " */
 	struct lab_said pop3_greeting; /* the +OK line's text after "+OK " */
-	/* EHLO's lines after the host line, without "250-", '\n' between;
+	/* EHLO's lines without "250-", '\n' between: first the host line as
+	 * the provider sends it (163's is just "mail"), then the extensions;
 	 * "STARTTLS" is left out once TLS is up, "AUTH..." lines while AUTH
 	 * is not offered. */
 	struct lab_said ehlo;

@@ -195,15 +195,16 @@ static bool auth_offered(const struct lab_smtp *s)
 	return s->tls || (s->cfg->auth_in_cleartext && !s->cfg->tls_required && !auth_needs_tls(s));
 }
 
-/* The persona's EHLO lines after the host line: STARTTLS only before TLS,
- * AUTH only where it is offered. */
-static void persona_ehlo(const struct lab_smtp *s, const char *lines, bool starttls, bool auth,
-                         struct buf *out)
+/* The persona's EHLO lines: its own host line first (not the lab's host
+ * name: 163 says just "mail"), then STARTTLS only before TLS, AUTH only
+ * where it is offered. */
+static void persona_ehlo(const char *lines, bool starttls, bool auth, struct buf *out)
 {
-	say(out, "250-%s", s->cfg->host);
+	size_t host_n = strcspn(lines, "\n");
+	say(out, "250-%.*s", (int)host_n, lines);
 	const char *last = NULL;
 	size_t last_n = 0;
-	for (const char *p = lines; *p;) {
+	for (const char *p = lines + host_n + (lines[host_n] == '\n'); *p;) {
 		size_t n = strcspn(p, "\n");
 		bool is_tls = n == 8 && !strncmp(p, "STARTTLS", 8);
 		bool is_auth = n >= 4 && !strncmp(p, "AUTH", 4);
@@ -339,7 +340,7 @@ static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct bu
 	bool auth = auth_offered(s);
 	const struct lab_persona *per = s->cfg->persona;
 	if (per && per->ehlo.text) {
-		persona_ehlo(s, per->ehlo.text, starttls, auth, out);
+		persona_ehlo(per->ehlo.text, starttls, auth, out);
 		set_why(s, "EHLO answered with %s's extensions%s", per->provider,
 		        auth ? "" : "; AUTH is listed only after STARTTLS");
 		return LAB_GO_ON;

@@ -17,6 +17,7 @@
 struct fx {
 	struct lab_users users;
 	struct lab_faults faults;
+	struct lab_persona_run run; /* persona, flag ("gmail:pop3-off"), locks */
 	struct lab_pop3_config cfg;
 	struct lab_pop3 p;
 	struct buf out;
@@ -70,7 +71,9 @@ static struct fx *fx_new(const char *persona, const char *faults, bool tls)
 	f->cfg.greeting = "smtpsh lab POP3 ready.";
 	f->cfg.tls_available = true;
 	f->cfg.users = &f->users;
-	f->cfg.persona = lab_persona_find(persona);
+	assert_int_equal(lab_persona_parse(&f->run, persona, &why), SMTPSH_OK);
+	f->cfg.persona = f->run.row;
+	f->cfg.persona_run = &f->run;
 	if (f->cfg.persona) /* the server takes the greeting from the persona */
 		f->cfg.greeting = f->cfg.persona->pop3_greeting.text;
 	f->cfg.faults = faults ? &f->faults : NULL;
@@ -316,6 +319,80 @@ static void personas(void **state)
 	fx_free(f);
 }
 
+/* Every persona whose provider switches POP3 off refuses the right code
+ * with its own text, and only on POP3. */
+static void persona_pop3_off(void **state)
+{
+	(void)state;
+	static const char *const specs[] = {"qq:pop3-off", "163:pop3-off", "gmail:pop3-off",
+	                                    "yahoo:pop3-off"};
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		struct fx *f = fx_new(specs[i], NULL, true);
+		const struct lab_persona *per = f->run.row;
+		char user[80], expect[400];
+		snprintf(user, sizeof(user), "USER bob@%s", per->domain);
+		snprintf(expect, sizeof(expect), "%s\r\n", per->pop3_off.text);
+		assert_string_equal(cmd(f, user), "+OK\r\n");
+		assert_string_equal(cmd(f, "PASS bobcode123456789"), expect);
+		assert_int_equal(f->opens, 0);
+		assert_non_null(strstr(f->p.core.why, "pop3-off"));
+		fx_free(f);
+	}
+	/* smtp-off leaves POP3 alone */
+	struct fx *f = fx_new("163:smtp-off", NULL, true);
+	cmd(f, "USER bob@163.com");
+	assert_string_equal(cmd(f, "PASS bobcode123456789"), "+OK Logged in.\r\n");
+	fx_free(f);
+}
+
+/* The lock: lock_after wrong secrets lock the account; then even the
+ * right one is refused with the persona's POP3 lock text (its wrong-secret
+ * text where the provider has none); other accounts are not locked;
+ * personas without a lock never lock. */
+static void persona_pop3_lock(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *persona;
+		bool locks;
+	} rows[] = {{"gmail", true}, {"yahoo", true}, {"qq", false}, {"outlook", false}};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct fx *f = fx_new(rows[i].persona, NULL, true);
+		const struct lab_persona *per = f->run.row;
+		assert_int_equal(per->lock_after != 0, rows[i].locks);
+		char user[80], other[80], bad[400], locked[400];
+		snprintf(user, sizeof(user), "USER bob@%s", per->domain);
+		snprintf(other, sizeof(other), "USER alice@%s", per->domain);
+		snprintf(bad, sizeof(bad), "%s\r\n", per->pop3_bad.text);
+		snprintf(locked, sizeof(locked), "%s\r\n",
+		         per->pop3_locked.text ? per->pop3_locked.text : per->pop3_bad.text);
+		unsigned tries = rows[i].locks ? per->lock_after : 8;
+		for (unsigned k = 0; k < tries; k++) {
+			cmd(f, user);
+			assert_string_equal(cmd(f, "PASS not-the-code"), bad);
+			if (f->act == LAB_CLOSE) { /* too many errors: a new session, same locks */
+				lab_pop3_end(&f->p);
+				lab_pop3_init(
+				    &f->p, &f->cfg,
+				    &(struct lab_pop3_hooks){f, fake_open, fake_commit, fake_close},
+				    7, true);
+				lab_pop3_greet(&f->p, &f->out);
+			}
+		}
+		cmd(f, user);
+		if (rows[i].locks) {
+			assert_string_equal(cmd(f, "PASS bobcode123456789"), locked);
+			assert_non_null(strstr(f->p.core.why, "locked"));
+			assert_int_equal(f->opens, 0);
+			cmd(f, other);
+			assert_string_equal(cmd(f, "PASS alicecode1234567"), "+OK Logged in.\r\n");
+		} else {
+			assert_string_equal(cmd(f, "PASS bobcode123456789"), "+OK Logged in.\r\n");
+		}
+		fx_free(f);
+	}
+}
+
 static void faults_and_limits(void **state)
 {
 	(void)state;
@@ -487,6 +564,8 @@ int main(void)
 	    cmocka_unit_test(apop_and_sasl),
 	    cmocka_unit_test(stls),
 	    cmocka_unit_test(personas),
+	    cmocka_unit_test(persona_pop3_off),
+	    cmocka_unit_test(persona_pop3_lock),
 	    cmocka_unit_test(faults_and_limits),
 	    cmocka_unit_test(stuffer),
 	    cmocka_unit_test(secrets_marked_on_every_refusal),
