@@ -2,7 +2,9 @@
 /* `smtpsh replay --against URL FILE`: regression testing.  The S: lines
  * go to a live server in lock-step; each live reply is compared with the
  * recorded one (by code, or by text with --exact once masked); the first
- * divergence is reported with both sides explained. */
+ * divergence is reported with both sides explained.  URL is the first
+ * part's server: a transcript of several connections (/connect) is
+ * compared up to its second "connected" event. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,7 @@ struct against {
 	struct mask mask;
 	unsigned redacted_seen;
 	unsigned matched;
+	unsigned parts; /* "connected" events read so far */
 	bool diverged;
 };
 
@@ -294,6 +297,15 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 			break;
 		}
 		const struct transcript_item *it = &a.src.it;
+		if (it->kind == TR_EVENT && it->event == TRANSCRIPT_EV_CONNECTED && ++a.parts > 1) {
+			/* URL stands for the first part's server only */
+			render_event(sh,
+			             "transcript line %lu starts part %u (a new connection): "
+			             "replay --against compares the first part only, which ends "
+			             "here",
+			             a.lineno, a.parts);
+			break;
+		}
 		if (it->kind == TR_RECEIVED) {
 			session_feed(&a.expected, it->bytes.data ? it->bytes.data : "",
 			             it->bytes.len, NULL);
