@@ -50,6 +50,8 @@ struct shell {
 	struct recorder recorder;     /* writes rec, a session subscriber */
 	bool show_secrets;            /* --show-secrets: secrets on screen and on record */
 	bool trace;                   /* --trace: state changes on stderr */
+	bool stop_on_error;           /* -e: a script stops at the first refusal */
+	bool yes;                     /* --yes: replay --against may change a mailbox */
 	/* DATA mode: the message being typed, checked line by line */
 	bool mail_8bitmime; /* the last MAIL FROM said BODY=8BITMIME */
 	bool data_checking; /* data_check holds the current message */
