@@ -187,6 +187,7 @@ char *input_secret(struct shell *sh, const char *prompt);
 /* The next script line (the caller input_free()s it); NULL at the end, or
  * after a line that cannot be run: then it said why and the run stops. */
 char *input_script_line(struct shell *sh, size_t *len);
+unsigned long input_script_lineno(void); /* the script line read last */
 /* A script line was refused: the run exits with EXIT_USAGE. */
 bool input_script_refused(void);
 void input_free(char *line, size_t len); /* wipes, then frees */
