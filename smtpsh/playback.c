@@ -233,7 +233,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			continue;
 		}
 		/* Each connection (/connect) is a part in its own protocol:
-		 * a fresh offline session reads it. */
+		 * a fresh offline session reads it.  The first part is the
+		 * header's (a hand-edited target wins over its event). */
 		char part[16];
 		bool part_tls;
 		if (transcript_part_proto(&it, part, sizeof(part), &part_tls)) {
@@ -242,9 +243,11 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 				session_free(&sh->session);
 				pb.errors_before = 0;
 				started = false;
+				snprintf(proto, sizeof(proto), "%s", part);
+				implicit_tls = part_tls;
+			} else if (!proto[0]) {
+				snprintf(proto, sizeof(proto), "%s", part);
 			}
-			snprintf(proto, sizeof(proto), "%s", part);
-			implicit_tls = part_tls;
 		}
 		if (!started) {
 			start_session(sh, &hooks, proto, &it, implicit_tls);
