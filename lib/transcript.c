@@ -143,6 +143,29 @@ enum transcript_event transcript_event_parse(const char *text, size_t n, size_t 
 	return TRANSCRIPT_EV_OTHER;
 }
 
+bool transcript_part_proto(const struct transcript_item *it, char *proto, size_t size,
+                           bool *implicit_tls)
+{
+	*implicit_tls = false;
+	if (it->kind != TR_EVENT || it->event != TRANSCRIPT_EV_CONNECTED || !it->bytes.data ||
+	    !size)
+		return false;
+	const char *d = it->bytes.data + it->detail, *end = it->bytes.data + it->bytes.len;
+	/* the address comes first and holds no " port ": the "(" after it */
+	const char *port = memmem(d, (size_t)(end - d), " port ", 6);
+	const char *open = port ? memchr(port, '(', (size_t)(end - port)) : NULL;
+	if (!open)
+		return false;
+	const char *name = open + 1;
+	size_t n = strcspn(name, " ,)");
+	if (name + n > end || n == 0 || n >= size)
+		return false;
+	memcpy(proto, name, n);
+	proto[n] = '\0';
+	*implicit_tls = !strncmp(name + n, " over TLS", 9);
+	return true;
+}
+
 void transcript_event(struct transcript_writer *w, enum transcript_event ev, const char *fmt, ...)
 {
 	if (!w->f)

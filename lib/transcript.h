@@ -93,6 +93,14 @@ struct transcript_item {
 	unsigned long lineno;        /* line in the file */
 };
 
+/* A "connected" event (it->event TRANSCRIPT_EV_CONNECTED) starts a part
+ * of the transcript: the shell's /connect writes one per connection.
+ * The protocol it names ("to ADDR port N (pop3 over TLS, HOST)") into
+ * proto[size], and whether the part starts in TLS.  False when it is no
+ * connected event or names no protocol (a hand-written line). */
+bool transcript_part_proto(const struct transcript_item *it, char *proto, size_t size,
+                           bool *implicit_tls);
+
 struct transcript_reader {
 	FILE *f;
 	unsigned long lineno;

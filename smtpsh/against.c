@@ -2,14 +2,18 @@
 /* `smtpsh replay --against URL FILE`: regression testing.  The S: lines
  * go to a live server in lock-step; each live reply is compared with the
  * recorded one (by code, or by text with --exact once masked); the first
- * divergence is reported with both sides explained. */
+ * divergence is reported with both sides explained.  URL is the first
+ * part's server: a transcript of several connections (/connect) is
+ * compared up to its second "connected" event. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <openssl/crypto.h>
 
 #include "annot.h"
+#include "b64.h"
 #include "mask.h"
 #include "shell.h"
 #include "text.h"
@@ -40,6 +44,8 @@ struct against {
 	struct mask mask;
 	unsigned redacted_seen;
 	unsigned matched;
+	unsigned parts; /* "connected" events read so far */
+	char mech[24];  /* the SASL mechanism of the last recorded AUTH */
 	bool diverged;
 };
 
@@ -142,45 +148,119 @@ static bool settle(struct against *a)
 	return true;
 }
 
-/* The line to send for a redacted one: its visible prefix ("PASS ") and
- * the secret from SMTPSH_SECRET_<k> or the terminal. */
-static char *unredact(struct against *a, const char *shown)
+/* The secret for redacted line k: SMTPSH_SECRET_<k>, or asked on the
+ * terminal without echo; NULL (after saying what to set) otherwise. */
+static char *ask_secret(struct against *a, const char *shown)
 {
-	const char *mark = strstr(shown, "[secret");
-	size_t keep = mark ? (size_t)(mark - shown) : 0;
 	char var[32];
-	a->redacted_seen++;
 	snprintf(var, sizeof(var), "SMTPSH_SECRET_%u", a->redacted_seen);
-	const char *env = getenv(var);
-	char *secret = NULL;
 	/* the shown form comes from the transcript file: untrusted, and
 	 * its first 60 bytes say enough */
 	char seen[TEXT_SAFE_SIZE(60)];
 	size_t n = strlen(shown);
 	text_safe_str(seen, sizeof(seen), shown, n > 60 ? 60 : n);
-	if (env) {
-		secret = strdup(env);
-	} else if (a->sh->interactive) {
+	const char *env = getenv(var);
+	if (env)
+		return strdup(env);
+	if (isatty(STDIN_FILENO)) {
 		char prompt[512];
 		snprintf(prompt, sizeof(prompt),
-		         "transcript line %lu was redacted (%s): the secret part (not echoed): ",
+		         "transcript line %lu was redacted (%s): the secret (not echoed): ",
 		         a->lineno, seen);
-		secret = input_secret(a->sh, prompt);
+		/* replay --against reads no commands: the terminal is free */
+		bool was = a->sh->interactive;
+		a->sh->interactive = true;
+		char *secret = input_secret(a->sh, prompt);
+		a->sh->interactive = was;
+		if (secret)
+			return secret;
 	}
-	if (!secret) {
+	render_warning(a->sh, "transcript line %lu is redacted (%s): set %s or run on a terminal",
+	               a->lineno, seen, var);
+	return NULL;
+}
+
+/* Whether secret is already the wire form for mech: base64 of text
+ * (LOGIN: no control bytes) or of "[authzid]\0user\0password" (PLAIN).
+ * An authorization code such as "bobcode123456789" is base64 too, but of
+ * binary bytes: it is a plain secret. */
+static bool is_wire_form(const char *mech, const char *secret)
+{
+	size_t n = strlen(secret);
+	struct buf out;
+	buf_init(&out, n);
+	bool ok = n && b64_decode(&out, secret, n) == SMTPSH_OK && out.len;
+	size_t nuls = 0;
+	for (size_t i = 0; ok && i < out.len; i++) {
+		unsigned char c = (unsigned char)out.data[i];
+		nuls += c == 0;
+		ok = c == 0 || (c >= 0x20 && c != 0x7f);
+	}
+	ok = ok && nuls == (strcasecmp(mech, "PLAIN") ? 0u : 2u);
+	OPENSSL_cleanse(out.data, out.len);
+	buf_free(&out);
+	return ok;
+}
+
+/* The wire form of a plain secret for mech (LOGIN: its base64; PLAIN:
+ * the base64 of "\0user\0secret", the user from SMTPSH_USER) into out.
+ * False after saying why. */
+static bool build_wire_form(struct against *a, const char *mech, const char *secret,
+                            struct buf *out)
+{
+	if (!strcasecmp(mech, "LOGIN"))
+		return b64_encode(out, secret, strlen(secret)) == SMTPSH_OK;
+	const char *user = getenv("SMTPSH_USER");
+	if (!user || !*user) {
 		render_warning(a->sh,
-		               "transcript line %lu is redacted (%s): set %s or run on a terminal",
-		               a->lineno, seen, var);
-		return NULL;
+		               "transcript line %lu is AUTH PLAIN: with a plain password, set "
+		               "SMTPSH_USER to the user name (or give the base64 wire form)",
+		               a->lineno);
+		return false;
 	}
-	size_t sl = strlen(secret);
-	char *line = malloc(keep + sl + 1);
+	size_t un = strlen(user), sn = strlen(secret);
+	struct buf plain;
+	buf_init(&plain, un + sn + 2);
+	bool ok = buf_append(&plain, "", 1) && buf_append(&plain, user, un) &&
+	          buf_append(&plain, "", 1) && buf_append(&plain, secret, sn) &&
+	          b64_encode(out, plain.data, plain.len) == SMTPSH_OK;
+	OPENSSL_cleanse(plain.data, plain.len);
+	buf_free(&plain);
+	return ok;
+}
+
+/* The line to send for a redacted one: its visible prefix ("PASS ",
+ * "AUTH PLAIN ") and the secret.  The secret may be the plain one or the
+ * wire form (is_wire_form): a plain one is encoded for the transcript's
+ * mechanism (LOGIN, PLAIN); PASS and other lines take it as it is. */
+static char *unredact(struct against *a, const char *shown)
+{
+	const char *mark = strstr(shown, "[secret");
+	size_t keep = mark ? (size_t)(mark - shown) : 0;
+	a->redacted_seen++;
+	char *secret = ask_secret(a, shown);
+	if (!secret)
+		return NULL;
+	/* "AUTH PLAIN [secret]" carries its initial response on the line */
+	char verb[16] = "", mech[24] = "";
+	sscanf(shown, "%15s %23s", verb, mech);
+	const char *m = !keep ? a->mech : !strcasecmp(verb, "AUTH") ? mech : "";
+	bool encode =
+	    (!strcasecmp(m, "LOGIN") || !strcasecmp(m, "PLAIN")) && !is_wire_form(m, secret);
+	struct buf wire;
+	buf_init(&wire, 4096);
+	bool ok = !encode || build_wire_form(a, m, secret, &wire);
+	const char *part = encode ? (wire.data ? wire.data : "") : secret;
+	size_t pl = strlen(part);
+	char *line = ok ? malloc(keep + pl + 1) : NULL;
 	if (line) {
 		memcpy(line, shown, keep);
-		memcpy(line + keep, secret, sl + 1);
+		memcpy(line + keep, part, pl + 1);
 	}
-	OPENSSL_cleanse(secret, sl);
+	OPENSSL_cleanse(secret, strlen(secret));
 	free(secret);
+	OPENSSL_cleanse(wire.data, wire.len);
+	buf_free(&wire);
 	return line;
 }
 
@@ -230,6 +310,9 @@ static bool send_recorded(struct against *a, int *rc)
 	bool data = a->expected.state == ST_SMTP_DATA;
 	if (data && len > 1 && line[0] == '.')
 		line++, len--; /* recorded stuffed; the session stuffs again */
+	char verb[16] = "", mech[24] = "";
+	if (!data && sscanf(line, "%15s %23s", verb, mech) == 2 && !strcasecmp(verb, "AUTH"))
+		snprintf(a->mech, sizeof(a->mech), "%s", mech);
 	session_send(&a->expected, line, len, it->redacted ? SEND_REDACTED : 0, NULL);
 	char *real = it->redacted ? unredact(a, line) : NULL;
 	if (it->redacted && !real) {
@@ -245,6 +328,103 @@ static bool send_recorded(struct against *a, int *rc)
 		free(real);
 	}
 	return true;
+}
+
+/* What the first part of the transcript sends that changes a mailbox
+ * (DELE) or sends mail (DATA): named in list, at most size bytes. */
+struct changes {
+	bool dele, data;
+	char list[300];
+};
+
+static void note_change(struct changes *c, const struct transcript_item *it)
+{
+	size_t n = strlen(c->list);
+	/* the command as recorded (untrusted), its first bytes */
+	char cmd[TEXT_SAFE_SIZE(16)];
+	text_safe_str(cmd, sizeof(cmd), it->bytes.data, it->bytes.len > 16 ? 16 : it->bytes.len);
+	if (n + 40 + strlen(cmd) < sizeof(c->list))
+		snprintf(c->list + n, sizeof(c->list) - n, "%s%s (line %lu)", n ? ", " : "", cmd,
+		         it->lineno);
+	else if (n + 5 < sizeof(c->list) && strcmp(c->list + n - 3, "..."))
+		snprintf(c->list + n, sizeof(c->list) - n, ", ...");
+}
+
+/* Reads the transcript once through before anything is sent. */
+static void scan_changes(const char *path, struct changes *c)
+{
+	memset(c, 0, sizeof(*c));
+	struct playback_source src;
+	if (!playback_source_open(&src, path, "smtpsh"))
+		return;
+	bool message = false;
+	unsigned parts = 0;
+	struct smtpsh_msg why;
+	enum smtpsh_err e;
+	while ((e = transcript_next(&src.r, &src.it, &why)) != SMTPSH_ECLOSED) {
+		if (e == SMTPSH_EIO)
+			break;
+		const struct transcript_item *it = &src.it;
+		if (e != SMTPSH_OK || it->kind != TR_SENT) {
+			if (e == SMTPSH_OK && it->kind == TR_EVENT &&
+			    it->event == TRANSCRIPT_EV_CONNECTED && ++parts > 1)
+				break;
+			continue;
+		}
+		const char *b = it->bytes.data ? it->bytes.data : "";
+		char verb[8] = "";
+		sscanf(b, "%7s", verb);
+		if (message) {
+			message = strcmp(b, ".") != 0;
+		} else if (!strcasecmp(verb, "DELE")) {
+			c->dele = true;
+			note_change(c, it);
+		} else if (!strcasecmp(verb, "DATA") && strlen(b) == 4) {
+			c->data = message = true;
+			note_change(c, it);
+		}
+	}
+	playback_source_close(&src);
+}
+
+/* The lab on loopback says who it is in its greeting ("... ESMTP smtpsh
+ * lab", "+OK smtpsh lab ready."): mail sent there stays there. */
+static bool live_is_lab(struct against *a)
+{
+	struct shell *sh = a->sh;
+	const char *addr = sh->session.conn.addr;
+	bool loopback = !strncmp(addr, "127.", 4) || !strcmp(addr, "::1");
+	if (!loopback || !session_connected(&sh->session) || wait_replies(sh) != SMTPSH_OK ||
+	    !a->got.n)
+		return false;
+	return strstr(a->got.item[0].text, "smtpsh lab") != NULL;
+}
+
+/* DELE anywhere, DATA to a server that is not the lab: named before
+ * anything is sent, and sent only with --yes or a "y" on the terminal.
+ * EXIT_OK, or EXIT_USAGE after a one-line refusal. */
+static int confirm_changes(struct against *a, const char *path)
+{
+	struct shell *sh = a->sh;
+	struct changes c;
+	scan_changes(path, &c);
+	if (!c.dele && !(c.data && !live_is_lab(a)))
+		return EXIT_OK;
+	if (sh->yes)
+		return EXIT_OK;
+	if (isatty(STDIN_FILENO)) {
+		render_warning(sh, "this replay changes a mailbox or sends mail: %s", c.list);
+		render_prompt(sh, "send them to %s? [y/N] ", sh->target.host);
+		char answer[16];
+		if (fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y'))
+			return EXIT_OK;
+	}
+	fflush(sh->out);
+	fprintf(stderr,
+	        "smtpsh: replay --against: not sent: the transcript changes a mailbox or sends "
+	        "mail (%s); give --yes to send it\n",
+	        c.list);
+	return EXIT_USAGE;
 }
 
 /* The verdict line, and everything against_start() opened closed. */
@@ -282,6 +462,11 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 	int rc = against_start(&a, path, masks, nmasks);
 	if (rc != EXIT_OK)
 		return rc;
+	rc = confirm_changes(&a, path);
+	if (rc != EXIT_OK) {
+		a.diverged = false;
+		return against_finish(&a, rc);
+	}
 	for (;;) {
 		struct smtpsh_msg why;
 		enum smtpsh_err e = transcript_next(&a.src.r, &a.src.it, &why);
@@ -294,6 +479,15 @@ int against_run(struct shell *sh, const char *path, bool exact, char **masks, in
 			break;
 		}
 		const struct transcript_item *it = &a.src.it;
+		if (it->kind == TR_EVENT && it->event == TRANSCRIPT_EV_CONNECTED && ++a.parts > 1) {
+			/* URL stands for the first part's server only */
+			render_event(sh,
+			             "transcript line %lu starts part %u (a new connection): "
+			             "replay --against compares the first part only, which ends "
+			             "here",
+			             a.lineno, a.parts);
+			break;
+		}
 		if (it->kind == TR_RECEIVED) {
 			session_feed(&a.expected, it->bytes.data ? it->bytes.data : "",
 			             it->bytes.len, NULL);

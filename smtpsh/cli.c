@@ -139,6 +139,13 @@ static const struct cli_option options[] = {
      SET_NUMBER, FIELD(timeout_s), NULL, &timeout_range},
     {"file", 'f', "FILE", false, IN_SHELL, NULL, "run the lines of FILE as if typed (script mode)",
      SET_TEXT, FIELD(script), NULL, NULL},
+    {"stop-on-error", 'e', NULL, false, IN_SHELL, NULL,
+     "script mode: stop at the first unexpected 4xx/5xx or -ERR (exit 4)", SET_TRUE,
+     FIELD(sh.stop_on_error), NULL, NULL},
+    {"yes", 0, NULL, false, IN_SHELL, NULL,
+     "replay --against: send DELE, and DATA to a server that is\n"
+     "not the lab, without asking",
+     SET_TRUE, FIELD(sh.yes), NULL, NULL},
     {"tls", 0, NULL, false, IN_SHELL, NULL, "implicit TLS on any port", SET_TRUE, FIELD(force_tls),
      NULL, NULL},
     {"starttls", 0, NULL, false, IN_SHELL, NULL,

@@ -83,6 +83,11 @@ static enum input_status read_line_bounded(FILE *f, char **out, size_t *len)
 /* Reads the next script line; NULL at the end of the script, or after a
  * line that cannot be run (too long, a NUL byte): then it said why on
  * standard error, in one line, and the run stops with EXIT_USAGE. */
+unsigned long input_script_lineno(void)
+{
+	return script_lineno;
+}
+
 char *input_script_line(struct shell *sh, size_t *len)
 {
 	char *line;

@@ -232,6 +232,23 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			read_header(sh, &it, proto, sizeof(proto), &implicit_tls);
 			continue;
 		}
+		/* Each connection (/connect) is a part in its own protocol:
+		 * a fresh offline session reads it.  The first part is the
+		 * header's (a hand-edited target wins over its event). */
+		char part[16];
+		bool part_tls;
+		if (transcript_part_proto(&it, part, sizeof(part), &part_tls)) {
+			if (started) {
+				message_notes_free(sh);
+				session_free(&sh->session);
+				pb.errors_before = 0;
+				started = false;
+				snprintf(proto, sizeof(proto), "%s", part);
+				implicit_tls = part_tls;
+			} else if (!proto[0]) {
+				snprintf(proto, sizeof(proto), "%s", part);
+			}
+		}
 		if (!started) {
 			start_session(sh, &hooks, proto, &it, implicit_tls);
 			started = true;

@@ -23,6 +23,7 @@
 
 #include "private_file.h"
 #include "shell.h"
+#include "text.h"
 
 static struct shell *the_shell; /* readline callbacks carry no context */
 static char *typed_line;        /* set by the readline line handler */
@@ -397,11 +398,74 @@ static int exit_status(struct shell *sh)
 	return sh->session.protocol_errors ? EXIT_PROTOCOL : EXIT_OK;
 }
 
+/* What the server said to the script's last line: its first refusal
+ * (4xx/5xx, -ERR), and the command it answered, as shown. */
+struct script_watch {
+	const struct session *s;
+	char sent[TEXT_SAFE_SIZE(60)]; /* the last command line, redacted when secret */
+	bool refused;
+	char reply[REPLY_TEXT_MAX + 32];
+};
+
+static void watch_sent(void *ctx, const struct session_sent *sent)
+{
+	struct script_watch *w = ctx;
+	if (!sent->data)
+		text_safe_str(w->sent, sizeof(w->sent), sent->shown,
+		              sent->shown_len > 60 ? 60 : sent->shown_len);
+}
+
+static void watch_reply(void *ctx, const struct reply *r)
+{
+	struct script_watch *w = ctx;
+	bool refusal = r->code == REPLY_POP3_ERR || r->code >= 400;
+	if (w->refused || !refusal)
+		return;
+	w->refused = true;
+	char status[16], text[TEXT_SAFE_SIZE(200)];
+	w->s->handler->status_text(r->code, status, sizeof(status));
+	size_t n = strlen(r->text);
+	snprintf(w->reply, sizeof(w->reply), "%s%s%s%s%s", status, r->enhanced[0] ? " " : "",
+	         r->enhanced, n ? " " : "",
+	         text_safe_str(text, sizeof(text), r->text, n > 200 ? 200 : n));
+}
+
+/* DATA was refused: the script's message text up to its lone "." is
+ * no command, so it is read and dropped, with one note. */
+static void skip_message(struct shell *sh)
+{
+	unsigned skipped = 0;
+	char *line;
+	size_t len;
+	while ((line = input_script_line(sh, &len))) {
+		bool end = len == 1 && line[0] == '.';
+		input_free(line, len);
+		if (end)
+			break;
+		skipped++;
+	}
+	render_note(sh, "skipped %u lines of message text: DATA was refused", skipped);
+}
+
+static bool is_data_command(const char *line)
+{
+	size_t n = strlen(line);
+	while (n && line[n - 1] == ' ')
+		n--;
+	return n == 4 && !strncasecmp(line, "DATA", 4);
+}
+
 static int run_script(struct shell *sh)
 {
 	struct session *s = &sh->session;
 	char *line;
 	size_t len;
+	static struct script_watch watch;
+	memset(&watch, 0, sizeof(watch));
+	watch.s = s;
+	struct session_hooks watch_hooks = {
+	    .ctx = &watch, .sent = watch_sent, .reply = watch_reply};
+	session_subscribe(s, &watch_hooks);
 	/* A timeout has been said (one "!!" line): it ends the run, exit 4. */
 	if (wait_replies(sh) == SMTPSH_ETIMEOUT)
 		return EXIT_PROTOCOL;
@@ -422,10 +486,21 @@ static int run_script(struct shell *sh)
 			input_free(line, len);
 			break;
 		}
+		unsigned long lineno = input_script_lineno();
+		bool data = is_data_command(line);
+		watch.refused = false;
 		bool sent = run_line(sh, line);
 		input_free(line, len);
 		if (!sent || wait_replies(sh) == SMTPSH_ETIMEOUT)
 			break;
+		if (watch.refused && sh->stop_on_error) {
+			render_warning(sh, "stopped at script line %lu (-e): %s got %s", lineno,
+			               watch.sent, watch.reply);
+			session_count_error(s);
+			break;
+		}
+		if (watch.refused && data && s->state != ST_SMTP_DATA)
+			skip_message(sh);
 	}
 	/* After QUIT, let the server close first so its goodbye shows; but
 	 * not for longer than 2 s (or -t), however much it still says. */
@@ -438,6 +513,7 @@ static int run_script(struct shell *sh)
 			;
 	}
 	session_close(s);
+	session_unsubscribe(s, &watch);
 	if (input_script_refused())
 		return EXIT_USAGE;
 	return exit_status(sh);

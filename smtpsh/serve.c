@@ -2,7 +2,9 @@
 /* `smtpsh serve FILE`: a mock server on loopback that plays the R: side
  * of a transcript to one client and checks the client's lines against
  * the S: side (a redacted line matches anything; how lines compare:
- * transcript_match_sent).  Exit 0 when the client followed the
+ * transcript_match_sent).  A transcript of several connections (/connect)
+ * is served up to its second "connected" event: one client, one part.
+ * Exit 0 when the client followed the
  * transcript, 5 when it did not, 4 when it hung up early or stalled for
  * --timeout, 2 when the transcript cannot be read (checked before
  * listening). */
@@ -358,6 +360,7 @@ static int send_received(struct serve *sv)
 static int serve_items(struct serve *sv, SSL_CTX *ctx, const char *path)
 {
 	bool implicit_done = false;
+	unsigned parts = 0;
 	for (;;) {
 		struct smtpsh_msg why;
 		enum smtpsh_err e = next_item(sv, &why);
@@ -381,6 +384,15 @@ static int serve_items(struct serve *sv, SSL_CTX *ctx, const char *path)
 			}
 		} else if (it->kind == TR_RECEIVED) {
 			rc = send_received(sv);
+		} else if (it->kind == TR_EVENT && it->event == TRANSCRIPT_EV_CONNECTED &&
+		           ++parts > 1) {
+			/* One client, one connection: the first part is what
+			 * it plays; a later part (/connect) needs its own serve. */
+			render_event(sv->sh,
+			             "transcript line %lu starts part %u (a new connection): serve "
+			             "plays the first part only, which ends here",
+			             it->lineno, parts);
+			return EXIT_OK;
 		} else if (it->kind == TR_EVENT && it->event == TRANSCRIPT_EV_TLS_STARTTLS) {
 			char no_cert[120];
 			snprintf(

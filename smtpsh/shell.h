@@ -50,6 +50,8 @@ struct shell {
 	struct recorder recorder;     /* writes rec, a session subscriber */
 	bool show_secrets;            /* --show-secrets: secrets on screen and on record */
 	bool trace;                   /* --trace: state changes on stderr */
+	bool stop_on_error;           /* -e: a script stops at the first refusal */
+	bool yes;                     /* --yes: replay --against may change a mailbox */
 	/* DATA mode: the message being typed, checked line by line */
 	bool mail_8bitmime; /* the last MAIL FROM said BODY=8BITMIME */
 	bool data_checking; /* data_check holds the current message */
@@ -189,6 +191,7 @@ char *input_secret(struct shell *sh, const char *prompt);
 /* The next script line (the caller input_free()s it); NULL at the end, or
  * after a line that cannot be run: then it said why and the run stops. */
 char *input_script_line(struct shell *sh, size_t *len);
+unsigned long input_script_lineno(void); /* the script line read last */
 /* A script line was refused: the run exits with EXIT_USAGE. */
 bool input_script_refused(void);
 void input_free(char *line, size_t len); /* wipes, then frees */

@@ -40,7 +40,7 @@ has '^   # 250: after the final "\.": message accepted' "show lost the DATA anno
 
 # replay --against the same server: the codes match
 rc=0
-SMTPSH_SECRET_1=YWxpY2Utc2VjcmV0 "$SMTPSH" --color=never --no-history replay --against smtp://127.0.0.1:2525 "$rec" >"$out" 2>"$err" || rc=$?
+SMTPSH_SECRET_1=YWxpY2Utc2VjcmV0 "$SMTPSH" --color=never --no-history replay --yes --against smtp://127.0.0.1:2525 "$rec" >"$out" 2>"$err" || rc=$?
 cat "$out" >>"$work/log"
 want_rc 0
 has '^-- replay matched: [0-9]+ replies as recorded' "no match summary"
@@ -48,13 +48,13 @@ lacks 'YWxpY2Utc2VjcmV0'
 
 # --exact: the text matches too once queue ids and dates are masked
 rc=0
-SMTPSH_SECRET_1=YWxpY2Utc2VjcmV0 "$SMTPSH" --color=never --no-history replay --against smtp://127.0.0.1:2525 --exact "$rec" >"$out" 2>"$err" || rc=$?
+SMTPSH_SECRET_1=YWxpY2Utc2VjcmV0 "$SMTPSH" --color=never --no-history replay --yes --against smtp://127.0.0.1:2525 --exact "$rec" >"$out" 2>"$err" || rc=$?
 cat "$out" >>"$work/log"
 want_rc 0
 
 # against port 25, where AUTH is offered only after STARTTLS: diverges
 rc=0
-SMTPSH_SECRET_1=YWxpY2Utc2VjcmV0 "$SMTPSH" --color=never --no-history replay --against smtp://127.0.0.1:25 "$rec" >"$out" 2>"$err" || rc=$?
+SMTPSH_SECRET_1=YWxpY2Utc2VjcmV0 "$SMTPSH" --color=never --no-history replay --yes --against smtp://127.0.0.1:25 "$rec" >"$out" 2>"$err" || rc=$?
 cat "$out" >>"$work/log"
 want_rc 5
 has '^!! diverged at transcript line [0-9]+' "divergence not reported"
@@ -63,7 +63,7 @@ has '^!!   live    : 5[0-9][0-9] ' "live side not shown"
 
 # a wrong secret diverges too (535 where 235 was recorded)
 rc=0
-SMTPSH_SECRET_1=d3Jvbmc= "$SMTPSH" --color=never --no-history replay --against smtp://127.0.0.1:2525 "$rec" >"$out" 2>"$err" || rc=$?
+SMTPSH_SECRET_1=d3Jvbmc= "$SMTPSH" --color=never --no-history replay --yes --against smtp://127.0.0.1:2525 "$rec" >"$out" 2>"$err" || rc=$?
 want_rc 5
 has '^!!   live    : 535 ' "535 not reported as the divergence"
 

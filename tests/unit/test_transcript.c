@@ -112,6 +112,48 @@ static FILE *text_file(const char *text)
 	return f;
 }
 
+/* Each "connected" event starts a part; its protocol is read back. */
+static void part_protocols(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		bool part;
+		const char *proto;
+		bool tls;
+	} rows[] = {
+	    {"-- connected to 127.0.0.1 port 2525 (smtp)", true, "smtp", false},
+	    {"-- connected to 127.0.0.1 port 3110 (pop3)", true, "pop3", false},
+	    {"-- connected to ::1 port 995 (pop3 over TLS, pop.qq.com)", true, "pop3", true},
+	    {"-- connected to 10.0.0.1 port 465 (smtp, smtp.qq.com)", true, "smtp", false},
+	    {"-- connected to 127.0.0.1 port 25", false, "", false},
+	    {"-- connected to 127.0.0.1 port 25 ()", false, "", false},
+	    {"-- connected to 127.0.0.1 port 25 (averyveryveryverylongname)", false, "", false},
+	    {"-- connection closed by the server", false, "", false},
+	    {"-- tls starttls TLSv1.3 X subject=(smtp)", false, "", false},
+	    {"S: connected to a port 1 (smtp)", false, "", false},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		FILE *f = text_file(rows[i].line);
+		struct transcript_reader r;
+		struct transcript_item it;
+		transcript_reader_init(&r, f);
+		transcript_item_init(&it);
+		assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
+		char proto[16] = "";
+		bool tls = true;
+		assert_int_equal(transcript_part_proto(&it, proto, sizeof(proto), &tls),
+		                 rows[i].part);
+		if (rows[i].part) {
+			assert_string_equal(proto, rows[i].proto);
+			assert_int_equal(tls, rows[i].tls);
+		}
+		transcript_item_free(&it);
+		transcript_reader_free(&r);
+		fclose(f);
+	}
+}
+
 static void seed_style(void **state)
 {
 	(void)state;
@@ -495,6 +537,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(random_round_trip, make_path, drop_path),
 	    cmocka_unit_test(seed_style),
+	    cmocka_unit_test(part_protocols),
 	    cmocka_unit_test(rfc5321_capture_style),
 	    cmocka_unit_test(redaction_and_errors),
 	    cmocka_unit_test(overlong_line_is_bounded),
