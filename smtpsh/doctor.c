@@ -182,31 +182,37 @@ static bool check_dns(struct doctor *d, const char *name, const char *host)
 	return true;
 }
 
-/* A bare TCP connection; port 25's failure is only noted. */
-static bool check_tcp(struct doctor *d, const char *host, unsigned port, bool note_only)
+/* A bare TCP connection: SMTPSH_OK, or the failure with its words. */
+static enum smtpsh_err probe_tcp(struct doctor *d, const char *host, unsigned port, char *addr,
+                                 size_t n, struct smtpsh_msg *why)
+{
+	struct conn c;
+	conn_init(&c);
+	int limit = d->sh->timeout_s < 10 ? d->sh->timeout_s * 1000 : 10000;
+	enum smtpsh_err e = conn_connect(&c, host, port, d->sh->family, limit, why);
+	snprintf(addr, n, "%s", c.addr);
+	conn_close(&c);
+	return e;
+}
+
+/* One line for a probed port.  A port that does not answer is a failure
+ * only when no other port of the service did; port 25 is only noted. */
+static void show_tcp(struct doctor *d, unsigned port, enum smtpsh_err e, const char *addr,
+                     const char *why, bool note_only)
 {
 	char name[DOCTOR_NAME_MAX];
 	snprintf(name, sizeof(name), "tcp %u", port);
-	struct conn c;
-	struct smtpsh_msg why;
-	conn_init(&c);
-	int limit = d->sh->timeout_s < 10 ? d->sh->timeout_s * 1000 : 10000;
-	enum smtpsh_err e = conn_connect(&c, host, port, d->sh->family, limit, &why);
-	if (e == SMTPSH_OK) {
+	enum doctor_cause cause = doctor_cause_of_error(e, why);
+	if (e == SMTPSH_OK)
 		show(d, STEP(d, name, DOCTOR_PASSED, DOCTOR_CAUSE_NONE, "connected to %s port %u",
-		             c.addr, port));
-		conn_close(&c);
-		return true;
-	}
-	enum doctor_cause cause = doctor_cause_of_error(e, why.text);
-	if (note_only)
+		             addr, port));
+	else if (port == 25)
 		show(d, STEP(d, name, DOCTOR_NOTED, cause,
 		             "%s (many networks block port 25 for mail clients: 465 and 587 are "
 		             "the ports to submit on)",
-		             why.text));
+		             why));
 	else
-		show(d, STEP(d, name, DOCTOR_FAILED, cause, "%s", why.text));
-	return false;
+		show(d, STEP(d, name, note_only ? DOCTOR_NOTED : DOCTOR_FAILED, cause, "%s", why));
 }
 
 /* ---- a session: connect, TLS, the certificate ---- */
@@ -411,11 +417,24 @@ static void check_service(struct doctor *d, const struct doctor_service *svc)
 		return;
 	}
 	size_t at = svc->nports;
-	for (size_t i = 0; i < svc->nports; i++)
-		if (check_tcp(d, svc->host, svc->ports[i], false) && at == svc->nports)
+	enum smtpsh_err errs[2];
+	char addrs[2][64];
+	struct smtpsh_msg whys[2];
+	for (size_t i = 0; i < svc->nports; i++) {
+		errs[i] =
+		    probe_tcp(d, svc->host, svc->ports[i], addrs[i], sizeof(addrs[i]), &whys[i]);
+		if (errs[i] == SMTPSH_OK && at == svc->nports)
 			at = i;
-	if (svc->probe_only)
-		check_tcp(d, svc->host, svc->probe_only, true);
+	}
+	for (size_t i = 0; i < svc->nports; i++)
+		show_tcp(d, svc->ports[i], errs[i], addrs[i], whys[i].text, at < svc->nports);
+	if (svc->probe_only) {
+		char addr[64];
+		struct smtpsh_msg why;
+		enum smtpsh_err e =
+		    probe_tcp(d, svc->host, svc->probe_only, addr, sizeof(addr), &why);
+		show_tcp(d, svc->probe_only, e, addr, why.text, true);
+	}
 	if (at == svc->nports) {
 		skip_rest(d, names, nnames, "no port answered");
 		return;
