@@ -29,6 +29,7 @@ enum {
 	IN_SERVE = 1 << 2,
 	IN_LAB = 1 << 3,
 	IN_MIME = 1 << 4,
+	IN_DOCTOR = 1 << 5,
 };
 
 enum cli_kind {
@@ -132,11 +133,11 @@ static enum smtpsh_err set_port_base(struct cli_options *o, const struct cli_opt
 
 /* Every option of every command, in --help's order. */
 static const struct cli_option options[] = {
-    {NULL, '4', NULL, false, IN_SHELL, "-4, -6", "use IPv4 / IPv6 only", SET_CALL, 0, set_family,
-     NULL},
-    {NULL, '6', NULL, false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_family, NULL},
-    {"timeout", 't', "SECS", false, IN_SHELL, NULL, "connect and reply timeout (default 30)",
-     SET_NUMBER, FIELD(timeout_s), NULL, &timeout_range},
+    {NULL, '4', NULL, false, IN_SHELL | IN_DOCTOR, "-4, -6", "use IPv4 / IPv6 only", SET_CALL, 0,
+     set_family, NULL},
+    {NULL, '6', NULL, false, IN_SHELL | IN_DOCTOR, NULL, NULL, SET_CALL, 0, set_family, NULL},
+    {"timeout", 't', "SECS", false, IN_SHELL | IN_DOCTOR, NULL,
+     "connect and reply timeout (default 30)", SET_NUMBER, FIELD(timeout_s), NULL, &timeout_range},
     {"file", 'f', "FILE", false, IN_SHELL, NULL, "run the lines of FILE as if typed (script mode)",
      SET_TEXT, FIELD(script), NULL, NULL},
     {"stop-on-error", 'e', NULL, false, IN_SHELL, NULL,
@@ -152,15 +153,15 @@ static const struct cli_option options[] = {
      "EHLO/CAPA, STARTTLS/STLS and EHLO again right after the\n"
      "greeting; never goes on in plaintext",
      SET_TRUE, FIELD(sh.starttls), NULL, NULL},
-    {"cafile", 0, "FILE", false, IN_SHELL, NULL,
+    {"cafile", 0, "FILE", false, IN_SHELL | IN_DOCTOR, NULL,
      "trust the CAs in FILE (PEM) instead of the system's", SET_TEXT, FIELD(tls.cafile), NULL,
      NULL},
-    {"capath", 0, "DIR", false, IN_SHELL, NULL, "trust the CAs in DIR (hashed, c_rehash)", SET_TEXT,
-     FIELD(tls.capath), NULL, NULL},
-    {"insecure", 0, NULL, false, IN_SHELL, NULL,
+    {"capath", 0, "DIR", false, IN_SHELL | IN_DOCTOR, NULL,
+     "trust the CAs in DIR (hashed, c_rehash)", SET_TEXT, FIELD(tls.capath), NULL, NULL},
+    {"insecure", 0, NULL, false, IN_SHELL | IN_DOCTOR, NULL,
      "go on when the certificate does not verify (warned)", SET_TRUE, FIELD(tls.insecure), NULL,
      NULL},
-    {"password-file", 0, "FILE", false, IN_SHELL, NULL,
+    {"password-file", 0, "FILE", false, IN_SHELL | IN_DOCTOR, NULL,
      "password for the login helper (mode 600 or stricter);\n"
      "or set SMTPSH_PASSWORD (SMTPSH_OAUTH_TOKEN for XOAUTH2)",
      SET_TEXT, FIELD(sh.password_file), NULL, NULL},
@@ -240,6 +241,27 @@ static const struct cli_option options[] = {
      "(-- trace: lab smtp #3: ready -> mail (250 to MAIL)); never logged",
      SET_TRUE, FIELD(lab_opts.trace), NULL, NULL},
     {"help", 'h', NULL, false, IN_LAB, NULL, NULL, SHOW_HELP, 0, NULL, NULL},
+    /* smtpsh doctor */
+    {"server", 0, "HOST", false, IN_DOCTOR, NULL,
+     "check SMTP (465, 587, 25) and POP3 (995, 110) on HOST", SET_TEXT, FIELD(doctor.server), NULL,
+     NULL},
+    {"smtp", 0, "URL", false, IN_DOCTOR, NULL,
+     "the SMTP server: smtps://HOST:465, smtp://HOST:587 (STARTTLS)", SET_TEXT,
+     FIELD(doctor.smtp_url), NULL, NULL},
+    {"pop3", 0, "URL", false, IN_DOCTOR, NULL,
+     "the POP3 server: pop3s://HOST:995, pop3://HOST:110 (STLS)", SET_TEXT, FIELD(doctor.pop3_url),
+     NULL, NULL},
+    {"user", 0, "NAME", false, IN_DOCTOR, NULL, "log in as NAME (default: the address)", SET_TEXT,
+     FIELD(doctor.user), NULL, NULL},
+    {"send-to", 0, "RCPT", false, IN_DOCTOR, NULL,
+     "send a short test message to RCPT (default: nothing is sent)", SET_TEXT,
+     FIELD(doctor.send_to), NULL, NULL},
+    {"json", 0, NULL, false, IN_DOCTOR, NULL,
+     "the steps as JSON (name, ok, detail, cause, fix, source)", SET_TRUE, FIELD(doctor.json), NULL,
+     NULL},
+    {"verbose", 'v', NULL, false, IN_DOCTOR, NULL, "the dialogue on standard error", SET_TRUE,
+     FIELD(doctor.verbose), NULL, NULL},
+    {"help", 'h', NULL, false, IN_DOCTOR, NULL, "this text", SHOW_HELP, 0, NULL, NULL},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -284,8 +306,19 @@ static int run_lab(struct cli_options *o);
 static int run_playback(struct cli_options *o);
 static int run_serve(struct cli_options *o);
 static int run_mime(struct cli_options *o);
+static int run_doctor(struct cli_options *o);
 
-enum { CMD_SHELL, CMD_SHELL_LAB, CMD_LAB, CMD_SHOW, CMD_REPLAY, CMD_SERVE, CMD_MIME, CMD_AGAINST };
+enum {
+	CMD_SHELL,
+	CMD_SHELL_LAB,
+	CMD_LAB,
+	CMD_SHOW,
+	CMD_REPLAY,
+	CMD_SERVE,
+	CMD_MIME,
+	CMD_AGAINST,
+	CMD_DOCTOR
+};
 
 struct cli_command {
 	const char *word;     /* argv[1] naming it; NULL: no word of its own */
@@ -338,6 +371,10 @@ static const struct cli_command commands[] = {
                      "compare its replies (exit 5 when they differ;\n"
                      "redacted lines: SMTPSH_SECRET_1, _2, ...)",
                      IN_SHELL, "smtpsh", run_shell},
+    [CMD_DOCTOR] = {"doctor", "smtpsh doctor [options] ADDRESS",
+                    "check a mail account end to end: what\n"
+                    "fails, why, what to do (exit 0, 1, 3)",
+                    IN_DOCTOR, "smtpsh doctor", run_doctor},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -479,9 +516,29 @@ static void print_lab_help(FILE *f)
 	      f);
 }
 
+static void print_doctor_help(FILE *f)
+{
+	fputs("usage: smtpsh doctor [options] ADDRESS\n"
+	      "\n"
+	      "Checks a mail account step by step (DNS, TCP, TLS and the certificate,\n"
+	      "EHLO, AUTH, MAIL FROM, POP3 login and STAT) and prints a verdict to paste\n"
+	      "into a ticket.  The servers come from the address's domain, or from\n"
+	      "--server, --smtp and --pop3.  The secret is read without echo, or from\n"
+	      "SMTPSH_PASSWORD or --password-file; never from the command line.\n"
+	      "\n",
+	      f);
+	print_options(f, IN_DOCTOR, true, 23);
+	fputs("\n"
+	      "exit status: 0 all checks passed, 1 the account has a problem,\n"
+	      "3 the server could not be reached, 2 a bad command line\n",
+	      f);
+}
+
 static void print_help(const struct cli_command *cmd, FILE *f)
 {
-	if (cmd == &commands[CMD_LAB])
+	if (cmd == &commands[CMD_DOCTOR])
+		print_doctor_help(f);
+	else if (cmd == &commands[CMD_LAB])
 		print_lab_help(f);
 	else
 		print_shell_help(f);
@@ -618,7 +675,7 @@ enum cli_parsed cli_parse(const struct cli_command *cmd, int argc, char **argv,
 	o->step = cmd == &commands[CMD_REPLAY];
 	if (cmd->strict)
 		return parse_strict(cmd, argc, argv, o);
-	if (cmd == &commands[CMD_LAB])
+	if (cmd == &commands[CMD_LAB] || cmd == &commands[CMD_DOCTOR])
 		return parse_getopt(cmd, argc - 1, argv + 1, o);
 	int replay_at = against_form(argc, argv);
 	if (cmd == &commands[CMD_AGAINST]) {
@@ -663,6 +720,22 @@ static int run_serve(struct cli_options *o)
 static int run_mime(struct cli_options *o)
 {
 	return mime_cmd_run(o->operands[0], o->mime_json);
+}
+
+/* `smtpsh doctor [options] ADDRESS` */
+static int run_doctor(struct cli_options *o)
+{
+	if (o->n_operands != 1) {
+		fprintf(stderr, "smtpsh doctor: %s\nusage: smtpsh doctor [options] ADDRESS\n",
+		        o->n_operands ? "one address only" : "which address?");
+		return EXIT_USAGE;
+	}
+	if (o->tls.cafile && access(o->tls.cafile, R_OK) != 0) {
+		fprintf(stderr, "smtpsh doctor: --cafile %s: %s\n", o->tls.cafile, strerror(errno));
+		return EXIT_USAGE;
+	}
+	o->sh.timeout_s = (int)o->timeout_s;
+	return doctor_run(&o->sh, &o->tls, &o->doctor, o->operands[0]);
 }
 
 /* `smtpsh lab [options]`: the lab in the foreground */

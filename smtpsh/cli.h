@@ -27,7 +27,8 @@ struct cli_options {
 	bool against;                /* the form `smtpsh replay --against URL FILE` */
 	const char *against_url;
 	bool exact;
-	bool mime_json; /* smtpsh mime --json */
+	bool mime_json;               /* smtpsh mime --json */
+	struct doctor_options doctor; /* smtpsh doctor */
 	char *masks[MASK_MAX];
 	int nmasks;
 	bool step;        /* replay: one exchange at a time (--all: false) */

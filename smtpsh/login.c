@@ -28,7 +28,7 @@ static void wipe_free(char *s)
 
 /* The password from SMTPSH_PASSWORD, the --password-file, or the
  * terminal.  NULL when none can be had. */
-static char *get_password(struct shell *sh)
+char *login_password(struct shell *sh)
 {
 	const char *env = getenv("SMTPSH_PASSWORD");
 	if (env && *env)
@@ -239,7 +239,7 @@ void login_run(struct shell *sh, const char *args)
 	}
 	char *pass = NULL;
 	if (!(mech && !strcmp(mech, "XOAUTH2"))) {
-		pass = get_password(sh);
+		pass = login_password(sh);
 		if (!pass) {
 			free(user);
 			return;

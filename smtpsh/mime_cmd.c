@@ -39,7 +39,7 @@ static void print_text(FILE *out, const struct mime_tree *t, const struct mime_e
 
 /* A JSON string: UTF-8 kept, control characters \u00XX, bytes that are
  * not UTF-8 U+FFFD (JSON text is UTF-8). */
-static void put_json_string(FILE *out, const char *s)
+void put_json_string(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);

@@ -129,6 +129,22 @@ bool state_dir(char *out, size_t n, const char *sub);
 
 /* mime_cmd.c: `smtpsh mime FILE|- [--json]`; 0, or 2 for an unreadable file */
 int mime_cmd_run(const char *path, bool json);
+/* mime_cmd.c: s as a JSON string (UTF-8 kept, the rest escaped) */
+void put_json_string(FILE *out, const char *s);
+
+/* doctor.c: `smtpsh doctor ADDRESS`; 0 all passed, 1 the account has a
+ * problem, 3 the server could not be reached, 2 a usage error */
+struct doctor_options {
+	const char *server;   /* --server HOST: SMTP and POP3 on it */
+	const char *smtp_url; /* --smtp URL, --pop3 URL */
+	const char *pop3_url;
+	const char *send_to; /* --send-to RCPT: a test message */
+	const char *user;    /* --user NAME: log in as NAME, not the address */
+	bool json;
+	bool verbose; /* the dialogue on standard error */
+};
+int doctor_run(struct shell *sh, const struct tls_opts *tls, const struct doctor_options *o,
+               const char *address);
 
 /* playback.c: opens a transcript to read ("-": standard input); NULL after
  * saying why on stderr, after "who: ". */
@@ -159,6 +175,9 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 
 /* login.c: the one-step login helper */
 void login_run(struct shell *sh, const char *args);
+/* The password from SMTPSH_PASSWORD, --password-file or the terminal
+ * (without echo); NULL after saying why.  The caller wipes and frees it. */
+char *login_password(struct shell *sh);
 
 /* repl.c */
 int repl_run(struct shell *sh);
