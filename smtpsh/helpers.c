@@ -293,9 +293,10 @@ static bool explain_provider_named(struct shell *sh, const char *a)
 		for (size_t j = 0; j < provider_hints_len; j++)
 			if (provider_hints[j].provider &&
 			    !strcmp(provider_hints[j].provider, providers[i].name))
-				render_info(sh, "  after %s: %s\n    (source: %s)",
+				render_info(sh,
+				            "  after %s: %s\n    what to do: %s\n    (source: %s)",
 				            provider_hints[j].verbs, provider_hints[j].hint,
-				            provider_hints[j].source);
+				            provider_hints[j].fix, provider_hints[j].source);
 		done = true;
 	}
 	return done;
