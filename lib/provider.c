@@ -8,7 +8,7 @@
 const struct provider providers[] = {
     {"QQ Mail",
      {"qq.com", "foxmail.com", "exmail.qq.com"},
-     {"qq.com", "qq mail", "service.mail.qq.com"}},
+     {"qq.com", "qq mail", "enter your authorization code"}},
     {"NetEase 163/126",
      {"163.com", "126.com", "yeah.net", "188.com"},
      {"163.com", "126.com", "netease", "coremail"}},

@@ -27,7 +27,9 @@ struct cli_options {
 	bool against;                /* the form `smtpsh replay --against URL FILE` */
 	const char *against_url;
 	bool exact;
-	bool mime_json; /* smtpsh mime --json */
+	bool mime_json;               /* smtpsh mime --json */
+	const char *explain_provider; /* smtpsh explain --provider NAME */
+	const char *explain_host;     /* smtpsh explain --host HOST */
 	char *masks[MASK_MAX];
 	int nmasks;
 	bool step;        /* replay: one exchange at a time (--all: false) */
