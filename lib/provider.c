@@ -17,7 +17,7 @@ const struct provider providers[] = {
      {"outlook.com", "office365.com", "hotmail.com", "live.com", "microsoft.com"},
      {"outlook.com", "microsoft", "office365", "smtpclientauthentication"}},
     {"Yahoo Mail", {"yahoo.com", "yahoo.co.jp", "ymail.com", "aol.com"}, {"yahoo", "ymail"}},
-    {"iCloud Mail", {"icloud.com", "me.com", "mac.com"}, {"icloud", "apple.com"}},
+    {"iCloud Mail", {"icloud.com", "me.com", "mac.com"}, {"icloud", "apple.com", "mail.me.com"}},
 };
 const size_t providers_len = sizeof(providers) / sizeof(providers[0]);
 
