@@ -97,7 +97,8 @@ const struct provider_hint provider_hints[] = {
      5,
      "AUTH",
      {"5.7.9", "invalidsecondfactor", "application-specific"},
-     "Gmail has 2-Step Verification on for this account, so the account password is refused",
+     "Gmail has 2-Step Verification on for this account, so the account password is refused "
+     "and only an app password logs in",
      "Create an app password (Google Account > Security > App passwords) and log in with it.",
      PROVIDER_GMAIL_APP,
      PROVIDER_ANY},

@@ -117,8 +117,10 @@ static const struct pasted cases[] = {
     /* no code: only a provider's known words */
     {"Login Fail. Please enter your authorization code to login", "qq", NULL, SMTPSH_OK, 0, "", "",
      "QQ Mail", DIAGNOSE_FROM_NAME, "AUTH", false},
-    {"Login Fail. Please enter your authorization code to login", NULL, NULL, SMTPSH_EINVAL, 0, "",
-     "", NULL, DIAGNOSE_FROM_NONE, NULL, false},
+    {"Login Fail. Please enter your authorization code to login", NULL, NULL, SMTPSH_OK, 0, "", "",
+     "QQ Mail", DIAGNOSE_FROM_TEXT, "AUTH", false},
+    {"Unable to log on", NULL, NULL, SMTPSH_EINVAL, 0, "", "", NULL, DIAGNOSE_FROM_NONE, NULL,
+     false},
     {"hello there", "qq", NULL, SMTPSH_EINVAL, 0, "", "", NULL, DIAGNOSE_FROM_NONE, NULL, false},
     {QQ535, "aol-ish", NULL, SMTPSH_EINVAL, 0, "", "", NULL, DIAGNOSE_FROM_NONE, NULL, false},
     {" \r\n \n", NULL, NULL, SMTPSH_EINVAL, 0, "", "", NULL, DIAGNOSE_FROM_NONE, NULL, false},
