@@ -150,7 +150,8 @@ void doctor_explain_reply(struct doctor_step *st, enum doctor_secret wanted, con
 {
 	st->cause = doctor_cause_of_reply(wanted, verb, code, text);
 	const struct provider_hint *h = provider_diagnose(domain, banner, verb, code, text, tls);
-	copy(st->fix, sizeof(st->fix), h ? h->hint : doctor_cause_info(st->cause)->fix);
+	copy(st->why, sizeof(st->why), h ? h->hint : "");
+	copy(st->fix, sizeof(st->fix), h ? h->fix : doctor_cause_info(st->cause)->fix);
 	copy(st->source, sizeof(st->source), h ? h->source : "");
 }
 

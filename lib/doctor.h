@@ -60,6 +60,7 @@ struct doctor_step {
 	enum doctor_outcome outcome;
 	char detail[DOCTOR_TEXT_MAX]; /* what was seen, raw (made safe where shown) */
 	enum doctor_cause cause;      /* DOCTOR_CAUSE_NONE unless failed or noted */
+	char why[DOCTOR_TEXT_MAX];    /* the provider's reason for a refusal, or "" */
 	char fix[DOCTOR_TEXT_MAX];    /* "" unless failed */
 	char source[DOCTOR_TEXT_MAX]; /* where the fix is documented, or "" */
 };

@@ -47,7 +47,8 @@ struct provider_hint {
 	/* the reply text must hold one of these (case-insensitive); an
 	 * empty list matches any failure of those verbs */
 	const char *words[4];
-	const char *hint;
+	const char *hint;        /* why: what the refusal means there (a sentence) */
+	const char *fix;         /* what to do (a sentence ending in '.') */
 	const char *source;      /* documentation the hint is taken from */
 	enum provider_when when; /* whether TLS must be off or on for it */
 };

@@ -30,6 +30,7 @@ enum {
 	IN_LAB = 1 << 3,
 	IN_MIME = 1 << 4,
 	IN_DOCTOR = 1 << 5,
+	IN_EXPLAIN = 1 << 6,
 };
 
 enum cli_kind {
@@ -200,6 +201,10 @@ static const struct cli_option options[] = {
     {"all", 0, NULL, false, IN_PLAYBACK, NULL, NULL, SET_CALL, 0, set_all_exchanges, NULL},
     /* mime */
     {"json", 0, NULL, false, IN_MIME, NULL, NULL, SET_TRUE, FIELD(mime_json), NULL, NULL},
+    /* explain */
+    {"provider", 0, "NAME", false, IN_EXPLAIN, NULL, NULL, SET_TEXT, FIELD(explain_provider), NULL,
+     NULL},
+    {"host", 0, "HOST", false, IN_EXPLAIN, NULL, NULL, SET_TEXT, FIELD(explain_host), NULL, NULL},
     /* serve */
     {"port", 0, "N", false, IN_SERVE, NULL, NULL, SET_NUMBER, FIELD(port), NULL, &port_range},
     {"cert", 0, "F", false, IN_SERVE, NULL, NULL, SET_TEXT, FIELD(cert), NULL, NULL},
@@ -307,6 +312,7 @@ static int run_playback(struct cli_options *o);
 static int run_serve(struct cli_options *o);
 static int run_mime(struct cli_options *o);
 static int run_doctor(struct cli_options *o);
+static int run_explain(struct cli_options *o);
 
 enum {
 	CMD_SHELL,
@@ -316,6 +322,7 @@ enum {
 	CMD_REPLAY,
 	CMD_SERVE,
 	CMD_MIME,
+	CMD_EXPLAIN,
 	CMD_AGAINST,
 	CMD_DOCTOR
 };
@@ -331,6 +338,7 @@ struct cli_command {
 	const char *usage; /* strict: the usage line after a bad word */
 	const char *which; /* strict: what to say when FILE is missing */
 	bool stdin_ok;     /* strict: "-" is a FILE (standard input) */
+	bool text_words;   /* strict: every other word is text, "-ERR" too (explain) */
 };
 
 /* In the usage lines' order. */
@@ -365,6 +373,12 @@ static const struct cli_command commands[] = {
                   "decoded, its problems (--json: for scripts)",
                   IN_MIME, "smtpsh mime", run_mime, true, "smtpsh mime [--json] FILE",
                   "which message? (a file, or - for standard input)", true},
+    [CMD_EXPLAIN] = {"explain", "smtpsh explain [--provider NAME] [--host HOST] TEXT...",
+                     "what a pasted reply means, why, what to do;\n"
+                     "a code, X.Y.Z, extension or header too\n"
+                     "(no TEXT or -: standard input)",
+                     IN_EXPLAIN, "smtpsh explain", run_explain, true,
+                     "smtpsh explain [--provider NAME] [--host HOST] TEXT...|-", NULL, true, true},
     [CMD_AGAINST] = {NULL,
                      "smtpsh replay --against TARGET [--exact] [--mask REGEX]... [options] FILE",
                      "send FILE's S: lines to a live server and\n"
@@ -578,6 +592,7 @@ static enum cli_parsed parse_strict(const struct cli_command *cmd, int argc, cha
                                     struct cli_options *o)
 {
 	static char *file[1];
+	int n_words = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *arg = NULL;
 		const struct cli_option *opt = NULL;
@@ -597,6 +612,8 @@ static enum cli_parsed parse_strict(const struct cli_command *cmd, int argc, cha
 		enum cli_parsed r = CLI_PARSED_RUN;
 		if (opt)
 			r = apply(cmd, opt, arg, o);
+		else if (cmd->text_words)
+			argv[2 + n_words++] = argv[i]; /* i >= 2 + n_words: read already */
 		else if (!file[0] && (a[0] != '-' || (cmd->stdin_ok && !strcmp(a, "-"))))
 			file[0] = argv[i];
 		else {
@@ -606,6 +623,11 @@ static enum cli_parsed parse_strict(const struct cli_command *cmd, int argc, cha
 		}
 		if (r != CLI_PARSED_RUN)
 			return r;
+	}
+	if (cmd->text_words) {
+		o->operands = argv + 2;
+		o->n_operands = n_words;
+		return CLI_PARSED_RUN;
 	}
 	if (!file[0]) {
 		fprintf(stderr, "%s: %s\n", cmd->prefix, cmd->which);
@@ -736,6 +758,12 @@ static int run_doctor(struct cli_options *o)
 	}
 	o->sh.timeout_s = (int)o->timeout_s;
 	return doctor_run(&o->sh, &o->tls, &o->doctor, o->operands[0]);
+}
+
+/* `smtpsh explain [--provider NAME] [--host HOST] TEXT...|-` */
+static int run_explain(struct cli_options *o)
+{
+	return explain_cmd_run(o->operands, o->n_operands, o->explain_provider, o->explain_host);
 }
 
 /* `smtpsh lab [options]`: the lab in the foreground */

@@ -29,6 +29,8 @@ struct cli_options {
 	bool exact;
 	bool mime_json;               /* smtpsh mime --json */
 	struct doctor_options doctor; /* smtpsh doctor */
+	const char *explain_provider; /* smtpsh explain --provider NAME */
+	const char *explain_host;     /* smtpsh explain --host HOST */
 	char *masks[MASK_MAX];
 	int nmasks;
 	bool step;        /* replay: one exchange at a time (--all: false) */

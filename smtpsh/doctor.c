@@ -73,6 +73,8 @@ static void print_step(const struct doctor *d, const struct doctor_step *st)
 	       safe(detail, sizeof(detail), st->detail));
 	if (st->outcome == DOCTOR_FAILED || st->outcome == DOCTOR_NOTED) {
 		printf("        cause:  %s\n", doctor_cause_info(st->cause)->words);
+		if (st->why[0])
+			printf("        why:    %s\n", st->why);
 		if (st->fix[0])
 			printf("        fix:    %s\n", st->fix);
 		if (st->source[0])
@@ -573,6 +575,8 @@ static void print_verdict(const struct doctor *d, const struct doctor_service *s
 	if (f) {
 		printf("failed:   %s: %s\n", f->name, safe(detail, sizeof(detail), f->detail));
 		printf("cause:    %s\n", doctor_cause_info(f->cause)->words);
+		if (f->why[0])
+			printf("why:      %s\n", f->why);
 		printf("fix:      %s\n", f->fix);
 		if (f->source[0])
 			printf("source:   %s\n", f->source);
@@ -600,6 +604,8 @@ static void print_json(const struct doctor *d, enum doctor_verdict v)
 			printf("null");
 		else
 			put_json_string(stdout, doctor_cause_info(st->cause)->token);
+		printf(",\"why\":");
+		put_json_string(stdout, st->why);
 		printf(",\"fix\":");
 		put_json_string(stdout, st->fix);
 		printf(",\"source\":");

@@ -13,6 +13,7 @@
 
 #include "annot.h"
 #include "b64.h"
+#include "diagnose.h"
 #include "escape.h"
 #include "headers.h"
 #include "mime/words.h"
@@ -47,8 +48,9 @@ static const struct helper helpers[] = {
      "alone: ask without echo, send as a secret; with no challenge pending it asks first",
      h_b64, false},
     {"unb64", "unb64 BASE64", "decode base64 and show it (nothing is sent)", h_unb64, false},
-    {"explain", "explain CODE [X.Y.Z] | X.Y.Z | KEYWORD | HEADER[: VALUE]",
-     "explain a reply code, enhanced code, extension, POP3 response code, message header "
+    {"explain", "explain REPLY | CODE [X.Y.Z] | X.Y.Z | KEYWORD | HEADER[: VALUE]",
+     "explain a pasted reply (what happened, why, what to do; the provider from its text or "
+     "the server), a reply code, enhanced code, extension, POP3 response code, message header "
      "(Received, DKIM-Signature, ARC-*...) or MIME value (multipart/related, base64), offline",
      h_explain, false},
     {"enc", "enc b64|qp|word TEXT",
@@ -293,9 +295,10 @@ static bool explain_provider_named(struct shell *sh, const char *a)
 		for (size_t j = 0; j < provider_hints_len; j++)
 			if (provider_hints[j].provider &&
 			    !strcmp(provider_hints[j].provider, providers[i].name))
-				render_info(sh, "  after %s: %s\n    (source: %s)",
+				render_info(sh,
+				            "  after %s: %s\n    what to do: %s\n    (source: %s)",
 				            provider_hints[j].verbs, provider_hints[j].hint,
-				            provider_hints[j].source);
+				            provider_hints[j].fix, provider_hints[j].source);
 		done = true;
 	}
 	return done;
@@ -399,24 +402,18 @@ static bool explain_header(struct shell *sh, const char *args)
 	return false;
 }
 
-static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *secret)
+bool explain_known(struct shell *sh, const char *args)
 {
-	(void)len, (void)secret;
 	char a[64] = "", b[64] = "";
-	int n = sscanf(args, "%63s %63s", a, b);
-	if (n < 1) {
-		render_warning(sh,
-		               "usage: explain CODE [X.Y.Z] | X.Y.Z | +OK | -ERR | [RESP-CODE] | "
-		               "KEYWORD | HEADER[: VALUE] | TYPE/SUBTYPE");
-		return NULL;
-	}
+	if (sscanf(args, "%63s %63s", a, b) < 1)
+		return false;
 	bool done = false;
 	/* explain 587: a port, unless it is also a registered reply code */
 	const char *port =
 	    a[strspn(a, "0123456789")] == '\0' ? annot_port((unsigned)atoi(a)) : NULL;
 	if (port && !annot_smtp_registered(atoi(a))) {
 		render_info(sh, "%s is a port, not a reply code: %s", a, port);
-		return NULL;
+		return true;
 	}
 	if (strlen(a) == 3 && isdigit((unsigned char)a[0]) && isdigit((unsigned char)a[1]) &&
 	    isdigit((unsigned char)a[2])) {
@@ -427,10 +424,10 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 	}
 	if (a[0] && is_esc(a)) {
 		explain_esc_code(sh, a);
-		return NULL;
+		return true;
 	}
 	if (done || !a[0])
-		return NULL;
+		return done;
 	if (!strcasecmp(a, "+OK") || !strcasecmp(a, "-ERR")) {
 		int st = a[0] == '+' ? REPLY_POP3_OK : REPLY_POP3_ERR;
 		/* with no command named: the general meaning, then each one's */
@@ -442,12 +439,31 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 				                ? annot_pop3_statuses[i].verb
 				                : "connecting (greeting)",
 				            annot_pop3_statuses[i].meaning);
-		return NULL;
+		return true;
 	}
 	done = explain_keyword(sh, a, b);
 	done |= explain_provider_named(sh, a);
 	done |= explain_header(sh, args);
-	if (!done)
+	return done;
+}
+
+static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *secret)
+{
+	(void)len, (void)secret;
+	char a[64] = "";
+	if (sscanf(args, "%63s", a) < 1) {
+		render_warning(sh,
+		               "usage: explain CODE [X.Y.Z] | X.Y.Z | +OK | -ERR | [RESP-CODE] | "
+		               "KEYWORD | HEADER[: VALUE] | TYPE/SUBTYPE | a pasted reply");
+		return NULL;
+	}
+	/* a pasted reply: the provider from the server this shell talks to */
+	const struct diagnose_context ctx = {
+	    .host = session_connected(&sh->session) ? sh->target.host : NULL,
+	    .banner = session_connected(&sh->session) ? sh->session.banner : NULL,
+	    .tls = -1,
+	};
+	if (!explain_any(sh, args, strlen(args), &ctx))
 		render_warning(sh, "explain: nothing known about '%s'", a);
 	return NULL;
 }

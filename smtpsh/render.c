@@ -10,6 +10,7 @@
 #include <readline/readline.h>
 
 #include "annot.h"
+#include "diagnose.h"
 #include "b64.h"
 #include "provider.h"
 #include "shell_proto.h"
@@ -258,15 +259,15 @@ static void explain_provider(struct shell *sh, const struct reply *r, const char
 	int code = sh->session.handler->provider_code(r->code);
 	if (code == 0 || !verb)
 		return;
-	char text[REPLY_TEXT_MAX + 80];
-	snprintf(text, sizeof(text), "%s %s%s%s%s", r->enhanced, r->text,
-	         r->resp_code[0] ? " [" : "", r->resp_code, r->resp_code[0] ? "]" : "");
+	char text[REPLY_TEXT_MAX + 96];
+	diagnose_reply_text(r, text, sizeof(text));
 	const struct provider_hint *h = provider_diagnose(sh->target.host, sh->session.banner, verb,
 	                                                  code, text, sh->session.tls);
 	if (!h)
 		return;
 	render_note(sh, "%s%s: %s", h->provider ? "at " : "", h->provider ? h->provider : "hint",
 	            h->hint);
+	render_note(sh, "what to do: %s", h->fix);
 	render_note(sh, "(source: %s)", h->source);
 }
 

@@ -146,6 +146,21 @@ struct doctor_options {
 int doctor_run(struct shell *sh, const struct tls_opts *tls, const struct doctor_options *o,
                const char *address);
 
+/* explain_cmd.c: `explain` of a pasted reply, in the shell and offline */
+struct diagnose_context;
+/* What explain says of text: a pasted reply (with words after its code,
+ * or a provider's known words without one) diagnosed: what happened,
+ * why, what to do, the source; else what explain_known() knows.  False
+ * when nothing was said. */
+bool explain_any(struct shell *sh, const char *text, size_t len,
+                 const struct diagnose_context *ctx);
+/* `smtpsh explain [--provider NAME] [--host HOST] TEXT...|-`: 0 when
+ * something was explained, 2 with a one-line error when nothing is known. */
+int explain_cmd_run(char **words, int n, const char *provider, const char *host);
+/* helpers.c: explain's tables (code, X.Y.Z, keyword, header); whether
+ * one knew args.  Says nothing when none did. */
+bool explain_known(struct shell *sh, const char *args);
+
 /* playback.c: opens a transcript to read ("-": standard input); NULL after
  * saying why on stderr, after "who: ". */
 FILE *playback_open(const char *path, const char *who);

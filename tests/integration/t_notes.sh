@@ -46,7 +46,8 @@ lacks 'STARTTLS first|send STARTTLS'
 current=538-plaintext-show
 sed 's|^# target: smtps://|# target: smtp://|; /^-- tls /d' 538.txt >538plain.txt
 "$SMTPSH" show --color=never 538plain.txt >out 2>&1 || true
-has 'hint: the server wants TLS first: send STARTTLS'
+has 'hint: the server wants TLS before a login'
+has 'what to do: Send STARTTLS'
 
 # ---- AUTH that the server did not offer ---------------------------------------
 current=auth-not-offered-live

@@ -114,7 +114,7 @@ static void refusals_read_right(void **state)
 	}
 }
 
-/* The fix comes from the provider's hint when it has one. */
+/* The why and the fix come from the provider's hint when it has one. */
 static void explain_takes_the_provider_hint(void **state)
 {
 	(void)state;
@@ -127,7 +127,8 @@ static void explain_takes_the_provider_hint(void **state)
 	const struct provider_hint *h =
 	    provider_diagnose("gmail.com", "", "AUTH", code, text, true);
 	assert_non_null(h);
-	assert_string_equal(st.fix, h->hint);
+	assert_string_equal(st.why, h->hint);
+	assert_string_equal(st.fix, h->fix);
 	assert_string_equal(st.source, h->source);
 	assert_int_equal(st.cause, DOCTOR_CAUSE_APP_PASSWORD);
 }

@@ -17,6 +17,8 @@ static void rows_are_well_formed(void **state)
 	for (size_t i = 0; i < provider_hints_len; i++) {
 		const struct provider_hint *h = &provider_hints[i];
 		assert_non_null(h->hint);
+		assert_non_null(h->fix);
+		assert_true(h->fix[strlen(h->fix) - 1] == '.');
 		assert_non_null(h->source);
 		assert_true(strlen(h->source) > 5);
 		if (h->provider) {
@@ -150,7 +152,7 @@ static void diagnose(void **state)
 			fail_msg("case %zu: wanted no hint, got '%s'", i, h->hint);
 		if (!c->want[0])
 			continue;
-		if (!h || !strstr(h->hint, c->want))
+		if (!h || (!strcasestr(h->hint, c->want) && !strcasestr(h->fix, c->want)))
 			fail_msg("case %zu (%s %d): wanted '%s', got '%s'", i, c->host, c->code,
 			         c->want, h ? h->hint : "(none)");
 	}
