@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "err.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ enum smtpsh_err smtpsh_fail(struct smtpsh_msg *msg, enum smtpsh_err code, const 
 	if (msg) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(msg->text, sizeof msg->text, fmt, ap);
+		vsnprintf(msg->text, sizeof msg->text, _(fmt), ap); /* fmt: an xgettext keyword */
 		va_end(ap);
 	}
 	return code;

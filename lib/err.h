@@ -35,7 +35,8 @@ struct smtpsh_msg {
 const char *smtpsh_err_name(enum smtpsh_err e);
 
 /* Write the words into msg (if not NULL) and return code, so a failing
- * path reads `return smtpsh_fail(msg, SMTPSH_EINVAL, "bad port %s", p);`. */
+ * path reads `return smtpsh_fail(msg, SMTPSH_EINVAL, "bad port %s", p);`.
+ * fmt is translated here (lib/i18n.h): pass the English literal. */
 enum smtpsh_err smtpsh_fail(struct smtpsh_msg *msg, enum smtpsh_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include "utf8.h"
 
 bool text_is_utf8(const char *p, size_t n)
@@ -124,4 +125,28 @@ const char *text_safe_str(char *out, size_t size, const char *p, size_t n)
 	out[b.len] = '\0';
 	buf_free(&b);
 	return out;
+}
+
+size_t text_width(const char *s)
+{
+	size_t cols = 0, n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t len = utf8_seq((const unsigned char *)s + i, n - i, &cp);
+		if (!len) {
+			cols++;
+			i++;
+			continue;
+		}
+		int w = wcwidth((wchar_t)cp);
+		cols += w < 0 ? 1 : (size_t)w;
+		i += len;
+	}
+	return cols;
+}
+
+int text_field(const char *s, int columns)
+{
+	size_t bytes = strlen(s), cols = text_width(s);
+	return columns + (int)(bytes - cols);
 }

@@ -38,4 +38,13 @@ unsigned text_safe(struct buf *out, const char *p, size_t n);
  * TEXT_SAFE_SIZE(n)); returns out. */
 const char *text_safe_str(char *out, size_t size, const char *p, size_t n);
 
+/* Terminal columns of UTF-8 text s: wcwidth() of each character (2 for
+ * Chinese, 0 for a combining mark; needs a UTF-8 LC_CTYPE, which
+ * i18n_init() sets); a byte that is not UTF-8, or a character wcwidth
+ * does not know, counts 1. */
+size_t text_width(const char *s);
+/* The printf field width that pads s to columns: printf("%-*s",
+ * text_field(s, 20), s) lines up Chinese as "%-20s" lines up ASCII. */
+int text_field(const char *s, int columns);
+
 #endif

@@ -109,6 +109,16 @@ static enum smtpsh_err set_mask(struct cli_options *o, const struct cli_option *
 	return SMTPSH_OK;
 }
 
+/* --lang was applied by i18n_init() before parsing: only checked here. */
+static enum smtpsh_err set_lang(struct cli_options *o, const struct cli_option *opt,
+                                const char *arg, struct smtpsh_msg *msg)
+{
+	(void)o, (void)opt;
+	if (!i18n_lang_valid(arg))
+		return smtpsh_fail(msg, SMTPSH_EINVAL, "--lang takes zh or en, not '%s'", arg);
+	return SMTPSH_OK;
+}
+
 static enum smtpsh_err set_all_exchanges(struct cli_options *o, const struct cli_option *opt,
                                          const char *arg, struct smtpsh_msg *msg)
 {
@@ -195,6 +205,11 @@ static const struct cli_option options[] = {
     {"against", 0, "URL", false, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(against_url), NULL, NULL},
     {"exact", 0, NULL, false, IN_SHELL | IN_SERVE, NULL, NULL, SET_TRUE, FIELD(exact), NULL, NULL},
     {"mask", 0, "REGEX", false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_mask, NULL},
+    {"lang", 0, "zh|en", true,
+     IN_SHELL | IN_PLAYBACK | IN_SERVE | IN_LAB | IN_MIME | IN_DOCTOR | IN_EXPLAIN, NULL,
+     "the language of what smtpsh says (default: LC_ALL, LC_MESSAGES, LANG);\n"
+     "protocol text is never translated",
+     SET_CALL, 0, set_lang, NULL},
     {"help", 'h', NULL, false, IN_SHELL, NULL, "this text", SHOW_HELP, 0, NULL, NULL},
     {"version", 'V', NULL, false, IN_SHELL, NULL, "version", SHOW_VERSION, 0, NULL, NULL},
     /* show, replay */

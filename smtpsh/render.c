@@ -10,6 +10,7 @@
 #include <readline/readline.h>
 
 #include "annot.h"
+#include "i18n.h"
 #include "diagnose.h"
 #include "b64.h"
 #include "provider.h"
@@ -97,7 +98,7 @@ void render_prompt(struct shell *sh, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	paint(sh, TONE_NOTE);
-	vfprintf(sh->out, fmt, ap);
+	vfprintf(sh->out, _(fmt), ap);
 	unpaint(sh, TONE_NOTE);
 	va_end(ap);
 	fputc(' ', sh->out);
@@ -109,7 +110,7 @@ static void vline(struct shell *sh, const char *prefix, enum render_tone tone, c
 {
 	paint(sh, tone);
 	fputs(prefix, sh->out);
-	vfprintf(sh->out, fmt, ap);
+	vfprintf(sh->out, _(fmt), ap); /* the format is the msgid (xgettext keyword) */
 	unpaint(sh, tone);
 	fputc('\n', sh->out);
 }

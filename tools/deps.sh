@@ -6,8 +6,8 @@ set -eu
 pkgs=""
 for set in "$@"; do
 	case $set in
-	build) pkgs="$pkgs gcc make pkg-config libreadline-dev libssl-dev" ;;
-	test) pkgs="$pkgs libcmocka-dev python3 tmux openssl time swaks libnet-ssleay-perl libio-socket-ssl-perl curl libpython3.11-testsuite s-nail" ;;
+	build) pkgs="$pkgs gcc make pkg-config libreadline-dev libssl-dev gettext" ;;
+	test) pkgs="$pkgs libcmocka-dev python3 tmux openssl time swaks libnet-ssleay-perl libio-socket-ssl-perl curl libpython3.11-testsuite locales s-nail" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	format) pkgs="$pkgs clang-format" ;;
 	# swaks speaks TLS only with the two Perl modules (Recommends, not Depends)

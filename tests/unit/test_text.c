@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Server text made safe for a terminal: strict UTF-8, ANSI/OSC escapes
  * and C1 controls neutralised, GBK replies decoded, bounds kept. */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -286,14 +287,36 @@ static void into_array(void **state)
 	assert_string_equal(text_safe_str(one, sizeof(one), "abc", 3), "");
 }
 
+/* Columns, not bytes: Chinese is two columns a character. */
+static void widths(void **state)
+{
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	static const struct {
+		const char *s;
+		size_t cols;
+	} cases[] = {
+	    {"", 0},
+	    {"alice", 5},
+	    {"\xe5\xbc\xa0\xe4\xb8\x89", 4},                   /* 张三 */
+	    {"\xe6\x8e\x88\xe6\x9d\x83\xe7\xa0\x81 code", 11}, /* 授权码 code */
+	    {"e\xcc\x81", 1},                                  /* e + combining acute */
+	    {"\xff", 1},                                       /* not UTF-8 */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(text_width(cases[i].s), cases[i].cols);
+	char line[64];
+	snprintf(line, sizeof(line), "%-*s|", text_field("\xe5\xbc\xa0\xe4\xb8\x89", 8),
+	         "\xe5\xbc\xa0\xe4\xb8\x89");
+	assert_int_equal(text_width(line), 9); /* 8 columns, then the bar */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(utf8_strict),
-	    cmocka_unit_test(sanitize_cases),
-	    cmocka_unit_test(appends),
-	    cmocka_unit_test(bounded),
-	    cmocka_unit_test(random_is_terminal_safe),
+	    cmocka_unit_test(utf8_strict),    cmocka_unit_test(widths),
+	    cmocka_unit_test(sanitize_cases), cmocka_unit_test(appends),
+	    cmocka_unit_test(bounded),        cmocka_unit_test(random_is_terminal_safe),
 	    cmocka_unit_test(into_array),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
