@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "headers.h"
+#include "i18n.h"
 #include "reply.h"
 #include "text.h"
 
@@ -24,175 +25,189 @@
  * (STARTTLS), RFC 7504 (521, 556).  Context entries first say what the
  * code means after that command, then what to do next. */
 const struct annot_smtp_code annot_smtp_codes[] = {
-    {211, NULL, "system status, or a reply to a request for system help"},
-    {214, NULL, "help text meant for a human reader"},
-    {214, "HELP", "help text: the commands the server knows, or where to read more"},
+    {211, NULL, N_("system status, or a reply to a request for system help")},
+    {214, NULL, N_("help text meant for a human reader")},
+    {214, "HELP", N_("help text: the commands the server knows, or where to read more")},
 
-    {220, NULL, "service ready"},
-    {220, "", "the server is ready: say EHLO (or HELO) with your host name to begin"},
+    {220, NULL, N_("service ready")},
+    {220, "", N_("the server is ready: say EHLO (or HELO) with your host name to begin")},
     {220, "STARTTLS",
-     "ready to start TLS: begin the handshake now, then send EHLO again (RFC 3207)"},
+     N_("ready to start TLS: begin the handshake now, then send EHLO again (RFC 3207)")},
 
-    {221, NULL, "the server is closing the connection"},
-    {221, "QUIT", "goodbye: the server closes the connection (QUIT done)"},
+    {221, NULL, N_("the server is closing the connection")},
+    {221, "QUIT", N_("goodbye: the server closes the connection (QUIT done)")},
 
-    {235, NULL, "authentication succeeded (RFC 4954)"},
-    {235, "AUTH", "authentication succeeded: you are logged in and may send mail (RFC 4954)"},
+    {235, NULL, N_("authentication succeeded (RFC 4954)")},
+    {235, "AUTH", N_("authentication succeeded: you are logged in and may send mail (RFC 4954)")},
 
-    {250, NULL, "requested action done: OK"},
-    {250, "EHLO", "hello accepted: the lines that follow list the extensions the server supports"},
-    {250, "HELO", "hello accepted (plain SMTP: no extension list; use EHLO to see the extensions)"},
-    {250, "MAIL", "sender accepted: now give one or more RCPT TO:<address>"},
-    {250, "RCPT", "recipient accepted: add more RCPT TO, or send DATA"},
-    {250, "DATA", "after the final \".\": message accepted and queued for delivery"},
-    {250, "BDAT", "chunk received; after BDAT ... LAST: message accepted and queued (RFC 3030)"},
-    {250, "RSET", "transaction reset: sender, recipients and message text are forgotten"},
-    {250, "NOOP", "OK: the connection is alive (nothing was done)"},
-    {250, "VRFY", "the address exists: the reply names the mailbox"},
-    {250, "EXPN", "the mailing list's members follow, one per line"},
-    {250, "ETRN", "the server starts delivering the mail queued for that domain (RFC 1985)"},
+    {250, NULL, N_("requested action done: OK")},
+    {250, "EHLO",
+     N_("hello accepted: the lines that follow list the extensions the server supports")},
+    {250, "HELO",
+     N_("hello accepted (plain SMTP: no extension list; use EHLO to see the extensions)")},
+    {250, "MAIL", N_("sender accepted: now give one or more RCPT TO:<address>")},
+    {250, "RCPT", N_("recipient accepted: add more RCPT TO, or send DATA")},
+    {250, "DATA", N_("after the final \".\": message accepted and queued for delivery")},
+    {250, "BDAT",
+     N_("chunk received; after BDAT ... LAST: message accepted and queued (RFC 3030)")},
+    {250, "RSET", N_("transaction reset: sender, recipients and message text are forgotten")},
+    {250, "NOOP", N_("OK: the connection is alive (nothing was done)")},
+    {250, "VRFY", N_("the address exists: the reply names the mailbox")},
+    {250, "EXPN", N_("the mailing list's members follow, one per line")},
+    {250, "ETRN", N_("the server starts delivering the mail queued for that domain (RFC 1985)")},
 
-    {251, NULL, "user not local: the server will forward the message to the address it gives"},
+    {251, NULL, N_("user not local: the server will forward the message to the address it gives")},
     {252, NULL,
-     "the server will not say whether the user exists, but accepts mail for it and will try to "
-     "deliver"},
+     N_("the server will not say whether the user exists, but accepts mail for it and will try to "
+        "deliver")},
     {252, "VRFY",
-     "cannot verify this user (VRFY is restricted), but mail to it is accepted and delivery will "
-     "be tried"},
+     N_("cannot verify this user (VRFY is restricted), but mail to it is accepted and delivery "
+        "will "
+        "be tried")},
 
     {334, NULL,
-     "authentication in progress: the text is a base64 challenge; answer with one base64 line (RFC "
-     "4954)"},
-    {334, "AUTH", "a base64 challenge: answer with a base64 line (or \"*\" to cancel) (RFC 4954)"},
+     N_("authentication in progress: the text is a base64 challenge; answer with one base64 line "
+        "(RFC "
+        "4954)")},
+    {334, "AUTH",
+     N_("a base64 challenge: answer with a base64 line (or \"*\" to cancel) (RFC 4954)")},
 
-    {354, NULL, "start the message input; end it with a line holding only \".\""},
+    {354, NULL, N_("start the message input; end it with a line holding only \".\"")},
     {354, "DATA",
-     "type the message: headers, a blank line, the body, then a line holding only \".\""},
+     N_("type the message: headers, a blank line, the body, then a line holding only \".\"")},
 
     {421, NULL,
-     "service not available: the server is closing the connection (can come at any time: idle "
-     "timeout, overload, shutdown)"},
+     N_("service not available: the server is closing the connection (can come at any time: idle "
+        "timeout, overload, shutdown)")},
     {421, "",
-     "the server will not serve you now (overloaded, or your address is refused) and closes the "
-     "connection"},
+     N_("the server will not serve you now (overloaded, or your address is refused) and closes the "
+        "connection")},
 
     {432, NULL,
-     "a password transition is needed: log in once with PLAIN (over TLS), then this mechanism "
-     "works (RFC 4954)"},
+     N_("a password transition is needed: log in once with PLAIN (over TLS), then this mechanism "
+        "works (RFC 4954)")},
 
     {450, NULL,
-     "mailbox unavailable for now (busy, or temporarily refused, e.g. greylisting): try again "
-     "later"},
-    {451, NULL, "action aborted: a local error on the server while processing; try again later"},
+     N_("mailbox unavailable for now (busy, or temporarily refused, e.g. greylisting): try again "
+        "later")},
+    {451, NULL,
+     N_("action aborted: a local error on the server while processing; try again later")},
     {451, "DATA",
-     "the message was not accepted because of a temporary server problem: send it again later"},
+     N_("the message was not accepted because of a temporary server problem: send it again later")},
     {452, NULL,
-     "not enough storage on the server, or too many recipients: try again later (or with fewer "
-     "recipients)"},
+     N_("not enough storage on the server, or too many recipients: try again later (or with fewer "
+        "recipients)")},
     {452, "RCPT",
-     "too many recipients in this transaction (or the server is short of storage): send the rest "
-     "in a new one"},
+     N_("too many recipients in this transaction (or the server is short of storage): send the "
+        "rest "
+        "in a new one")},
 
     {454, NULL,
-     "temporary failure: TLS not available right now (RFC 3207) or the authentication service "
-     "failed (RFC 4954)"},
+     N_("temporary failure: TLS not available right now (RFC 3207) or the authentication service "
+        "failed (RFC 4954)")},
     {454, "STARTTLS",
-     "TLS is not available right now (a temporary problem on the server): try again later (RFC "
-     "3207)"},
+     N_("TLS is not available right now (a temporary problem on the server): try again later (RFC "
+        "3207)")},
     {454, "AUTH",
-     "temporary authentication failure: the server's login backend failed, not your password; try "
-     "again later (RFC 4954)"},
+     N_("temporary authentication failure: the server's login backend failed, not your password; "
+        "try "
+        "again later (RFC 4954)")},
 
-    {455, NULL, "the server cannot accept the MAIL/RCPT parameters now: try again later"},
+    {455, NULL, N_("the server cannot accept the MAIL/RCPT parameters now: try again later")},
 
-    {500, NULL, "syntax error: command not recognised (or the line is too long)"},
-    {500, "HELLO", "HELLO is not an SMTP command (a typo in many tutorials): use HELO or EHLO"},
-    {500, "AUTH", "authentication line too long or not understood (RFC 4954)"},
+    {500, NULL, N_("syntax error: command not recognised (or the line is too long)")},
+    {500, "HELLO", N_("HELLO is not an SMTP command (a typo in many tutorials): use HELO or EHLO")},
+    {500, "AUTH", N_("authentication line too long or not understood (RFC 4954)")},
 
-    {501, NULL, "syntax error in the parameters or arguments"},
-    {501, "HELO", "HELO needs an argument: your host name (HELO client.example.org)"},
-    {501, "EHLO", "EHLO needs an argument: your host name (EHLO client.example.org)"},
+    {501, NULL, N_("syntax error in the parameters or arguments")},
+    {501, "HELO", N_("HELO needs an argument: your host name (HELO client.example.org)")},
+    {501, "EHLO", N_("EHLO needs an argument: your host name (EHLO client.example.org)")},
     {501, "MAIL",
-     "bad sender syntax: write MAIL FROM:<address> (angle brackets, no space after the colon)"},
+     N_("bad sender syntax: write MAIL FROM:<address> (angle brackets, no space after the colon)")},
     {501, "RCPT",
-     "bad recipient syntax: write RCPT TO:<address> (angle brackets, no space after the colon)"},
+     N_("bad recipient syntax: write RCPT TO:<address> (angle brackets, no space after the "
+        "colon)")},
     {501, "AUTH",
-     "authentication cancelled (you sent \"*\"), the base64 was malformed, or the mechanism is "
-     "missing"},
+     N_("authentication cancelled (you sent \"*\"), the base64 was malformed, or the mechanism is "
+        "missing")},
 
-    {502, NULL, "command not implemented"},
-    {502, "VRFY", "VRFY is disabled here (servers hide which addresses exist from spammers)"},
-    {502, "EXPN", "EXPN is disabled here (servers hide mailing-list members)"},
-    {502, "AUTH", "AUTH is not available here (no login on this port, or only after STARTTLS)"},
+    {502, NULL, N_("command not implemented")},
+    {502, "VRFY", N_("VRFY is disabled here (servers hide which addresses exist from spammers)")},
+    {502, "EXPN", N_("EXPN is disabled here (servers hide mailing-list members)")},
+    {502, "AUTH", N_("AUTH is not available here (no login on this port, or only after STARTTLS)")},
 
-    {503, NULL, "bad sequence of commands: something else must come first"},
+    {503, NULL, N_("bad sequence of commands: something else must come first")},
     {503, "MAIL",
-     "MAIL out of order: say HELO/EHLO first, or a transaction is already open (RSET ends it)"},
-    {503, "RCPT", "RCPT out of order: give MAIL FROM first"},
-    {503, "DATA", "DATA out of order: at least one RCPT TO must have been accepted"},
+     N_("MAIL out of order: say HELO/EHLO first, or a transaction is already open (RSET ends it)")},
+    {503, "RCPT", N_("RCPT out of order: give MAIL FROM first")},
+    {503, "DATA", N_("DATA out of order: at least one RCPT TO must have been accepted")},
     {503, "AUTH",
-     "AUTH refused here: EHLO first, login not offered (maybe only after STARTTLS), or you are "
-     "already logged in"},
+     N_("AUTH refused here: EHLO first, login not offered (maybe only after STARTTLS), or you are "
+        "already logged in")},
 
-    {504, NULL, "command parameter not implemented"},
+    {504, NULL, N_("command parameter not implemented")},
     {504, "AUTH",
-     "authentication mechanism not supported: pick one from the AUTH line of the EHLO reply"},
+     N_("authentication mechanism not supported: pick one from the AUTH line of the EHLO reply")},
 
-    {521, NULL, "this host does not accept mail at all (RFC 7504)"},
+    {521, NULL, N_("this host does not accept mail at all (RFC 7504)")},
 
     {530, NULL,
-     "authentication required, or STARTTLS must come first: the text says which (RFC 4954)"},
-    {530, "AUTH", "start TLS first: this server only allows login over an encrypted connection"},
-    {530, "MAIL", "log in (AUTH) or start TLS before sending: the text says which"},
+     N_("authentication required, or STARTTLS must come first: the text says which (RFC 4954)")},
+    {530, "AUTH",
+     N_("start TLS first: this server only allows login over an encrypted connection")},
+    {530, "MAIL", N_("log in (AUTH) or start TLS before sending: the text says which")},
 
     {534, NULL,
-     "authentication mechanism too weak for this account: choose a stronger one (RFC 4954)"},
-    {535, NULL, "authentication credentials invalid: wrong user name or password (RFC 4954)"},
+     N_("authentication mechanism too weak for this account: choose a stronger one (RFC 4954)")},
+    {535, NULL, N_("authentication credentials invalid: wrong user name or password (RFC 4954)")},
     {535, "AUTH",
-     "login failed: wrong user name or password (or its base64), or the provider wants an app "
-     "password / authorization code"},
+     N_("login failed: wrong user name or password (or its base64), or the provider wants an app "
+        "password / authorization code")},
     /* what to do depends on whether TLS is up: the provider hint says */
-    {538, NULL, "this authentication mechanism needs an encrypted connection (RFC 4954)"},
+    {538, NULL, N_("this authentication mechanism needs an encrypted connection (RFC 4954)")},
 
     {550, NULL,
-     "action not taken: mailbox unavailable (not found, no access) or refused by policy"},
-    {550, "MAIL", "sender refused (its address or domain is not accepted by policy)"},
+     N_("action not taken: mailbox unavailable (not found, no access) or refused by policy")},
+    {550, "MAIL", N_("sender refused (its address or domain is not accepted by policy)")},
     {550, "RCPT",
-     "recipient refused: no such user here, or relaying to that domain is not allowed"},
-    {550, "VRFY", "no such user here"},
+     N_("recipient refused: no such user here, or relaying to that domain is not allowed")},
+    {550, "VRFY", N_("no such user here")},
 
-    {551, NULL, "user not local: try the address the server gives (it will not forward)"},
+    {551, NULL, N_("user not local: try the address the server gives (it will not forward)")},
 
-    {552, NULL, "action aborted: storage allocation exceeded (message too big, or mailbox full)"},
-    {552, "MAIL", "the declared message size (SIZE=) is over the server's limit"},
-    {552, "DATA", "message refused: too big for the server or the mailbox is full"},
+    {552, NULL,
+     N_("action aborted: storage allocation exceeded (message too big, or mailbox full)")},
+    {552, "MAIL", N_("the declared message size (SIZE=) is over the server's limit")},
+    {552, "DATA", N_("message refused: too big for the server or the mailbox is full")},
 
-    {553, NULL, "action not taken: mailbox name not allowed (bad syntax, or not permitted)"},
+    {553, NULL, N_("action not taken: mailbox name not allowed (bad syntax, or not permitted)")},
     {553, "MAIL",
-     "sender address not allowed: bad syntax, or not yours (not the account you logged in with)"},
-    {553, "RCPT", "recipient address not allowed (bad syntax, or refused)"},
+     N_("sender address not allowed: bad syntax, or not yours (not the account you logged in "
+        "with)")},
+    {553, "RCPT", N_("recipient address not allowed (bad syntax, or refused)")},
 
-    {554, NULL, "transaction failed (as a greeting: no SMTP service here)"},
-    {554, "", "the server refuses to talk to you at all: no SMTP service here"},
+    {554, NULL, N_("transaction failed (as a greeting: no SMTP service here)")},
+    {554, "", N_("the server refuses to talk to you at all: no SMTP service here")},
     {554, "RCPT",
-     "recipient refused by policy (often \"relay access denied\": log in first to send to other "
-     "domains)"},
+     N_("recipient refused by policy (often \"relay access denied\": log in first to send to other "
+        "domains)")},
     {554, "DATA",
-     "message refused: no valid recipients, or the content was rejected (spam, virus, policy)"},
+     N_("message refused: no valid recipients, or the content was rejected (spam, virus, policy)")},
 
-    {555, NULL, "MAIL FROM/RCPT TO parameters not recognised or not implemented"},
-    {556, NULL, "the recipient's domain does not accept mail (RFC 7504; e.g. a null MX, RFC 7505)"},
+    {555, NULL, N_("MAIL FROM/RCPT TO parameters not recognised or not implemented")},
+    {556, NULL,
+     N_("the recipient's domain does not accept mail (RFC 7504; e.g. a null MX, RFC 7505)")},
 };
 const size_t annot_smtp_codes_len = sizeof(annot_smtp_codes) / sizeof(annot_smtp_codes[0]);
 
 static const char *smtp_first_digit(int digit)
 {
 	switch (digit) {
-	case 1: return "positive preliminary (never used by SMTP)";
-	case 2: return "success";
-	case 3: return "intermediate: the server waits for more from you";
-	case 4: return "temporary failure: the same command may work later";
-	case 5: return "permanent failure: do not repeat it unchanged";
+	case 1: return _("positive preliminary (never used by SMTP)");
+	case 2: return _("success");
+	case 3: return _("intermediate: the server waits for more from you");
+	case 4: return _("temporary failure: the same command may work later");
+	case 5: return _("permanent failure: do not repeat it unchanged");
 	default: return NULL;
 	}
 }
@@ -200,13 +215,13 @@ static const char *smtp_first_digit(int digit)
 static const char *smtp_second_digit(int digit)
 {
 	switch (digit) {
-	case 0: return "about syntax";
-	case 1: return "information";
-	case 2: return "about the connection";
+	case 0: return _("about syntax");
+	case 1: return _("information");
+	case 2: return _("about the connection");
 	case 3:
-	case 4: return "unspecified category";
-	case 5: return "about the mail system";
-	default: return "undefined category";
+	case 4: return _("unspecified category");
+	case 5: return _("about the mail system");
+	default: return _("undefined category");
 	}
 }
 
@@ -214,14 +229,14 @@ static const char *smtp_second_digit(int digit)
 static const char *smtp_by_digits(int code, char *buf, size_t bufsz)
 {
 	if (!buf || bufsz == 0)
-		return "a reply code smtpsh does not know";
+		return _("a reply code smtpsh does not know");
 	const char *first = code >= 100 && code <= 599 ? smtp_first_digit(code / 100) : NULL;
 	if (!first)
 		snprintf(buf, bufsz,
-		         "%d is not an SMTP reply code (three digits, the first 2 to 5)", code);
+		         _("%d is not an SMTP reply code (three digits, the first 2 to 5)"), code);
 	else
-		snprintf(buf, bufsz, "%dxx: %s; x%dx: %s (unregistered code %d)", code / 100, first,
-		         code / 10 % 10, smtp_second_digit(code / 10 % 10), code);
+		snprintf(buf, bufsz, _("%dxx: %s; x%dx: %s (unregistered code %d)"), code / 100,
+		         first, code / 10 % 10, smtp_second_digit(code / 10 % 10), code);
 	return buf;
 }
 
@@ -236,10 +251,10 @@ const char *annot_smtp(int code, const char *verb, char *buf, size_t bufsz)
 			if (!general)
 				general = c->meaning;
 		} else if (verb && !strcasecmp(c->context, verb)) {
-			return c->meaning;
+			return _(c->meaning);
 		}
 	}
-	return general ? general : smtp_by_digits(code, buf, bufsz);
+	return general ? _(general) : smtp_by_digits(code, buf, bufsz);
 }
 
 bool annot_smtp_registered(int code)
@@ -256,118 +271,120 @@ bool annot_smtp_registered(int code)
  * (detail -1) and every enumerated X.Y.Z, each with the document that
  * registered it. */
 const struct annot_esc_entry annot_esc_table[] = {
-    {0, -1, "other or undefined status", "RFC 3463"},
-    {0, 0, "other or undefined status: no more detail given", "RFC 3463"},
+    {0, -1, N_("other or undefined status"), "RFC 3463"},
+    {0, 0, N_("other or undefined status: no more detail given"), "RFC 3463"},
 
-    {1, -1, "addressing status (the sender's or a recipient's address)", "RFC 3463"},
-    {1, 0, "something about an address is wrong (no more detail)", "RFC 3463"},
-    {1, 1, "bad destination mailbox: no such user at that domain", "RFC 3463"},
-    {1, 2, "bad destination system: the domain does not exist or takes no mail", "RFC 3463"},
-    {1, 3, "bad destination mailbox address syntax", "RFC 3463"},
-    {1, 4, "destination address is ambiguous: it matches more than one mailbox", "RFC 3463"},
-    {1, 5, "destination address valid (a success detail)", "RFC 3463"},
-    {1, 6, "the mailbox has moved away and left no forwarding address", "RFC 3463"},
-    {1, 7, "bad sender mailbox address syntax", "RFC 3463"},
-    {1, 8, "bad sender system address: the sender's domain does not exist or takes no mail",
+    {1, -1, N_("addressing status (the sender's or a recipient's address)"), "RFC 3463"},
+    {1, 0, N_("something about an address is wrong (no more detail)"), "RFC 3463"},
+    {1, 1, N_("bad destination mailbox: no such user at that domain"), "RFC 3463"},
+    {1, 2, N_("bad destination system: the domain does not exist or takes no mail"), "RFC 3463"},
+    {1, 3, N_("bad destination mailbox address syntax"), "RFC 3463"},
+    {1, 4, N_("destination address is ambiguous: it matches more than one mailbox"), "RFC 3463"},
+    {1, 5, N_("destination address valid (a success detail)"), "RFC 3463"},
+    {1, 6, N_("the mailbox has moved away and left no forwarding address"), "RFC 3463"},
+    {1, 7, N_("bad sender mailbox address syntax"), "RFC 3463"},
+    {1, 8, N_("bad sender system address: the sender's domain does not exist or takes no mail"),
      "RFC 3463"},
-    {1, 9, "relayed to a system that cannot report further delivery status", "RFC 3886"},
-    {1, 10, "the recipient's domain has a null MX: it accepts no mail", "RFC 7505"},
+    {1, 9, N_("relayed to a system that cannot report further delivery status"), "RFC 3886"},
+    {1, 10, N_("the recipient's domain has a null MX: it accepts no mail"), "RFC 7505"},
 
-    {2, -1, "mailbox status (the recipient's mailbox)", "RFC 3463"},
-    {2, 0, "something about the mailbox (no more detail)", "RFC 3463"},
-    {2, 1, "mailbox disabled: it exists but accepts no messages", "RFC 3463"},
-    {2, 2, "mailbox full (over quota)", "RFC 3463"},
-    {2, 3, "message longer than this mailbox's size limit", "RFC 3463"},
-    {2, 4, "problem expanding a mailing list", "RFC 3463"},
+    {2, -1, N_("mailbox status (the recipient's mailbox)"), "RFC 3463"},
+    {2, 0, N_("something about the mailbox (no more detail)"), "RFC 3463"},
+    {2, 1, N_("mailbox disabled: it exists but accepts no messages"), "RFC 3463"},
+    {2, 2, N_("mailbox full (over quota)"), "RFC 3463"},
+    {2, 3, N_("message longer than this mailbox's size limit"), "RFC 3463"},
+    {2, 4, N_("problem expanding a mailing list"), "RFC 3463"},
 
-    {3, -1, "mail system status (the receiving system)", "RFC 3463"},
-    {3, 0, "something about the receiving system (no more detail)", "RFC 3463"},
-    {3, 1, "the mail system is full (out of storage)", "RFC 3463"},
-    {3, 2, "the system is not accepting messages now (load, maintenance)", "RFC 3463"},
-    {3, 3, "the system cannot do a feature the message asks for", "RFC 3463"},
-    {3, 4, "message too big for the system", "RFC 3463"},
-    {3, 5, "the system is configured wrongly", "RFC 3463"},
-    {3, 6, "the requested priority was changed", "RFC 6710"},
+    {3, -1, N_("mail system status (the receiving system)"), "RFC 3463"},
+    {3, 0, N_("something about the receiving system (no more detail)"), "RFC 3463"},
+    {3, 1, N_("the mail system is full (out of storage)"), "RFC 3463"},
+    {3, 2, N_("the system is not accepting messages now (load, maintenance)"), "RFC 3463"},
+    {3, 3, N_("the system cannot do a feature the message asks for"), "RFC 3463"},
+    {3, 4, N_("message too big for the system"), "RFC 3463"},
+    {3, 5, N_("the system is configured wrongly"), "RFC 3463"},
+    {3, 6, N_("the requested priority was changed"), "RFC 6710"},
 
-    {4, -1, "network and routing status", "RFC 3463"},
-    {4, 0, "a network or routing problem (no more detail)", "RFC 3463"},
-    {4, 1, "no answer from the next host", "RFC 3463"},
-    {4, 2, "bad connection: it broke during the transfer", "RFC 3463"},
-    {4, 3, "directory server failure (e.g. DNS lookup failed)", "RFC 3463"},
-    {4, 4, "unable to route: no way to reach the destination", "RFC 3463"},
-    {4, 5, "mail system congestion", "RFC 3463"},
-    {4, 6, "routing loop detected (the message went round in circles)", "RFC 3463"},
-    {4, 7, "delivery time expired: the message was queued too long", "RFC 3463"},
+    {4, -1, N_("network and routing status"), "RFC 3463"},
+    {4, 0, N_("a network or routing problem (no more detail)"), "RFC 3463"},
+    {4, 1, N_("no answer from the next host"), "RFC 3463"},
+    {4, 2, N_("bad connection: it broke during the transfer"), "RFC 3463"},
+    {4, 3, N_("directory server failure (e.g. DNS lookup failed)"), "RFC 3463"},
+    {4, 4, N_("unable to route: no way to reach the destination"), "RFC 3463"},
+    {4, 5, N_("mail system congestion"), "RFC 3463"},
+    {4, 6, N_("routing loop detected (the message went round in circles)"), "RFC 3463"},
+    {4, 7, N_("delivery time expired: the message was queued too long"), "RFC 3463"},
 
-    {5, -1, "mail delivery protocol status (the SMTP commands themselves)", "RFC 3463"},
-    {5, 0, "a protocol problem (no more detail)", "RFC 3463"},
-    {5, 1, "invalid command (unknown, or out of sequence)", "RFC 3463"},
-    {5, 2, "syntax error", "RFC 3463"},
-    {5, 3, "too many recipients", "RFC 3463"},
-    {5, 4, "invalid command arguments", "RFC 3463"},
-    {5, 5, "wrong protocol version", "RFC 3463"},
-    {5, 6, "authentication exchange line too long", "RFC 4954"},
+    {5, -1, N_("mail delivery protocol status (the SMTP commands themselves)"), "RFC 3463"},
+    {5, 0, N_("a protocol problem (no more detail)"), "RFC 3463"},
+    {5, 1, N_("invalid command (unknown, or out of sequence)"), "RFC 3463"},
+    {5, 2, N_("syntax error"), "RFC 3463"},
+    {5, 3, N_("too many recipients"), "RFC 3463"},
+    {5, 4, N_("invalid command arguments"), "RFC 3463"},
+    {5, 5, N_("wrong protocol version"), "RFC 3463"},
+    {5, 6, N_("authentication exchange line too long"), "RFC 4954"},
 
-    {6, -1, "message content or media status", "RFC 3463"},
-    {6, 0, "something about the message content (no more detail)", "RFC 3463"},
-    {6, 1, "media type not supported", "RFC 3463"},
-    {6, 2, "conversion needed but not allowed", "RFC 3463"},
-    {6, 3, "conversion needed but not possible", "RFC 3463"},
-    {6, 4, "converted, but some content was lost", "RFC 3463"},
-    {6, 5, "conversion failed", "RFC 3463"},
-    {6, 6, "message content not available (BURL could not fetch it)", "RFC 4468"},
-    {6, 7, "non-ASCII addresses are not allowed for this sender or recipient", "RFC 6531"},
-    {6, 8, "a UTF-8 reply is needed, but the client has not allowed one", "RFC 6531"},
-    {6, 9, "a message with UTF-8 headers cannot be passed on to a recipient", "RFC 6531"},
-    {6, 10, "deprecated duplicate of X.6.8 (UTF-8 reply needed but not allowed)", "RFC 6531"},
+    {6, -1, N_("message content or media status"), "RFC 3463"},
+    {6, 0, N_("something about the message content (no more detail)"), "RFC 3463"},
+    {6, 1, N_("media type not supported"), "RFC 3463"},
+    {6, 2, N_("conversion needed but not allowed"), "RFC 3463"},
+    {6, 3, N_("conversion needed but not possible"), "RFC 3463"},
+    {6, 4, N_("converted, but some content was lost"), "RFC 3463"},
+    {6, 5, N_("conversion failed"), "RFC 3463"},
+    {6, 6, N_("message content not available (BURL could not fetch it)"), "RFC 4468"},
+    {6, 7, N_("non-ASCII addresses are not allowed for this sender or recipient"), "RFC 6531"},
+    {6, 8, N_("a UTF-8 reply is needed, but the client has not allowed one"), "RFC 6531"},
+    {6, 9, N_("a message with UTF-8 headers cannot be passed on to a recipient"), "RFC 6531"},
+    {6, 10, N_("deprecated duplicate of X.6.8 (UTF-8 reply needed but not allowed)"), "RFC 6531"},
 
-    {7, -1, "security or policy status", "RFC 3463"},
-    {7, 0, "a security or policy problem (no more detail; also \"authentication required\")",
+    {7, -1, N_("security or policy status"), "RFC 3463"},
+    {7, 0, N_("a security or policy problem (no more detail; also \"authentication required\")"),
      "RFC 3463"},
-    {7, 1, "delivery not authorized: refused by policy (relaying, blocklist, filter)", "RFC 3463"},
-    {7, 2, "not allowed to send to this mailing list", "RFC 3463"},
+    {7, 1, N_("delivery not authorized: refused by policy (relaying, blocklist, filter)"),
+     "RFC 3463"},
+    {7, 2, N_("not allowed to send to this mailing list"), "RFC 3463"},
     {7, 3,
-     "security conversion needed but not possible (Microsoft also uses 5.7.3 for failed logins)",
+     N_("security conversion needed but not possible (Microsoft also uses 5.7.3 for failed "
+        "logins)"),
      "RFC 3463"},
-    {7, 4, "security features not supported", "RFC 3463"},
-    {7, 5, "cryptographic failure (a key is missing or invalid)", "RFC 3463"},
-    {7, 6, "cryptographic algorithm not supported", "RFC 3463"},
-    {7, 7, "message integrity failure: corrupted or altered", "RFC 3463"},
-    {7, 8, "authentication credentials invalid: wrong user name or password", "RFC 4954"},
-    {7, 9, "authentication mechanism too weak for this account", "RFC 4954"},
-    {7, 10, "encryption needed to use this authentication mechanism (start TLS)", "RFC 5248"},
-    {7, 11, "this authentication mechanism is only allowed over an encrypted connection",
+    {7, 4, N_("security features not supported"), "RFC 3463"},
+    {7, 5, N_("cryptographic failure (a key is missing or invalid)"), "RFC 3463"},
+    {7, 6, N_("cryptographic algorithm not supported"), "RFC 3463"},
+    {7, 7, N_("message integrity failure: corrupted or altered"), "RFC 3463"},
+    {7, 8, N_("authentication credentials invalid: wrong user name or password"), "RFC 4954"},
+    {7, 9, N_("authentication mechanism too weak for this account"), "RFC 4954"},
+    {7, 10, N_("encryption needed to use this authentication mechanism (start TLS)"), "RFC 5248"},
+    {7, 11, N_("this authentication mechanism is only allowed over an encrypted connection"),
      "RFC 4954"},
-    {7, 12, "a password transition is needed (log in once with PLAIN)", "RFC 4954"},
-    {7, 13, "user account disabled (ask the administrator)", "RFC 5248"},
-    {7, 14, "a trust relationship with another server is required", "RFC 5248"},
-    {7, 15, "the requested priority is too low", "RFC 6710"},
-    {7, 16, "the message is too big for the requested priority", "RFC 6710"},
-    {7, 17, "the mailbox has changed owner since the date given (RRVS)", "RFC 7293"},
-    {7, 18, "the domain has changed owner since the date given (RRVS)", "RFC 7293"},
-    {7, 19, "the RRVS check cannot be completed", "RFC 7293"},
-    {7, 20, "no passing DKIM signature found", "RFC 7372"},
-    {7, 21, "no acceptable DKIM signature found", "RFC 7372"},
-    {7, 22, "no valid DKIM signature matching the author (From) found", "RFC 7372"},
-    {7, 23, "SPF check failed: the sending host is not allowed for that domain", "RFC 7372"},
-    {7, 24, "SPF check ended in an error", "RFC 7372"},
-    {7, 25, "reverse DNS check of the client's address failed", "RFC 7372"},
-    {7, 26, "several authentication checks (SPF, DKIM, ...) failed", "RFC 7372"},
-    {7, 27, "the sender's domain has a null MX: it accepts no mail, so no bounce could return",
+    {7, 12, N_("a password transition is needed (log in once with PLAIN)"), "RFC 4954"},
+    {7, 13, N_("user account disabled (ask the administrator)"), "RFC 5248"},
+    {7, 14, N_("a trust relationship with another server is required"), "RFC 5248"},
+    {7, 15, N_("the requested priority is too low"), "RFC 6710"},
+    {7, 16, N_("the message is too big for the requested priority"), "RFC 6710"},
+    {7, 17, N_("the mailbox has changed owner since the date given (RRVS)"), "RFC 7293"},
+    {7, 18, N_("the domain has changed owner since the date given (RRVS)"), "RFC 7293"},
+    {7, 19, N_("the RRVS check cannot be completed"), "RFC 7293"},
+    {7, 20, N_("no passing DKIM signature found"), "RFC 7372"},
+    {7, 21, N_("no acceptable DKIM signature found"), "RFC 7372"},
+    {7, 22, N_("no valid DKIM signature matching the author (From) found"), "RFC 7372"},
+    {7, 23, N_("SPF check failed: the sending host is not allowed for that domain"), "RFC 7372"},
+    {7, 24, N_("SPF check ended in an error"), "RFC 7372"},
+    {7, 25, N_("reverse DNS check of the client's address failed"), "RFC 7372"},
+    {7, 26, N_("several authentication checks (SPF, DKIM, ...) failed"), "RFC 7372"},
+    {7, 27, N_("the sender's domain has a null MX: it accepts no mail, so no bounce could return"),
      "RFC 7505"},
-    {7, 28, "mail flood detected: looks like part of a mass of similar abusive messages",
+    {7, 28, N_("mail flood detected: looks like part of a mass of similar abusive messages"),
      "IANA (draft-levine-mailbomb-header)"},
-    {7, 29, "ARC validation failed", "RFC 8617"},
-    {7, 30, "REQUIRETLS support is required but the next hop lacks it", "RFC 8689"},
+    {7, 29, N_("ARC validation failed"), "RFC 8617"},
+    {7, 30, N_("REQUIRETLS support is required but the next hop lacks it"), "RFC 8689"},
 };
 const size_t annot_esc_table_len = sizeof(annot_esc_table) / sizeof(annot_esc_table[0]);
 
 static const char *esc_klass_meaning(int klass)
 {
 	switch (klass) {
-	case 2: return "Success";
-	case 4: return "Persistent transient failure";
-	case 5: return "Permanent failure";
+	case 2: return N_("Success");
+	case 4: return N_("Persistent transient failure");
+	case 5: return N_("Permanent failure");
 	default: return NULL;
 	}
 }
@@ -417,9 +434,9 @@ bool annot_esc_lookup(const char *esc, struct annot_esc *out)
 		out->klass = klass;
 		out->subject = subject;
 		out->detail = detail;
-		out->klass_meaning = esc_klass_meaning(klass);
-		out->subject_meaning = s ? s->meaning : NULL;
-		out->detail_meaning = d ? d->meaning : NULL;
+		out->klass_meaning = _(esc_klass_meaning(klass));
+		out->subject_meaning = s ? _(s->meaning) : NULL;
+		out->detail_meaning = d ? _(d->meaning) : NULL;
 		out->source = d ? d->source : NULL;
 	}
 	return true;
@@ -461,16 +478,14 @@ __attribute__((format(printf, 2, 3))) static void out_printf(struct out *o, cons
 	}
 }
 
-/* Server text quoted in an annotation, through the one sanitiser. */
-static void out_untrusted(struct out *o, const char *s, size_t n)
+/* Server text quoted in an annotation, through the one sanitiser: the
+ * safe text, to go as an argument into a whole sentence.  The caller
+ * frees b. */
+static const char *untrusted(struct buf *b, const char *s, size_t n)
 {
-	if (o->cut)
-		return;
-	struct buf b;
-	buf_init(&b, TEXT_SAFE_SIZE(n));
-	text_safe(&b, s, n);
-	out_printf(o, "%s", b.data ? b.data : "");
-	buf_free(&b);
+	buf_init(b, TEXT_SAFE_SIZE(n));
+	text_safe(b, s, n);
+	return b->data ? b->data : "";
 }
 
 static const char *out_finish(struct out *o)
@@ -548,10 +563,19 @@ static bool parse_count(const char *s, size_t n, unsigned long long *value)
 	return true;
 }
 
-/* "PLAIN: ...; LOGIN: ..."; returns the number of mechanisms. */
-static size_t out_mechanisms(struct out *o, const char *list)
+/* The number of words in a space-separated list. */
+static size_t count_words(const char *list)
 {
 	size_t count = 0;
+	const char *word;
+	while (next_word(&list, &word) > 0)
+		count++;
+	return count;
+}
+
+/* "; PLAIN: ...; LOGIN: ...": each mechanism listed and what it is. */
+static void out_mechanisms(struct out *o, const char *list)
+{
 	const char *word;
 	size_t n;
 	while ((n = next_word(&list, &word)) > 0) {
@@ -559,95 +583,99 @@ static size_t out_mechanisms(struct out *o, const char *list)
 		snprintf(mech, sizeof(mech), "%.*s", (int)(n < sizeof(mech) ? n : sizeof(mech) - 1),
 		         word);
 		const char *m = annot_sasl_mech(mech);
-		out_printf(o, "; ");
-		out_untrusted(o, word, n);
-		out_printf(o, ": %s", m ? m : "a mechanism smtpsh does not know");
-		count++;
+		struct buf b;
+		/* TRANSLATORS: one item of a list of SASL mechanisms after a
+		 * sentence: "; NAME: what it is" */
+		out_printf(o, _("; %s: %s"), untrusted(&b, word, n),
+		           m ? m : _("a mechanism smtpsh does not know"));
+		buf_free(&b);
 	}
-	return count;
-}
-
-static void out_size(struct out *o, unsigned long long bytes)
-{
-	out_printf(o, "%llu bytes", bytes);
-	if (bytes >= 1024ULL * 1024)
-		out_printf(o, " (%.1f MB)", (double)bytes / (1024.0 * 1024.0));
-	else if (bytes >= 1024)
-		out_printf(o, " (%.1f KB)", (double)bytes / 1024.0);
 }
 
 /* The keyword's meaning, and its parameters (server text) if any. */
 static const char *out_meaning(struct out *o, const struct annot_keyword *k, const char *params)
 {
 	if (!*params)
-		return k->meaning;
-	out_printf(o, "%s; parameters: ", k->meaning);
-	out_untrusted(o, params, strlen(params));
+		return _(k->meaning);
+	struct buf b;
+	out_printf(o, _("%s; parameters: %s"), _(k->meaning),
+	           untrusted(&b, params, strlen(params)));
+	buf_free(&b);
 	return out_finish(o);
 }
 
-static void out_duration(struct out *o, unsigned long long seconds)
+/* "90 seconds (about 1 minutes)": a duration as one phrase. */
+static void duration_text(char *d, size_t dsz, unsigned long long seconds)
 {
-	out_printf(o, "%llu seconds", seconds);
-	if (seconds >= 3600)
-		out_printf(o, " (%s%.1f hours)", seconds % 3600 ? "about " : "",
-		           (double)seconds / 3600.0);
+	if (seconds >= 3600 && seconds % 3600)
+		snprintf(d, dsz, _("%llu seconds (about %.1f hours)"), seconds,
+		         (double)seconds / 3600.0);
+	else if (seconds >= 3600)
+		snprintf(d, dsz, _("%llu seconds (%.1f hours)"), seconds, (double)seconds / 3600.0);
+	else if (seconds >= 60 && seconds % 60)
+		snprintf(d, dsz, _("%llu seconds (about %llu minutes)"), seconds, seconds / 60);
 	else if (seconds >= 60)
-		out_printf(o, " (%s%llu minutes)", seconds % 60 ? "about " : "", seconds / 60);
+		snprintf(d, dsz, _("%llu seconds (%llu minutes)"), seconds, seconds / 60);
+	else
+		snprintf(d, dsz, _("%llu seconds"), seconds);
 }
 
 /* ---- EHLO keywords ------------------------------------------------------- */
 
 const struct annot_keyword annot_ehlo_keywords[] = {
-    {"PIPELINING", "you may send several commands without waiting for each reply (RFC 2920)"},
-    {"SIZE",
-     "the server announces its message size limit; MAIL FROM may carry SIZE=<bytes> (RFC 1870)"},
-    {"STARTTLS", "send STARTTLS to switch this connection to TLS, then EHLO again (RFC 3207)"},
-    {"AUTH", "you may log in with AUTH <mechanism> (RFC 4954)"},
-    {"AUTH=", "the same as AUTH, in an old non-standard form kept for broken clients"},
-    {"8BITMIME", "the body may contain 8-bit bytes (MAIL FROM:<...> BODY=8BITMIME) (RFC 6152)"},
+    {"PIPELINING", N_("you may send several commands without waiting for each reply (RFC 2920)")},
+    {"SIZE", N_("the server announces its message size limit; MAIL FROM may carry SIZE=<bytes> "
+                "(RFC 1870)")},
+    {"STARTTLS", N_("send STARTTLS to switch this connection to TLS, then EHLO again (RFC 3207)")},
+    {"AUTH", N_("you may log in with AUTH <mechanism> (RFC 4954)")},
+    {"AUTH=", N_("the same as AUTH, in an old non-standard form kept for broken clients")},
+    {"8BITMIME", N_("the body may contain 8-bit bytes (MAIL FROM:<...> BODY=8BITMIME) (RFC 6152)")},
     {"ENHANCEDSTATUSCODES",
-     "replies carry an X.Y.Z enhanced status code after the reply code (RFC 2034)"},
-    {"DSN", "you may ask for delivery status notifications: NOTIFY= on RCPT, RET= and ENVID= on "
-            "MAIL (RFC 3461)"},
-    {"SMTPUTF8", "addresses and headers may be UTF-8 (internationalised mail) (RFC 6531)"},
-    {"CHUNKING", "the message may be sent in BDAT chunks instead of DATA (RFC 3030)"},
-    {"BINARYMIME", "binary MIME bodies are accepted, sent with BDAT (RFC 3030)"},
-    {"VRFY", "VRFY <address> asks whether a mailbox exists (RFC 5321)"},
-    {"EXPN", "EXPN <list> asks for the members of a mailing list (RFC 5321)"},
-    {"HELP", "HELP shows help text from the server (RFC 5321)"},
+     N_("replies carry an X.Y.Z enhanced status code after the reply code (RFC 2034)")},
+    {"DSN", N_("you may ask for delivery status notifications: NOTIFY= on RCPT, RET= and ENVID= on "
+               "MAIL (RFC 3461)")},
+    {"SMTPUTF8", N_("addresses and headers may be UTF-8 (internationalised mail) (RFC 6531)")},
+    {"CHUNKING", N_("the message may be sent in BDAT chunks instead of DATA (RFC 3030)")},
+    {"BINARYMIME", N_("binary MIME bodies are accepted, sent with BDAT (RFC 3030)")},
+    {"VRFY", N_("VRFY <address> asks whether a mailbox exists (RFC 5321)")},
+    {"EXPN", N_("EXPN <list> asks for the members of a mailing list (RFC 5321)")},
+    {"HELP", N_("HELP shows help text from the server (RFC 5321)")},
     {"ETRN",
-     "ETRN <domain> asks the server to deliver the mail it holds for that domain (RFC 1985)"},
-    {"ATRN", "ATRN turns the connection round so the server delivers held mail to you, after AUTH "
-             "(RFC 2645)"},
-    {"DELIVERBY", "MAIL FROM may carry BY= to set a delivery deadline (RFC 2852)"},
-    {"BURL", "BURL takes the message from an IMAP URL instead of DATA (RFC 4468)"},
-    {"MT-PRIORITY", "MAIL FROM may carry MT-PRIORITY= to ask for a delivery priority (RFC 6710)"},
+     N_("ETRN <domain> asks the server to deliver the mail it holds for that domain (RFC 1985)")},
+    {"ATRN",
+     N_("ATRN turns the connection round so the server delivers held mail to you, after AUTH "
+        "(RFC 2645)")},
+    {"DELIVERBY", N_("MAIL FROM may carry BY= to set a delivery deadline (RFC 2852)")},
+    {"BURL", N_("BURL takes the message from an IMAP URL instead of DATA (RFC 4468)")},
+    {"MT-PRIORITY",
+     N_("MAIL FROM may carry MT-PRIORITY= to ask for a delivery priority (RFC 6710)")},
     {"FUTURERELEASE",
-     "MAIL FROM may carry HOLDFOR= or HOLDUNTIL= to hold the message until later (RFC 4865)"},
+     N_("MAIL FROM may carry HOLDFOR= or HOLDUNTIL= to hold the message until later (RFC 4865)")},
     {"REQUIRETLS",
-     "MAIL FROM may carry REQUIRETLS: every hop must then use verified TLS (RFC 8689)"},
-    {"RRVS", "RCPT TO may carry RRVS=<date>: deliver only if the mailbox kept its owner since then "
-             "(RFC 7293)"},
+     N_("MAIL FROM may carry REQUIRETLS: every hop must then use verified TLS (RFC 8689)")},
+    {"RRVS",
+     N_("RCPT TO may carry RRVS=<date>: deliver only if the mailbox kept its owner since then "
+        "(RFC 7293)")},
     {"SUBMITTER",
-     "MAIL FROM may carry SUBMITTER= naming who really submits the message (RFC 4405)"},
-    {"CHECKPOINT", "an interrupted transfer can resume where it stopped (TRANSID=) (RFC 1845)"},
+     N_("MAIL FROM may carry SUBMITTER= naming who really submits the message (RFC 4405)")},
+    {"CHECKPOINT", N_("an interrupted transfer can resume where it stopped (TRANSID=) (RFC 1845)")},
     {"NO-SOLICITING",
-     "the server says it wants no unsolicited mail of the kinds listed (RFC 3865)"},
-    {"LIMITS", "the server announces its limits, e.g. RCPTMAX (recipients) and MAILMAX (messages) "
-               "(RFC 9422)"},
+     N_("the server says it wants no unsolicited mail of the kinds listed (RFC 3865)")},
+    {"LIMITS",
+     N_("the server announces its limits, e.g. RCPTMAX (recipients) and MAILMAX (messages) "
+        "(RFC 9422)")},
     {"XCLIENT",
-     "Postfix: a trusted proxy may pass on the real client's name and address (not for you)"},
-    {"XFORWARD",
-     "Postfix: a trusted content filter may pass on the original client's details (not for you)"},
+     N_("Postfix: a trusted proxy may pass on the real client's name and address (not for you)")},
+    {"XFORWARD", N_("Postfix: a trusted content filter may pass on the original client's details "
+                    "(not for you)")},
     {"X-EXPS",
-     "Microsoft Exchange: authentication between Exchange servers (e.g. X-EXPS GSSAPI NTLM)"},
+     N_("Microsoft Exchange: authentication between Exchange servers (e.g. X-EXPS GSSAPI NTLM)")},
     {"XEXCH50",
-     "Microsoft Exchange: passes Exchange-only message properties between Exchange servers"},
-    {"X-LINK2STATE", "Microsoft Exchange: routing information between Exchange servers"},
-    {"TURN", "TURN swaps the roles of client and server (RFC 821; obsolete and unsafe)"},
-    {"VERB", "Sendmail: VERB turns on verbose delivery reports"},
-    {"ONEX", "Sendmail: ONEX promises only one message on this connection"},
+     N_("Microsoft Exchange: passes Exchange-only message properties between Exchange servers")},
+    {"X-LINK2STATE", N_("Microsoft Exchange: routing information between Exchange servers")},
+    {"TURN", N_("TURN swaps the roles of client and server (RFC 821; obsolete and unsafe)")},
+    {"VERB", N_("Sendmail: VERB turns on verbose delivery reports")},
+    {"ONEX", N_("Sendmail: ONEX promises only one message on this connection")},
 };
 const size_t annot_ehlo_keywords_len = sizeof(annot_ehlo_keywords) / sizeof(annot_ehlo_keywords[0]);
 
@@ -657,36 +685,60 @@ const char *annot_ehlo(const char *text, char *buf, size_t bufsz)
 	const struct annot_keyword *k =
 	    keyword_line(annot_ehlo_keywords, annot_ehlo_keywords_len, true, text, &params);
 	if (!k || !buf || bufsz == 0)
-		return k ? k->meaning : NULL;
+		return k ? _(k->meaning) : NULL;
 	struct out o;
 	out_init(&o, buf, bufsz);
 	if (!strcasecmp(k->keyword, "SIZE")) {
 		const char *word;
 		size_t wn = next_word(&params, &word);
 		unsigned long long limit = 0;
-		if (wn == 0 || (parse_count(word, wn, &limit) && limit == 0)) {
-			out_printf(&o, "SIZE without a limit: the server declares no fixed maximum "
-			               "message size (RFC 1870)");
-		} else if (parse_count(word, wn, &limit)) {
-			out_printf(&o, "maximum message size ");
-			out_size(&o, limit);
+		bool number = parse_count(word, wn, &limit);
+		if (wn == 0 || (number && limit == 0)) {
 			out_printf(&o,
-			           "; MAIL FROM may carry SIZE=<bytes> to check first (RFC 1870)");
+			           _("SIZE without a limit: the server declares no fixed maximum "
+			             "message size (RFC 1870)"));
+		} else if (!number) {
+			struct buf b;
+			out_printf(&o,
+			           _("a size limit is announced, but \"%s\" is not a number (RFC "
+			             "1870 wants bytes)"),
+			           untrusted(&b, word, wn));
+			buf_free(&b);
+		} else if (limit >= 1024ULL * 1024) {
+			out_printf(
+			    &o,
+			    _("maximum message size %llu bytes (%.1f MB); MAIL FROM may carry "
+			      "SIZE=<bytes> to check first (RFC 1870)"),
+			    limit, (double)limit / (1024.0 * 1024.0));
+		} else if (limit >= 1024) {
+			out_printf(
+			    &o,
+			    _("maximum message size %llu bytes (%.1f KB); MAIL FROM may carry "
+			      "SIZE=<bytes> to check first (RFC 1870)"),
+			    limit, (double)limit / 1024.0);
 		} else {
-			out_printf(&o, "a size limit is announced, but \"");
-			out_untrusted(&o, word, wn);
-			out_printf(&o, "\" is not a number (RFC 1870 wants bytes)");
+			out_printf(&o,
+			           _("maximum message size %llu bytes; MAIL FROM may carry "
+			             "SIZE=<bytes> to check first (RFC 1870)"),
+			           limit);
 		}
 		return out_finish(&o);
 	}
 	if (!strcasecmp(k->keyword, "AUTH") || !strcasecmp(k->keyword, "AUTH=")) {
-		out_printf(&o, "%s",
-		           !strcasecmp(k->keyword, "AUTH")
-		               ? "log in with AUTH <mechanism> (RFC 4954)"
-		               : "old non-standard AUTH= line for broken clients, same mechanisms "
-		                 "as AUTH");
-		if (out_mechanisms(&o, params) == 0)
-			out_printf(&o, ", but no mechanism is listed");
+		bool listed = count_words(params) > 0, old = strcasecmp(k->keyword, "AUTH") != 0;
+		if (listed && !old)
+			out_printf(&o, _("log in with AUTH <mechanism> (RFC 4954)"));
+		else if (!old)
+			out_printf(&o,
+			           _("log in with AUTH <mechanism> (RFC 4954), but no mechanism "
+			             "is listed"));
+		else if (listed)
+			out_printf(&o, _("old non-standard AUTH= line for broken clients, same "
+			                 "mechanisms as AUTH"));
+		else
+			out_printf(&o, _("old non-standard AUTH= line for broken clients, same "
+			                 "mechanisms as AUTH, but no mechanism is listed"));
+		out_mechanisms(&o, params);
 		return out_finish(&o);
 	}
 	return out_meaning(&o, k, params);
@@ -695,23 +747,25 @@ const char *annot_ehlo(const char *text, char *buf, size_t bufsz)
 /* ---- POP3 CAPA tags ------------------------------------------------------ */
 
 const struct annot_keyword annot_capa_tags[] = {
-    {"TOP", "TOP <msg> <n> shows a message's headers and its first n body lines (RFC 2449)"},
-    {"USER", "USER/PASS login with a plain password is allowed (RFC 2449)"},
-    {"SASL", "AUTH <mechanism> login is possible with the mechanisms listed (RFC 2449, RFC 5034)"},
-    {"RESP-CODES", "-ERR replies may carry a [CODE] in brackets saying why (RFC 2449)"},
-    {"LOGIN-DELAY", "the shortest time the server allows between two logins (RFC 2449)"},
-    {"PIPELINING", "you may send several commands without waiting for each reply (RFC 2449)"},
-    {"EXPIRE", "how long the server keeps messages after you have retrieved them (RFC 2449)"},
-    {"UIDL", "UIDL gives message ids that stay the same across sessions (RFC 2449)"},
-    {"IMPLEMENTATION", "the name of the server software, for information only (RFC 2449)"},
-    {"STLS", "STLS switches this connection to TLS (RFC 2595)"},
-    {"AUTH-RESP-CODE", "a failed login says [AUTH] when your credentials are at fault, so other "
-                       "errors are not your password (RFC 3206)"},
+    {"TOP", N_("TOP <msg> <n> shows a message's headers and its first n body lines (RFC 2449)")},
+    {"USER", N_("USER/PASS login with a plain password is allowed (RFC 2449)")},
+    {"SASL",
+     N_("AUTH <mechanism> login is possible with the mechanisms listed (RFC 2449, RFC 5034)")},
+    {"RESP-CODES", N_("-ERR replies may carry a [CODE] in brackets saying why (RFC 2449)")},
+    {"LOGIN-DELAY", N_("the shortest time the server allows between two logins (RFC 2449)")},
+    {"PIPELINING", N_("you may send several commands without waiting for each reply (RFC 2449)")},
+    {"EXPIRE", N_("how long the server keeps messages after you have retrieved them (RFC 2449)")},
+    {"UIDL", N_("UIDL gives message ids that stay the same across sessions (RFC 2449)")},
+    {"IMPLEMENTATION", N_("the name of the server software, for information only (RFC 2449)")},
+    {"STLS", N_("STLS switches this connection to TLS (RFC 2595)")},
+    {"AUTH-RESP-CODE", N_("a failed login says [AUTH] when your credentials are at fault, so other "
+                          "errors are not your password (RFC 3206)")},
     {"UTF8",
-     "UTF8 turns on UTF-8 mode: user names, passwords and messages may be UTF-8 (RFC 6856)"},
-    {"LANG", "LANG lists or changes the language of the server's replies (RFC 6856)"},
-    {"APOP", "not a standard CAPA tag: the server says APOP login works (RFC 1939)"},
-    {"CAPA", "not a standard CAPA tag: the server lists the CAPA command itself (Dovecot does)"},
+     N_("UTF8 turns on UTF-8 mode: user names, passwords and messages may be UTF-8 (RFC 6856)")},
+    {"LANG", N_("LANG lists or changes the language of the server's replies (RFC 6856)")},
+    {"APOP", N_("not a standard CAPA tag: the server says APOP login works (RFC 1939)")},
+    {"CAPA",
+     N_("not a standard CAPA tag: the server lists the CAPA command itself (Dovecot does)")},
 };
 const size_t annot_capa_tags_len = sizeof(annot_capa_tags) / sizeof(annot_capa_tags[0]);
 
@@ -721,50 +775,88 @@ const char *annot_capa(const char *text, char *buf, size_t bufsz)
 	const struct annot_keyword *k =
 	    keyword_line(annot_capa_tags, annot_capa_tags_len, false, text, &params);
 	if (!k || !buf || bufsz == 0)
-		return k ? k->meaning : NULL;
+		return k ? _(k->meaning) : NULL;
 	struct out o;
 	out_init(&o, buf, bufsz);
 	const char *word;
 	size_t wn;
 	unsigned long long value;
 	if (!strcasecmp(k->keyword, "SASL")) {
-		out_printf(&o, "log in with AUTH <mechanism> (RFC 5034)");
-		if (out_mechanisms(&o, params) == 0)
-			out_printf(&o, ", but no mechanism is listed: not possible now (often: "
-			               "only after STLS)");
+		if (count_words(params) > 0)
+			out_printf(&o, _("log in with AUTH <mechanism> (RFC 5034)"));
+		else
+			out_printf(&o,
+			           _("log in with AUTH <mechanism> (RFC 5034), but no mechanism is "
+			             "listed: not possible now (often: only after STLS)"));
+		out_mechanisms(&o, params);
 		return out_finish(&o);
 	}
 	if (!strcasecmp(k->keyword, "LOGIN-DELAY")) {
 		wn = next_word(&params, &word);
 		if (!parse_count(word, wn, &value))
-			return k->meaning;
-		out_printf(&o, "log in at most once every ");
-		out_duration(&o, value);
-		out_printf(&o, ": an earlier login is refused%s (RFC 2449)",
-		           next_word(&params, &word) ? "; may differ per user" : "");
+			return _(k->meaning);
+		char d[96];
+		duration_text(d, sizeof(d), value);
+		if (next_word(&params, &word))
+			out_printf(
+			    &o,
+			    _("log in at most once every %s: an earlier login is refused; may "
+			      "differ per user (RFC 2449)"),
+			    d);
+		else
+			out_printf(
+			    &o,
+			    _("log in at most once every %s: an earlier login is refused (RFC "
+			      "2449)"),
+			    d);
 		return out_finish(&o);
 	}
 	if (!strcasecmp(k->keyword, "EXPIRE")) {
 		wn = next_word(&params, &word);
-		if (wn == 5 && !strncasecmp(word, "NEVER", 5))
-			out_printf(&o, "the server never deletes messages by itself (RFC 2449)");
-		else if (parse_count(word, wn, &value) && value == 0)
-			out_printf(&o, "mail may not be left on the server: retrieved messages are "
-			               "deleted at once (RFC 2449)");
-		else if (parse_count(word, wn, &value))
+		bool never = wn == 5 && !strncasecmp(word, "NEVER", 5);
+		if (!never && !parse_count(word, wn, &value))
+			return _(k->meaning);
+		bool per_user = next_word(&params, &word) > 0;
+		if (never && per_user)
 			out_printf(&o,
-			           "retrieved messages are deleted by the server after %llu day%s "
-			           "(RFC 2449)",
-			           value, value == 1 ? "" : "s");
+			           _("the server never deletes messages by itself (RFC 2449); may "
+			             "differ per user"));
+		else if (never)
+			out_printf(&o, _("the server never deletes messages by itself (RFC 2449)"));
+		else if (value == 0 && per_user)
+			out_printf(&o,
+			           _("mail may not be left on the server: retrieved messages are "
+			             "deleted at once (RFC 2449); may differ per user"));
+		else if (value == 0)
+			out_printf(&o,
+			           _("mail may not be left on the server: retrieved messages are "
+			             "deleted at once (RFC 2449)"));
+		else if (per_user)
+			out_printf(
+			    &o,
+			    dngettext(SMTPSH_TEXT_DOMAIN,
+			              "retrieved messages are deleted by the server after %llu "
+			              "day (RFC 2449); may differ per user",
+			              "retrieved messages are deleted by the server after %llu "
+			              "days (RFC 2449); may differ per user",
+			              (unsigned long)value),
+			    value);
 		else
-			return k->meaning;
-		if (next_word(&params, &word))
-			out_printf(&o, "; may differ per user");
+			out_printf(
+			    &o,
+			    dngettext(SMTPSH_TEXT_DOMAIN,
+			              "retrieved messages are deleted by the server after %llu "
+			              "day (RFC 2449)",
+			              "retrieved messages are deleted by the server after %llu "
+			              "days (RFC 2449)",
+			              (unsigned long)value),
+			    value);
 		return out_finish(&o);
 	}
 	if (!strcasecmp(k->keyword, "IMPLEMENTATION") && *params) {
-		out_printf(&o, "server software: ");
-		out_untrusted(&o, params, strlen(params));
+		struct buf b;
+		out_printf(&o, _("server software: %s"), untrusted(&b, params, strlen(params)));
+		buf_free(&b);
 		return out_finish(&o);
 	}
 	return out_meaning(&o, k, params);
@@ -774,19 +866,20 @@ const char *annot_capa(const char *text, char *buf, size_t bufsz)
 
 /* "SYS" is there for the hierarchy: an unknown SYS/... falls back to it. */
 const struct annot_keyword annot_pop3_resp_codes[] = {
-    {"IN-USE", "the mailbox is locked by another session (another client is logged in): try again "
-               "after it quits (RFC 2449)"},
+    {"IN-USE",
+     N_("the mailbox is locked by another session (another client is logged in): try again "
+        "after it quits (RFC 2449)")},
     {"LOGIN-DELAY",
-     "you logged in again too soon: wait the time CAPA LOGIN-DELAY gives (RFC 2449)"},
-    {"SYS", "a problem on the server's side, not with your login (RFC 3206)"},
+     N_("you logged in again too soon: wait the time CAPA LOGIN-DELAY gives (RFC 2449)")},
+    {"SYS", N_("a problem on the server's side, not with your login (RFC 3206)")},
     {"SYS/TEMP",
-     "a temporary problem on the server (not your password): try again later (RFC 3206)"},
-    {"SYS/PERM",
-     "a lasting problem on the server: retrying will not help, tell its administrator (RFC 3206)"},
-    {"AUTH", "the login itself failed: wrong user name or password, or plaintext login refused "
-             "without TLS (RFC 3206)"},
-    {"UTF8", "this needs UTF-8 (a non-ASCII name or message) and UTF-8 mode is off: send UTF8 "
-             "first (RFC 6856)"},
+     N_("a temporary problem on the server (not your password): try again later (RFC 3206)")},
+    {"SYS/PERM", N_("a lasting problem on the server: retrying will not help, tell its "
+                    "administrator (RFC 3206)")},
+    {"AUTH", N_("the login itself failed: wrong user name or password, or plaintext login refused "
+                "without TLS (RFC 3206)")},
+    {"UTF8", N_("this needs UTF-8 (a non-ASCII name or message) and UTF-8 mode is off: send UTF8 "
+                "first (RFC 6856)")},
 };
 const size_t annot_pop3_resp_codes_len =
     sizeof(annot_pop3_resp_codes) / sizeof(annot_pop3_resp_codes[0]);
@@ -800,76 +893,81 @@ const char *annot_pop3_resp_code(const char *code)
 	if (!k && strchr(code, '/'))
 		k = keyword_find(annot_pop3_resp_codes, annot_pop3_resp_codes_len, code,
 		                 strcspn(code, "/"));
-	return k ? k->meaning : NULL;
+	return k ? _(k->meaning) : NULL;
 }
 
 /* ---- POP3 status in context ---------------------------------------------- */
 
 /* RFC 1939 unless marked.  Entries with verb NULL are the fallback. */
 const struct annot_pop3_status annot_pop3_statuses[] = {
-    {NULL, REPLY_POP3_OK, "success"},
+    {NULL, REPLY_POP3_OK, N_("success")},
     {NULL, REPLY_POP3_ERR,
-     "the command failed: the text says why; the connection stays open (some servers hang up "
-     "after a failed USER/PASS)"},
+     N_("the command failed: the text says why; the connection stays open (some servers hang up "
+        "after a failed USER/PASS)")},
     {NULL, REPLY_POP3_CONT,
-     "the server waits for a base64 line (SASL), or \"*\" to cancel (RFC 5034)"},
+     N_("the server waits for a base64 line (SASL), or \"*\" to cancel (RFC 5034)")},
 
     {"", REPLY_POP3_OK,
-     "the server is ready: log in with USER and PASS (or APOP, AUTH); AUTHORIZATION state"},
-    {"", REPLY_POP3_ERR, "the server will not serve you now and closes the connection"},
+     N_("the server is ready: log in with USER and PASS (or APOP, AUTH); AUTHORIZATION state")},
+    {"", REPLY_POP3_ERR, N_("the server will not serve you now and closes the connection")},
     {"USER", REPLY_POP3_OK,
-     "user name noted: now send PASS with the password (or authorization code)"},
+     N_("user name noted: now send PASS with the password (or authorization code)")},
     {"USER", REPLY_POP3_ERR,
-     "USER refused: unknown name, or plaintext login not allowed here (try STLS first)"},
+     N_("USER refused: unknown name, or plaintext login not allowed here (try STLS first)")},
     {"PASS", REPLY_POP3_OK,
-     "logged in: the mailbox is yours and you are in the TRANSACTION state (STAT, LIST, RETR, "
-     "DELE)"},
+     N_("logged in: the mailbox is yours and you are in the TRANSACTION state (STAT, LIST, RETR, "
+        "DELE)")},
     {"PASS", REPLY_POP3_ERR,
-     "login failed: wrong user name or password, plaintext login refused without TLS, or mailbox "
-     "in use"},
-    {"APOP", REPLY_POP3_OK, "logged in with the APOP digest: TRANSACTION state"},
+     N_("login failed: wrong user name or password, plaintext login refused without TLS, or "
+        "mailbox "
+        "in use")},
+    {"APOP", REPLY_POP3_OK, N_("logged in with the APOP digest: TRANSACTION state")},
     {"APOP", REPLY_POP3_ERR,
-     "APOP login failed: wrong name or secret, a digest of the wrong timestamp, or APOP not "
-     "supported"},
+     N_("APOP login failed: wrong name or secret, a digest of the wrong timestamp, or APOP not "
+        "supported")},
     {"AUTH", REPLY_POP3_OK,
-     "logged in: TRANSACTION state (AUTH with no argument: the mechanism list follows) (RFC 5034)"},
+     N_("logged in: TRANSACTION state (AUTH with no argument: the mechanism list follows) (RFC "
+        "5034)")},
     {"AUTH", REPLY_POP3_ERR,
-     "authentication failed or cancelled: wrong credentials, bad base64, or mechanism not "
-     "supported (RFC 5034)"},
+     N_("authentication failed or cancelled: wrong credentials, bad base64, or mechanism not "
+        "supported (RFC 5034)")},
     {"AUTH", REPLY_POP3_CONT,
-     "a base64 challenge: answer with a base64 line (or \"*\" to cancel) (RFC 5034)"},
-    {"STAT", REPLY_POP3_OK, "\"+OK n size\": n messages in the mailbox, size bytes in all"},
-    {"STAT", REPLY_POP3_ERR, "STAT refused: it works only once logged in (TRANSACTION state)"},
+     N_("a base64 challenge: answer with a base64 line (or \"*\" to cancel) (RFC 5034)")},
+    {"STAT", REPLY_POP3_OK, N_("\"+OK n size\": n messages in the mailbox, size bytes in all")},
+    {"STAT", REPLY_POP3_ERR, N_("STAT refused: it works only once logged in (TRANSACTION state)")},
     {"LIST", REPLY_POP3_OK,
-     "\"number size\" for each message (with no argument, a list ending with a lone \".\")"},
-    {"LIST", REPLY_POP3_ERR, "no such message (or not logged in)"},
+     N_("\"number size\" for each message (with no argument, a list ending with a lone \".\")")},
+    {"LIST", REPLY_POP3_ERR, N_("no such message (or not logged in)")},
     {"UIDL", REPLY_POP3_OK,
-     "\"number unique-id\" for each message; the ids stay the same across sessions"},
-    {"UIDL", REPLY_POP3_ERR, "no such message, UIDL not supported, or not logged in"},
+     N_("\"number unique-id\" for each message; the ids stay the same across sessions")},
+    {"UIDL", REPLY_POP3_ERR, N_("no such message, UIDL not supported, or not logged in")},
     {"RETR", REPLY_POP3_OK,
-     "the whole message follows (headers, blank line, body), ending with a lone \".\""},
-    {"RETR", REPLY_POP3_ERR, "no such message (wrong number, or marked deleted), or not logged in"},
+     N_("the whole message follows (headers, blank line, body), ending with a lone \".\"")},
+    {"RETR", REPLY_POP3_ERR,
+     N_("no such message (wrong number, or marked deleted), or not logged in")},
     {"TOP", REPLY_POP3_OK,
-     "the headers and the first n body lines follow, ending with a lone \".\""},
-    {"TOP", REPLY_POP3_ERR, "no such message, bad arguments (TOP <msg> <n>), or TOP not supported"},
-    {"DELE", REPLY_POP3_OK, "message marked deleted: it goes at QUIT (RSET undoes the mark)"},
-    {"DELE", REPLY_POP3_ERR, "no such message, or it is already marked deleted"},
-    {"RSET", REPLY_POP3_OK, "all deletion marks removed: nothing will be deleted at QUIT"},
-    {"RSET", REPLY_POP3_ERR, "RSET refused (not logged in?)"},
-    {"NOOP", REPLY_POP3_OK, "the connection is alive (nothing was done)"},
-    {"NOOP", REPLY_POP3_ERR, "NOOP refused (not logged in?)"},
+     N_("the headers and the first n body lines follow, ending with a lone \".\"")},
+    {"TOP", REPLY_POP3_ERR,
+     N_("no such message, bad arguments (TOP <msg> <n>), or TOP not supported")},
+    {"DELE", REPLY_POP3_OK, N_("message marked deleted: it goes at QUIT (RSET undoes the mark)")},
+    {"DELE", REPLY_POP3_ERR, N_("no such message, or it is already marked deleted")},
+    {"RSET", REPLY_POP3_OK, N_("all deletion marks removed: nothing will be deleted at QUIT")},
+    {"RSET", REPLY_POP3_ERR, N_("RSET refused (not logged in?)")},
+    {"NOOP", REPLY_POP3_OK, N_("the connection is alive (nothing was done)")},
+    {"NOOP", REPLY_POP3_ERR, N_("NOOP refused (not logged in?)")},
     {"QUIT", REPLY_POP3_OK,
-     "goodbye: messages marked deleted are removed now (UPDATE state) and the connection closes"},
-    {"QUIT", REPLY_POP3_ERR, "some messages marked deleted could not be removed"},
+     N_("goodbye: messages marked deleted are removed now (UPDATE state) and the connection "
+        "closes")},
+    {"QUIT", REPLY_POP3_ERR, N_("some messages marked deleted could not be removed")},
     {"CAPA", REPLY_POP3_OK,
-     "the capability list follows, one per line, ending with a lone \".\" (RFC 2449)"},
-    {"CAPA", REPLY_POP3_ERR, "CAPA not supported: an old server; try the commands directly"},
-    {"STLS", REPLY_POP3_OK, "begin the TLS handshake now (RFC 2595)"},
-    {"STLS", REPLY_POP3_ERR, "TLS not available here, or already active (RFC 2595)"},
-    {"UTF8", REPLY_POP3_OK, "UTF-8 mode is on (RFC 6856)"},
-    {"UTF8", REPLY_POP3_ERR, "UTF-8 mode refused (RFC 6856)"},
-    {"LANG", REPLY_POP3_OK, "language changed, or the list of languages follows (RFC 6856)"},
-    {"LANG", REPLY_POP3_ERR, "that language is not available (RFC 6856)"},
+     N_("the capability list follows, one per line, ending with a lone \".\" (RFC 2449)")},
+    {"CAPA", REPLY_POP3_ERR, N_("CAPA not supported: an old server; try the commands directly")},
+    {"STLS", REPLY_POP3_OK, N_("begin the TLS handshake now (RFC 2595)")},
+    {"STLS", REPLY_POP3_ERR, N_("TLS not available here, or already active (RFC 2595)")},
+    {"UTF8", REPLY_POP3_OK, N_("UTF-8 mode is on (RFC 6856)")},
+    {"UTF8", REPLY_POP3_ERR, N_("UTF-8 mode refused (RFC 6856)")},
+    {"LANG", REPLY_POP3_OK, N_("language changed, or the list of languages follows (RFC 6856)")},
+    {"LANG", REPLY_POP3_ERR, N_("that language is not available (RFC 6856)")},
 };
 const size_t annot_pop3_statuses_len = sizeof(annot_pop3_statuses) / sizeof(annot_pop3_statuses[0]);
 
@@ -884,30 +982,31 @@ const char *annot_pop3(int status, const char *verb)
 			if (!general)
 				general = s->meaning;
 		} else if (verb && !strcasecmp(s->verb, verb)) {
-			return s->meaning;
+			return _(s->meaning);
 		}
 	}
-	return general ? general : "not a POP3 status";
+	return general ? _(general) : _("not a POP3 status");
 }
 
 /* ---- SASL mechanisms ------------------------------------------------------ */
 
 /* Short on purpose: an AUTH line lists several of these. */
 const struct annot_keyword annot_sasl_mechs[] = {
-    {"PLAIN", "user name and password in one base64 line (RFC 4616)"},
-    {"LOGIN", "user name, then password, each as a base64 line (obsolete but common)"},
-    {"CRAM-MD5", "answer a challenge with an HMAC-MD5 of the password (RFC 2195; obsolete)"},
-    {"DIGEST-MD5", "digest challenge and response (RFC 2831; historic)"},
-    {"XOAUTH2", "an OAuth 2.0 access token instead of a password (Google, Microsoft)"},
-    {"OAUTHBEARER", "an OAuth 2.0 bearer token, the standard form (RFC 7628)"},
-    {"SCRAM-SHA-1", "salted challenge-response; the password never crosses the wire (RFC 5802)"},
-    {"SCRAM-SHA-1-PLUS", "SCRAM-SHA-1 bound to the TLS channel (RFC 5802)"},
-    {"SCRAM-SHA-256", "SCRAM with SHA-256 (RFC 7677)"},
-    {"SCRAM-SHA-256-PLUS", "SCRAM-SHA-256 bound to the TLS channel (RFC 7677)"},
-    {"GSSAPI", "Kerberos single sign-on (RFC 4752)"},
-    {"NTLM", "Microsoft Windows challenge-response (proprietary)"},
-    {"EXTERNAL", "identity from outside SASL, e.g. your TLS client certificate (RFC 4422)"},
-    {"ANONYMOUS", "no credentials: a guest login (RFC 4505)"},
+    {"PLAIN", N_("user name and password in one base64 line (RFC 4616)")},
+    {"LOGIN", N_("user name, then password, each as a base64 line (obsolete but common)")},
+    {"CRAM-MD5", N_("answer a challenge with an HMAC-MD5 of the password (RFC 2195; obsolete)")},
+    {"DIGEST-MD5", N_("digest challenge and response (RFC 2831; historic)")},
+    {"XOAUTH2", N_("an OAuth 2.0 access token instead of a password (Google, Microsoft)")},
+    {"OAUTHBEARER", N_("an OAuth 2.0 bearer token, the standard form (RFC 7628)")},
+    {"SCRAM-SHA-1",
+     N_("salted challenge-response; the password never crosses the wire (RFC 5802)")},
+    {"SCRAM-SHA-1-PLUS", N_("SCRAM-SHA-1 bound to the TLS channel (RFC 5802)")},
+    {"SCRAM-SHA-256", N_("SCRAM with SHA-256 (RFC 7677)")},
+    {"SCRAM-SHA-256-PLUS", N_("SCRAM-SHA-256 bound to the TLS channel (RFC 7677)")},
+    {"GSSAPI", N_("Kerberos single sign-on (RFC 4752)")},
+    {"NTLM", N_("Microsoft Windows challenge-response (proprietary)")},
+    {"EXTERNAL", N_("identity from outside SASL, e.g. your TLS client certificate (RFC 4422)")},
+    {"ANONYMOUS", N_("no credentials: a guest login (RFC 4505)")},
 };
 const size_t annot_sasl_mechs_len = sizeof(annot_sasl_mechs) / sizeof(annot_sasl_mechs[0]);
 
@@ -917,7 +1016,7 @@ const char *annot_sasl_mech(const char *mech)
 		return NULL;
 	const struct annot_keyword *k =
 	    keyword_find(annot_sasl_mechs, annot_sasl_mechs_len, mech, strlen(mech));
-	return k ? k->meaning : NULL;
+	return k ? _(k->meaning) : NULL;
 }
 
 const char *annot_pop3_scan_check(const char *verb, unsigned long msgno, const char *text,
@@ -926,7 +1025,7 @@ const char *annot_pop3_scan_check(const char *verb, unsigned long msgno, const c
 	bool list = !strcasecmp(verb, "LIST");
 	if (!list && strcasecmp(verb, "UIDL"))
 		return NULL;
-	const char *cmd = list ? "LIST" : "UIDL", *what = list ? "size" : "unique-id";
+	const char *cmd = list ? "LIST" : "UIDL";
 	while (*text == ' ')
 		text++;
 	size_t first = strcspn(text, " ");
@@ -939,22 +1038,39 @@ const char *annot_pop3_scan_check(const char *verb, unsigned long msgno, const c
 	/* "+OK 120" to LIST 1 is a size without its number, "+OK 1" one
 	 * without its size */
 	if (!numeric || (!*rest && n != msgno)) {
-		snprintf(buf, bufsz,
-		         "this answer to %s %lu does not start with the message number: RFC 1939 "
-		         "wants \"+OK %lu <%s>\"",
-		         cmd, msgno, msgno, what);
+		if (list)
+			snprintf(
+			    buf, bufsz,
+			    _("this answer to LIST %lu does not start with the message number: "
+			      "RFC 1939 wants \"+OK %lu <size>\""),
+			    msgno, msgno);
+		else
+			snprintf(
+			    buf, bufsz,
+			    _("this answer to UIDL %lu does not start with the message number: "
+			      "RFC 1939 wants \"+OK %lu <unique-id>\""),
+			    msgno, msgno);
 		return buf;
 	}
 	if (n != msgno) {
 		snprintf(buf, bufsz,
-		         "this answer is about message %lu, but %s asked for message %lu", n, cmd,
-		         msgno);
+		         _("this answer is about message %lu, but %s asked for message %lu"), n,
+		         cmd, msgno);
 		return buf;
 	}
 	if (!*rest) {
-		snprintf(buf, bufsz,
-		         "this answer to %s %lu has no %s after the message number (RFC 1939)", cmd,
-		         msgno, what);
+		if (list)
+			snprintf(
+			    buf, bufsz,
+			    _("this answer to LIST %lu has no size after the message number (RFC "
+			      "1939)"),
+			    msgno);
+		else
+			snprintf(
+			    buf, bufsz,
+			    _("this answer to UIDL %lu has no unique-id after the message number "
+			      "(RFC 1939)"),
+			    msgno);
 		return buf;
 	}
 	return NULL;
@@ -963,15 +1079,15 @@ const char *annot_pop3_scan_check(const char *verb, unsigned long msgno, const c
 /* ---- Mail ports ----------------------------------------------------------- */
 
 const struct annot_port annot_ports[] = {
-    {25, "port 25: SMTP between mail servers (relay, RFC 5321); many networks block it for "
-         "clients, who submit on 587 or 465"},
-    {465, "port 465: mail submission over implicit TLS (submissions, RFC 8314): TLS from the "
-          "first byte, then AUTH; smtps:// in smtpsh"},
-    {587, "port 587: mail submission (RFC 6409): plain text at first, STARTTLS, then AUTH"},
-    {110, "port 110: POP3 (RFC 1939): plain text at first, STLS before logging in (RFC 2595)"},
-    {995, "port 995: POP3 over implicit TLS (pop3s, RFC 8314); pop3s:// in smtpsh"},
-    {143, "port 143: IMAP (RFC 9051), which smtpsh does not speak; STARTTLS before LOGIN"},
-    {993, "port 993: IMAP over implicit TLS (imaps, RFC 8314), which smtpsh does not speak"},
+    {25, N_("port 25: SMTP between mail servers (relay, RFC 5321); many networks block it for "
+            "clients, who submit on 587 or 465")},
+    {465, N_("port 465: mail submission over implicit TLS (submissions, RFC 8314): TLS from the "
+             "first byte, then AUTH; smtps:// in smtpsh")},
+    {587, N_("port 587: mail submission (RFC 6409): plain text at first, STARTTLS, then AUTH")},
+    {110, N_("port 110: POP3 (RFC 1939): plain text at first, STLS before logging in (RFC 2595)")},
+    {995, N_("port 995: POP3 over implicit TLS (pop3s, RFC 8314); pop3s:// in smtpsh")},
+    {143, N_("port 143: IMAP (RFC 9051), which smtpsh does not speak; STARTTLS before LOGIN")},
+    {993, N_("port 993: IMAP over implicit TLS (imaps, RFC 8314), which smtpsh does not speak")},
 };
 const size_t annot_ports_len = sizeof(annot_ports) / sizeof(annot_ports[0]);
 
@@ -979,7 +1095,7 @@ const char *annot_port(unsigned port)
 {
 	for (size_t i = 0; i < annot_ports_len; i++)
 		if (annot_ports[i].port == port)
-			return annot_ports[i].meaning;
+			return _(annot_ports[i].meaning);
 	return NULL;
 }
 
@@ -991,16 +1107,16 @@ const char *annot_ehlo_not_extension(const char *line, const char *greeting)
 	while (n && line[n - 1] == ' ')
 		n--;
 	if (n == 0)
-		return "an empty line: no extension";
+		return _("an empty line: no extension");
 	if (n == 2 && !strncasecmp(line, "OK", 2))
-		return "not an extension: a plain \"OK\" some servers (QQ Mail) put on the last "
-		       "line";
+		return _("not an extension: a plain \"OK\" some servers (QQ Mail) put on the last "
+		         "line");
 	/* a line of several words found whole in the greeting repeats it */
 	if (greeting && memchr(line, ' ', n) && n <= strlen(greeting)) {
 		for (const char *g = greeting; (g = strchr(g, line[0])); g++)
 			if (!strncmp(g, line, n))
-				return "not an extension: the server repeats its greeting's words "
-				       "here";
+				return _("not an extension: the server repeats its greeting's "
+				         "words here");
 	}
 	return NULL;
 }
@@ -1021,16 +1137,16 @@ enum { FIRST_EHLO = 1, FIRST_TLS = 2, FIRST_AUTH = 4 };
 
 /* One whole sentence per combination (gettext takes them whole). */
 static const char *const first_sentences[8] = {
-    [FIRST_EHLO] = "the server says what must come first: EHLO",
-    [FIRST_TLS] = "the server says what must come first: STARTTLS (then EHLO again)",
-    [FIRST_AUTH] = "the server says what must come first: log in with AUTH (after EHLO)",
-    [FIRST_EHLO | FIRST_TLS] = "the server says what must come first: EHLO, then STARTTLS",
-    [FIRST_EHLO | FIRST_AUTH] = "the server says what must come first: EHLO, then log in with "
-                                "AUTH; only then MAIL FROM",
-    [FIRST_TLS | FIRST_AUTH] = "the server says what must come first: STARTTLS, EHLO again, "
-                               "then log in with AUTH",
-    [FIRST_EHLO | FIRST_TLS | FIRST_AUTH] = "the server says what must come first: EHLO, "
-                                            "STARTTLS, EHLO again, then log in with AUTH",
+    [FIRST_EHLO] = N_("the server says what must come first: EHLO"),
+    [FIRST_TLS] = N_("the server says what must come first: STARTTLS (then EHLO again)"),
+    [FIRST_AUTH] = N_("the server says what must come first: log in with AUTH (after EHLO)"),
+    [FIRST_EHLO | FIRST_TLS] = N_("the server says what must come first: EHLO, then STARTTLS"),
+    [FIRST_EHLO | FIRST_AUTH] = N_("the server says what must come first: EHLO, then log in with "
+                                   "AUTH; only then MAIL FROM"),
+    [FIRST_TLS | FIRST_AUTH] = N_("the server says what must come first: STARTTLS, EHLO again, "
+                                  "then log in with AUTH"),
+    [FIRST_EHLO | FIRST_TLS | FIRST_AUTH] = N_("the server says what must come first: EHLO, "
+                                               "STARTTLS, EHLO again, then log in with AUTH"),
 };
 
 const char *annot_smtp_first(int code, const char *text)
@@ -1045,7 +1161,7 @@ const char *annot_smtp_first(int code, const char *text)
 		need |= FIRST_TLS;
 	if (has_word(text, "AUTH") || strcasestr(text, "authenticat") || has_word(text, "login"))
 		need |= FIRST_AUTH;
-	return first_sentences[need];
+	return first_sentences[need] ? _(first_sentences[need]) : NULL;
 }
 
 bool annot_smtp_header_hangup(const char *verb, int code)

@@ -16,6 +16,7 @@
 #include "diagnose.h"
 #include "escape.h"
 #include "headers.h"
+#include "i18n.h"
 #include "mime/words.h"
 #include "provider.h"
 #include "shell_proto.h"
@@ -230,7 +231,7 @@ static void explain_smtp_code(struct shell *sh, int code)
 			render_info(sh, "  after %s: %s",
 			            *annot_smtp_codes[i].context ? annot_smtp_codes[i].context
 			                                         : "connecting (greeting)",
-			            annot_smtp_codes[i].meaning);
+			            _(annot_smtp_codes[i].meaning));
 }
 
 /* explain 5.7.1: class, subject and detail. */
@@ -438,7 +439,7 @@ bool explain_known(struct shell *sh, const char *args)
 				            *annot_pop3_statuses[i].verb
 				                ? annot_pop3_statuses[i].verb
 				                : "connecting (greeting)",
-				            annot_pop3_statuses[i].meaning);
+				            _(annot_pop3_statuses[i].meaning));
 		return true;
 	}
 	done = explain_keyword(sh, a, b);
