@@ -69,7 +69,7 @@ $(B)/libsmtpsh.a: $(LIB_OBJ)
 $(B)/smtpsh: $(APP_OBJ) $(B)/libsmtpsh.a | $(MO)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(B)/libsmtpsh.a -lreadline $(LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libsmtpsh.a
+$(B)/tests/%: tests/unit/%.c $(B)/libsmtpsh.a | $(MO)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(B)/libsmtpsh.a -lcmocka $(LIBS)
 

@@ -4,6 +4,9 @@
  * The meanings are written for a student typing the protocol by hand:
  * one line each, lower case, no final full stop, ASCII only (the tests
  * check all three).  Sources are named so that a reader can check them.
+ * Table texts are marked N_() and every lookup returns them through _():
+ * callers print what they get, translated once (po/parts/zh_CN-annot.po).
+ * Sentences built around server text are whole formats, one per case.
  * The tables are small, so every lookup is a linear scan. */
 #include "annot.h"
 

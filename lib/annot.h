@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What replies mean: const tables and lookups.  No I/O.  Every table is
  * exported so that tests can walk it (no duplicate keys, every code the
- * RFCs define present). */
+ * RFCs define present).  The tables hold the English (the msgids); every
+ * lookup returns its text in the reader's language (gettext), so a caller
+ * that reads a table's row itself translates it with _(). */
 #ifndef SMTPSH_ANNOT_H
 #define SMTPSH_ANNOT_H
 
