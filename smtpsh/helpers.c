@@ -84,8 +84,8 @@ static const struct helper helpers[] = {
     {"status", "status", N_("connection, TLS, login, transaction and capabilities"), h_status,
      false},
     {"save", "save [N] [FILE]",
-     "POP3: write the last retrieved message (RETR) to FILE, or its part #N decoded; the "
-     "name defaults to message-N.eml or the part's file name (its base name only)",
+     N_("POP3: write the last retrieved message (RETR) to FILE, or its part #N decoded; the "
+        "name defaults to message-N.eml or the part's file name (its base name only)"),
      message_notes_save, false},
     {"send", "/send LINE  (or \\LINE)",
      N_("send LINE exactly as typed, even if it looks like a helper"), h_send, true},
