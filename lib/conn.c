@@ -76,9 +76,13 @@ static enum smtpsh_err connect_one(struct conn *c, const struct addrinfo *ai, in
 	if (n < 0 || soerr) {
 		int e = n < 0 ? errno : soerr;
 		close(fd);
-		return smtpsh_fail(msg, SMTPSH_EIO, "cannot connect to %s port %u: %s%s", c->addr,
-		                   c->port, strerror(e),
-		                   e == ECONNREFUSED ? " (nothing listens there)" : "");
+		if (e == ECONNREFUSED)
+			return smtpsh_fail(
+			    msg, SMTPSH_EIO,
+			    "cannot connect to %s port %u: %s (nothing listens there)", c->addr,
+			    c->port, strerror(e));
+		return smtpsh_fail(msg, SMTPSH_EIO, "cannot connect to %s port %u: %s", c->addr,
+		                   c->port, strerror(e));
 	}
 connected:;
 	int one = 1;

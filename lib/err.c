@@ -9,16 +9,16 @@ const char *smtpsh_err_name(enum smtpsh_err e)
 {
 	switch (e) {
 	case SMTPSH_OK: return "ok";
-	case SMTPSH_ENOMEM: return "out of memory";
-	case SMTPSH_EIO: return "i/o error";
-	case SMTPSH_ECLOSED: return "connection closed";
-	case SMTPSH_ETIMEOUT: return "timeout";
-	case SMTPSH_EPROTO: return "protocol error";
-	case SMTPSH_ETLS: return "tls error";
-	case SMTPSH_EINVAL: return "invalid input";
-	case SMTPSH_ESTATE: return "wrong state";
+	case SMTPSH_ENOMEM: return _("out of memory");
+	case SMTPSH_EIO: return _("i/o error");
+	case SMTPSH_ECLOSED: return _("connection closed");
+	case SMTPSH_ETIMEOUT: return _("timeout");
+	case SMTPSH_EPROTO: return _("protocol error");
+	case SMTPSH_ETLS: return _("tls error");
+	case SMTPSH_EINVAL: return _("invalid input");
+	case SMTPSH_ESTATE: return _("wrong state");
 	}
-	return "unknown error";
+	return _("unknown error");
 }
 
 enum smtpsh_err smtpsh_fail(struct smtpsh_msg *msg, enum smtpsh_err code, const char *fmt, ...)

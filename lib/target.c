@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "target.h"
+#include "i18n.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -69,23 +70,24 @@ static bool scheme_named(const char *s, size_t n, struct scheme *out)
 	return out->handler != NULL;
 }
 
-/* msg = before 'p[0..n)' after, the quoted input run through the
- * sanitiser first so a control character typed in a TARGET cannot break
- * the one-line sentence or reach the terminal. */
-static enum smtpsh_err invalid_quoting(struct smtpsh_msg *msg, const char *before, const char *p,
-                                       size_t n, const char *after)
+/* msg = sentence (an N_() format whose one %s is the quoted input), the
+ * input run through the sanitiser first so a control character typed in
+ * a TARGET cannot break the one-line sentence or reach the terminal. */
+static enum smtpsh_err invalid_quoting(struct smtpsh_msg *msg, const char *sentence, const char *p,
+                                       size_t n)
 {
 	struct buf safe;
 	buf_init(&safe, 4 * n + 16);
 	text_safe(&safe, p, n);
-	smtpsh_fail(msg, SMTPSH_EINVAL, "%s'%s'%s", before, safe.data ? safe.data : "", after);
+	smtpsh_fail(msg, SMTPSH_EINVAL, sentence, safe.data ? safe.data : "");
 	buf_free(&safe);
 	return SMTPSH_EINVAL;
 }
 
+/* sentence: an N_() string. */
 static enum smtpsh_err invalid(struct smtpsh_msg *msg, const char *sentence)
 {
-	return smtpsh_fail(msg, SMTPSH_EINVAL, "%s", sentence);
+	return smtpsh_fail(msg, SMTPSH_EINVAL, "%s", _(sentence));
 }
 
 /* USER@ at the start of *rest (up to the last '@' before any '/'): the
@@ -102,11 +104,11 @@ static const char *parse_user(const char **rest, struct target *t)
 		return NULL;
 	size_t n = (size_t)(at - *rest);
 	if (n == 0)
-		return "no user name before '@' (smtp://USER@HOST, or no '@' at all)";
+		return N_("no user name before '@' (smtp://USER@HOST, or no '@' at all)");
 	if (memchr(*rest, ':', n))
-		return "no password in the URL (it would show in ps and the shell's history): "
-		       "give smtp://USER@HOST, and the password at login's prompt, in "
-		       "SMTPSH_PASSWORD or with --password-file";
+		return N_("no password in the URL (it would show in ps and the shell's history): "
+		          "give smtp://USER@HOST, and the password at login's prompt, in "
+		          "SMTPSH_PASSWORD or with --password-file");
 	size_t k = 0;
 	for (const char *p = *rest; p < at; p++) {
 		unsigned v;
@@ -118,15 +120,16 @@ static const char *parse_user(const char **rest, struct target *t)
 			t->user[k++] = *p;
 		}
 		if (k + 1 >= sizeof(t->user))
-			return "user name too long";
+			return N_("user name too long");
 	}
 	t->user[k] = '\0';
 	/* login sends the name as a protocol line: a decoded CR, LF or other
 	 * control byte would smuggle a second command (a%0d%0aRSET) */
 	for (const char *c = t->user; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return "the user name holds a control character (%0d, %0a...): "
-			       "login would send it as part of a command";
+			/* xgettext:no-c-format */
+			return N_("the user name holds a control character (%0d, %0a...): "
+			          "login would send it as part of a command");
 	*rest = at + 1;
 	return NULL;
 }
@@ -144,16 +147,22 @@ enum smtpsh_err target_parse(const char *text, struct target *out, struct smtpsh
 	size_t digits = strspn(after, "0123456789");
 	bool port_follows = digits > 0 && (after[digits] == '\0' || !strcmp(after + digits, "/"));
 	if (!sep && text[word] == ':' && scheme_named(text, word, &scheme) && !port_follows) {
-		char how[64];
-		snprintf(how, sizeof(how), " is not a URL smtpsh reads: write %.*s://HOST[:PORT]",
-		         (int)word, text);
-		return invalid_quoting(msg, "", text, strnlen(text, 60), how);
+		struct buf safe;
+		size_t n = strnlen(text, 60);
+		buf_init(&safe, 4 * n + 16);
+		text_safe(&safe, text, n);
+		smtpsh_fail(msg, SMTPSH_EINVAL,
+		            "'%s' is not a URL smtpsh reads: write %.*s://HOST[:PORT]",
+		            safe.data ? safe.data : "", (int)word, text);
+		buf_free(&safe);
+		return SMTPSH_EINVAL;
 	}
 	if (sep) {
 		size_t n = (size_t)(sep - text);
 		if (!scheme_named(text, n, &scheme))
-			return invalid_quoting(msg, "unknown scheme ", text, n > 20 ? 20 : n,
-			                       ": use smtp:// or pop3://");
+			return invalid_quoting(msg,
+			                       N_("unknown scheme '%s': use smtp:// or pop3://"),
+			                       text, n > 20 ? 20 : n);
 		t->proto = scheme.handler->proto;
 		t->tls = scheme.scheme->tls;
 		rest = sep + 3;
@@ -166,13 +175,15 @@ enum smtpsh_err target_parse(const char *text, struct target *out, struct smtpsh
 	if (rest[0] == '[') {
 		const char *close = strchr(rest, ']');
 		if (!close)
-			return invalid(msg, "unclosed '[' in the address: write IPv6 as [::1]:25");
+			return invalid(msg,
+			               N_("unclosed '[' in the address: write IPv6 as [::1]:25"));
 		rest++;
 		hostlen = (size_t)(close - rest);
 		if (close[1] == ':')
 			port = close + 2;
 		else if (close[1] && strcmp(close + 1, "/"))
-			return invalid(msg, "unexpected text after ']': write IPv6 as [::1]:25");
+			return invalid(msg,
+			               N_("unexpected text after ']': write IPv6 as [::1]:25"));
 	} else {
 		const char *colon = strchr(rest, ':');
 		if (colon && strchr(colon + 1, ':')) {
@@ -183,17 +194,17 @@ enum smtpsh_err target_parse(const char *text, struct target *out, struct smtpsh
 		}
 	}
 	if (hostlen == 0)
-		return invalid(msg, "no host given");
+		return invalid(msg, N_("no host given"));
 	if (hostlen >= sizeof(t->host))
-		return invalid(msg, "host name too long");
+		return invalid(msg, N_("host name too long"));
 	memcpy(t->host, rest, hostlen);
 	t->host[hostlen] = '\0';
 	if (port) {
 		char *end;
 		long p = strtol(port, &end, 10);
 		if (!*port || (*end && strcmp(end, "/")) || p < 1 || p > 65535)
-			return invalid_quoting(msg, "bad port ", port, strnlen(port, 20),
-			                       ": a number from 1 to 65535");
+			return invalid_quoting(msg, N_("bad port '%s': a number from 1 to 65535"),
+			                       port, strnlen(port, 20));
 		t->port = (unsigned)p;
 	}
 	if (!sep) { /* no scheme: a well-known port names it, else the first handler's */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "tls.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -90,7 +91,7 @@ static void alt_names(X509 *cert, char *out, size_t n)
 			char cn[256];
 			copy_raw(cn, sizeof(cn), ASN1_STRING_get0_data(s),
 			         (size_t)ASN1_STRING_length(s));
-			snprintf(out, n, "CN=%s only (no subjectAltName)", cn);
+			snprintf(out, n, _("CN=%s only (no subjectAltName)"), cn);
 		}
 	}
 }
@@ -101,45 +102,46 @@ static void describe_failure(long v, const struct conn *c, struct tls_info *in)
 	char q[TEXT_SAFE_SIZE(sizeof(in->names))];
 	switch (v) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		snprintf(in->verdict, sizeof(in->verdict), "the certificate expired on %s",
+		snprintf(in->verdict, sizeof(in->verdict), _("the certificate expired on %s"),
 		         in->not_after);
 		break;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
 		snprintf(in->verdict, sizeof(in->verdict),
-		         "the certificate is not valid before %s (check this machine's clock)",
+		         _("the certificate is not valid before %s (check this machine's clock)"),
 		         in->not_before);
 		break;
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
 		snprintf(in->verdict, sizeof(in->verdict),
-		         "the certificate was issued for %s, not for %s",
+		         _("the certificate was issued for %s, not for %s"),
 		         quote(q, sizeof(q), in->names[0] ? in->names : in->subject), host);
 		break;
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-		snprintf(in->verdict, sizeof(in->verdict),
-		         "the certificate is self-signed (%s signed it for itself): nobody vouches "
-		         "for it",
-		         quote(q, sizeof(q), in->subject));
+		snprintf(
+		    in->verdict, sizeof(in->verdict),
+		    _("the certificate is self-signed (%s signed it for itself): nobody vouches "
+		      "for it"),
+		    quote(q, sizeof(q), in->subject));
 		break;
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 		snprintf(in->verdict, sizeof(in->verdict),
-		         "the certificate was issued by %s, which is not among the trusted CAs",
+		         _("the certificate was issued by %s, which is not among the trusted CAs"),
 		         quote(q, sizeof(q), in->issuer));
 		break;
 	default:
-		snprintf(in->verdict, sizeof(in->verdict), "certificate verification failed: %s",
+		snprintf(in->verdict, sizeof(in->verdict), _("certificate verification failed: %s"),
 		         X509_verify_cert_error_string(v));
 	}
 	if (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH)
-		snprintf(in->advice, sizeof(in->advice),
-		         "connect with one of the names the certificate holds, or use --insecure "
-		         "to go on anyway");
+		snprintf(in->advice, sizeof(in->advice), "%s",
+		         _("connect with one of the names the certificate holds, or use --insecure "
+		           "to go on anyway"));
 	else
-		snprintf(
-		    in->advice, sizeof(in->advice),
-		    "use --cafile FILE with the CA that issued it, or --insecure to go on anyway");
+		snprintf(in->advice, sizeof(in->advice), "%s",
+		         _("use --cafile FILE with the CA that issued it, or --insecure to go on "
+		           "anyway"));
 }
 
 static enum smtpsh_err handshake(struct conn *c, int timeout_ms, struct smtpsh_msg *msg)
@@ -167,11 +169,13 @@ static enum smtpsh_err handshake(struct conn *c, int timeout_ms, struct smtpsh_m
 				                   "the server hung up during the TLS handshake");
 			char reason[200];
 			ERR_error_string_n(e, reason, sizeof(reason));
-			return smtpsh_fail(msg, code, "TLS handshake failed: %s%s", reason,
-			                   ERR_GET_REASON(e) == SSL_R_WRONG_VERSION_NUMBER
-			                       ? " (the server did not answer in TLS: is this a "
-			                         "plaintext port?)"
-			                       : "");
+			if (ERR_GET_REASON(e) == SSL_R_WRONG_VERSION_NUMBER)
+				return smtpsh_fail(
+				    msg, code,
+				    "TLS handshake failed: %s (the server did not answer "
+				    "in TLS: is this a plaintext port?)",
+				    reason);
+			return smtpsh_fail(msg, code, "TLS handshake failed: %s", reason);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		long spent = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
@@ -225,7 +229,8 @@ enum smtpsh_err tls_start(struct conn *c, const struct tls_opts *o, struct tls_i
 	snprintf(info->cipher, sizeof(info->cipher), "%s", SSL_get_cipher_name(c->ssl));
 	X509 *cert = SSL_get1_peer_certificate(c->ssl);
 	if (!cert) {
-		snprintf(info->verdict, sizeof(info->verdict), "the server sent no certificate");
+		snprintf(info->verdict, sizeof(info->verdict), "%s",
+		         _("the server sent no certificate"));
 		info->verified = false;
 	} else {
 		x509_name(X509_get_subject_name(cert), info->subject, sizeof(info->subject));
@@ -243,7 +248,7 @@ enum smtpsh_err tls_start(struct conn *c, const struct tls_opts *o, struct tls_i
 		info->verified = v == X509_V_OK;
 		if (info->verified)
 			snprintf(info->verdict, sizeof(info->verdict),
-			         "verified: issued by a trusted CA, valid now, and for %s",
+			         _("verified: issued by a trusted CA, valid now, and for %s"),
 			         c->host);
 		else
 			describe_failure(v, c, info);

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
+#include "text.h"
 #include "lab/lab.h"
 
 #define SMTPSH_VERSION "0.1.0"
@@ -67,16 +69,16 @@ struct cli_range {
 	const char *bad;  /* what to say, a printf format given the argument */
 };
 
-static const struct cli_range timeout_range = {1, 3600, true,
-                                               "--timeout wants seconds from 1 to 3600, not '%s'"};
+static const struct cli_range timeout_range = {
+    1, 3600, true, N_("--timeout wants seconds from 1 to 3600, not '%s'")};
 static const struct cli_range port_range = {
-    0, 65535, true, "bad port '%s': a number from 0 (any free port) to 65535"};
+    0, 65535, true, N_("bad port '%s': a number from 0 (any free port) to 65535")};
 static const struct cli_range idle_range = {1, 1000000, false,
-                                            "--idle-timeout takes a positive number"};
+                                            N_("--idle-timeout takes a positive number")};
 static const struct cli_range line_range = {1, 1000000, false,
-                                            "--line-timeout takes a positive number"};
+                                            N_("--line-timeout takes a positive number")};
 static const struct cli_range connections_range = {1, 1000000, false,
-                                                   "--max-connections takes a positive number"};
+                                                   N_("--max-connections takes a positive number")};
 
 static bool in_range(const char *s, const struct cli_range *r, long *v)
 {
@@ -144,74 +146,76 @@ static enum smtpsh_err set_port_base(struct cli_options *o, const struct cli_opt
 
 /* Every option of every command, in --help's order. */
 static const struct cli_option options[] = {
-    {NULL, '4', NULL, false, IN_SHELL | IN_DOCTOR, "-4, -6", "use IPv4 / IPv6 only", SET_CALL, 0,
-     set_family, NULL},
+    {NULL, '4', NULL, false, IN_SHELL | IN_DOCTOR, "-4, -6", N_("use IPv4 / IPv6 only"), SET_CALL,
+     0, set_family, NULL},
     {NULL, '6', NULL, false, IN_SHELL | IN_DOCTOR, NULL, NULL, SET_CALL, 0, set_family, NULL},
     {"timeout", 't', "SECS", false, IN_SHELL | IN_DOCTOR, NULL,
-     "connect and reply timeout (default 30)", SET_NUMBER, FIELD(timeout_s), NULL, &timeout_range},
-    {"file", 'f', "FILE", false, IN_SHELL, NULL, "run the lines of FILE as if typed (script mode)",
-     SET_TEXT, FIELD(script), NULL, NULL},
+     N_("connect and reply timeout (default 30)"), SET_NUMBER, FIELD(timeout_s), NULL,
+     &timeout_range},
+    {"file", 'f', "FILE", false, IN_SHELL, NULL,
+     N_("run the lines of FILE as if typed (script mode)"), SET_TEXT, FIELD(script), NULL, NULL},
     {"stop-on-error", 'e', NULL, false, IN_SHELL, NULL,
-     "script mode: stop at the first unexpected 4xx/5xx or -ERR (exit 4)", SET_TRUE,
+     N_("script mode: stop at the first unexpected 4xx/5xx or -ERR (exit 4)"), SET_TRUE,
      FIELD(sh.stop_on_error), NULL, NULL},
     {"yes", 0, NULL, false, IN_SHELL, NULL,
-     "replay --against: send DELE, and DATA to a server that is\n"
-     "not the lab, without asking",
+     N_("replay --against: send DELE, and DATA to a server that is\n"
+        "not the lab, without asking"),
      SET_TRUE, FIELD(sh.yes), NULL, NULL},
-    {"tls", 0, NULL, false, IN_SHELL, NULL, "implicit TLS on any port", SET_TRUE, FIELD(force_tls),
-     NULL, NULL},
+    {"tls", 0, NULL, false, IN_SHELL, NULL, N_("implicit TLS on any port"), SET_TRUE,
+     FIELD(force_tls), NULL, NULL},
     {"starttls", 0, NULL, false, IN_SHELL, NULL,
-     "EHLO/CAPA, STARTTLS/STLS and EHLO again right after the\n"
-     "greeting; never goes on in plaintext",
+     N_("EHLO/CAPA, STARTTLS/STLS and EHLO again right after the\n"
+        "greeting; never goes on in plaintext"),
      SET_TRUE, FIELD(sh.starttls), NULL, NULL},
     {"cafile", 0, "FILE", false, IN_SHELL | IN_DOCTOR, NULL,
-     "trust the CAs in FILE (PEM) instead of the system's", SET_TEXT, FIELD(tls.cafile), NULL,
+     N_("trust the CAs in FILE (PEM) instead of the system's"), SET_TEXT, FIELD(tls.cafile), NULL,
      NULL},
     {"capath", 0, "DIR", false, IN_SHELL | IN_DOCTOR, NULL,
-     "trust the CAs in DIR (hashed, c_rehash)", SET_TEXT, FIELD(tls.capath), NULL, NULL},
+     N_("trust the CAs in DIR (hashed, c_rehash)"), SET_TEXT, FIELD(tls.capath), NULL, NULL},
     {"insecure", 0, NULL, false, IN_SHELL | IN_DOCTOR, NULL,
-     "go on when the certificate does not verify (warned)", SET_TRUE, FIELD(tls.insecure), NULL,
+     N_("go on when the certificate does not verify (warned)"), SET_TRUE, FIELD(tls.insecure), NULL,
      NULL},
     {"password-file", 0, "FILE", false, IN_SHELL | IN_DOCTOR, NULL,
-     "password for the login helper (mode 600 or stricter);\n"
-     "or set SMTPSH_PASSWORD (SMTPSH_OAUTH_TOKEN for XOAUTH2)",
+     N_("password for the login helper (mode 600 or stricter);\n"
+        "or set SMTPSH_PASSWORD (SMTPSH_OAUTH_TOKEN for XOAUTH2)"),
      SET_TEXT, FIELD(sh.password_file), NULL, NULL},
     {"record", 0, "FILE", false, IN_SHELL, NULL,
-     "write the transcript to FILE (default: a new file under\n"
-     "$XDG_STATE_HOME/smtpsh/transcripts/)",
+     N_("write the transcript to FILE (default: a new file under\n"
+        "$XDG_STATE_HOME/smtpsh/transcripts/)"),
      SET_TEXT, FIELD(record), NULL, NULL},
-    {"no-record", 0, NULL, false, IN_SHELL, NULL, "do not write a transcript", SET_TRUE,
+    {"no-record", 0, NULL, false, IN_SHELL, NULL, N_("do not write a transcript"), SET_TRUE,
      FIELD(no_record), NULL, NULL},
-    {"timestamps", 0, NULL, false, IN_SHELL, NULL, "add relative times to the transcript", SET_TRUE,
-     FIELD(timestamps), NULL, NULL},
+    {"timestamps", 0, NULL, false, IN_SHELL, NULL, N_("add relative times to the transcript"),
+     SET_TRUE, FIELD(timestamps), NULL, NULL},
     {"show-secrets", 0, NULL, false, IN_SHELL, NULL,
-     "show passwords and their base64 on screen and on record", SET_TRUE, FIELD(sh.show_secrets),
-     NULL, NULL},
+     N_("show passwords and their base64 on screen and on record"), SET_TRUE,
+     FIELD(sh.show_secrets), NULL, NULL},
     {"trace", 0, NULL, false, IN_SHELL, NULL,
-     "print each state change on standard error\n"
-     "(-- trace: smtp: mail -> rcpt (250 to RCPT)); never recorded",
+     N_("print each state change on standard error\n"
+        "(-- trace: smtp: mail -> rcpt (250 to RCPT)); never recorded"),
      SET_TRUE, FIELD(sh.trace), NULL, NULL},
     {"color", 0, "WHEN", true, IN_SHELL | IN_PLAYBACK, NULL,
-     "auto (default), always, never; NO_COLOR is honoured", SET_TEXT, FIELD(color), NULL, NULL},
+     N_("auto (default), always, never; NO_COLOR is honoured"), SET_TEXT, FIELD(color), NULL, NULL},
     {"colour", 0, "WHEN", true, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(color), NULL, NULL},
-    {"no-history", 0, NULL, false, IN_SHELL, NULL, "do not read or write the history file",
+    {"no-history", 0, NULL, false, IN_SHELL, NULL, N_("do not read or write the history file"),
      SET_TRUE, FIELD(no_history), NULL, NULL},
-    {"lab", 0, NULL, false, IN_SHELL, NULL, "start the built-in practice server and connect to it",
-     SET_TRUE, FIELD(lab), NULL, NULL},
+    {"lab", 0, NULL, false, IN_SHELL, NULL,
+     N_("start the built-in practice server and connect to it"), SET_TRUE, FIELD(lab), NULL, NULL},
     {"persona", 0, "NAME", false, IN_SHELL, NULL,
-     "with --lab: behave like qq, 163, gmail, outlook, yahoo or icloud (NAME:smtp-off, :pop3-off, "
-     ":tenant-auth-off)",
+     N_("with --lab: behave like qq, 163, gmail, outlook, yahoo or icloud (NAME:smtp-off, "
+        ":pop3-off, "
+        ":tenant-auth-off)"),
      SET_TEXT, FIELD(lab_opts.persona), NULL, NULL},
     {"against", 0, "URL", false, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(against_url), NULL, NULL},
     {"exact", 0, NULL, false, IN_SHELL | IN_SERVE, NULL, NULL, SET_TRUE, FIELD(exact), NULL, NULL},
     {"mask", 0, "REGEX", false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_mask, NULL},
     {"lang", 0, "zh|en", true,
      IN_SHELL | IN_PLAYBACK | IN_SERVE | IN_LAB | IN_MIME | IN_DOCTOR | IN_EXPLAIN, NULL,
-     "the language of what smtpsh says (default: LC_ALL, LC_MESSAGES, LANG);\n"
-     "protocol text is never translated",
+     N_("the language of what smtpsh says (default: LC_ALL, LC_MESSAGES, LANG);\n"
+        "protocol text is never translated"),
      SET_CALL, 0, set_lang, NULL},
-    {"help", 'h', NULL, false, IN_SHELL, NULL, "this text", SHOW_HELP, 0, NULL, NULL},
-    {"version", 'V', NULL, false, IN_SHELL, NULL, "version", SHOW_VERSION, 0, NULL, NULL},
+    {"help", 'h', NULL, false, IN_SHELL, NULL, N_("this text"), SHOW_HELP, 0, NULL, NULL},
+    {"version", 'V', NULL, false, IN_SHELL, NULL, N_("version"), SHOW_VERSION, 0, NULL, NULL},
     /* show, replay */
     {"all", 0, NULL, false, IN_PLAYBACK, NULL, NULL, SET_CALL, 0, set_all_exchanges, NULL},
     /* mime */
@@ -228,60 +232,60 @@ static const struct cli_option options[] = {
      &timeout_range},
     /* smtpsh lab */
     {"dir", 0, "DIR", false, IN_LAB, NULL,
-     "mailboxes, certificates and lab.log (default\n"
-     "$XDG_DATA_HOME/smtpsh/lab, or ~/.local/share/smtpsh/lab)",
+     N_("mailboxes, certificates and lab.log (default\n"
+        "$XDG_DATA_HOME/smtpsh/lab, or ~/.local/share/smtpsh/lab)"),
      SET_TEXT, FIELD(lab_opts.dir), NULL, NULL},
     {"users", 0, "FILE", false, IN_LAB, NULL,
-     "one name:password[:authcode] per line (default alice, bob)", SET_TEXT,
+     N_("one name:password[:authcode] per line (default alice, bob)"), SET_TEXT,
      FIELD(lab_opts.users_file), NULL, NULL},
     {"port-base", 0, "N", false, IN_LAB, NULL,
-     "smtp N, submission N+62, smtps N-60, pop3 N-415, pop3s N+470\n"
-     "(default 2525: 2525, 2587, 2465, 2110, 2995; N in %u..%u)",
+     N_("smtp N, submission N+62, smtps N-60, pop3 N-415, pop3s N+470\n"
+        "(default 2525: 2525, 2587, 2465, 2110, 2995; N in %u..%u)"),
      SET_CALL, 0, set_port_base, NULL},
     {"persona", 0, "NAME", false, IN_LAB, NULL,
-     "qq, 163, gmail or outlook: only the authcode logs in, the\n"
-     "password gets that provider's refusal",
+     N_("qq, 163, gmail or outlook: only the authcode logs in, the\n"
+        "password gets that provider's refusal"),
      SET_TEXT, FIELD(lab_opts.persona), NULL, NULL},
     {"faults", 0, "SPEC", false, IN_LAB, NULL,
-     "e.g. 'seed=7,451@RCPT:30%%,421:5%%,slow=2000@DATA,drop@MAIL:10%%,454@AUTH'", SET_TEXT,
+     N_("e.g. 'seed=7,451@RCPT:30%%,421:5%%,slow=2000@DATA,drop@MAIL:10%%,454@AUTH'"), SET_TEXT,
      FIELD(lab_opts.faults), NULL, NULL},
     {"idle-timeout", 0, "S", false, IN_LAB, NULL,
-     "seconds of silence before 421 / -ERR (default 300)", SET_NUMBER,
+     N_("seconds of silence before 421 / -ERR (default 300)"), SET_NUMBER,
      FIELD(lab_opts.idle_timeout_s), NULL, &idle_range},
     {"line-timeout", 0, "S", false, IN_LAB, NULL,
-     "seconds to finish a started line or TLS handshake (default 60)", SET_NUMBER,
+     N_("seconds to finish a started line or TLS handshake (default 60)"), SET_NUMBER,
      FIELD(lab_opts.line_timeout_s), NULL, &line_range},
-    {"max-connections", 0, "N", false, IN_LAB, NULL, "(default 4000)", SET_NUMBER,
+    {"max-connections", 0, "N", false, IN_LAB, NULL, N_("(default 4000)"), SET_NUMBER,
      FIELD(lab_opts.max_connections), NULL, &connections_range},
     {"quiet", 0, NULL, false, IN_LAB, NULL,
-     "the annotated log only in DIR/lab.log, not on the terminal", SET_TRUE, FIELD(lab_opts.quiet),
-     NULL, NULL},
+     N_("the annotated log only in DIR/lab.log, not on the terminal"), SET_TRUE,
+     FIELD(lab_opts.quiet), NULL, NULL},
     {"trace", 0, NULL, false, IN_LAB, NULL,
-     "print each session's state changes on standard error\n"
-     "(-- trace: lab smtp #3: ready -> mail (250 to MAIL)); never logged",
+     N_("print each session's state changes on standard error\n"
+        "(-- trace: lab smtp #3: ready -> mail (250 to MAIL)); never logged"),
      SET_TRUE, FIELD(lab_opts.trace), NULL, NULL},
     {"help", 'h', NULL, false, IN_LAB, NULL, NULL, SHOW_HELP, 0, NULL, NULL},
     /* smtpsh doctor */
     {"server", 0, "HOST", false, IN_DOCTOR, NULL,
-     "check SMTP (465, 587, 25) and POP3 (995, 110) on HOST", SET_TEXT, FIELD(doctor.server), NULL,
-     NULL},
+     N_("check SMTP (465, 587, 25) and POP3 (995, 110) on HOST"), SET_TEXT, FIELD(doctor.server),
+     NULL, NULL},
     {"smtp", 0, "URL", false, IN_DOCTOR, NULL,
-     "the SMTP server: smtps://HOST:465, smtp://HOST:587 (STARTTLS)", SET_TEXT,
+     N_("the SMTP server: smtps://HOST:465, smtp://HOST:587 (STARTTLS)"), SET_TEXT,
      FIELD(doctor.smtp_url), NULL, NULL},
     {"pop3", 0, "URL", false, IN_DOCTOR, NULL,
-     "the POP3 server: pop3s://HOST:995, pop3://HOST:110 (STLS)", SET_TEXT, FIELD(doctor.pop3_url),
-     NULL, NULL},
-    {"user", 0, "NAME", false, IN_DOCTOR, NULL, "log in as NAME (default: the address)", SET_TEXT,
-     FIELD(doctor.user), NULL, NULL},
+     N_("the POP3 server: pop3s://HOST:995, pop3://HOST:110 (STLS)"), SET_TEXT,
+     FIELD(doctor.pop3_url), NULL, NULL},
+    {"user", 0, "NAME", false, IN_DOCTOR, NULL, N_("log in as NAME (default: the address)"),
+     SET_TEXT, FIELD(doctor.user), NULL, NULL},
     {"send-to", 0, "RCPT", false, IN_DOCTOR, NULL,
-     "send a short test message to RCPT (default: nothing is sent)", SET_TEXT,
+     N_("send a short test message to RCPT (default: nothing is sent)"), SET_TEXT,
      FIELD(doctor.send_to), NULL, NULL},
     {"json", 0, NULL, false, IN_DOCTOR, NULL,
-     "the steps as JSON (name, ok, detail, cause, fix, source)", SET_TRUE, FIELD(doctor.json), NULL,
-     NULL},
-    {"verbose", 'v', NULL, false, IN_DOCTOR, NULL, "the dialogue on standard error", SET_TRUE,
+     N_("the steps as JSON (name, ok, detail, cause, fix, source)"), SET_TRUE, FIELD(doctor.json),
+     NULL, NULL},
+    {"verbose", 'v', NULL, false, IN_DOCTOR, NULL, N_("the dialogue on standard error"), SET_TRUE,
      FIELD(doctor.verbose), NULL, NULL},
-    {"help", 'h', NULL, false, IN_DOCTOR, NULL, "this text", SHOW_HELP, 0, NULL, NULL},
+    {"help", 'h', NULL, false, IN_DOCTOR, NULL, N_("this text"), SHOW_HELP, 0, NULL, NULL},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -292,19 +296,19 @@ static const struct {
 	enum exit_status status;
 	const char *meaning; /* "\n" between lines */
 } exit_statuses[] = {
-    {EXIT_OK, "the session ran and ended (QUIT or end of input)"},
-    {EXIT_LAB_FAILED, "smtpsh lab: the lab could not start (ports in use, store unwritable)"},
-    {EXIT_USAGE, "bad command line, a script line too long or with a NUL, an unreadable "
-                 "transcript;\n"
-                 "serve: a certificate that does not load, a port it cannot listen on;\n"
-                 "smtpsh lab: a bad --users file, --persona or --faults"},
-    {EXIT_CONNECT, "connection failure: unknown host, refused, connect timeout;\n"
-                   "TLS handshake or certificate (also --starttls); --lab: the lab could "
-                   "not start"},
-    {EXIT_PROTOCOL, "protocol failure: malformed reply, no reply in time, hang-up, a failed "
-                    "write;\n"
-                    "show, replay: too many malformed lines; serve: no client, or it hung up"},
-    {EXIT_DIVERGED, "replay --against / serve: the peer did not follow the transcript"},
+    {EXIT_OK, N_("the session ran and ended (QUIT or end of input)")},
+    {EXIT_LAB_FAILED, N_("smtpsh lab: the lab could not start (ports in use, store unwritable)")},
+    {EXIT_USAGE, N_("bad command line, a script line too long or with a NUL, an unreadable "
+                    "transcript;\n"
+                    "serve: a certificate that does not load, a port it cannot listen on;\n"
+                    "smtpsh lab: a bad --users file, --persona or --faults")},
+    {EXIT_CONNECT, N_("connection failure: unknown host, refused, connect timeout;\n"
+                      "TLS handshake or certificate (also --starttls); --lab: the lab could "
+                      "not start")},
+    {EXIT_PROTOCOL, N_("protocol failure: malformed reply, no reply in time, hang-up, a failed "
+                       "write;\n"
+                       "show, replay: too many malformed lines; serve: no client, or it hung up")},
+    {EXIT_DIVERGED, N_("replay --against / serve: the peer did not follow the transcript")},
 };
 
 int cli_exit_status(enum cli_stage stage, enum smtpsh_err code)
@@ -360,49 +364,49 @@ struct cli_command {
 static const struct cli_command commands[] = {
     [CMD_SHELL] = {NULL, "smtpsh [options] TARGET", NULL, IN_SHELL, "smtpsh", run_shell},
     [CMD_SHELL_LAB] = {NULL, "smtpsh --lab [options]",
-                       "the built-in practice server, and a shell on it", IN_SHELL, "smtpsh",
+                       N_("the built-in practice server, and a shell on it"), IN_SHELL, "smtpsh",
                        run_shell},
     [CMD_LAB] = {"lab",
                  "smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] "
                  "[--faults SPEC]",
-                 "run the practice server in the foreground", IN_LAB, "smtpsh lab", run_lab},
-    [CMD_SHOW] = {"show", "smtpsh show FILE", "a transcript, annotated", IN_PLAYBACK, "smtpsh show",
-                  run_playback, true,
+                 N_("run the practice server in the foreground"), IN_LAB, "smtpsh lab", run_lab},
+    [CMD_SHOW] = {"show", "smtpsh show FILE", N_("a transcript, annotated"), IN_PLAYBACK,
+                  "smtpsh show", run_playback, true,
                   "smtpsh show [--color=WHEN] FILE | smtpsh replay [--all] FILE",
-                  "which transcript? (a file, or - for standard input)", true},
-    [CMD_REPLAY] = {"replay", "smtpsh replay [--all] FILE", "one exchange at a time (Enter)",
+                  N_("which transcript? (a file, or - for standard input)"), true},
+    [CMD_REPLAY] = {"replay", "smtpsh replay [--all] FILE", N_("one exchange at a time (Enter)"),
                     IN_PLAYBACK, "smtpsh replay", run_playback, true,
                     "smtpsh show [--color=WHEN] FILE | smtpsh replay [--all] FILE",
-                    "which transcript? (a file, or - for standard input)", true},
+                    N_("which transcript? (a file, or - for standard input)"), true},
     [CMD_SERVE] = {"serve",
                    "smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] "
                    "[--timeout S]",
-                   "a mock server playing FILE's R: side to one\n"
-                   "client on 127.0.0.1 (exit 5 if it strays;\n"
-                   "--port 0: any free port, said on the first line)",
+                   N_("a mock server playing FILE's R: side to one\n"
+                      "client on 127.0.0.1 (exit 5 if it strays;\n"
+                      "--port 0: any free port, said on the first line)"),
                    IN_SERVE, "smtpsh serve", run_serve, true,
                    "smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] [--timeout S]",
-                   "which transcript?", false},
+                   N_("which transcript?"), false},
     [CMD_MIME] = {"mime", "smtpsh mime [--json] FILE",
-                  "a message's MIME tree, encoded words\n"
-                  "decoded, its problems (--json: for scripts)",
+                  N_("a message's MIME tree, encoded words\n"
+                     "decoded, its problems (--json: for scripts)"),
                   IN_MIME, "smtpsh mime", run_mime, true, "smtpsh mime [--json] FILE",
-                  "which message? (a file, or - for standard input)", true},
+                  N_("which message? (a file, or - for standard input)"), true},
     [CMD_EXPLAIN] = {"explain", "smtpsh explain [--provider NAME] [--host HOST] TEXT...",
-                     "what a pasted reply means, why, what to do;\n"
-                     "a code, X.Y.Z, extension or header too\n"
-                     "(no TEXT or -: standard input)",
+                     N_("what a pasted reply means, why, what to do;\n"
+                        "a code, X.Y.Z, extension or header too\n"
+                        "(no TEXT or -: standard input)"),
                      IN_EXPLAIN, "smtpsh explain", run_explain, true,
                      "smtpsh explain [--provider NAME] [--host HOST] TEXT...|-", NULL, true, true},
     [CMD_AGAINST] = {NULL,
                      "smtpsh replay --against TARGET [--exact] [--mask REGEX]... [options] FILE",
-                     "send FILE's S: lines to a live server and\n"
-                     "compare its replies (exit 5 when they differ;\n"
-                     "redacted lines: SMTPSH_SECRET_1, _2, ...)",
+                     N_("send FILE's S: lines to a live server and\n"
+                        "compare its replies (exit 5 when they differ;\n"
+                        "redacted lines: SMTPSH_SECRET_1, _2, ...)"),
                      IN_SHELL, "smtpsh", run_shell},
     [CMD_DOCTOR] = {"doctor", "smtpsh doctor [options] ADDRESS",
-                    "check a mail account end to end: what\n"
-                    "fails, why, what to do (exit 0, 1, 3)",
+                    N_("check a mail account end to end: what\n"
+                       "fails, why, what to do (exit 0, 1, 3)"),
                     IN_DOCTOR, "smtpsh doctor", run_doctor},
 };
 
@@ -444,6 +448,7 @@ int cli_command_run(const struct cli_command *cmd, struct cli_options *o)
  * to column; each line a format given the lab's port-base range. */
 static void print_lines(FILE *f, const char *text, int column)
 {
+	text = _(text);
 	for (const char *line = text; line;) {
 		const char *nl = strchr(line, '\n');
 		char fmt[200];
@@ -475,7 +480,7 @@ static void print_options(FILE *f, unsigned commands_mask, bool letters, int col
 			snprintf(left, sizeof(left), "  %s--%s%s%s", letter, opt->name,
 			         opt->arg ? (opt->joined ? "=" : " ") : "",
 			         opt->arg ? opt->arg : "");
-		int len = (int)strlen(left);
+		int len = (int)text_width(left);
 		fprintf(f, "%s%*s", left, len < column ? column - len : 2, "");
 		print_lines(f, opt->help, column);
 	}
@@ -486,7 +491,10 @@ static void print_shell_help(FILE *f)
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		const struct cli_command *c = &commands[i];
 		int len = (int)strlen(c->synopsis);
-		fprintf(f, "%s%s", i ? "       " : "usage: ", c->synopsis);
+		/* TRANSLATORS: the label before the usage lines, as in "usage: smtpsh ..." */
+		const char *usage = _("usage:");
+		fprintf(f, "%*s %s", text_field(i ? "" : usage, (int)text_width(usage)),
+		        i ? "" : usage, c->synopsis);
 		if (!c->summary)
 			fputc('\n', f);
 		else if (len < 27)
@@ -496,31 +504,31 @@ static void print_shell_help(FILE *f)
 		if (c->summary)
 			print_lines(f, c->summary, 34);
 	}
-	fputs("\n"
-	      "Connect to an SMTP or POP3 server and type the protocol by hand;\n"
-	      "every reply is shown with what it means.\n"
-	      "\n"
-	      "TARGET:  smtp://HOST[:PORT]   SMTP (port 25 by default); smtp://USER@HOST\n"
-	      "                              gives login its user name (never a password)\n"
-	      "         pop3://HOST[:PORT]   POP3 (port 110 by default)\n"
-	      "         smtps://HOST[:PORT]  SMTP over implicit TLS (port 465)\n"
-	      "         pop3s://HOST[:PORT]  POP3 over implicit TLS (port 995)\n"
-	      "         HOST[:PORT]          SMTP, or POP3 when PORT is 110 or 995;\n"
-	      "                              implicit TLS when PORT is 465 or 995\n"
-	      "         IPv6 addresses in brackets: smtp://[::1]:25\n"
-	      "\n"
-	      "options:\n",
+	fputs(_("\n"
+	        "Connect to an SMTP or POP3 server and type the protocol by hand;\n"
+	        "every reply is shown with what it means.\n"
+	        "\n"
+	        "TARGET:  smtp://HOST[:PORT]   SMTP (port 25 by default); smtp://USER@HOST\n"
+	        "                              gives login its user name (never a password)\n"
+	        "         pop3://HOST[:PORT]   POP3 (port 110 by default)\n"
+	        "         smtps://HOST[:PORT]  SMTP over implicit TLS (port 465)\n"
+	        "         pop3s://HOST[:PORT]  POP3 over implicit TLS (port 995)\n"
+	        "         HOST[:PORT]          SMTP, or POP3 when PORT is 110 or 995;\n"
+	        "                              implicit TLS when PORT is 465 or 995\n"
+	        "         IPv6 addresses in brackets: smtp://[::1]:25\n"
+	        "\n"
+	        "options:\n"),
 	      f);
 	print_options(f, IN_SHELL, true, 23);
-	fputs("\n"
-	      "Script mode: when standard input is not a terminal, or with -f, each\n"
-	      "line is sent in lock-step with the replies; S:/R: lines and # notes go\n"
-	      "to standard output.\n"
-	      "\n"
-	      "In the session: /help lists the helpers (b64, unb64, explain, status...);\n"
-	      "\\LINE sends LINE verbatim.\n"
-	      "\n"
-	      "exit status:\n",
+	fputs(_("\n"
+	        "Script mode: when standard input is not a terminal, or with -f, each\n"
+	        "line is sent in lock-step with the replies; S:/R: lines and # notes go\n"
+	        "to standard output.\n"
+	        "\n"
+	        "In the session: /help lists the helpers (b64, unb64, explain, status...);\n"
+	        "\\LINE sends LINE verbatim.\n"
+	        "\n"
+	        "exit status:\n"),
 	      f);
 	for (size_t i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]); i++) {
 		fprintf(f, "  %d  ", (int)exit_statuses[i].status);
@@ -530,36 +538,37 @@ static void print_shell_help(FILE *f)
 
 static void print_lab_help(FILE *f)
 {
-	fputs("usage: smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME]\n"
+	fputs(
+	    _("usage: smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME]\n"
 	      "                  [--faults SPEC] [--idle-timeout S] [--line-timeout S] [--quiet]\n"
 	      "                  [--trace]\n"
 	      "\n"
 	      "A practice mail server on 127.0.0.1 (and ::1): SMTP, submission, SMTPS, POP3\n"
 	      "and POP3S over one Maildir store, with its own certificate authority.\n"
-	      "\n",
-	      f);
+	      "\n"),
+	    f);
 	print_options(f, IN_LAB, false, 19);
-	fputs("\n"
-	      "Mail to user@localhost, user@smtpsh.test (and the persona's domain) is\n"
-	      "stored; the lab never sends mail anywhere else.  Ctrl-C stops it.\n",
+	fputs(_("\n"
+	        "Mail to user@localhost, user@smtpsh.test (and the persona's domain) is\n"
+	        "stored; the lab never sends mail anywhere else.  Ctrl-C stops it.\n"),
 	      f);
 }
 
 static void print_doctor_help(FILE *f)
 {
-	fputs("usage: smtpsh doctor [options] ADDRESS\n"
-	      "\n"
-	      "Checks a mail account step by step (DNS, TCP, TLS and the certificate,\n"
-	      "EHLO, AUTH, MAIL FROM, POP3 login and STAT) and prints a verdict to paste\n"
-	      "into a ticket.  The servers come from the address's domain, or from\n"
-	      "--server, --smtp and --pop3.  The secret is read without echo, or from\n"
-	      "SMTPSH_PASSWORD or --password-file; never from the command line.\n"
-	      "\n",
+	fputs(_("usage: smtpsh doctor [options] ADDRESS\n"
+	        "\n"
+	        "Checks a mail account step by step (DNS, TCP, TLS and the certificate,\n"
+	        "EHLO, AUTH, MAIL FROM, POP3 login and STAT) and prints a verdict to paste\n"
+	        "into a ticket.  The servers come from the address's domain, or from\n"
+	        "--server, --smtp and --pop3.  The secret is read without echo, or from\n"
+	        "SMTPSH_PASSWORD or --password-file; never from the command line.\n"
+	        "\n"),
 	      f);
 	print_options(f, IN_DOCTOR, true, 23);
-	fputs("\n"
-	      "exit status: 0 all checks passed, 1 the account has a problem,\n"
-	      "3 the server could not be reached, 2 a bad command line\n",
+	fputs(_("\n"
+	        "exit status: 0 all checks passed, 1 the account has a problem,\n"
+	        "3 the server could not be reached, 2 a bad command line\n"),
 	      f);
 }
 
@@ -587,7 +596,7 @@ static enum cli_parsed apply(const struct cli_command *cmd, const struct cli_opt
 		if (in_range(arg, opt->range, (long *)((char *)o + opt->field)))
 			return CLI_PARSED_RUN;
 		fprintf(stderr, "%s: ", cmd->prefix);
-		fprintf(stderr, opt->range->bad, arg);
+		fprintf(stderr, _(opt->range->bad), arg);
 		fputc('\n', stderr);
 		return CLI_PARSED_BAD;
 	case SET_CALL:
@@ -632,7 +641,7 @@ static enum cli_parsed parse_strict(const struct cli_command *cmd, int argc, cha
 		else if (!file[0] && (a[0] != '-' || (cmd->stdin_ok && !strcmp(a, "-"))))
 			file[0] = argv[i];
 		else {
-			fprintf(stderr, "%s: unexpected '%s'\nusage: %s\n", cmd->prefix, a,
+			fprintf(stderr, _("%s: unexpected '%s'\nusage: %s\n"), cmd->prefix, a,
 			        cmd->usage);
 			r = CLI_PARSED_BAD;
 		}
@@ -645,7 +654,7 @@ static enum cli_parsed parse_strict(const struct cli_command *cmd, int argc, cha
 		return CLI_PARSED_RUN;
 	}
 	if (!file[0]) {
-		fprintf(stderr, "%s: %s\n", cmd->prefix, cmd->which);
+		fprintf(stderr, "%s: %s\n", cmd->prefix, _(cmd->which));
 		return CLI_PARSED_BAD;
 	}
 	o->operands = file;
@@ -689,7 +698,7 @@ static enum cli_parsed parse_getopt(const struct cli_command *cmd, int argc, cha
 			if (cmd == &commands[CMD_LAB])
 				print_lab_help(stderr);
 			else
-				fputs("smtpsh: try 'smtpsh --help'\n", stderr);
+				fputs(_("smtpsh: try 'smtpsh --help'\n"), stderr);
 			return CLI_PARSED_BAD;
 		}
 		enum cli_parsed r = apply(cmd, opt, optarg, o);
@@ -763,12 +772,16 @@ static int run_mime(struct cli_options *o)
 static int run_doctor(struct cli_options *o)
 {
 	if (o->n_operands != 1) {
-		fprintf(stderr, "smtpsh doctor: %s\nusage: smtpsh doctor [options] ADDRESS\n",
-		        o->n_operands ? "one address only" : "which address?");
+		fputs(o->n_operands ? _("smtpsh doctor: one address only\nusage: smtpsh doctor "
+		                        "[options] ADDRESS\n")
+		                    : _("smtpsh doctor: which address?\nusage: smtpsh doctor "
+		                        "[options] ADDRESS\n"),
+		      stderr);
 		return EXIT_USAGE;
 	}
 	if (o->tls.cafile && access(o->tls.cafile, R_OK) != 0) {
-		fprintf(stderr, "smtpsh doctor: --cafile %s: %s\n", o->tls.cafile, strerror(errno));
+		fprintf(stderr, _("smtpsh doctor: --cafile %s: %s\n"), o->tls.cafile,
+		        strerror(errno));
 		return EXIT_USAGE;
 	}
 	o->sh.timeout_s = (int)o->timeout_s;
@@ -785,7 +798,7 @@ static int run_explain(struct cli_options *o)
 static int run_lab(struct cli_options *o)
 {
 	if (o->n_operands) {
-		fprintf(stderr, "smtpsh lab: unexpected argument '%s'\n", o->operands[0]);
+		fprintf(stderr, _("smtpsh lab: unexpected argument '%s'\n"), o->operands[0]);
 		print_lab_help(stderr);
 		return EXIT_USAGE;
 	}
@@ -808,9 +821,10 @@ static enum smtpsh_err check_lab_use(const struct cli_options *o)
 {
 	if (o->lab_opts.persona && !o->lab)
 		return shell_usage(
-		    "smtpsh: --persona goes with --lab (or: smtpsh lab --persona NAME)\n");
+		    _("smtpsh: --persona goes with --lab (or: smtpsh lab --persona NAME)\n"));
 	if (o->lab && (o->n_operands || o->against))
-		return shell_usage("smtpsh: --lab connects to the built-in lab: give no server\n");
+		return shell_usage(
+		    _("smtpsh: --lab connects to the built-in lab: give no server\n"));
 	return SMTPSH_OK;
 }
 
@@ -821,7 +835,7 @@ static enum smtpsh_err start_lab(struct cli_options *o, char *url, size_t n, cha
 	struct smtpsh_msg msg;
 	enum smtpsh_err e = lab_start_background(&o->lab_opts, url, n, ca, m, &msg);
 	if (e != SMTPSH_OK) {
-		fprintf(stderr, "smtpsh: cannot start the lab: %s\n", msg.text);
+		fprintf(stderr, _("smtpsh: cannot start the lab: %s\n"), msg.text);
 		return e;
 	}
 	atexit(lab_stop_background);
@@ -836,17 +850,21 @@ static enum smtpsh_err check_operands(const struct cli_options *o)
 {
 	if (o->against_url && !o->against)
 		return shell_usage(
-		    "smtpsh: --against belongs to 'smtpsh replay --against URL FILE'\n");
+		    _("smtpsh: --against belongs to 'smtpsh replay --against URL FILE'\n"));
 	if (o->against && !o->n_operands)
-		return shell_usage("smtpsh replay --against: which transcript? (smtpsh replay "
-		                   "--against URL FILE)\n");
+		return shell_usage(_("smtpsh replay --against: which transcript? (smtpsh replay "
+		                     "--against URL FILE)\n"));
 	if (!o->lab && o->n_operands != 1)
-		return shell_usage("smtpsh: %s\nusage: smtpsh [options] smtp://HOST[:PORT] | "
-		                   "pop3://HOST[:PORT] | HOST[:PORT]  (--help for more)\n",
-		                   o->n_operands ? "one server only" : "no server given");
+		return shell_usage(o->n_operands
+		                       ? _("smtpsh: one server only\nusage: smtpsh [options] "
+		                           "smtp://HOST[:PORT] | pop3://HOST[:PORT] | HOST[:PORT]  "
+		                           "(--help for more)\n")
+		                       : _("smtpsh: no server given\nusage: smtpsh [options] "
+		                           "smtp://HOST[:PORT] | pop3://HOST[:PORT] | HOST[:PORT]  "
+		                           "(--help for more)\n"));
 	if ((o->exact || o->nmasks) && !o->against)
 		return shell_usage(
-		    "smtpsh: --exact and --mask belong to 'smtpsh replay --against URL FILE'\n");
+		    _("smtpsh: --exact and --mask belong to 'smtpsh replay --against URL FILE'\n"));
 	return SMTPSH_OK;
 }
 
@@ -857,7 +875,7 @@ static enum smtpsh_err check_replay_input(struct cli_options *o)
 	const char *file = o->operands[0];
 	o->no_record = o->no_record || !o->record;
 	if (access(file, R_OK) != 0)
-		return shell_usage("smtpsh replay: cannot read transcript '%s': %s\n", file,
+		return shell_usage(_("smtpsh replay: cannot read transcript '%s': %s\n"), file,
 		                   strerror(errno));
 	struct mask m;
 	struct smtpsh_msg why;
@@ -865,7 +883,7 @@ static enum smtpsh_err check_replay_input(struct cli_options *o)
 	mask_init(&m);
 	for (int i = 0; i < o->nmasks && e == SMTPSH_OK; i++)
 		if (mask_add(&m, o->masks[i], &why) != SMTPSH_OK)
-			e = shell_usage("smtpsh: --mask: %s\n", why.text);
+			e = shell_usage(_("smtpsh: --mask: %s\n"), why.text);
 	mask_free(&m);
 	return e;
 }
@@ -876,20 +894,20 @@ static enum smtpsh_err set_target(struct cli_options *o, const char *text)
 	struct shell *sh = &o->sh;
 	struct smtpsh_msg why;
 	if (target_parse(text, &sh->target, &why) != SMTPSH_OK)
-		return shell_usage("smtpsh: %s\n", why.text);
+		return shell_usage(_("smtpsh: %s\n"), why.text);
 	sh->target.tls = sh->target.tls || o->force_tls;
 	if (sh->starttls && sh->target.tls)
 		return shell_usage(
-		    "smtpsh: --starttls and implicit TLS (--tls, smtps://, pop3s://, "
-		    "465, 995) exclude each other\n");
+		    _("smtpsh: --starttls and implicit TLS (--tls, smtps://, pop3s://, "
+		      "465, 995) exclude each other\n"));
 	if (o->tls.cafile && access(o->tls.cafile, R_OK) != 0)
-		return shell_usage("smtpsh: --cafile %s: %s\n", o->tls.cafile, strerror(errno));
+		return shell_usage(_("smtpsh: --cafile %s: %s\n"), o->tls.cafile, strerror(errno));
 	struct stat st;
 	errno = 0;
 	if (o->tls.capath && (stat(o->tls.capath, &st) != 0 || !S_ISDIR(st.st_mode) ||
 	                      access(o->tls.capath, R_OK | X_OK) != 0))
-		return shell_usage("smtpsh: --capath %s: %s\n", o->tls.capath,
-		                   errno ? strerror(errno) : "not a directory");
+		return shell_usage(_("smtpsh: --capath %s: %s\n"), o->tls.capath,
+		                   errno ? strerror(errno) : _("not a directory"));
 	return SMTPSH_OK;
 }
 
@@ -901,14 +919,14 @@ static enum smtpsh_err set_input_output(struct cli_options *o)
 	sh->timeout_s = (int)o->timeout_s;
 	sh->script = o->script ? fopen(o->script, "r") : stdin;
 	if (!sh->script)
-		return shell_usage("smtpsh: cannot open script '%s': %s\n", o->script,
+		return shell_usage(_("smtpsh: cannot open script '%s': %s\n"), o->script,
 		                   strerror(errno));
 	sh->interactive = !o->script && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	sh->history = !o->no_history && !o->against;
 	if (o->against)
 		sh->interactive = false;
 	if (strcmp(o->color, "auto") && strcmp(o->color, "always") && strcmp(o->color, "never"))
-		return shell_usage("smtpsh: --color wants auto, always or never, not '%s'\n",
+		return shell_usage(_("smtpsh: --color wants auto, always or never, not '%s'\n"),
 		                   o->color);
 	sh->color = pick_color(o->color, isatty(STDOUT_FILENO));
 	return SMTPSH_OK;
@@ -969,8 +987,8 @@ static int connect_and_run(struct cli_options *o)
 	                                    sh->family, sh->target.tls, &why);
 	if (e != SMTPSH_OK) {
 		if (e == SMTPSH_ETLS || e == SMTPSH_ECLOSED)
-			fprintf(stderr, "smtpsh: TLS with %s port %u failed: %s\n", sh->target.host,
-			        sh->target.port, why.text);
+			fprintf(stderr, _("smtpsh: TLS with %s port %u failed: %s\n"),
+			        sh->target.host, sh->target.port, why.text);
 		else
 			fprintf(stderr, "smtpsh: %s\n", why.text);
 		transcript_event(&sh->rec, TRANSCRIPT_EV_ERROR, "cannot connect: %s", why.text);

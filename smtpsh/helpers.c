@@ -42,58 +42,59 @@ static char *h_exit(struct shell *sh, const char *args, size_t *len, bool *secre
 static char *h_login(struct shell *sh, const char *args, size_t *len, bool *secret);
 
 static const struct helper helpers[] = {
-    {"help", "/help  (or ?)", "this list; HELP without the slash goes to the server", h_help,
+    {"help", "/help  (or ?)", N_("this list; HELP without the slash goes to the server"), h_help,
      false},
     {"b64", "b64 TEXT | b64",
-     "send base64(TEXT) as the answer to a challenge (334, \"+ \") (\\0 for NUL, \\\\ for \\); "
-     "alone: ask without echo, send as a secret; with no challenge pending it asks first",
+     N_("send base64(TEXT) as the answer to a challenge (334, \"+ \") (\\0 for NUL, \\\\ for \\); "
+        "alone: ask without echo, send as a secret; with no challenge pending it asks first"),
      h_b64, false},
-    {"unb64", "unb64 BASE64", "decode base64 and show it (nothing is sent)", h_unb64, false},
+    {"unb64", "unb64 BASE64", N_("decode base64 and show it (nothing is sent)"), h_unb64, false},
     {"explain", "explain REPLY | CODE [X.Y.Z] | X.Y.Z | KEYWORD | HEADER[: VALUE]",
-     "explain a pasted reply (what happened, why, what to do; the provider from its text or "
-     "the server), a reply code, enhanced code, extension, POP3 response code, message header "
-     "(Received, DKIM-Signature, ARC-*...) or MIME value (multipart/related, base64), offline",
+     N_("explain a pasted reply (what happened, why, what to do; the provider from its text or "
+        "the server), a reply code, enhanced code, extension, POP3 response code, message header "
+        "(Received, DKIM-Signature, ARC-*...) or MIME value (multipart/related, base64), offline"),
      h_explain, false},
     {"enc", "enc b64|qp|word TEXT",
-     "encode TEXT as base64, quoted-printable or an RFC 2047 encoded word (nothing is sent)",
+     N_("encode TEXT as base64, quoted-printable or an RFC 2047 encoded word (nothing is sent)"),
      compose_h_enc, false},
     {"dec", "dec TEXT",
-     "decode encoded words, base64 or quoted-printable and say which (nothing is sent)",
+     N_("decode encoded words, base64 or quoted-printable and say which (nothing is sent)"),
      compose_h_dec, false},
-    {"header", "/header NAME VALUE", "DATA mode: a header, encoded when not ASCII, folded at 78",
-     compose_h_header, true},
-    {"date", "/date", "DATA mode: a Date header for now (RFC 5322 form)", compose_h_date, true},
-    {"msgid", "/msgid", "DATA mode: a Message-ID header <random@host>", compose_h_msgid, true},
+    {"header", "/header NAME VALUE",
+     N_("DATA mode: a header, encoded when not ASCII, folded at 78"), compose_h_header, true},
+    {"date", "/date", N_("DATA mode: a Date header for now (RFC 5322 form)"), compose_h_date, true},
+    {"msgid", "/msgid", N_("DATA mode: a Message-ID header <random@host>"), compose_h_msgid, true},
     {"multipart", "/multipart mixed|alternative|related",
-     "DATA mode: start a multipart with a fresh boundary (/end closes it)", compose_h_multipart,
+     N_("DATA mode: start a multipart with a fresh boundary (/end closes it)"), compose_h_multipart,
      true},
-    {"end", "/end", "DATA mode: close the innermost multipart", compose_h_end, true},
+    {"end", "/end", N_("DATA mode: close the innermost multipart"), compose_h_end, true},
     {"text", "/text [plain|html] TEXT|@FILE",
-     "DATA mode: a UTF-8 text part, 7bit, quoted-printable or base64 as the text needs",
+     N_("DATA mode: a UTF-8 text part, 7bit, quoted-printable or base64 as the text needs"),
      compose_h_text, true},
     {"attach", "/attach FILE [TYPE]",
-     "DATA mode: FILE as a base64 attachment (type guessed from its bytes and name)",
+     N_("DATA mode: FILE as a base64 attachment (type guessed from its bytes and name)"),
      compose_h_attach, true},
     {"inline", "/inline FILE CID",
-     "DATA mode: an image part with Content-ID <CID> for multipart/related (cid:CID)",
+     N_("DATA mode: an image part with Content-ID <CID> for multipart/related (cid:CID)"),
      compose_h_inline, true},
     {"login", "login [USER]",
-     "log in with the best mechanism offered; asks for the password without echo (scripts: "
-     "SMTPSH_PASSWORD or --password-file)",
+     N_("log in with the best mechanism offered; asks for the password without echo (scripts: "
+        "SMTPSH_PASSWORD or --password-file)"),
      h_login, false},
-    {"status", "status", "connection, TLS, login, transaction and capabilities", h_status, false},
+    {"status", "status", N_("connection, TLS, login, transaction and capabilities"), h_status,
+     false},
     {"save", "save [N] [FILE]",
-     "POP3: write the last retrieved message (RETR) to FILE, or its part #N decoded; the "
-     "name defaults to message-N.eml or the part's file name (its base name only)",
+     N_("POP3: write the last retrieved message (RETR) to FILE, or its part #N decoded; the "
+        "name defaults to message-N.eml or the part's file name (its base name only)"),
      message_notes_save, false},
     {"send", "/send LINE  (or \\LINE)",
-     "send LINE exactly as typed, even if it looks like a helper", h_send, true},
+     N_("send LINE exactly as typed, even if it looks like a helper"), h_send, true},
     {"connect", "/connect [TARGET]",
-     "connect again (after a hang-up), or to another server: /connect pop3://127.0.0.1:110",
+     N_("connect again (after a hang-up), or to another server: /connect pop3://127.0.0.1:110"),
      h_connect, true},
-    {"exit", "/exit  (or Ctrl-D)", "leave smtpsh (QUIT is sent to the server, /exit is not)",
+    {"exit", "/exit  (or Ctrl-D)", N_("leave smtpsh (QUIT is sent to the server, /exit is not)"),
      h_exit, true},
-    {"quit", "/quit", "same as /exit", h_exit, true},
+    {"quit", "/quit", N_("same as /exit"), h_exit, true},
 };
 #define NHELPERS (sizeof(helpers) / sizeof(helpers[0]))
 
@@ -114,11 +115,13 @@ static char *h_help(struct shell *sh, const char *args, size_t *len, bool *secre
 	                "each reply.");
 	render_info(sh, "Local helpers (never sent; a /name form always works):");
 	for (size_t i = 0; i < NHELPERS; i++)
-		render_info(sh, "  %-40s %s", helpers[i].usage, helpers[i].help);
+		render_info(sh, "  %-*s %s", text_field(helpers[i].usage, 40), helpers[i].usage,
+		            _(helpers[i].help));
 	const struct proto_handler *h = sh->session.handler;
 	render_info(sh, "%s commands:", h->title);
 	for (size_t i = 0; i < h->ncmds; i++)
-		render_info(sh, "  %-40s %s", h->cmds[i].syntax, h->cmds[i].help);
+		render_info(sh, "  %-*s %s", text_field(h->cmds[i].syntax, 40), h->cmds[i].syntax,
+		            _(h->cmds[i].help));
 	render_info(sh, "Tab completes the commands that make sense now. After 354 every line is "
 	                "message text until a lone '.'; there /NAME still runs a helper (/help, "
 	                "/status) and \\/TEXT sends a line that starts with '/'.");
@@ -135,17 +138,26 @@ static bool b64_meant_to_send(struct shell *sh, const char *enc, bool secret)
 	const struct session *s = &sh->session;
 	if (s->state == ST_SASL || s->state == ST_SMTP_DATA || !session_connected(s))
 		return true;
-	const char *why = "b64: no server challenge (334, or \"+ \" in POP3) is pending, so the "
-	                  "base64 would go to the server as a command";
 	if (!secret)
 		render_info(sh, "%s  (base64, not sent)", enc);
 	if (!sh->interactive) {
-		render_warning(sh, "%s: not sent%s%s", why,
-		               secret ? "" : "; to send it anyway, type \\", secret ? "" : enc);
+		if (secret)
+			render_warning(
+			    sh, "b64: no server challenge (334, or \"+ \" in POP3) is "
+			        "pending, so the base64 would go to the server as a command: "
+			        "not sent");
+		else
+			render_warning(
+			    sh,
+			    "b64: no server challenge (334, or \"+ \" in POP3) is pending, "
+			    "so the base64 would go to the server as a command: not sent; "
+			    "to send it anyway, type \\%s",
+			    enc);
 		return false;
 	}
-	render_warning(sh, "%s", why);
-	char *answer = input_question(sh, "send it as a command anyway? [y/N] ");
+	render_warning(sh, "b64: no server challenge (334, or \"+ \" in POP3) is pending, so the "
+	                   "base64 would go to the server as a command");
+	char *answer = input_question(sh, _("send it as a command anyway? [y/N] "));
 	bool yes = answer && (answer[0] == 'y' || answer[0] == 'Y');
 	free(answer);
 	if (!yes)
@@ -160,7 +172,7 @@ static char *h_b64(struct shell *sh, const char *args, size_t *len, bool *secret
 	buf_init(&raw, 0);
 	buf_init(&enc, 0);
 	if (!*args) {
-		typed = input_secret(sh, "text to encode (not echoed): ");
+		typed = input_secret(sh, _("text to encode (not echoed): "));
 		if (!typed) {
 			render_warning(sh, "b64: nothing read; nothing sent");
 			return NULL;
@@ -230,7 +242,7 @@ static void explain_smtp_code(struct shell *sh, int code)
 		if (annot_smtp_codes[i].code == code && annot_smtp_codes[i].context)
 			render_info(sh, "  after %s: %s",
 			            *annot_smtp_codes[i].context ? annot_smtp_codes[i].context
-			                                         : "connecting (greeting)",
+			                                         : _("connecting (greeting)"),
 			            _(annot_smtp_codes[i].meaning));
 }
 
@@ -241,11 +253,13 @@ static void explain_esc_code(struct shell *sh, const char *esc)
 	annot_esc_lookup(esc, &e);
 	render_info(sh, "%s: %s", esc, e.klass_meaning);
 	render_info(sh, "  X.%d: %s", e.subject,
-	            e.subject_meaning ? e.subject_meaning : "unregistered subject");
-	render_info(sh, "  X.%d.%d: %s%s%s%s", e.subject, e.detail,
-	            e.detail_meaning ? e.detail_meaning
-	                             : "not in the IANA registry (a vendor's own code)",
-	            e.source ? " (" : "", e.source ? e.source : "", e.source ? ")" : "");
+	            e.subject_meaning ? _(e.subject_meaning) : _("unregistered subject"));
+	const char *detail = e.detail_meaning ? _(e.detail_meaning)
+	                                      : _("not in the IANA registry (a vendor's own code)");
+	if (e.source)
+		render_info(sh, "  X.%d.%d: %s (%s)", e.subject, e.detail, detail, e.source);
+	else
+		render_info(sh, "  X.%d.%d: %s", e.subject, e.detail, detail);
 }
 
 /* explain WORD [PARAM]: every table that knows the word (response code,
@@ -271,12 +285,12 @@ static bool explain_keyword(struct shell *sh, const char *a, const char *b)
 		const struct proto_cmd *c = proto_find(proto_handlers[i]->proto, a);
 		if (c)
 			render_info(sh, "%s (%s command): %s — %s", a, proto_handlers[i]->title,
-			            c->syntax, c->help),
+			            c->syntax, _(c->help)),
 			    done = true;
 		if ((c = proto_find_historical(proto_handlers[i]->proto, a)))
 			render_info(
 			    sh, "%s (historical %s command, servers no longer offer it): %s — %s",
-			    a, proto_handlers[i]->title, c->syntax, c->help),
+			    a, proto_handlers[i]->title, c->syntax, _(c->help)),
 			    done = true;
 	}
 	return done;
@@ -289,17 +303,21 @@ static bool explain_provider_named(struct shell *sh, const char *a)
 	for (size_t i = 0; i < providers_len; i++) {
 		if (!strcasestr(providers[i].name, a))
 			continue;
-		render_info(sh, "%s (provider; recognised from host names ending in %s%s%s...):",
-		            providers[i].name, providers[i].hosts[0],
-		            providers[i].hosts[1] ? ", " : "",
-		            providers[i].hosts[1] ? providers[i].hosts[1] : "");
+		if (providers[i].hosts[1])
+			render_info(
+			    sh, "%s (provider; recognised from host names ending in %s, %s...):",
+			    providers[i].name, providers[i].hosts[0], providers[i].hosts[1]);
+		else
+			render_info(sh,
+			            "%s (provider; recognised from host names ending in %s...):",
+			            providers[i].name, providers[i].hosts[0]);
 		for (size_t j = 0; j < provider_hints_len; j++)
 			if (provider_hints[j].provider &&
 			    !strcmp(provider_hints[j].provider, providers[i].name))
 				render_info(sh,
 				            "  after %s: %s\n    what to do: %s\n    (source: %s)",
-				            provider_hints[j].verbs, provider_hints[j].hint,
-				            provider_hints[j].fix, provider_hints[j].source);
+				            provider_hints[j].verbs, _(provider_hints[j].hint),
+				            _(provider_hints[j].fix), provider_hints[j].source);
 		done = true;
 	}
 	return done;
@@ -311,20 +329,20 @@ static void explain_header_entry(struct shell *sh, const struct header_info *h)
 		enum header_writer bit;
 		const char *who;
 	} writers[] = {
-	    {HEADER_BY_AUTHOR, "the author's mail client"},
-	    {HEADER_BY_SUBMISSION, "the submission server"},
-	    {HEADER_BY_RELAY, "each relay"},
-	    {HEADER_BY_DELIVERY, "the delivering server"},
-	    {HEADER_BY_LIST, "a mailing list"},
+	    {HEADER_BY_AUTHOR, N_("the author's mail client")},
+	    {HEADER_BY_SUBMISSION, N_("the submission server")},
+	    {HEADER_BY_RELAY, N_("each relay")},
+	    {HEADER_BY_DELIVERY, N_("the delivering server")},
+	    {HEADER_BY_LIST, N_("a mailing list")},
 	};
 	char who[160] = "";
 	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
 		if (h->writers & writers[i].bit)
 			snprintf(who + strlen(who), sizeof(who) - strlen(who), "%s%s",
-			         *who ? ", " : "", writers[i].who);
-	render_info(sh, "%s (message header, %s): %s", h->name, h->rfc, h->what);
+			         *who ? _(", ") : "", _(writers[i].who));
+	render_info(sh, "%s (message header, %s): %s", h->name, h->rfc, _(h->what));
 	render_info(sh, "  written by: %s", who);
-	render_info(sh, "  check: %s", h->check);
+	render_info(sh, "  check: %s", _(h->check));
 }
 
 /* A pasted value's encoded words, decoded (lib/mime/words.c) and shown
@@ -341,8 +359,10 @@ static void explain_header_words(struct shell *sh, const char *value)
 		render_info(sh, "  decoded: %s", shown.data ? shown.data : "");
 	}
 	if (seen.kept)
-		render_info(sh, "  %u encoded word(s) left as they were: %s", seen.kept,
-		            seen.why.text);
+		render_info(sh,
+		            dngettext(SMTPSH_TEXT_DOMAIN, "  %u encoded word left as it was: %s",
+		                      "  %u encoded words left as they were: %s", seen.kept),
+		            seen.kept, seen.why.text);
 	buf_free(&dec);
 	buf_free(&shown);
 }
@@ -356,7 +376,7 @@ static void explain_header_value(struct shell *sh, const char *value)
 	const struct header_value_info *v = header_value_find(value, n);
 	if (v)
 		render_info(sh, "%.*s (%s value, %s): %s", (int)n, value, v->header, v->rfc,
-		            v->what);
+		            _(v->what));
 	if (strstr(value, "=?") && strstr(value, "?="))
 		render_info(sh,
 		            "  =?charset?B?...?= or =?charset?Q?...?= is an RFC 2047 encoded "
@@ -438,7 +458,7 @@ bool explain_known(struct shell *sh, const char *args)
 				render_info(sh, "  after %s: %s",
 				            *annot_pop3_statuses[i].verb
 				                ? annot_pop3_statuses[i].verb
-				                : "connecting (greeting)",
+				                : _("connecting (greeting)"),
 				            _(annot_pop3_statuses[i].meaning));
 		return true;
 	}
@@ -472,12 +492,23 @@ static char *h_explain(struct shell *sh, const char *args, size_t *len, bool *se
 /* status: the message being sent (SMTP) or the maildrop (POP3). */
 void status_mail_smtp(struct shell *sh, const struct session *s)
 {
-	render_info(
-	    sh, "message:    %s, %u recipient%s accepted; %u message%s sent in this session",
-	    s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? "open"
-	    : s->state == ST_SMTP_DATA                           ? "typing the text"
-	                                                         : "none open",
-	    s->rcpts, s->rcpts == 1 ? "" : "s", s->messages_sent, s->messages_sent == 1 ? "" : "s");
+	const char *open = s->state == ST_SMTP_MAIL || s->state == ST_SMTP_RCPT ? _("open")
+	                   : s->state == ST_SMTP_DATA ? _("typing the text")
+	                                              : _("none open");
+	/* two counts, each with its plural: four whole sentences */
+	const char *fmt =
+	    s->rcpts == 1
+	        ? (s->messages_sent == 1
+	               ? N_("message:    %s, %u recipient accepted; %u message sent in this "
+	                    "session")
+	               : N_("message:    %s, %u recipient accepted; %u messages sent in this "
+	                    "session"))
+	        : (s->messages_sent == 1
+	               ? N_("message:    %s, %u recipients accepted; %u message sent in this "
+	                    "session")
+	               : N_("message:    %s, %u recipients accepted; %u messages sent in this "
+	                    "session"));
+	render_info(sh, fmt, open, s->rcpts, s->messages_sent);
 }
 
 void status_mail_pop3(struct shell *sh, const struct session *s)
@@ -506,7 +537,7 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 	/* the greeting is the server's text: sanitised like an R: line */
 	char greeting[TEXT_SAFE_SIZE(sizeof(s->banner))], q[TEXT_SAFE_SIZE(sizeof(s->auth_user))];
 	text_safe_str(greeting, sizeof(greeting), s->banner, strlen(s->banner));
-	render_info(sh, "banner:     %s", *greeting ? greeting : "(none yet)");
+	render_info(sh, "banner:     %s", *greeting ? greeting : _("(none yet)"));
 	render_info(sh, "state:      %s", proto_state_name(s->state));
 	const struct session_transition *t;
 	for (size_t i = 0; (t = session_transition(s, i)) != NULL; i++) {
@@ -526,9 +557,12 @@ static char *h_status(struct shell *sh, const char *args, size_t *len, bool *sec
 		render_info(sh, "tls:        no (plaintext: everything, passwords included, "
 		                "crosses the network readable)");
 	}
-	render_info(sh, "login:      %s%s%s", s->authenticated ? "yes" : "no",
-	            s->auth_user[0] ? ", user " : "",
-	            text_safe_str(q, sizeof(q), s->auth_user, strlen(s->auth_user)));
+	const char *logged_in = s->authenticated ? _("yes") : _("no");
+	if (s->auth_user[0])
+		render_info(sh, "login:      %s, user %s", logged_in,
+		            text_safe_str(q, sizeof(q), s->auth_user, strlen(s->auth_user)));
+	else
+		render_info(sh, "login:      %s", logged_in);
 	shell_proto_get(s->proto)->status_mail(sh, s);
 	if (!s->caps_known) {
 		render_info(sh, "extensions: unknown (send %s)", s->handler->caps_verb);

@@ -11,6 +11,7 @@
 #include <readline/readline.h>
 #include <openssl/crypto.h>
 
+#include "i18n.h"
 #include "shell.h"
 
 /* ---- bounded input ------------------------------------------------------- */
@@ -97,21 +98,22 @@ char *input_script_line(struct shell *sh, size_t *len)
 	case INPUT_LINE: return line;
 	case INPUT_END:
 		if (ferror(sh->script))
-			fprintf(stderr, "smtpsh: cannot read the script: %s\n", strerror(errno));
+			fprintf(stderr, _("smtpsh: cannot read the script: %s\n"), strerror(errno));
 		return NULL;
 	case INPUT_TOO_LONG:
 		fprintf(stderr,
-		        "smtpsh: script line %lu is longer than %d bytes: stopped, nothing of it "
-		        "was sent\n",
+		        _("smtpsh: script line %lu is longer than %d bytes: stopped, nothing of it "
+		          "was sent\n"),
 		        script_lineno + 1, SHELL_MAX_LINE);
 		break;
 	case INPUT_HAS_NUL:
-		fprintf(stderr,
-		        "smtpsh: script line %lu holds a NUL byte: stopped, nothing of it was sent "
-		        "(b64 \\0 sends one)\n",
-		        script_lineno);
+		fprintf(
+		    stderr,
+		    _("smtpsh: script line %lu holds a NUL byte: stopped, nothing of it was sent "
+		      "(b64 \\0 sends one)\n"),
+		    script_lineno);
 		break;
-	case INPUT_NO_MEMORY: fprintf(stderr, "smtpsh: out of memory reading the script\n"); break;
+	case INPUT_NO_MEMORY: fputs(_("smtpsh: out of memory reading the script\n"), stderr); break;
 	}
 	script_refused = true;
 	sh->quit = true;
@@ -168,10 +170,12 @@ char *input_secret(struct shell *sh, const char *prompt)
 	if (have_tc)
 		tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	fputc('\n', stdout);
-	if (st == INPUT_TOO_LONG || st == INPUT_HAS_NUL)
-		render_warning(sh, "%s: not taken",
-		               st == INPUT_TOO_LONG ? "that is longer than a line may be"
-		                                    : "that holds a NUL byte");
+	if (st == INPUT_TOO_LONG || st == INPUT_HAS_NUL) {
+		if (st == INPUT_TOO_LONG)
+			render_warning(sh, "that is longer than a line may be: not taken");
+		else
+			render_warning(sh, "that holds a NUL byte: not taken");
+	}
 	return st == INPUT_LINE ? line : NULL;
 }
 

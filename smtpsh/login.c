@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "b64.h"
+#include "i18n.h"
 #include "sasl.h"
 #include "shell_proto.h"
 
@@ -66,7 +67,7 @@ char *login_password(struct shell *sh)
 		                   "FILE (never on the command line)");
 		return NULL;
 	}
-	return input_secret(sh, "password (not echoed): ");
+	return input_secret(sh, _("password (not echoed): "));
 }
 
 /* Sends one line and waits for its reply.  False when the connection is
@@ -167,19 +168,21 @@ bool login_ready_smtp(struct shell *sh, const char *token, const char **mech)
 {
 	const struct session *s = &sh->session;
 	if (s->state != ST_SMTP_READY) {
-		render_warning(sh, "login: %s",
-		               s->state == ST_SMTP_INIT
-		                   ? "send EHLO first: its reply says which AUTH "
-		                     "mechanisms the server offers"
-		                   : "only possible between messages (RSET first)");
+		if (s->state == ST_SMTP_INIT)
+			render_warning(sh, "login: send EHLO first: its reply says which AUTH "
+			                   "mechanisms the server offers");
+		else
+			render_warning(sh, "login: only possible between messages (RSET first)");
 		return false;
 	}
 	const char *auth = session_cap(s, "AUTH");
 	if (!auth) {
-		render_warning(sh, "login: the server offers no AUTH%s",
-		               s->tls ? ""
-		                      : " (many servers offer it only after STARTTLS: type "
-		                        "STARTTLS, then EHLO)");
+		if (s->tls)
+			render_warning(sh, "login: the server offers no AUTH");
+		else
+			render_warning(sh,
+			               "login: the server offers no AUTH (many servers offer it "
+			               "only after STARTTLS: type STARTTLS, then EHLO)");
 		return false;
 	}
 	*mech = sasl_pick(auth + 5, token && *token, s->tls);
@@ -231,7 +234,7 @@ void login_run(struct shell *sh, const char *args)
 	else if (sh->target.user[0]) /* smtp://USER@HOST */
 		user = strdup(sh->target.user);
 	else if (sh->interactive)
-		user = input_question(sh, "user: ");
+		user = input_question(sh, _("user: "));
 	if (!user || !*user) {
 		render_warning(sh, "login: no user name (login USER)");
 		free(user);

@@ -22,6 +22,7 @@
 #include <openssl/crypto.h>
 
 #include "private_file.h"
+#include "i18n.h"
 #include "shell.h"
 #include "text.h"
 
@@ -118,7 +119,7 @@ static const char *prompt_text(struct shell *sh)
 	static char p[96];
 	const struct session *s = &sh->session;
 	if (s->state == ST_SMTP_DATA)
-		snprintf(p, sizeof(p), "data (end with '.')> ");
+		snprintf(p, sizeof(p), "%s", _("data (end with '.')> "));
 	else
 		snprintf(p, sizeof(p), "%s%s:%s> ", proto_name(sh->target.proto),
 		         s->tls ? (s->tls_info.verified ? "+tls" : "+tls(UNVERIFIED)") : "",
@@ -199,7 +200,7 @@ static bool confirm(struct shell *sh, const char *warn)
 		return true;
 	}
 	fflush(sh->out);
-	char *answer = input_question(sh, "send it anyway? [y/N] ");
+	char *answer = input_question(sh, _("send it anyway? [y/N] "));
 	bool yes = answer && (answer[0] == 'y' || answer[0] == 'Y');
 	free(answer);
 	return yes;
@@ -470,8 +471,9 @@ static int run_script(struct shell *sh)
 	if (wait_replies(sh) == SMTPSH_ETIMEOUT)
 		return EXIT_PROTOCOL;
 	if (sh->starttls && !upgrade_first(sh)) {
-		fprintf(stderr, "smtpsh: could not start TLS (--starttls): stopped before sending "
-		                "anything else\n");
+		fputs(_("smtpsh: could not start TLS (--starttls): stopped before sending anything "
+		        "else\n"),
+		      stderr);
 		session_close(s);
 		return EXIT_CONNECT;
 	}

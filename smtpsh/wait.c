@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "shell.h"
 
 static volatile sig_atomic_t got_sigint;
@@ -45,6 +46,28 @@ long long wait_clock_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* What a reply that did not come in time is, in English (translate false:
+ * for the transcript) or in the reader's language. */
+static void timeout_text(char *out, size_t n, bool heard, const char *verb, int secs,
+                         bool translate)
+{
+	const char *fmt;
+	if (*verb) {
+		fmt = heard
+		          ? N_("no complete reply to %s within %d s: the server keeps sending but "
+		               "never ends it")
+		          : N_("no reply to %s within %d s: the server is silent");
+		snprintf(out, n, translate ? _(fmt) : fmt, verb, secs);
+	} else {
+		fmt =
+		    heard
+		        ? N_("no complete greeting within %d s: the server keeps sending but never "
+		             "ends it")
+		        : N_("no greeting within %d s: the server is silent");
+		snprintf(out, n, translate ? _(fmt) : fmt, secs);
+	}
+}
+
 /* Waits for every outstanding reply.  Each reply has sh->timeout_s as a
  * whole, from the end of the one before: a reply that trickles in, or
  * continuation lines without end, do not push the deadline back.  Ctrl-C
@@ -80,13 +103,14 @@ enum smtpsh_err wait_replies(struct shell *sh)
 		const char *verb = s->pending[0].verb;
 		char why[300];
 		session_count_error(s);
-		snprintf(why, sizeof(why), "no %s%s%s within %d s: %s", heard ? "complete " : "",
-		         *verb ? "reply to " : "greeting", verb, sh->timeout_s,
-		         heard ? "the server keeps sending but never ends it"
-		               : "the server is silent");
+		/* the transcript keeps the English: transcripts are language-neutral */
+		timeout_text(why, sizeof(why), heard, verb, sh->timeout_s, false);
 		transcript_event(&sh->rec, TRANSCRIPT_EV_ERROR, "%s", why);
-		render_warning(sh, "%s%s", why,
-		               sh->interactive ? "; still listening (Ctrl-C to stop waiting)" : "");
+		timeout_text(why, sizeof(why), heard, verb, sh->timeout_s, true);
+		if (sh->interactive)
+			render_warning(sh, "%s; still listening (Ctrl-C to stop waiting)", why);
+		else
+			render_warning(sh, "%s", why);
 		if (!sh->interactive)
 			return SMTPSH_ETIMEOUT;
 		told = true; /* say it once */
