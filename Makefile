@@ -112,6 +112,10 @@ install: $(B)/smtpsh $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(B)/smtpsh $(DESTDIR)$(PREFIX)/bin/smtpsh
 	install -m 0644 docs/smtpsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/smtpsh.1
+	for l in $(LANGS); do \
+		install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES $(DESTDIR)$(PREFIX)/share/man/$$l/man1 && \
+		install -m 0644 $(B)/locale/$$l/LC_MESSAGES/smtpsh.mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/smtpsh.mo && \
+		install -m 0644 docs/smtpsh.$$l.1 $(DESTDIR)$(PREFIX)/share/man/$$l/man1/smtpsh.1 || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/smtpsh $(DESTDIR)$(PREFIX)/share/man/man1/smtpsh.1
