@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "b64.h"
+#include "i18n.h"
 #include "hex.h"
 #include "mime/compose.h"
 #include "mime/encode.h"
@@ -339,12 +340,12 @@ char *compose_h_msgid(struct shell *sh, const char *args, size_t *len, bool *sec
 static const char *multipart_meaning(enum compose_multipart kind)
 {
 	switch (kind) {
-	case COMPOSE_MIXED: return "parts one after another: a text and its attachments";
+	case COMPOSE_MIXED: return _("parts one after another: a text and its attachments");
 	case COMPOSE_ALTERNATIVE:
-		return "the same content in several forms, the last preferred: /text plain, then "
-		       "/text html";
+		return _("the same content in several forms, the last preferred: /text plain, then "
+		         "/text html");
 	case COMPOSE_RELATED:
-		return "an HTML body and the images it shows by cid: (/text html, then /inline)";
+		return _("an HTML body and the images it shows by cid: (/text html, then /inline)");
 	}
 	return "";
 }
