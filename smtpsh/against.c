@@ -446,12 +446,26 @@ static int against_finish(struct against *a, int rc)
 	if (a->diverged)
 		rc = EXIT_DIVERGED;
 	if (rc == EXIT_OK)
-		render_event(sh, "replay matched: %u repl%s as recorded%s", a->matched,
-		             a->matched == 1 ? "y" : "ies",
-		             a->exact ? " (text compared, masked)" : " (codes compared)");
+		render_event(sh,
+		             a->exact ? dngettext(SMTPSH_TEXT_DOMAIN,
+		                                  "replay matched: %u reply as recorded (text "
+		                                  "compared, masked)",
+		                                  "replay matched: %u replies as recorded (text "
+		                                  "compared, masked)",
+		                                  a->matched)
+		                      : dngettext(SMTPSH_TEXT_DOMAIN,
+		                                  "replay matched: %u reply as recorded (codes "
+		                                  "compared)",
+		                                  "replay matched: %u replies as recorded (codes "
+		                                  "compared)",
+		                                  a->matched),
+		             a->matched);
 	else if (rc == EXIT_DIVERGED)
-		render_event(sh, "replay diverged after %u matching repl%s", a->matched,
-		             a->matched == 1 ? "y" : "ies");
+		render_event(sh,
+		             dngettext(SMTPSH_TEXT_DOMAIN,
+		                       "replay diverged after %u matching reply",
+		                       "replay diverged after %u matching replies", a->matched),
+		             a->matched);
 	session_close(&sh->session);
 	session_free(&a->expected);
 	mask_free(&a->mask);

@@ -187,9 +187,16 @@ static void send_lines(struct shell *sh, const struct buf *lines)
 			                nth > BODY_SHOWN_EACH_END &&
 			                nth + BODY_SHOWN_EACH_END <= body_lines;
 			if (!sh->hide_sent && sh->sent_hidden) {
-				render_note(sh, "... %lu more lines of the body sent, not shown%s",
-				            sh->sent_hidden,
-				            sh->rec.f ? " (the transcript has every one)" : "");
+				if (sh->rec.f)
+					render_note(
+					    sh,
+					    "... %lu more lines of the body sent, not shown (the "
+					    "transcript has every one)",
+					    sh->sent_hidden);
+				else
+					render_note(
+					    sh, "... %lu more lines of the body sent, not shown",
+					    sh->sent_hidden);
 				sh->sent_hidden = 0;
 			}
 		}

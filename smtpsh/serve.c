@@ -473,9 +473,23 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	rc = serve_items(&sv, ctx, path);
 	if (rc == EXIT_OK && sv.mismatches)
 		rc = EXIT_DIVERGED;
-	render_event(sh, "client %s the transcript: %u line%s matched, %u differed",
-	             rc == EXIT_OK ? "followed" : "did not follow", sv.matched,
-	             sv.matched == 1 ? "" : "s", sv.mismatches);
+	if (rc == EXIT_OK)
+		render_event(
+		    sh,
+		    dngettext(SMTPSH_TEXT_DOMAIN,
+		              "client followed the transcript: %u line matched, %u differed",
+		              "client followed the transcript: %u lines matched, %u differed",
+		              sv.matched),
+		    sv.matched, sv.mismatches);
+	else
+		render_event(sh,
+		             dngettext(SMTPSH_TEXT_DOMAIN,
+		                       "client did not follow the transcript: %u line matched, %u "
+		                       "differed",
+		                       "client did not follow the transcript: %u lines matched, %u "
+		                       "differed",
+		                       sv.matched),
+		             sv.matched, sv.mismatches);
 	conn_close(&sv.peer.conn);
 	mask_free(&sv.mask);
 	buf_free(&sv.line);
