@@ -149,7 +149,7 @@ static void put_part_line(const struct mime_view *v, const struct mime_tree *t, 
 	}
 	const char *words = kind_words(p->type.value);
 	if (p->container)
-		line_add(&l, "  (%s)", words ? words : _("parts inside"));
+		line_add(&l, _("  (%s)"), words ? words : _("parts inside"));
 	else
 		line_add(&l, _(", %llu bytes decoded"), p->size);
 	line_put(v, &l);
