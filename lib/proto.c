@@ -4,6 +4,8 @@
  * proto_smtp.c and proto_pop3.c. */
 #include "proto.h"
 
+#include "i18n.h"
+
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -137,7 +139,7 @@ const char *proto_check(const struct proto_ctx *ctx, const char *verb, bool has_
 	for (size_t i = 0; i < h->nrules; i++)
 		if (h->rules[i].why && !strcmp(h->rules[i].verb, verb) &&
 		    rule_holds(&h->rules[i], ctx))
-			return h->rules[i].why;
+			return _(h->rules[i].why);
 	return NULL;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "annot.h"
+#include "i18n.h"
 #include "lab/engines.h"
 #include "proto.h"
 #include "session_machine.h"
@@ -13,55 +14,59 @@
 /* Commands of earlier POP3 RFCs that RFC 1939 no longer has. */
 static const struct proto_cmd pop3_historical[] = {
     {"RPOP", 0, "RPOP <name>",
-     "RFC 1081: log in trusting the client's privileged port (like rlogin); dropped by RFC 1460"},
-    {"LAST", 0, "LAST", "RFC 1460: the highest message number accessed; dropped by RFC 1725"},
+     N_("RFC 1081: log in trusting the client's privileged port (like rlogin); dropped by RFC "
+        "1460")},
+    {"LAST", 0, "LAST", N_("RFC 1460: the highest message number accessed; dropped by RFC 1725")},
 };
 
 static const struct proto_cmd pop3_cmds[] = {
-    {"USER", CMD_NAMES_USER, "USER <name>", "give your user name (then PASS)"},
-    {"PASS", CMD_SECRET_ARG, "PASS <password>", "give your password, in clear text"},
+    {"USER", CMD_NAMES_USER, "USER <name>", N_("give your user name (then PASS)")},
+    {"PASS", CMD_SECRET_ARG, "PASS <password>", N_("give your password, in clear text")},
     {"APOP", 0, "APOP <name> <md5-digest>",
-     "log in with an MD5 digest of the greeting's timestamp and your password"},
+     N_("log in with an MD5 digest of the greeting's timestamp and your password")},
     {"AUTH", CMD_SASL | CMD_BODY_NOARG, "AUTH <mechanism> [initial-response]",
-     "log in with SASL (RFC 5034): answer each '+' with b64"},
+     N_("log in with SASL (RFC 5034): answer each '+' with b64")},
     {"STLS", CMD_STARTS_TLS, "STLS",
-     "switch this connection to TLS (RFC 2595); CAPA again afterwards"},
-    {"CAPA", CMD_BODY_ALWAYS, "CAPA", "list the server's capabilities (RFC 2449)"},
-    {"STAT", 0, "STAT", "number of messages and their total size"},
-    {"LIST", CMD_BODY_NOARG | CMD_MSGNO_ARG, "LIST [msg]", "size of each message (or of one)"},
-    {"UIDL", CMD_BODY_NOARG | CMD_MSGNO_ARG, "UIDL [msg]", "unique id of each message (or of one)"},
-    {"RETR", CMD_BODY_ALWAYS | CMD_MSGNO_ARG, "RETR <msg>", "download a message"},
+     N_("switch this connection to TLS (RFC 2595); CAPA again afterwards")},
+    {"CAPA", CMD_BODY_ALWAYS, "CAPA", N_("list the server's capabilities (RFC 2449)")},
+    {"STAT", 0, "STAT", N_("number of messages and their total size")},
+    {"LIST", CMD_BODY_NOARG | CMD_MSGNO_ARG, "LIST [msg]", N_("size of each message (or of one)")},
+    {"UIDL", CMD_BODY_NOARG | CMD_MSGNO_ARG, "UIDL [msg]",
+     N_("unique id of each message (or of one)")},
+    {"RETR", CMD_BODY_ALWAYS | CMD_MSGNO_ARG, "RETR <msg>", N_("download a message")},
     {"TOP", CMD_BODY_ALWAYS | CMD_MSGNO_ARG, "TOP <msg> <lines>",
-     "headers and the first lines of a message"},
-    {"DELE", CMD_MSGNO_ARG, "DELE <msg>", "mark a message deleted (done at QUIT)"},
-    {"RSET", 0, "RSET", "unmark all messages marked deleted"},
-    {"NOOP", 0, "NOOP", "do nothing; keeps the connection alive"},
-    {"QUIT", CMD_QUIT, "QUIT", "end the session; deletions take effect now"},
+     N_("headers and the first lines of a message")},
+    {"DELE", CMD_MSGNO_ARG, "DELE <msg>", N_("mark a message deleted (done at QUIT)")},
+    {"RSET", 0, "RSET", N_("unmark all messages marked deleted")},
+    {"NOOP", 0, "NOOP", N_("do nothing; keeps the connection alive")},
+    {"QUIT", CMD_QUIT, "QUIT", N_("end the session; deletions take effect now")},
 };
 
 #define AUTHZ PSTATE_BIT(ST_POP3_AUTH)
 #define USER_SENT PSTATE_BIT(ST_POP3_USER)
 #define TRANS PSTATE_BIT(ST_POP3_TRANS)
 #define LOGGED_IN_FOR_LOGIN                                                                        \
-	"already logged in: USER, APOP and AUTH are only for the AUTHORIZATION state"
+	N_("already logged in: USER, APOP and AUTH are only for the AUTHORIZATION state")
 /* The TRANSACTION-state commands (and the obsolete LAST, which is judged
  * though not in the table) before login is complete. */
 #define TRANS_ONLY(verb)                                                                           \
 	{verb, RULE_IN_STATES, USER_SENT,                                                          \
-	 "not logged in yet: USER was accepted, now send PASS <password>"},                        \
+	 N_("not logged in yet: USER was accepted, now send PASS <password>")},                    \
 	{                                                                                          \
 		verb, RULE_IN_STATES, AUTHZ,                                                       \
-		    "not logged in yet: log in first with USER <name> and PASS <password>"         \
+		    N_("not logged in yet: log in first with USER <name> and PASS <password>")     \
 	}
 static const struct proto_rule pop3_rules[] = {
     {"USER", RULE_IN_STATES, TRANS, LOGGED_IN_FOR_LOGIN},
-    {"PASS", RULE_IN_STATES, AUTHZ, "PASS before USER: give the user name first with USER <name>"},
-    {"PASS", RULE_IN_STATES, TRANS, "already logged in: PASS is only for the AUTHORIZATION state"},
+    {"PASS", RULE_IN_STATES, AUTHZ,
+     N_("PASS before USER: give the user name first with USER <name>")},
+    {"PASS", RULE_IN_STATES, TRANS,
+     N_("already logged in: PASS is only for the AUTHORIZATION state")},
     {"APOP", RULE_IN_STATES, TRANS, LOGGED_IN_FOR_LOGIN},
     {"AUTH", RULE_IN_STATES, TRANS, LOGGED_IN_FOR_LOGIN},
-    {"STLS", RULE_TLS_ON, 0, "TLS is already active on this connection"},
+    {"STLS", RULE_TLS_ON, 0, N_("TLS is already active on this connection")},
     {"STLS", RULE_IN_STATES, TRANS,
-     "STLS after login: it is only allowed in the AUTHORIZATION state, before USER/PASS"},
+     N_("STLS after login: it is only allowed in the AUTHORIZATION state, before USER/PASS")},
     {"CAPA", RULE_NEVER, 0, NULL},
     TRANS_ONLY("STAT"),
     TRANS_ONLY("LIST"),
@@ -229,7 +234,7 @@ const struct proto_handler proto_pop3_handler = {
     .auth_cap = NULL,
     .annot_cap = annot_capa,
     .annot_status = pop3_annot_status,
-    .annot_after_tls = "next: send CAPA again (RFC 2595): the capabilities learned before "
-                       "TLS are forgotten",
+    .annot_after_tls = N_("next: send CAPA again (RFC 2595): the capabilities learned before "
+                          "TLS are forgotten"),
     .lab = &lab_pop3_ops,
 };

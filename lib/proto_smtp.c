@@ -6,45 +6,46 @@
 #include <string.h>
 
 #include "annot.h"
+#include "i18n.h"
 #include "lab/engines.h"
 #include "proto.h"
 #include "session_machine.h"
 
 static const struct proto_cmd smtp_cmds[] = {
     {"EHLO", CMD_GREETS, "EHLO <your-domain>",
-     "greet the server and ask for its extensions (RFC 5321)"},
+     N_("greet the server and ask for its extensions (RFC 5321)")},
     {"HELO", CMD_GREETS, "HELO <your-domain>",
-     "greet the server the old way: no extensions, no AUTH"},
+     N_("greet the server the old way: no extensions, no AUTH")},
     {"STARTTLS", CMD_STARTS_TLS, "STARTTLS",
-     "switch this connection to TLS (RFC 3207); EHLO again afterwards"},
+     N_("switch this connection to TLS (RFC 3207); EHLO again afterwards")},
     {"AUTH", CMD_SASL, "AUTH <mechanism> [initial-response]",
-     "log in (RFC 4954): AUTH LOGIN, then answer each 334 with b64"},
-    {"MAIL", 0, "MAIL FROM:<address>", "start a message: who sends it (the envelope sender)"},
-    {"RCPT", 0, "RCPT TO:<address>", "add a recipient; repeat for each"},
+     N_("log in (RFC 4954): AUTH LOGIN, then answer each 334 with b64")},
+    {"MAIL", 0, "MAIL FROM:<address>", N_("start a message: who sends it (the envelope sender)")},
+    {"RCPT", 0, "RCPT TO:<address>", N_("add a recipient; repeat for each")},
     {"DATA", CMD_STARTS_DATA, "DATA",
-     "send the message: headers, blank line, body, then a lone '.'"},
-    {"BDAT", 0, "BDAT <size> [LAST]", "send a chunk of the message (CHUNKING, RFC 3030)"},
-    {"RSET", 0, "RSET", "abort the current message; the connection stays"},
-    {"NOOP", 0, "NOOP", "do nothing; keeps the connection alive"},
-    {"QUIT", CMD_QUIT, "QUIT", "end the session politely"},
-    {"VRFY", 0, "VRFY <user>", "ask whether a mailbox exists (often disabled)"},
-    {"EXPN", 0, "EXPN <list>", "expand a mailing list (almost always disabled)"},
-    {"HELP", 0, "HELP [command]", "ask the server for help"},
-    {"ETRN", 0, "ETRN <domain>", "ask the server to flush its queue for a domain (RFC 1985)"},
+     N_("send the message: headers, blank line, body, then a lone '.'")},
+    {"BDAT", 0, "BDAT <size> [LAST]", N_("send a chunk of the message (CHUNKING, RFC 3030)")},
+    {"RSET", 0, "RSET", N_("abort the current message; the connection stays")},
+    {"NOOP", 0, "NOOP", N_("do nothing; keeps the connection alive")},
+    {"QUIT", CMD_QUIT, "QUIT", N_("end the session politely")},
+    {"VRFY", 0, "VRFY <user>", N_("ask whether a mailbox exists (often disabled)")},
+    {"EXPN", 0, "EXPN <list>", N_("expand a mailing list (almost always disabled)")},
+    {"HELP", 0, "HELP [command]", N_("ask the server for help")},
+    {"ETRN", 0, "ETRN <domain>", N_("ask the server to flush its queue for a domain (RFC 1985)")},
 };
 
 /* RFC 821 §3.5, §4.1.1 (seed 000 lists them); RFC 2821 §F dropped them.
  * Help says what each did. */
 static const struct proto_cmd smtp_historical[] = {
     {"SEND", 0, "SEND FROM:<address>",
-     "RFC 821: deliver to the user's terminal instead of the mailbox; dropped by RFC 2821"},
+     N_("RFC 821: deliver to the user's terminal instead of the mailbox; dropped by RFC 2821")},
     {"SOML", 0, "SOML FROM:<address>",
-     "RFC 821: Send Or Mail (terminal if logged in, else mailbox); dropped by RFC 2821"},
+     N_("RFC 821: Send Or Mail (terminal if logged in, else mailbox); dropped by RFC 2821")},
     {"SAML", 0, "SAML FROM:<address>",
-     "RFC 821: Send And Mail (terminal and mailbox); dropped by RFC 2821"},
+     N_("RFC 821: Send And Mail (terminal and mailbox); dropped by RFC 2821")},
     {"TURN", 0, "TURN",
-     "RFC 821: swap the roles of client and server; unsafe without authentication, dropped by "
-     "RFC 2821 (ATRN, RFC 2645, replaced it)"},
+     N_("RFC 821: swap the roles of client and server; unsafe without authentication, dropped by "
+        "RFC 2821 (ATRN, RFC 2645, replaced it)")},
 };
 
 #define INIT PSTATE_BIT(ST_SMTP_INIT)
@@ -52,33 +53,36 @@ static const struct proto_cmd smtp_historical[] = {
 #define IN_TXN (PSTATE_BIT(ST_SMTP_MAIL) | PSTATE_BIT(ST_SMTP_RCPT))
 /* DATA and BDAT share their rules. */
 #define DATA_BEFORE_EHLO                                                                           \
-	"DATA before EHLO, MAIL and RCPT: the server does not know who the message is from or for"
+	N_("DATA before EHLO, MAIL and RCPT: the server does not know who the message is from or " \
+	   "for")
 #define DATA_BEFORE_MAIL                                                                           \
-	"DATA before MAIL and RCPT: give the sender (MAIL FROM:<address>) and a recipient (RCPT "  \
-	"TO:<address>) first"
-#define DATA_BEFORE_RCPT "DATA before any recipient was accepted: add one with RCPT TO:<address>"
+	N_("DATA before MAIL and RCPT: give the sender (MAIL FROM:<address>) and a recipient "     \
+	   "(RCPT "                                                                                \
+	   "TO:<address>) first")
+#define DATA_BEFORE_RCPT                                                                           \
+	N_("DATA before any recipient was accepted: add one with RCPT TO:<address>")
 static const struct proto_rule smtp_rules[] = {
     {"EHLO", RULE_NEVER, 0, NULL},
     {"HELO", RULE_NEVER, 0, NULL},
-    {"STARTTLS", RULE_TLS_ON, 0, "TLS is already active on this connection"},
+    {"STARTTLS", RULE_TLS_ON, 0, N_("TLS is already active on this connection")},
     {"STARTTLS", RULE_IN_STATES, INIT,
-     "STARTTLS before EHLO: greet with EHLO first and check that STARTTLS is offered"},
-    {"STARTTLS", RULE_IN_STATES, IN_TXN, "STARTTLS inside a message: RSET first"},
+     N_("STARTTLS before EHLO: greet with EHLO first and check that STARTTLS is offered")},
+    {"STARTTLS", RULE_IN_STATES, IN_TXN, N_("STARTTLS inside a message: RSET first")},
     {"AUTH", RULE_IN_STATES, INIT,
-     "AUTH before EHLO: greet with EHLO first; its reply lists the AUTH mechanisms"},
-    {"AUTH", RULE_LOGGED_IN, 0, "already logged in: a second AUTH is refused (503)"},
+     N_("AUTH before EHLO: greet with EHLO first; its reply lists the AUTH mechanisms")},
+    {"AUTH", RULE_LOGGED_IN, 0, N_("already logged in: a second AUTH is refused (503)")},
     {"AUTH", RULE_IN_STATES, IN_TXN,
-     "AUTH inside a message: AUTH is allowed only before MAIL (RSET first)"},
+     N_("AUTH inside a message: AUTH is allowed only before MAIL (RSET first)")},
     {"MAIL", RULE_IN_STATES, INIT,
-     "MAIL before EHLO: greet the server first with EHLO <your-domain>"},
+     N_("MAIL before EHLO: greet the server first with EHLO <your-domain>")},
     {"MAIL", RULE_IN_STATES, IN_TXN,
-     "a message is already started (MAIL was accepted): add RCPT TO, send DATA, or RSET to "
-     "start over"},
+     N_("a message is already started (MAIL was accepted): add RCPT TO, send DATA, or RSET to "
+        "start over")},
     {"RCPT", RULE_IN_STATES, INIT,
-     "RCPT before EHLO and MAIL: greet with EHLO, then give the sender with MAIL "
-     "FROM:<address>"},
+     N_("RCPT before EHLO and MAIL: greet with EHLO, then give the sender with MAIL "
+        "FROM:<address>")},
     {"RCPT", RULE_IN_STATES, READY,
-     "RCPT before MAIL: say who the sender is first with MAIL FROM:<address>"},
+     N_("RCPT before MAIL: say who the sender is first with MAIL FROM:<address>")},
     {"DATA", RULE_IN_STATES, INIT, DATA_BEFORE_EHLO},
     {"DATA", RULE_IN_STATES, READY, DATA_BEFORE_MAIL},
     {"DATA", RULE_IN_STATES, PSTATE_BIT(ST_SMTP_MAIL), DATA_BEFORE_RCPT},
@@ -251,7 +255,7 @@ const struct proto_handler proto_smtp_handler = {
     .auth_cap = "AUTH",
     .annot_cap = annot_ehlo,
     .annot_status = smtp_annot_status,
-    .annot_after_tls = "next: send EHLO again (RFC 3207): what the server said before TLS is "
-                       "forgotten, its AUTH list may change now",
+    .annot_after_tls = N_("next: send EHLO again (RFC 3207): what the server said before TLS is "
+                          "forgotten, its AUTH list may change now"),
     .lab = &lab_smtp_ops,
 };

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 #include "b64.h"
 #include "cmdline.h"
+#include "i18n.h"
 #include "session_machine.h"
 #include "text.h"
 
@@ -114,7 +115,8 @@ static void emit_event(struct session *s, struct session_event ev)
 }
 
 /* Tells the subscribers' error hooks, and the caller through msg (may
- * be NULL), the same sentence; returns e. */
+ * be NULL), the same sentence; returns e.  The sentence stays English:
+ * the recorder writes it into the transcript, which is language-neutral. */
 static enum smtpsh_err emit_error(struct session *s, struct smtpsh_msg *msg, enum smtpsh_err e,
                                   const struct reply_line *l, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -188,10 +190,10 @@ const char *session_check_cmdline(const struct session *s, const struct cmdline 
 	if (rule || !auth_unoffered(s, c->verb))
 		return rule;
 	return !s->tls && session_cap(s, "STARTTLS")
-	           ? "the server offers no AUTH: its EHLO reply has no AUTH line (it may offer "
-	             "AUTH after STARTTLS and a new EHLO)"
-	           : "the server offers no AUTH: its EHLO reply has no AUTH line, so it takes no "
-	             "login here";
+	           ? _("the server offers no AUTH: its EHLO reply has no AUTH line (it may offer "
+	               "AUTH after STARTTLS and a new EHLO)")
+	           : _("the server offers no AUTH: its EHLO reply has no AUTH line, so it takes no "
+	               "login here");
 }
 
 static bool mech_is(const struct session *s, const char *m)

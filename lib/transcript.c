@@ -30,12 +30,13 @@ static enum smtpsh_err start(struct transcript_writer *w, int fd, const char *ta
 	char when[64];
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	fprintf(
-	    w->f,
-	    "%s %d\n"
-	    "# convention: S: sent by the client (smtpsh), R: received from the server (RFC 821)\n"
-	    "# target: %s\n# protocol: %s\n# started: %s\n",
-	    TRANSCRIPT_MAGIC, TRANSCRIPT_VERSION, target, proto, when);
+	fprintf(/* i18n: protocol */
+	        w->f,
+	        "%s %d\n"
+	        "# convention: S: sent by the client (smtpsh), R: received from the server (RFC "
+	        "821)\n"
+	        "# target: %s\n# protocol: %s\n# started: %s\n",
+	        TRANSCRIPT_MAGIC, TRANSCRIPT_VERSION, target, proto, when);
 	fflush(w->f);
 	return SMTPSH_OK;
 }

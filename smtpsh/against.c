@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "annot.h"
+#include "i18n.h"
 #include "b64.h"
 #include "mask.h"
 #include "shell.h"
@@ -85,9 +86,11 @@ static void explain_side(struct against *a, const char *side, const struct summa
 	const char *meaning = h->annot_status(s->code, s->verb, mb, sizeof(mb));
 	/* both texts came from servers (one recorded, one live) */
 	char text[TEXT_SAFE_SIZE(sizeof(s->text))];
-	render_warning(sh, "  %s: %s%s%s %s", side, status, s->enhanced[0] ? " " : "", s->enhanced,
-	               text_safe_str(text, sizeof(text), s->text, strlen(s->text)));
-	render_note(sh, "%s: %s", side, meaning);
+	/* side padded to the width of "recorded", by display width */
+	int w = text_field(side, 8);
+	render_warning(sh, "  %-*s: %s%s%s %s", w, side, status, s->enhanced[0] ? " " : "",
+	               s->enhanced, text_safe_str(text, sizeof(text), s->text, strlen(s->text)));
+	render_note(sh, "%-*s: %s", w, side, meaning);
 }
 
 static bool same(struct against *a, const struct summary *w, const struct summary *g)
@@ -125,22 +128,27 @@ static bool settle(struct against *a)
 			render_warning(
 			    sh, "diverged at transcript line %lu (%s):", a->want.item[i].lineno,
 			    a->exact ? "text differs once masked" : "reply code differs");
-			explain_side(a, "recorded", &a->want.item[i]);
-			explain_side(a, "live    ", &a->got.item[i]);
+			explain_side(a, _("recorded"), &a->want.item[i]);
+			explain_side(a, _("live"), &a->got.item[i]);
 			a->diverged = true;
 			return false;
 		}
 		a->matched++;
 	}
 	if (a->want.n != a->got.n) {
-		render_warning(sh,
-		               "diverged before transcript line %lu: the transcript has %zu repl%s "
-		               "here, the server sent %zu",
-		               a->lineno, a->want.n, a->want.n == 1 ? "y" : "ies", a->got.n);
+		render_warning(
+		    sh,
+		    dngettext(SMTPSH_TEXT_DOMAIN,
+		              "diverged before transcript line %lu: the transcript has %zu "
+		              "reply here, the server sent %zu",
+		              "diverged before transcript line %lu: the transcript has %zu "
+		              "replies here, the server sent %zu",
+		              a->want.n),
+		    a->lineno, a->want.n, a->got.n);
 		if (a->want.n > n)
-			explain_side(a, "recorded", &a->want.item[n]);
+			explain_side(a, _("recorded"), &a->want.item[n]);
 		if (a->got.n > n)
-			explain_side(a, "live    ", &a->got.item[n]);
+			explain_side(a, _("live"), &a->got.item[n]);
 		a->diverged = true;
 		return false;
 	}
@@ -165,7 +173,7 @@ static char *ask_secret(struct against *a, const char *shown)
 	if (isatty(STDIN_FILENO)) {
 		char prompt[512];
 		snprintf(prompt, sizeof(prompt),
-		         "transcript line %lu was redacted (%s): the secret (not echoed): ",
+		         _("transcript line %lu was redacted (%s): the secret (not echoed): "),
 		         a->lineno, seen);
 		/* replay --against reads no commands: the terminal is free */
 		bool was = a->sh->interactive;
@@ -274,7 +282,7 @@ static int against_start(struct against *a, const char *path, char **masks, int 
 	for (int i = 0; i < nmasks; i++) {
 		struct smtpsh_msg err;
 		if (mask_add(&a->mask, masks[i], &err) != SMTPSH_OK) {
-			fprintf(stderr, "smtpsh: %s\n", err.text);
+			fprintf(stderr, _("smtpsh: %s\n"), err.text);
 			mask_free(&a->mask);
 			playback_source_close(&a->src);
 			return EXIT_USAGE;
@@ -421,8 +429,8 @@ static int confirm_changes(struct against *a, const char *path)
 	}
 	fflush(sh->out);
 	fprintf(stderr,
-	        "smtpsh: replay --against: not sent: the transcript changes a mailbox or sends "
-	        "mail (%s); give --yes to send it\n",
+	        _("smtpsh: replay --against: not sent: the transcript changes a mailbox or sends "
+	          "mail (%s); give --yes to send it\n"),
 	        c.list);
 	return EXIT_USAGE;
 }
@@ -438,12 +446,26 @@ static int against_finish(struct against *a, int rc)
 	if (a->diverged)
 		rc = EXIT_DIVERGED;
 	if (rc == EXIT_OK)
-		render_event(sh, "replay matched: %u repl%s as recorded%s", a->matched,
-		             a->matched == 1 ? "y" : "ies",
-		             a->exact ? " (text compared, masked)" : " (codes compared)");
+		render_event(sh,
+		             a->exact ? dngettext(SMTPSH_TEXT_DOMAIN,
+		                                  "replay matched: %u reply as recorded (text "
+		                                  "compared, masked)",
+		                                  "replay matched: %u replies as recorded (text "
+		                                  "compared, masked)",
+		                                  a->matched)
+		                      : dngettext(SMTPSH_TEXT_DOMAIN,
+		                                  "replay matched: %u reply as recorded (codes "
+		                                  "compared)",
+		                                  "replay matched: %u replies as recorded (codes "
+		                                  "compared)",
+		                                  a->matched),
+		             a->matched);
 	else if (rc == EXIT_DIVERGED)
-		render_event(sh, "replay diverged after %u matching repl%s", a->matched,
-		             a->matched == 1 ? "y" : "ies");
+		render_event(sh,
+		             dngettext(SMTPSH_TEXT_DOMAIN,
+		                       "replay diverged after %u matching reply",
+		                       "replay diverged after %u matching replies", a->matched),
+		             a->matched);
 	session_close(&sh->session);
 	session_free(&a->expected);
 	mask_free(&a->mask);

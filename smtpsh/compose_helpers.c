@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "b64.h"
+#include "i18n.h"
 #include "hex.h"
 #include "mime/compose.h"
 #include "mime/encode.h"
@@ -186,9 +187,16 @@ static void send_lines(struct shell *sh, const struct buf *lines)
 			                nth > BODY_SHOWN_EACH_END &&
 			                nth + BODY_SHOWN_EACH_END <= body_lines;
 			if (!sh->hide_sent && sh->sent_hidden) {
-				render_note(sh, "... %lu more lines of the body sent, not shown%s",
-				            sh->sent_hidden,
-				            sh->rec.f ? " (the transcript has every one)" : "");
+				if (sh->rec.f)
+					render_note(
+					    sh,
+					    "... %lu more lines of the body sent, not shown (the "
+					    "transcript has every one)",
+					    sh->sent_hidden);
+				else
+					render_note(
+					    sh, "... %lu more lines of the body sent, not shown",
+					    sh->sent_hidden);
 				sh->sent_hidden = 0;
 			}
 		}
@@ -339,12 +347,12 @@ char *compose_h_msgid(struct shell *sh, const char *args, size_t *len, bool *sec
 static const char *multipart_meaning(enum compose_multipart kind)
 {
 	switch (kind) {
-	case COMPOSE_MIXED: return "parts one after another: a text and its attachments";
+	case COMPOSE_MIXED: return _("parts one after another: a text and its attachments");
 	case COMPOSE_ALTERNATIVE:
-		return "the same content in several forms, the last preferred: /text plain, then "
-		       "/text html";
+		return _("the same content in several forms, the last preferred: /text plain, then "
+		         "/text html");
 	case COMPOSE_RELATED:
-		return "an HTML body and the images it shows by cid: (/text html, then /inline)";
+		return _("an HTML body and the images it shows by cid: (/text html, then /inline)");
 	}
 	return "";
 }

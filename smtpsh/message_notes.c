@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "mime/excerpt.h"
 #include "mime/tree.h"
 #include "mime_view.h"
@@ -231,7 +232,7 @@ static int open_new(struct shell *sh, const char *path)
 		return -1;
 	}
 	char prompt[1200];
-	snprintf(prompt, sizeof(prompt), "%s exists: overwrite it? [y/N] ", path);
+	snprintf(prompt, sizeof(prompt), _("%s exists: overwrite it? [y/N] "), path);
 	char *answer = input_question(sh, prompt);
 	bool yes = answer && (answer[0] == 'y' || answer[0] == 'Y');
 	free(answer);

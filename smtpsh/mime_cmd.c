@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 
+#include "i18n.h"
 #include "mime/tree.h"
 #include "mime_view.h"
 #include "shell.h"
@@ -198,7 +199,7 @@ int mime_cmd_run(const char *path, bool json)
 	bool from_stdin = !strcmp(path, "-");
 	FILE *in = from_stdin ? stdin : fopen(path, "rb");
 	if (!in) {
-		fprintf(stderr, "smtpsh mime: cannot read %s: %s\n", path, strerror(errno));
+		fprintf(stderr, _("smtpsh mime: cannot read %s: %s\n"), path, strerror(errno));
 		return 2;
 	}
 	static struct mime_tree t; /* 40 KB of problems and stack: off the stack */
@@ -219,7 +220,7 @@ int mime_cmd_run(const char *path, bool json)
 	if (!from_stdin)
 		fclose(in);
 	if (failed) {
-		fprintf(stderr, "smtpsh mime: cannot read %s: %s\n", path, strerror(err));
+		fprintf(stderr, _("smtpsh mime: cannot read %s: %s\n"), path, strerror(err));
 		mime_tree_free(&t);
 		hashes_free(&hashes);
 		return 2;

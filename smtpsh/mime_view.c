@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "mime_view.h"
 #include "text.h"
 
@@ -14,21 +15,22 @@
 static const struct {
 	const char *type, *words;
 } kinds[] = {
-    {"multipart/mixed", "mixed: the body and its attachments, one after the other"},
-    {"multipart/alternative", "alternative: the same content in several forms, the last preferred"},
-    {"multipart/related", "related: an HTML body and the images it references by cid:"},
-    {"multipart/signed", "signed: the content, then its signature"},
-    {"multipart/encrypted", "encrypted: control information, then the encrypted content"},
-    {"multipart/digest", "digest: a collection of messages"},
-    {"multipart/report", "report: a delivery or read report for a message"},
-    {"message/rfc822", "a whole message inside this one"},
+    {"multipart/mixed", N_("mixed: the body and its attachments, one after the other")},
+    {"multipart/alternative",
+     N_("alternative: the same content in several forms, the last preferred")},
+    {"multipart/related", N_("related: an HTML body and the images it references by cid:")},
+    {"multipart/signed", N_("signed: the content, then its signature")},
+    {"multipart/encrypted", N_("encrypted: control information, then the encrypted content")},
+    {"multipart/digest", N_("digest: a collection of messages")},
+    {"multipart/report", N_("report: a delivery or read report for a message")},
+    {"message/rfc822", N_("a whole message inside this one")},
 };
 
 static const char *kind_words(const char *type)
 {
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(kinds[i].type, type))
-			return kinds[i].words;
+			return _(kinds[i].words);
 	return NULL;
 }
 
@@ -58,7 +60,7 @@ static void line_safe(struct line *l, const char *s, size_t n)
 {
 	text_safe(&l->b, s, n > VIEW_FIELD_MAX ? VIEW_FIELD_MAX : n);
 	if (n > VIEW_FIELD_MAX)
-		line_add(l, "... (%zu more bytes)", n - VIEW_FIELD_MAX);
+		line_add(l, _("... (%zu more bytes)"), n - VIEW_FIELD_MAX);
 }
 
 static void line_safe_str(struct line *l, const char *s)
@@ -95,7 +97,7 @@ bool mime_view_headers(const struct mime_view *v, const struct mime_tree *t, siz
 			if (!had)
 				continue;
 			if (!any)
-				put_plain(v, "decoded headers (RFC 2047 encoded words):");
+				put_plain(v, _("decoded headers (RFC 2047 encoded words):"));
 			any = true;
 			struct line l;
 			line_start(&l);
@@ -147,19 +149,19 @@ static void put_part_line(const struct mime_view *v, const struct mime_tree *t, 
 	}
 	const char *words = kind_words(p->type.value);
 	if (p->container)
-		line_add(&l, "  (%s)", words ? words : "parts inside");
+		line_add(&l, _("  (%s)"), words ? words : _("parts inside"));
 	else
-		line_add(&l, ", %llu bytes decoded", p->size);
+		line_add(&l, _(", %llu bytes decoded"), p->size);
 	line_put(v, &l);
 }
 
 void mime_view_tree(const struct mime_view *v, const struct mime_tree *t)
 {
-	put_plain(v, "tree:");
+	put_plain(v, _("tree:"));
 	for (size_t i = 0; i < t->n_parts; i++)
 		put_part_line(v, t, i);
 	if (t->parts_seen > t->n_parts)
-		put_plain(v, "  ... %llu more parts not kept", t->parts_seen - t->n_parts);
+		put_plain(v, _("  ... %llu more parts not kept"), t->parts_seen - t->n_parts);
 }
 
 /* The excerpt, line by line, each after "  | ". */
@@ -191,34 +193,35 @@ void mime_view_texts(const struct mime_view *v, const struct mime_excerpts *x)
 		char type[TEXT_SAFE_SIZE(sizeof(p->type.value))];
 		text_safe_str(type, sizeof(type), p->type.value, strlen(p->type.value));
 		if (err == SMTPSH_OK)
-			put_plain(v, "text of #%zu (%s, decoded to UTF-8):", e->part, type);
+			put_plain(v, _("text of #%zu (%s, decoded to UTF-8):"), e->part, type);
 		else
-			put_plain(v, "text of #%zu (%s, shown as it is: %s):", e->part, type,
+			put_plain(v, _("text of #%zu (%s, shown as it is: %s):"), e->part, type,
 			          why.text);
 		put_excerpt_lines(v, text.data ? text.data : "", text.len);
 		unsigned long long lines = mime_excerpt_lines_cut(e),
 		                   bytes = mime_excerpt_bytes_cut(e);
 		if (lines)
-			put_plain(v, "  ... %llu more lines (%llu bytes) not shown", lines, bytes);
+			put_plain(v, _("  ... %llu more lines (%llu bytes) not shown"), lines,
+			          bytes);
 		else if (bytes)
-			put_plain(v, "  ... %llu more bytes not shown", bytes);
+			put_plain(v, _("  ... %llu more bytes not shown"), bytes);
 		buf_free(&text);
 	}
 	if (x->parts_skipped)
-		put_plain(v, "  ... %llu more text parts not shown", x->parts_skipped);
+		put_plain(v, _("  ... %llu more text parts not shown"), x->parts_skipped);
 }
 
 void mime_view_problems(const struct mime_view *v, const struct mime_tree *t)
 {
 	if (!t->problems_seen)
 		return;
-	put_plain(v, "problems (%llu):", t->problems_seen);
+	put_plain(v, _("problems (%llu):"), t->problems_seen);
 	for (size_t i = 0; i < t->n_problems; i++) {
 		const struct mime_problem *pr = &t->problems[i];
 		struct line l;
 		line_start(&l);
-		line_add(&l, "  #%u, line %lu: %s", pr->part, pr->line,
-		         mime_problem_words(pr->kind));
+		line_add(&l, _("  #%u, line %lu: %s"), pr->part, pr->line,
+		         _(mime_problem_words(pr->kind)));
 		if (pr->detail[0]) {
 			line_add(&l, " (");
 			line_safe_str(&l, pr->detail);
@@ -227,5 +230,5 @@ void mime_view_problems(const struct mime_view *v, const struct mime_tree *t)
 		line_put(v, &l);
 	}
 	if (t->problems_seen > t->n_problems)
-		put_plain(v, "  ... %llu more", t->problems_seen - t->n_problems);
+		put_plain(v, _("  ... %llu more"), t->problems_seen - t->n_problems);
 }

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "shell.h"
 #include "text.h"
 
@@ -209,7 +210,7 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			/* not a transcript after all: same as one that cannot
 			 * be opened (a directory, a read error, /dev/zero) */
 			fflush(sh->out);
-			fprintf(stderr, "smtpsh: transcript '%s': %s\n", path, why.text);
+			fprintf(stderr, _("smtpsh: transcript '%s': %s\n"), path, why.text);
 			rc = EXIT_USAGE;
 			break;
 		}

@@ -233,9 +233,12 @@ static void explain_challenge(struct shell *sh, const struct reply *r)
 {
 	const struct session *s = &sh->session;
 	if (!r->text[0]) {
-		render_note(sh, "empty challenge: the server waits for your credentials%s",
-		            !strcasecmp(s->sasl_mech, "PLAIN") ? " (PLAIN: b64 \\0user\\0password)"
-		                                               : "");
+		if (!strcasecmp(s->sasl_mech, "PLAIN"))
+			render_note(
+			    sh, "empty challenge: the server waits for your credentials (PLAIN: "
+			        "b64 \\0user\\0password)");
+		else
+			render_note(sh, "empty challenge: the server waits for your credentials");
 		return;
 	}
 	if (!s->sasl_challenge_b64ok) {
@@ -266,8 +269,10 @@ static void explain_provider(struct shell *sh, const struct reply *r, const char
 	                                                  code, text, sh->session.tls);
 	if (!h)
 		return;
-	render_note(sh, "%s%s: %s", h->provider ? "at " : "", h->provider ? h->provider : "hint",
-	            h->hint);
+	if (h->provider)
+		render_note(sh, "at %s: %s", h->provider, h->hint);
+	else
+		render_note(sh, "hint: %s", h->hint);
 	render_note(sh, "what to do: %s", h->fix);
 	render_note(sh, "(source: %s)", h->source);
 }
@@ -304,17 +309,21 @@ void render_explain_smtp(struct shell *sh, const struct reply *r, const struct s
 	render_note(sh, "%d: %s", r->code, m);
 	if (r->enhanced[0])
 		explain_esc(sh, r->enhanced);
-	if (!p)
-		render_note(sh, "unsolicited: the server sent this without a command%s",
-		            r->code == 421 ? " (it is hanging up: /connect starts a new session)"
-		                           : "");
-	if (p && p->warn[0] && r->code >= 400)
-		render_note(sh, "%s%s", p->auth_unoffered ? "" : "out of order: ", p->warn);
+	if (!p && r->code == 421)
+		render_note(sh,
+		            "unsolicited: the server sent this without a command (it is hanging "
+		            "up: /connect starts a new session)");
+	else if (!p)
+		render_note(sh, "unsolicited: the server sent this without a command");
+	if (p && p->warn[0] && r->code >= 400 && p->auth_unoffered)
+		render_note(sh, "%s", p->warn);
+	else if (p && p->warn[0] && r->code >= 400)
+		render_note(sh, "out of order: %s", p->warn);
 	const struct proto_cmd *old_cmd =
 	    p && p->unknown ? proto_find_historical(sh->session.proto, p->verb) : NULL;
 	if (old_cmd) {
 		render_note(sh, "%s is a historical command servers no longer offer: %s",
-		            old_cmd->verb, old_cmd->help);
+		            old_cmd->verb, _(old_cmd->help));
 	} else if (p && p->unknown && annot_smtp_header_hangup(p->verb, r->code)) {
 		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
 		render_note(
@@ -327,12 +336,23 @@ void render_explain_smtp(struct shell *sh, const struct reply *r, const struct s
 	           (r->code == 500 || r->code == 502 || (r->code < 400 && r->code != 221))) {
 		const char *sug = proto_suggest(sh->session.proto, p->verb);
 		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
-		render_note(sh, "%s is not an SMTP command%s%s%s%s",
-		            text_safe_str(q, sizeof(q), p->verb, strlen(p->verb)),
-		            sug ? "; did you mean " : "", sug ? sug : "", sug ? "?" : "",
-		            r->code < 400 ? " (this server accepted it anyway; smtpsh does not "
-		                            "count it as a greeting)"
-		                          : "");
+		text_safe_str(q, sizeof(q), p->verb, strlen(p->verb));
+		if (sug && r->code < 400)
+			render_note(
+			    sh,
+			    "%s is not an SMTP command; did you mean %s? (this server accepted it "
+			    "anyway; smtpsh does not count it as a greeting)",
+			    q, sug);
+		else if (sug)
+			render_note(sh, "%s is not an SMTP command; did you mean %s?", q, sug);
+		else if (r->code < 400)
+			render_note(
+			    sh,
+			    "%s is not an SMTP command (this server accepted it anyway; smtpsh "
+			    "does not count it as a greeting)",
+			    q);
+		else
+			render_note(sh, "%s is not an SMTP command", q);
 	}
 	if (verb && !strcmp(verb, "EHLO") && r->code == 250) {
 		const char *name = sh->session.server_name;
@@ -360,9 +380,11 @@ void render_explain_pop3(struct shell *sh, const struct reply *r, const struct s
 	if (r->resp_code[0]) {
 		const char *m = annot_pop3_resp_code(r->resp_code);
 		char q[TEXT_SAFE_SIZE(sizeof(r->resp_code))];
-		render_note(sh, "[%s]: %s",
-		            text_safe_str(q, sizeof(q), r->resp_code, strlen(r->resp_code)),
-		            m ? m : "a response code smtpsh does not know");
+		text_safe_str(q, sizeof(q), r->resp_code, strlen(r->resp_code));
+		if (m)
+			render_note(sh, "[%s]: %s", q, m);
+		else
+			render_note(sh, "[%s]: a response code smtpsh does not know", q);
 	}
 	if (!p)
 		render_note(sh, "unsolicited: the server sent this without a command");
@@ -372,13 +394,15 @@ void render_explain_pop3(struct shell *sh, const struct reply *r, const struct s
 	    p && p->unknown ? proto_find_historical(s->proto, p->verb) : NULL;
 	if (old_cmd)
 		render_note(sh, "%s is a historical command servers no longer offer: %s",
-		            old_cmd->verb, old_cmd->help);
+		            old_cmd->verb, _(old_cmd->help));
 	else if (p && p->unknown && r->code == REPLY_POP3_ERR) {
 		const char *sug = proto_suggest(s->proto, p->verb);
 		char q[TEXT_SAFE_SIZE(sizeof(p->verb))];
-		render_note(sh, "%s is not a POP3 command%s%s%s",
-		            text_safe_str(q, sizeof(q), p->verb, strlen(p->verb)),
-		            sug ? "; did you mean " : "", sug ? sug : "", sug ? "?" : "");
+		text_safe_str(q, sizeof(q), p->verb, strlen(p->verb));
+		if (sug)
+			render_note(sh, "%s is not a POP3 command; did you mean %s?", q, sug);
+		else
+			render_note(sh, "%s is not a POP3 command", q);
 	}
 	if (verb && !*verb && s->apop_stamp[0]) {
 		char q[TEXT_SAFE_SIZE(sizeof(s->apop_stamp))];
@@ -397,19 +421,37 @@ void render_explain_pop3(struct shell *sh, const struct reply *r, const struct s
 	if (!verb || !r->has_body)
 		return;
 	if (!strcmp(verb, "LIST"))
-		render_note(sh, "%lu message%s, %llu octets", s->body_items,
-		            s->body_items == 1 ? "" : "s", s->body_sum);
+		render_note(sh,
+		            dngettext(SMTPSH_TEXT_DOMAIN, "%lu message, %llu octets",
+		                      "%lu messages, %llu octets", s->body_items),
+		            s->body_items, s->body_sum);
 	else if (!strcmp(verb, "UIDL"))
-		render_note(sh, "%lu unique id%s", s->body_items, s->body_items == 1 ? "" : "s");
+		render_note(
+		    sh,
+		    dngettext(SMTPSH_TEXT_DOMAIN, "%lu unique id", "%lu unique ids", s->body_items),
+		    s->body_items);
 	else if (!strcmp(verb, "CAPA"))
 		explain_caps(sh);
 	else if (!strcmp(verb, "RETR") || !strcmp(verb, "TOP")) {
-		render_note(sh, "%s: %zu lines, %zu octets%s",
-		            !strcmp(verb, "TOP") ? "headers and top lines" : "message",
-		            r->body_lines, r->body_octets,
-		            sh->stuffed_lines ? " (dot-stuffed lines shown as sent; the message "
-		                                "holds them with one dot less)"
-		                              : "");
+		bool top = !strcmp(verb, "TOP");
+		if (top && sh->stuffed_lines)
+			render_note(
+			    sh,
+			    "headers and top lines: %zu lines, %zu octets (dot-stuffed lines "
+			    "shown as sent; the message holds them with one dot less)",
+			    r->body_lines, r->body_octets);
+		else if (top)
+			render_note(sh, "headers and top lines: %zu lines, %zu octets",
+			            r->body_lines, r->body_octets);
+		else if (sh->stuffed_lines)
+			render_note(
+			    sh,
+			    "message: %zu lines, %zu octets (dot-stuffed lines shown as sent; "
+			    "the message holds them with one dot less)",
+			    r->body_lines, r->body_octets);
+		else
+			render_note(sh, "message: %zu lines, %zu octets", r->body_lines,
+			            r->body_octets);
 		message_notes_show(sh);
 	} else
 		render_note(sh, "%zu lines, %zu octets", r->body_lines, r->body_octets);
@@ -485,7 +527,10 @@ static void show_tls(struct shell *sh, const struct session_event *ev)
 	render_note(sh, "certificate: %s", subject);
 	render_note(sh, "issued by:   %s", issuer);
 	render_note(sh, "valid:       %s to %s", in->not_before, in->not_after);
-	render_note(sh, "valid for:   %s", names[0] ? names : "(no names)");
+	if (names[0])
+		render_note(sh, "valid for:   %s", names);
+	else
+		render_note(sh, "valid for:   (no names)");
 	render_note(sh, "sha256:      %s", in->sha256);
 	if (in->verified)
 		render_note(sh, "check:       %s", verdict);
@@ -493,7 +538,7 @@ static void show_tls(struct shell *sh, const struct session_event *ev)
 		render_warning(sh, "INSECURE: %s; going on only because of --insecure", verdict);
 	if (!ev->starttls)
 		return;
-	render_note(sh, "%s", proto_handler_get(ev->proto)->annot_after_tls);
+	render_note(sh, "%s", _(proto_handler_get(ev->proto)->annot_after_tls));
 }
 
 static void on_event(void *ctx, const struct session_event *ev)
@@ -504,10 +549,20 @@ static void on_event(void *ctx, const struct session_event *ev)
 	case SESSION_EV_CONNECTED: {
 		bool named = strcmp(ev->host, ev->addr) != 0;
 		char host[TEXT_SAFE_SIZE(256)];
-		render_event(
-		    sh, "connected to %s port %u (%s%s%s%s)", ev->addr, ev->port,
-		    proto_name(ev->proto), ev->implicit_tls ? " over TLS" : "", named ? ", " : "",
-		    named ? text_safe_str(host, sizeof(host), ev->host, strlen(ev->host)) : "");
+		const char *pname = proto_name(ev->proto);
+		if (named)
+			text_safe_str(host, sizeof(host), ev->host, strlen(ev->host));
+		if (named && ev->implicit_tls)
+			render_event(sh, "connected to %s port %u (%s over TLS, %s)", ev->addr,
+			             ev->port, pname, host);
+		else if (named)
+			render_event(sh, "connected to %s port %u (%s, %s)", ev->addr, ev->port,
+			             pname, host);
+		else if (ev->implicit_tls)
+			render_event(sh, "connected to %s port %u (%s over TLS)", ev->addr,
+			             ev->port, pname);
+		else
+			render_event(sh, "connected to %s port %u (%s)", ev->addr, ev->port, pname);
 		break;
 	}
 	case SESSION_EV_TLS: show_tls(sh, ev); break;
@@ -561,13 +616,19 @@ void render_data_warnings(struct shell *sh, const struct data_warning *w, size_t
 			    d->line);
 			break;
 		case DATA_WARN_NAME_TYPO:
-			render_warning(sh,
-			               "line %lu: \"%s:\" is no header smtpsh knows; did you mean "
-			               "\"%s:\"?%s",
-			               d->line, d->name, d->known->name,
-			               is_named(d->known, "Date") || is_named(d->known, "From")
-			                   ? " (RFC 5322 wants a Date and a From in every message)"
-			                   : "");
+			if (is_named(d->known, "Date") || is_named(d->known, "From"))
+				render_warning(
+				    sh,
+				    "line %lu: \"%s:\" is no header smtpsh knows; did you "
+				    "mean \"%s:\"? (RFC 5322 wants a Date and a From in "
+				    "every message)",
+				    d->line, d->name, d->known->name);
+			else
+				render_warning(
+				    sh,
+				    "line %lu: \"%s:\" is no header smtpsh knows; did you "
+				    "mean \"%s:\"?",
+				    d->line, d->name, d->known->name);
 			break;
 		case DATA_WARN_NO_DATE:
 			render_warning(sh,

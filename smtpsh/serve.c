@@ -25,6 +25,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "i18n.h"
 #include "listen.h"
 #include "mask.h"
 #include "shell.h"
@@ -191,9 +192,13 @@ static void client_ended_early(struct serve *sv)
 	}
 	sv->in_data = false;
 	stray(sv,
-	      "the client's message has %u line%s fewer than the transcript's (it ended at "
-	      "transcript line %lu)",
-	      skipped, skipped == 1 ? "" : "s", from);
+	      dngettext(SMTPSH_TEXT_DOMAIN,
+	                "the client's message has %u line fewer than the transcript's (it ended "
+	                "at transcript line %lu)",
+	                "the client's message has %u lines fewer than the transcript's (it ended "
+	                "at transcript line %lu)",
+	                skipped),
+	      skipped, from);
 }
 
 /* Says why the client's next line did not come, S: line in sv->src.it. */
@@ -202,11 +207,20 @@ static void lost(struct serve *sv, enum io got)
 	struct buf want;
 	buf_init(&want, TEXT_SAFE_SIZE(sv->src.it.bytes.len));
 	text_safe(&want, sv->src.it.bytes.data ? sv->src.it.bytes.data : "", sv->src.it.bytes.len);
-	render_warning(sv->sh, "%s at transcript line %lu (expected S: %s)",
-	               got == IO_TIMEOUT ? "the client went silent"
-	               : got == IO_LONG  ? "the client sent a line over 64 KiB"
-	                                 : "the client hung up",
-	               sv->src.it.lineno, want.data ? want.data : "");
+	const char *w = want.data ? want.data : "";
+	if (got == IO_TIMEOUT)
+		render_warning(sv->sh,
+		               "the client went silent at transcript line %lu (expected S: %s)",
+		               sv->src.it.lineno, w);
+	else if (got == IO_LONG)
+		render_warning(
+		    sv->sh,
+		    "the client sent a line over 64 KiB at transcript line %lu (expected "
+		    "S: %s)",
+		    sv->src.it.lineno, w);
+	else
+		render_warning(sv->sh, "the client hung up at transcript line %lu (expected S: %s)",
+		               sv->src.it.lineno, w);
 	buf_free(&want);
 }
 
@@ -228,9 +242,13 @@ static enum io client_goes_on(struct serve *sv)
 	show(sv->sh, "S: ", ".", 1, true);
 	sv->in_data = false;
 	stray(sv,
-	      "the client's message has %u line%s more than the transcript's (which ends at line "
-	      "%lu)",
-	      extra, extra == 1 ? "" : "s", sv->src.it.lineno);
+	      dngettext(SMTPSH_TEXT_DOMAIN,
+	                "the client's message has %u line more than the transcript's (which ends "
+	                "at line %lu)",
+	                "the client's message has %u lines more than the transcript's (which "
+	                "ends at line %lu)",
+	                extra),
+	      extra, sv->src.it.lineno);
 	return IO_OK;
 }
 
@@ -275,7 +293,7 @@ static enum io expect_line(struct serve *sv)
 		struct buf want;
 		buf_init(&want, TEXT_SAFE_SIZE(bn));
 		text_safe(&want, b, bn);
-		stray(sv, "transcript line %lu expected: %s", sv->src.it.lineno,
+		stray(sv, _("transcript line %lu expected: %s"), sv->src.it.lineno,
 		      want.data ? want.data : "");
 		buf_free(&want);
 	}
@@ -295,8 +313,10 @@ static int serve_open(struct serve *sv, const char *path)
 	struct smtpsh_msg why;
 	enum smtpsh_err first = transcript_next(&sv->src.r, &sv->src.it, &why);
 	if (first == SMTPSH_EIO || first == SMTPSH_ECLOSED) {
-		fprintf(stderr, "smtpsh serve: transcript '%s': %s\n", path,
-		        first == SMTPSH_EIO ? why.text : "it is empty");
+		if (first == SMTPSH_EIO)
+			fprintf(stderr, _("smtpsh serve: transcript '%s': %s\n"), path, why.text);
+		else
+			fprintf(stderr, _("smtpsh serve: transcript '%s': it is empty\n"), path);
 		playback_source_close(&sv->src);
 		return EXIT_USAGE;
 	}
@@ -314,7 +334,7 @@ static int load_cert(const char *cert, const char *key, SSL_CTX **ctx)
 	*ctx = SSL_CTX_new(TLS_server_method());
 	if (!*ctx || SSL_CTX_use_certificate_chain_file(*ctx, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(*ctx, key ? key : cert, SSL_FILETYPE_PEM) != 1) {
-		fprintf(stderr, "smtpsh serve: cannot load the certificate %s / key %s\n", cert,
+		fprintf(stderr, _("smtpsh serve: cannot load the certificate %s / key %s\n"), cert,
 		        key ? key : cert);
 		return EXIT_USAGE;
 	}
@@ -379,8 +399,8 @@ static int serve_items(struct serve *sv, SSL_CTX *ctx, const char *path)
 				implicit_done = true;
 				rc = client_tls(
 				    sv, ctx,
-				    "this transcript starts with implicit TLS: give --cert "
-				    "FILE (and --key FILE)");
+				    _("this transcript starts with implicit TLS: give --cert "
+				      "FILE (and --key FILE)"));
 			}
 		} else if (it->kind == TR_RECEIVED) {
 			rc = send_received(sv);
@@ -397,7 +417,7 @@ static int serve_items(struct serve *sv, SSL_CTX *ctx, const char *path)
 			char no_cert[120];
 			snprintf(
 			    no_cert, sizeof(no_cert),
-			    "transcript line %lu starts TLS: give --cert FILE (and --key FILE)",
+			    _("transcript line %lu starts TLS: give --cert FILE (and --key FILE)"),
 			    it->lineno);
 			rc = client_tls(sv, ctx, no_cert);
 		} else if (it->kind == TR_SENT) {
@@ -426,14 +446,15 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	const struct listen_spec spec = {AF_INET, port, 4, false};
 	struct listen_socket lsock;
 	if (listen_loopback(&spec, &lsock, NULL) != SMTPSH_OK) {
-		fprintf(stderr, "smtpsh serve: cannot listen on 127.0.0.1 port %u: %s\n", port,
+		fprintf(stderr, _("smtpsh serve: cannot listen on 127.0.0.1 port %u: %s\n"), port,
 		        strerror(lsock.errnum));
 		rc = EXIT_USAGE;
 		goto done;
 	}
 	ls = lsock.fd;
 	/* The first line says where: scripts read the port from it. */
-	fprintf(sh->out, "-- serving %s on 127.0.0.1 port %u (one client)\n", path, lsock.port);
+	fprintf(sh->out, "-- serving %s on 127.0.0.1 port %u (one client)\n", path,
+	        lsock.port); /* i18n: protocol */
 	fflush(sh->out);
 	sv.peer.timeout_ms = sh->timeout_s * 1000;
 	sv.peer.conn.fd = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
@@ -452,9 +473,23 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	rc = serve_items(&sv, ctx, path);
 	if (rc == EXIT_OK && sv.mismatches)
 		rc = EXIT_DIVERGED;
-	render_event(sh, "client %s the transcript: %u line%s matched, %u differed",
-	             rc == EXIT_OK ? "followed" : "did not follow", sv.matched,
-	             sv.matched == 1 ? "" : "s", sv.mismatches);
+	if (rc == EXIT_OK)
+		render_event(
+		    sh,
+		    dngettext(SMTPSH_TEXT_DOMAIN,
+		              "client followed the transcript: %u line matched, %u differed",
+		              "client followed the transcript: %u lines matched, %u differed",
+		              sv.matched),
+		    sv.matched, sv.mismatches);
+	else
+		render_event(sh,
+		             dngettext(SMTPSH_TEXT_DOMAIN,
+		                       "client did not follow the transcript: %u line matched, %u "
+		                       "differed",
+		                       "client did not follow the transcript: %u lines matched, %u "
+		                       "differed",
+		                       sv.matched),
+		             sv.matched, sv.mismatches);
 	conn_close(&sv.peer.conn);
 	mask_free(&sv.mask);
 	buf_free(&sv.line);

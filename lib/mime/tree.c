@@ -8,26 +8,31 @@
 #include <strings.h>
 
 #include "mime/words.h"
+#include "i18n.h"
 
 const char *mime_problem_words(enum mime_problem_kind kind)
 {
 	switch (kind) {
-	case MIME_NO_BOUNDARY: return "a multipart without a boundary parameter (read as one part)";
-	case MIME_BOUNDARY_MISSING: return "the boundary never appears: the parts are not there";
-	case MIME_UNTERMINATED: return "no closing boundary (--boundary--): the message may be cut";
-	case MIME_BAD_BASE64: return "claims base64 but holds other characters or a cut group";
-	case MIME_BAD_QP: return "quoted-printable with '=' not followed by two hex digits";
-	case MIME_UNKNOWN_CHARSET: return "a charset that is unknown here";
-	case MIME_BAD_ENCODED_WORD: return "an encoded word left as it was";
+	case MIME_NO_BOUNDARY:
+		return N_("a multipart without a boundary parameter (read as one part)");
+	case MIME_BOUNDARY_MISSING:
+		return N_("the boundary never appears: the parts are not there");
+	case MIME_UNTERMINATED:
+		return N_("no closing boundary (--boundary--): the message may be cut");
+	case MIME_BAD_BASE64: return N_("claims base64 but holds other characters or a cut group");
+	case MIME_BAD_QP: return N_("quoted-printable with '=' not followed by two hex digits");
+	case MIME_UNKNOWN_CHARSET: return N_("a charset that is unknown here");
+	case MIME_BAD_ENCODED_WORD: return N_("an encoded word left as it was");
 	case MIME_HEADER_8BIT:
-		return "8-bit text in a header (RFC 5322 wants ASCII or encoded words)";
-	case MIME_BARE_CR: return "a bare CR (not followed by LF)";
-	case MIME_LONG_LINE: return "a line over 998 octets (RFC 5322 2.1.1)";
-	case MIME_TOO_DEEP: return "nesting deeper than 32: read as one part";
-	case MIME_TOO_MANY_PARTS: return "more than 256 parts: the rest counted, not kept";
-	case MIME_HEADER_CUT: return "a header too long to keep: cut";
-	case MIME_NO_COLON: return "a header line without a colon: the body starts there";
-	case MIME_BAD_PARAMS: return "a parameter that cannot be read, or too long: dropped or cut";
+		return N_("8-bit text in a header (RFC 5322 wants ASCII or encoded words)");
+	case MIME_BARE_CR: return N_("a bare CR (not followed by LF)");
+	case MIME_LONG_LINE: return N_("a line over 998 octets (RFC 5322 2.1.1)");
+	case MIME_TOO_DEEP: return N_("nesting deeper than 32: read as one part");
+	case MIME_TOO_MANY_PARTS: return N_("more than 256 parts: the rest counted, not kept");
+	case MIME_HEADER_CUT: return N_("a header too long to keep: cut");
+	case MIME_NO_COLON: return N_("a header line without a colon: the body starts there");
+	case MIME_BAD_PARAMS:
+		return N_("a parameter that cannot be read, or too long: dropped or cut");
 	}
 	return "?";
 }

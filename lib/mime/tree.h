@@ -49,7 +49,8 @@ struct mime_problem {
 	char detail[96];    /* a name or charset, or "" */
 };
 
-/* The words for a kind ("a line over 998 octets"). */
+/* The words for a kind ("a line over 998 octets"), English (marked N_:
+ * whoever shows them to a person translates them; --json keeps English). */
 const char *mime_problem_words(enum mime_problem_kind kind);
 
 struct mime_part {
