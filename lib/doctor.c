@@ -6,71 +6,90 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "provider.h"
 
 static const struct doctor_cause_info causes[DOCTOR_CAUSES] = {
     [DOCTOR_CAUSE_NONE] = {"none", "", "", false},
-    [DOCTOR_CAUSE_DNS] = {"dns", "DNS failure: the server's name does not resolve",
-                          "check the host name and this machine's DNS (resolv.conf, VPN)", true},
+    [DOCTOR_CAUSE_DNS] = {"dns", N_("DNS failure: the server's name does not resolve"),
+                          N_("check the host name and this machine's DNS (resolv.conf, VPN)"),
+                          true},
     [DOCTOR_CAUSE_PORT_BLOCKED] =
-        {"port_blocked", "port blocked: the connection attempt got no answer",
-         "a firewall or the network drops this port: try the provider's other port (465 or "
-         "587), or another network",
+        {"port_blocked", N_("port blocked: the connection attempt got no answer"),
+         N_("a firewall or the network drops this port: try the provider's other port (465 or "
+            "587), or another network"),
          true},
     [DOCTOR_CAUSE_CONN_REFUSED] = {"refused",
-                                   "nothing answers on this port (refused or unreachable)",
-                                   "check the server name and port; the service may be down", true},
+                                   N_("nothing answers on this port (refused or unreachable)"),
+                                   N_("check the server name and port; the service may be down"),
+                                   true},
     [DOCTOR_CAUSE_CLOCK_OR_CA] =
-        {"clock_or_ca", "clock or CA problem: the certificate is expired or not yet valid",
-         "check this machine's date and time; if it is right, the server's certificate has "
-         "expired and its operator must renew it",
+        {"clock_or_ca", N_("clock or CA problem: the certificate is expired or not yet valid"),
+         N_("check this machine's date and time; if it is right, the server's certificate has "
+            "expired and its operator must renew it"),
          true},
     [DOCTOR_CAUSE_CERTIFICATE] =
-        {"certificate", "the TLS handshake or the certificate check failed",
-         "trust the server's CA (--cafile), check the host name, or look for a proxy that "
-         "intercepts TLS",
+        {"certificate", N_("the TLS handshake or the certificate check failed"),
+         N_("trust the server's CA (--cafile), check the host name, or look for a proxy that "
+            "intercepts TLS"),
          true},
     [DOCTOR_CAUSE_SERVER_BROKE] =
-        {"server_broke", "the server hung up, went silent or broke the protocol",
-         "try again later; if it persists, the server or something in between is at fault", true},
-    [DOCTOR_CAUSE_NO_AUTH] = {"no_auth", "the server offers no login mechanism smtpsh can use",
-                              "use the provider's submission port (465 or 587) with TLS", false},
+        {"server_broke", N_("the server hung up, went silent or broke the protocol"),
+         N_("try again later; if it persists, the server or something in between is at fault"),
+         true},
+    [DOCTOR_CAUSE_NO_AUTH] = {"no_auth", N_("the server offers no login mechanism smtpsh can use"),
+                              N_("use the provider's submission port (465 or 587) with TLS"),
+                              false},
     [DOCTOR_CAUSE_SERVICE_OFF] =
-        {"service_off", "service switched off: this account's SMTP or POP3 access is off",
-         "switch on POP3/SMTP in the mailbox's settings (web mail, Settings > Accounts)", false},
+        {"service_off", N_("service switched off: this account's SMTP or POP3 access is off"),
+         N_("switch on POP3/SMTP in the mailbox's settings (web mail, Settings > Accounts)"),
+         false},
     [DOCTOR_CAUSE_AUTH_CODE] =
-        {"authorization_code", "authorization code needed: the account password is refused here",
-         "generate an authorization code in the mailbox's settings and log in with it", false},
+        {"authorization_code",
+         N_("authorization code needed: the account password is refused here"),
+         N_("generate an authorization code in the mailbox's settings and log in with it"), false},
     [DOCTOR_CAUSE_APP_PASSWORD] =
-        {"app_password", "app password needed: the account password is refused here",
-         "create an app password in the account's security settings and log in with it", false},
+        {"app_password", N_("app password needed: the account password is refused here"),
+         N_("create an app password in the account's security settings and log in with it"), false},
     [DOCTOR_CAUSE_TENANT_AUTH_OFF] =
-        {"tenant_auth_off", "SMTP AUTH disabled for the tenant",
-         "an administrator must enable Authenticated SMTP for the mailbox, or the client must "
-         "use OAuth2",
+        {"tenant_auth_off", N_("SMTP AUTH disabled for the tenant"),
+         N_("an administrator must enable Authenticated SMTP for the mailbox, or the client must "
+            "use OAuth2"),
          false},
     [DOCTOR_CAUSE_SENDER_MISMATCH] =
-        {"sender_mismatch", "sender mismatch: MAIL FROM is not the address logged in",
-         "send from the address you log in with, or get permission to send as the other one",
+        {"sender_mismatch", N_("sender mismatch: MAIL FROM is not the address logged in"),
+         N_("send from the address you log in with, or get permission to send as the other one"),
          false},
-    [DOCTOR_CAUSE_LOCKED] = {"locked", "account locked after too many failed logins",
-                             "wait (often 10 to 60 minutes), then log in once with the right "
-                             "secret; stop any client that keeps retrying a wrong one",
+    [DOCTOR_CAUSE_LOCKED] = {"locked", N_("account locked after too many failed logins"),
+                             N_("wait (often 10 to 60 minutes), then log in once with the right "
+                                "secret; stop any client that keeps retrying a wrong one"),
                              false},
-    [DOCTOR_CAUSE_WRONG_SECRET] = {"wrong_secret", "the user name or password is wrong",
-                                   "check the user name (often the full address) and the secret",
-                                   false},
-    [DOCTOR_CAUSE_REFUSED] = {"refused_reply", "the server refused this step",
-                              "read the server's words above; explain CODE tells more", false},
-    [DOCTOR_CAUSE_NO_SECRET] = {"no_secret", "no password to log in with",
-                                "type it when asked, or set SMTPSH_PASSWORD, or use "
-                                "--password-file FILE (never on the command line)",
+    [DOCTOR_CAUSE_WRONG_SECRET] =
+        {"wrong_secret", N_("the user name or password is wrong"),
+         N_("check the user name (often the full address) and the secret"), false},
+    [DOCTOR_CAUSE_REFUSED] = {"refused_reply", N_("the server refused this step"),
+                              N_("read the server's words above; explain CODE tells more"), false},
+    [DOCTOR_CAUSE_NO_SECRET] = {"no_secret", N_("no password to log in with"),
+                                N_("type it when asked, or set SMTPSH_PASSWORD, or use "
+                                   "--password-file FILE (never on the command line)"),
                                 false},
 };
 
 const struct doctor_cause_info *doctor_cause_info(enum doctor_cause c)
 {
 	return &causes[c < DOCTOR_CAUSES ? c : DOCTOR_CAUSE_NONE];
+}
+
+const char *doctor_cause_words(enum doctor_cause c)
+{
+	const char *w = doctor_cause_info(c)->words;
+	return *w ? _(w) : w;
+}
+
+const char *doctor_cause_fix(enum doctor_cause c)
+{
+	const char *f = doctor_cause_info(c)->fix;
+	return *f ? _(f) : f;
 }
 
 static void copy(char *dst, size_t n, const char *src)
@@ -94,7 +113,7 @@ struct doctor_step *doctor_add(struct doctor_report *r, const char *name,
 	vsnprintf(st->detail, sizeof(st->detail), fmt, ap);
 	va_end(ap);
 	if (outcome == DOCTOR_FAILED || outcome == DOCTOR_NOTED)
-		copy(st->fix, sizeof(st->fix), doctor_cause_info(cause)->fix);
+		copy(st->fix, sizeof(st->fix), doctor_cause_fix(cause));
 	return st;
 }
 
@@ -150,8 +169,8 @@ void doctor_explain_reply(struct doctor_step *st, enum doctor_secret wanted, con
 {
 	st->cause = doctor_cause_of_reply(wanted, verb, code, text);
 	const struct provider_hint *h = provider_diagnose(domain, banner, verb, code, text, tls);
-	copy(st->why, sizeof(st->why), h ? h->hint : "");
-	copy(st->fix, sizeof(st->fix), h ? h->fix : doctor_cause_info(st->cause)->fix);
+	copy(st->why, sizeof(st->why), h ? _(h->hint) : "");
+	copy(st->fix, sizeof(st->fix), h ? _(h->fix) : doctor_cause_fix(st->cause));
 	copy(st->source, sizeof(st->source), h ? h->source : "");
 }
 

@@ -50,6 +50,9 @@ struct doctor_cause_info {
 	bool reach;        /* about the way to the server, not the account */
 };
 const struct doctor_cause_info *doctor_cause_info(enum doctor_cause c);
+/* The cause's words and fix in the reader's language ("" for none). */
+const char *doctor_cause_words(enum doctor_cause c);
+const char *doctor_cause_fix(enum doctor_cause c);
 
 #define DOCTOR_NAME_MAX 24
 #define DOCTOR_TEXT_MAX 600

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
+
 #define A HEADER_BY_AUTHOR
 #define SUB HEADER_BY_SUBMISSION
 #define REL HEADER_BY_RELAY
@@ -14,126 +16,127 @@
 const struct header_info header_infos[] = {
     /* RFC 5322: the origin, the addresses, identification, information */
     {"Date", A | SUB, "RFC 5322 3.6.1",
-     "when the author finished the message and sent it (not when it arrived)",
-     "present exactly once, in the form \"Mon, 30 Nov 2026 23:46:59 +0800\"; a submission "
-     "server adds one when it is missing"},
+     N_("when the author finished the message and sent it (not when it arrived)"),
+     N_("present exactly once, in the form \"Mon, 30 Nov 2026 23:46:59 +0800\"; a submission "
+        "server adds one when it is missing")},
     {"From", A, "RFC 5322 3.6.2",
-     "the author: the address a reader sees and answers by default; not the envelope's "
-     "MAIL FROM",
-     "present exactly once; a name that is not ASCII must be an encoded word "
-     "(=?UTF-8?B?...?=), and DMARC compares its domain with SPF and DKIM"},
+     N_("the author: the address a reader sees and answers by default; not the envelope's "
+        "MAIL FROM"),
+     N_("present exactly once; a name that is not ASCII must be an encoded word "
+        "(=?UTF-8?B?...?=), and DMARC compares its domain with SPF and DKIM")},
     {"Sender", A, "RFC 5322 3.6.2",
-     "who sent the message on the author's behalf (a secretary, a list), when not the author",
-     "needed only when From holds several addresses or the sender is someone else"},
-    {"Reply-To", A | LIST, "RFC 5322 3.6.2", "where replies should go instead of From",
-     "a list that sets it to itself changes where your answer goes"},
-    {"To", A, "RFC 5322 3.6.3", "the primary recipients, as shown to every reader",
-     "it does not decide delivery: the RCPT TO commands do (the envelope)"},
-    {"Cc", A, "RFC 5322 3.6.3", "carbon copy: further recipients, shown to every reader",
-     "each one needs its own RCPT TO as well"},
+     N_("who sent the message on the author's behalf (a secretary, a list), when not the author"),
+     N_("needed only when From holds several addresses or the sender is someone else")},
+    {"Reply-To", A | LIST, "RFC 5322 3.6.2", N_("where replies should go instead of From"),
+     N_("a list that sets it to itself changes where your answer goes")},
+    {"To", A, "RFC 5322 3.6.3", N_("the primary recipients, as shown to every reader"),
+     N_("it does not decide delivery: the RCPT TO commands do (the envelope)")},
+    {"Cc", A, "RFC 5322 3.6.3", N_("carbon copy: further recipients, shown to every reader"),
+     N_("each one needs its own RCPT TO as well")},
     {"Bcc", A, "RFC 5322 3.6.3",
-     "blind copy: recipients the others must not see; normally removed before sending",
-     "it should not be in the message you type in DATA: give those recipients RCPT TO only"},
-    {"Subject", A, "RFC 5322 3.6.5", "the topic, one line",
-     "text that is not ASCII must be encoded words (RFC 2047), e.g. =?UTF-8?B?5rWL6K+V?="},
+     N_("blind copy: recipients the others must not see; normally removed before sending"),
+     N_("it should not be in the message you type in DATA: give those recipients RCPT TO only")},
+    {"Subject", A, "RFC 5322 3.6.5", N_("the topic, one line"),
+     N_("text that is not ASCII must be encoded words (RFC 2047), e.g. =?UTF-8?B?5rWL6K+V?=")},
     {"Message-ID", A | SUB, "RFC 5322 3.6.4",
-     "a world-unique identifier, <left@right>, that replies and threads refer to",
-     "present once, angle brackets included, the right side a domain of the sender"},
-    {"In-Reply-To", A, "RFC 5322 3.6.4", "the Message-ID of the message this one answers",
-     "a reply's client copies the parent's Message-ID here; threads break without it"},
-    {"References", A, "RFC 5322 3.6.4", "the Message-IDs of the thread so far, oldest first",
-     "the parent's References plus its Message-ID; long lists are folded"},
-    {"Comments", A, "RFC 5322 3.6.5", "free comments on the message", "rarely used"},
-    {"Keywords", A, "RFC 5322 3.6.5", "comma-separated key words or phrases",
-     "rarely used; clients ignore it"},
+     N_("a world-unique identifier, <left@right>, that replies and threads refer to"),
+     N_("present once, angle brackets included, the right side a domain of the sender")},
+    {"In-Reply-To", A, "RFC 5322 3.6.4", N_("the Message-ID of the message this one answers"),
+     N_("a reply's client copies the parent's Message-ID here; threads break without it")},
+    {"References", A, "RFC 5322 3.6.4", N_("the Message-IDs of the thread so far, oldest first"),
+     N_("the parent's References plus its Message-ID; long lists are folded")},
+    {"Comments", A, "RFC 5322 3.6.5", N_("free comments on the message"), N_("rarely used")},
+    {"Keywords", A, "RFC 5322 3.6.5", N_("comma-separated key words or phrases"),
+     N_("rarely used; clients ignore it")},
     /* trace fields: added on the way, newest on top */
     {"Received", SUB | REL | DEL, "RFC 5322 3.6.7, RFC 5321 4.4",
-     "one per server that handled the message (from, by, with, id, for; a date): read them "
-     "bottom-up, the lowest is where the message entered, the top the last hop",
-     "the hops and their times: a long gap shows where it waited; only lines added by servers "
-     "you trust are true, a sender can forge the lower ones"},
+     N_("one per server that handled the message (from, by, with, id, for; a date): read them "
+        "bottom-up, the lowest is where the message entered, the top the last hop"),
+     N_("the hops and their times: a long gap shows where it waited; only lines added by servers "
+        "you trust are true, a sender can forge the lower ones")},
     {"Return-Path", DEL, "RFC 5321 4.4, RFC 5322 3.6.7",
-     "the envelope's MAIL FROM, recorded by the delivering server: where bounces go",
-     "written at delivery only: one typed by the sender is replaced or wrong"},
+     N_("the envelope's MAIL FROM, recorded by the delivering server: where bounces go"),
+     N_("written at delivery only: one typed by the sender is replaced or wrong")},
     {"Delivered-To", DEL, "RFC 9228",
-     "the mailbox the delivering server put the message in (after aliases and forwarding)",
-     "several of them and the same address twice mean a forwarding loop"},
+     N_("the mailbox the delivering server put the message in (after aliases and forwarding)"),
+     N_("several of them and the same address twice mean a forwarding loop")},
     /* MIME (RFC 2045-2049 and friends) */
-    {"MIME-Version", A, "RFC 2045 4", "says the message uses MIME; the only version is 1.0",
-     "\"MIME-Version: 1.0\" once in the top header, or readers ignore Content-Type"},
+    {"MIME-Version", A, "RFC 2045 4", N_("says the message uses MIME; the only version is 1.0"),
+     N_("\"MIME-Version: 1.0\" once in the top header, or readers ignore Content-Type")},
     {"Content-Type", A, "RFC 2045 5, RFC 2046",
-     "the media type of the body or of a part (type/subtype; parameters: charset, boundary, "
-     "name)",
-     "text needs the right charset; multipart needs a boundary that occurs nowhere in the "
-     "parts (explain multipart/mixed, text/plain...)"},
+     N_("the media type of the body or of a part (type/subtype; parameters: charset, boundary, "
+        "name)"),
+     N_("text needs the right charset; multipart needs a boundary that occurs nowhere in the "
+        "parts (explain multipart/mixed, text/plain...)")},
     {"Content-Transfer-Encoding", A, "RFC 2045 6",
-     "how the part's bytes were made safe to send: 7bit, 8bit, binary, base64, "
-     "quoted-printable",
-     "8bit needs BODY=8BITMIME on MAIL FROM, binary needs BINARYMIME and BDAT; base64 and "
-     "quoted-printable always pass (explain base64)"},
+     N_("how the part's bytes were made safe to send: 7bit, 8bit, binary, base64, "
+        "quoted-printable"),
+     N_("8bit needs BODY=8BITMIME on MAIL FROM, binary needs BINARYMIME and BDAT; base64 and "
+        "quoted-printable always pass (explain base64)")},
     {"Content-Disposition", A, "RFC 2183",
-     "whether a part is shown in the text (inline) or offered as a file (attachment), and "
-     "its filename",
-     "a filename that is not ASCII uses RFC 2231 (filename*=UTF-8''...); a reader takes only "
-     "its base name"},
+     N_("whether a part is shown in the text (inline) or offered as a file (attachment), and "
+        "its filename"),
+     N_("a filename that is not ASCII uses RFC 2231 (filename*=UTF-8''...); a reader takes only "
+        "its base name")},
     {"Content-ID", A, "RFC 2045 7, RFC 2392",
-     "an identifier for a part, <id@domain>, that HTML in the same multipart/related refers "
-     "to as cid:id@domain",
-     "the cid: in the HTML has no angle brackets; the header has them"},
+     N_("an identifier for a part, <id@domain>, that HTML in the same multipart/related refers "
+        "to as cid:id@domain"),
+     N_("the cid: in the HTML has no angle brackets; the header has them")},
     {"Content-Location", A, "RFC 2557",
-     "the URL a part stands for, so that HTML in multipart/related can refer to it by that "
-     "URL",
-     "relative URLs are resolved against Content-Base or the enclosing part's location"},
+     N_("the URL a part stands for, so that HTML in multipart/related can refer to it by that "
+        "URL"),
+     N_("relative URLs are resolved against Content-Base or the enclosing part's location")},
     {"Content-Base", A, "RFC 2110",
-     "the base URL for relative URLs in the part (replaced by Content-Location in RFC 2557)",
-     "obsolete: prefer absolute Content-Location"},
-    {"Content-Description", A, "RFC 2045 8", "a short text describing a part",
-     "shown by some readers only; not ASCII means encoded words"},
-    {"Content-Language", A, "RFC 3282", "the language of the part's text (zh-CN, en)",
-     "a hint for readers and screen readers"},
+     N_("the base URL for relative URLs in the part (replaced by Content-Location in RFC 2557)"),
+     N_("obsolete: prefer absolute Content-Location")},
+    {"Content-Description", A, "RFC 2045 8", N_("a short text describing a part"),
+     N_("shown by some readers only; not ASCII means encoded words")},
+    {"Content-Language", A, "RFC 3282", N_("the language of the part's text (zh-CN, en)"),
+     N_("a hint for readers and screen readers")},
     /* authentication, added by servers */
     {"DKIM-Signature", SUB | REL | LIST, "RFC 6376",
-     "a signature by a domain (d=) over the body and the headers in h=, with a key at "
-     "SELECTOR._domainkey.DOMAIN (s=)",
-     "d= should match From's domain for DMARC; a relay that changes the body or a signed "
-     "header breaks it"},
+     N_("a signature by a domain (d=) over the body and the headers in h=, with a key at "
+        "SELECTOR._domainkey.DOMAIN (s=)"),
+     N_("d= should match From's domain for DMARC; a relay that changes the body or a signed "
+        "header breaks it")},
     {"Authentication-Results", DEL | REL, "RFC 8601",
-     "the verdict of the receiving server's checks: spf=, dkim=, dmarc=, each pass or fail",
-     "trust only the one your own provider added (its authserv-id, the top one); senders can "
-     "add false ones below"},
+     N_("the verdict of the receiving server's checks: spf=, dkim=, dmarc=, each pass or fail"),
+     N_("trust only the one your own provider added (its authserv-id, the top one); senders can "
+        "add false ones below")},
     {"Received-SPF", DEL | REL, "RFC 7208 9.1",
-     "the result of the SPF check of the envelope sender's domain against the client's IP",
-     "pass, fail, softfail, neutral, none; it checks MAIL FROM, not the From header"},
+     N_("the result of the SPF check of the envelope sender's domain against the client's IP"),
+     N_("pass, fail, softfail, neutral, none; it checks MAIL FROM, not the From header")},
     {"ARC-Seal", REL | LIST, "RFC 8617",
-     "ARC: a seal by each intermediary (a list, a forwarder) over the ARC headers before it, "
-     "numbered i=1, 2...",
-     "cv=pass when the chain before it was intact; a receiver decides whether it trusts the "
-     "sealer"},
+     N_("ARC: a seal by each intermediary (a list, a forwarder) over the ARC headers before it, "
+        "numbered i=1, 2..."),
+     N_("cv=pass when the chain before it was intact; a receiver decides whether it trusts the "
+        "sealer")},
     {"ARC-Message-Signature", REL | LIST, "RFC 8617",
-     "ARC: a DKIM-like signature of the message as the intermediary i= received it",
-     "its d= names the intermediary, not the author"},
+     N_("ARC: a DKIM-like signature of the message as the intermediary i= received it"),
+     N_("its d= names the intermediary, not the author")},
     {"ARC-Authentication-Results", REL | LIST, "RFC 8617",
-     "ARC: the Authentication-Results the intermediary i= saw before changing the message",
-     "lets the final receiver see that SPF and DKIM passed before a list rewrote the message"},
+     N_("ARC: the Authentication-Results the intermediary i= saw before changing the message"),
+     N_("lets the final receiver see that SPF and DKIM passed before a list rewrote the message")},
     /* lists and the rest */
     {"List-Unsubscribe", LIST, "RFC 2369, RFC 8058",
-     "how to leave the list: <mailto:...> and/or <https://...>",
-     "with List-Unsubscribe-Post: List-Unsubscribe=One-Click, a reader unsubscribes with one "
-     "POST, no page"},
+     N_("how to leave the list: <mailto:...> and/or <https://...>"),
+     N_("with List-Unsubscribe-Post: List-Unsubscribe=One-Click, a reader unsubscribes with one "
+        "POST, no page")},
     {"List-Unsubscribe-Post", LIST, "RFC 8058",
-     "says the https List-Unsubscribe URL takes a one-click POST",
-     "the value is exactly \"List-Unsubscribe=One-Click\" and the header must be signed by DKIM"},
-    {"List-Id", LIST, "RFC 2919", "the list's identifier, <name.domain>, for filters",
-     "filter on it rather than on To or Subject"},
+     N_("says the https List-Unsubscribe URL takes a one-click POST"),
+     N_("the value is exactly \"List-Unsubscribe=One-Click\" and the header must be signed by "
+        "DKIM")},
+    {"List-Id", LIST, "RFC 2919", N_("the list's identifier, <name.domain>, for filters"),
+     N_("filter on it rather than on To or Subject")},
     {"Auto-Submitted", A | DEL, "RFC 3834",
-     "says a program sent it (auto-replied, auto-generated): autoresponders must not answer",
-     "vacation replies and bounces carry it; answering one makes mail loops"},
+     N_("says a program sent it (auto-replied, auto-generated): autoresponders must not answer"),
+     N_("vacation replies and bounces carry it; answering one makes mail loops")},
     {"Resent-From", A, "RFC 5322 3.6.6",
-     "a resent (forwarded as is) message: who resent it (Resent-Date, -To, -Message-ID go "
-     "with it)",
-     "the original From stays the author"},
-    {"User-Agent", A, "RFC 5536 3.2.13 (de facto in mail)", "the author's mail program",
-     "not standard in mail; spam filters read it"},
+     N_("a resent (forwarded as is) message: who resent it (Resent-Date, -To, -Message-ID go "
+        "with it)"),
+     N_("the original From stays the author")},
+    {"User-Agent", A, "RFC 5536 3.2.13 (de facto in mail)", N_("the author's mail program"),
+     N_("not standard in mail; spam filters read it")},
 };
 const size_t header_infos_len = sizeof(header_infos) / sizeof(header_infos[0]);
 
@@ -149,51 +152,52 @@ const size_t header_infos_len = sizeof(header_infos) / sizeof(header_infos[0]);
 
 const struct header_value_info header_values[] = {
     {CT, "multipart/mixed", "RFC 2046 5.1.3",
-     "independent parts in order: the text, then the attachments"},
+     N_("independent parts in order: the text, then the attachments")},
     {CT, "multipart/alternative", "RFC 2046 5.1.4",
-     "the same content in several forms (text/plain, then text/html): the reader shows the "
-     "last one it can, so the preferred form goes last"},
+     N_("the same content in several forms (text/plain, then text/html): the reader shows the "
+        "last one it can, so the preferred form goes last")},
     {CT, "multipart/related", "RFC 2387",
-     "a whole made of parts: the first (an HTML body) refers to the others (its images) by "
-     "cid: or Content-Location"},
+     N_("a whole made of parts: the first (an HTML body) refers to the others (its images) by "
+        "cid: or Content-Location")},
     {CT, "multipart/digest", "RFC 2046 5.1.5",
-     "a collection of messages; each part is message/rfc822 by default"},
-    {CT, "multipart/parallel", "RFC 2046 5.1.6", "parts meant to be shown at the same time"},
+     N_("a collection of messages; each part is message/rfc822 by default")},
+    {CT, "multipart/parallel", "RFC 2046 5.1.6", N_("parts meant to be shown at the same time")},
     {CT, "multipart/signed", "RFC 1847, RFC 8551",
-     "a part and its signature (S/MIME or OpenPGP): the first part must not be changed by a "
-     "byte"},
-    {CT, "multipart/encrypted", "RFC 1847, RFC 3156", "an encrypted part with its control part"},
+     N_("a part and its signature (S/MIME or OpenPGP): the first part must not be changed by a "
+        "byte")},
+    {CT, "multipart/encrypted", "RFC 1847, RFC 3156",
+     N_("an encrypted part with its control part")},
     {CT, "multipart/report", "RFC 6522",
-     "a report for a program: a human text, a machine-readable part (a bounce's "
-     "message/delivery-status), the original or its headers"},
+     N_("a report for a program: a human text, a machine-readable part (a bounce's "
+        "message/delivery-status), the original or its headers")},
     {CT, "text/plain", "RFC 2046 4.1.3",
-     "plain text; charset= says how its bytes are characters (us-ascii when absent)"},
-    {CT, "text/html", "RFC 2854", "HTML; images come as parts of a multipart/related"},
+     N_("plain text; charset= says how its bytes are characters (us-ascii when absent)")},
+    {CT, "text/html", "RFC 2854", N_("HTML; images come as parts of a multipart/related")},
     {CT, "message/rfc822", "RFC 2046 5.2.1",
-     "a whole message inside this one (a forward as attachment)"},
+     N_("a whole message inside this one (a forward as attachment)")},
     {CT, "message/delivery-status", "RFC 3464",
-     "the machine-readable part of a bounce (DSN): Final-Recipient, Action, Status"},
-    {CT, "message/global", "RFC 6532", "a message with UTF-8 headers inside this one"},
+     N_("the machine-readable part of a bounce (DSN): Final-Recipient, Action, Status")},
+    {CT, "message/global", "RFC 6532", N_("a message with UTF-8 headers inside this one")},
     {CT, "application/octet-stream", "RFC 2046 4.5.1",
-     "bytes of unknown kind: a reader offers to save them"},
-    {CT, "application/pdf", "RFC 8118", "a PDF document"},
-    {CT, "image/png", "RFC 2083", "a PNG image"},
-    {CT, "image/jpeg", "RFC 2046 4.2", "a JPEG image"},
-    {CT, "image/gif", "RFC 2046 4.2", "a GIF image"},
+     N_("bytes of unknown kind: a reader offers to save them")},
+    {CT, "application/pdf", "RFC 8118", N_("a PDF document")},
+    {CT, "image/png", "RFC 2083", N_("a PNG image")},
+    {CT, "image/jpeg", "RFC 2046 4.2", N_("a JPEG image")},
+    {CT, "image/gif", "RFC 2046 4.2", N_("a GIF image")},
     {CTE, "7bit", "RFC 2045 2.7",
-     "lines of ASCII, at most 998 octets, no NUL: the default when the header is absent"},
+     N_("lines of ASCII, at most 998 octets, no NUL: the default when the header is absent")},
     {CTE, "8bit", "RFC 2045 2.8, RFC 6152",
-     "lines may hold bytes over 127 (UTF-8, GBK); needs BODY=8BITMIME on MAIL FROM"},
+     N_("lines may hold bytes over 127 (UTF-8, GBK); needs BODY=8BITMIME on MAIL FROM")},
     {CTE, "binary", "RFC 2045 2.9, RFC 3030",
-     "any bytes, no line limit: needs BINARYMIME and BDAT, not DATA"},
+     N_("any bytes, no line limit: needs BINARYMIME and BDAT, not DATA")},
     {CTE, "base64", "RFC 2045 6.8",
-     "every 3 bytes as 4 of A-Z a-z 0-9 + /, lines of 76: for attachments and text that is "
-     "mostly not ASCII"},
+     N_("every 3 bytes as 4 of A-Z a-z 0-9 + /, lines of 76: for attachments and text that is "
+        "mostly not ASCII")},
     {CTE, "quoted-printable", "RFC 2045 6.7",
-     "ASCII as it is, other bytes as =XX, '=' at a line end joins the next line: for text "
-     "that is mostly ASCII"},
-    {CD, "inline", "RFC 2183 2.1", "show the part in the message's text"},
-    {CD, "attachment", "RFC 2183 2.2", "offer the part as a file, named by filename="},
+     N_("ASCII as it is, other bytes as =XX, '=' at a line end joins the next line: for text "
+        "that is mostly ASCII")},
+    {CD, "inline", "RFC 2183 2.1", N_("show the part in the message's text")},
+    {CD, "attachment", "RFC 2183 2.2", N_("offer the part as a file, named by filename=")},
 };
 const size_t header_values_len = sizeof(header_values) / sizeof(header_values[0]);
 

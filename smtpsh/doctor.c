@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "doctor.h"
+#include "i18n.h"
 #include "provider.h"
 #include "shell_proto.h"
 #include "text.h"
@@ -58,6 +59,24 @@ static const char *outcome_word(enum doctor_outcome o)
 	return "?";
 }
 
+/* The outcome as the reader's word; --json keeps outcome_word(). */
+static const char *outcome_label(enum doctor_outcome o)
+{
+	switch (o) {
+	case DOCTOR_PASSED: return _("ok");
+	case DOCTOR_FAILED: return _("FAIL");
+	case DOCTOR_NOTED: return _("note");
+	case DOCTOR_SKIPPED: return _("skip");
+	}
+	return "?";
+}
+
+/* A provider's name for the reader ("QQ Mail" is QQ 邮箱 in Chinese). */
+static const char *provider_label(const struct doctor *d, const char *none)
+{
+	return d->row && d->row->provider ? _(d->row->provider) : none;
+}
+
 /* Server words and certificate names are untrusted: shown safe. */
 static const char *safe(char *out, size_t n, const char *s)
 {
@@ -69,16 +88,17 @@ static void print_step(const struct doctor *d, const struct doctor_step *st)
 	if (d->o->json)
 		return;
 	char detail[TEXT_SAFE_SIZE(DOCTOR_TEXT_MAX)];
-	printf("  %-5s %-14s %s\n", outcome_word(st->outcome), st->name,
+	const char *outcome = outcome_label(st->outcome);
+	printf("  %-*s %-14s %s\n", text_field(outcome, 5), outcome, st->name,
 	       safe(detail, sizeof(detail), st->detail));
 	if (st->outcome == DOCTOR_FAILED || st->outcome == DOCTOR_NOTED) {
-		printf("        cause:  %s\n", doctor_cause_info(st->cause)->words);
+		printf(_("        cause:  %s\n"), doctor_cause_words(st->cause));
 		if (st->why[0])
-			printf("        why:    %s\n", st->why);
+			printf(_("        why:    %s\n"), st->why);
 		if (st->fix[0])
-			printf("        fix:    %s\n", st->fix);
+			printf(_("        fix:    %s\n"), st->fix);
 		if (st->source[0])
-			printf("        source: %s\n", st->source);
+			printf(_("        source: %s\n"), st->source);
 	}
 	fflush(stdout);
 }
@@ -152,7 +172,7 @@ static void broke(struct doctor *d, const char *name)
 {
 	enum doctor_cause c = doctor_cause_of_error(d->last_err, d->last_err_text);
 	show(d, STEP(d, name, DOCTOR_FAILED, c, "%s",
-	             d->last_err_text[0] ? d->last_err_text : "the connection was lost"));
+	             d->last_err_text[0] ? d->last_err_text : _("the connection was lost")));
 }
 
 /* ---- DNS and TCP ---- */
@@ -206,12 +226,12 @@ static void show_tcp(struct doctor *d, unsigned port, enum smtpsh_err e, const c
 	snprintf(name, sizeof(name), "tcp %u", port);
 	enum doctor_cause cause = doctor_cause_of_error(e, why);
 	if (e == SMTPSH_OK)
-		show(d, STEP(d, name, DOCTOR_PASSED, DOCTOR_CAUSE_NONE, "connected to %s port %u",
-		             addr, port));
+		show(d, STEP(d, name, DOCTOR_PASSED, DOCTOR_CAUSE_NONE,
+		             _("connected to %s port %u"), addr, port));
 	else if (port == 25)
 		show(d, STEP(d, name, DOCTOR_NOTED, cause,
-		             "%s (many networks block port 25 for mail clients: 465 and 587 are "
-		             "the ports to submit on)",
+		             _("%s (many networks block port 25 for mail clients: 465 and 587 are "
+		               "the ports to submit on)"),
 		             why));
 	else
 		show(d, STEP(d, name, note_only ? DOCTOR_NOTED : DOCTOR_FAILED, cause, "%s", why));
@@ -223,9 +243,10 @@ static void tls_detail(struct doctor *d, const char *name)
 {
 	const struct tls_info *t = &d->sh->session.tls_info;
 	show(d, STEP(d, name, DOCTOR_PASSED, DOCTOR_CAUSE_NONE,
-	             "%s, certificate for %s, %s, valid until %s", t->version,
-	             t->names[0] ? t->names : t->subject,
-	             t->verified ? "verified" : "NOT verified (--insecure)", t->not_after));
+	             t->verified ? _("%s, certificate for %s, verified, valid until %s")
+	                         : _("%s, certificate for %s, NOT verified (--insecure), valid "
+	                             "until %s"),
+	             t->version, t->names[0] ? t->names : t->subject, t->not_after));
 }
 
 /* Connects to the service's first port that answers, with TLS (implicit,
@@ -305,11 +326,15 @@ static bool smtp_ehlo(struct doctor *d)
 	char a[TEXT_SAFE_SIZE(SESSION_CAP_LEN)], z[TEXT_SAFE_SIZE(SESSION_CAP_LEN)];
 	if (!auth) {
 		show(d, STEP(d, "smtp ehlo", DOCTOR_FAILED, DOCTOR_CAUSE_NO_AUTH,
-		             "%zu extensions, no AUTH", s->ncaps));
+		             _("%zu extensions, no AUTH"), s->ncaps));
 		return false;
 	}
-	show(d, STEP(d, "smtp ehlo", DOCTOR_PASSED, DOCTOR_CAUSE_NONE, "%s; %s",
-	             safe(a, sizeof(a), auth), size ? safe(z, sizeof(z), size) : "no SIZE"));
+	if (size)
+		show(d, STEP(d, "smtp ehlo", DOCTOR_PASSED, DOCTOR_CAUSE_NONE, "%s; %s",
+		             safe(a, sizeof(a), auth), safe(z, sizeof(z), size)));
+	else
+		show(d, STEP(d, "smtp ehlo", DOCTOR_PASSED, DOCTOR_CAUSE_NONE, _("%s; no SIZE"),
+		             safe(a, sizeof(a), auth)));
 	return true;
 }
 
@@ -319,13 +344,13 @@ static bool smtp_auth(struct doctor *d)
 	const char *mech = NULL;
 	if (!login_ready_smtp(sh, NULL, &mech)) {
 		show(d, STEP(d, "smtp auth", DOCTOR_FAILED, DOCTOR_CAUSE_NO_AUTH,
-		             "none of the offered mechanisms is PLAIN, LOGIN or CRAM-MD5"));
+		             _("none of the offered mechanisms is PLAIN, LOGIN or CRAM-MD5")));
 		return false;
 	}
 	login_smtp(sh, d->user, mech, d->pass, NULL);
 	if (sh->session.authenticated) {
 		show(d, STEP(d, "smtp auth", DOCTOR_PASSED, DOCTOR_CAUSE_NONE,
-		             "AUTH %s as %s accepted", mech, d->user));
+		             _("AUTH %s as %s accepted"), mech, d->user));
 		return true;
 	}
 	if (!session_connected(&sh->session))
@@ -348,7 +373,7 @@ static void smtp_mail(struct doctor *d)
 		refused(d, "smtp mail from", "MAIL");
 		return;
 	}
-	show(d, STEP(d, "smtp mail from", DOCTOR_PASSED, DOCTOR_CAUSE_NONE, "<%s> accepted",
+	show(d, STEP(d, "smtp mail from", DOCTOR_PASSED, DOCTOR_CAUSE_NONE, _("<%s> accepted"),
 	             d->address));
 	if (!d->o->send_to) {
 		say(d, "RSET");
@@ -390,8 +415,8 @@ static void smtp_mail(struct doctor *d)
 		refused(d, "smtp send", "DATA");
 		return;
 	}
-	show(d, STEP(d, "smtp send", DOCTOR_PASSED, DOCTOR_CAUSE_NONE, "test message to <%s>: %s",
-	             d->o->send_to, d->sh->last_reply_text));
+	show(d, STEP(d, "smtp send", DOCTOR_PASSED, DOCTOR_CAUSE_NONE,
+	             _("test message to <%s>: %s"), d->o->send_to, d->sh->last_reply_text));
 }
 
 static void skip_rest(struct doctor *d, const char *const *names, size_t n, const char *why)
@@ -415,7 +440,7 @@ static void check_service(struct doctor *d, const struct doctor_service *svc)
 		return;
 	}
 	if (!check_dns(d, smtp ? "dns smtp" : "dns pop3", svc->host)) {
-		skip_rest(d, names, nnames, "the name does not resolve");
+		skip_rest(d, names, nnames, _("the name does not resolve"));
 		return;
 	}
 	size_t at = svc->nports;
@@ -438,19 +463,19 @@ static void check_service(struct doctor *d, const struct doctor_service *svc)
 		show_tcp(d, svc->probe_only, e, addr, why.text, true);
 	}
 	if (at == svc->nports) {
-		skip_rest(d, names, nnames, "no port answered");
+		skip_rest(d, names, nnames, _("no port answered"));
 		return;
 	}
 	if (!open_session(d, svc, at, names[0])) {
-		skip_rest(d, names + 1, nnames - 1, "no TLS connection");
+		skip_rest(d, names + 1, nnames - 1, _("no TLS connection"));
 		session_free(&d->sh->session);
 		return;
 	}
 	if (smtp) {
 		if (!smtp_ehlo(d))
-			skip_rest(d, names + 2, 2, "EHLO failed");
+			skip_rest(d, names + 2, 2, _("EHLO failed"));
 		else if (!smtp_auth(d))
-			skip_rest(d, names + 3, 1, "not logged in");
+			skip_rest(d, names + 3, 1, _("not logged in"));
 		else
 			smtp_mail(d);
 	} else {
@@ -460,18 +485,19 @@ static void check_service(struct doctor *d, const struct doctor_service *svc)
 				refused(d, "pop3 login", "PASS");
 			else
 				broke(d, "pop3 login");
-			skip_rest(d, names + 2, 1, "not logged in");
+			skip_rest(d, names + 2, 1, _("not logged in"));
 		} else {
 			show(d, STEP(d, "pop3 login", DOCTOR_PASSED, DOCTOR_CAUSE_NONE,
-			             "USER %s and PASS accepted", d->user));
+			             _("USER %s and PASS accepted"), d->user));
 			if (!say(d, "STAT"))
 				broke(d, "pop3 stat");
 			else if (code(d) != REPLY_POP3_OK)
 				refused(d, "pop3 stat", "STAT");
 			else
-				show(d, STEP(d, "pop3 stat", DOCTOR_PASSED, DOCTOR_CAUSE_NONE,
-				             "%ld messages, %ld octets", d->sh->session.pop3_count,
-				             d->sh->session.pop3_octets));
+				show(d,
+				     STEP(d, "pop3 stat", DOCTOR_PASSED, DOCTOR_CAUSE_NONE,
+				          _("%ld messages, %ld octets"), d->sh->session.pop3_count,
+				          d->sh->session.pop3_octets));
 		}
 	}
 	close_session(d);
@@ -485,8 +511,10 @@ static bool service_from_url(struct doctor_service *svc, enum proto want, const 
 	struct target t;
 	struct smtpsh_msg why;
 	if (target_parse(url, &t, &why) != SMTPSH_OK || t.proto != want) {
-		fprintf(stderr, "smtpsh doctor: %s: %s\n", url,
-		        t.proto != want ? "not a URL of that protocol" : why.text);
+		if (t.proto != want)
+			fprintf(stderr, _("smtpsh doctor: %s: not a URL of that protocol\n"), url);
+		else
+			fprintf(stderr, _("smtpsh doctor: %s: %s\n"), url, why.text);
 		return false;
 	}
 	snprintf(svc->host, sizeof(svc->host), "%s", t.host);
@@ -511,11 +539,11 @@ static bool plan(struct doctor *d, struct doctor_service *smtp, struct doctor_se
 	*smtp = (struct doctor_service){.proto = PROTO_SMTP};
 	*pop3 = (struct doctor_service){.proto = PROTO_POP3};
 	if (!row && !o->server && !o->smtp_url) {
-		fprintf(
-		    stderr,
-		    "smtpsh doctor: no known provider for '%s': give --server HOST, or --smtp URL "
-		    "and --pop3 URL\n",
-		    doctor_address_domain(d->address));
+		fprintf(stderr,
+		        _("smtpsh doctor: no known provider for '%s': give --server HOST, or "
+		          "--smtp URL "
+		          "and --pop3 URL\n"),
+		        doctor_address_domain(d->address));
 		return false;
 	}
 	if (o->smtp_url) {
@@ -537,8 +565,8 @@ static bool plan(struct doctor *d, struct doctor_service *smtp, struct doctor_se
 		service_add_port(pop3, o->server ? 110 : row->pop3_plain_port, false);
 	} else {
 		pop3->off = true;
-		pop3->why_off =
-		    row && !o->smtp_url ? "this provider offers no POP3" : "no --pop3 URL given";
+		pop3->why_off = row && !o->smtp_url ? _("this provider offers no POP3")
+		                                    : _("no --pop3 URL given");
 	}
 	return true;
 }
@@ -552,36 +580,36 @@ static void print_verdict(const struct doctor *d, const struct doctor_service *s
 	char when[40], detail[TEXT_SAFE_SIZE(DOCTOR_TEXT_MAX)];
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-	printf("\n---- smtpsh doctor verdict (paste into a ticket) ----\n");
-	printf("account:  %s (login as %s)\n", d->address, d->user);
-	printf("provider: %s\n", d->row && d->row->provider ? d->row->provider : "unknown");
-	printf("smtp:     %s ports", smtp->host);
+	printf(_("\n---- smtpsh doctor verdict (paste into a ticket) ----\n"));
+	printf(_("account:  %s (login as %s)\n"), d->address, d->user);
+	printf(_("provider: %s\n"), provider_label(d, _("unknown")));
+	printf(_("smtp:     %s ports"), smtp->host);
 	for (size_t i = 0; i < smtp->nports; i++)
 		printf(" %u%s", smtp->ports[i], smtp->implicit[i] ? " (TLS)" : " (STARTTLS)");
 	putchar('\n');
 	if (pop3->off)
-		printf("pop3:     not checked: %s\n", pop3->why_off);
+		printf(_("pop3:     not checked: %s\n"), pop3->why_off);
 	else {
-		printf("pop3:     %s ports", pop3->host);
+		printf(_("pop3:     %s ports"), pop3->host);
 		for (size_t i = 0; i < pop3->nports; i++)
 			printf(" %u%s", pop3->ports[i], pop3->implicit[i] ? " (TLS)" : " (STLS)");
 		putchar('\n');
 	}
 	switch (v) {
-	case DOCTOR_ALL_PASSED: printf("result:   all checks passed\n"); break;
-	case DOCTOR_ACCOUNT_PROBLEM: printf("result:   the account has a problem\n"); break;
-	case DOCTOR_UNREACHABLE: printf("result:   the server could not be reached\n"); break;
+	case DOCTOR_ALL_PASSED: printf(_("result:   all checks passed\n")); break;
+	case DOCTOR_ACCOUNT_PROBLEM: printf(_("result:   the account has a problem\n")); break;
+	case DOCTOR_UNREACHABLE: printf(_("result:   the server could not be reached\n")); break;
 	}
 	if (f) {
-		printf("failed:   %s: %s\n", f->name, safe(detail, sizeof(detail), f->detail));
-		printf("cause:    %s\n", doctor_cause_info(f->cause)->words);
+		printf(_("failed:   %s: %s\n"), f->name, safe(detail, sizeof(detail), f->detail));
+		printf(_("cause:    %s\n"), doctor_cause_words(f->cause));
 		if (f->why[0])
-			printf("why:      %s\n", f->why);
-		printf("fix:      %s\n", f->fix);
+			printf(_("why:      %s\n"), f->why);
+		printf(_("fix:      %s\n"), f->fix);
 		if (f->source[0])
-			printf("source:   %s\n", f->source);
+			printf(_("source:   %s\n"), f->source);
 	}
-	printf("checked:  %s by smtpsh doctor\n", when);
+	printf(_("checked:  %s by smtpsh doctor\n"), when);
 }
 
 static void print_json(const struct doctor *d, enum doctor_verdict v)
@@ -630,7 +658,8 @@ int doctor_run(struct shell *sh, const struct tls_opts *tls, const struct doctor
 	struct doctor_service smtp, pop3;
 	if (!strchr(address, '@') || !plan(d, &smtp, &pop3)) {
 		if (!strchr(address, '@'))
-			fprintf(stderr, "smtpsh doctor: '%s' is not a mail address (user@domain)\n",
+			fprintf(stderr,
+			        _("smtpsh doctor: '%s' is not a mail address (user@domain)\n"),
 			        address);
 		free(d);
 		return EXIT_USAGE;
@@ -643,11 +672,11 @@ int doctor_run(struct shell *sh, const struct tls_opts *tls, const struct doctor
 	sh->out = o->verbose || !d->null ? stderr : d->null;
 	sh->interactive = false;
 	if (!o->json)
-		printf("smtpsh doctor %s: %s\n", address,
-		       d->row && d->row->provider ? d->row->provider : "provider unknown");
+		printf(_("smtpsh doctor %s: %s\n"), address,
+		       provider_label(d, _("provider unknown")));
 	if (!d->pass) {
 		show(d, STEP(d, "password", DOCTOR_FAILED, DOCTOR_CAUSE_NO_SECRET,
-		             "nothing to log in with"));
+		             _("nothing to log in with")));
 	} else {
 		check_service(d, &smtp);
 		check_service(d, &pop3);

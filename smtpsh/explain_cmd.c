@@ -10,6 +10,7 @@
 
 #include "annot.h"
 #include "diagnose.h"
+#include "i18n.h"
 #include "proto.h"
 #include "shell.h"
 #include "text.h"
@@ -37,7 +38,7 @@ static void show_reply(struct shell *sh, const struct diagnosis *d)
 		         r->enhanced[0] ? " " : "", r->text);
 	else
 		snprintf(raw, sizeof(raw), "%s", r->text);
-	render_line(sh, TONE_PLAIN, "reply: ", raw, strlen(raw));
+	render_line(sh, TONE_PLAIN, _("reply: "), raw, strlen(raw));
 }
 
 static void show_provider(struct shell *sh, const struct diagnosis *d)
@@ -48,15 +49,15 @@ static void show_provider(struct shell *sh, const struct diagnosis *d)
 		                "follows is the generic meaning.");
 		break;
 	case DIAGNOSE_FROM_NAME:
-		render_info(sh, "provider: %s (as named).", d->provider->name);
+		render_info(sh, "provider: %s (as named).", _(d->provider->name));
 		break;
 	case DIAGNOSE_FROM_HOST:
 		render_info(sh, "provider: %s (recognised from the server's name).",
-		            d->provider->name);
+		            _(d->provider->name));
 		break;
 	case DIAGNOSE_FROM_TEXT:
 		render_info(sh, "provider: %s (recognised from the reply's text).",
-		            d->provider->name);
+		            _(d->provider->name));
 		break;
 	}
 }
@@ -115,8 +116,8 @@ static void show_advice(struct shell *sh, const struct diagnosis *d)
 	if (!is_refusal(d))
 		return;
 	if (h) {
-		render_info(sh, "why: %s.", h->hint);
-		render_info(sh, "what to do: %s", h->fix);
+		render_info(sh, "why: %s.", _(h->hint));
+		render_info(sh, "what to do: %s", _(h->fix));
 		render_info(sh, "source: %s", h->source);
 		return;
 	}
@@ -195,10 +196,11 @@ bool explain_any(struct shell *sh, const char *text, size_t len, const struct di
 int explain_cmd_run(char **words, int n, const char *provider, const char *host)
 {
 	if (provider && !diagnose_provider_named(provider)) {
-		fprintf(stderr,
-		        "smtpsh explain: unknown provider '%s': qq, 163, gmail, outlook, yahoo or "
-		        "icloud (or a mail domain such as 126.com)\n",
-		        provider);
+		fprintf(
+		    stderr,
+		    _("smtpsh explain: unknown provider '%s': qq, 163, gmail, outlook, yahoo or "
+		      "icloud (or a mail domain such as 126.com)\n"),
+		    provider);
 		return EXIT_USAGE;
 	}
 	static char text[DIAGNOSE_PASTE_MAX + 1];
@@ -221,10 +223,10 @@ int explain_cmd_run(char **words, int n, const char *provider, const char *host)
 	char line[256], safe[TEXT_SAFE_SIZE(256)];
 	first_line(text, line, sizeof(line));
 	if (!line[0])
-		fprintf(stderr, "smtpsh explain: nothing to explain (give a reply, a code, a "
-		                "keyword or a header, or paste it on standard input)\n");
+		fprintf(stderr, _("smtpsh explain: nothing to explain (give a reply, a code, a "
+		                  "keyword or a header, or paste it on standard input)\n"));
 	else
-		fprintf(stderr, "smtpsh explain: nothing known about '%s'\n",
+		fprintf(stderr, _("smtpsh explain: nothing known about '%s'\n"),
 		        text_safe_str(safe, sizeof(safe), line, strlen(line)));
 	return EXIT_USAGE;
 }
