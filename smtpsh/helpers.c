@@ -306,11 +306,11 @@ static bool explain_provider_named(struct shell *sh, const char *a)
 		if (providers[i].hosts[1])
 			render_info(
 			    sh, "%s (provider; recognised from host names ending in %s, %s...):",
-			    providers[i].name, providers[i].hosts[0], providers[i].hosts[1]);
+			    _(providers[i].name), providers[i].hosts[0], providers[i].hosts[1]);
 		else
 			render_info(sh,
 			            "%s (provider; recognised from host names ending in %s...):",
-			            providers[i].name, providers[i].hosts[0]);
+			            _(providers[i].name), providers[i].hosts[0]);
 		for (size_t j = 0; j < provider_hints_len; j++)
 			if (provider_hints[j].provider &&
 			    !strcmp(provider_hints[j].provider, providers[i].name))

@@ -269,11 +269,11 @@ static void explain_provider(struct shell *sh, const struct reply *r, const char
 	                                                  code, text, sh->session.tls);
 	if (!h)
 		return;
-	if (h->provider)
-		render_note(sh, "at %s: %s", h->provider, h->hint);
+	if (h->provider) /* the name matches in English and is shown translated */
+		render_note(sh, "at %s: %s", _(h->provider), _(h->hint));
 	else
-		render_note(sh, "hint: %s", h->hint);
-	render_note(sh, "what to do: %s", h->fix);
+		render_note(sh, "hint: %s", _(h->hint));
+	render_note(sh, "what to do: %s", _(h->fix));
 	render_note(sh, "(source: %s)", h->source);
 }
 
