@@ -30,8 +30,10 @@ static enum smtpsh_err start(struct transcript_writer *w, int fd, const char *ta
 	char when[64];
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	/* the file's header is read back by the reader: the same in every
+	 * language */
 	fprintf(
-	    w->f,
+	    w->f, /* i18n: protocol */
 	    "%s %d\n"
 	    "# convention: S: sent by the client (smtpsh), R: received from the server (RFC 821)\n"
 	    "# target: %s\n# protocol: %s\n# started: %s\n",
