@@ -30,13 +30,14 @@ static enum smtpsh_err start(struct transcript_writer *w, int fd, const char *ta
 	char when[64];
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	fprintf(/* i18n: protocol */
-	        w->f,
-	        "%s %d\n"
-	        "# convention: S: sent by the client (smtpsh), R: received from the server (RFC "
-	        "821)\n"
-	        "# target: %s\n# protocol: %s\n# started: %s\n",
-	        TRANSCRIPT_MAGIC, TRANSCRIPT_VERSION, target, proto, when);
+	/* the file's header is read back by the reader: the same in every
+	 * language */
+	fprintf(
+	    w->f, /* i18n: protocol */
+	    "%s %d\n"
+	    "# convention: S: sent by the client (smtpsh), R: received from the server (RFC 821)\n"
+	    "# target: %s\n# protocol: %s\n# started: %s\n",
+	    TRANSCRIPT_MAGIC, TRANSCRIPT_VERSION, target, proto, when);
 	fflush(w->f);
 	return SMTPSH_OK;
 }
@@ -234,6 +235,7 @@ void transcript_reader_free(struct transcript_reader *r)
 void transcript_item_init(struct transcript_item *it)
 {
 	memset(it, 0, sizeof(*it));
+	it->lang = "";
 	buf_init(&it->bytes, TRANSCRIPT_MAX_LINE);
 }
 
@@ -364,6 +366,19 @@ static void reset_item(const struct transcript_reader *r, struct transcript_item
 	it->detail = 0;
 	it->at = -1;
 	it->lineno = r->lineno;
+	it->lang = "";
+}
+
+/* The language of a narration line "#zh text" or "#en text" (the tag
+ * followed by a space or the end): "zh", "en", or "" for a plain "#"
+ * comment, which older transcripts wrote in English for every reader. */
+static const char *narration_lang(const char *s, size_t n)
+{
+	static const char *const langs[] = {"en", "zh"};
+	for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
+		if (n >= 3 && !memcmp(s + 1, langs[i], 2) && (n == 3 || s[3] == ' '))
+			return langs[i];
+	return "";
 }
 
 /* A "#" line s[0..n): a header item ("# key: value" before the body), a
@@ -390,7 +405,11 @@ static bool hash_line(struct transcript_reader *r, struct transcript_item *it, c
 	if (s[1] == '#' || (n >= strlen(TRANSCRIPT_MAGIC) &&
 	                    !strncmp(s, TRANSCRIPT_MAGIC, strlen(TRANSCRIPT_MAGIC))))
 		return false;
-	const char *text = s + 1 + (s[1] == ' ');
+	const char *text = s + 1;
+	it->lang = narration_lang(s, n);
+	if (it->lang[0])
+		text += strlen(it->lang);
+	text += text < s + n && *text == ' ';
 	buf_append(&it->bytes, text, (size_t)(s + n - text));
 	it->kind = TR_COMMENT;
 	return true;

@@ -78,7 +78,7 @@ enum transcript_kind {
 	TR_RECEIVED, /* bytes: what the server sent */
 	TR_EVENT,    /* text: the event line after "-- "; event and detail */
 	TR_HEADER,   /* key/value from the header block */
-	TR_COMMENT,  /* "# text" elsewhere: a lesson's narration */
+	TR_COMMENT,  /* "# text" elsewhere: a lesson's narration (lang) */
 };
 
 struct transcript_item {
@@ -90,7 +90,10 @@ struct transcript_item {
 	size_t detail;               /* TR_EVENT: where the detail starts in bytes */
 	double at;                   /* relative time in seconds, or -1 */
 	char key[32];                /* TR_HEADER */
-	unsigned long lineno;        /* line in the file */
+	/* TR_COMMENT: "" for "# text" (English, or a note for every reader),
+	 * "en" or "zh" for a narration line in that language ("#zh text"). */
+	const char *lang;
+	unsigned long lineno; /* line in the file */
 };
 
 /* A "connected" event (it->event TRANSCRIPT_EV_CONNECTED) starts a part

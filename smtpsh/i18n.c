@@ -99,3 +99,21 @@ bool i18n_lang_valid(const char *value)
 	return !strcmp(value, "zh") || !strcmp(value, "en") || !strncmp(value, "zh_", 3) ||
 	       !strncmp(value, "en_", 3);
 }
+
+const char *i18n_language(void)
+{
+	const char *now = setlocale(LC_MESSAGES, NULL);
+	/* gettext translates nothing in the "C" locale, LANGUAGE or not */
+	if (!now || !strcmp(now, "C") || !strcmp(now, "POSIX"))
+		return "en";
+	const char *list = getenv("LANGUAGE");
+	/* LANGUAGE is a priority list ("zh_CN:en"): its first language we
+	 * have a catalogue for (English needs none) is the one shown */
+	for (const char *p = list; p && *p; p += strcspn(p, ":"), p += *p == ':') {
+		if (!strncmp(p, "zh", 2))
+			return "zh";
+		if (!strncmp(p, "en", 2))
+			return "en";
+	}
+	return language_of(now);
+}

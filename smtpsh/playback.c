@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "narration.h"
 #include "shell.h"
 #include "text.h"
 
@@ -64,10 +65,31 @@ static void play_event(struct playback *pb, const struct transcript_item *it)
 	buf_free(&safe);
 }
 
-/* A lesson's narration: the transcript's "# ..." comment lines. */
-static void narrate(struct shell *sh, const struct transcript_item *it)
+/* A lesson's narration: the block of "# ..." comment lines gathered so
+ * far, in the reader's language (lib/narration.h); the block ends at the
+ * next line of another kind. */
+static void narrate(struct shell *sh, struct narration *n)
 {
-	render_line(sh, TONE_STRONG, "» ", it->bytes.data ? it->bytes.data : "", it->bytes.len);
+	const char *text;
+	size_t len;
+	narration_block(n, &text, &len);
+	while (len > 0) {
+		const char *end = memchr(text, '\n', len);
+		size_t k = (size_t)(end - text);
+		render_line(sh, TONE_STRONG, "» ", text, k);
+		text += k + 1;
+		len -= k + 1;
+	}
+	narration_clear(n);
+}
+
+static void gather_narration(struct shell *sh, struct narration *n,
+                             const struct transcript_item *it)
+{
+	if (narration_add(n, it))
+		return;
+	narrate(sh, n);
+	(void)narration_add(n, it); /* an empty block holds any line */
 }
 
 FILE *playback_open(const char *path, const char *who)
@@ -192,8 +214,10 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 	}
 	struct transcript_reader r;
 	struct transcript_item it;
+	struct narration story;
 	transcript_reader_init(&r, f);
 	transcript_item_init(&it);
+	narration_init(&story, i18n_language());
 	struct session_hooks hooks = {0};
 	render_init_hooks(sh, &hooks);
 	bool started = false;
@@ -225,10 +249,11 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 			}
 			continue;
 		}
-		if (it.kind == TR_COMMENT && !started) {
-			narrate(sh, &it);
+		if (it.kind == TR_COMMENT) {
+			gather_narration(sh, &story, &it);
 			continue;
 		}
+		narrate(sh, &story);
 		if (it.kind == TR_HEADER) {
 			read_header(sh, &it, proto, sizeof(proto), &implicit_tls);
 			continue;
@@ -261,13 +286,15 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 				goto out;
 			break;
 		case TR_EVENT: play_event(&pb, &it); break;
-		case TR_COMMENT: narrate(sh, &it); break;
+		case TR_COMMENT: break; /* gathered above */
 		case TR_HEADER: break;
 		}
 	}
+	narrate(sh, &story);
 	if (!started && rc == EXIT_OK)
 		render_warning(sh, "%s: no S: or R: lines: nothing to show", path);
 out:
+	narration_free(&story);
 	message_notes_free(sh);
 	if (started)
 		session_free(&sh->session);

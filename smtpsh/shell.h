@@ -128,6 +128,9 @@ void message_notes_free(struct shell *sh);
 void i18n_init(int argc, char **argv);
 /* Whether a --lang value is one smtpsh speaks (zh, en, zh_CN...). */
 bool i18n_lang_valid(const char *value);
+/* "zh" or "en": the language gettext gives messages in now (LANGUAGE's
+ * first zh or en entry, else the LC_MESSAGES locale); lessons narrate in it. */
+const char *i18n_language(void);
 
 /* paths.c: $XDG_STATE_HOME/smtpsh/SUB (or ~/.local/state/...), created
  * with mode 0700; false when there is no home to put it in. */
