@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 
+#include "i18n.h"
 #include "lab/engines.h"
 
 /* Why a line after a refused AUTH is hidden (and not echoed). */
@@ -99,8 +100,9 @@ static const struct lab_sasl_proto pop3_sasl = {
     .cram_why = "AUTH CRAM-MD5: answer base64(user SP hex(HMAC-MD5(secret, challenge)))",
     .unsupported = "-ERR Unsupported authentication mechanism.",
     .unsupported_why_tail = " (CRAM-MD5 without an initial response)",
-    .no_user_tail = " (the server does not say which part was wrong)",
-    .wrong_tail = "",
+    .no_user_why = N_("%s: there is no user '%s' (the server does not say which part was "
+                      "wrong)%s"),
+    .wrong_why = N_("%s: wrong %s for %s%s"),
     .error = sasl_error,
     .logged_in = sasl_logged_in,
     .failed = sasl_failed,

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "b64.h"
+#include "i18n.h"
 #include "lab/engine.h"
 #include "lab/sasl_server.h"
 
@@ -89,17 +90,17 @@ static void refusal_why(struct lab_sasl *x, enum lab_auth r, const struct lab_us
 	const struct lab_persona *per = x->persona;
 	const struct lab_user *bare = per && !acct ? lab_users_find(x->users, user) : NULL;
 	if (r == LAB_AUTH_NEEDS_CODE)
-		set_why(x, "%s: %s sent the account password; %s wants the %s (--persona %s: %s)%s",
-		        how, user, per->provider, per->secret_name, per->name, per->rule, tail);
+		set_why(
+		    x, _("%s: %s sent the account password; %s wants the %s (--persona %s: %s)%s"),
+		    how, user, per->provider, _(per->secret_name), per->name, _(per->rule), tail);
 	else if (bare)
-		set_why(x, "%s: '%s' is not an address: %s wants the full address (%s@%s)%s", how,
-		        user, per->provider, bare->name, per->domain, tail);
+		set_why(x, _("%s: '%s' is not an address: %s wants the full address (%s@%s)%s"),
+		        how, user, per->provider, bare->name, per->domain, tail);
 	else if (!acct && !lab_users_find(x->users, user))
-		set_why(x, "%s: there is no user '%s'%s%s", how, user, x->proto->no_user_tail,
-		        tail);
+		set_why(x, _(x->proto->no_user_why), how, user, tail);
 	else
-		set_why(x, "%s: wrong %s for %s%s%s", how, per ? per->secret_name : "password",
-		        user, x->proto->wrong_tail, tail);
+		set_why(x, _(x->proto->wrong_why), how, per ? _(per->secret_name) : _("password"),
+		        user, tail);
 }
 
 enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const struct lab_user *who,
@@ -119,8 +120,8 @@ enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const stru
 		const char *t = locked_text(per, pr->proto);
 		lab_say_text(out, t ? t : pr->persona_refusal(per, LAB_AUTH_BAD));
 		set_why(x,
-		        "%s: %s is locked after %u failed logins: %s refuses it for %u minutes "
-		        "whatever the secret",
+		        _("%s: %s is locked after %u failed logins: %s refuses it for %u minutes "
+		          "whatever the secret"),
 		        how, addr, per->lock_after, per->provider, per->lock_minutes);
 		return count_error(x, out);
 	}
@@ -131,9 +132,9 @@ enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const stru
 			failed(x, true);
 			lab_say_text(out, off->text);
 			set_why(x,
-			        "%s: %s sent the right %s, but this account has '%s' (--persona "
-			        "%s:%s): the provider refuses every login to this service",
-			        how, addr, per->secret_name, lab_persona_flag_names[run->flag],
+			        _("%s: %s sent the right %s, but this account has '%s' (--persona "
+			          "%s:%s): the provider refuses every login to this service"),
+			        how, addr, _(per->secret_name), lab_persona_flag_names[run->flag],
 			        per->name, lab_persona_flag_names[run->flag]);
 			return count_error(x, out);
 		}
@@ -145,7 +146,7 @@ enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const stru
 	char tail[160] = "";
 	if (acct && lab_persona_failed(run, addr, now))
 		snprintf(tail, sizeof(tail),
-		         "; that was failure %u: the account is now locked for %u minutes",
+		         _("; that was failure %u: the account is now locked for %u minutes"),
 		         per->lock_after, per->lock_minutes);
 	lab_say_text(out, per ? pr->persona_refusal(per, r) : pr->refused);
 	refusal_why(x, r, acct, user, how, tail);

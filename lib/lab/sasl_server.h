@@ -42,8 +42,10 @@ struct lab_sasl_proto {
 	bool cram_bounded; /* a long CRAM answer is no answer */
 	const char *unsupported;
 	const char *unsupported_why_tail;
-	const char *no_user_tail; /* after "there is no user 'x'" */
-	const char *wrong_tail;   /* after "wrong password for x" */
+	/* Whole sentences for the log, marked N_() (the engine translates):
+	 * no_user_why takes how, user, tail; wrong_why how, secret, user, tail. */
+	const char *no_user_why;
+	const char *wrong_why;
 	/* The protocol's own parts: the error counter, what a login does
 	 * (SMTP: 235; POP3: open the maildrop), and what a refusal forgets
 	 * (checked: the credentials were checked, not malformed). */

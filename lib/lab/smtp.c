@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <openssl/crypto.h>
 
+#include "i18n.h"
 #include "lab/engines.h"
 #include "utf8.h"
 
@@ -114,8 +115,9 @@ static const struct lab_sasl_proto smtp_sasl = {
     .cram_bounded = true,
     .unsupported = "504 5.5.4 Unrecognized authentication type",
     .unsupported_why_tail = " (RFC 4954: 504)",
-    .no_user_tail = " in the lab (the server does not say which part was wrong)",
-    .wrong_tail = " (the server does not say which part was wrong)",
+    .no_user_why = N_("%s: there is no user '%s' in the lab (the server does not say which part "
+                      "was wrong)%s"),
+    .wrong_why = N_("%s: wrong %s for %s (the server does not say which part was wrong)%s"),
     .error = sasl_error,
     .logged_in = sasl_logged_in,
     .persona_refusal = persona_refusal,
