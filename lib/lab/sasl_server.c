@@ -164,7 +164,7 @@ static enum lab_action plain(struct lab_sasl *x, const struct buf *dec, struct b
 	if (malformed || (authz_refused && !x->proto->authz_named)) {
 		lab_sasl_reset(x);
 		lab_say_text(out, x->proto->plain_bad);
-		set_why(x, "%s", x->proto->plain_bad_why);
+		set_why(x, "%s", _(x->proto->plain_bad_why));
 		failed(x, false);
 		return count_error(x, out);
 	}
@@ -172,7 +172,7 @@ static enum lab_action plain(struct lab_sasl *x, const struct buf *dec, struct b
 	if (authz_refused) {
 		lab_sasl_reset(x);
 		lab_say_text(out, x->proto->refused);
-		set_why(x, "AUTH PLAIN: %s may not act for %s (authorization identity refused)",
+		set_why(x, _("AUTH PLAIN: %s may not act for %s (authorization identity refused)"),
 		        user, d);
 		return count_error(x, out);
 	}
@@ -200,7 +200,7 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 		if (!ir) {
 			x->step = LAB_SASL_PLAIN;
 			lab_say(out, "%s", pr->go_on);
-			set_why(x, "%s", pr->plain_asks_why);
+			set_why(x, "%s", _(pr->plain_asks_why));
 			return LAB_GO_ON;
 		}
 		struct buf dec;
@@ -208,7 +208,7 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 		enum lab_action a;
 		if (!decode_b64(ir, strlen(ir), &dec)) {
 			lab_say_text(out, pr->bad_initial);
-			set_why(x, "AUTH PLAIN: the initial response is not base64");
+			set_why(x, _("AUTH PLAIN: the initial response is not base64"));
 			a = count_error(x, out);
 		} else {
 			a = plain(x, &dec, out);
@@ -220,8 +220,7 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 		if (!ir) {
 			x->step = LAB_SASL_LOGIN_USER;
 			lab_say(out, "%sVXNlcm5hbWU6", pr->go_on);
-			set_why(x, "AUTH LOGIN: \"VXNlcm5hbWU6\" is base64 for \"Username:\"%s",
-			        pr->login_user_hint);
+			set_why(x, "%s", _(pr->login_asks_why));
 			return LAB_GO_ON;
 		}
 		struct buf dec;
@@ -230,32 +229,31 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 		    memchr(dec.data, '\0', dec.len)) {
 			buf_free(&dec);
 			lab_say_text(out, pr->bad_initial);
-			set_why(x,
-			        "AUTH LOGIN: the initial response (the user name) is not base64");
+			set_why(
+			    x, _("AUTH LOGIN: the initial response (the user name) is not base64"));
 			return count_error(x, out);
 		}
 		snprintf(x->user, sizeof(x->user), "%s", dec.data);
 		buf_free(&dec);
 		x->step = LAB_SASL_LOGIN_PASS;
 		lab_say(out, "%sUGFzc3dvcmQ6", pr->go_on);
-		set_why(x, "%s%s%s", pr->login_ir_pre, x->user, pr->login_ir_post);
+		set_why(x, _(pr->login_ir_why), x->user);
 		return LAB_GO_ON;
 	}
 	if (!strcmp(mech, "CRAM-MD5") && (!ir || pr->cram_ir)) {
 		if (ir) {
 			lab_say_text(out, pr->cram_ir);
-			set_why(x, "%s", pr->cram_ir_why);
+			set_why(x, "%s", _(pr->cram_ir_why));
 			return count_error(x, out);
 		}
 		make_challenge(x);
 		x->step = LAB_SASL_CRAM;
 		lab_say(out, "%s%s", pr->go_on, x->challenge);
-		set_why(x, "%s", pr->cram_why);
+		set_why(x, "%s", _(pr->cram_why));
 		return LAB_GO_ON;
 	}
 	lab_say_text(out, pr->unsupported);
-	set_why(x, "AUTH %s: the lab offers PLAIN, LOGIN and CRAM-MD5%s", mech,
-	        pr->unsupported_why_tail);
+	set_why(x, _(pr->unsupported_why), mech);
 	return count_error(x, out);
 }
 
@@ -266,13 +264,13 @@ static enum lab_action login_user(struct lab_sasl *x, const struct buf *dec, str
 	    (dec->len == 0 || dec->len >= sizeof(x->user) || memchr(dec->data, '\0', dec->len))) {
 		lab_sasl_reset(x);
 		lab_say_text(out, pr->refused);
-		set_why(x, "AUTH LOGIN: that user name cannot exist");
+		set_why(x, _("AUTH LOGIN: that user name cannot exist"));
 		return count_error(x, out);
 	}
 	snprintf(x->user, sizeof(x->user), "%s", dec->data ? dec->data : "");
 	x->step = LAB_SASL_LOGIN_PASS;
 	lab_say(out, "%sUGFzc3dvcmQ6", pr->go_on);
-	set_why(x, "%s%s%s", pr->login_user_pre, x->user, pr->login_user_post);
+	set_why(x, _(pr->login_user_why), x->user);
 	return LAB_GO_ON;
 }
 
@@ -319,7 +317,7 @@ enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n
 	if (n == 1 && line[0] == '*') {
 		lab_sasl_reset(x);
 		lab_say_text(out, pr->aborted);
-		set_why(x, "%s", pr->aborted_why);
+		set_why(x, "%s", _(pr->aborted_why));
 		return pr->abort_is_error ? count_error(x, out) : LAB_GO_ON;
 	}
 	struct buf dec;
@@ -330,7 +328,7 @@ enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n
 		buf_free(&dec);
 		lab_sasl_reset(x);
 		lab_say_text(out, pr->bad_continued);
-		set_why(x, "%s", pr->bad_continued_why);
+		set_why(x, "%s", _(pr->bad_continued_why));
 		return count_error(x, out);
 	}
 	enum lab_action a = LAB_GO_ON;

@@ -1012,12 +1012,18 @@ static enum smtpsh_err listen_one(int family, unsigned port, const char *name, i
 	*out = ls.fd;
 	if (e == SMTPSH_OK || !ls.opened)
 		return e; /* "socket: ..." */
-	return smtpsh_fail(
-	    msg, e, "cannot listen on %s port %u (%s): %s%s",
-	    family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(ls.errnum),
-	    ls.errnum == EADDRINUSE ? "; is another lab running? --port-base moves every port"
-	    : ls.errnum == EACCES   ? "; ports below 1024 need root"
-	                            : "");
+	const char *host = family == AF_INET6 ? "[::1]" : "127.0.0.1";
+	if (ls.errnum == EADDRINUSE)
+		return smtpsh_fail(msg, e,
+		                   "cannot listen on %s port %u (%s): %s; is another lab running? "
+		                   "--port-base moves every port",
+		                   host, port, name, strerror(ls.errnum));
+	if (ls.errnum == EACCES)
+		return smtpsh_fail(
+		    msg, e, "cannot listen on %s port %u (%s): %s; ports below 1024 need root",
+		    host, port, name, strerror(ls.errnum));
+	return smtpsh_fail(msg, e, "cannot listen on %s port %u (%s): %s", host, port, name,
+	                   strerror(ls.errnum));
 }
 
 static void raise_fd_limit(void)
