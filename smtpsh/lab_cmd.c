@@ -281,12 +281,10 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	        smtp, fa, ta);
 	fprintf(f, _("  smtpsh --cafile %s smtp://127.0.0.1:%u   then: starttls\n"), tls->ca_cert,
 	        sub);
-	fprintf(
-	    f,
-	    "  smtpsh pop3://127.0.0.1:%u         USER %s, PASS %s, LIST, RETR 1, QUIT\n", /* i18n:
-	                                                                                      protocol
-	                                                                                    */
-	    pop3, to, topw);
+	const char *pop3_line =
+	    "  smtpsh pop3://127.0.0.1:%u         USER %s, PASS %s, LIST, RETR 1, "
+	    "QUIT\n"; /* i18n: protocol (commands only) */
+	fprintf(f, pop3_line, pop3, to, topw);
 	fprintf(f, /* i18n: protocol */
 	        "  swaks --server 127.0.0.1:%u --tls --tls-verify --tls-ca-path %s \\\n"
 	        "        --auth LOGIN --auth-user %s --auth-password %s --from %s --to "

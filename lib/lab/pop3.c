@@ -748,8 +748,8 @@ static const char *ops_hangup_why(const void *m)
 {
 	const struct lab_pop3 *p = m;
 	return state(p) == LAB_POP3_TRANSACTION
-	           ? "the client hung up without QUIT: no deletion applied"
-	           : "the client hung up";
+	           ? N_("the client hung up without QUIT: no deletion applied")
+	           : N_("the client hung up");
 }
 
 static void ops_end(void *m)

@@ -1174,7 +1174,7 @@ static void ops_tls_up(void *m, const char *desc, bool implicit)
 static const char *ops_hangup_why(const void *m)
 {
 	(void)m;
-	return "the client hung up";
+	return N_("the client hung up");
 }
 
 static void ops_end(void *m)
