@@ -18,9 +18,11 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "i18n.h"
 #include "lab/lab.h"
 #include "lab_cmd.h"
 #include "listen.h"
+#include "text.h"
 
 static struct lab_server *running; /* for the signal handler */
 
@@ -164,7 +166,8 @@ static void on_state(void *ctx, uint64_t serial, enum proto p, const char *from,
 {
 	(void)ctx;
 	fflush(stdout); /* keep the order of the log lines and the trace */
-	fprintf(stderr, "-- trace: lab %s #%llu: %s -> %s (%s)\n", proto_name(p),
+	fprintf(stderr, "-- trace: lab %s #%llu: %s -> %s (%s)\n",
+	        proto_name(p), /* i18n: protocol */
 	        (unsigned long long)serial, from, to, why);
 }
 
@@ -195,37 +198,63 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 		char url[64];
 		snprintf(url, sizeof(url), "%s://127.0.0.1:%u", lab_services[s].scheme,
 		         lab_server_port(srv, (enum lab_service)s));
-		fprintf(f, "%-24s %-11s %s\n", url, lab_services[s].name, lab_services[s].summary);
+		const char *summary = _(lab_services[s].summary);
+		fprintf(f, "%-24s %-11s %s\n", url, lab_services[s].name, summary);
 	}
 	const struct lab_persona *per = su->persona;
-	if (per)
-		fprintf(f, "\nusers (address, password, %s)%s; the password is refused:\n",
-		        per->secret_name, per->number_login ? ", account number" : "");
+	if (per && per->number_login)
+		fprintf(f,
+		        _("\nusers (address, password, %s, account number); the password is "
+		          "refused:\n"),
+		        _(per->secret_name));
+	else if (per)
+		fprintf(f, _("\nusers (address, password, %s); the password is refused:\n"),
+		        _(per->secret_name));
 	else
-		fprintf(f, "\nusers (name, password, authorization code); without --persona the "
-		           "password logs in:\n");
+		fprintf(f, _("\nusers (name, password, authorization code); without --persona the "
+		             "password logs in:\n"));
 	for (size_t i = 0; i < su->users.n; i++) {
 		const struct lab_user *w = &su->users.v[i];
 		char addr[LAB_ADDR_MAX];
 		lab_user_address(w, per ? per->domain : NULL, addr, sizeof(addr));
-		fprintf(f, "  %-18s %-12s %-18s %s\n", addr, w->password,
-		        w->authcode[0] ? w->authcode : "-",
+		const char *code = w->authcode[0] ? w->authcode : "-";
+		/* Columns by display width: a users file may hold non-ASCII names. */
+		fprintf(f, "  %-*s %-*s %-*s %s\n", text_field(addr, 18), addr,
+		        text_field(w->password, 12), w->password, text_field(code, 18), code,
 		        per && per->number_login && w->number[0] ? w->number : "");
 	}
-	fprintf(f, "mail for NAME@localhost or NAME@smtpsh.test%s%s is stored in %s/mail/NAME/\n",
-	        per ? " or NAME@" : "", per ? per->domain : "", su->dir);
 	if (per)
-		fprintf(f, "persona %s%s%s (%s): %s\n", per->name, su->run.flag ? ":" : "",
-		        lab_persona_flag_names[su->run.flag], per->provider, per->rule);
+		fprintf(f,
+		        _("mail for NAME@localhost or NAME@smtpsh.test or NAME@%s is stored in "
+		          "%s/mail/NAME/\n"),
+		        per->domain, su->dir);
+	else
+		fprintf(
+		    f,
+		    _("mail for NAME@localhost or NAME@smtpsh.test is stored in %s/mail/NAME/\n"),
+		    su->dir);
+	if (per) {
+		char spec[64]; /* qq or qq:smtp-off, as typed after --persona */
+		snprintf(spec, sizeof(spec), "%s%s%s", per->name, su->run.flag ? ":" : "",
+		         lab_persona_flag_names[su->run.flag]);
+		fprintf(f, _("persona %s (%s): %s\n"), spec, per->provider, _(per->rule));
+	}
 	if (su->have_faults) {
 		char spec[600];
 		lab_faults_format(&su->faults, spec, sizeof(spec));
-		fprintf(f, "faults: %s (same seed, same faults for everyone)\n", spec);
+		fprintf(f, _("faults: %s (same seed, same faults for everyone)\n"), spec);
 	}
-	fprintf(f,
-	        "TLS: trust %s%s\n  CA SHA256 %s\n  server certificate (127.0.0.1, ::1, localhost) "
-	        "SHA256 %s\n",
-	        tls->ca_cert, tls->created ? " (made now)" : "", tls->ca_sha256, tls->sha256);
+	if (tls->created)
+		fprintf(
+		    f,
+		    _("TLS: trust %s (made now)\n  CA SHA256 %s\n  server certificate (127.0.0.1, "
+		      "::1, localhost) SHA256 %s\n"),
+		    tls->ca_cert, tls->ca_sha256, tls->sha256);
+	else
+		fprintf(f,
+		        _("TLS: trust %s\n  CA SHA256 %s\n  server certificate (127.0.0.1, ::1, "
+		          "localhost) SHA256 %s\n"),
+		        tls->ca_cert, tls->ca_sha256, tls->sha256);
 	if (!full)
 		return;
 	const char *pw = su->persona ? su->users.v[0].authcode : su->users.v[0].password;
@@ -244,24 +273,26 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	         sub = lab_server_port(srv, LAB_SVC_SUBMISSION);
 	unsigned pop3 = lab_server_port(srv, LAB_SVC_POP3),
 	         pop3s = lab_server_port(srv, LAB_SVC_POP3S);
-	fprintf(f, "\ntry this:\n");
+	fprintf(f, _("\ntry this:\n"));
 	fprintf(f,
-	        "  smtpsh smtp://127.0.0.1:%u         type EHLO me, AUTH LOGIN, MAIL "
-	        "FROM:<%s>,\n"
-	        "                                       RCPT TO:<%s>, DATA, ..., '.', QUIT\n",
+	        _("  smtpsh smtp://127.0.0.1:%u         type EHLO me, AUTH LOGIN, MAIL "
+	          "FROM:<%s>,\n"
+	          "                                       RCPT TO:<%s>, DATA, ..., '.', QUIT\n"),
 	        smtp, fa, ta);
-	fprintf(f, "  smtpsh --cafile %s smtp://127.0.0.1:%u   then: starttls\n", tls->ca_cert,
+	fprintf(f, _("  smtpsh --cafile %s smtp://127.0.0.1:%u   then: starttls\n"), tls->ca_cert,
 	        sub);
-	fprintf(f, "  smtpsh pop3://127.0.0.1:%u         USER %s, PASS %s, LIST, RETR 1, QUIT\n",
-	        pop3, to, topw);
-	fprintf(f,
+	const char *pop3_line =
+	    "  smtpsh pop3://127.0.0.1:%u         USER %s, PASS %s, LIST, RETR 1, "
+	    "QUIT\n"; /* i18n: protocol (commands only) */
+	fprintf(f, pop3_line, pop3, to, topw);
+	fprintf(f, /* i18n: protocol */
 	        "  swaks --server 127.0.0.1:%u --tls --tls-verify --tls-ca-path %s \\\n"
 	        "        --auth LOGIN --auth-user %s --auth-password %s --from %s --to "
 	        "%s\n",
 	        sub, tls->ca_cert, u, pw, fa, ta);
-	fprintf(f, "  curl --cacert %s pop3s://127.0.0.1:%u/1 -u %s:%s\n", tls->ca_cert, pop3s, to,
-	        topw);
-	fprintf(f, "log (what arrived, what was answered and why): %s; Ctrl-C stops the lab\n\n",
+	fprintf(f, "  curl --cacert %s pop3s://127.0.0.1:%u/1 -u %s:%s\n", /* i18n: protocol */
+	        tls->ca_cert, pop3s, to, topw);
+	fprintf(f, _("log (what arrived, what was answered and why): %s; Ctrl-C stops the lab\n\n"),
 	        su->log_path);
 }
 
@@ -272,12 +303,12 @@ enum smtpsh_err lab_run(const struct lab_options *opts)
 	struct smtpsh_msg msg;
 	enum smtpsh_err e = prepare(&su, &o, &msg);
 	if (e != SMTPSH_OK) {
-		fprintf(stderr, "smtpsh lab: %s\n", msg.text);
+		fprintf(stderr, _("smtpsh lab: %s\n"), msg.text);
 		return e;
 	}
 	su.log = open_log(su.log_path);
 	if (!su.log) {
-		fprintf(stderr, "smtpsh lab: %s: %s\n", su.log_path, strerror(errno));
+		fprintf(stderr, _("smtpsh lab: %s: %s\n"), su.log_path, strerror(errno));
 		lab_users_free(&su.users);
 		return SMTPSH_EIO;
 	}
@@ -307,15 +338,15 @@ enum smtpsh_err lab_run(const struct lab_options *opts)
 	};
 	struct lab_server *srv;
 	if (lab_server_new(&cfg, &srv, &msg) != SMTPSH_OK) {
-		fprintf(stderr, "smtpsh lab: %s\n", msg.text);
+		fprintf(stderr, _("smtpsh lab: %s\n"), msg.text);
 		fclose(su.log);
 		lab_users_free(&su.users);
 		return SMTPSH_EIO;
 	}
 	print_guide(stdout, srv, &su, true);
 	if (moved)
-		printf("(the default ports 2525... are taken here: --port-base %u was picked; "
-		       "give --port-base to choose)\n\n",
+		printf(_("(the default ports 2525... are taken here: --port-base %u was picked; "
+		         "give --port-base to choose)\n\n"),
 		       o.port_base);
 	su.echo = !o.quiet;
 	running = srv;
@@ -330,8 +361,8 @@ enum smtpsh_err lab_run(const struct lab_options *opts)
 	running = NULL;
 	su.echo = false;
 	lab_server_free(srv);
-	printf("lab stopped: %lu connections (at most %lu at once), %lu messages stored, %lu "
-	       "timeouts\n",
+	printf(_("lab stopped: %lu connections (at most %lu at once), %lu messages stored, %lu "
+	         "timeouts\n"),
 	       st.connections, st.peak, st.messages, st.timeouts);
 	fclose(su.log);
 	lab_users_free(&su.users);
@@ -346,17 +377,18 @@ static void print_shell_guide(FILE *f, const struct lab_server *srv)
 {
 	fprintf(
 	    f,
-	    "\ntry this (seed 003's flow: alice sends, the lab stores, bob reads):\n"
-	    "  EHLO me                     the server lists what it can do\n"
-	    "  AUTH LOGIN                  then: b64 alice   and: b64   (type alice-pw, not "
-	    "echoed)\n"
-	    "  MAIL FROM:<alice@localhost>\n"
-	    "  RCPT TO:<bob@localhost>\n"
-	    "  DATA                        Subject: hi, an empty line, some text, then a lone .\n"
-	    "  QUIT                        then read it:  /connect pop3://127.0.0.1:%u\n"
-	    "                              USER bob, PASS bob-pw, LIST, RETR 1, QUIT\n"
-	    "  /help lists the helpers; explain 535 explains a code; Ctrl-D leaves (the lab stops "
-	    "too)\n\n",
+	    _("\ntry this (seed 003's flow: alice sends, the lab stores, bob reads):\n"
+	      "  EHLO me                     the server lists what it can do\n"
+	      "  AUTH LOGIN                  then: b64 alice   and: b64   (type alice-pw, not "
+	      "echoed)\n"
+	      "  MAIL FROM:<alice@localhost>\n"
+	      "  RCPT TO:<bob@localhost>\n"
+	      "  DATA                        Subject: hi, an empty line, some text, then a lone .\n"
+	      "  QUIT                        then read it:  /connect pop3://127.0.0.1:%u\n"
+	      "                              USER bob, PASS bob-pw, LIST, RETR 1, QUIT\n"
+	      "  /help lists the helpers; explain 535 explains a code; Ctrl-D leaves (the lab "
+	      "stops "
+	      "too)\n\n"),
 	    lab_server_port(srv, LAB_SVC_POP3));
 }
 

@@ -21,13 +21,14 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "i18n.h"
 #include "lab/certs.h"
 
 #define CA_DAYS 3650
 #define SERVER_DAYS 825
 #define RENEW_BEFORE_S (7 * 86400)
 
-/* SMTPSH_ETLS with what and OpenSSL's first queued error. */
+/* SMTPSH_ETLS with what (marked N_()) and OpenSSL's first queued error. */
 static enum smtpsh_err ossl_fail(struct smtpsh_msg *msg, const char *what)
 {
 	char detail[256] = "";
@@ -35,7 +36,9 @@ static enum smtpsh_err ossl_fail(struct smtpsh_msg *msg, const char *what)
 	if (e)
 		ERR_error_string_n(e, detail, sizeof(detail));
 	ERR_clear_error();
-	return smtpsh_fail(msg, SMTPSH_ETLS, "%s%s%s", what, *detail ? ": " : "", detail);
+	if (!*detail)
+		return smtpsh_fail(msg, SMTPSH_ETLS, "%s", _(what));
+	return smtpsh_fail(msg, SMTPSH_ETLS, "%s: %s", _(what), detail);
 }
 
 /* The first PEM object that read finds in the file at path; NULL when
@@ -246,12 +249,12 @@ enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, struct 
 	EVP_PKEY *ca_key = NULL, *key = NULL;
 	X509 *ca = NULL, *cert = NULL;
 	const struct pair_spec ca_spec = {ca_key_path, f->ca_cert, "smtpsh lab CA",
-	                                  NULL,        NULL,       "cannot make the lab CA"};
+	                                  NULL,        NULL,       N_("cannot make the lab CA")};
 	enum smtpsh_err result = load_or_make(&ca_spec, &ca_key, &ca, &f->created, msg);
 	if (result == SMTPSH_OK) {
 		const struct pair_spec server_spec = {
 		    f->key, f->cert, "localhost",
-		    ca,     ca_key,  "cannot make the lab's server certificate"};
+		    ca,     ca_key,  N_("cannot make the lab's server certificate")};
 		result = load_or_make(&server_spec, &key, &cert, &f->created, msg);
 	}
 	if (result == SMTPSH_OK) {
@@ -280,7 +283,7 @@ enum smtpsh_err lab_tls_server_ctx(const struct lab_tls_files *f, void **out,
 	if (SSL_CTX_use_certificate_chain_file(ctx, f->cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, f->key, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		enum smtpsh_err e = ossl_fail(msg, "cannot load the lab's certificate");
+		enum smtpsh_err e = ossl_fail(msg, N_("cannot load the lab's certificate"));
 		SSL_CTX_free(ctx);
 		return e;
 	}

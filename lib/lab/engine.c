@@ -5,6 +5,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
+#include "i18n.h"
 #include "lab/engine.h"
 #include "lab/users.h"
 
@@ -123,7 +124,7 @@ enum lab_action lab_engine_error(struct lab_engine *e, struct buf *out)
 	if (++e->errors < e->proto->error_limit)
 		return LAB_GO_ON;
 	lab_say(out, e->proto->too_many, e->host);
-	note_more(e, e->proto->too_many_why, e->errors);
+	note_more(e, _(e->proto->too_many_why), e->errors);
 	return LAB_CLOSE;
 }
 
@@ -133,12 +134,12 @@ enum lab_action lab_engine_greet(struct lab_engine *e, struct buf *out)
 	struct lab_fault f = lab_faults_pick(e->faults, &e->rng, e->proto->proto, "CONNECT");
 	e->delay_ms = f.delay_ms;
 	switch (f.kind) {
-	case LAB_FAULT_DROP: set_why(e, "%s", e->proto->greet_drop_why); return LAB_DROP;
+	case LAB_FAULT_DROP: set_why(e, "%s", _(e->proto->greet_drop_why)); return LAB_DROP;
 	case LAB_FAULT_421:
 	case LAB_FAULT_451:
 	case LAB_FAULT_454:
 		lab_say_text(out, e->proto->greet_refused);
-		set_why(e, e->proto->greet_refused_why, lab_fault_name(f.kind));
+		set_why(e, _(e->proto->greet_refused_why), lab_fault_name(f.kind));
 		return LAB_CLOSE;
 	case LAB_FAULT_NONE:
 	case LAB_FAULT_SLOW: break;
@@ -153,10 +154,10 @@ enum lab_action lab_engine_inject(struct lab_engine *e, const char *verb, const 
 	e->delay_ms = f.delay_ms;
 	*done = true;
 	switch (f.kind) {
-	case LAB_FAULT_DROP: set_why(e, e->proto->drop_why, verb); return LAB_DROP;
+	case LAB_FAULT_DROP: set_why(e, _(e->proto->drop_why), verb); return LAB_DROP;
 	case LAB_FAULT_421:
 		lab_say_text(out, e->proto->closing);
-		set_why(e, e->proto->closing_why, verb);
+		set_why(e, _(e->proto->closing_why), verb);
 		return LAB_CLOSE;
 	case LAB_FAULT_451: return e->proto->fault_451(e->owner, verb, arg, out);
 	case LAB_FAULT_454: return e->proto->fault_454(e->owner, verb, out);
@@ -182,14 +183,14 @@ void lab_engine_timeout(struct lab_engine *e, struct buf *out)
 {
 	lab_engine_begin_call(e);
 	lab_say(out, e->proto->timeout, e->host);
-	set_why(e, "%s", e->proto->timeout_why);
+	set_why(e, "%s", _(e->proto->timeout_why));
 }
 
 void lab_engine_shutdown(struct lab_engine *e, struct buf *out)
 {
 	lab_engine_begin_call(e);
 	lab_say(out, e->proto->shutdown, e->host);
-	set_why(e, "%s", e->proto->shutdown_why);
+	set_why(e, "%s", _(e->proto->shutdown_why));
 }
 
 /* ---- one line ---- */
@@ -227,7 +228,7 @@ enum lab_action lab_engine_feed(struct lab_engine *e, const char *line, size_t n
 		e->auth_refused = false;
 	if (n && line[n - 1] == '\r' && !e->data_line && rn && p->is_refusal(reply, rn))
 		note_more(e, "%s",
-		          "; the line ended in CR CR LF: the client added a CR to a line that "
-		          "already had one (openssl s_client -crlf or nc -C fed CRLF text?)");
+		          _("; the line ended in CR CR LF: the client added a CR to a line that "
+		            "already had one (openssl s_client -crlf or nc -C fed CRLF text?)"));
 	return a;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "lab/engines.h"
 #include "lab/faults.h"
 #include "proto.h"
@@ -69,7 +70,8 @@ static bool parse_item(struct lab_fault_rule *r, char *item, const char **reason
 	if (chance) {
 		*chance++ = '\0';
 		if (!parse_chance(chance, &r->permille)) {
-			*reason = "a chance is a percentage (30%) or a fraction (0.3) from 0 to 1";
+			*reason =
+			    N_("a chance is a percentage (30%) or a fraction (0.3) from 0 to 1");
 			return false;
 		}
 	}
@@ -78,13 +80,14 @@ static bool parse_item(struct lab_fault_rule *r, char *item, const char **reason
 		*verb++ = '\0';
 		size_t n = strlen(verb);
 		if (n == 0 || n >= sizeof(r->verb)) {
-			*reason = "after '@' comes a command verb (MAIL, RCPT, AUTH...), CONNECT, "
-			          "DOT or *";
+			*reason =
+			    N_("after '@' comes a command verb (MAIL, RCPT, AUTH...), CONNECT, "
+			       "DOT or *");
 			return false;
 		}
 		for (size_t i = 0; i < n; i++) {
 			if (!isalnum((unsigned char)verb[i]) && verb[i] != '*') {
-				*reason = "a verb is letters and digits (or *)";
+				*reason = N_("a verb is letters and digits (or *)");
 				return false;
 			}
 			r->verb[i] = (char)toupper((unsigned char)verb[i]);
@@ -106,13 +109,13 @@ static bool parse_item(struct lab_fault_rule *r, char *item, const char **reason
 			errno = 0;
 			unsigned long ms = strtoul(item + 5, &end, 10);
 			if (end == item + 5 || *end || errno || ms == 0 || ms > SLOW_MAX_MS) {
-				*reason = "slow=MS takes 1 to 600000 milliseconds";
+				*reason = N_("slow=MS takes 1 to 600000 milliseconds");
 				return false;
 			}
 			r->delay_ms = (unsigned)ms;
 		}
 	} else {
-		*reason = "a fault is 421, 451, 454, drop or slow[=MS]";
+		*reason = N_("a fault is 421, 451, 454, drop or slow[=MS]");
 		return false;
 	}
 	return true;
@@ -158,7 +161,7 @@ enum smtpsh_err lab_faults_parse(struct lab_faults *f, const char *spec, struct 
 		}
 		const char *reason = NULL;
 		if (!parse_item(&f->rules[f->n], item, &reason)) {
-			return smtpsh_fail(msg, SMTPSH_EINVAL, "'%s': %s", shown, reason);
+			return smtpsh_fail(msg, SMTPSH_EINVAL, "'%s': %s", shown, _(reason));
 		}
 		f->n++;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "lab/persona.h"
 #include "provider.h"
 
@@ -68,9 +69,9 @@ const struct lab_persona lab_personas[] = {
         .tenant_auth_off = {NULL, "QQ Mail has no tenants"},
         .smtp_locked = {NULL, NOT_FOUND "QQ documents no lock-out"},
         .pop3_locked = {NULL, NOT_FOUND "QQ documents no lock-out"},
-        .secret_name = "authorization code",
-        .rule = "the user is the full address or the QQ number; only the authorization code "
-                "(授权码) logs in, never the QQ password; AUTH wants STARTTLS first",
+        .secret_name = N_("authorization code"),
+        .rule = N_("the user is the full address or the QQ number; only the authorization code "
+                   "(授权码) logs in, never the QQ password; AUTH wants STARTTLS first"),
     },
     {
         .name = "163",
@@ -106,9 +107,9 @@ const struct lab_persona lab_personas[] = {
         .tenant_auth_off = {NULL, "163 has no tenants"},
         .smtp_locked = {NULL, NOT_FOUND "163 documents no lock-out"},
         .pop3_locked = {NULL, NOT_FOUND "163 documents no lock-out"},
-        .secret_name = "client authorization password",
-        .rule = "the user is the full address; only the client authorization password "
-                "(客户端授权密码) logs in, not the web password; POP3/SMTP must be switched on",
+        .secret_name = N_("client authorization password"),
+        .rule = N_("the user is the full address; only the client authorization password "
+                   "(客户端授权密码) logs in, not the web password; POP3/SMTP must be switched on"),
     },
     {
         .name = "gmail",
@@ -154,10 +155,10 @@ const struct lab_persona lab_personas[] = {
         .smtp_locked = {"454 4.7.0 Too many login attempts, please try again later. " GMAIL_TAG,
                         "https://github.com/geoffsmith82/GmailAuthSMTP/issues/12"},
         .pop3_locked = {NULL, NOT_FOUND "POP3 answers as for a wrong password"},
-        .secret_name = "app password",
-        .rule = "the user is the full address; with 2-Step Verification on, only an app "
-                "password logs in; AUTH wants STARTTLS first; too many failures lock the "
-                "login for a while",
+        .secret_name = N_("app password"),
+        .rule = N_("the user is the full address; with 2-Step Verification on, only an app "
+                   "password logs in; AUTH wants STARTTLS first; too many failures lock the "
+                   "login for a while"),
     },
     {
         .name = "outlook",
@@ -201,10 +202,10 @@ const struct lab_persona lab_personas[] = {
              "https://github.com/nodemailer/nodemailer/issues/1484; " PROVIDER_MS_SMTP_AUTH},
         .smtp_locked = {NULL, NOT_FOUND "Microsoft documents no SMTP lock-out text"},
         .pop3_locked = {NULL, NOT_FOUND "Microsoft documents no POP3 lock-out text"},
-        .secret_name = "app password",
-        .rule = "the user is the full address; basic authentication is off for the mailbox: "
-                "the password is refused (the code stands for an app password or SMTP AUTH "
-                "switched on); a tenant may disable SMTP AUTH altogether",
+        .secret_name = N_("app password"),
+        .rule = N_("the user is the full address; basic authentication is off for the mailbox: "
+                   "the password is refused (the code stands for an app password or SMTP AUTH "
+                   "switched on); a tenant may disable SMTP AUTH altogether"),
     },
     {
         .name = "yahoo",
@@ -239,9 +240,9 @@ const struct lab_persona lab_personas[] = {
         .smtp_locked = {"535 5.7.0 (#AUTH005) Too many bad auth attempts.",
                         "https://github.com/PHPMailer/PHPMailer/issues/2034"},
         .pop3_locked = {NULL, NOT_FOUND "POP3 answers as for a wrong password"},
-        .secret_name = "app password",
-        .rule = "the user is the full address; only an app password logs in (the account "
-                "password gets #AUTH005); too many failures lock the login for a while",
+        .secret_name = N_("app password"),
+        .rule = N_("the user is the full address; only an app password logs in (the account "
+                   "password gets #AUTH005); too many failures lock the login for a while"),
     },
     {
         .name = "icloud",
@@ -270,9 +271,9 @@ const struct lab_persona lab_personas[] = {
         .tenant_auth_off = {NULL, "iCloud has no tenants"},
         .smtp_locked = {NULL, NOT_FOUND "Apple documents no lock-out text"},
         .pop3_locked = {NULL, "iCloud Mail has no POP3"},
-        .secret_name = "app-specific password",
-        .rule = "the user is the full address; only an app-specific password logs in; "
-                "SMTP is smtp.mail.me.com:587 with STARTTLS and there is no POP3",
+        .secret_name = N_("app-specific password"),
+        .rule = N_("the user is the full address; only an app-specific password logs in; "
+                   "SMTP is smtp.mail.me.com:587 with STARTTLS and there is no POP3"),
     },
 };
 const size_t lab_personas_len = sizeof(lab_personas) / sizeof(lab_personas[0]);

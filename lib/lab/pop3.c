@@ -11,12 +11,14 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 
+#include "i18n.h"
 #include "lab/engines.h"
 
 /* Why a line after a refused AUTH is hidden (and not echoed). */
 #define AFTER_REFUSED_AUTH                                                                         \
-	"not a command, right after an AUTH that was refused: if this was a base64 user name or "  \
-	"password, the server did not take it as one (the log hides the line)"
+	N_("not a command, right after an AUTH that was refused: if this was a base64 user name "  \
+	   "or "                                                                                   \
+	   "password, the server did not take it as one (the log hides the line)")
 #define INTERNAL_ERROR                                                                             \
 	"-ERR [SYS/TEMP] Internal error occurred. Refer to server log for more information."
 
@@ -82,25 +84,25 @@ static const struct lab_sasl_proto pop3_sasl = {
     .go_on = "+ ",
     .bad_initial = "-ERR [AUTH] Invalid base64 data in initial response.",
     .bad_continued = "-ERR [AUTH] Invalid base64 data in continued response.",
-    .bad_continued_why = "the answer to '+' must be base64",
+    .bad_continued_why = N_("the answer to '+' must be base64"),
     .nul_is_bad_base64 = true,
     .aborted = "-ERR Authentication aborted by client.",
-    .aborted_why = "'*' cancels an AUTH exchange (RFC 5034)",
-    .plain_asks_why = "AUTH PLAIN: the empty '+ ' asks for base64(NUL user NUL password) "
-                      "(RFC 5034)",
+    .aborted_why = N_("'*' cancels an AUTH exchange (RFC 5034)"),
+    .plain_asks_why = N_("AUTH PLAIN: the empty '+ ' asks for base64(NUL user NUL password) "
+                         "(RFC 5034)"),
     .plain_bad = "-ERR [AUTH] Authentication failed.",
-    .plain_bad_why = "AUTH PLAIN: the decoded response must be authzid NUL user NUL password",
+    .plain_bad_why = N_("AUTH PLAIN: the decoded response must be authzid NUL user NUL password"),
     .refused = "-ERR [AUTH] Authentication failed.",
-    .login_user_hint = "",
-    .login_ir_pre = "AUTH LOGIN: user ",
-    .login_ir_post = "; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
-    .login_user_pre = "AUTH LOGIN: user '",
-    .login_user_post = "'; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
-    .cram_why = "AUTH CRAM-MD5: answer base64(user SP hex(HMAC-MD5(secret, challenge)))",
+    .login_asks_why = N_("AUTH LOGIN: \"VXNlcm5hbWU6\" is base64 for \"Username:\""),
+    .login_ir_why = N_("AUTH LOGIN: user %s; \"UGFzc3dvcmQ6\" is base64 for \"Password:\""),
+    .login_user_why = N_("AUTH LOGIN: user '%s'; \"UGFzc3dvcmQ6\" is base64 for \"Password:\""),
+    .cram_why = N_("AUTH CRAM-MD5: answer base64(user SP hex(HMAC-MD5(secret, challenge)))"),
     .unsupported = "-ERR Unsupported authentication mechanism.",
-    .unsupported_why_tail = " (CRAM-MD5 without an initial response)",
-    .no_user_tail = " (the server does not say which part was wrong)",
-    .wrong_tail = "",
+    .unsupported_why = N_("AUTH %s: the lab offers PLAIN, LOGIN and CRAM-MD5 (CRAM-MD5 without an "
+                          "initial response)"),
+    .no_user_why = N_("%s: there is no user '%s' (the server does not say which part was "
+                      "wrong)%s"),
+    .wrong_why = N_("%s: wrong %s for %s%s"),
     .error = sasl_error,
     .logged_in = sasl_logged_in,
     .failed = sasl_failed,
@@ -134,8 +136,8 @@ static enum lab_action greeting(void *owner, struct buf *out)
 {
 	struct lab_pop3 *p = owner;
 	say(out, "+OK %s %s", p->cfg->greeting, p->timestamp);
-	set_why(p, "greeting; the <...> at its end is the APOP timestamp (RFC 1939 7); log in "
-	           "with USER/PASS, APOP or AUTH");
+	set_why(p, _("greeting; the <...> at its end is the APOP timestamp (RFC 1939 7); log in "
+	             "with USER/PASS, APOP or AUTH"));
 	return LAB_GO_ON;
 }
 
@@ -162,7 +164,7 @@ static void capa(struct lab_pop3 *p, struct buf *out)
 		say(out, "+OK Capability list follows");
 		lab_say_text(out, per->capa.text);
 		say(out, ".");
-		set_why(p, "%s's capabilities", per->provider);
+		set_why(p, _("%s's capabilities"), per->provider);
 		return;
 	}
 	say(out, "+OK");
@@ -180,8 +182,8 @@ static void capa(struct lab_pop3 *p, struct buf *out)
 	}
 	say(out, ".");
 	set_why(p, state(p) == LAB_POP3_AUTHORIZATION
-	               ? "capabilities before login: how one may log in (USER, SASL) and STLS"
-	               : "capabilities after login: the login ones are gone");
+	               ? _("capabilities before login: how one may log in (USER, SASL) and STLS")
+	               : _("capabilities after login: the login ones are gone"));
 }
 
 /* A login that succeeded: lock and list the maildrop. */
@@ -197,14 +199,14 @@ static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
 	case LAB_DROP_IN_USE:
 		say(out, "-ERR [IN-USE] Mailbox is locked by another POP3 session.");
 		set_why(p,
-		        "%s: right secret, but another session holds %s's mailbox (RFC 2449 "
-		        "IN-USE); QUIT the other one",
+		        _("%s: right secret, but another session holds %s's mailbox (RFC 2449 "
+		          "IN-USE); QUIT the other one"),
 		        how, who->name);
 		p->have_user = false;
 		return LAB_GO_ON;
 	case LAB_DROP_FAILED:
 		say(out, INTERNAL_ERROR);
-		set_why(p, "%s: right secret, but the lab could not read %s's Maildir", how,
+		set_why(p, _("%s: right secret, but the lab could not read %s's Maildir"), how,
 		        who->name);
 		p->have_user = false;
 		return LAB_GO_ON;
@@ -218,9 +220,13 @@ static enum lab_action logged_in(struct lab_pop3 *p, const struct lab_user *who,
 		total += p->drop.v[i].octets;
 	return lab_answer(
 	    &p->core, out, "+OK Logged in.",
-	    "%s: %s logged in; the mailbox is locked for this session: %zu message%s, %zu "
-	    "octets",
-	    how, who->name, p->drop.n, p->drop.n == 1 ? "" : "s", total);
+	    dngettext(SMTPSH_TEXT_DOMAIN,
+	              "%s: %s logged in; the mailbox is locked for this session: %zu message, %zu "
+	              "octets",
+	              "%s: %s logged in; the mailbox is locked for this session: %zu messages, %zu "
+	              "octets",
+	              p->drop.n),
+	    how, who->name, p->drop.n, total);
 }
 
 /* Parses a message number the way Dovecot words its refusals.  Returns
@@ -233,19 +239,23 @@ static bool msg_number(struct lab_pop3 *p, const char *tok, size_t toklen, size_
 		digits = isdigit((unsigned char)tok[i]);
 	if (!digits) {
 		say(out, "-ERR Invalid message number: %.*s", (int)toklen, tok);
-		set_why(p, "messages are numbered 1, 2, 3... as LIST shows");
+		set_why(p, _("messages are numbered 1, 2, 3... as LIST shows"));
 		return false;
 	}
 	unsigned long n = strtoul(tok, NULL, 10);
 	if (n == 0 || n > p->drop.n) {
 		say(out, "-ERR There's no message %lu.", n);
-		set_why(p, "the mailbox has %zu message%s, numbered from 1", p->drop.n,
-		        p->drop.n == 1 ? "" : "s");
+		set_why(p,
+		        dngettext(SMTPSH_TEXT_DOMAIN,
+		                  "the mailbox has %zu message, numbered from 1",
+		                  "the mailbox has %zu messages, numbered from 1", p->drop.n),
+		        p->drop.n);
 		return false;
 	}
 	if (p->drop.v[n - 1].deleted) {
 		lab_answer(&p->core, out, "-ERR Message is deleted.",
-		           "message %lu is marked deleted in this session (RSET would undo it)", n);
+		           _("message %lu is marked deleted in this session (RSET would undo it)"),
+		           n);
 		return false;
 	}
 	*idx = n - 1;
@@ -265,19 +275,21 @@ static enum lab_action cmd_user(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	if (!*arg)
 		return lab_refuse(&p->core, out, "-ERR No username given.",
-		                  "USER takes the user name");
+		                  _("USER takes the user name"));
 	snprintf(p->user, sizeof(p->user), "%s", strlen(arg) < sizeof(p->user) ? arg : "");
 	p->have_user = true;
 	return lab_answer(
 	    &p->core, out, "+OK",
-	    "user name noted; PASS comes next (the server does not say whether '%s' exists)", arg);
+	    _("user name noted; PASS comes next (the server does not say whether '%s' exists)"),
+	    arg);
 }
 
 static enum lab_action cmd_pass(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	if (!p->have_user)
-		return lab_refuse(&p->core, out, "-ERR No username given.",
-		                  "PASS must follow USER (after a failed PASS, send USER again)");
+		return lab_refuse(
+		    &p->core, out, "-ERR No username given.",
+		    _("PASS must follow USER (after a failed PASS, send USER again)"));
 	const struct lab_user *who = NULL;
 	char user[LAB_NAME_MAX];
 	snprintf(user, sizeof(user), "%s", p->user);
@@ -292,8 +304,8 @@ static enum lab_action cmd_apop(struct lab_pop3 *p, char *arg, struct buf *out)
 	if (!ulen || !*digest || ulen >= LAB_NAME_MAX)
 		return lab_refuse(
 		    &p->core, out, "-ERR Invalid APOP arguments.",
-		    "APOP name digest: digest = hex(MD5(timestamp password)), timestamp from "
-		    "the greeting, <> included");
+		    _("APOP name digest: digest = hex(MD5(timestamp password)), timestamp from "
+		      "the greeting, <> included"));
 	char user[LAB_NAME_MAX];
 	memcpy(user, arg, ulen);
 	user[ulen] = '\0';
@@ -307,7 +319,7 @@ static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	if (!*arg) {
 		return lab_answer(&p->core, out, "+OK\nPLAIN\nLOGIN\nCRAM-MD5\n.",
-		                  "AUTH without a mechanism lists the SASL mechanisms");
+		                  _("AUTH without a mechanism lists the SASL mechanisms"));
 	}
 	char *ir;
 	char *mech = lab_sasl_split(arg, &ir);
@@ -321,12 +333,12 @@ static enum lab_action cmd_stls(struct lab_pop3 *p, char *arg, struct buf *out)
 	(void)arg;
 	if (p->tls)
 		return lab_refuse(&p->core, out, "-ERR TLS is already active.",
-		                  "this connection is already encrypted");
+		                  _("this connection is already encrypted"));
 	if (!p->cfg->tls_available)
 		return lab_refuse(&p->core, out, "-ERR TLS support isn't enabled.",
-		                  "the lab has no certificate loaded");
+		                  _("the lab has no certificate loaded"));
 	say(out, "+OK Begin TLS negotiation now.");
-	set_why(p, "TLS handshake next; anything pipelined after STLS is thrown away");
+	set_why(p, _("TLS handshake next; anything pipelined after STLS is thrown away"));
 	return LAB_STARTTLS;
 }
 
@@ -334,7 +346,7 @@ static enum lab_action cmd_quit(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	(void)arg;
 	say(out, "+OK Logging out");
-	set_why(p, "QUIT before login: nothing to update");
+	set_why(p, _("QUIT before login: nothing to update"));
 	set_state(p, LAB_POP3_DONE, "QUIT before login");
 	return LAB_CLOSE;
 }
@@ -349,8 +361,11 @@ static enum lab_action cmd_stat(struct lab_pop3 *p, char *arg, struct buf *out)
 		if (!p->drop.v[i].deleted)
 			n++, total += p->drop.v[i].octets;
 	say(out, "+OK %zu %zu", n, total);
-	set_why(p, "%zu message%s, %zu octets in all (deleted ones not counted)", n,
-	        n == 1 ? "" : "s", total);
+	set_why(p,
+	        dngettext(SMTPSH_TEXT_DOMAIN,
+	                  "%zu message, %zu octets in all (deleted ones not counted)",
+	                  "%zu messages, %zu octets in all (deleted ones not counted)", n),
+	        n, total);
 	return LAB_GO_ON;
 }
 
@@ -364,9 +379,10 @@ static enum lab_action list_uidl(struct lab_pop3 *p, const char *arg, bool uidl,
 			say(out, "+OK %zu %s", i + 1, p->drop.v[i].uid);
 		else
 			say(out, "+OK %zu %zu", i + 1, p->drop.v[i].octets);
-		set_why(p, uidl ? "the unique id stays the same across sessions: clients use it to "
-		                  "remember what they already downloaded"
-		                : "the size in octets, as RETR will send it");
+		set_why(p,
+		        uidl ? _("the unique id stays the same across sessions: clients use it to "
+		                 "remember what they already downloaded")
+		             : _("the size in octets, as RETR will send it"));
 		return LAB_GO_ON;
 	}
 	size_t live = 0;
@@ -385,8 +401,8 @@ static enum lab_action list_uidl(struct lab_pop3 *p, const char *arg, bool uidl,
 			say(out, "%zu %zu", i + 1, p->drop.v[i].octets);
 	}
 	return lab_answer(&p->core, out, ".",
-	                  uidl ? "number and unique id of each message, then '.'"
-	                       : "number and size of each message, then '.'");
+	                  uidl ? _("number and unique id of each message, then '.'")
+	                       : _("number and size of each message, then '.'"));
 }
 
 static enum lab_action cmd_list(struct lab_pop3 *p, char *arg, struct buf *out)
@@ -413,31 +429,35 @@ static enum lab_action retr_top(struct lab_pop3 *p, const char *arg, bool top, s
 		if (!*n)
 			return lab_refuse(
 			    &p->core, out, "-ERR Noise after message number: ",
-			    "TOP takes a message number and a line count: TOP 1 0 gives the "
-			    "headers only");
+			    _("TOP takes a message number and a line count: TOP 1 0 gives the "
+			      "headers only"));
 		char *end;
 		unsigned long v = strtoul(n, &end, 10);
 		if (!isdigit((unsigned char)*n) || *end || v > 100000000UL) {
 			say(out, "-ERR Invalid size: %s", n);
-			set_why(p, "the line count after the message number must be a number");
+			set_why(p, _("the line count after the message number must be a number"));
 			return bad_command(p, out);
 		}
 		lines = (long)v;
 		say(out, "+OK");
-		set_why(
-		    p,
-		    "the headers of message %zu, the empty line, then %ld body line%s; '.' ends "
-		    "it",
-		    i + 1, lines, lines == 1 ? "" : "s");
+		set_why(p,
+		        dngettext(
+		            SMTPSH_TEXT_DOMAIN,
+		            "the headers of message %zu, the empty line, then %ld body line; '.' "
+		            "ends it",
+		            "the headers of message %zu, the empty line, then %ld body lines; '.' "
+		            "ends it",
+		            (unsigned long)lines),
+		        i + 1, lines);
 	} else if (*(arg + toklen)) {
 		say(out, "-ERR Noise after message number: %s", arg + toklen + 1);
-		set_why(p, "RETR takes one message number");
+		set_why(p, _("RETR takes one message number"));
 		return bad_command(p, out);
 	} else {
 		say(out, "+OK %zu octets", p->drop.v[i].octets);
 		set_why(p,
-		        "message %zu follows; body lines starting with '.' get one more '.' "
-		        "(dot-stuffing), a line with '.' alone ends it",
+		        _("message %zu follows; body lines starting with '.' get one more '.' "
+		          "(dot-stuffing), a line with '.' alone ends it"),
 		        i + 1);
 	}
 	p->send_index = i;
@@ -463,8 +483,8 @@ static enum lab_action cmd_dele(struct lab_pop3 *p, char *arg, struct buf *out)
 	p->drop.v[i].deleted = true;
 	return lab_answer(
 	    &p->core, out, "+OK Marked to be deleted.",
-	    "message %zu is only marked: it is removed at QUIT (UPDATE state), and RSET "
-	    "unmarks it",
+	    _("message %zu is only marked: it is removed at QUIT (UPDATE state), and RSET "
+	      "unmarks it"),
 	    i + 1);
 }
 
@@ -473,13 +493,13 @@ static enum lab_action cmd_rset(struct lab_pop3 *p, char *arg, struct buf *out)
 	(void)arg;
 	for (size_t i = 0; i < p->drop.n; i++)
 		p->drop.v[i].deleted = false;
-	return lab_answer(&p->core, out, "+OK", "every DELE of this session is undone");
+	return lab_answer(&p->core, out, "+OK", _("every DELE of this session is undone"));
 }
 
 static enum lab_action cmd_noop(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	(void)arg;
-	return lab_answer(&p->core, out, "+OK", "NOOP does nothing; the connection is alive");
+	return lab_answer(&p->core, out, "+OK", _("NOOP does nothing; the connection is alive"));
 }
 
 static enum lab_action cmd_quit_update(struct lab_pop3 *p, char *arg, struct buf *out)
@@ -492,17 +512,22 @@ static enum lab_action cmd_quit_update(struct lab_pop3 *p, char *arg, struct buf
 	bool ok = deleted == 0 || (p->hooks.commit && p->hooks.commit(p->hooks.ctx, &p->drop));
 	if (!ok) {
 		say(out, "-ERR [SYS/TEMP] Some deleted messages were not removed.");
-		set_why(p, "UPDATE state: the lab could not remove the messages marked deleted");
+		set_why(p, _("UPDATE state: the lab could not remove the messages marked deleted"));
 	} else if (deleted) {
 		say(out, "+OK Logging out, messages deleted.");
 		set_why(
 		    p,
-		    "UPDATE state: QUIT is what applies the %zu DELE%s; without QUIT nothing is "
-		    "removed",
-		    deleted, deleted == 1 ? "" : "s");
+		    dngettext(
+		        SMTPSH_TEXT_DOMAIN,
+		        "UPDATE state: QUIT is what applies the %zu DELE; without QUIT nothing is "
+		        "removed",
+		        "UPDATE state: QUIT is what applies the %zu DELEs; without QUIT nothing "
+		        "is removed",
+		        deleted),
+		    deleted);
 	} else {
 		say(out, "+OK Logging out.");
-		set_why(p, "UPDATE state: nothing marked deleted, the mailbox is unchanged");
+		set_why(p, _("UPDATE state: nothing marked deleted, the mailbox is unchanged"));
 	}
 	lab_pop3_end(p);
 	return LAB_CLOSE;
@@ -557,21 +582,22 @@ static enum lab_action wrong_state(struct lab_pop3 *p, const char *verb, struct 
 	if (state(p) == LAB_POP3_AUTHORIZATION) {
 		say(out, "-ERR Unknown command.");
 		if (p->core.secret_from == 0)
-			set_why(p, "%s", AFTER_REFUSED_AUTH);
+			set_why(p, "%s", _(AFTER_REFUSED_AUTH));
 		else if (other && other->needs_login)
-			set_why(p, "%s works only after logging in (USER then PASS)", verb);
+			set_why(p, _("%s works only after logging in (USER then PASS)"), verb);
 		else
-			set_why(p, "'%s' is not a command before login", verb);
+			set_why(p, _("'%s' is not a command before login"), verb);
 		return bad_command(p, out);
 	}
 	if (p->core.secret_from == 0) { /* no echo of what may be a password */
-		return lab_refuse(&p->core, out, "-ERR Unknown command.", "%s", AFTER_REFUSED_AUTH);
+		return lab_refuse(&p->core, out, "-ERR Unknown command.", "%s",
+		                  _(AFTER_REFUSED_AUTH));
 	}
 	say(out, "-ERR Unknown command: %s", verb);
 	if (other)
-		set_why(p, "already logged in: %s belongs to the AUTHORIZATION state", verb);
+		set_why(p, _("already logged in: %s belongs to the AUTHORIZATION state"), verb);
 	else
-		set_why(p, "'%s' is not a POP3 command", verb);
+		set_why(p, _("'%s' is not a POP3 command"), verb);
 	return bad_command(p, out);
 }
 
@@ -598,7 +624,7 @@ static enum lab_action fault_451(void *owner, const char *verb, const char *arg,
 	(void)arg;
 	return lab_refuse(
 	    &p->core, out, INTERNAL_ERROR,
-	    "fault injected (451@%s): a temporary server error ([SYS/TEMP], RFC 3206)", verb);
+	    _("fault injected (451@%s): a temporary server error ([SYS/TEMP], RFC 3206)"), verb);
 }
 
 static enum lab_action fault_454(void *owner, const char *verb, struct buf *out)
@@ -609,8 +635,11 @@ static enum lab_action fault_454(void *owner, const char *verb, struct buf *out)
 		say(out, "-ERR [SYS/TEMP] TLS not available right now.");
 	else
 		say(out, "-ERR [SYS/TEMP] Temporary authentication failure.");
-	set_why(p, "fault injected (454@%s): the server's %s failed for now; retry later", verb,
-	        tls ? "TLS" : "authentication service");
+	set_why(p,
+	        tls ? _("fault injected (454@%s): the server's TLS failed for now; retry later")
+	            : _("fault injected (454@%s): the server's authentication service failed for "
+	                "now; retry later"),
+	        verb);
 	if (strcmp(verb, "USER"))
 		p->have_user = false;
 	return LAB_GO_ON;
@@ -625,15 +654,15 @@ static enum lab_action feed_line(void *owner, const char *line, size_t n, unsign
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX) {
 		lab_sasl_reset(&p->core.sasl);
 		return lab_refuse(&p->core, out, "-ERR Input line too long.",
-		                  "a POP3 command line is short (RFC 2449: 255 octets)");
+		                  _("a POP3 command line is short (RFC 2449: 255 octets)"));
 	}
 	if (p->core.sasl.step != LAB_SASL_NONE)
 		return lab_sasl_continue(&p->core.sasl, line, n, out);
 	/* Dovecot takes a bare LF: POP3 has no smuggling problem. */
 	if (memchr(line, '\0', n) || n == 0)
 		return lab_refuse(&p->core, out, "-ERR Unknown command.",
-		                  n ? "a command line holds a NUL byte"
-		                    : "an empty line is not a command");
+		                  n ? _("a command line holds a NUL byte")
+		                    : _("an empty line is not a command"));
 	struct lab_line l;
 	lab_line_split(&l, line, n);
 	if (strcmp(l.verb, "PASS")) /* PASS keeps its spaces: a password may hold them */
@@ -674,19 +703,19 @@ static const struct lab_engine_proto pop3_engine = {
     .nstates = LAB_POP3_STATES,
     .error_limit = LAB_POP3_BAD_COMMANDS,
     .too_many = "-ERR Too many bad commands.",
-    .too_many_why = "; %u bad commands: the lab hangs up, as Dovecot does",
+    .too_many_why = N_("; %u bad commands: the lab hangs up, as Dovecot does"),
     .timeout = "-ERR Disconnected for inactivity.",
-    .timeout_why = "the client was silent too long; messages marked with DELE stay (no QUIT, "
-                   "no UPDATE state)",
+    .timeout_why = N_("the client was silent too long; messages marked with DELE stay (no QUIT, "
+                      "no UPDATE state)"),
     .shutdown = "-ERR Server shutting down.",
-    .shutdown_why = "the lab is stopping; no deletion is applied",
-    .greet_drop_why = "fault injected (drop@CONNECT): closed before the greeting",
+    .shutdown_why = N_("the lab is stopping; no deletion is applied"),
+    .greet_drop_why = N_("fault injected (drop@CONNECT): closed before the greeting"),
     .greet_refused = "-ERR [SYS/TEMP] Service not available, closing connection.",
-    .greet_refused_why = "fault injected (%s@CONNECT): the server cannot serve now; try later",
-    .drop_why = "fault injected (drop@%s): the connection is cut without a reply",
+    .greet_refused_why = N_("fault injected (%s@CONNECT): the server cannot serve now; try later"),
+    .drop_why = N_("fault injected (drop@%s): the connection is cut without a reply"),
     .closing = "-ERR [SYS/TEMP] Service not available, closing connection.",
-    .closing_why = "fault injected (421@%s): the server gives up on the session; no deletion "
-                   "is applied",
+    .closing_why = N_("fault injected (421@%s): the server gives up on the session; no deletion "
+                      "is applied"),
     .fault_451 = fault_451,
     .fault_454 = fault_454,
     .secret_verbs = pop3_secret_verbs,
@@ -719,8 +748,8 @@ static const char *ops_hangup_why(const void *m)
 {
 	const struct lab_pop3 *p = m;
 	return state(p) == LAB_POP3_TRANSACTION
-	           ? "the client hung up without QUIT: no deletion applied"
-	           : "the client hung up";
+	           ? N_("the client hung up without QUIT: no deletion applied")
+	           : N_("the client hung up");
 }
 
 static void ops_end(void *m)

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "b64.h"
+#include "i18n.h"
 #include "lab/engine.h"
 #include "lab/sasl_server.h"
 
@@ -89,17 +90,17 @@ static void refusal_why(struct lab_sasl *x, enum lab_auth r, const struct lab_us
 	const struct lab_persona *per = x->persona;
 	const struct lab_user *bare = per && !acct ? lab_users_find(x->users, user) : NULL;
 	if (r == LAB_AUTH_NEEDS_CODE)
-		set_why(x, "%s: %s sent the account password; %s wants the %s (--persona %s: %s)%s",
-		        how, user, per->provider, per->secret_name, per->name, per->rule, tail);
+		set_why(
+		    x, _("%s: %s sent the account password; %s wants the %s (--persona %s: %s)%s"),
+		    how, user, per->provider, _(per->secret_name), per->name, _(per->rule), tail);
 	else if (bare)
-		set_why(x, "%s: '%s' is not an address: %s wants the full address (%s@%s)%s", how,
-		        user, per->provider, bare->name, per->domain, tail);
+		set_why(x, _("%s: '%s' is not an address: %s wants the full address (%s@%s)%s"),
+		        how, user, per->provider, bare->name, per->domain, tail);
 	else if (!acct && !lab_users_find(x->users, user))
-		set_why(x, "%s: there is no user '%s'%s%s", how, user, x->proto->no_user_tail,
-		        tail);
+		set_why(x, _(x->proto->no_user_why), how, user, tail);
 	else
-		set_why(x, "%s: wrong %s for %s%s%s", how, per ? per->secret_name : "password",
-		        user, x->proto->wrong_tail, tail);
+		set_why(x, _(x->proto->wrong_why), how, per ? _(per->secret_name) : _("password"),
+		        user, tail);
 }
 
 enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const struct lab_user *who,
@@ -119,8 +120,8 @@ enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const stru
 		const char *t = locked_text(per, pr->proto);
 		lab_say_text(out, t ? t : pr->persona_refusal(per, LAB_AUTH_BAD));
 		set_why(x,
-		        "%s: %s is locked after %u failed logins: %s refuses it for %u minutes "
-		        "whatever the secret",
+		        _("%s: %s is locked after %u failed logins: %s refuses it for %u minutes "
+		          "whatever the secret"),
 		        how, addr, per->lock_after, per->provider, per->lock_minutes);
 		return count_error(x, out);
 	}
@@ -131,9 +132,9 @@ enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const stru
 			failed(x, true);
 			lab_say_text(out, off->text);
 			set_why(x,
-			        "%s: %s sent the right %s, but this account has '%s' (--persona "
-			        "%s:%s): the provider refuses every login to this service",
-			        how, addr, per->secret_name, lab_persona_flag_names[run->flag],
+			        _("%s: %s sent the right %s, but this account has '%s' (--persona "
+			          "%s:%s): the provider refuses every login to this service"),
+			        how, addr, _(per->secret_name), lab_persona_flag_names[run->flag],
 			        per->name, lab_persona_flag_names[run->flag]);
 			return count_error(x, out);
 		}
@@ -145,7 +146,7 @@ enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const stru
 	char tail[160] = "";
 	if (acct && lab_persona_failed(run, addr, now))
 		snprintf(tail, sizeof(tail),
-		         "; that was failure %u: the account is now locked for %u minutes",
+		         _("; that was failure %u: the account is now locked for %u minutes"),
 		         per->lock_after, per->lock_minutes);
 	lab_say_text(out, per ? pr->persona_refusal(per, r) : pr->refused);
 	refusal_why(x, r, acct, user, how, tail);
@@ -163,7 +164,7 @@ static enum lab_action plain(struct lab_sasl *x, const struct buf *dec, struct b
 	if (malformed || (authz_refused && !x->proto->authz_named)) {
 		lab_sasl_reset(x);
 		lab_say_text(out, x->proto->plain_bad);
-		set_why(x, "%s", x->proto->plain_bad_why);
+		set_why(x, "%s", _(x->proto->plain_bad_why));
 		failed(x, false);
 		return count_error(x, out);
 	}
@@ -171,7 +172,7 @@ static enum lab_action plain(struct lab_sasl *x, const struct buf *dec, struct b
 	if (authz_refused) {
 		lab_sasl_reset(x);
 		lab_say_text(out, x->proto->refused);
-		set_why(x, "AUTH PLAIN: %s may not act for %s (authorization identity refused)",
+		set_why(x, _("AUTH PLAIN: %s may not act for %s (authorization identity refused)"),
 		        user, d);
 		return count_error(x, out);
 	}
@@ -199,7 +200,7 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 		if (!ir) {
 			x->step = LAB_SASL_PLAIN;
 			lab_say(out, "%s", pr->go_on);
-			set_why(x, "%s", pr->plain_asks_why);
+			set_why(x, "%s", _(pr->plain_asks_why));
 			return LAB_GO_ON;
 		}
 		struct buf dec;
@@ -207,7 +208,7 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 		enum lab_action a;
 		if (!decode_b64(ir, strlen(ir), &dec)) {
 			lab_say_text(out, pr->bad_initial);
-			set_why(x, "AUTH PLAIN: the initial response is not base64");
+			set_why(x, _("AUTH PLAIN: the initial response is not base64"));
 			a = count_error(x, out);
 		} else {
 			a = plain(x, &dec, out);
@@ -219,8 +220,7 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 		if (!ir) {
 			x->step = LAB_SASL_LOGIN_USER;
 			lab_say(out, "%sVXNlcm5hbWU6", pr->go_on);
-			set_why(x, "AUTH LOGIN: \"VXNlcm5hbWU6\" is base64 for \"Username:\"%s",
-			        pr->login_user_hint);
+			set_why(x, "%s", _(pr->login_asks_why));
 			return LAB_GO_ON;
 		}
 		struct buf dec;
@@ -229,32 +229,31 @@ enum lab_action lab_sasl_start(struct lab_sasl *x, char *mech, const char *ir, s
 		    memchr(dec.data, '\0', dec.len)) {
 			buf_free(&dec);
 			lab_say_text(out, pr->bad_initial);
-			set_why(x,
-			        "AUTH LOGIN: the initial response (the user name) is not base64");
+			set_why(
+			    x, _("AUTH LOGIN: the initial response (the user name) is not base64"));
 			return count_error(x, out);
 		}
 		snprintf(x->user, sizeof(x->user), "%s", dec.data);
 		buf_free(&dec);
 		x->step = LAB_SASL_LOGIN_PASS;
 		lab_say(out, "%sUGFzc3dvcmQ6", pr->go_on);
-		set_why(x, "%s%s%s", pr->login_ir_pre, x->user, pr->login_ir_post);
+		set_why(x, _(pr->login_ir_why), x->user);
 		return LAB_GO_ON;
 	}
 	if (!strcmp(mech, "CRAM-MD5") && (!ir || pr->cram_ir)) {
 		if (ir) {
 			lab_say_text(out, pr->cram_ir);
-			set_why(x, "%s", pr->cram_ir_why);
+			set_why(x, "%s", _(pr->cram_ir_why));
 			return count_error(x, out);
 		}
 		make_challenge(x);
 		x->step = LAB_SASL_CRAM;
 		lab_say(out, "%s%s", pr->go_on, x->challenge);
-		set_why(x, "%s", pr->cram_why);
+		set_why(x, "%s", _(pr->cram_why));
 		return LAB_GO_ON;
 	}
 	lab_say_text(out, pr->unsupported);
-	set_why(x, "AUTH %s: the lab offers PLAIN, LOGIN and CRAM-MD5%s", mech,
-	        pr->unsupported_why_tail);
+	set_why(x, _(pr->unsupported_why), mech);
 	return count_error(x, out);
 }
 
@@ -265,13 +264,13 @@ static enum lab_action login_user(struct lab_sasl *x, const struct buf *dec, str
 	    (dec->len == 0 || dec->len >= sizeof(x->user) || memchr(dec->data, '\0', dec->len))) {
 		lab_sasl_reset(x);
 		lab_say_text(out, pr->refused);
-		set_why(x, "AUTH LOGIN: that user name cannot exist");
+		set_why(x, _("AUTH LOGIN: that user name cannot exist"));
 		return count_error(x, out);
 	}
 	snprintf(x->user, sizeof(x->user), "%s", dec->data ? dec->data : "");
 	x->step = LAB_SASL_LOGIN_PASS;
 	lab_say(out, "%sUGFzc3dvcmQ6", pr->go_on);
-	set_why(x, "%s%s%s", pr->login_user_pre, x->user, pr->login_user_post);
+	set_why(x, _(pr->login_user_why), x->user);
 	return LAB_GO_ON;
 }
 
@@ -318,7 +317,7 @@ enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n
 	if (n == 1 && line[0] == '*') {
 		lab_sasl_reset(x);
 		lab_say_text(out, pr->aborted);
-		set_why(x, "%s", pr->aborted_why);
+		set_why(x, "%s", _(pr->aborted_why));
 		return pr->abort_is_error ? count_error(x, out) : LAB_GO_ON;
 	}
 	struct buf dec;
@@ -329,7 +328,7 @@ enum lab_action lab_sasl_continue(struct lab_sasl *x, const char *line, size_t n
 		buf_free(&dec);
 		lab_sasl_reset(x);
 		lab_say_text(out, pr->bad_continued);
-		set_why(x, "%s", pr->bad_continued_why);
+		set_why(x, "%s", _(pr->bad_continued_why));
 		return count_error(x, out);
 	}
 	enum lab_action a = LAB_GO_ON;

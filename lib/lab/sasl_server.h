@@ -29,21 +29,24 @@ struct lab_sasl_proto {
 	const char *plain_asks_why; /* PLAIN without an initial response */
 	const char *plain_bad;      /* PLAIN: not authzid NUL user NUL pass */
 	const char *plain_bad_why;
-	bool authz_named;                             /* a refused authzid has its own words */
-	const char *refused;                          /* the generic refusal (no persona) */
-	const char *login_user_hint;                  /* after "Username:" */
-	const char *login_ir_pre, *login_ir_post;     /* user in the AUTH line */
-	const char *login_user_pre, *login_user_post; /* user as an answer */
-	bool login_user_checked;                      /* refuse an empty or overlong name */
-	const char *cram_ir;                          /* CRAM-MD5 with an initial response;
-	                                                 NULL: an unsupported mechanism */
+	bool authz_named;    /* a refused authzid has its own words */
+	const char *refused; /* the generic refusal (no persona) */
+	/* The notes below are whole sentences marked N_(), translated here. */
+	const char *login_asks_why; /* the "Username:" challenge sent */
+	const char *login_ir_why;   /* %s: the user, given in the AUTH line */
+	const char *login_user_why; /* %s: the user, given as an answer */
+	bool login_user_checked;    /* refuse an empty or overlong name */
+	const char *cram_ir;        /* CRAM-MD5 with an initial response;
+	                               NULL: an unsupported mechanism */
 	const char *cram_ir_why;
 	const char *cram_why;
 	bool cram_bounded; /* a long CRAM answer is no answer */
 	const char *unsupported;
-	const char *unsupported_why_tail;
-	const char *no_user_tail; /* after "there is no user 'x'" */
-	const char *wrong_tail;   /* after "wrong password for x" */
+	const char *unsupported_why; /* %s: the mechanism */
+	/* Whole sentences for the log, marked N_() (the engine translates):
+	 * no_user_why takes how, user, tail; wrong_why how, secret, user, tail. */
+	const char *no_user_why;
+	const char *wrong_why;
 	/* The protocol's own parts: the error counter, what a login does
 	 * (SMTP: 235; POP3: open the maildrop), and what a refusal forgets
 	 * (checked: the credentials were checked, not malformed). */

@@ -24,6 +24,7 @@
 #include <openssl/ssl.h>
 
 #include "escape.h"
+#include "i18n.h"
 #include "lab/certs.h"
 #include "lab/engines.h"
 #include "lab/server.h"
@@ -210,7 +211,7 @@ static void update_interest(struct conn *c)
 		return;
 	struct epoll_event e = {.events = ev, .data.ptr = c};
 	if (epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &e) != 0) {
-		kill_conn(c, "epoll_ctl failed");
+		kill_conn(c, N_("epoll_ctl failed"));
 		return;
 	}
 	c->events = ev;
@@ -294,7 +295,8 @@ static void kill_conn(struct conn *c, const char *why)
 		return;
 	c->dead = true;
 	epoll_ctl(c->srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	logf_conn(c, "closed (%s) after %.1f s", why, (double)(c->srv->now - c->opened) / 1000.0);
+	logf_conn(c, _("closed (%s) after %.1f s"), _(why),
+	          (double)(c->srv->now - c->opened) / 1000.0);
 	c->srv->stats.open--;
 }
 
@@ -329,7 +331,7 @@ static void greet(struct conn *c)
 	log_replies(c, before);
 	log_why(c);
 	if (a == LAB_DROP)
-		kill_conn(c, "fault: dropped");
+		kill_conn(c, N_("fault: dropped"));
 	else if (a == LAB_CLOSE)
 		c->closing = true;
 }
@@ -352,7 +354,7 @@ static void handshake(struct conn *c)
 		c->srv->stats.tls_handshakes++;
 		char desc[160];
 		tls_desc(c->ssl, desc, sizeof(desc));
-		logf_conn(c, "TLS established: %s", desc);
+		logf_conn(c, _("TLS established: %s"), desc);
 		c->last_line = c->srv->now;
 		bool implicit = lab_services[c->svc].implicit_tls;
 		c->ops->tls_up(&c->m, desc, implicit);
@@ -372,18 +374,22 @@ static void handshake(struct conn *c)
 	if (oe)
 		ERR_error_string_n(oe, detail, sizeof(detail));
 	ERR_clear_error();
-	logf_conn(c, "TLS handshake failed: %s%s", detail,
-	          lab_services[c->svc].implicit_tls
-	              ? " (on an implicit-TLS port the client must start with TLS, not plain text)"
-	              : "");
-	kill_conn(c, "TLS handshake failed");
+	if (lab_services[c->svc].implicit_tls)
+		logf_conn(
+		    c,
+		    _("TLS handshake failed: %s (on an implicit-TLS port the client must start "
+		      "with TLS, not plain text)"),
+		    detail);
+	else
+		logf_conn(c, _("TLS handshake failed: %s"), detail);
+	kill_conn(c, N_("TLS handshake failed"));
 }
 
 static bool begin_tls(struct conn *c)
 {
 	c->ssl = SSL_new(c->srv->ssl_ctx);
 	if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1) {
-		kill_conn(c, "SSL_new failed");
+		kill_conn(c, N_("SSL_new failed"));
 		return false;
 	}
 	SSL_set_accept_state(c->ssl);
@@ -412,7 +418,7 @@ static bool flush_out(struct conn *c)
 				if (e == SSL_ERROR_WANT_READ)
 					return true;
 				ERR_clear_error();
-				kill_conn(c, "write failed");
+				kill_conn(c, N_("write failed"));
 				return false;
 			}
 		} else {
@@ -420,7 +426,7 @@ static bool flush_out(struct conn *c)
 			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 				return true;
 			if (w <= 0) {
-				kill_conn(c, "write failed: the client went away");
+				kill_conn(c, N_("write failed: the client went away"));
 				return false;
 			}
 			done = (size_t)w;
@@ -510,9 +516,9 @@ static void start_message(struct conn *c)
 	struct lab_pop3 *p = &c->m.pop3;
 	c->msg_fd = lab_store_message_open(&c->srv->store, &p->drop, p->send_index);
 	if (c->msg_fd < 0) {
-		logf_conn(c, "message %zu cannot be opened: %s", p->send_index + 1,
+		logf_conn(c, _("message %zu cannot be opened: %s"), p->send_index + 1,
 		          strerror(errno));
-		kill_conn(c, "store error");
+		kill_conn(c, N_("store error"));
 		return;
 	}
 	lab_stuffer_init(&c->stuffer, p->send_body_lines);
@@ -528,8 +534,8 @@ static void log_exchange(struct conn *c, const char *line, size_t n, size_t out_
 	if (data_line && a == LAB_GO_ON && c->out.len == out_before)
 		return; /* message text: summarised at its end */
 	if (data_line)
-		logf_conn(c, "message text received: %zu lines, %zu octets", c->m.smtp.data_lines,
-		          c->m.smtp.data_octets);
+		logf_conn(c, _("message text received: %zu lines, %zu octets"),
+		          c->m.smtp.data_lines, c->m.smtp.data_octets);
 	if (secret_from < n) {
 		char shown[LAB_CMD_LINE_MAX + 64];
 		int k = snprintf(shown, sizeof(shown), "%.*s[secret, %zu bytes]", (int)secret_from,
@@ -557,7 +563,7 @@ static void feed_line(struct conn *c, const char *line, size_t n, unsigned flags
 		c->closing = true;
 		c->closing_since = c->srv->now;
 		break;
-	case LAB_DROP: kill_conn(c, "fault: dropped"); break;
+	case LAB_DROP: kill_conn(c, N_("fault: dropped")); break;
 	case LAB_DELIVER: queue_delivery(c); break;
 	case LAB_SEND_MESSAGE: start_message(c); break;
 	}
@@ -619,8 +625,12 @@ static void drop_unfinished_line(struct conn *c)
 	if (!left || memchr(c->in + c->in_start, '\n', left))
 		return;
 	if (!c->discarding)
-		logf_conn(c, "the client hung up in the middle of a line: %zu byte%s dropped", left,
-		          left == 1 ? "" : "s");
+		logf_conn(c,
+		          dngettext(SMTPSH_TEXT_DOMAIN,
+		                    "the client hung up in the middle of a line: %zu byte dropped",
+		                    "the client hung up in the middle of a line: %zu bytes dropped",
+		                    left),
+		          left);
 	OPENSSL_cleanse(c->in + c->in_start, left); /* half an AUTH line is still secret */
 	c->in_start = c->in_end = 0;
 	c->line_started = 0;
@@ -635,8 +645,8 @@ static bool refill_message(struct conn *c)
 	char chunk[STREAM_CHUNK];
 	ssize_t r = c->stuffer.done ? 0 : read(c->msg_fd, chunk, sizeof(chunk));
 	if (r < 0) {
-		logf_conn(c, "reading a message failed: %s", strerror(errno));
-		kill_conn(c, "store error");
+		logf_conn(c, _("reading a message failed: %s"), strerror(errno));
+		kill_conn(c, N_("store error"));
 		return false;
 	}
 	size_t before = c->out.len;
@@ -649,9 +659,9 @@ static bool refill_message(struct conn *c)
 	}
 	c->msg_octets_sent += c->out.len - before;
 	if (c->msg_fd < 0)
-		logf_conn(c,
-		          "message %zu sent: %zu octets on the wire (dot-stuffed, CRLF, final '.')",
-		          c->m.pop3.send_index + 1, c->msg_octets_sent);
+		logf_conn(
+		    c, _("message %zu sent: %zu octets on the wire (dot-stuffed, CRLF, final '.')"),
+		    c->m.pop3.send_index + 1, c->msg_octets_sent);
 	return true;
 }
 
@@ -675,16 +685,17 @@ static void conn_run(struct conn *c)
 		if (c->closing && c->out_sent == c->out.len && c->msg_fd < 0) {
 			if (c->ssl)
 				SSL_shutdown(c->ssl); /* one try at close_notify */
-			kill_conn(c, "session ended");
+			kill_conn(c, N_("session ended"));
 			return;
 		}
 		if (c->starttls_pending && c->out_sent == c->out.len) {
 			c->starttls_pending = false;
 			if (c->in_end > c->in_start)
-				logf_conn(c,
-				          "%zu bytes sent after STARTTLS before the handshake are "
-				          "discarded (plaintext injection defence, CVE-2011-0411)",
-				          c->in_end - c->in_start);
+				logf_conn(
+				    c,
+				    _("%zu bytes sent after STARTTLS before the handshake are "
+				      "discarded (plaintext injection defence, CVE-2011-0411)"),
+				    c->in_end - c->in_start);
 			c->in_start = c->in_end = 0;
 			if (!begin_tls(c))
 				return;
@@ -767,7 +778,7 @@ static void refuse_without_fds(struct lab_server *srv, enum lab_service svc, int
 	if (fd >= 0)
 		refuse(srv, fd, svc);
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	logf_srv(srv, "out of file descriptors: a connection was refused");
+	logf_srv(srv, _("out of file descriptors: a connection was refused"));
 }
 
 /* A zeroed connection with room for it in srv->conns; NULL when memory
@@ -829,11 +840,15 @@ static void open_conn(struct lab_server *srv, struct conn *c, int fd, enum lab_s
 	c->events = EPOLLIN;
 	struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
 	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) != 0) {
-		kill_conn(c, "epoll_ctl failed");
+		kill_conn(c, N_("epoll_ctl failed"));
 		return;
 	}
-	logf_conn(c, "connected to %s (port %u)%s", lab_services[svc].name, srv->ports[svc],
-	          tls ? ": TLS handshake first" : "");
+	if (tls)
+		logf_conn(c, _("connected to %s (port %u): TLS handshake first"),
+		          lab_services[svc].name, srv->ports[svc]);
+	else
+		logf_conn(c, _("connected to %s (port %u)"), lab_services[svc].name,
+		          srv->ports[svc]);
 	c->phase = PH_OPEN;
 	if (tls) {
 		if (!begin_tls(c))
@@ -915,15 +930,16 @@ static void commit_pending(struct lab_server *srv)
 			}
 			conn_run(c);
 		} else {
-			logf_conn(c,
-			          ok ? "message %s stored, but the client left before its 250: it "
-			               "may send it again"
-			             : "message %s not stored (451), and the client has left",
-			          c->spool.id);
+			logf_conn(
+			    c,
+			    ok ? _("message %s stored, but the client left before its 250: it "
+			           "may send it again")
+			       : _("message %s not stored (451), and the client has left"),
+			    c->spool.id);
 		}
 	}
 	if (n > 1)
-		logf_srv(srv, "group commit: %zu messages synced together", n);
+		logf_srv(srv, _("group commit: %zu messages synced together"), n);
 	free(d);
 	free(names);
 	srv->spare = batch;
@@ -947,7 +963,7 @@ static void timers(struct lab_server *srv)
 		if (c->phase == PH_HANDSHAKE) {
 			if (srv->now - c->handshake_started > line) {
 				srv->stats.timeouts++;
-				kill_conn(c, "TLS handshake timed out");
+				kill_conn(c, N_("TLS handshake timed out"));
 			}
 			continue;
 		}
@@ -956,7 +972,7 @@ static void timers(struct lab_server *srv)
 			int64_t since = c->closing ? c->closing_since : c->last_write;
 			if (srv->now - since > (c->closing ? CLOSE_GRACE_MS : idle)) {
 				srv->stats.timeouts++;
-				kill_conn(c, "the client stopped reading");
+				kill_conn(c, N_("the client stopped reading"));
 			}
 			continue;
 		}
@@ -966,8 +982,8 @@ static void timers(struct lab_server *srv)
 			size_t before = c->out.len;
 			lab_engine_timeout(c->core, &c->out);
 			logf_conn(c,
-			          slow_line ? "a line took more than %d s to arrive: timed out"
-			                    : "idle for more than %d s: timed out",
+			          slow_line ? _("a line took more than %d s to arrive: timed out")
+			                    : _("idle for more than %d s: timed out"),
 			          slow_line ? srv->cfg.line_timeout_s : srv->cfg.idle_timeout_s);
 			log_replies(c, before);
 			log_why(c);
@@ -1012,12 +1028,18 @@ static enum smtpsh_err listen_one(int family, unsigned port, const char *name, i
 	*out = ls.fd;
 	if (e == SMTPSH_OK || !ls.opened)
 		return e; /* "socket: ..." */
-	return smtpsh_fail(
-	    msg, e, "cannot listen on %s port %u (%s): %s%s",
-	    family == AF_INET6 ? "[::1]" : "127.0.0.1", port, name, strerror(ls.errnum),
-	    ls.errnum == EADDRINUSE ? "; is another lab running? --port-base moves every port"
-	    : ls.errnum == EACCES   ? "; ports below 1024 need root"
-	                            : "");
+	const char *host = family == AF_INET6 ? "[::1]" : "127.0.0.1";
+	if (ls.errnum == EADDRINUSE)
+		return smtpsh_fail(msg, e,
+		                   "cannot listen on %s port %u (%s): %s; is another lab running? "
+		                   "--port-base moves every port",
+		                   host, port, name, strerror(ls.errnum));
+	if (ls.errnum == EACCES)
+		return smtpsh_fail(
+		    msg, e, "cannot listen on %s port %u (%s): %s; ports below 1024 need root",
+		    host, port, name, strerror(ls.errnum));
+	return smtpsh_fail(msg, e, "cannot listen on %s port %u (%s): %s", host, port, name,
+	                   strerror(ls.errnum));
 }
 
 static void raise_fd_limit(void)
@@ -1232,7 +1254,7 @@ static void shutdown_all(struct lab_server *srv)
 			c->hold_until = 0;
 			flush_out(c);
 		}
-		kill_conn(c, "the lab stops");
+		kill_conn(c, N_("the lab stops"));
 	}
 	reap(srv);
 }
@@ -1243,7 +1265,7 @@ enum smtpsh_err lab_server_run(struct lab_server *srv)
 	sigemptyset(&ign.sa_mask);
 	/* OpenSSL writes with write(2): a vanished client must not kill us. */
 	sigaction(SIGPIPE, &ign, &old);
-	logf_srv(srv, "listening: smtp %u, submission %u, smtps %u, pop3 %u, pop3s %u",
+	logf_srv(srv, _("listening: smtp %u, submission %u, smtps %u, pop3 %u, pop3s %u"),
 	         srv->ports[LAB_SVC_SMTP], srv->ports[LAB_SVC_SUBMISSION],
 	         srv->ports[LAB_SVC_SMTPS], srv->ports[LAB_SVC_POP3], srv->ports[LAB_SVC_POP3S]);
 	enum smtpsh_err result = SMTPSH_OK;
@@ -1279,7 +1301,7 @@ enum smtpsh_err lab_server_run(struct lab_server *srv)
 				 * still committed, there is just no one left to answer. */
 				if ((evs[i].events & (EPOLLHUP | EPOLLERR)) && !c->dead &&
 				    !(c->events & EPOLLIN))
-					kill_conn(c, "the client went away");
+					kill_conn(c, N_("the client went away"));
 			}
 		}
 		commit_pending(srv);
@@ -1294,7 +1316,7 @@ enum smtpsh_err lab_server_run(struct lab_server *srv)
 	for (int i = 0; i < 64 && srv->npending; i++)
 		commit_pending(srv);
 	shutdown_all(srv);
-	logf_srv(srv, "stopped: %lu connections served, %lu messages stored",
+	logf_srv(srv, _("stopped: %lu connections served, %lu messages stored"),
 	         srv->stats.connections, srv->store.delivered);
 	sigaction(SIGPIPE, &old, NULL);
 	return result;

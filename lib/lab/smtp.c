@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <openssl/crypto.h>
 
+#include "i18n.h"
 #include "lab/engines.h"
 #include "utf8.h"
 
@@ -70,9 +71,13 @@ static enum lab_action sasl_logged_in(void *owner, const struct lab_user *who, c
 {
 	struct lab_smtp *s = owner;
 	s->auth = who;
-	return lab_answer(
-	    &s->core, out, "235 2.7.0 Authentication successful", "%s: %s logged in%s", how,
-	    who->name, s->cfg->persona ? " with the authorization code, as the persona wants" : "");
+	const char *ok = "235 2.7.0 Authentication successful";
+	if (s->cfg->persona)
+		return lab_answer(
+		    &s->core, out, ok,
+		    _("%s: %s logged in with the authorization code, as the persona wants"), how,
+		    who->name);
+	return lab_answer(&s->core, out, ok, _("%s: %s logged in"), how, who->name);
 }
 
 /* The persona's refusal of a login: its SMTP texts. */
@@ -89,33 +94,35 @@ static const struct lab_sasl_proto smtp_sasl = {
                    "response",
     .bad_continued = "535 5.7.8 Error: authentication failed: Invalid base64 data in continued "
                      "response",
-    .bad_continued_why = "the answer to a 334 must be base64 (a plain word was typed?)",
+    .bad_continued_why = N_("the answer to a 334 must be base64 (a plain word was typed?)"),
     .aborted = "501 5.7.0 Authentication aborted",
-    .aborted_why = "'*' cancels an AUTH exchange (RFC 4954)",
+    .aborted_why = N_("'*' cancels an AUTH exchange (RFC 4954)"),
     .abort_is_error = true,
-    .plain_asks_why = "AUTH PLAIN without an initial response: the empty 334 asks for "
-                      "base64(NUL user NUL password)",
+    .plain_asks_why = N_("AUTH PLAIN without an initial response: the empty 334 asks for "
+                         "base64(NUL user NUL password)"),
     .plain_bad = "535 5.7.8 Error: authentication failed: Invalid authentication data",
-    .plain_bad_why = "AUTH PLAIN: the decoded response must be authzid NUL user NUL password "
-                     "(two NUL bytes); `printf 'alice\\0alice\\0...' | base64` builds it",
+    .plain_bad_why = N_("AUTH PLAIN: the decoded response must be authzid NUL user NUL password "
+                        "(two NUL bytes); `printf 'alice\\0alice\\0...' | base64` builds it"),
     .authz_named = true,
     .refused = "535 5.7.8 Error: authentication failed: (reason unavailable)",
-    .login_user_hint = "; answer with the base64 of the user name",
-    .login_ir_pre = "AUTH LOGIN with the user name (",
-    .login_ir_post = ") given: \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
-    .login_user_pre = "AUTH LOGIN: user name '",
-    .login_user_post = "' received; \"UGFzc3dvcmQ6\" is base64 for \"Password:\"",
+    .login_asks_why = N_("AUTH LOGIN: \"VXNlcm5hbWU6\" is base64 for \"Username:\"; answer "
+                         "with the base64 of the user name"),
+    .login_ir_why = N_("AUTH LOGIN with the user name (%s) given: \"UGFzc3dvcmQ6\" is base64 for "
+                       "\"Password:\""),
+    .login_user_why = N_("AUTH LOGIN: user name '%s' received; \"UGFzc3dvcmQ6\" is base64 for "
+                         "\"Password:\""),
     .login_user_checked = true,
     .cram_ir = "501 5.5.4 Syntax: AUTH CRAM-MD5 takes no initial response",
-    .cram_ir_why = "CRAM-MD5 starts with the server's challenge, so there is nothing to send "
-                   "with the command",
-    .cram_why = "AUTH CRAM-MD5: the 334 carries a base64 challenge; answer base64(user SP "
-                "hex(HMAC-MD5(secret, challenge))): the secret never crosses the wire",
+    .cram_ir_why = N_("CRAM-MD5 starts with the server's challenge, so there is nothing to send "
+                      "with the command"),
+    .cram_why = N_("AUTH CRAM-MD5: the 334 carries a base64 challenge; answer base64(user SP "
+                   "hex(HMAC-MD5(secret, challenge))): the secret never crosses the wire"),
     .cram_bounded = true,
     .unsupported = "504 5.5.4 Unrecognized authentication type",
-    .unsupported_why_tail = " (RFC 4954: 504)",
-    .no_user_tail = " in the lab (the server does not say which part was wrong)",
-    .wrong_tail = " (the server does not say which part was wrong)",
+    .unsupported_why = N_("AUTH %s: the lab offers PLAIN, LOGIN and CRAM-MD5 (RFC 4954: 504)"),
+    .no_user_why = N_("%s: there is no user '%s' in the lab (the server does not say which part "
+                      "was wrong)%s"),
+    .wrong_why = N_("%s: wrong %s for %s (the server does not say which part was wrong)%s"),
     .error = sasl_error,
     .logged_in = sasl_logged_in,
     .persona_refusal = persona_refusal,
@@ -165,8 +172,13 @@ static enum lab_action greeting(void *owner, struct buf *out)
 {
 	struct lab_smtp *s = owner;
 	say(out, "220 %s", s->cfg->greeting);
-	set_why(s, "greeting: the server speaks first; next the client says EHLO (or HELO)%s",
-	        s->core.delay_ms ? " [fault: slow greeting]" : "");
+	if (s->core.delay_ms)
+		set_why(s,
+		        _("greeting: the server speaks first; next the client says EHLO (or HELO) "
+		          "[fault: slow greeting]"));
+	else
+		set_why(
+		    s, _("greeting: the server speaks first; next the client says EHLO (or HELO)"));
 	return LAB_GO_ON;
 }
 
@@ -321,7 +333,7 @@ static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct bu
 {
 	if (!*arg) {
 		say(out, "501 Syntax: %s hostname", esmtp ? "EHLO" : "HELO");
-		set_why(s, "%s needs the client's own host name as its argument",
+		set_why(s, _("%s needs the client's own host name as its argument"),
 		        esmtp ? "EHLO" : "HELO");
 		return error_reply(s, out);
 	}
@@ -331,9 +343,10 @@ static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct bu
 	copy_printable(s->helo, sizeof(s->helo), arg);
 	if (!esmtp) {
 		say(out, "250 %s", s->cfg->host);
-		set_why(s,
-		        "HELO is the old greeting: no extension list, so no AUTH, STARTTLS or SIZE "
-		        "announced; EHLO would list them");
+		set_why(
+		    s,
+		    _("HELO is the old greeting: no extension list, so no AUTH, STARTTLS or SIZE "
+		      "announced; EHLO would list them"));
 		return LAB_GO_ON;
 	}
 	bool starttls = !s->tls && s->cfg->tls_available;
@@ -341,8 +354,13 @@ static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct bu
 	const struct lab_persona *per = s->cfg->persona;
 	if (per && per->ehlo.text) {
 		persona_ehlo(per->ehlo.text, starttls, auth, out);
-		set_why(s, "EHLO answered with %s's extensions%s", per->provider,
-		        auth ? "" : "; AUTH is listed only after STARTTLS");
+		if (auth)
+			set_why(s, _("EHLO answered with %s's extensions"), per->provider);
+		else
+			set_why(s,
+			        _("EHLO answered with %s's extensions; AUTH is listed only after "
+			          "STARTTLS"),
+			        per->provider);
 		return LAB_GO_ON;
 	}
 	say(out, "250-%s", s->cfg->host);
@@ -359,16 +377,18 @@ static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct bu
 	if (s->cfg->tls_required && !s->tls)
 		set_why(
 		    s,
-		    "EHLO answered with the extensions; this is the submission port before TLS: "
-		    "STARTTLS is offered and AUTH is not, so the password never crosses in clear");
+		    _("EHLO answered with the extensions; this is the submission port before TLS: "
+		      "STARTTLS is offered and AUTH is not, so the password never crosses in "
+		      "clear"));
 	else if (auth && !s->tls)
-		set_why(s, "EHLO answered with the extensions; this teaching port offers AUTH even "
-		           "without TLS (a real server on the Internet would want STARTTLS first)");
+		set_why(s,
+		        _("EHLO answered with the extensions; this teaching port offers AUTH even "
+		          "without TLS (a real server on the Internet would want STARTTLS first)"));
 	else if (s->tls)
-		set_why(s, "EHLO after TLS: STARTTLS is no longer offered%s",
-		        auth ? "; AUTH is" : "");
+		set_why(s, auth ? _("EHLO after TLS: STARTTLS is no longer offered; AUTH is")
+		                : _("EHLO after TLS: STARTTLS is no longer offered"));
 	else
-		set_why(s, "EHLO answered with the extensions");
+		set_why(s, _("EHLO answered with the extensions"));
 	return LAB_GO_ON;
 }
 
@@ -377,19 +397,19 @@ static enum lab_action cmd_starttls(struct lab_smtp *s, struct lab_line *l, stru
 	const char *arg = l->arg;
 	if (*arg)
 		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: STARTTLS",
-		                  "STARTTLS takes no argument");
+		                  _("STARTTLS takes no argument"));
 	if (s->tls)
 		return lab_refuse(&s->core, out, "554 5.5.1 Error: TLS already active",
-		                  "this connection is already encrypted");
+		                  _("this connection is already encrypted"));
 	if (!s->cfg->tls_available)
 		return lab_refuse(&s->core, out, "502 5.5.1 Error: command not implemented",
-		                  "the lab has no certificate loaded, so it cannot offer TLS");
+		                  _("the lab has no certificate loaded, so it cannot offer TLS"));
 	if (in_mail(s))
 		return lab_refuse(&s->core, out, "503 5.5.1 Error: MAIL transaction in progress",
-		                  "STARTTLS must come before MAIL FROM (RSET first)");
+		                  _("STARTTLS must come before MAIL FROM (RSET first)"));
 	say(out, "220 2.0.0 Ready to start TLS");
-	set_why(s, "TLS handshake next; bytes the client pipelined after STARTTLS are thrown "
-	           "away (they were sent in clear), and the client must EHLO again");
+	set_why(s, _("TLS handshake next; bytes the client pipelined after STARTTLS are thrown "
+	             "away (they were sent in clear), and the client must EHLO again"));
 	return LAB_STARTTLS;
 }
 
@@ -397,28 +417,28 @@ static bool check_auth(struct lab_smtp *s, struct buf *out)
 {
 	if (!greeted(s)) {
 		lab_answer(&s->core, out, "503 5.5.1 Error: send HELO/EHLO first",
-		           "AUTH before EHLO: the client has not learnt which mechanisms exist");
+		           _("AUTH before EHLO: the client has not learnt which mechanisms exist"));
 		return false;
 	}
 	if (!auth_offered(s) && auth_needs_tls(s)) {
 		lab_refuse(&s->core, out, auth_needs_tls(s),
-		           "%s refuses AUTH before STARTTLS: the password would cross in clear",
+		           _("%s refuses AUTH before STARTTLS: the password would cross in clear"),
 		           s->cfg->persona->provider);
 		return false;
 	}
 	if (!auth_offered(s)) {
 		lab_answer(&s->core, out, "503 5.5.1 Error: authentication not enabled",
-		           "AUTH is not offered on this connection (see the EHLO list)");
+		           _("AUTH is not offered on this connection (see the EHLO list)"));
 		return false;
 	}
 	if (s->auth) {
 		lab_answer(&s->core, out, "503 5.5.1 Error: already authenticated",
-		           "one AUTH per session: %s is already logged in", s->auth->name);
+		           _("one AUTH per session: %s is already logged in"), s->auth->name);
 		return false;
 	}
 	if (in_mail(s)) {
 		lab_answer(&s->core, out, "503 5.5.1 Error: MAIL transaction in progress",
-		           "AUTH must come before MAIL FROM");
+		           _("AUTH must come before MAIL FROM"));
 		return false;
 	}
 	return true;
@@ -430,8 +450,9 @@ static enum lab_action cmd_auth(struct lab_smtp *s, struct lab_line *l, struct b
 	char *ir;
 	char *mech = lab_sasl_split(arg, &ir);
 	if (!*mech || (ir && (!*ir || strchr(ir, ' '))))
-		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: AUTH mechanism",
-		                  "AUTH takes a mechanism name and at most one initial response");
+		return lab_refuse(
+		    &s->core, out, "501 5.5.4 Syntax: AUTH mechanism",
+		    _("AUTH takes a mechanism name and at most one initial response"));
 	return lab_sasl_start(&s->core.sasl, mech, ir, out);
 }
 
@@ -441,7 +462,7 @@ static enum lab_action sasl_continue(struct lab_smtp *s, const char *line, size_
 	if (flags & LAB_LINE_TOO_LONG) {
 		lab_sasl_reset(&s->core.sasl);
 		return lab_refuse(&s->core, out, "500 5.5.2 Error: line too long",
-		                  "an AUTH response longer than the lab reads");
+		                  _("an AUTH response longer than the lab reads"));
 	}
 	return lab_sasl_continue(&s->core.sasl, line, n, out);
 }
@@ -465,19 +486,19 @@ static enum lab_action mail_params(struct lab_smtp *s, const char *params, struc
 			if (!*val || *end || !isdigit((unsigned char)*val))
 				return lab_refuse(&s->core, out,
 				                  "501 5.5.4 Bad message size syntax",
-				                  "SIZE=n takes a number of octets");
+				                  _("SIZE=n takes a number of octets"));
 			if (v > s->cfg->max_size) {
 				say(out, "552 5.3.4 Message size exceeds fixed limit");
-				set_why(
-				    s,
-				    "the client announced %llu octets; the EHLO list said SIZE %zu",
-				    v, s->cfg->max_size);
+				set_why(s,
+				        _("the client announced %llu octets; the EHLO list said "
+				          "SIZE %zu"),
+				        v, s->cfg->max_size);
 				return error_reply(s, out);
 			}
 		} else if (klen == 4 && !strncasecmp(t, "BODY", 4)) {
 			if (strcasecmp(val, "7BIT") && strcasecmp(val, "8BITMIME")) {
 				say(out, "501 5.5.4 Bad BODY keyword: %s", val);
-				set_why(s, "BODY=7BIT or BODY=8BITMIME (RFC 6152)");
+				set_why(s, _("BODY=7BIT or BODY=8BITMIME (RFC 6152)"));
 				return error_reply(s, out);
 			}
 		} else if (klen == 8 && !strncasecmp(t, "SMTPUTF8", 8) && !eq) {
@@ -487,7 +508,8 @@ static enum lab_action mail_params(struct lab_smtp *s, const char *params, struc
 		} else {
 			say(out, "555 5.5.4 Unsupported option: %s", t);
 			set_why(
-			    s, "the lab knows SIZE, BODY, SMTPUTF8 and AUTH on MAIL FROM (no DSN)");
+			    s,
+			    _("the lab knows SIZE, BODY, SMTPUTF8 and AUTH on MAIL FROM (no DSN)"));
 			return error_reply(s, out);
 		}
 	}
@@ -499,13 +521,14 @@ static bool check_mail(struct lab_smtp *s, struct buf *out)
 {
 	if (!greeted(s)) {
 		lab_answer(&s->core, out, "503 5.5.1 Error: send HELO/EHLO first",
-		           "MAIL before HELO/EHLO: greet the server first");
+		           _("MAIL before HELO/EHLO: greet the server first"));
 		return false;
 	}
 	if (in_mail(s)) {
 		say(out, "503 5.5.1 Error: nested MAIL command");
 		set_why(
-		    s, "a message is already started (MAIL FROM was accepted); RSET to start over");
+		    s,
+		    _("a message is already started (MAIL FROM was accepted); RSET to start over"));
 		return false;
 	}
 	return true;
@@ -524,7 +547,7 @@ struct path_words {
 static const struct path_words mail_path = {
     .keyword = "FROM:",
     .syntax = "501 5.5.4 Syntax: MAIL FROM:<address>",
-    .syntax_why = "the sender goes in angle brackets right after FROM:",
+    .syntax_why = N_("the sender goes in angle brackets right after FROM:"),
     .bad_address = "501 5.1.7 Bad sender address syntax",
     .null_ok = true,
 };
@@ -532,7 +555,7 @@ static const struct path_words mail_path = {
 static const struct path_words rcpt_path = {
     .keyword = "TO:",
     .syntax = "501 5.5.4 Syntax: RCPT TO:<address>",
-    .syntax_why = "the recipient goes in angle brackets right after TO:",
+    .syntax_why = N_("the recipient goes in angle brackets right after TO:"),
     .bad_address = "501 5.1.3 Bad recipient address syntax",
     .parsed_is_tried = true,
 };
@@ -544,12 +567,12 @@ static enum lab_action take_path(struct lab_smtp *s, const struct path_words *w,
 {
 	*refused = true;
 	if (!lab_smtp_parse_path(arg, w->keyword, addr, LAB_ADDR_MAX, params))
-		return lab_refuse(&s->core, out, w->syntax, "%s", w->syntax_why);
+		return lab_refuse(&s->core, out, w->syntax, "%s", _(w->syntax_why));
 	if (w->parsed_is_tried)
 		s->rcpt_tried = true;
 	if ((*addr || !w->null_ok) && !addr_syntax_ok(addr))
 		return lab_refuse(&s->core, out, w->bad_address,
-		                  "'%s' is not an address (local-part@domain)", addr);
+		                  _("'%s' is not an address (local-part@domain)"), addr);
 	*refused = false;
 	return LAB_GO_ON;
 }
@@ -571,15 +594,19 @@ static enum lab_action cmd_mail(struct lab_smtp *s, struct lab_line *l, struct b
 		char own[LAB_ADDR_MAX];
 		lab_user_address(s->auth, per->domain, own, sizeof(own));
 		return lab_refuse(&s->core, out, per->sender_mismatch.text,
-		                  "%s lets %s send only as %s, not as <%s>", per->provider, own,
+		                  _("%s lets %s send only as %s, not as <%s>"), per->provider, own,
 		                  own, addr);
 	}
 	reset_transaction(s, "250 to MAIL");
 	set_state(s, LAB_SMTP_MAIL, "250 to MAIL");
 	snprintf(s->mail_from, sizeof(s->mail_from), "%s", addr);
+	if (!*addr)
+		return lab_answer(&s->core, out, "250 2.1.0 Ok",
+		                  _("sender <> accepted (the null sender, used by bounces); next "
+		                    "RCPT TO:<address> for each recipient"));
 	return lab_answer(&s->core, out, "250 2.1.0 Ok",
-	                  "sender <%s> accepted%s; next RCPT TO:<address> for each recipient", addr,
-	                  *addr ? "" : " (the null sender, used by bounces)");
+	                  _("sender <%s> accepted; next RCPT TO:<address> for each recipient"),
+	                  addr);
 }
 
 /* Whether addr is a lab user; *idx gets its index.  *local tells whether
@@ -610,7 +637,7 @@ static bool check_rcpt(struct lab_smtp *s, struct buf *out)
 	if (in_mail(s))
 		return true;
 	lab_answer(&s->core, out, "503 5.5.1 Error: need MAIL command",
-	           "RCPT before MAIL: say who sends (MAIL FROM:<address>) first");
+	           _("RCPT before MAIL: say who sends (MAIL FROM:<address>) first"));
 	return false;
 }
 
@@ -624,13 +651,14 @@ static enum lab_action cmd_rcpt(struct lab_smtp *s, struct lab_line *l, struct b
 		return a;
 	if (*params) {
 		say(out, "555 5.5.4 Unsupported option: %.*s", (int)strcspn(params, " "), params);
-		set_why(s, "the lab takes no RCPT TO parameters (no DSN)");
+		set_why(s, _("the lab takes no RCPT TO parameters (no DSN)"));
 		return error_reply(s, out);
 	}
 	if (s->cfg->auth_required && !s->auth) {
 		say(out, "554 5.7.1 <%s>: Client host rejected: Access denied", s->client);
-		set_why(s, "this port is for submission: log in with AUTH before naming recipients "
-		           "(Postfix words it as a client refusal)");
+		set_why(s,
+		        _("this port is for submission: log in with AUTH before naming recipients "
+		          "(Postfix words it as a client refusal)"));
 		return error_reply(s, out);
 	}
 	bool local;
@@ -641,52 +669,59 @@ static enum lab_action cmd_rcpt(struct lab_smtp *s, struct lab_line *l, struct b
 			    "550 5.1.1 <%s>: Recipient address rejected: User unknown in virtual "
 			    "mailbox table",
 			    addr);
-			set_why(s, "the domain is the lab's, but it has no such user");
+			set_why(s, _("the domain is the lab's, but it has no such user"));
 		} else if (!s->auth) {
 			say(out, "554 5.7.1 <%s>: Relay access denied", addr);
-			set_why(s, "that domain is not the lab's and the client has not logged in: "
-			           "an open relay would forward anyone's spam");
+			set_why(s,
+			        _("that domain is not the lab's and the client has not logged in: "
+			          "an open relay would forward anyone's spam"));
 		} else {
 			say(out,
 			    "550 5.1.1 <%s>: Recipient address rejected: outbound mail disabled "
 			    "(smtpsh lab)",
 			    addr);
-			set_why(
-			    s,
-			    "the lab never sends mail off this machine; its domains are localhost, "
-			    "smtpsh.test%s%s",
-			    s->cfg->persona ? ", " : "",
-			    s->cfg->persona ? s->cfg->persona->domain : "");
+			if (s->cfg->persona)
+				set_why(
+				    s,
+				    _("the lab never sends mail off this machine; its domains are "
+				      "localhost, smtpsh.test, %s"),
+				    s->cfg->persona->domain);
+			else
+				set_why(
+				    s,
+				    _("the lab never sends mail off this machine; its domains are "
+				      "localhost, smtpsh.test"));
 		}
 		return error_reply(s, out);
 	}
 	for (size_t i = 0; i < s->nrcpt; i++)
 		if (s->rcpt[i] == idx)
 			return lab_answer(&s->core, out, "250 2.1.5 Ok",
-			                  "%s is already a recipient: one copy will be stored",
+			                  _("%s is already a recipient: one copy will be stored"),
 			                  s->cfg->users->v[idx].name);
 	if (s->nrcpt == LAB_MAX_RCPTS)
 		return lab_refuse(&s->core, out, "452 4.5.3 Error: too many recipients",
-		                  "the lab takes %d recipients per message", LAB_MAX_RCPTS);
+		                  _("the lab takes %d recipients per message"), LAB_MAX_RCPTS);
 	if (s->nrcpt == 0)
 		snprintf(s->first_rcpt, sizeof(s->first_rcpt), "%s", addr);
 	s->rcpt[s->nrcpt++] = idx;
 	set_state(s, LAB_SMTP_RCPT, "250 to RCPT");
 	return lab_answer(&s->core, out, "250 2.1.5 Ok",
-	                  "<%s> is the lab user %s; more RCPT TO, or DATA", addr,
+	                  _("<%s> is the lab user %s; more RCPT TO, or DATA"), addr,
 	                  s->cfg->users->v[idx].name);
 }
 
 static bool check_data(struct lab_smtp *s, struct buf *out)
 {
 	if (!in_mail(s) || (s->nrcpt == 0 && !s->rcpt_tried)) {
-		lab_answer(&s->core, out, "503 5.5.1 Error: need RCPT command",
-		           "DATA needs a sender (MAIL FROM) and at least one recipient (RCPT TO)");
+		lab_answer(
+		    &s->core, out, "503 5.5.1 Error: need RCPT command",
+		    _("DATA needs a sender (MAIL FROM) and at least one recipient (RCPT TO)"));
 		return false;
 	}
 	if (s->nrcpt == 0) {
 		lab_answer(&s->core, out, "554 5.5.1 Error: no valid recipients",
-		           "every RCPT TO was refused, so there is no one to deliver to");
+		           _("every RCPT TO was refused, so there is no one to deliver to"));
 		return false;
 	}
 	return true;
@@ -697,16 +732,17 @@ static enum lab_action cmd_data(struct lab_smtp *s, struct lab_line *l, struct b
 	const char *arg = l->arg;
 	if (*arg)
 		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: DATA",
-		                  "DATA takes no argument; the message comes after the 354");
+		                  _("DATA takes no argument; the message comes after the 354"));
 	if (s->hooks.data_begin && !s->hooks.data_begin(s->hooks.ctx, s))
-		return lab_refuse(&s->core, out, "451 4.3.0 Error: queue file write error",
-		                  "the lab could not open a spool file (disk full? permissions?)");
+		return lab_refuse(
+		    &s->core, out, "451 4.3.0 Error: queue file write error",
+		    _("the lab could not open a spool file (disk full? permissions?)"));
 	set_state(s, LAB_SMTP_DATA, "354 to DATA");
 	s->data_octets = s->data_lines = 0;
 	return lab_answer(
 	    &s->core, out, "354 End data with <CR><LF>.<CR><LF>",
-	    "send the headers, an empty line, the body, then a line with only '.'; a body "
-	    "line starting with '.' is sent with one more '.' in front");
+	    _("send the headers, an empty line, the body, then a line with only '.'; a body "
+	      "line starting with '.' is sent with one more '.' in front"));
 }
 
 static enum lab_action cmd_vrfy(struct lab_smtp *s, struct lab_line *l, struct buf *out)
@@ -714,7 +750,7 @@ static enum lab_action cmd_vrfy(struct lab_smtp *s, struct lab_line *l, struct b
 	const char *arg = l->arg;
 	if (!*arg)
 		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: VRFY address",
-		                  "VRFY takes a user name or address");
+		                  _("VRFY takes a user name or address"));
 	char addr[LAB_ADDR_MAX];
 	const char *a = arg;
 	size_t n = strlen(a);
@@ -726,8 +762,8 @@ static enum lab_action cmd_vrfy(struct lab_smtp *s, struct lab_line *l, struct b
 	if (local_user(s, addr, &local, &idx)) {
 		say(out, "252 2.0.0 %s", addr);
 		set_why(s,
-		        "252: the address is deliverable here (VRFY answers 252, not 250, to say "
-		        "'I will accept it', RFC 5321 3.5.3)");
+		        _("252: the address is deliverable here (VRFY answers 252, not 250, to say "
+		          "'I will accept it', RFC 5321 3.5.3)"));
 		return LAB_GO_ON;
 	}
 	if (local)
@@ -737,7 +773,7 @@ static enum lab_action cmd_vrfy(struct lab_smtp *s, struct lab_line *l, struct b
 		    addr);
 	else
 		say(out, "554 5.7.1 <%s>: Relay access denied", addr);
-	set_why(s, "VRFY: %s", local ? "no such lab user" : "not a lab domain");
+	set_why(s, local ? _("VRFY: no such lab user") : _("VRFY: not a lab domain"));
 	return error_reply(s, out);
 }
 
@@ -756,8 +792,8 @@ static enum lab_action fault_451(void *owner, const char *verb, const char *arg,
 	else
 		say(out, "451 4.3.0 Error: temporary failure, try again later");
 	set_why(s,
-	        "fault injected (451@%s): a temporary local error; the same command may work "
-	        "later",
+	        _("fault injected (451@%s): a temporary local error; the same command may work "
+	          "later"),
 	        verb);
 	return error_reply(s, out);
 }
@@ -770,9 +806,11 @@ static enum lab_action fault_454(void *owner, const char *verb, struct buf *out)
 	    &s->core, out,
 	    tls ? "454 4.7.0 TLS not available due to local problem"
 	        : "454 4.7.0 Temporary authentication failure",
-	    "fault injected (454@%s): the server's %s failed for now; not the client's "
-	    "fault, retry later",
-	    verb, tls ? "TLS" : "authentication service");
+	    tls ? _("fault injected (454@%s): the server's TLS failed for now; not the client's "
+	            "fault, retry later")
+	        : _("fault injected (454@%s): the server's authentication service failed for "
+	            "now; not the client's fault, retry later"),
+	    verb);
 }
 
 static enum lab_action end_of_data(struct lab_smtp *s, struct buf *out)
@@ -789,28 +827,30 @@ static enum lab_action end_of_data(struct lab_smtp *s, struct buf *out)
 	if (refuse) {
 		if (s->data_too_big) {
 			say(out, "552 5.3.4 Error: message file too big");
-			set_why(s,
-			        "the message passed the SIZE limit (%zu octets) and was discarded",
-			        s->cfg->max_size);
+			set_why(
+			    s,
+			    _("the message passed the SIZE limit (%zu octets) and was discarded"),
+			    s->cfg->max_size);
 		} else if (s->data_line_too_long) {
 			say(out, "552 5.3.4 Error: message line longer than %d octets",
 			    LAB_TEXT_LINE_MAX);
 			set_why(
 			    s,
-			    "RFC 5321 4.5.3.1.6 limits a text line to 998 octets plus CRLF; wrap "
-			    "long lines or encode the body (quoted-printable, base64)");
+			    _("RFC 5321 4.5.3.1.6 limits a text line to 998 octets plus CRLF; wrap "
+			      "long lines or encode the body (quoted-printable, base64)"));
 		} else {
 			say(out, "451 4.3.0 Error: queue file write error");
-			set_why(s,
-			        "the lab could not write the message to disk; nothing was stored");
+			set_why(
+			    s,
+			    _("the lab could not write the message to disk; nothing was stored"));
 		}
 		reset_transaction(s, "message refused at its end");
 		return error_reply(s, out);
 	}
 	set_state(s, LAB_SMTP_DELIVER, "end of DATA");
 	set_why(s,
-	        "end of message: %zu lines, %zu octets; stored and synced to disk before the "
-	        "250",
+	        _("end of message: %zu lines, %zu octets; stored and synced to disk before the "
+	          "250"),
 	        s->data_lines, s->data_octets);
 	return LAB_DELIVER;
 }
@@ -843,14 +883,18 @@ enum lab_action lab_smtp_delivered(struct lab_smtp *s, bool ok, const char *queu
 	if (!ok)
 		return lab_refuse(
 		    &s->core, out, "451 4.3.0 Error: queue file write error",
-		    "the lab could not store the message safely, so it does not say 250: the "
-		    "client keeps it and retries");
+		    _("the lab could not store the message safely, so it does not say 250: the "
+		      "client keeps it and retries"));
 	s->messages++;
 	say(out, "250 2.0.0 Ok: queued as %s", queue_id);
 	set_why(s,
-	        "message %s stored for %zu recipient%s (%zu lines, %zu octets), on disk before "
-	        "this 250",
-	        queue_id, nrcpt, nrcpt == 1 ? "" : "s", lines, octets);
+	        dngettext(SMTPSH_TEXT_DOMAIN,
+	                  "message %s stored for %zu recipient (%zu lines, %zu octets), on disk "
+	                  "before this 250",
+	                  "message %s stored for %zu recipients (%zu lines, %zu octets), on disk "
+	                  "before this 250",
+	                  nrcpt),
+	        queue_id, nrcpt, lines, octets);
 	return LAB_GO_ON;
 }
 
@@ -872,26 +916,28 @@ static enum lab_action cmd_rset(struct lab_smtp *s, struct lab_line *l, struct b
 {
 	if (*l->arg)
 		return lab_refuse(&s->core, out, "501 5.5.4 Syntax: RSET",
-		                  "RSET takes no argument");
+		                  _("RSET takes no argument"));
 	reset_transaction(s, "250 to RSET");
 	return lab_answer(
 	    &s->core, out, "250 2.0.0 Ok",
-	    "the message in progress (if any) is forgotten; the session and login stay");
+	    _("the message in progress (if any) is forgotten; the session and login stay"));
 }
 
 static enum lab_action cmd_noop(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
 	(void)l;
 	return lab_answer(&s->core, out, "250 2.0.0 Ok",
-	                  "NOOP does nothing; it shows the connection is alive");
+	                  _("NOOP does nothing; it shows the connection is alive"));
 }
 
 static enum lab_action cmd_quit(struct lab_smtp *s, struct lab_line *l, struct buf *out)
 {
 	(void)l;
 	say(out, "221 2.0.0 Bye");
-	set_why(s, "the session ends; %u message%s accepted on it", s->messages,
-	        s->messages == 1 ? "" : "s");
+	set_why(s,
+	        dngettext(SMTPSH_TEXT_DOMAIN, "the session ends; %u message accepted on it",
+	                  "the session ends; %u messages accepted on it", s->messages),
+	        s->messages);
 	return LAB_CLOSE;
 }
 
@@ -935,16 +981,16 @@ static enum lab_action unknown_command(struct lab_smtp *s, const char *verb, str
 	for (size_t i = 0; i < sizeof(not_implemented) / sizeof(not_implemented[0]); i++)
 		if (!strcmp(verb, not_implemented[i]))
 			return lab_refuse(&s->core, out, "502 5.5.1 Error: command not implemented",
-			                  "%s is an SMTP command the lab does not offer", verb);
+			                  _("%s is an SMTP command the lab does not offer"), verb);
 	say(out, "500 5.5.2 Error: command not recognized");
 	if (s->core.secret_from == 0)
-		set_why(s, "not a command, right after an AUTH that was refused: if this was a "
-		           "base64 user name or password, the server did not take it as one (the "
-		           "log hides the line)");
+		set_why(s, _("not a command, right after an AUTH that was refused: if this was a "
+		             "base64 user name or password, the server did not take it as one (the "
+		             "log hides the line)"));
 	else if (!strcmp(verb, "HELLO"))
-		set_why(s, "HELLO is not SMTP: the greeting is HELO (one L) or EHLO");
+		set_why(s, _("HELLO is not SMTP: the greeting is HELO (one L) or EHLO"));
 	else
-		set_why(s, "'%s' is not a command this server knows", verb);
+		set_why(s, _("'%s' is not a command this server knows"), verb);
 	return error_reply(s, out);
 }
 
@@ -957,7 +1003,8 @@ static enum lab_action dispatch(struct lab_smtp *s, struct lab_line *l, struct b
 	if (s->cfg->tls_required && !s->tls && !c->before_tls)
 		return lab_refuse(
 		    &s->core, out, "530 5.7.0 Must issue a STARTTLS command first",
-		    "this is the submission port: encryption first (STARTTLS), then %s", l->verb);
+		    _("this is the submission port: encryption first (STARTTLS), then %s"),
+		    l->verb);
 	bool faulted;
 	enum lab_action a = lab_engine_inject(&s->core, l->verb, l->arg, out, &faulted);
 	if (faulted)
@@ -980,11 +1027,11 @@ static enum lab_action feed_line(void *owner, const char *line, size_t n, unsign
 			set_state(s, LAB_SMTP_RCPT, "bare LF in DATA");
 		}
 		say(out, "521 5.5.2 %s Error: bare <LF> received", s->cfg->host);
-		set_why(
-		    s,
-		    "a line ended in LF alone, not CRLF: SMTP lines end in CRLF, and servers "
-		    "refuse bare LF since SMTP smuggling (CVE-2023-51764); `nc -C` or smtpsh send "
-		    "CRLF");
+		set_why(s,
+		        _("a line ended in LF alone, not CRLF: SMTP lines end in CRLF, and servers "
+		          "refuse bare LF since SMTP smuggling (CVE-2023-51764); `nc -C` or smtpsh "
+		          "send "
+		          "CRLF"));
 		return LAB_CLOSE;
 	}
 	if (state(s) == LAB_SMTP_DATA)
@@ -993,12 +1040,12 @@ static enum lab_action feed_line(void *owner, const char *line, size_t n, unsign
 		return sasl_continue(s, line, n, flags, out);
 	if ((flags & LAB_LINE_TOO_LONG) || n > LAB_CMD_LINE_MAX)
 		return lab_refuse(&s->core, out, "500 5.5.2 Error: line too long",
-		                  "a command line may hold %d octets here (RFC 5321 says 512)",
+		                  _("a command line may hold %d octets here (RFC 5321 says 512)"),
 		                  LAB_CMD_LINE_MAX);
 	if (memchr(line, '\0', n) || n == 0)
 		return lab_refuse(&s->core, out, "500 5.5.2 Error: bad syntax",
-		                  n ? "a command line holds a NUL byte"
-		                    : "an empty line is not a command");
+		                  n ? _("a command line holds a NUL byte")
+		                    : _("an empty line is not a command"));
 	/* The verb is case-insensitive; the argument follows the spaces. */
 	struct lab_line l;
 	lab_line_split(&l, line, n);
@@ -1077,23 +1124,23 @@ static const struct lab_engine_proto smtp_engine = {
     .nstates = LAB_SMTP_STATES,
     .error_limit = LAB_HARD_ERRORS,
     .too_many = "421 4.7.0 %s Error: too many errors",
-    .too_many_why = "; that was error %u: the lab hangs up, as Postfix does at "
-                    "smtpd_hard_error_limit",
+    .too_many_why = N_("; that was error %u: the lab hangs up, as Postfix does at "
+                       "smtpd_hard_error_limit"),
     .timeout = "421 4.4.2 %s Error: timeout exceeded",
-    .timeout_why = "the client was silent too long (or too slow to finish a line): a server "
-                   "does not wait for ever",
+    .timeout_why = N_("the client was silent too long (or too slow to finish a line): a server "
+                      "does not wait for ever"),
     .shutdown = "421 4.3.2 %s Service shutting down, closing transmission channel",
-    .shutdown_why = "the lab is stopping",
-    .greet_drop_why = "fault injected (drop@CONNECT): the connection is closed before the "
-                      "greeting",
+    .shutdown_why = N_("the lab is stopping"),
+    .greet_drop_why = N_("fault injected (drop@CONNECT): the connection is closed before the "
+                         "greeting"),
     .greet_refused = "421 4.3.2 Service not available, closing transmission channel",
-    .greet_refused_why = "fault injected (%s@CONNECT): a server that cannot serve now greets "
-                         "with 421 and hangs up; the client should retry later",
-    .drop_why = "fault injected (drop@%s): the connection is cut without a reply, as when a "
-                "server crashes or a network path dies",
+    .greet_refused_why = N_("fault injected (%s@CONNECT): a server that cannot serve now greets "
+                            "with 421 and hangs up; the client should retry later"),
+    .drop_why = N_("fault injected (drop@%s): the connection is cut without a reply, as when a "
+                   "server crashes or a network path dies"),
     .closing = "421 4.3.2 Service not available, closing transmission channel",
-    .closing_why = "fault injected (421@%s): the server gives up on the session; the client "
-                   "must reconnect later",
+    .closing_why = N_("fault injected (421@%s): the server gives up on the session; the client "
+                      "must reconnect later"),
     .fault_451 = fault_451,
     .fault_454 = fault_454,
     .secret_verbs = smtp_secret_verbs,
@@ -1127,7 +1174,7 @@ static void ops_tls_up(void *m, const char *desc, bool implicit)
 static const char *ops_hangup_why(const void *m)
 {
 	(void)m;
-	return "the client hung up";
+	return N_("the client hung up");
 }
 
 static void ops_end(void *m)

@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "b64.h"
+#include "i18n.h"
 #include "lab/users.h"
 #include "sasl.h"
 
@@ -105,7 +106,7 @@ static enum smtpsh_err parse_line(struct lab_user *out, const char *s, size_t n,
 {
 	const char *c1 = memchr(s, ':', n);
 	if (!c1) {
-		*reason = "expected name:password[:authcode[:number]]";
+		*reason = N_("expected name:password[:authcode[:number]]");
 		return SMTPSH_EINVAL;
 	}
 	size_t name_len = (size_t)(c1 - s);
@@ -122,20 +123,20 @@ static enum smtpsh_err parse_line(struct lab_user *out, const char *s, size_t n,
 		code_len = (size_t)(c3 - code);
 	if (!name_ok(s, name_len)) {
 		*reason =
-		    "a user name is 1-63 letters, digits, '.', '-' or '_', or such an address "
-		    "(one '@')";
+		    N_("a user name is 1-63 letters, digits, '.', '-' or '_', or such an address "
+		       "(one '@')");
 		return SMTPSH_EINVAL;
 	}
 	if (!number_ok(number, number_len, sizeof(out->number))) {
-		*reason = "an account number is up to 15 digits";
+		*reason = N_("an account number is up to 15 digits");
 		return SMTPSH_EINVAL;
 	}
 	if (pw_len == 0 || pw_len >= LAB_SECRET_MAX || code_len >= LAB_SECRET_MAX) {
-		*reason = "a password (and an authcode) is 1-127 bytes";
+		*reason = N_("a password (and an authcode) is 1-127 bytes");
 		return SMTPSH_EINVAL;
 	}
 	if (memchr(number, ':', number_len)) {
-		*reason = "too many ':' (a password cannot hold one here)";
+		*reason = N_("too many ':' (a password cannot hold one here)");
 		return SMTPSH_EINVAL;
 	}
 	memcpy(out->name, s, name_len);
@@ -187,7 +188,7 @@ enum smtpsh_err lab_users_parse(struct lab_users *u, const char *text, struct sm
 		const char *reason = NULL;
 		if (parse_line(&u->v[u->n], p + lead, len - lead, &reason) != SMTPSH_OK) {
 			lab_users_free(u);
-			return smtpsh_fail(msg, SMTPSH_EINVAL, "line %u: %s", lineno, reason);
+			return smtpsh_fail(msg, SMTPSH_EINVAL, "line %u: %s", lineno, _(reason));
 		}
 		if (lab_users_find(u, u->v[u->n].name)) {
 			smtpsh_fail(msg, SMTPSH_EINVAL, "line %u: user '%s' appears twice", lineno,
