@@ -142,7 +142,10 @@ static void read_header(struct shell *sh, const struct transcript_item *it, char
 		struct buf safe;
 		buf_init(&safe, TEXT_SAFE_SIZE(it->bytes.len));
 		text_safe(&safe, it->bytes.data ? it->bytes.data : "", it->bytes.len);
-		render_note(sh, "%s: %s", it->key, safe.data ? safe.data : "");
+		if (!strcmp(it->key, "target"))
+			render_note(sh, "target: %s", safe.data ? safe.data : "");
+		else
+			render_note(sh, "started: %s", safe.data ? safe.data : "");
 		buf_free(&safe);
 	}
 	if (!strcmp(it->key, "target")) {
