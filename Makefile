@@ -119,7 +119,7 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/man/$$l/man1/smtpsh.1; done
 
 .SECONDEXPANSION:
-$(B)/locale/%/LC_MESSAGES/smtpsh.mo: $$(wildcard po/%.po po/parts/%-*.po)
+$(B)/locale/%/LC_MESSAGES/smtpsh.mo: po/%.po $$(wildcard po/parts/$$*-*.po)
 	@mkdir -p $(dir $@)
 	msgcat --use-first -o $(B)/$*.po $^
 	msgfmt --check -o $@ $(B)/$*.po

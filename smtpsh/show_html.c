@@ -45,7 +45,9 @@ static void close_block(struct html_page *pg)
 {
 	if (!pg->in_block)
 		return;
-	fputs(pg->in_notes ? "</div></section>\n" : "</div><div class=\"notes\"></div></section>\n",
+	fputs(pg->in_notes
+	          ? "</div></section>\n"
+	          : "</div><div class=\"notes\"></div></section>\n", /* i18n: protocol (markup) */
 	      pg->out);
 	pg->in_block = pg->in_notes = false;
 }
@@ -57,7 +59,8 @@ static void open_arrows(struct html_page *pg)
 	if (pg->in_block && !pg->in_notes)
 		return;
 	close_block(pg);
-	fputs("<section class=\"block\"><div class=\"arrows\">\n", pg->out);
+	fputs("<section class=\"block\"><div class=\"arrows\">\n",
+	      pg->out); /* i18n: protocol (markup) */
 	pg->in_block = true;
 }
 
@@ -66,10 +69,11 @@ static void open_notes(struct html_page *pg)
 	if (pg->in_notes)
 		return;
 	if (!pg->in_block) {
-		fputs("<section class=\"block\"><div class=\"arrows\">", pg->out);
+		fputs("<section class=\"block\"><div class=\"arrows\">",
+		      pg->out); /* i18n: protocol (markup) */
 		pg->in_block = true;
 	}
-	fputs("</div><div class=\"notes\">\n", pg->out);
+	fputs("</div><div class=\"notes\">\n", pg->out); /* i18n: protocol (markup) */
 	pg->in_notes = true;
 }
 
@@ -96,7 +100,7 @@ static void put_arrow(struct html_page *pg, bool sent, enum render_tone tone, co
                       size_t len)
 {
 	open_arrows(pg);
-	fprintf(pg->out,
+	fprintf(pg->out, /* i18n: protocol (markup) */
 	        "<div class=\"msg %s %s\"><span class=\"n\">%lu</span>"
 	        "<code class=\"line\" data-dir=\"%s\">",
 	        sent ? "sent" : "received", sent ? "c2s" : tone_class(tone), ++pg->lines,
@@ -163,7 +167,8 @@ static void on_part(void *ctx, unsigned n, enum proto p)
 	char head[128];
 	snprintf(head, sizeof(head), _("Part %u: %s"), n, proto_name(p));
 	put_escaped_str(pg->out, head);
-	fputs("</h2>\n<div class=\"heads\"><div class=\"lanes\"><span>", pg->out);
+	fputs("</h2>\n<div class=\"heads\"><div class=\"lanes\"><span>",
+	      pg->out); /* i18n: protocol (markup) */
 	put_escaped_str(pg->out, _("client"));
 	fputs("</span><span>", pg->out);
 	put_escaped_str(pg->out, _("server"));
@@ -229,8 +234,9 @@ int show_html_run(struct shell *sh, const char *path)
 	char title[512];
 	snprintf(title, sizeof(title), _("Session %s"), base);
 	fprintf(pg.out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
-	        page_language());
-	fputs("<meta name=\"color-scheme\" content=\"light\">\n<title>", pg.out);
+	        page_language()); /* i18n: protocol (markup) */
+	fputs("<meta name=\"color-scheme\" content=\"light\">\n<title>",
+	      pg.out); /* i18n: protocol (markup) */
 	put_escaped_str(pg.out, title);
 	fprintf(pg.out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", page_css);
 	put_escaped_str(pg.out, title);
