@@ -17,9 +17,9 @@ import struct
 import sys
 
 
-def transcript_lines(path):
-    """(direction, text) of each S:/R: line as show shows it: a redacted
-    S* line by its placeholder."""
+def transcript_items(path):
+    """(direction, text) of each S:/R: line as show shows it (a redacted
+    S* line by its placeholder), and ("event", text) of each -- line."""
     out = []
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         for raw in f:
@@ -29,7 +29,13 @@ def transcript_lines(path):
                 if text.startswith(" "):
                     text = text[1:]
                 out.append(("S" if line[0] == "S" else "R", text))
+            elif line.startswith("-- "):
+                out.append(("event", line[3:]))
     return out
+
+
+def transcript_lines(path):
+    return [i for i in transcript_items(path) if i[0] != "event"]
 
 
 class Dom(html.parser.HTMLParser):
@@ -39,6 +45,7 @@ class Dom(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.lines = []  # (dir, text)
+        self.between = [""]  # the text between lines: between[i] before lines[i]
         self.current = None
         self.fetchers = []
         self.styles = []
@@ -65,6 +72,7 @@ class Dom(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag == "code" and self.current is not None:
             self.lines.append(tuple(self.current))
+            self.between.append("")
             self.current = None
         if tag == "style":
             self.in_style = False
@@ -74,6 +82,8 @@ class Dom(html.parser.HTMLParser):
     def handle_data(self, data):
         if self.current is not None:
             self.current[1] += data
+        elif not self.in_style:
+            self.between[-1] += data
         if self.in_style:
             self.styles.append(data)
         if self.in_heading:
@@ -92,6 +102,13 @@ def check_dom(transcript, dom_path, secrets):
                 problems.append(f"line {i + 1}: want {w!r}, DOM has {g!r}")
                 break
         problems.append(f"{len(want)} transcript lines, {len(d.lines)} in the DOM")
+    # each event (TLS, a connection, a close) shown where it happened
+    seen = 0
+    for kind, t in transcript_items(transcript):
+        if kind != "event":
+            seen += 1
+        elif seen < len(d.between) and t not in d.between[seen]:
+            problems.append(f"the event {t!r} is not between lines {seen} and {seen + 1}")
     if d.fetchers:
         problems.append(f"elements that fetch or run: {d.fetchers[:3]}")
     if any(re.search(r"url\(|@import", s, re.I) for s in d.styles):
