@@ -218,6 +218,8 @@ static const struct cli_option options[] = {
     {"version", 'V', NULL, false, IN_SHELL, NULL, N_("version"), SHOW_VERSION, 0, NULL, NULL},
     /* show, replay */
     {"all", 0, NULL, false, IN_PLAYBACK, NULL, NULL, SET_CALL, 0, set_all_exchanges, NULL},
+    {"html", 0, NULL, false, IN_PLAYBACK, NULL, NULL, SET_TRUE, FIELD(html), NULL, NULL},
+    {"markdown", 0, NULL, false, IN_PLAYBACK, NULL, NULL, SET_TRUE, FIELD(markdown), NULL, NULL},
     /* mime */
     {"json", 0, NULL, false, IN_MIME, NULL, NULL, SET_TRUE, FIELD(mime_json), NULL, NULL},
     /* explain */
@@ -370,14 +372,17 @@ static const struct cli_command commands[] = {
                  "smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] "
                  "[--faults SPEC]",
                  N_("run the practice server in the foreground"), IN_LAB, "smtpsh lab", run_lab},
-    [CMD_SHOW] = {"show", "smtpsh show FILE", N_("a transcript, annotated"), IN_PLAYBACK,
-                  "smtpsh show", run_playback, true,
-                  "smtpsh show [--color=WHEN] FILE | smtpsh replay [--all] FILE",
-                  N_("which transcript? (a file, or - for standard input)"), true},
-    [CMD_REPLAY] = {"replay", "smtpsh replay [--all] FILE", N_("one exchange at a time (Enter)"),
-                    IN_PLAYBACK, "smtpsh replay", run_playback, true,
-                    "smtpsh show [--color=WHEN] FILE | smtpsh replay [--all] FILE",
-                    N_("which transcript? (a file, or - for standard input)"), true},
+    [CMD_SHOW] =
+        {"show", "smtpsh show [--html|--markdown] FILE",
+         N_("a transcript, annotated (--html: a page, --markdown:\na table, for a report)"),
+         IN_PLAYBACK, "smtpsh show", run_playback, true,
+         "smtpsh show [--color=WHEN|--html|--markdown] FILE | smtpsh replay [--all] FILE",
+         N_("which transcript? (a file, or - for standard input)"), true},
+    [CMD_REPLAY] =
+        {"replay", "smtpsh replay [--all] FILE", N_("one exchange at a time (Enter)"), IN_PLAYBACK,
+         "smtpsh replay", run_playback, true,
+         "smtpsh show [--color=WHEN|--html|--markdown] FILE | smtpsh replay [--all] FILE",
+         N_("which transcript? (a file, or - for standard input)"), true},
     [CMD_SERVE] = {"serve",
                    "smtpsh serve FILE [--port N] [--cert F [--key F]] [--exact] "
                    "[--timeout S]",
@@ -750,6 +755,10 @@ static bool pick_color(const char *when, bool tty)
 /* `smtpsh show FILE`, `smtpsh replay [--all] FILE` */
 static int run_playback(struct cli_options *o)
 {
+	if (o->html)
+		return show_html_run(&o->sh, o->operands[0]);
+	if (o->markdown)
+		return show_markdown_run(&o->sh, o->operands[0]);
 	o->sh.color = pick_color(o->color, isatty(STDOUT_FILENO));
 	return playback_run(&o->sh, o->operands[0], o->step);
 }

@@ -34,6 +34,8 @@ struct cli_options {
 	char *masks[MASK_MAX];
 	int nmasks;
 	bool step;        /* replay: one exchange at a time (--all: false) */
+	bool html;        /* show --html */
+	bool markdown;    /* show --markdown */
 	long timeout_s;   /* -t, serve --timeout */
 	long port;        /* serve --port */
 	const char *cert; /* serve --cert, --key */

@@ -21,6 +21,7 @@ struct playback {
 	FILE *tty; /* where Enter is read from */
 	unsigned replies_seen;
 	unsigned errors_before;
+	unsigned parts; /* connections (/connect) started so far */
 };
 
 /* Waits for Enter; false when the user wants to stop. */
@@ -58,7 +59,11 @@ static void play_event(struct playback *pb, const struct transcript_item *it)
 	case TRANSCRIPT_EV_CLOSED_BY_US:
 	case TRANSCRIPT_EV_LINE_CUT:
 		text_safe(&safe, raw, it->bytes.len);
-		render_event(sh, "%s", safe.data ? safe.data : "");
+		if (sh->writer) /* a page draws TLS and closes as bands */
+			sh->writer->band(sh->writer->ctx, it->event, safe.data ? safe.data : "",
+			                 safe.len);
+		else
+			render_event(sh, "%s", safe.data ? safe.data : "");
 		break;
 	}
 	pb->errors_before = sh->session.protocol_errors;
@@ -181,7 +186,11 @@ static void play_sent(struct shell *sh, const struct transcript_item *it)
 	const char *warn = s->state == ST_SMTP_DATA
 	                       ? NULL
 	                       : session_check(s, it->bytes.data ? it->bytes.data : "");
-	if (warn)
+	/* A page puts the warning beside its line, so after it. */
+	char later[256] = "";
+	if (warn && sh->writer)
+		snprintf(later, sizeof(later), "%s", warn);
+	else if (warn)
 		render_warning(sh, "%s", warn);
 	const char *line = it->bytes.data ? it->bytes.data : "";
 	size_t len = it->bytes.len;
@@ -192,6 +201,8 @@ static void play_sent(struct shell *sh, const struct transcript_item *it)
 	struct smtpsh_msg why;
 	if (session_send(s, line, len, it->redacted ? SEND_REDACTED : 0, &why) != SMTPSH_OK)
 		render_warning(sh, "line %lu: %s", it->lineno, why.text);
+	if (later[0])
+		render_warning(sh, "%s", later);
 }
 
 /* A recorded R: line into the session.  False when the person stops the
@@ -281,6 +292,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 		if (!started) {
 			start_session(sh, &hooks, proto, &it, implicit_tls);
 			started = true;
+			if (sh->writer)
+				sh->writer->part(sh->writer->ctx, ++pb.parts, sh->session.proto);
 		}
 		switch (it.kind) {
 		case TR_SENT: play_sent(sh, &it); break;

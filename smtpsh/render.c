@@ -5,6 +5,7 @@
  * from a server reaches the terminal.  The only colour codes are here. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <readline/readline.h>
@@ -76,9 +77,28 @@ static unsigned put_safe(struct shell *sh, const char *p, size_t n)
 	return flags;
 }
 
+/* A page writer takes the line instead of the terminal. */
+static enum render_kind prefix_kind(const char *prefix)
+{
+	if (!strcmp(prefix, "S: "))
+		return RENDER_SENT;
+	if (!strcmp(prefix, "R: "))
+		return RENDER_RECEIVED;
+	return RENDER_NARRATION;
+}
+
 static unsigned put_line(struct shell *sh, enum render_tone tone, const char *prefix, const char *p,
                          size_t n)
 {
+	if (sh->writer) {
+		struct buf b;
+		buf_init(&b, TEXT_SAFE_SIZE(n));
+		unsigned flags = text_safe(&b, p, n);
+		sh->writer->line(sh->writer->ctx, prefix_kind(prefix), tone, b.data ? b.data : "",
+		                 b.len);
+		buf_free(&b);
+		return flags;
+	}
 	paint(sh, tone);
 	fputs(prefix, sh->out);
 	unsigned flags = put_safe(sh, p, n);
@@ -105,9 +125,17 @@ void render_prompt(struct shell *sh, const char *fmt, ...)
 	fflush(sh->out);
 }
 
-static void vline(struct shell *sh, const char *prefix, enum render_tone tone, const char *fmt,
-                  va_list ap)
+static void vline(struct shell *sh, const char *prefix, enum render_tone tone,
+                  enum render_kind kind, const char *fmt, va_list ap)
 {
+	if (sh->writer) {
+		char *text = NULL;
+		int n = vasprintf(&text, _(fmt), ap);
+		if (n >= 0)
+			sh->writer->line(sh->writer->ctx, kind, tone, text, (size_t)n);
+		free(text);
+		return;
+	}
 	paint(sh, tone);
 	fputs(prefix, sh->out);
 	vfprintf(sh->out, _(fmt), ap); /* the format is the msgid (xgettext keyword) */
@@ -116,19 +144,19 @@ static void vline(struct shell *sh, const char *prefix, enum render_tone tone, c
 }
 
 /* The four kinds of line the shell writes: a prefix and a tone each. */
-#define RENDER_KIND(name, prefix, tone)                                                            \
+#define RENDER_KIND(name, prefix, tone, kind)                                                      \
 	void name(struct shell *sh, const char *fmt, ...)                                          \
 	{                                                                                          \
 		va_list ap;                                                                        \
 		va_start(ap, fmt);                                                                 \
-		vline(sh, prefix, tone, fmt, ap);                                                  \
+		vline(sh, prefix, tone, kind, fmt, ap);                                            \
 		va_end(ap);                                                                        \
 	}
-RENDER_KIND(render_event, "-- ", TONE_EVENT)
-RENDER_KIND(render_warning, "!! ", TONE_WARN)
-RENDER_KIND(render_note, "   # ", TONE_NOTE)
+RENDER_KIND(render_event, "-- ", TONE_EVENT, RENDER_EVENT)
+RENDER_KIND(render_warning, "!! ", TONE_WARN, RENDER_WARNING)
+RENDER_KIND(render_note, "   # ", TONE_NOTE, RENDER_NOTE)
 /* Local output (helpers): plain text, no prefix. */
-RENDER_KIND(render_info, "", TONE_PLAIN)
+RENDER_KIND(render_info, "", TONE_PLAIN, RENDER_INFO)
 
 /* A reply's colour: its severity, which its protocol's handler knows. */
 static enum render_tone code_tone(const struct session *s, int code)

@@ -23,6 +23,8 @@ enum exit_status {
 	EXIT_DIVERGED = 5,   /* replay --against / serve: the peer did not follow the transcript */
 };
 
+struct render_writer;
+
 struct shell {
 	struct target target;
 	int family; /* AF_UNSPEC, AF_INET, AF_INET6 */
@@ -64,6 +66,8 @@ struct shell {
 	 * is 450,000 of them); the transcript still gets every one */
 	bool hide_sent;
 	unsigned long sent_hidden;
+	/* show --html/--markdown: what render.c would print goes here */
+	const struct render_writer *writer;
 };
 
 /* render.c: everything that reaches the screen about the session */
@@ -88,6 +92,27 @@ enum render_tone {
 	TONE_EVENT,  /* connection events */
 	TONE_WARN,   /* warnings */
 	TONE_STRONG, /* a lesson's narration */
+};
+/* A page writer (show --html, --markdown) in place of the terminal:
+ * each line render.c would print, made safe (text_safe()), no colour,
+ * no prefix; and from playback.c the parts and connection events. */
+enum render_kind {
+	RENDER_SENT,      /* an S: line */
+	RENDER_RECEIVED,  /* an R: line */
+	RENDER_NOTE,      /* an annotation */
+	RENDER_WARNING,   /* a warning */
+	RENDER_EVENT,     /* a connection event in words */
+	RENDER_INFO,      /* local output */
+	RENDER_NARRATION, /* a lesson's comment, or another prefixed line */
+};
+struct render_writer {
+	void *ctx;
+	void (*line)(void *ctx, enum render_kind kind, enum render_tone tone, const char *text,
+	             size_t len);
+	/* a recorded event ("tls starttls ...") as safe text */
+	void (*band)(void *ctx, enum transcript_event ev, const char *text, size_t len);
+	/* a part of the session starts (1, 2... with /connect) */
+	void (*part)(void *ctx, unsigned n, enum proto p);
 };
 /* The DATA mode checker's warnings, in words, as warning lines. */
 void render_data_warnings(struct shell *sh, const struct data_warning *w, size_t n);
@@ -189,6 +214,12 @@ int playback_run(struct shell *sh, const char *path, bool step);
 /* The same on an open transcript (path names it in messages); f is left
  * open.  tests/fuzz/fuzz_show.c drives it with sh->out in memory. */
 int playback_file(struct shell *sh, FILE *f, const char *path, bool step);
+
+/* show_html.c: `show --html FILE`, a self-contained page on sh->out;
+ * show_markdown.c: `show --markdown FILE`, a Markdown table.  The exit
+ * status of show. */
+int show_html_run(struct shell *sh, const char *path);
+int show_markdown_run(struct shell *sh, const char *path);
 
 /* against.c: replay --against */
 int against_run(struct shell *sh, const char *path, bool exact, char **masks, int nmasks);

@@ -7,7 +7,7 @@ pkgs=""
 for set in "$@"; do
 	case $set in
 	build) pkgs="$pkgs gcc make pkg-config libreadline-dev libssl-dev gettext" ;;
-	test) pkgs="$pkgs groff-base libcmocka-dev python3 tmux openssl time swaks libnet-ssleay-perl libio-socket-ssl-perl curl libpython3.11-testsuite locales s-nail" ;;
+	test) pkgs="$pkgs groff-base libcmocka-dev python3 tmux openssl time swaks libnet-ssleay-perl libio-socket-ssl-perl curl libpython3.11-testsuite locales s-nail chromium" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	format) pkgs="$pkgs clang-format" ;;
 	# swaks speaks TLS only with the two Perl modules (Recommends, not Depends)
