@@ -49,7 +49,9 @@ LANGS := zh_CN
 MO := $(LANGS:%=$(B)/locale/%/LC_MESSAGES/smtpsh.mo)
 # The functions that take a format and translate it themselves.
 XGETTEXT_KEYS := -k_ -kN_ -krender_note:2 -krender_warning:2 -krender_event:2 -krender_info:2 \
-	-krender_prompt:2 -ksmtpsh_fail:3 --flag=render_note:2:c-format \
+	-krender_prompt:2 -ksmtpsh_fail:3 -kemit_error:5 --flag=emit_error:5:c-format -kevent_error:2 \
+	--flag=event_error:2:c-format \
+	--flag=render_note:2:c-format \
 	--flag=render_warning:2:c-format --flag=render_event:2:c-format \
 	--flag=render_info:2:c-format --flag=render_prompt:2:c-format \
 	--flag=smtpsh_fail:3:c-format

@@ -24,13 +24,14 @@ static void on_line(void *ctx, const struct reply_line *l)
 		                 l->full_len, l->raw_len);
 }
 
-static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
+static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const char *msg_en,
+                     const struct reply_line *l)
 {
 	struct recorder *r = ctx;
-	(void)e;
+	(void)e, (void)msg; /* the transcript keeps the English */
 	if (l)
 		transcript_received(r->w, l->raw, l->raw_len, line_ending(l->flags));
-	transcript_event(r->w, TRANSCRIPT_EV_ERROR, "%s", msg);
+	transcript_event(r->w, TRANSCRIPT_EV_ERROR, "%s", msg_en);
 }
 
 static void record_tls(struct recorder *r, const struct session_event *ev)

@@ -4,7 +4,9 @@
  * time and keeps at most REPLY_MAX_LINE bytes of it: so memory stays at
  * REPLY_MAX_LINE + one feed whatever the peer sends. */
 #include "reply.h"
+#include "i18n.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -259,6 +261,20 @@ static void event_init(struct reply_event *ev)
 	ev->error[0] = '\0';
 }
 
+/* The error's words, translated and in English (fmt: an xgettext keyword). */
+static void event_error(struct reply_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void event_error(struct reply_event *ev, const char *fmt, ...)
+{
+	va_list ap, ap_en;
+	va_start(ap, fmt);
+	va_copy(ap_en, ap);
+	vsnprintf(ev->error, sizeof(ev->error), _(fmt), ap);
+	vsnprintf(ev->error_en, sizeof(ev->error_en), fmt, ap_en);
+	va_end(ap_en);
+	va_end(ap);
+}
+
 /* An ERROR event about the current line; the reply is abandoned. */
 static void error_line(struct reply_parser *p, struct reply_event *ev, const char *expected)
 {
@@ -269,8 +285,16 @@ static void error_line(struct reply_parser *p, struct reply_event *ev, const cha
 	ev->reply = p->in_reply ? &p->cur : NULL;
 	ev->line.text = ev->line.raw;
 	ev->line.text_len = ev->line.raw_len;
-	snprintf(ev->error, sizeof(ev->error), "malformed reply line (expected %s): %s%s", expected,
-	         q, ev->line.raw_len == 0 ? " (empty line)" : "");
+	bool smtp = !strcmp(expected, "a 3-digit code");
+	if (ev->line.raw_len == 0 && smtp)
+		event_error(ev, "malformed reply line (expected a 3-digit code): %s (empty line)",
+		            q);
+	else if (ev->line.raw_len == 0)
+		event_error(ev, "malformed reply line (expected +OK or -ERR): %s (empty line)", q);
+	else if (smtp)
+		event_error(ev, "malformed reply line (expected a 3-digit code): %s", q);
+	else
+		event_error(ev, "malformed reply line (expected +OK or -ERR): %s", q);
 	reply_done(p);
 }
 
@@ -307,8 +331,8 @@ static bool smtp_line(struct reply_parser *p, struct reply_event *ev)
 		ev->kind = REPLY_EV_ERROR;
 		ev->err = SMTPSH_EPROTO;
 		ev->reply = &p->cur;
-		snprintf(ev->error, sizeof(ev->error),
-		         "reply has more than %d lines: giving up on it", REPLY_MAX_SMTP_LINES);
+		event_error(ev, "reply has more than %d lines: giving up on it",
+		            REPLY_MAX_SMTP_LINES);
 		bool more = !l->last;
 		reply_done(p);
 		p->skipping = more;
@@ -482,9 +506,13 @@ bool reply_parser_next(struct reply_parser *p, struct reply_event *ev)
 		ev->kind = REPLY_EV_ERROR;
 		ev->err = SMTPSH_ECLOSED;
 		ev->reply = &p->cur;
-		snprintf(ev->error, sizeof(ev->error),
-		         "connection closed in the middle of a reply (%zu line%s received)", got,
-		         got == 1 ? "" : "s");
+		if (got == 1)
+			event_error(ev,
+			            "connection closed in the middle of a reply (1 line received)");
+		else
+			event_error(
+			    ev, "connection closed in the middle of a reply (%zu lines received)",
+			    got);
 		reply_done(p);
 		return true;
 	}

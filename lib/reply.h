@@ -103,7 +103,8 @@ struct reply_event {
 	 * NULL when the error came between replies. */
 	const struct reply *reply;
 	enum smtpsh_err err; /* SMTPSH_EPROTO or SMTPSH_ECLOSED for ERROR */
-	char error[256];     /* one line, no trailing newline */
+	char error[256];     /* one line, no trailing newline, in the reader's language */
+	char error_en[256];  /* the same in English (for transcripts) */
 };
 
 /* Internal state: use the functions below, not the fields. */

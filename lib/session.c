@@ -115,21 +115,32 @@ static void emit_event(struct session *s, struct session_event ev)
 }
 
 /* Tells the subscribers' error hooks, and the caller through msg (may
- * be NULL), the same sentence; returns e.  The sentence stays English:
- * the recorder writes it into the transcript, which is language-neutral. */
+ * be NULL), the same sentence; returns e.  The hooks get it translated
+ * and in English (the recorder writes the English: transcripts are
+ * language-neutral).  fmt is an xgettext keyword. */
 static enum smtpsh_err emit_error(struct session *s, struct smtpsh_msg *msg, enum smtpsh_err e,
                                   const struct reply_line *l, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The hooks and msg told text (translated) and text_en (English). */
+static enum smtpsh_err tell_error(struct session *s, struct smtpsh_msg *msg, enum smtpsh_err e,
+                                  const struct reply_line *l, const char *text, const char *text_en)
+{
+	NOTIFY(s, error, e, text, text_en, l);
+	return smtpsh_fail(msg, e, "%s", text);
+}
+
 static enum smtpsh_err emit_error(struct session *s, struct smtpsh_msg *msg, enum smtpsh_err e,
                                   const struct reply_line *l, const char *fmt, ...)
 {
-	struct smtpsh_msg said;
-	va_list ap;
+	struct smtpsh_msg said, said_en;
+	va_list ap, ap_en;
 	va_start(ap, fmt);
-	vsnprintf(said.text, sizeof(said.text), fmt, ap);
+	va_copy(ap_en, ap);
+	vsnprintf(said.text, sizeof(said.text), _(fmt), ap);
+	vsnprintf(said_en.text, sizeof(said_en.text), fmt, ap_en);
+	va_end(ap_en);
 	va_end(ap);
-	NOTIFY(s, error, e, said.text, l);
-	return smtpsh_fail(msg, e, "%s", said.text);
+	return tell_error(s, msg, e, l, said.text, said_en.text);
 }
 
 void session_forget_caps(struct session *s)
@@ -316,9 +327,13 @@ static enum smtpsh_err write_failed(struct session *s, enum smtpsh_err e, const 
 	conn_close(&s->conn);
 	session_set_state(s, ST_CLOSED, "write failed");
 	s->tls = false;
-	return emit_error(s, msg, e, NULL, "%s: connection closed%s", why,
-	                  data ? ", the message abandoned unfinished (no \".\" was sent)"
-	                       : " (the line may have gone out cut short)");
+	if (data)
+		return emit_error(s, msg, e, NULL,
+		                  "%s: connection closed, the message abandoned unfinished (no "
+		                  "\".\" was sent)",
+		                  why);
+	return emit_error(s, msg, e, NULL,
+	                  "%s: connection closed (the line may have gone out cut short)", why);
 }
 
 static enum smtpsh_err write_line(struct session *s, const char *wire, size_t len,
@@ -642,8 +657,10 @@ enum smtpsh_err session_start_tls(struct session *s, struct smtpsh_msg *msg)
 	enum smtpsh_err e = tls_start(&s->conn, &s->tls_opts, &s->tls_info, s->timeout_ms, &why);
 	if (e != SMTPSH_OK) {
 		s->protocol_errors++;
-		emit_error(s, msg, e, NULL, "%s%s%s", why.text, s->tls_info.advice[0] ? "; " : "",
-		           s->tls_info.advice);
+		if (s->tls_info.advice[0])
+			emit_error(s, msg, e, NULL, "%s; %s", why.text, s->tls_info.advice);
+		else
+			emit_error(s, msg, e, NULL, "%s", why.text);
 		conn_close(&s->conn);
 		session_set_state(s, ST_CLOSED, "TLS handshake failed");
 		emit_event(s, (struct session_event){.kind = SESSION_EV_CLOSED_BY_US});
@@ -723,8 +740,8 @@ static void drain(struct session *s)
 				s->npending--;
 				set_expectation(s);
 			}
-			emit_error(s, NULL, ev.err, ev.line.raw_len ? &ev.line : NULL, "%s",
-			           ev.error);
+			tell_error(s, NULL, ev.err, ev.line.raw_len ? &ev.line : NULL, ev.error,
+			           ev.error_en);
 			break;
 		}
 	}
@@ -766,11 +783,16 @@ static void lost_connection(struct session *s, enum smtpsh_err e, const char *wh
 		emit_event(s, (struct session_event){.kind = SESSION_EV_CLOSED_BY_PEER});
 	} else if (e == SMTPSH_ECLOSED) {
 		s->protocol_errors++;
-		if (s->npending)
-			emit_error(s, msg, SMTPSH_ECLOSED, NULL,
-			           "the server closed the connection while a reply%s%s was awaited",
-			           s->pending[0].verb[0] ? " to " : " (the greeting)",
-			           s->pending[0].verb);
+		if (s->npending && s->pending[0].verb[0])
+			emit_error(
+			    s, msg, SMTPSH_ECLOSED, NULL,
+			    "the server closed the connection while a reply to %s was awaited",
+			    s->pending[0].verb);
+		else if (s->npending)
+			emit_error(
+			    s, msg, SMTPSH_ECLOSED, NULL,
+			    "the server closed the connection while a reply (the greeting) was "
+			    "awaited");
 		else
 			emit_error(s, msg, SMTPSH_ECLOSED, NULL,
 			           "the server closed the connection");

@@ -64,8 +64,11 @@ struct session_hooks {
 	void (*sent)(void *ctx, const struct session_sent *s);
 	void (*line)(void *ctx, const struct reply_line *l);
 	void (*reply)(void *ctx, const struct reply *r);
-	/* l may be NULL; msg is one line without a newline. */
-	void (*error)(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l);
+	/* l may be NULL; msg is one line without a newline, in the reader's
+	 * language; msg_en is the same in English, for transcripts (which
+	 * are language-neutral). */
+	void (*error)(void *ctx, enum smtpsh_err e, const char *msg, const char *msg_en,
+	              const struct reply_line *l);
 	void (*event)(void *ctx, const struct session_event *ev);
 	/* The state machine moved (from != to); why is short text: "250 to
 	 * RCPT", "+OK to PASS", "connection closed"... */

@@ -209,7 +209,7 @@ static const struct cli_option options[] = {
     {"against", 0, "URL", false, IN_SHELL, NULL, NULL, SET_TEXT, FIELD(against_url), NULL, NULL},
     {"exact", 0, NULL, false, IN_SHELL | IN_SERVE, NULL, NULL, SET_TRUE, FIELD(exact), NULL, NULL},
     {"mask", 0, "REGEX", false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_mask, NULL},
-    {"lang", 0, "zh|en", true,
+    {"lang", 0, "zh|en", false,
      IN_SHELL | IN_PLAYBACK | IN_SERVE | IN_LAB | IN_MIME | IN_DOCTOR | IN_EXPLAIN, NULL,
      N_("the language of what smtpsh says (default: LC_ALL, LC_MESSAGES, LANG);\n"
         "protocol text is never translated"),
@@ -633,7 +633,7 @@ static enum cli_parsed parse_strict(const struct cli_command *cmd, int argc, cha
 				continue;
 			if (!c->arg && !a[n + 2])
 				opt = c;
-			else if (c->arg && c->joined && a[n + 2] == '=')
+			else if (c->arg && a[n + 2] == '=') /* --name=ARG suits every option */
 				opt = c, arg = a + n + 3;
 			else if (c->arg && !c->joined && !a[n + 2] && i + 1 < argc)
 				opt = c, arg = argv[++i];

@@ -119,8 +119,10 @@ static void show(struct doctor *d, struct doctor_step *st)
 
 /* ---- the session's error hook: words of a failure met while waiting ---- */
 
-static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
+static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const char *msg_en,
+                     const struct reply_line *l)
 {
+	(void)msg_en;
 	(void)l;
 	struct doctor *d = ctx;
 	d->last_err = e;

@@ -519,8 +519,10 @@ static void on_reply(void *ctx, const struct reply *r)
 	render_end(sh);
 }
 
-static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
+static void on_error(void *ctx, enum smtpsh_err e, const char *msg, const char *msg_en,
+                     const struct reply_line *l)
 {
+	(void)msg_en;
 	struct shell *sh = ctx;
 	render_begin(sh);
 	if (l)

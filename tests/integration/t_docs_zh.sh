@@ -63,7 +63,9 @@ options_of() {
 } | sort -u >options
 n=$(grep -c . options)
 check "--help and lab --help list options ($n)" "$([ "$n" -ge 30 ] && echo 0 || echo 1)"
-sed -n 's/^ *\[CMD_[A-Z_]*\] = {"\([a-z]*\)".*/\1/p' "$repo/smtpsh/cli.c" >subcommands
+python3 -c 'import re, sys
+for m in re.finditer(r"\[CMD_[A-Z_]*\]\s*=\s*\{\s*\"([a-z]+)\"", open(sys.argv[1]).read()):
+    print(m.group(1))' "$repo/smtpsh/cli.c" >subcommands
 n=$(grep -c . subcommands)
 check "cli.c's table has subcommands ($n)" "$([ "$n" -ge 6 ] && echo 0 || echo 1)"
 for page in en zh; do

@@ -59,8 +59,10 @@ static void h_reply(void *ctx, const struct reply *r)
 	w->last_msgno = current->answering ? current->answering->msgno : 0;
 }
 
-static void h_error(void *ctx, enum smtpsh_err e, const char *msg, const struct reply_line *l)
+static void h_error(void *ctx, enum smtpsh_err e, const char *msg, const char *msg_en,
+                    const struct reply_line *l)
 {
+	(void)msg_en;
 	struct seen *w = ctx;
 	(void)l;
 	w->errors++;
