@@ -174,7 +174,7 @@ void doctor_explain_reply(struct doctor_step *st, enum doctor_secret wanted, con
 	copy(st->source, sizeof(st->source), h ? h->source : "");
 }
 
-enum doctor_cause doctor_cause_of_error(enum smtpsh_err e, const char *words)
+enum doctor_cause doctor_cause_of_error(enum smtpsh_err e, bool clock_bound)
 {
 	switch (e) {
 	case SMTPSH_OK: return DOCTOR_CAUSE_NONE;
@@ -182,10 +182,8 @@ enum doctor_cause doctor_cause_of_error(enum smtpsh_err e, const char *words)
 	case SMTPSH_ETIMEOUT: return DOCTOR_CAUSE_PORT_BLOCKED;
 	case SMTPSH_EIO: return DOCTOR_CAUSE_CONN_REFUSED;
 	case SMTPSH_ETLS:
-		/* tls.c words X509_V_ERR_CERT_HAS_EXPIRED and _NOT_YET_VALID so */
-		if (words && (strstr(words, "expired") || strstr(words, "not valid before")))
-			return DOCTOR_CAUSE_CLOCK_OR_CA;
-		return DOCTOR_CAUSE_CERTIFICATE;
+		/* from the verification result, not its words (they are translated) */
+		return clock_bound ? DOCTOR_CAUSE_CLOCK_OR_CA : DOCTOR_CAUSE_CERTIFICATE;
 	case SMTPSH_ECLOSED:
 	case SMTPSH_EPROTO:
 	case SMTPSH_ESTATE:

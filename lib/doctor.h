@@ -95,8 +95,8 @@ void doctor_explain_reply(struct doctor_step *st, enum doctor_secret wanted, con
                           bool tls);
 
 /* A connection failure (conn_connect, tls_start) read into a cause;
- * words are its message. */
-enum doctor_cause doctor_cause_of_error(enum smtpsh_err e, const char *words);
+ * clock_bound: the certificate failed on its dates (tls_info). */
+enum doctor_cause doctor_cause_of_error(enum smtpsh_err e, bool clock_bound);
 
 /* The verdict, an exit status: all passed, the account has a problem,
  * the server could not be reached. */

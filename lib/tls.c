@@ -100,6 +100,7 @@ static void describe_failure(long v, const struct conn *c, struct tls_info *in)
 {
 	const char *host = c->host;
 	char q[TEXT_SAFE_SIZE(sizeof(in->names))];
+	in->clock_bound = v == X509_V_ERR_CERT_HAS_EXPIRED || v == X509_V_ERR_CERT_NOT_YET_VALID;
 	switch (v) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		snprintf(in->verdict, sizeof(in->verdict), _("the certificate expired on %s"),

@@ -21,9 +21,10 @@ struct tls_info {
 	char issuer[256];
 	char not_before[64];
 	char not_after[64];
-	char names[512];   /* subjectAltName DNS/IP entries, ", "-joined */
-	char sha256[100];  /* certificate fingerprint */
-	bool verified;     /* chain and host name check passed */
+	char names[512];  /* subjectAltName DNS/IP entries, ", "-joined */
+	char sha256[100]; /* certificate fingerprint */
+	bool verified;    /* chain and host name check passed */
+	bool clock_bound; /* it failed on dates: expired or not yet valid (a clock or CA problem) */
 	char verdict[512]; /* the verification result in words */
 	char advice[256];  /* what would let the user proceed, or "" */
 };

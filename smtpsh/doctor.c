@@ -172,7 +172,8 @@ static void refused(struct doctor *d, const char *name, const char *verb)
 /* The connection broke during a step. */
 static void broke(struct doctor *d, const char *name)
 {
-	enum doctor_cause c = doctor_cause_of_error(d->last_err, d->last_err_text);
+	enum doctor_cause c =
+	    doctor_cause_of_error(d->last_err, d->sh->session.tls_info.clock_bound);
 	show(d, STEP(d, name, DOCTOR_FAILED, c, "%s",
 	             d->last_err_text[0] ? d->last_err_text : _("the connection was lost")));
 }
@@ -226,7 +227,7 @@ static void show_tcp(struct doctor *d, unsigned port, enum smtpsh_err e, const c
 {
 	char name[DOCTOR_NAME_MAX];
 	snprintf(name, sizeof(name), "tcp %u", port);
-	enum doctor_cause cause = doctor_cause_of_error(e, why);
+	enum doctor_cause cause = doctor_cause_of_error(e, false); /* TCP only: no certificate */
 	if (e == SMTPSH_OK)
 		show(d, STEP(d, name, DOCTOR_PASSED, DOCTOR_CAUSE_NONE,
 		             _("connected to %s port %u"), addr, port));
@@ -271,8 +272,8 @@ static bool open_session(struct doctor *d, const struct doctor_service *svc, siz
 	enum smtpsh_err e =
 	    session_connect(s, svc->host, svc->ports[at], sh->family, implicit, &why);
 	if (e != SMTPSH_OK) {
-		show(d, STEP(d, tls_name, DOCTOR_FAILED, doctor_cause_of_error(e, why.text), "%s",
-		             why.text));
+		show(d, STEP(d, tls_name, DOCTOR_FAILED,
+		             doctor_cause_of_error(e, s->tls_info.clock_bound), "%s", why.text));
 		return false;
 	}
 	if (wait_replies(sh) != SMTPSH_OK || !session_connected(s)) {

@@ -119,6 +119,25 @@ run unknown-ca cert good 4 'EHLO me\nSTARTTLS\nEHLO me\n'
 has 'issued by CN=smtpsh test CA, which is not among the trusted CAs'
 has -- '--cafile FILE'
 
+# doctor reads an expired certificate as a clock or CA problem from the
+# verification result, in any language (its words are translated)
+for lang in en zh; do
+	TLS_SERVER_PROBES=1 "$PY" "$here/tls_server.py" implicit expired.pem expired.key >port 2>/dev/null &
+	server_pid=$!
+	for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done
+	SMTPSH_PASSWORD=x "$SMTPSH" doctor --lang "$lang" --json --timeout 5 --cafile ca.pem \
+		--smtp "smtps://127.0.0.1:$(head -1 port)" --pop3 pop3s://127.0.0.1:1 \
+		alice@example.com >doctor.json 2>&1 || true
+	kill "$server_pid" 2>/dev/null || true
+	wait "$server_pid" 2>/dev/null || true
+	server_pid=
+	: >port
+	"$PY" -c 'import json, sys
+steps = json.load(open("doctor.json"))["steps"]
+sys.exit(0 if any(s["cause"] == "clock_or_ca" for s in steps) else 1)' ||
+		{ echo "FAIL: doctor --lang $lang: the expired certificate is not a clock or CA problem"; sed 's/^/    /' doctor.json; fails=$((fails + 1)); }
+done
+
 run insecure cert expired 0 'EHLO me\nSTARTTLS\nEHLO me\nQUIT\n' --insecure --cafile ca.pem
 has '^!! INSECURE: the certificate expired'
 has '^R: 221 '

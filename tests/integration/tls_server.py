@@ -14,7 +14,9 @@
 #   hangup    answers 220 to STARTTLS, then closes during the handshake
 #   pop3inject  POP3: "+OK Begin TLS" then "+OK injected" before the handshake
 # Usage: tls_server.py SCENARIO CERT KEY  -> prints the port, then serves.
-import socket, ssl, sys
+# TLS_SERVER_PROBES=N: first accept and close N connections (a client
+# such as `smtpsh doctor` probes the port before it speaks).
+import os, socket, ssl, sys
 
 scenario, cert, key = sys.argv[1], sys.argv[2], sys.argv[3]
 ls = socket.socket()
@@ -23,6 +25,8 @@ ls.bind(("127.0.0.1", 0))
 ls.listen(1)
 print(ls.getsockname()[1], flush=True)
 ls.settimeout(20)
+for _ in range(int(os.environ.get("TLS_SERVER_PROBES", "0"))):
+    ls.accept()[0].close()
 conn, _ = ls.accept()
 conn.settimeout(10)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

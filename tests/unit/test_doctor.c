@@ -138,23 +138,19 @@ static void errors_read_right(void **state)
 	(void)state;
 	static const struct {
 		enum smtpsh_err e;
-		const char *words;
+		bool clock_bound; /* tls_info: failed on the certificate's dates */
 		enum doctor_cause want;
 	} rows[] = {
-	    {SMTPSH_EINVAL, "cannot resolve 'x.invalid': Name or service not known",
-	     DOCTOR_CAUSE_DNS},
-	    {SMTPSH_ETIMEOUT, "connect timed out", DOCTOR_CAUSE_PORT_BLOCKED},
-	    {SMTPSH_EIO, "Connection refused", DOCTOR_CAUSE_CONN_REFUSED},
-	    {SMTPSH_ETLS, "the certificate expired on 2020-01-01", DOCTOR_CAUSE_CLOCK_OR_CA},
-	    {SMTPSH_ETLS,
-	     "the certificate is not valid before 2030-01-01 (check this machine's clock)",
-	     DOCTOR_CAUSE_CLOCK_OR_CA},
-	    {SMTPSH_ETLS, "the certificate was issued by X, which is not among the trusted CAs",
-	     DOCTOR_CAUSE_CERTIFICATE},
-	    {SMTPSH_ECLOSED, "the server closed the connection", DOCTOR_CAUSE_SERVER_BROKE},
+	    {SMTPSH_EINVAL, false, DOCTOR_CAUSE_DNS},
+	    {SMTPSH_ETIMEOUT, false, DOCTOR_CAUSE_PORT_BLOCKED},
+	    {SMTPSH_EIO, false, DOCTOR_CAUSE_CONN_REFUSED},
+	    {SMTPSH_ETLS, true, DOCTOR_CAUSE_CLOCK_OR_CA},
+	    {SMTPSH_ETLS, false, DOCTOR_CAUSE_CERTIFICATE},
+	    {SMTPSH_ECLOSED, false, DOCTOR_CAUSE_SERVER_BROKE},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		assert_int_equal(doctor_cause_of_error(rows[i].e, rows[i].words), rows[i].want);
+		assert_int_equal(doctor_cause_of_error(rows[i].e, rows[i].clock_bound),
+		                 rows[i].want);
 }
 
 static void verdict_from_steps(void **state)
