@@ -73,7 +73,7 @@ echo
 echo "== 1000 messages in one session on port 25"
 "$PY" "$root/tests/integration/bulk_transcript.py" smtp "$work/bulk.txt"
 t0=$(date +%s%N)
-"$SMTPSH" --no-history --color=never replay --against 127.0.0.1:25 "$work/bulk.txt" >"$work/bulk.out" 2>&1 || { tail -3 "$work/bulk.out"; exit 1; }
+"$SMTPSH" --no-history --color=never replay --yes --against 127.0.0.1:25 "$work/bulk.txt" >"$work/bulk.out" 2>&1 || { tail -3 "$work/bulk.out"; exit 1; }
 t1=$(date +%s%N)
 smtp-source -d -s 1 -m 1000 -l 100 -f alice@localhost -t bob@localhost 127.0.0.1:25
 t2=$(date +%s%N)
