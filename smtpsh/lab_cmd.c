@@ -237,7 +237,7 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 		char spec[64]; /* qq or qq:smtp-off, as typed after --persona */
 		snprintf(spec, sizeof(spec), "%s%s%s", per->name, su->run.flag ? ":" : "",
 		         lab_persona_flag_names[su->run.flag]);
-		fprintf(f, _("persona %s (%s): %s\n"), spec, per->provider, _(per->rule));
+		fprintf(f, _("persona %s (%s): %s\n"), spec, _(per->provider), _(per->rule));
 	}
 	if (su->have_faults) {
 		char spec[600];

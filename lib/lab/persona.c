@@ -329,7 +329,7 @@ enum smtpsh_err lab_persona_parse(struct lab_persona_run *run, const char *spec,
 		    !lab_persona_flag_refusal(run->row, pf, PROTO_POP3))
 			return smtpsh_fail(msg, SMTPSH_EINVAL,
 			                   "persona %s has no '%s' (%s does not refuse that way)",
-			                   run->row->name, flag, run->row->provider);
+			                   run->row->name, flag, _(run->row->provider));
 		run->flag = pf;
 		return SMTPSH_OK;
 	}

@@ -164,7 +164,7 @@ static void capa(struct lab_pop3 *p, struct buf *out)
 		say(out, "+OK Capability list follows");
 		lab_say_text(out, per->capa.text);
 		say(out, ".");
-		set_why(p, _("%s's capabilities"), per->provider);
+		set_why(p, _("%s's capabilities"), _(per->provider));
 		return;
 	}
 	say(out, "+OK");

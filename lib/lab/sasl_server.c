@@ -90,12 +90,13 @@ static void refusal_why(struct lab_sasl *x, enum lab_auth r, const struct lab_us
 	const struct lab_persona *per = x->persona;
 	const struct lab_user *bare = per && !acct ? lab_users_find(x->users, user) : NULL;
 	if (r == LAB_AUTH_NEEDS_CODE)
-		set_why(
-		    x, _("%s: %s sent the account password; %s wants the %s (--persona %s: %s)%s"),
-		    how, user, per->provider, _(per->secret_name), per->name, _(per->rule), tail);
+		set_why(x,
+		        _("%s: %s sent the account password; %s wants the %s (--persona %s: %s)%s"),
+		        how, user, _(per->provider), _(per->secret_name), per->name, _(per->rule),
+		        tail);
 	else if (bare)
 		set_why(x, _("%s: '%s' is not an address: %s wants the full address (%s@%s)%s"),
-		        how, user, per->provider, bare->name, per->domain, tail);
+		        how, user, _(per->provider), bare->name, per->domain, tail);
 	else if (!acct && !lab_users_find(x->users, user))
 		set_why(x, _(x->proto->no_user_why), how, user, tail);
 	else
@@ -122,7 +123,7 @@ enum lab_action lab_sasl_verdict(struct lab_sasl *x, enum lab_auth r, const stru
 		set_why(x,
 		        _("%s: %s is locked after %u failed logins: %s refuses it for %u minutes "
 		          "whatever the secret"),
-		        how, addr, per->lock_after, per->provider, per->lock_minutes);
+		        how, addr, per->lock_after, _(per->provider), per->lock_minutes);
 		return count_error(x, out);
 	}
 	if (r == LAB_AUTH_OK) {

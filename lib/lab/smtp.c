@@ -355,12 +355,12 @@ static enum lab_action greet_back(struct lab_smtp *s, const char *arg, struct bu
 	if (per && per->ehlo.text) {
 		persona_ehlo(per->ehlo.text, starttls, auth, out);
 		if (auth)
-			set_why(s, _("EHLO answered with %s's extensions"), per->provider);
+			set_why(s, _("EHLO answered with %s's extensions"), _(per->provider));
 		else
 			set_why(s,
 			        _("EHLO answered with %s's extensions; AUTH is listed only after "
 			          "STARTTLS"),
-			        per->provider);
+			        _(per->provider));
 		return LAB_GO_ON;
 	}
 	say(out, "250-%s", s->cfg->host);
@@ -423,7 +423,7 @@ static bool check_auth(struct lab_smtp *s, struct buf *out)
 	if (!auth_offered(s) && auth_needs_tls(s)) {
 		lab_refuse(&s->core, out, auth_needs_tls(s),
 		           _("%s refuses AUTH before STARTTLS: the password would cross in clear"),
-		           s->cfg->persona->provider);
+		           _(s->cfg->persona->provider));
 		return false;
 	}
 	if (!auth_offered(s)) {
@@ -594,8 +594,8 @@ static enum lab_action cmd_mail(struct lab_smtp *s, struct lab_line *l, struct b
 		char own[LAB_ADDR_MAX];
 		lab_user_address(s->auth, per->domain, own, sizeof(own));
 		return lab_refuse(&s->core, out, per->sender_mismatch.text,
-		                  _("%s lets %s send only as %s, not as <%s>"), per->provider, own,
-		                  own, addr);
+		                  _("%s lets %s send only as %s, not as <%s>"), _(per->provider),
+		                  own, own, addr);
 	}
 	reset_transaction(s, "250 to MAIL");
 	set_state(s, LAB_SMTP_MAIL, "250 to MAIL");
