@@ -148,7 +148,7 @@ void message_notes_show(struct shell *sh);
 char *message_notes_save(struct shell *sh, const char *args, size_t *len, bool *secret);
 void message_notes_free(struct shell *sh);
 
-/* i18n.c: the language (--lang, LC_ALL/LC_MESSAGES/LANG) and the
+/* language.c: the language (--lang, LC_ALL/LC_MESSAGES/LANG) and the
  * catalogue, before anything is said; --lang is read from argv here. */
 void i18n_init(int argc, char **argv);
 /* Whether a --lang value is one smtpsh speaks (zh, en, zh_CN...). */
