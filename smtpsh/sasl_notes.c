@@ -79,13 +79,19 @@ void sasl_notes_sent(struct shell *sh, const struct session_sent *sent)
 			    a.secret_len);
 		break;
 	case SASL_ANSWER_PLAIN:
-		if (sh->show_secrets)
+		if (sh->show_secrets && a.authzid_len)
 			render_note(
 			    sh,
-			    "PLAIN's answer, base64 of \"%s\\0%s\\0%s\": authorization identity "
-			    "\"%s\" (empty: the user acts as itself), user name \"%s\", then the "
-			    "password",
-			    authzid, user, secret, authzid, user);
+			    "PLAIN's answer, base64 of \"%s\\0%s\\0%s\": the user \"%s\" logs in "
+			    "with the password \"%s\" to act as \"%s\" (the authorization "
+			    "identity)",
+			    authzid, user, secret, user, secret, authzid);
+		else if (sh->show_secrets)
+			render_note(
+			    sh,
+			    "PLAIN's answer, base64 of \"\\0%s\\0%s\": no authorization identity "
+			    "(the user acts as itself), user name \"%s\", password \"%s\"",
+			    user, secret, user, secret);
 		else if (a.authzid_len)
 			render_note(sh,
 			            "PLAIN's answer, base64 of \"%s\\0%s\\0[password, %zu "
