@@ -187,7 +187,7 @@ static const struct cli_option options[] = {
      FIELD(no_record), NULL, NULL},
     {"timestamps", 0, NULL, false, IN_SHELL, NULL, N_("add relative times to the transcript"),
      SET_TRUE, FIELD(timestamps), NULL, NULL},
-    {"show-secrets", 0, NULL, false, IN_SHELL, NULL,
+    {"show-secrets", 0, NULL, false, IN_SHELL | IN_PLAYBACK, NULL,
      N_("show passwords and their base64 on screen and on record"), SET_TRUE,
      FIELD(sh.show_secrets), NULL, NULL},
     {"trace", 0, NULL, false, IN_SHELL, NULL,

@@ -119,6 +119,7 @@ static void note_headers_when_read(struct shell *sh, struct message_notes *m)
 	m->headers_noted = true;
 	const struct mime_view v = {.put = put_note, .ctx = sh};
 	mime_view_headers(&v, t, 0, 1);
+	trace_notes_show(sh, &t->parts[0]);
 }
 
 /* The final ".": the message becomes the last one retrieved. */

@@ -191,6 +191,7 @@ static void on_sent(void *ctx, const struct session_sent *s)
 		            "server removes the extra dot)",
 		            text_safe_str(q, sizeof(q), s->shown + 1, n));
 	}
+	sasl_notes_sent(sh, s);
 	if (!sh->session.offline)
 		fflush(sh->out);
 }

@@ -147,6 +147,11 @@ void message_notes_show(struct shell *sh);
 /* The save helper: `save [N] [FILE]`. */
 char *message_notes_save(struct shell *sh, const char *args, size_t *len, bool *secret);
 void message_notes_free(struct shell *sh);
+/* sasl_notes.c: what a sent SASL answer decodes to */
+void sasl_notes_sent(struct shell *sh, const struct session_sent *sent);
+/* trace_notes.c: the headers a server added to a retrieved message */
+struct mime_part;
+void trace_notes_show(struct shell *sh, const struct mime_part *top);
 
 /* language.c: the language (--lang, LC_ALL/LC_MESSAGES/LANG) and the
  * catalogue, before anything is said; --lang is read from argv here. */
