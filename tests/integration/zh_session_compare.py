@@ -22,10 +22,16 @@ import unicodedata
 QUEUE_ID = re.compile(r"queued as [0-9A-Za-z]+")
 # the POP3 greeting's APOP timestamp, new on every connection
 APOP_STAMP = re.compile(r"<[0-9]+\.[0-9]+\.[0-9]+@[^>]+>")
+# times in a retrieved message's headers (Received, Date): the two runs
+# may fall on either side of a second
+CLOCK = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [-+]\d{4}\b")
+TRACE_ID = re.compile(r"\bid [0-9A-Za-z]+\b")
 
 
 def masked(line):
-    return APOP_STAMP.sub("<APOP-STAMP>", QUEUE_ID.sub("queued as QUEUEID", line))
+    line = QUEUE_ID.sub("queued as QUEUEID", line)
+    line = TRACE_ID.sub("id QUEUEID", CLOCK.sub("DATE", line))
+    return APOP_STAMP.sub("<APOP-STAMP>", line)
 
 
 def read(path):
