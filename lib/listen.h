@@ -9,10 +9,10 @@
 #include "err.h"
 
 struct listen_spec {
-	int family;       /* AF_INET: 127.0.0.1; AF_INET6: [::1], IPv6 only */
-	unsigned port;    /* 0: the kernel picks one */
-	int backlog;      /* 0: bound only, not listening (is the port free?) */
-	bool nonblocking; /* for an event loop */
+	int family;          /* AF_INET: 127.0.0.1; AF_INET6: [::1], IPv6 only */
+	unsigned port;       /* 0: the kernel picks one */
+	int backlog;         /* 0: bound only, not listening (is the port free?) */
+	bool nonblocking;    /* for an event loop */
 	const char *address; /* NULL: loopback; else a literal of family (lab --listen) */
 };
 

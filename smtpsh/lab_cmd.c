@@ -240,9 +240,11 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	/* A class's secrets stay in its file, not on the projector. */
 	bool listed = !su->class_path[0];
 	if (!listed)
-		fprintf(f, _("\n%zu student accounts, one a line, in %s (mode 0600): hand each student "
-		             "their own line\n"),
-		        su->users.n, su->class_path);
+		fprintf(
+		    f,
+		    _("\n%zu student accounts, one a line, in %s (mode 0600): hand each student "
+		      "their own line\n"),
+		    su->users.n, su->class_path);
 	else if (per && per->number_login)
 		fprintf(f,
 		        _("\nusers (address, password, %s, account number); the password is "
@@ -279,8 +281,9 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 		fprintf(f, _("the lab also plays the domains %s: mail to any of them stays here\n"),
 		        su->domains);
 	if (su->remote)
-		fprintf(f, _("listening on %s, beyond loopback: every login (AUTH, USER, APOP) needs "
-		             "TLS first (STARTTLS or STLS, or the smtps and pop3s ports)\n"),
+		fprintf(f,
+		        _("listening on %s, beyond loopback: every login (AUTH, USER, APOP) needs "
+		          "TLS first (STARTTLS or STLS, or the smtps and pop3s ports)\n"),
 		        su->host);
 	if (per) {
 		char spec[64]; /* qq or qq:smtp-off, as typed after --persona */

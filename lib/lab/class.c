@@ -62,7 +62,8 @@ enum smtpsh_err lab_class_generate(struct lab_users *u, unsigned n, const char *
 			lab_domains_at(domains, i % ndomains, domain, sizeof(domain));
 		else
 			snprintf(domain, sizeof(domain), "smtpsh.test");
-		int len = snprintf(w->name, sizeof(w->name), "student%0*u@%s", width, i + 1, domain);
+		int len =
+		    snprintf(w->name, sizeof(w->name), "student%0*u@%s", width, i + 1, domain);
 		if (len < 0 || (size_t)len >= sizeof(w->name)) {
 			lab_users_free(u);
 			return smtpsh_fail(msg, SMTPSH_EINVAL,

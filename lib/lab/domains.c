@@ -43,8 +43,8 @@ enum smtpsh_err lab_domains_check(const char *list, struct smtpsh_msg *msg)
 			                   LAB_DOMAINS_MAX);
 		for (const char *q = list; q < p; q += entry_len(q) + 1)
 			if (entry_len(q) == n && !strncasecmp(q, p, n))
-				return smtpsh_fail(msg, SMTPSH_EINVAL,
-				                   "--domains names %.*s twice", (int)n, p);
+				return smtpsh_fail(msg, SMTPSH_EINVAL, "--domains names %.*s twice",
+				                   (int)n, p);
 		p += n;
 		if (!*p)
 			return SMTPSH_OK;

@@ -1019,8 +1019,8 @@ static int next_timeout(struct lab_server *srv)
 
 /* A listening socket on loopback into *out.  Returns SMTPSH_OK or
  * SMTPSH_EIO with words in msg. */
-static enum smtpsh_err listen_one(int family, const char *address, unsigned port,
-                                  const char *name, int *out, struct smtpsh_msg *msg)
+static enum smtpsh_err listen_one(int family, const char *address, unsigned port, const char *name,
+                                  int *out, struct smtpsh_msg *msg)
 {
 	const struct listen_spec spec = {family, port, 4096, true, address};
 	struct listen_socket ls;
@@ -1170,7 +1170,8 @@ static enum smtpsh_err open_ports(struct lab_server *srv, struct smtpsh_msg *msg
 		int family = addr ? listen_address_family(addr, &loopback) : AF_INET;
 		if (!family)
 			return smtpsh_fail(msg, SMTPSH_EINVAL,
-			                   "--listen wants an IPv4 or IPv6 address, not '%s'", addr);
+			                   "--listen wants an IPv4 or IPv6 address, not '%s'",
+			                   addr);
 		enum smtpsh_err e = listen_one(family, addr, srv->ports[s], lab_services[s].name,
 		                               &srv->listen_fd[s][0], msg);
 		if (e != SMTPSH_OK)
