@@ -386,7 +386,7 @@ static const struct cli_command commands[] = {
                        run_shell},
     [CMD_LAB] = {"lab",
                  "smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] "
-                 "[--faults SPEC]",
+                 "[--faults SPEC] [--listen ADDR] [--class N [--force]] [--domains LIST]",
                  N_("run the practice server in the foreground"), IN_LAB, "smtpsh lab", run_lab},
     [CMD_SHOW] =
         {"show", "smtpsh show [--html|--markdown] FILE",
