@@ -9,10 +9,11 @@
 #include "err.h"
 
 struct listen_spec {
-	int family;       /* AF_INET: 127.0.0.1; AF_INET6: [::1], IPv6 only */
-	unsigned port;    /* 0: the kernel picks one */
-	int backlog;      /* 0: bound only, not listening (is the port free?) */
-	bool nonblocking; /* for an event loop */
+	int family;          /* AF_INET: 127.0.0.1; AF_INET6: [::1], IPv6 only */
+	unsigned port;       /* 0: the kernel picks one */
+	int backlog;         /* 0: bound only, not listening (is the port free?) */
+	bool nonblocking;    /* for an event loop */
+	const char *address; /* NULL: loopback; else a literal of family (lab --listen) */
 };
 
 struct listen_socket {
@@ -22,12 +23,15 @@ struct listen_socket {
 	bool opened;   /* socket() worked: the failure came at bind, listen or getsockname */
 };
 
-/* Opens a close-on-exec, SO_REUSEADDR socket on loopback, binds it to
+/* Opens a close-on-exec, SO_REUSEADDR socket on loopback (or spec->address), binds it to
  * spec->port and listens when spec->backlog > 0.  Returns SMTPSH_OK, or
  * SMTPSH_EIO with out->fd -1, out->errnum and out->opened telling the
  * caller what failed (for its own words) and msg the call and the reason
  * ("bind: Address already in use"). */
 enum smtpsh_err listen_loopback(const struct listen_spec *spec, struct listen_socket *out,
                                 struct smtpsh_msg *msg);
+/* The family of an IPv4 or IPv6 literal (AF_INET, AF_INET6), or 0 when
+ * text is neither; *loopback tells whether it is 127/8 or ::1. */
+int listen_address_family(const char *text, bool *loopback);
 
 #endif

@@ -77,6 +77,8 @@ static const struct cli_range idle_range = {1, 1000000, false,
                                             N_("--idle-timeout takes a positive number")};
 static const struct cli_range line_range = {1, 1000000, false,
                                             N_("--line-timeout takes a positive number")};
+static const struct cli_range class_range = {1, 500, true,
+                                             N_("--class takes 1 to 500 students, not '%s'")};
 static const struct cli_range connections_range = {1, 1000000, false,
                                                    N_("--max-connections takes a positive number")};
 
@@ -266,6 +268,20 @@ static const struct cli_option options[] = {
      N_("print each session's state changes on standard error\n"
         "(-- trace: lab smtp #3: ready -> mail (250 to MAIL)); never logged"),
      SET_TRUE, FIELD(lab_opts.trace), NULL, NULL},
+    {"listen", 0, "ADDR", false, IN_LAB, NULL,
+     N_("listen on this IPv4 or IPv6 address instead of loopback; beyond\n"
+        "loopback every login needs TLS first"),
+     SET_TEXT, FIELD(lab_opts.listen), NULL, NULL},
+    {"class", 0, "N", false, IN_LAB, NULL,
+     N_("make N student accounts (1..500) with random passwords and\n"
+        "authorization codes into DIR/class.txt (mode 0600) and use them"),
+     SET_NUMBER, FIELD(lab_opts.class_size), NULL, &class_range},
+    {"domains", 0, "LIST", false, IN_LAB, NULL,
+     N_("more domains the lab plays, e.g. sohu.com,sina.com: mail to\n"
+        "them stays here; users may be per domain (bob@sina.com)"),
+     SET_TEXT, FIELD(lab_opts.domains), NULL, NULL},
+    {"force", 0, NULL, false, IN_LAB, NULL, N_("--class may replace an existing DIR/class.txt"),
+     SET_TRUE, FIELD(lab_opts.force), NULL, NULL},
     {"help", 'h', NULL, false, IN_LAB, NULL, NULL, SHOW_HELP, 0, NULL, NULL},
     /* smtpsh doctor */
     {"server", 0, "HOST", false, IN_DOCTOR, NULL,
@@ -370,7 +386,7 @@ static const struct cli_command commands[] = {
                        run_shell},
     [CMD_LAB] = {"lab",
                  "smtpsh lab [--dir DIR] [--users FILE] [--port-base N] [--persona NAME] "
-                 "[--faults SPEC]",
+                 "[--faults SPEC] [--listen ADDR] [--class N [--force]] [--domains LIST]",
                  N_("run the practice server in the foreground"), IN_LAB, "smtpsh lab", run_lab},
     [CMD_SHOW] =
         {"show", "smtpsh show [--html|--markdown] FILE",

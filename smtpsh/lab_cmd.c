@@ -62,12 +62,15 @@ static bool default_dir(char *out, size_t n)
 	return true;
 }
 
-/* Whether every port of base can be bound now on 127.0.0.1. */
-static bool ports_free(unsigned base)
+/* Whether every port of base can be bound now on address (NULL:
+ * 127.0.0.1). */
+static bool ports_free(unsigned base, const char *address)
 {
+	bool loopback;
+	int family = address ? listen_address_family(address, &loopback) : AF_INET;
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		unsigned port = lab_service_port(base, (enum lab_service)s);
-		const struct listen_spec spec = {AF_INET, port, 0, false};
+		const struct listen_spec spec = {family, port, 0, false, address};
 		struct listen_socket ls;
 		if (listen_loopback(&spec, &ls, NULL) != SMTPSH_OK)
 			return false;
@@ -79,10 +82,10 @@ static bool ports_free(unsigned base)
 /* 2525, or the next base whose five ports are all free (Postfix's
  * teaching port or a foreground lab may hold the default ones); 0 when
  * none is. */
-static unsigned pick_port_base(void)
+static unsigned pick_port_base(const char *address)
 {
 	for (unsigned base = LAB_DEFAULT_PORT_BASE; base <= 9525; base += 1000)
-		if (ports_free(base))
+		if (ports_free(base, address))
 			return base;
 	return 0;
 }
@@ -97,6 +100,10 @@ struct lab_setup {
 	struct lab_faults faults;
 	bool have_faults;
 	unsigned port_base;
+	char class_path[4200]; /* the accounts file --class wrote; "" without */
+	char host[80];         /* in URLs: 127.0.0.1, the --listen address, [v6] */
+	bool remote;           /* --listen beyond loopback: logins need TLS */
+	const char *domains;   /* --domains, or NULL */
 	FILE *log;
 	bool echo; /* the log on stdout too */
 };
@@ -120,8 +127,26 @@ static enum smtpsh_err prepare(struct lab_setup *su, const struct lab_options *o
 	if (lab_faults_parse(&su->faults, o->faults, &sub) != SMTPSH_OK)
 		return smtpsh_fail(msg, SMTPSH_EINVAL, "--faults: %s", sub.text);
 	su->have_faults = su->faults.n > 0;
-	enum smtpsh_err e = o->users_file ? lab_users_load(&su->users, o->users_file, msg)
-	                                  : lab_users_defaults(&su->users);
+	bool loopback = true;
+	int family = AF_INET;
+	if (o->listen && !(family = listen_address_family(o->listen, &loopback)))
+		return smtpsh_fail(msg, SMTPSH_EINVAL,
+		                   "--listen wants an IPv4 or IPv6 address, not '%s'", o->listen);
+	su->remote = !loopback;
+	snprintf(su->host, sizeof(su->host), family == AF_INET6 ? "[%s]" : "%s",
+	         o->listen ? o->listen : "127.0.0.1");
+	if (o->domains && lab_domains_check(o->domains, msg) != SMTPSH_OK)
+		return SMTPSH_EINVAL;
+	if (o->class_size && o->users_file)
+		return smtpsh_fail(msg, SMTPSH_EINVAL,
+		                   "--class makes the users: give --class or --users, not both");
+	enum smtpsh_err e;
+	if (o->class_size)
+		e = lab_class_generate(&su->users, (unsigned)o->class_size, o->domains, msg);
+	else if (o->users_file)
+		e = lab_users_load(&su->users, o->users_file, msg);
+	else
+		e = lab_users_defaults(&su->users);
 	if (e != SMTPSH_OK)
 		return SMTPSH_EINVAL;
 	if (!make_dirs(su->dir)) {
@@ -129,7 +154,16 @@ static enum smtpsh_err prepare(struct lab_setup *su, const struct lab_options *o
 		lab_users_free(&su->users);
 		return e;
 	}
+	if (o->class_size) {
+		snprintf(su->class_path, sizeof(su->class_path), "%s/class.txt", su->dir);
+		e = lab_class_write(&su->users, su->class_path, o->force, msg);
+		if (e != SMTPSH_OK) {
+			lab_users_free(&su->users);
+			return e == SMTPSH_EINVAL ? SMTPSH_EINVAL : SMTPSH_EIO;
+		}
+	}
 	su->port_base = o->port_base;
+	su->domains = o->domains;
 	snprintf(su->log_path, sizeof(su->log_path), "%s/lab.log", su->dir);
 	return SMTPSH_OK;
 }
@@ -181,6 +215,7 @@ static struct lab_server *start_server(struct lab_setup *su, char *why, size_t w
 	    .persona_run = &su->run,
 	    .faults = su->have_faults ? &su->faults : NULL,
 	    .ipv6 = true,
+	    .domains = su->domains,
 	    .log = write_log,
 	    .log_ctx = su,
 	};
@@ -196,13 +231,21 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	const struct lab_tls_files *tls = lab_server_tls(srv);
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		char url[64];
-		snprintf(url, sizeof(url), "%s://127.0.0.1:%u", lab_services[s].scheme,
+		snprintf(url, sizeof(url), "%s://%s:%u", lab_services[s].scheme, su->host,
 		         lab_server_port(srv, (enum lab_service)s));
 		const char *summary = _(lab_services[s].summary);
 		fprintf(f, "%-24s %-11s %s\n", url, lab_services[s].name, summary);
 	}
 	const struct lab_persona *per = su->persona;
-	if (per && per->number_login)
+	/* A class's secrets stay in its file, not on the projector. */
+	bool listed = !su->class_path[0];
+	if (!listed)
+		fprintf(
+		    f,
+		    _("\n%zu student accounts, one a line, in %s (mode 0600): hand each student "
+		      "their own line\n"),
+		    su->users.n, su->class_path);
+	else if (per && per->number_login)
 		fprintf(f,
 		        _("\nusers (address, password, %s, account number); the password is "
 		          "refused:\n"),
@@ -213,7 +256,8 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	else
 		fprintf(f, _("\nusers (name, password, authorization code); without --persona the "
 		             "password logs in:\n"));
-	for (size_t i = 0; i < su->users.n; i++) {
+	size_t shown = listed ? su->users.n : 0;
+	for (size_t i = 0; i < shown; i++) {
 		const struct lab_user *w = &su->users.v[i];
 		char addr[LAB_ADDR_MAX];
 		lab_user_address(w, per ? per->domain : NULL, addr, sizeof(addr));
@@ -233,6 +277,14 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 		    f,
 		    _("mail for NAME@localhost or NAME@smtpsh.test is stored in %s/mail/NAME/\n"),
 		    su->dir);
+	if (su->domains)
+		fprintf(f, _("the lab also plays the domains %s: mail to any of them stays here\n"),
+		        su->domains);
+	if (su->remote)
+		fprintf(f,
+		        _("listening on %s, beyond loopback: every login (AUTH, USER, APOP) needs "
+		          "TLS first (STARTTLS or STLS, or the smtps and pop3s ports)\n"),
+		        su->host);
 	if (per) {
 		char spec[64]; /* qq or qq:smtp-off, as typed after --persona */
 		snprintf(spec, sizeof(spec), "%s%s%s", per->name, su->run.flag ? ":" : "",
@@ -265,8 +317,8 @@ static void print_guide(FILE *f, struct lab_server *srv, const struct lab_setup 
 	const char *u = ua;
 	const char *to = toa;
 	char fa[LAB_ADDR_MAX + 16], ta[LAB_ADDR_MAX + 16]; /* envelope addresses */
-	snprintf(fa, sizeof(fa), "%s%s", ua, per ? "" : "@localhost");
-	snprintf(ta, sizeof(ta), "%s%s", toa, per ? "" : "@localhost");
+	snprintf(fa, sizeof(fa), "%s%s", ua, per || strchr(ua, '@') ? "" : "@localhost");
+	snprintf(ta, sizeof(ta), "%s%s", toa, per || strchr(toa, '@') ? "" : "@localhost");
 	const char *topw = su->persona ? su->users.v[su->users.n > 1].authcode
 	                               : su->users.v[su->users.n > 1].password;
 	unsigned smtp = lab_server_port(srv, LAB_SVC_SMTP),
@@ -316,7 +368,7 @@ enum smtpsh_err lab_run(const struct lab_options *opts)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bool moved = false;
 	if (!o.port_base) {
-		o.port_base = pick_port_base();
+		o.port_base = pick_port_base(o.listen);
 		moved = o.port_base && o.port_base != LAB_DEFAULT_PORT_BASE;
 		if (!o.port_base)
 			o.port_base = LAB_DEFAULT_PORT_BASE; /* and say why it fails */
@@ -335,6 +387,8 @@ enum smtpsh_err lab_run(const struct lab_options *opts)
 	    .log = write_log,
 	    .log_ctx = &su,
 	    .trace = o.trace ? on_state : NULL,
+	    .listen_addr = o.listen,
+	    .domains = o.domains,
 	};
 	struct lab_server *srv;
 	if (lab_server_new(&cfg, &srv, &msg) != SMTPSH_OK) {
@@ -343,7 +397,8 @@ enum smtpsh_err lab_run(const struct lab_options *opts)
 		lab_users_free(&su.users);
 		return SMTPSH_EIO;
 	}
-	print_guide(stdout, srv, &su, true);
+	/* "try this" names 127.0.0.1 and the first user's secret: not for a class. */
+	print_guide(stdout, srv, &su, !o.listen && !o.class_size);
 	if (moved)
 		printf(_("(the default ports 2525... are taken here: --port-base %u was picked; "
 		         "give --port-base to choose)\n\n"),
@@ -507,7 +562,7 @@ enum smtpsh_err lab_start_background(const struct lab_options *o, char *smtp_url
 	if (e != SMTPSH_OK)
 		return e;
 	if (!su.port_base)
-		su.port_base = pick_port_base();
+		su.port_base = pick_port_base(NULL);
 	int ready_fd = -1;
 	pid_t pid = -1;
 	if (!su.port_base)

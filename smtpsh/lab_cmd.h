@@ -20,6 +20,10 @@ struct lab_options {
 	long max_connections;   /* 0: the server's default (foreground only) */
 	bool quiet;             /* the log only in DIR/lab.log (foreground only) */
 	bool trace;             /* state changes on stderr (foreground only) */
+	const char *listen;     /* an IPv4/IPv6 literal; NULL: loopback (foreground only) */
+	long class_size;        /* 0: none; else that many student accounts (foreground only) */
+	const char *domains;    /* "a.test,b.test": more local domains; NULL: none */
+	bool force;             /* --class may replace DIR/class.txt */
 };
 
 /* `smtpsh lab`: runs the lab in the foreground until a signal stops it,

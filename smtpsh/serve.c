@@ -443,7 +443,7 @@ int serve_run(struct shell *sh, const char *path, unsigned port, const char *cer
 	rc = load_cert(cert, key, &ctx);
 	if (rc != EXIT_OK)
 		goto done;
-	const struct listen_spec spec = {AF_INET, port, 4, false};
+	const struct listen_spec spec = {AF_INET, port, 4, false, NULL};
 	struct listen_socket lsock;
 	if (listen_loopback(&spec, &lsock, NULL) != SMTPSH_OK) {
 		fprintf(stderr, _("smtpsh serve: cannot listen on 127.0.0.1 port %u: %s\n"), port,

@@ -5,6 +5,8 @@
 
 #include "lab/base.h"
 #include "lab/certs.h"
+#include "lab/class.h"
+#include "lab/domains.h"
 #include "lab/engine.h"
 #include "lab/faults.h"
 #include "lab/persona.h"

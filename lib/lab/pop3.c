@@ -177,8 +177,10 @@ static void capa(struct lab_pop3 *p, struct buf *out)
 	if (state(p) == LAB_POP3_AUTHORIZATION) {
 		if (!p->tls && p->cfg->tls_available)
 			say(out, "STLS");
-		say(out, "USER");
-		say(out, "SASL PLAIN LOGIN CRAM-MD5");
+		if (p->tls || !p->cfg->remote) {
+			say(out, "USER");
+			say(out, "SASL PLAIN LOGIN CRAM-MD5");
+		}
 	}
 	say(out, ".");
 	set_why(p, state(p) == LAB_POP3_AUTHORIZATION
@@ -264,6 +266,20 @@ static bool msg_number(struct lab_pop3 *p, const char *tok, size_t toklen, size_
 
 /* ---- commands: AUTHORIZATION ---- */
 
+/* Dovecot's disable_plaintext_auth: on a lab beyond loopback, a login
+ * before STLS is refused (true) with its words. */
+static bool plaintext_refused(struct lab_pop3 *p, struct buf *out)
+{
+	if (p->tls || !p->cfg->remote)
+		return false;
+	lab_refuse(&p->core, out,
+	           "-ERR [AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) "
+	           "connections.",
+	           _("this lab listens beyond loopback, so a login needs TLS first (STLS): a "
+	             "password must not cross the network in clear"));
+	return true;
+}
+
 static enum lab_action cmd_capa(struct lab_pop3 *p, char *arg, struct buf *out)
 {
 	(void)arg;
@@ -273,6 +289,8 @@ static enum lab_action cmd_capa(struct lab_pop3 *p, char *arg, struct buf *out)
 
 static enum lab_action cmd_user(struct lab_pop3 *p, char *arg, struct buf *out)
 {
+	if (plaintext_refused(p, out))
+		return LAB_GO_ON;
 	if (!*arg)
 		return lab_refuse(&p->core, out, "-ERR No username given.",
 		                  _("USER takes the user name"));
@@ -299,6 +317,8 @@ static enum lab_action cmd_pass(struct lab_pop3 *p, char *arg, struct buf *out)
 
 static enum lab_action cmd_apop(struct lab_pop3 *p, char *arg, struct buf *out)
 {
+	if (plaintext_refused(p, out))
+		return LAB_GO_ON;
 	size_t ulen = strcspn(arg, " ");
 	const char *digest = arg[ulen] ? arg + ulen + 1 : "";
 	if (!ulen || !*digest || ulen >= LAB_NAME_MAX)
@@ -317,6 +337,8 @@ static enum lab_action cmd_apop(struct lab_pop3 *p, char *arg, struct buf *out)
 
 static enum lab_action cmd_auth(struct lab_pop3 *p, char *arg, struct buf *out)
 {
+	if (plaintext_refused(p, out))
+		return LAB_GO_ON;
 	if (!*arg) {
 		return lab_answer(&p->core, out, "+OK\nPLAIN\nLOGIN\nCRAM-MD5\n.",
 		                  _("AUTH without a mechanism lists the SASL mechanisms"));

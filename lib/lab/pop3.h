@@ -22,6 +22,7 @@ struct lab_pop3_config {
 	const char *host;
 	const char *greeting; /* text after "+OK ", before the timestamp */
 	bool tls_available;
+	bool remote; /* listening beyond loopback: no login before STLS */
 	const struct lab_users *users;
 	const struct lab_persona *persona;
 	struct lab_persona_run *persona_run; /* flag and locks; NULL: none */

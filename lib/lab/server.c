@@ -1019,16 +1019,20 @@ static int next_timeout(struct lab_server *srv)
 
 /* A listening socket on loopback into *out.  Returns SMTPSH_OK or
  * SMTPSH_EIO with words in msg. */
-static enum smtpsh_err listen_one(int family, unsigned port, const char *name, int *out,
-                                  struct smtpsh_msg *msg)
+static enum smtpsh_err listen_one(int family, const char *address, unsigned port, const char *name,
+                                  int *out, struct smtpsh_msg *msg)
 {
-	const struct listen_spec spec = {family, port, 4096, true};
+	const struct listen_spec spec = {family, port, 4096, true, address};
 	struct listen_socket ls;
 	enum smtpsh_err e = listen_loopback(&spec, &ls, msg);
 	*out = ls.fd;
 	if (e == SMTPSH_OK || !ls.opened)
 		return e; /* "socket: ..." */
-	const char *host = family == AF_INET6 ? "[::1]" : "127.0.0.1";
+	char host[80];
+	if (address)
+		snprintf(host, sizeof(host), family == AF_INET6 ? "[%s]" : "%s", address);
+	else
+		snprintf(host, sizeof(host), "%s", family == AF_INET6 ? "[::1]" : "127.0.0.1");
 	if (ls.errnum == EADDRINUSE)
 		return smtpsh_fail(msg, e,
 		                   "cannot listen on %s port %u (%s): %s; is another lab running? "
@@ -1069,6 +1073,9 @@ static void configure_engines(struct lab_server *srv)
 		         host);
 	snprintf(srv->pop3_greeting, sizeof(srv->pop3_greeting), "%s",
 	         p ? p->pop3_greeting.text : "smtpsh lab ready.");
+	bool loopback = true;
+	if (srv->cfg.listen_addr)
+		listen_address_family(srv->cfg.listen_addr, &loopback);
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		const struct lab_service_info *info = &lab_services[s];
 		srv->smtp_cfg[s] = (struct lab_smtp_config){
@@ -1078,6 +1085,8 @@ static void configure_engines(struct lab_server *srv)
 		    .tls_required = info->tls_required,
 		    .auth_required = info->auth_required,
 		    .auth_in_cleartext = !info->tls_required && !info->auth_required,
+		    .remote = !loopback,
+		    .domains = srv->cfg.domains,
 		    .max_size = srv->cfg.max_message,
 		    .users = srv->cfg.users,
 		    .persona = p,
@@ -1088,6 +1097,7 @@ static void configure_engines(struct lab_server *srv)
 		    .host = LAB_HOST,
 		    .greeting = srv->pop3_greeting,
 		    .tls_available = true,
+		    .remote = !loopback,
 		    .users = srv->cfg.users,
 		    .persona = p,
 		    .persona_run = srv->cfg.persona_run,
@@ -1155,12 +1165,19 @@ static enum smtpsh_err open_ports(struct lab_server *srv, struct smtpsh_msg *msg
 	epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->wake[0], &we);
 	for (int s = 0; s < LAB_SVC_COUNT; s++) {
 		srv->ports[s] = lab_service_port(srv->cfg.port_base, (enum lab_service)s);
-		enum smtpsh_err e = listen_one(AF_INET, srv->ports[s], lab_services[s].name,
+		const char *addr = srv->cfg.listen_addr;
+		bool loopback;
+		int family = addr ? listen_address_family(addr, &loopback) : AF_INET;
+		if (!family)
+			return smtpsh_fail(msg, SMTPSH_EINVAL,
+			                   "--listen wants an IPv4 or IPv6 address, not '%s'",
+			                   addr);
+		enum smtpsh_err e = listen_one(family, addr, srv->ports[s], lab_services[s].name,
 		                               &srv->listen_fd[s][0], msg);
 		if (e != SMTPSH_OK)
 			return e;
-		if (srv->cfg.ipv6) /* best effort: ::1 may not exist */
-			listen_one(AF_INET6, srv->ports[s], lab_services[s].name,
+		if (srv->cfg.ipv6 && !addr) /* best effort: ::1 may not exist */
+			listen_one(AF_INET6, NULL, srv->ports[s], lab_services[s].name,
 			           &srv->listen_fd[s][1], NULL);
 		for (int f = 0; f < 2; f++) {
 			if (srv->listen_fd[s][f] < 0)

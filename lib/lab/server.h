@@ -20,6 +20,10 @@ struct lab_server_config {
 	int idle_timeout_s;                  /* 0: 300 (Postfix smtpd_timeout) */
 	int line_timeout_s;                  /* a started line must end within; 0: 60 */
 	bool ipv6;                           /* also listen on ::1 when it exists */
+	/* An IPv4 or IPv6 literal to listen on instead of loopback (NULL:
+	 * 127.0.0.1 and ::1).  Not loopback: every login needs TLS first. */
+	const char *listen_addr;
+	const char *domains; /* "a.test,b.test": more local domains; NULL: none */
 	/* Called for every log line (no newline); may be NULL. */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;

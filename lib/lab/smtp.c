@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "i18n.h"
+#include "lab/domains.h"
 #include "lab/engines.h"
 #include "utf8.h"
 
@@ -204,7 +205,8 @@ static const char *auth_needs_tls(const struct lab_smtp *s)
 
 static bool auth_offered(const struct lab_smtp *s)
 {
-	return s->tls || (s->cfg->auth_in_cleartext && !s->cfg->tls_required && !auth_needs_tls(s));
+	return s->tls || (s->cfg->auth_in_cleartext && !s->cfg->tls_required && !s->cfg->remote &&
+	                  !auth_needs_tls(s));
 }
 
 /* The persona's EHLO lines: its own host line first (not the lab's host
@@ -426,6 +428,12 @@ static bool check_auth(struct lab_smtp *s, struct buf *out)
 		           _(s->cfg->persona->provider));
 		return false;
 	}
+	if (!auth_offered(s) && s->cfg->remote) {
+		lab_refuse(&s->core, out, "530 5.7.0 Must issue a STARTTLS command first",
+		           _("this lab listens beyond loopback, so a login needs TLS first "
+		             "(STARTTLS): a password must not cross the network in clear"));
+		return false;
+	}
 	if (!auth_offered(s)) {
 		lab_answer(&s->core, out, "503 5.5.1 Error: authentication not enabled",
 		           _("AUTH is not offered on this connection (see the EHLO list)"));
@@ -616,7 +624,8 @@ static bool local_user(const struct lab_smtp *s, const char *addr, bool *local, 
 	const char *at = strrchr(addr, '@');
 	const char *domain = at ? at + 1 : "localhost"; /* Postfix appends $myorigin */
 	size_t llen = at ? (size_t)(at - addr) : strlen(addr);
-	*local = lab_domain_is_local(domain, s->cfg->persona);
+	*local = lab_domain_is_local(domain, s->cfg->persona) ||
+	         lab_domains_has(s->cfg->domains, domain);
 	if (!*local || llen >= LAB_NAME_MAX)
 		return false;
 	char name[LAB_NAME_MAX];
@@ -624,6 +633,8 @@ static bool local_user(const struct lab_smtp *s, const char *addr, bool *local, 
 	name[llen] = '\0';
 	const struct lab_user *u =
 	    s->cfg->persona ? lab_users_lookup(s->cfg->users, s->cfg->persona, addr) : NULL;
+	if (!u && at) /* a user of one domain only (bob@b.test) */
+		u = lab_users_find(s->cfg->users, addr);
 	if (!u)
 		u = lab_users_find(s->cfg->users, name);
 	if (!u)

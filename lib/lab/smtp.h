@@ -28,6 +28,8 @@ struct lab_smtp_config {
 	bool tls_required;      /* submission before STARTTLS */
 	bool auth_required;     /* submission, smtps */
 	bool auth_in_cleartext; /* offer AUTH before TLS */
+	bool remote;            /* listening beyond loopback: AUTH only after TLS */
+	const char *domains;    /* "a.test,b.test": more local domains (lab_domains_has) */
 	size_t max_size;
 	const struct lab_users *users;
 	const struct lab_persona *persona;   /* NULL: none */

@@ -554,6 +554,29 @@ static void state_changes_are_traced(void **state)
 	fx_free(f);
 }
 
+/* --listen beyond loopback: no login before STLS, in Dovecot's words. */
+static void remote_lab_wants_tls_for_login(void **state)
+{
+	(void)state;
+	static const char *const logins[] = {"USER bob", "APOP bob 0123456789abcdef", "AUTH PLAIN"};
+	struct fx *f = fx_new(NULL, NULL, false);
+	f->cfg.remote = true;
+	const char *capa = cmd(f, "CAPA");
+	assert_null(strstr(capa, "USER"));
+	assert_null(strstr(capa, "SASL"));
+	assert_non_null(strstr(capa, "STLS"));
+	for (size_t i = 0; i < sizeof(logins) / sizeof(logins[0]); i++)
+		assert_string_equal(cmd(f, logins[i]),
+		                    "-ERR [AUTH] Plaintext authentication disallowed on non-secure "
+		                    "(SSL/TLS) connections.\r\n");
+	assert_string_equal(cmd(f, "PASS bob-pw"), "-ERR No username given.\r\n");
+	assert_string_equal(cmd(f, "STLS"), "+OK Begin TLS negotiation now.\r\n");
+	lab_pop3_tls_started(&f->p);
+	assert_non_null(strstr(cmd(f, "CAPA"), "USER"));
+	login(f);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +593,7 @@ int main(void)
 	    cmocka_unit_test(stuffer),
 	    cmocka_unit_test(secrets_marked_on_every_refusal),
 	    cmocka_unit_test(state_changes_are_traced),
+	    cmocka_unit_test(remote_lab_wants_tls_for_login),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -857,6 +857,56 @@ static void state_changes_are_traced(void **state)
 	fx_free(f);
 }
 
+/* --listen beyond loopback: AUTH is neither offered nor taken before TLS. */
+static void remote_lab_wants_tls_for_auth(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
+	f->cfg.remote = true;
+	assert_null(strstr(cmd(f, "EHLO c"), "AUTH"));
+	assert_string_equal(cmd(f, "AUTH PLAIN AGFsaWNlAGFsaWNlLXB3"),
+	                    "530 5.7.0 Must issue a STARTTLS command first\r\n");
+	assert_null(f->s.auth);
+	assert_string_equal(cmd(f, "STARTTLS"), "220 2.0.0 Ready to start TLS\r\n");
+	lab_smtp_tls_started(&f->s, "TLSv1.3");
+	assert_non_null(strstr(cmd(f, "EHLO c"), "250-AUTH PLAIN LOGIN CRAM-MD5"));
+	login(f, "alice", "alice-pw");
+	fx_free(f);
+}
+
+/* --domains: each listed domain is local; a user named with its domain
+ * gets mail there only. */
+static void listed_domains_are_local(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *rcpt, *reply;
+	} rows[] = {
+	    {"bob@b.test", "250 2.1.5 Ok\r\n"},
+	    {"BOB@B.TEST", "250 2.1.5 Ok\r\n"},
+	    {"alice@a.test", "250 2.1.5 Ok\r\n"},
+	    {"carol@b.test", "250 2.1.5 Ok\r\n"}, /* a bare name: every local domain */
+	    {"bob@a.test", "550 5.1.1 <bob@a.test>: Recipient address rejected: User unknown in "
+	                   "virtual mailbox table\r\n"},
+	    {"bob@c.test", "554 5.7.1 <bob@c.test>: Relay access denied\r\n"},
+	};
+	struct fx *f = fx_new(PORT_SMTP, NULL, NULL);
+	struct smtpsh_msg msg;
+	lab_users_free(&f->users);
+	assert_int_equal(
+	    lab_users_parse(&f->users, "alice@a.test:a\nbob@b.test:b\ncarol:c\n", &msg), SMTPSH_OK);
+	f->cfg.domains = "a.test,b.test";
+	cmd(f, "EHLO c");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_string_equal(cmd(f, "RSET"), "250 2.0.0 Ok\r\n");
+		cmd(f, "MAIL FROM:<x@example.org>");
+		char line[200];
+		snprintf(line, sizeof(line), "RCPT TO:<%s>", rows[i].rcpt);
+		assert_string_equal(cmd(f, line), rows[i].reply);
+	}
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -875,6 +925,8 @@ int main(void)
 	    cmocka_unit_test(secrets_marked_on_every_refusal),
 	    cmocka_unit_test(helo_name_is_printable_in_the_trace),
 	    cmocka_unit_test(state_changes_are_traced),
+	    cmocka_unit_test(remote_lab_wants_tls_for_auth),
+	    cmocka_unit_test(listed_domains_are_local),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
