@@ -104,8 +104,11 @@ static bool random_serial(X509 *x)
 }
 
 static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, long days,
-                       bool ca)
+                       bool ca, const char *address)
 {
+	char names[256];
+	snprintf(names, sizeof(names), "DNS:localhost,DNS:%s,IP:127.0.0.1,IP:::1%s%s", LAB_HOST,
+	         address ? ",IP:" : "", address ? address : "");
 	X509 *x = X509_new();
 	X509_NAME *name = X509_NAME_new();
 	bool ok = x && name && X509_set_version(x, 2) && random_serial(x) &&
@@ -130,8 +133,7 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *is
 		     add_ext(x, signer, NID_ext_key_usage, "serverAuth") &&
 		     add_ext(x, signer, NID_subject_key_identifier, "hash") &&
 		     add_ext(x, signer, NID_authority_key_identifier, "keyid:always") &&
-		     add_ext(x, signer, NID_subject_alt_name,
-		             "DNS:localhost,DNS:" LAB_HOST ",IP:127.0.0.1,IP:::1");
+		     add_ext(x, signer, NID_subject_alt_name, names);
 	if (ok)
 		ok = X509_sign(x, issuer_key ? issuer_key : key, EVP_sha256()) > 0;
 	if (!ok) {
@@ -197,6 +199,7 @@ struct pair_spec {
 	X509 *issuer; /* NULL: the CA */
 	EVP_PKEY *issuer_key;
 	const char *make_failed; /* words when OpenSSL cannot make it */
+	const char *address;     /* the server's: also named, or NULL */
 };
 
 /* Whether a loaded pair can serve: unexpired, the key its own and, for
@@ -206,7 +209,8 @@ static bool pair_valid(const struct pair_spec *sp, EVP_PKEY *key, X509 *cert)
 	if (!key || !cert || !fresh(cert) || X509_check_private_key(cert, key) != 1)
 		return false;
 	return !sp->issuer || (X509_verify(cert, X509_get0_pubkey(sp->issuer)) == 1 &&
-	                       X509_check_ip_asc(cert, "127.0.0.1", 0) == 1);
+	                       X509_check_ip_asc(cert, "127.0.0.1", 0) == 1 &&
+	                       (!sp->address || X509_check_ip_asc(cert, sp->address, 0) == 1));
 }
 
 /* Loads the pair, or makes and writes a new one (*made).  *key and *cert
@@ -225,7 +229,7 @@ static enum smtpsh_err load_or_make(const struct pair_spec *sp, EVP_PKEY **key, 
 	bool ca = !sp->issuer;
 	*key = EVP_EC_gen("P-256");
 	*cert = *key ? make_cert(*key, sp->cn, sp->issuer, sp->issuer_key,
-	                         ca ? CA_DAYS : SERVER_DAYS, ca)
+	                         ca ? CA_DAYS : SERVER_DAYS, ca, sp->address)
 	             : NULL;
 	if (!*cert)
 		return ossl_fail(msg, sp->make_failed);
@@ -237,7 +241,8 @@ static enum smtpsh_err load_or_make(const struct pair_spec *sp, EVP_PKEY **key, 
 	return SMTPSH_OK;
 }
 
-enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, struct smtpsh_msg *msg)
+enum smtpsh_err lab_tls_ensure(const char *dir, const char *address, struct lab_tls_files *f,
+                               struct smtpsh_msg *msg)
 {
 	memset(f, 0, sizeof(*f));
 	char ca_key_path[4200];
@@ -249,12 +254,14 @@ enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, struct 
 	EVP_PKEY *ca_key = NULL, *key = NULL;
 	X509 *ca = NULL, *cert = NULL;
 	const struct pair_spec ca_spec = {ca_key_path, f->ca_cert, "smtpsh lab CA",
-	                                  NULL,        NULL,       N_("cannot make the lab CA")};
+	                                  NULL,        NULL,       N_("cannot make the lab CA"),
+	                                  NULL};
 	enum smtpsh_err result = load_or_make(&ca_spec, &ca_key, &ca, &f->created, msg);
 	if (result == SMTPSH_OK) {
 		const struct pair_spec server_spec = {
 		    f->key, f->cert, "localhost",
-		    ca,     ca_key,  N_("cannot make the lab's server certificate")};
+		    ca,     ca_key,  N_("cannot make the lab's server certificate"),
+		    address};
 		result = load_or_make(&server_spec, &key, &cert, &f->created, msg);
 	}
 	if (result == SMTPSH_OK) {

@@ -14,10 +14,13 @@ struct lab_tls_files {
 	bool created; /* made on this start */
 };
 /* Makes a lab CA and a server certificate (SANs 127.0.0.1, ::1,
- * localhost, lab.smtpsh.test) under dir unless valid ones are there.
+ * localhost, lab.smtpsh.test, and address when not NULL: the --listen
+ * address a classroom connects to) under dir unless valid ones are
+ * there; a kept certificate that does not name address is made again.
  * Returns SMTPSH_OK, SMTPSH_ETLS (OpenSSL could not make them) or
  * SMTPSH_EIO (a file could not be written), with words in msg. */
-enum smtpsh_err lab_tls_ensure(const char *dir, struct lab_tls_files *f, struct smtpsh_msg *msg);
+enum smtpsh_err lab_tls_ensure(const char *dir, const char *address, struct lab_tls_files *f,
+                               struct smtpsh_msg *msg);
 /* A server SSL_CTX into *ctx (void * keeps OpenSSL out of this header).
  * Returns SMTPSH_OK or SMTPSH_ETLS (the certificate does not load), with
  * words in msg. */

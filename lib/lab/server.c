@@ -1143,7 +1143,7 @@ static enum smtpsh_err open_store(struct lab_server *srv, struct smtpsh_msg *msg
  * Returns SMTPSH_OK or the codes of lab_tls_ensure()/lab_tls_server_ctx(). */
 static enum smtpsh_err open_tls(struct lab_server *srv, struct smtpsh_msg *msg)
 {
-	enum smtpsh_err e = lab_tls_ensure(srv->cfg.dir, &srv->tls, msg);
+	enum smtpsh_err e = lab_tls_ensure(srv->cfg.dir, srv->cfg.listen_addr, &srv->tls, msg);
 	if (e != SMTPSH_OK)
 		return e;
 	void *ssl_ctx;

@@ -104,6 +104,13 @@ codes=$(echo "$out" | cut -c1-3 | tr '\n' ' ')
 [ "$codes" = "220 250 250 250 550 250 554 221 " ] &&
 	pass "--domains sohu.com,sina.com: bob@sina.com 250, bob@sohu.com 550, carol@sina.com 250, x@163.com 554 (relay)" ||
 	fail "--domains" "$codes"
+# a student verifies the certificate against the address they connect to
+rc=0
+printf 'QUIT\n' | "$SMTPSH" --no-history --no-record --color=never --cafile "$dir/lab/ca.pem" \
+	"smtps://$HOST:$((base - 60))" >"$dir/tls.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] && grep -q '^R: 221' "$dir/tls.out" && ! grep -q 'insecure\|does not match' "$dir/tls.out" &&
+	pass "the certificate names $HOST: smtps://$HOST verifies with the lab's CA" ||
+	fail "TLS to $HOST (exit $rc)" "$(head -8 "$dir/tls.out")"
 stop_lab
 
 # ---- 4. bad values ----
