@@ -45,8 +45,7 @@ struct exercise {
 	unsigned matched;
 	bool quiz_due; /* an answer waits for the step's first reply */
 	int quiz_code;
-	bool skipping; /* the lab refused DATA: the message's lines are skipped */
-	unsigned skipped;
+	unsigned skipped; /* message lines not sent: the lab refused DATA */
 };
 
 static void push(struct replies *q, const struct reply *r, const struct session_pending *p)
@@ -239,6 +238,19 @@ static bool ask_quiz(struct exercise *x)
 	return true;
 }
 
+/* The message lines not sent since DATA was refused, in one note. */
+static void say_skipped(struct exercise *x)
+{
+	if (x->skipped)
+		render_note(x->sh,
+		            dngettext(SMTPSH_TEXT_DOMAIN,
+		                      "skipped %u line of the message: the lab refused DATA",
+		                      "skipped %u lines of the message: the lab refused DATA",
+		                      x->skipped),
+		            x->skipped);
+	x->skipped = 0;
+}
+
 /* One of the lesson's S: lines: its instruction, the student's line to
  * the lab, the recorded one to the lesson's side.  False when the
  * exercise stops (the input ended, the connection is gone). */
@@ -252,19 +264,15 @@ static bool step(struct exercise *x, struct narration *story, const struct trans
 	if (data && len > 1 && line[0] == '.')
 		line++, len--; /* recorded stuffed: the typed form */
 	x->step++;
-	if (x->skipping && data) {
-		/* the lab refused DATA: this is no command to send */
+	if (data && sh->session.state != ST_SMTP_DATA) {
+		/* the lab refused DATA: the message's lines are no commands */
 		x->skipped++;
 		if (!sh->interactive)
-			free(next_line(x, ""));
+			free(next_line(x, "")); /* the script's line for this step */
 		session_send(&x->expected, line, len, 0, NULL);
 		return true;
 	}
-	if (x->skipped)
-		render_note(sh, "skipped %u lines of the message: the lab refused DATA",
-		            x->skipped);
-	x->skipping = false;
-	x->skipped = 0;
+	say_skipped(x);
 	if (!session_connected(&sh->session)) {
 		render_warning(sh, "the connection is closed: the lesson stops at step %u",
 		               x->step);
@@ -284,16 +292,11 @@ static bool step(struct exercise *x, struct narration *story, const struct trans
 		render_warning(sh, "the input ended at step %u of the lesson", x->step);
 		return false;
 	}
-	bool was_command = !data;
 	session_send(&x->expected, line, len, it->redacted ? SEND_REDACTED : 0, NULL);
 	bool kept = repl_run_line(sh, typed);
 	input_free(typed, strlen(typed));
 	if (kept && session_connected(&sh->session))
 		wait_replies(sh);
-	/* DATA refused by the lab but not in the lesson: its message lines
-	 * would go to the lab as commands */
-	x->skipping =
-	    was_command && x->expected.state == ST_SMTP_DATA && sh->session.state != ST_SMTP_DATA;
 	return kept;
 }
 
@@ -340,6 +343,7 @@ static bool run_steps(struct exercise *x, struct playback_source *src)
 			break; /* the exercise is the first connection */
 	}
 	if (done) {
+		say_skipped(x);
 		settle(x);
 		narrate(x->sh, &story);
 	}
