@@ -286,7 +286,7 @@ static bool step(struct exercise *x, struct narration *story, const struct trans
 	if (x->o->quiz && !data && !ask_quiz(x))
 		return false;
 	char prompt[64];
-	snprintf(prompt, sizeof(prompt), "lesson %u, step %u> ", x->info->number, x->step);
+	snprintf(prompt, sizeof(prompt), _("lesson %u, step %u> "), x->info->number, x->step);
 	char *typed = next_line(x, prompt);
 	if (!typed) {
 		render_warning(sh, "the input ended at step %u of the lesson", x->step);
@@ -365,7 +365,7 @@ static bool leave_message(const char *dir, const char *user)
 	static struct lab_store st;
 	struct smtpsh_msg why;
 	if (lab_store_open(&st, dir, &why) != SMTPSH_OK) {
-		fprintf(stderr, "smtpsh lesson: %s\n", why.text);
+		fprintf(stderr, _("smtpsh lesson: %s\n"), why.text);
 		return false;
 	}
 	if (lab_store_add_user(&st, user) != SMTPSH_OK) {
@@ -545,7 +545,7 @@ int lesson_run(struct shell *sh, const struct lesson_options *o)
 	struct smtpsh_msg why;
 	if (session_connect(&sh->session, sh->target.host, sh->target.port, sh->family,
 	                    sh->target.tls, &why) != SMTPSH_OK) {
-		fprintf(stderr, "smtpsh lesson: %s\n", why.text);
+		fprintf(stderr, _("smtpsh lesson: %s\n"), why.text);
 		session_free(&sh->session);
 		return EXIT_CONNECT;
 	}
