@@ -55,6 +55,17 @@ for f in "$lessons"/[0-9][0-9]-*.txt; do
 	fi
 done
 
+# installed: PREFIX/bin/smtpsh finds PREFIX/share/smtpsh/transcripts
+mkdir -p "$dir/prefix/bin" "$dir/prefix/share/smtpsh/transcripts"
+cp "$SMTPSH" "$dir/prefix/bin/smtpsh"
+cp "$lessons"/03-*.txt "$dir/prefix/share/smtpsh/transcripts/"
+listed=$("$dir/prefix/bin/smtpsh" lesson 2>&1 | grep -c '^[0-9][0-9]  ')
+if [ "$listed" = 1 ] && "$dir/prefix/bin/smtpsh" lesson | grep -q '^03  '; then
+	pass "index: the installed lessons beside PREFIX/bin"
+else
+	fail "index: installed" "$listed lessons listed"
+fi
+
 # ---- every lesson end to end, fed its own lines ----
 for f in "$lessons"/[0-9][0-9]-*.txt; do
 	n=$(basename "$f" | cut -c1-2)
