@@ -114,6 +114,8 @@ install: $(B)/smtpsh $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(B)/smtpsh $(DESTDIR)$(PREFIX)/bin/smtpsh
 	install -m 0644 docs/smtpsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/smtpsh.1
+	install -d $(DESTDIR)$(PREFIX)/share/smtpsh/transcripts
+	install -m 0644 transcripts/*.txt $(DESTDIR)$(PREFIX)/share/smtpsh/transcripts/
 	for l in $(LANGS); do \
 		install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES $(DESTDIR)$(PREFIX)/share/man/$$l/man1 && \
 		install -m 0644 $(B)/locale/$$l/LC_MESSAGES/smtpsh.mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/smtpsh.mo && \
@@ -121,6 +123,7 @@ install: $(B)/smtpsh $(MO)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/smtpsh $(DESTDIR)$(PREFIX)/share/man/man1/smtpsh.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/smtpsh/transcripts
 	for l in $(LANGS); do rm -f $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/smtpsh.mo \
 		$(DESTDIR)$(PREFIX)/share/man/$$l/man1/smtpsh.1; done
 

@@ -390,10 +390,14 @@ static bool hash_line(struct transcript_reader *r, struct transcript_item *it, c
 	if (memmem(s, n, "S: server", 9) || memmem(s, n, "S: the server", 13) ||
 	    memmem(s, n, "C: client", 9))
 		r->rfc5321 = true;
-	static const char *const keys[] = {"convention", "target", "protocol", "started"};
+	/* the lesson keys (title... lab-mail) say what `smtpsh lesson` needs */
+	static const char *const keys[] = {"convention",  "target",   "protocol", "started",
+	                                   "title",       "title-zh", "seed",     "level",
+	                                   "lab-persona", "lab-user", "lab-mail"};
 	const char *colon = memchr(s, ':', n);
 	size_t klen = colon && colon - s >= 2 ? (size_t)(colon - s - 2) : 0;
-	for (size_t k = 0; !r->in_body && colon && s[1] == ' ' && k < 4; k++) {
+	for (size_t k = 0;
+	     !r->in_body && colon && s[1] == ' ' && k < sizeof(keys) / sizeof(keys[0]); k++) {
 		if (klen != strlen(keys[k]) || strncmp(s + 2, keys[k], klen))
 			continue;
 		snprintf(it->key, sizeof(it->key), "%s", keys[k]);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lesson.h"
 #include "i18n.h"
 #include "text.h"
 #include "lab/lab.h"
@@ -33,6 +34,7 @@ enum {
 	IN_MIME = 1 << 4,
 	IN_DOCTOR = 1 << 5,
 	IN_EXPLAIN = 1 << 6,
+	IN_LESSON = 1 << 7,
 };
 
 enum cli_kind {
@@ -212,7 +214,8 @@ static const struct cli_option options[] = {
     {"exact", 0, NULL, false, IN_SHELL | IN_SERVE, NULL, NULL, SET_TRUE, FIELD(exact), NULL, NULL},
     {"mask", 0, "REGEX", false, IN_SHELL, NULL, NULL, SET_CALL, 0, set_mask, NULL},
     {"lang", 0, "zh|en", false,
-     IN_SHELL | IN_PLAYBACK | IN_SERVE | IN_LAB | IN_MIME | IN_DOCTOR | IN_EXPLAIN, NULL,
+     IN_SHELL | IN_PLAYBACK | IN_SERVE | IN_LAB | IN_MIME | IN_DOCTOR | IN_EXPLAIN | IN_LESSON,
+     NULL,
      N_("the language of what smtpsh says (default: LC_ALL, LC_MESSAGES, LANG);\n"
         "protocol text is never translated"),
      SET_CALL, 0, set_lang, NULL},
@@ -304,6 +307,11 @@ static const struct cli_option options[] = {
     {"verbose", 'v', NULL, false, IN_DOCTOR, NULL, N_("the dialogue on standard error"), SET_TRUE,
      FIELD(doctor.verbose), NULL, NULL},
     {"help", 'h', NULL, false, IN_DOCTOR, NULL, N_("this text"), SHOW_HELP, 0, NULL, NULL},
+    /* smtpsh lesson */
+    {"quiz", 0, NULL, false, IN_LESSON, NULL, NULL, SET_TRUE, FIELD(lesson.quiz), NULL, NULL},
+    {"script", 0, NULL, false, IN_LESSON, NULL, NULL, SET_TRUE, FIELD(lesson.script), NULL, NULL},
+    {"color", 0, "WHEN", true, IN_LESSON, NULL, NULL, SET_TEXT, FIELD(color), NULL, NULL},
+    {"help", 'h', NULL, false, IN_LESSON, NULL, NULL, SHOW_HELP, 0, NULL, NULL},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -350,6 +358,7 @@ static int run_serve(struct cli_options *o);
 static int run_mime(struct cli_options *o);
 static int run_doctor(struct cli_options *o);
 static int run_explain(struct cli_options *o);
+static int run_lesson(struct cli_options *o);
 
 enum {
 	CMD_SHELL,
@@ -361,7 +370,8 @@ enum {
 	CMD_MIME,
 	CMD_EXPLAIN,
 	CMD_AGAINST,
-	CMD_DOCTOR
+	CMD_DOCTOR,
+	CMD_LESSON
 };
 
 struct cli_command {
@@ -429,6 +439,11 @@ static const struct cli_command commands[] = {
                     N_("check a mail account end to end: what\n"
                        "fails, why, what to do (exit 0, 1, 3)"),
                     IN_DOCTOR, "smtpsh doctor", run_doctor},
+    [CMD_LESSON] = {"lesson", "smtpsh lesson [N [--quiz] [--script]]",
+                    N_("the lessons; lesson N as an exercise\n"
+                       "against the lab (--quiz: guess each reply\n"
+                       "code first; --script: lines from stdin)"),
+                    IN_LESSON, "smtpsh lesson", run_lesson},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -742,7 +757,8 @@ enum cli_parsed cli_parse(const struct cli_command *cmd, int argc, char **argv,
 	o->step = cmd == &commands[CMD_REPLAY];
 	if (cmd->strict)
 		return parse_strict(cmd, argc, argv, o);
-	if (cmd == &commands[CMD_LAB] || cmd == &commands[CMD_DOCTOR])
+	if (cmd == &commands[CMD_LAB] || cmd == &commands[CMD_DOCTOR] ||
+	    cmd == &commands[CMD_LESSON])
 		return parse_getopt(cmd, argc - 1, argv + 1, o);
 	int replay_at = against_form(argc, argv);
 	if (cmd == &commands[CMD_AGAINST]) {
@@ -817,6 +833,19 @@ static int run_doctor(struct cli_options *o)
 static int run_explain(struct cli_options *o)
 {
 	return explain_cmd_run(o->operands, o->n_operands, o->explain_provider, o->explain_host);
+}
+
+/* `smtpsh lesson [N [--quiz] [--script]]` */
+static int run_lesson(struct cli_options *o)
+{
+	if (o->n_operands > 1) {
+		fprintf(stderr, _("smtpsh lesson: unexpected argument '%s'\n"), o->operands[1]);
+		return EXIT_USAGE;
+	}
+	o->lesson.number = o->n_operands ? o->operands[0] : NULL;
+	o->sh.color = pick_color(o->color, isatty(STDOUT_FILENO));
+	o->sh.timeout_s = (int)o->timeout_s;
+	return lesson_run(&o->sh, &o->lesson);
 }
 
 /* `smtpsh lab [options]`: the lab in the foreground */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "err.h"
 #include "lab_cmd.h"
+#include "lesson.h"
 #include "mask.h"
 #include "shell.h"
 #include "tls.h"
@@ -29,6 +30,7 @@ struct cli_options {
 	bool exact;
 	bool mime_json;               /* smtpsh mime --json */
 	struct doctor_options doctor; /* smtpsh doctor */
+	struct lesson_options lesson; /* smtpsh lesson */
 	const char *explain_provider; /* smtpsh explain --provider NAME */
 	const char *explain_host;     /* smtpsh explain --host HOST */
 	char *masks[MASK_MAX];

@@ -22,18 +22,32 @@ struct playback {
 	unsigned replies_seen;
 	unsigned errors_before;
 	unsigned parts; /* connections (/connect) started so far */
+	/* `b` steps back: the file is read again from its start, silently
+	 * (out to quiet) until `hidden` exchanges have passed */
+	unsigned exchanges; /* finished so far in this reading */
+	unsigned hidden;
+	FILE *shown; /* sh->out while it is quiet */
+	FILE *quiet; /* /dev/null */
 };
 
-/* Waits for Enter; false when the user wants to stop. */
-static bool pause_here(struct playback *pb)
+enum pause_answer { PAUSE_NEXT, PAUSE_QUIT, PAUSE_BACK };
+
+/* Waits for Enter, b or q. */
+static enum pause_answer pause_here(struct playback *pb)
 {
 	struct shell *sh = pb->sh;
-	render_prompt(sh, "[%s:%s]  Enter: next exchange, q: quit", proto_name(sh->session.proto),
-	              proto_state_name(sh->session.state));
+	render_prompt(sh, "[%s:%s]  Enter: next exchange, b: back, q: quit",
+	              proto_name(sh->session.proto), proto_state_name(sh->session.state));
 	char line[64];
 	if (!fgets(line, sizeof(line), pb->tty))
-		return false;
-	return line[0] != 'q' && line[0] != 'Q';
+		return PAUSE_QUIT;
+	switch (line[0]) {
+	case 'q':
+	case 'Q': return PAUSE_QUIT;
+	case 'b':
+	case 'B': return PAUSE_BACK;
+	default: return PAUSE_NEXT;
+	}
 }
 
 static void play_event(struct playback *pb, const struct transcript_item *it)
@@ -205,9 +219,9 @@ static void play_sent(struct shell *sh, const struct transcript_item *it)
 		render_warning(sh, "%s", later);
 }
 
-/* A recorded R: line into the session.  False when the person stops the
- * replay at the pause after a finished exchange. */
-static bool play_received(struct playback *pb, const struct transcript_item *it)
+/* A recorded R: line into the session; at the end of an exchange, the
+ * pause (replay): what the person wants next. */
+static enum pause_answer play_received(struct playback *pb, const struct transcript_item *it)
 {
 	struct session *s = &pb->sh->session;
 	unsigned before = s->npending;
@@ -215,7 +229,34 @@ static bool play_received(struct playback *pb, const struct transcript_item *it)
 	session_feed(s, it->ending, strlen(it->ending), NULL);
 	if (session_tls_due(s))
 		session_start_tls(s, NULL);
-	return !(pb->step && before > s->npending && !s->npending && !pause_here(pb));
+	if (!pb->step || !(before > s->npending && !s->npending))
+		return PAUSE_NEXT;
+	if (++pb->exchanges <= pb->hidden) {
+		if (pb->exchanges == pb->hidden)
+			pb->sh->out = pb->shown; /* the exchange to show again is next */
+		return PAUSE_NEXT;
+	}
+	return pause_here(pb);
+}
+
+/* `b` at the pause after exchange k: the file read again from its
+ * start with exchange k-1 (k itself when it is the first) the first
+ * shown.  False when the file cannot be read again (standard input). */
+static bool step_back(struct playback *pb, FILE *f)
+{
+	if (!pb->quiet)
+		pb->quiet = fopen("/dev/null", "w");
+	if (!pb->quiet || fseek(f, 0, SEEK_SET) != 0) {
+		render_warning(pb->sh,
+		               "cannot step back here: the transcript cannot be read again");
+		return false;
+	}
+	pb->hidden = pb->exchanges >= 2 ? pb->exchanges - 2 : 0;
+	pb->exchanges = 0;
+	pb->shown = pb->sh->out;
+	if (pb->hidden)
+		pb->sh->out = pb->quiet;
+	return true;
 }
 
 int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
@@ -239,6 +280,7 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 	char proto[16] = "";
 	unsigned bad = 0;
 	int rc = EXIT_OK;
+restart:
 	for (;;) {
 		struct smtpsh_msg why;
 		enum smtpsh_err e = transcript_next(&r, &it, &why);
@@ -298,8 +340,24 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 		switch (it.kind) {
 		case TR_SENT: play_sent(sh, &it); break;
 		case TR_RECEIVED:
-			if (!play_received(&pb, &it))
-				goto out;
+			switch (play_received(&pb, &it)) {
+			case PAUSE_NEXT: break;
+			case PAUSE_QUIT: goto out;
+			case PAUSE_BACK:
+				if (!step_back(&pb, f))
+					break;
+				/* everything read so far is read again */
+				message_notes_free(sh);
+				session_free(&sh->session);
+				transcript_reader_free(&r);
+				transcript_reader_init(&r, f);
+				narration_clear(&story);
+				started = implicit_tls = false;
+				proto[0] = '\0';
+				bad = 0;
+				pb.parts = pb.errors_before = 0;
+				goto restart;
+			}
 			break;
 		case TR_EVENT: play_event(&pb, &it); break;
 		case TR_COMMENT: break; /* gathered above */
@@ -310,6 +368,8 @@ int playback_file(struct shell *sh, FILE *f, const char *path, bool step)
 	if (!started && rc == EXIT_OK)
 		render_warning(sh, "%s: no S: or R: lines: nothing to show", path);
 out:
+	if (pb.shown)
+		sh->out = pb.shown;
 	narration_free(&story);
 	message_notes_free(sh);
 	if (started)
@@ -318,6 +378,8 @@ out:
 	transcript_reader_free(&r);
 	if (pb.tty)
 		fclose(pb.tty);
+	if (pb.quiet)
+		fclose(pb.quiet);
 	fflush(sh->out);
 	return rc;
 }

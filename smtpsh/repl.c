@@ -349,6 +349,11 @@ static bool run_line(struct shell *sh, const char *line)
 	return kept;
 }
 
+bool repl_run_line(struct shell *sh, const char *line)
+{
+	return run_line(sh, line);
+}
+
 /* --starttls: greeting, EHLO (or CAPA), STARTTLS (or STLS), EHLO again.
  * Refuses to go on in plaintext when the server does not offer TLS or
  * refuses it: no silent downgrade. */

@@ -241,6 +241,9 @@ char *login_password(struct shell *sh);
 
 /* repl.c */
 int repl_run(struct shell *sh);
+/* One typed line (a command, a helper, or message text after 354) run
+ * as the shell runs it; false when sending lost the connection. */
+bool repl_run_line(struct shell *sh, const char *line);
 /* DATA mode: a new message's checker and composer, unless one is open. */
 void repl_data_begin(struct shell *sh);
 /* One line of the message (no CRLF) checked, observed by the composer,

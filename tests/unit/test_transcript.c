@@ -210,6 +210,50 @@ static void rfc5321_capture_style(void **state)
 	fclose(f);
 }
 
+/* A lesson's keys are header items before the body; after it, the same
+ * line is narration. */
+static void lesson_keys(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *key, *value; /* key NULL: a comment */
+	} rows[] = {
+	    {"# title: AUTH LOGIN by hand", "title", "AUTH LOGIN by hand"},
+	    {"# title-zh: 手动进行 AUTH LOGIN", "title-zh", "手动进行 AUTH LOGIN"},
+	    {"# seed: 000, 001", "seed", "000, 001"},
+	    {"# level: 2", "level", "2"},
+	    {"# lab-persona: qq", "lab-persona", "qq"},
+	    {"# lab-user: alice", "lab-user", "alice"},
+	    {"# lab-mail: bob", "lab-mail", "bob"},
+	    {"# titles: not a key", NULL, "titles: not a key"},
+	    {"R: 220 hi", NULL, NULL},
+	    {"# title: in the body", NULL, "title: in the body"},
+	};
+	char text[1024] = "#smtpsh-transcript 1\n";
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s\n", rows[i].line);
+	FILE *f = text_file(text);
+	struct transcript_reader r;
+	struct transcript_item it;
+	transcript_reader_init(&r, f);
+	transcript_item_init(&it);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_OK);
+		if (!rows[i].value) {
+			assert_int_equal(it.kind, TR_RECEIVED);
+			continue;
+		}
+		assert_int_equal(it.kind, rows[i].key ? TR_HEADER : TR_COMMENT);
+		if (rows[i].key)
+			assert_string_equal(it.key, rows[i].key);
+		assert_string_equal(it.bytes.data, rows[i].value);
+	}
+	assert_int_equal(transcript_next(&r, &it, NULL), SMTPSH_ECLOSED);
+	transcript_item_free(&it);
+	transcript_reader_free(&r);
+	fclose(f);
+}
+
 static void redaction_and_errors(void **state)
 {
 	(void)state;
@@ -537,6 +581,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(random_round_trip, make_path, drop_path),
 	    cmocka_unit_test(seed_style),
+	    cmocka_unit_test(lesson_keys),
 	    cmocka_unit_test(part_protocols),
 	    cmocka_unit_test(rfc5321_capture_style),
 	    cmocka_unit_test(redaction_and_errors),
