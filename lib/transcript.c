@@ -391,9 +391,10 @@ static bool hash_line(struct transcript_reader *r, struct transcript_item *it, c
 	    memmem(s, n, "C: client", 9))
 		r->rfc5321 = true;
 	/* the lesson keys (title... lab-mail) say what `smtpsh lesson` needs */
-	static const char *const keys[] = {"convention",  "target",   "protocol", "started",
-	                                   "title",       "title-zh", "seed",     "level",
-	                                   "lab-persona", "lab-user", "lab-mail"};
+	static const char *const keys[] = {
+	    "convention", "target",      "protocol",  "started",          "title",
+	    "title-zh",   "seed",        "level",     "lab-persona",      "lab-user",
+	    "lab-mail",   "lab-domains", "lab-users", "lab-idle-timeout", "lab-helo-required"};
 	const char *colon = memchr(s, ':', n);
 	size_t klen = colon && colon - s >= 2 ? (size_t)(colon - s - 2) : 0;
 	for (size_t k = 0;

@@ -100,10 +100,12 @@ struct lab_setup {
 	struct lab_faults faults;
 	bool have_faults;
 	unsigned port_base;
-	char class_path[4200]; /* the accounts file --class wrote; "" without */
-	char host[80];         /* in URLs: 127.0.0.1, the --listen address, [v6] */
-	bool remote;           /* --listen beyond loopback: logins need TLS */
-	const char *domains;   /* --domains, or NULL */
+	char class_path[4200];              /* the accounts file --class wrote; "" without */
+	char host[80];                      /* in URLs: 127.0.0.1, the --listen address, [v6] */
+	bool remote;                        /* --listen beyond loopback: logins need TLS */
+	const char *domains;                /* --domains, or NULL */
+	int idle_timeout_s, line_timeout_s; /* 0: the server's defaults */
+	bool helo_optional;
 	FILE *log;
 	bool echo; /* the log on stdout too */
 };
@@ -164,6 +166,9 @@ static enum smtpsh_err prepare(struct lab_setup *su, const struct lab_options *o
 	}
 	su->port_base = o->port_base;
 	su->domains = o->domains;
+	su->idle_timeout_s = (int)o->idle_timeout_s;
+	su->helo_optional = o->helo_optional;
+	su->line_timeout_s = (int)o->line_timeout_s;
 	snprintf(su->log_path, sizeof(su->log_path), "%s/lab.log", su->dir);
 	return SMTPSH_OK;
 }
@@ -214,6 +219,9 @@ static struct lab_server *start_server(struct lab_setup *su, char *why, size_t w
 	    .persona = su->persona,
 	    .persona_run = &su->run,
 	    .faults = su->have_faults ? &su->faults : NULL,
+	    .idle_timeout_s = su->idle_timeout_s,
+	    .line_timeout_s = su->line_timeout_s,
+	    .helo_optional = su->helo_optional,
 	    .ipv6 = true,
 	    .domains = su->domains,
 	    .log = write_log,

@@ -15,14 +15,15 @@ struct lab_options {
 	unsigned port_base;     /* 0: 2525, or the next free of 3525, 4525... */
 	const char *persona;    /* NULL: none */
 	const char *faults;     /* NULL: none */
-	long idle_timeout_s;    /* 0: the server's default (foreground only) */
-	long line_timeout_s;    /* 0: the server's default (foreground only) */
+	long idle_timeout_s;    /* 0: the server's default */
+	long line_timeout_s;    /* 0: the server's default */
 	long max_connections;   /* 0: the server's default (foreground only) */
 	bool quiet;             /* the log only in DIR/lab.log (foreground only) */
 	bool trace;             /* state changes on stderr (foreground only) */
 	const char *listen;     /* an IPv4/IPv6 literal; NULL: loopback (foreground only) */
 	long class_size;        /* 0: none; else that many student accounts (foreground only) */
 	const char *domains;    /* "a.test,b.test": more local domains; NULL: none */
+	bool helo_optional;     /* MAIL without HELO/EHLO (a lesson's seed skips it) */
 	bool force;             /* --class may replace DIR/class.txt */
 };
 

@@ -113,6 +113,15 @@ static void settle(struct exercise *x)
 	struct shell *sh = x->sh;
 	if (session_connected(&sh->session))
 		wait_replies(sh);
+	/* the lesson's server spoke unasked (421 after a silence): wait as long
+	 * as the shell waits for a reply */
+	long long deadline = wait_clock_ms() + (long long)sh->timeout_s * 1000;
+	while (x->got.n < x->want.n && x->want.v[x->got.n].code == 421 &&
+	       session_connected(&sh->session) && wait_clock_ms() < deadline) {
+		enum smtpsh_err e = wait_step(sh, 200);
+		if (e != SMTPSH_OK && e != SMTPSH_ETIMEOUT)
+			break;
+	}
 	judge_quiz(x);
 	size_t n = x->want.n > x->got.n ? x->want.n : x->got.n;
 	bool told = false;
@@ -421,6 +430,35 @@ static void say_user(struct shell *sh, const struct lesson_info *l)
 	lab_users_free(&users);
 }
 
+/* DIR/lesson-users: the lab's own users and the accounts the lesson
+ * names (lab-users: "renping@sina.com, ..."), each with the password
+ * LOCALPART-pw as the lab's users have.  NULL after saying why. */
+static const char *write_users(const char *dir, const char *extra)
+{
+	static char path[1200];
+	snprintf(path, sizeof(path), "%s/lesson-users", dir);
+	struct lab_users users;
+	if (lab_users_defaults(&users) != SMTPSH_OK)
+		return NULL;
+	FILE *f = fopen(path, "w");
+	if (f) {
+		for (size_t i = 0; i < users.n; i++)
+			fprintf(f, "%s:%s:%s:%s\n", users.v[i].name, users.v[i].password,
+			        users.v[i].authcode, users.v[i].number);
+		char names[sizeof(((struct lesson_info *)0)->lab_users)];
+		snprintf(names, sizeof(names), "%s", extra);
+		char *save = NULL;
+		for (char *w = strtok_r(names, ", ", &save); w; w = strtok_r(NULL, ", ", &save))
+			fprintf(f, "%s:%.*s-pw\n", w, (int)strcspn(w, "@"), w);
+	}
+	lab_users_free(&users);
+	if (!f || fclose(f) != 0) {
+		fprintf(stderr, _("smtpsh lesson: cannot write %s\n"), path);
+		return NULL;
+	}
+	return path;
+}
+
 /* The lab for lesson l in the background, and the shell's target on it.
  * EXIT_OK, or the exit status after saying why. */
 static int start_lab(struct shell *sh, const struct lesson_info *l, struct tls_opts *tls)
@@ -433,7 +471,13 @@ static int start_lab(struct shell *sh, const struct lesson_info *l, struct tls_o
 	}
 	if (l->lab_mail[0] && !leave_message(dir, l->lab_mail))
 		return EXIT_CONNECT;
-	struct lab_options lo = {.dir = dir, .persona = l->lab_persona[0] ? l->lab_persona : NULL};
+	struct lab_options lo = {.dir = dir,
+	                         .persona = l->lab_persona[0] ? l->lab_persona : NULL,
+	                         .domains = l->lab_domains[0] ? l->lab_domains : NULL,
+	                         .idle_timeout_s = atol(l->lab_idle_timeout),
+	                         .helo_optional = !strcmp(l->lab_helo_required, "no")};
+	if (l->lab_users[0] && !(lo.users_file = write_users(dir, l->lab_users)))
+		return EXIT_CONNECT;
 	struct smtpsh_msg why;
 	if (lab_start_background(&lo, url, sizeof(url), ca, sizeof(ca), &why) != SMTPSH_OK) {
 		fprintf(stderr, _("smtpsh lesson: cannot start the lab: %s\n"), why.text);

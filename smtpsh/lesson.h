@@ -14,17 +14,21 @@
 /* What a lesson's header says ("# title: ..." and the lesson keys of
  * docs/transcript-format.md), read before its first protocol line. */
 struct lesson_info {
-	unsigned number;      /* from the file name "NN-..." */
-	char path[4096];      /* the transcript */
-	char title[200];      /* in English */
-	char title_zh[200];   /* "" when none */
-	char seed[40];        /* "002", "000, 001"; "" when none */
-	char level[8];        /* "1".."3"; "" when none */
-	char target[200];     /* the recorded server's URL */
-	char proto[16];       /* "smtp", "pop3" */
-	char lab_persona[16]; /* "" for none */
-	char lab_user[64];    /* the lab user the student logs in as; "" for none */
-	char lab_mail[64];    /* a user who needs a message waiting; "" for none */
+	unsigned number;           /* from the file name "NN-..." */
+	char path[4096];           /* the transcript */
+	char title[200];           /* in English */
+	char title_zh[200];        /* "" when none */
+	char seed[40];             /* "002", "000, 001"; "" when none */
+	char level[8];             /* "1".."3"; "" when none */
+	char target[200];          /* the recorded server's URL */
+	char proto[16];            /* "smtp", "pop3" */
+	char lab_persona[16];      /* "" for none */
+	char lab_user[64];         /* the lab user the student logs in as; "" for none */
+	char lab_mail[64];         /* a user who needs a message waiting; "" for none */
+	char lab_domains[200];     /* more domains the lab plays ("sohu.com,sina.com"); "" none */
+	char lab_users[200];       /* accounts besides alice and bob ("renping@sina.com") */
+	char lab_idle_timeout[8];  /* the lab's seconds of silence before 421; "" default */
+	char lab_helo_required[8]; /* "no": MAIL without HELO/EHLO is accepted */
 };
 
 /* The directory of the lessons: transcripts/ of the source tree the

@@ -68,6 +68,10 @@ static void take_header(struct lesson_info *l, const struct transcript_item *it)
 	    FIELD("lab-persona", lab_persona),
 	    FIELD("lab-user", lab_user),
 	    FIELD("lab-mail", lab_mail),
+	    FIELD("lab-domains", lab_domains),
+	    FIELD("lab-users", lab_users),
+	    FIELD("lab-idle-timeout", lab_idle_timeout),
+	    FIELD("lab-helo-required", lab_helo_required),
 #undef FIELD
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

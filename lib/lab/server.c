@@ -1087,6 +1087,7 @@ static void configure_engines(struct lab_server *srv)
 		    .auth_in_cleartext = !info->tls_required && !info->auth_required,
 		    .remote = !loopback,
 		    .domains = srv->cfg.domains,
+		    .helo_optional = srv->cfg.helo_optional,
 		    .max_size = srv->cfg.max_message,
 		    .users = srv->cfg.users,
 		    .persona = p,

@@ -24,6 +24,9 @@ struct lab_server_config {
 	 * 127.0.0.1 and ::1).  Not loopback: every login needs TLS first. */
 	const char *listen_addr;
 	const char *domains; /* "a.test,b.test": more local domains; NULL: none */
+	/* MAIL without HELO/EHLO (Postfix's default smtpd_helo_required=no);
+	 * false: refused with 503 as by the reference Postfix. */
+	bool helo_optional;
 	/* Called for every log line (no newline); may be NULL. */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;

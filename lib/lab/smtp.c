@@ -527,7 +527,7 @@ static enum lab_action mail_params(struct lab_smtp *s, const char *params, struc
 
 static bool check_mail(struct lab_smtp *s, struct buf *out)
 {
-	if (!greeted(s)) {
+	if (!greeted(s) && !s->cfg->helo_optional) {
 		lab_answer(&s->core, out, "503 5.5.1 Error: send HELO/EHLO first",
 		           _("MAIL before HELO/EHLO: greet the server first"));
 		return false;

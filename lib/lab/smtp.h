@@ -30,6 +30,7 @@ struct lab_smtp_config {
 	bool auth_in_cleartext; /* offer AUTH before TLS */
 	bool remote;            /* listening beyond loopback: AUTH only after TLS */
 	const char *domains;    /* "a.test,b.test": more local domains (lab_domains_has) */
+	bool helo_optional;     /* MAIL without HELO/EHLO, as Postfix's default */
 	size_t max_size;
 	const struct lab_users *users;
 	const struct lab_persona *persona;   /* NULL: none */

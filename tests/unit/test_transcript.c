@@ -225,6 +225,8 @@ static void lesson_keys(void **state)
 	    {"# lab-persona: qq", "lab-persona", "qq"},
 	    {"# lab-user: alice", "lab-user", "alice"},
 	    {"# lab-mail: bob", "lab-mail", "bob"},
+	    {"# lab-domains: sohu.com,sina.com", "lab-domains", "sohu.com,sina.com"},
+	    {"# lab-idle-timeout: 3", "lab-idle-timeout", "3"},
 	    {"# titles: not a key", NULL, "titles: not a key"},
 	    {"R: 220 hi", NULL, NULL},
 	    {"# title: in the body", NULL, "title: in the body"},
