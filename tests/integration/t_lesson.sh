@@ -32,7 +32,7 @@ secrets_for() {
 	case $1 in
 	02 | 03) b64 alice-pw ;;
 	05) b64 alice-pw && b64 alicecode1234567 ;;
-	04) echo "PASS bob-pw" ;;
+	04 | 06) echo "PASS bob-pw" ;;
 	09) b64 alice-pw && b64 alice-pw ;;
 	esac
 }
