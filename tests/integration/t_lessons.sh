@@ -38,6 +38,19 @@ for f in "$here"/transcripts/*.txt; do
 		check "$name" '^   # 1 message, [0-9]+ octets' "LIST not summarised"
 		check "$name" '^S: PASS \[secret, 10 bytes\]' "PASS not redacted"
 		check "$name" '^   # \+OK: .*\(UPDATE state\)' "QUIT's update state not explained" ;;
+	05-*)
+		check "$name" '^   # 535: ' "the password's 535 not explained"
+		check "$name" '^   # 235: ' "the authorization code's 235 not explained" ;;
+	06-*)
+		check "$name" '^   #   #0 From: 李明 <alice@localhost>' "encoded-word From not decoded"
+		check "$name" '^   #   \| 这是第一封' "base64 body not decoded" ;;
+	08-*)
+		check "$name" 'BREAD is not an SMTP command' "the list's lines as commands not explained" ;;
+	09-*)
+		check "$name" 'base64 of "alice\\x0a": it ends with a newline' "trailing newline not found" ;;
+	10-*)
+		check "$name" '^   # 421: ' "421 not explained"
+		check "$name" 'unsolicited' "the unasked 421 not explained" ;;
 	esac
 	[ "$fails" = 0 ] && echo "ok: $name"
 done
