@@ -426,6 +426,10 @@ static bool sasl_answer_is_b64(const struct session *s, const char *a, size_t n)
 	buf_init(&dec, n);
 	bool ok = b64_decode(&dec, a, n) == SMTPSH_OK;
 	if (ok && mech_is(s, "LOGIN") && dec.len) {
+		/* base64 of a name with echo's newline is base64 all the same:
+		 * show's decoding note names that mistake */
+		while (dec.len && (dec.data[dec.len - 1] == '\n' || dec.data[dec.len - 1] == '\r'))
+			dec.len--;
 		ok = text_is_utf8(dec.data, dec.len);
 		for (size_t i = 0; ok && i < dec.len; i++)
 			ok = (unsigned char)dec.data[i] >= ' ' && dec.data[i] != 0x7f;

@@ -364,6 +364,8 @@ static void smtp_auth_answers_judged(void **state)
 	    {"bob", true},               /* base64, but decodes to control bytes */
 	    {"YWxpY2U=", false},
 	    {"YWxpY2U", false}, /* padding left off */
+	    {"YWxpY2UK",
+	     false}, /* "alice\n" (echo alice | base64): base64; show names the newline */
 	};
 	server_says(f, "220 mx\r\n");
 	send_line(f, "EHLO me");
