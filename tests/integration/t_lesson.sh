@@ -60,7 +60,12 @@ done
 
 # installed: PREFIX/bin/smtpsh finds PREFIX/share/smtpsh/transcripts
 mkdir -p "$dir/prefix/bin" "$dir/prefix/share/smtpsh/transcripts"
-cp "$SMTPSH" "$dir/prefix/bin/smtpsh"
+# the binary itself: under valgrind $SMTPSH is tools/valgrind-smtpsh, a
+# script that runs ../build/smtpsh relative to itself
+binary=$SMTPSH
+[ "$(head -c 4 "$SMTPSH" | od -An -c | tr -d ' ')" = '177ELF' ] ||
+	binary="$(cd "$(dirname "$SMTPSH")/.." && pwd)/build/smtpsh"
+cp "$binary" "$dir/prefix/bin/smtpsh"
 cp "$lessons"/03-*.txt "$dir/prefix/share/smtpsh/transcripts/"
 listed=$("$dir/prefix/bin/smtpsh" lesson 2>&1 | grep -c '^[0-9][0-9]  ')
 if [ "$listed" = 1 ] && "$dir/prefix/bin/smtpsh" lesson | grep -q '^03  '; then
