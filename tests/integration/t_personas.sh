@@ -37,6 +37,11 @@ domain= provider=
 # plays and the domain its addresses are in.
 start_persona() {
 	start_lab --persona "$1"
+	# the ports open before the banner is all written (slow under valgrind)
+	for _ in $(seq 200); do
+		grep -q '^persona ' "$dir/out.$runs" && grep -q '^  alice@' "$dir/out.$runs" && break
+		sleep 0.1
+	done
 	provider=$(sed -n 's/^persona [^ ]* (\(.*\)): .*/\1/p' "$dir/out.$runs")
 	domain=$(sed -n 's/^  alice@\([^ ]*\) .*/\1/p' "$dir/out.$runs")
 	[ -n "$provider" ] && [ -n "$domain" ] || fail "persona $1: banner" "$(head -12 "$dir/out.$runs")"
