@@ -195,22 +195,6 @@ static const char *instruction(const struct exercise *x, const char *line, bool 
 	return _("type the line the lesson shows");
 }
 
-/* The lesson's narration before this step, in the reader's language. */
-static void narrate(struct shell *sh, struct narration *n)
-{
-	const char *text;
-	size_t len;
-	narration_block(n, &text, &len);
-	while (len > 0) {
-		const char *end = memchr(text, '\n', len);
-		size_t k = (size_t)(end - text);
-		render_line(sh, TONE_STRONG, "» ", text, k);
-		text += k + 1;
-		len -= k + 1;
-	}
-	narration_clear(n);
-}
-
 /* "250", "+OK", "-ERR" as a reply code; 0 for anything else. */
 static int parse_code(const char *s)
 {
@@ -287,7 +271,7 @@ static bool step(struct exercise *x, struct narration *story, const struct trans
 		               x->step);
 		return false;
 	}
-	narrate(sh, story);
+	playback_narrate(sh, story);
 	render_note(sh, "step %u: %s", x->step, instruction(x, line, it->redacted));
 	char shown[TEXT_SAFE_SIZE(80)];
 	render_note(sh, "the lesson typed: %s",
@@ -354,7 +338,7 @@ static bool run_steps(struct exercise *x, struct playback_source *src)
 	if (done) {
 		say_skipped(x);
 		settle(x);
-		narrate(x->sh, &story);
+		playback_narrate(x->sh, &story);
 	}
 	narration_free(&story);
 	return done;

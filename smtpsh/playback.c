@@ -87,7 +87,7 @@ static void play_event(struct playback *pb, const struct transcript_item *it)
 /* A lesson's narration: the block of "# ..." comment lines gathered so
  * far, in the reader's language (lib/narration.h); the block ends at the
  * next line of another kind. */
-static void narrate(struct shell *sh, struct narration *n)
+void playback_narrate(struct shell *sh, struct narration *n)
 {
 	const char *text;
 	size_t len;
@@ -107,7 +107,7 @@ static void gather_narration(struct shell *sh, struct narration *n,
 {
 	if (narration_add(n, it))
 		return;
-	narrate(sh, n);
+	playback_narrate(sh, n);
 	(void)narration_add(n, it); /* an empty block holds any line */
 }
 
@@ -309,7 +309,7 @@ restart:
 			gather_narration(sh, &story, &it);
 			continue;
 		}
-		narrate(sh, &story);
+		playback_narrate(sh, &story);
 		if (it.kind == TR_HEADER) {
 			read_header(sh, &it, proto, sizeof(proto), &implicit_tls);
 			continue;
@@ -364,7 +364,7 @@ restart:
 		case TR_HEADER: break;
 		}
 	}
-	narrate(sh, &story);
+	playback_narrate(sh, &story);
 	if (!started && rc == EXIT_OK)
 		render_warning(sh, "%s: no S: or R: lines: nothing to show", path);
 out:

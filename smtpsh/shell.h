@@ -214,6 +214,10 @@ struct playback_source {
 bool playback_source_open(struct playback_source *src, const char *path, const char *who);
 /* Frees the reader and the item; closes the file unless it is stdin. */
 void playback_source_close(struct playback_source *src);
+/* playback.c: prints a lesson's narration block (the reader's language)
+ * and empties it. */
+struct narration;
+void playback_narrate(struct shell *sh, struct narration *n);
 /* playback.c: `show` (step false) and `replay` (step true) */
 int playback_run(struct shell *sh, const char *path, bool step);
 /* The same on an open transcript (path names it in messages); f is left
