@@ -92,12 +92,16 @@ test-integration: $(B)/smtpsh
 
 # The unit tests and the script-mode integration suites under valgrind
 # memcheck (0 errors, 0 leaks wanted).  Memory bounds are not checked
-# there: valgrind's own footprint would hide them.  The Chinese re-runs
-# (t_zh_*: the same paths with the other catalogue, each run two or three
-# times), the docs check and the Chromium page are left to the other
-# passes, to keep CI within its time.
+# there: valgrind's own footprint would hide them.  Left to the other
+# passes (plain and ASan), to keep CI within its time: the Chinese re-runs
+# (t_zh_*: the same paths with the other catalogue, two or three runs
+# each), the docs check, the Chromium page, and the suites that start a
+# lab per provider persona (t_personas, t_explain_pasted, t_doctor: 4 to
+# 8 minutes under valgrind; their lib code runs under valgrind in the unit
+# tests, their engines in t_lab).
 VALGRIND_SKIP := $(wildcard tests/integration/t_zh_*.sh) tests/integration/t_docs_zh.sh \
-	tests/integration/t_show_html.sh
+	tests/integration/t_show_html.sh tests/integration/t_personas.sh \
+	tests/integration/t_explain_pasted.sh tests/integration/t_doctor.sh
 VALGRIND_TESTS := $(basename $(notdir $(filter-out $(VALGRIND_SKIP),$(wildcard tests/integration/t_*.sh))))
 test-valgrind: build/smtpsh $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 	@VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
