@@ -24,6 +24,12 @@ start_lab() { # extra options
 		sed 's/^/    /' "$dir/out.$runs"
 		exit 1
 	fi
+	# the ports open before the start-up text is all out (under valgrind,
+	# seconds before): its "[lab] listening" log line comes last
+	for _ in $(seq 200); do
+		grep -q '\[lab\] ' "$dir/out.$runs" && break
+		sleep 0.1
+	done
 }
 
 # Stops the lab with SIGTERM; its exit status, non-zero after a crash or a
