@@ -57,7 +57,8 @@ for src in "$root"/tests/fuzz/fuzz_*.c; do
 	fi
 	extra=
 	# show's whole rendering path lives in smtpsh/
-	[ "$t" = fuzz_show ] && extra="$root/smtpsh/playback.c $root/smtpsh/render.c $root/smtpsh/shell_proto.c $root/smtpsh/helpers.c $root/smtpsh/login.c $root/smtpsh/input.c $root/smtpsh/wait.c -I$root/smtpsh -lreadline"
+	# (every file of it but main.c: render and the helpers reach most of the rest)
+	[ "$t" = fuzz_show ] && extra="$(ls "$root"/smtpsh/*.c | grep -v '/main\.c$' | tr '\n' ' ') -I$root/smtpsh -lreadline"
 	$CC $flags -o "$out/$t" "$src" "$root"/lib/*.c "$root"/lib/lab/*.c "$root"/lib/mime/*.c $extra -lssl -lcrypto
 	seed_corpus "$t"
 	[ "$t" = fuzz_show ] && hostile_seeds "$t"
