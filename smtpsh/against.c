@@ -79,18 +79,8 @@ static void on_live_reply(void *ctx, const struct reply *r)
 
 static void explain_side(struct against *a, const char *side, const struct summary *s)
 {
-	struct shell *sh = a->sh;
-	const struct proto_handler *h = sh->session.handler;
-	char status[16], mb[512];
-	h->status_text(s->code, status, sizeof(status));
-	const char *meaning = h->annot_status(s->code, s->verb, mb, sizeof(mb));
-	/* both texts came from servers (one recorded, one live) */
-	char text[TEXT_SAFE_SIZE(sizeof(s->text))];
-	/* side padded to the width of "recorded", by display width */
-	int w = text_field(side, 8);
-	render_warning(sh, "  %-*s: %s%s%s %s", w, side, status, s->enhanced[0] ? " " : "",
-	               s->enhanced, text_safe_str(text, sizeof(text), s->text, strlen(s->text)));
-	render_note(sh, "%-*s: %s", w, side, meaning);
+	/* side padded to the width of "recorded" */
+	render_reply_side(a->sh, side, 8, s->code, s->verb, s->enhanced, s->text);
 }
 
 static bool same(struct against *a, const struct summary *w, const struct summary *g)

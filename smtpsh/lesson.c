@@ -75,17 +75,7 @@ static void on_lab_reply(void *ctx, const struct reply *r)
  * it means (a note). */
 static void say_reply(struct exercise *x, const char *side, const struct heard *h)
 {
-	struct shell *sh = x->sh;
-	const struct proto_handler *ph = sh->session.handler;
-	char status[16], meaning[512];
-	ph->status_text(h->code, status, sizeof(status));
-	const char *m = ph->annot_status(h->code, h->verb, meaning, sizeof(meaning));
-	/* both came from servers: the lesson's file and the lab */
-	char text[TEXT_SAFE_SIZE(sizeof(h->text))];
-	int w = text_field(side, 10);
-	render_warning(sh, "  %-*s: %s%s%s %s", w, side, status, h->enhanced[0] ? " " : "",
-	               h->enhanced, text_safe_str(text, sizeof(text), h->text, strlen(h->text)));
-	render_note(sh, "%-*s: %s", w, side, m);
+	render_reply_side(x->sh, side, 10, h->code, h->verb, h->enhanced, h->text);
 }
 
 /* The quiz's verdict on the step's first live reply. */

@@ -633,6 +633,24 @@ static bool is_named(const struct header_info *h, const char *name)
 	return h && !strcmp(h->name, name);
 }
 
+/* One side of a reply compared with another (replay --against, lesson):
+ * the reply as a warning line, its meaning as a note, side padded to
+ * columns by display width.  The text came from a server: shown safe. */
+void render_reply_side(struct shell *sh, const char *side, int columns, int code, const char *verb,
+                       const char *enhanced, const char *text)
+{
+	const struct proto_handler *ph = sh->session.handler;
+	char status[16], meaning[512];
+	ph->status_text(code, status, sizeof(status));
+	const char *m = ph->annot_status(code, verb, meaning, sizeof(meaning));
+	char safe[TEXT_SAFE_SIZE(512)];
+	size_t n = strlen(text);
+	int w = text_field(side, columns);
+	render_warning(sh, "  %-*s: %s%s%s %s", w, side, status, enhanced[0] ? " " : "", enhanced,
+	               text_safe_str(safe, sizeof(safe), text, n > 512 ? 512 : n));
+	render_note(sh, "%-*s: %s", w, side, m);
+}
+
 void render_data_warnings(struct shell *sh, const struct data_warning *w, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

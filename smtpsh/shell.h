@@ -114,6 +114,10 @@ struct render_writer {
 	/* a part of the session starts (1, 2... with /connect) */
 	void (*part)(void *ctx, unsigned n, enum proto p);
 };
+/* One side of a compared reply: the reply (a warning line), then its
+ * meaning (a note), side padded to columns (replay --against, lesson). */
+void render_reply_side(struct shell *sh, const char *side, int columns, int code, const char *verb,
+                       const char *enhanced, const char *text);
 /* The DATA mode checker's warnings, in words, as warning lines. */
 void render_data_warnings(struct shell *sh, const struct data_warning *w, size_t n);
 /* prefix, then untrusted bytes made safe (text_safe()), in tone, and a
